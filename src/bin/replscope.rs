@@ -1,0 +1,5 @@
+//! The native CLI: `replscope run SCENARIO` (skeleton).
+fn main() {
+    eprintln!("replscope: not yet");
+    std::process::exit(2);
+}

@@ -1,0 +1,21 @@
+//! One Redis 7.0 server as a sans-I/O state machine (the parts of `server.c`, `networking.c`,
+//! `replication.c`, `rdb.c` and `t_*.c` that the replication story touches).
+//!
+//! The caller feeds inputs (`Node::handle_*`) with the logical time, and drains outputs
+//! (`Node::poll_output`, `Node::poll_event`, `Node::poll_timeout`). Nothing here reads a clock
+//! or a random source: replication IDs come from a seeded generator the caller provides.
+
+pub mod backlog;
+pub mod cmd;
+pub mod config;
+pub mod event;
+pub mod keyspace;
+pub mod node;
+pub mod rdb;
+pub mod repl;
+pub mod resp;
+pub mod rng;
+pub mod view;
+
+pub use event::Event;
+pub use node::{ConnId, Node, Output};

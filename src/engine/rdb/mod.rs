@@ -1,0 +1,1 @@
+//! (skeleton) RDB format

@@ -1,0 +1,16 @@
+//! ReplScope: Redis 7.0 master/replica replication you can watch.
+//!
+//! Three layers, each a module:
+//! - [`engine`]: one Redis node, sans-I/O. Bytes and commands in; bytes, events and the next
+//!   timer out. No clock, no randomness, no sockets, no DOM: so it runs the same natively, in
+//!   the browser, and next to a real `redis-server` in the differential tests.
+//! - [`sim`]: the world the nodes live in: links that can be cut or held, logical time, a
+//!   seeded RNG, the trace with checkpoints for rewind, and the scenario language.
+//! - `ui` (wasm32 only): Yew components that render a [`sim::snapshot::Snapshot`] and send
+//!   actions. They never decide a replication rule themselves.
+
+pub mod engine;
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
