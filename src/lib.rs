@@ -12,5 +12,8 @@
 pub mod engine;
 pub mod sim;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod net;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
