@@ -103,3 +103,35 @@ mod tests {
         assert_eq!(select_bytes(12), b"*2\r\n$6\r\nSELECT\r\n$2\r\n12\r\n".to_vec());
     }
 }
+
+#[cfg(test)]
+mod flow_tests {
+    use crate::engine::repl::testkit::Net;
+
+    #[test]
+    fn set_after_attach_advances_offset_by_54_then_31() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        let base = net.offset("m");
+        net.clear_wire();
+        assert_eq!(net.run("m", &["SET", "foo", "bar"]), "+OK\r\n");
+        assert_eq!(net.offset("m"), base + 54);
+        assert_eq!(
+            net.wire_bytes("m", "r"),
+            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec()
+        );
+        assert_eq!(net.run("m", &["set", "foo", "baz"]), "+OK\r\n");
+        assert_eq!(net.offset("m"), base + 54 + 31);
+        assert_eq!(net.offset("r"), base + 85);
+        assert_eq!(net.run("r", &["GET", "foo"]), "$3\r\nbaz\r\n");
+    }
+
+    #[test]
+    fn master_without_replicas_feeds_nothing() {
+        let mut net = Net::new(&["m"]);
+        net.run("m", &["SET", "a", "1"]);
+        assert_eq!(net.offset("m"), 0);
+        assert_eq!(net.info_field("m", "repl_backlog_active"), "0");
+    }
+}
