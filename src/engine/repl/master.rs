@@ -559,3 +559,134 @@ impl Node {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
+    use crate::engine::repl::testkit::Net;
+
+    fn last_decision(net: &Net, node: &str) -> PsyncDecision {
+        net.events[net.idx(node)]
+            .iter()
+            .rev()
+            .find_map(|e| if let Event::PsyncDecision(d) = e { Some(d.clone()) } else { None })
+            .expect("a PSYNC decision")
+    }
+
+    /// A raw client that speaks the replica handshake and then sends `psync`.
+    fn psync(net: &mut Net, node: &str, replid: &str, offset: &str) -> String {
+        let c = net.client(node);
+        net.cmd(c, &["REPLCONF", "listening-port", "7000"]);
+        net.cmd(c, &["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        String::from_utf8_lossy(&net.cmd(c, &["PSYNC", replid, offset])).to_string()
+    }
+
+    fn replid(net: &Net, node: &str) -> String {
+        net.info_field(node, "master_replid")
+    }
+
+    #[test]
+    fn rule_no_history() {
+        let mut net = Net::new(&["m"]);
+        psync(&mut net, "m", "?", "-1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::NoHistory);
+        assert_eq!(net.node("m").info("stats").contains("sync_partial_err:0"), true);
+        assert!(net.node("m").info("stats").contains("sync_full:1"));
+    }
+
+    #[test]
+    fn rule_replid_mismatch() {
+        let mut net = Net::new(&["m"]);
+        psync(&mut net, "m", &"a".repeat(40), "1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::ReplidMismatch);
+        assert!(net.node("m").info("stats").contains("sync_partial_err:1"));
+    }
+
+    #[test]
+    fn rule_no_backlog() {
+        let mut net = Net::new(&["m"]);
+        let id = replid(&net, "m");
+        psync(&mut net, "m", &id, "1");
+        let d = last_decision(&net, "m");
+        assert_eq!(d.rule, PsyncRule::NoBacklog);
+        assert_eq!(d.backlog, None);
+        // The full resync created the backlog with a new replid (changeReplicationId).
+        assert_ne!(replid(&net, "m"), id);
+    }
+
+    #[test]
+    fn rule_accepted_sends_continue_and_zero_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let next = (net.offset("m") + 1).to_string();
+        let reply = psync(&mut net, "m", &id, &next);
+        assert_eq!(reply, format!("+CONTINUE {id}\r\n"));
+        let d = last_decision(&net, "m");
+        assert_eq!(d.rule, PsyncRule::Accepted);
+        assert_eq!(d.outcome, PsyncOutcome::Continue { replid: id, bytes: 0 });
+    }
+
+    #[test]
+    fn rule_offset_after_backlog() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let beyond = (net.offset("m") + 2).to_string();
+        psync(&mut net, "m", &id, &beyond);
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::OffsetAfterBacklog);
+    }
+
+    #[test]
+    fn rule_offset_before_backlog() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let value = "x".repeat(1000);
+        let c = net.client("m");
+        for i in 0..100 {
+            net.cmd(c, &["SET", &format!("k{i}"), &value]);
+        }
+        assert!(net.info_field("m", "repl_backlog_first_byte_offset").parse::<u64>().unwrap() > 1);
+        psync(&mut net, "m", &id, "1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::OffsetBeforeBacklog);
+    }
+
+    #[test]
+    fn rule_accepted_via_replid2_and_replid2_offset_too_high() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        let old = replid(&net, "m");
+        let off = net.offset("r");
+        assert_eq!(net.run("r", &["REPLICAOF", "NO", "ONE"]), "+OK\r\n");
+        assert_eq!(net.info_field("r", "master_replid2"), old);
+        assert_eq!(net.info_field("r", "second_repl_offset"), (off + 1).to_string());
+        let new = replid(&net, "r");
+        assert_ne!(new, old);
+
+        let reply = psync(&mut net, "r", &old, &(off + 1).to_string());
+        assert_eq!(reply, format!("+CONTINUE {new}\r\n"));
+        assert_eq!(last_decision(&net, "r").rule, PsyncRule::AcceptedViaReplid2);
+
+        psync(&mut net, "r", &old, &(off + 2).to_string());
+        assert_eq!(last_decision(&net, "r").rule, PsyncRule::Replid2OffsetTooHigh);
+    }
+
+    #[test]
+    fn rule_legacy_sync() {
+        let mut net = Net::new(&["m"]);
+        net.run("m", &["CONFIG", "SET", "repl-diskless-sync", "no"]);
+        let c = net.client("m");
+        let reply = net.send_raw(c, b"SYNC\r\n");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::LegacySync);
+        assert!(reply.is_empty(), "no +FULLRESYNC line for SYNC: {reply:?}");
+        net.advance(2000);
+        let got = net.take_reply(c);
+        // Keepalive newlines, then `$<len>\r\n` and the RDB.
+        let start = got.iter().position(|&b| b == b'$').expect("a bulk payload");
+        assert!(got[..start].iter().all(|&b| b == b'\n'));
+        assert!(got[start..].windows(9).any(|w| w == b"REDIS0010"));
+    }
+}
