@@ -644,3 +644,343 @@ impl Client {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::event::{Event, PsyncRule, ReplState};
+    use crate::engine::repl::testkit::Net;
+
+    fn stat(net: &Net, node: &str, field: &str) -> u64 {
+        let info = net.node(node).info("stats");
+        info.lines().find_map(|l| l.strip_prefix(&format!("{field}:"))).and_then(|v| v.parse().ok()).expect("a stat")
+    }
+
+    #[test]
+    fn fresh_replica_handshake_bytes_and_states() {
+        let mut net = Net::new(&["m", "r"]);
+        let own = net.info_field("r", "master_replid");
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(100);
+        let sent = net.wire_bytes("r", "m");
+        let expected = format!(
+            "*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6379\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n*3\r\n$5\r\nPSYNC\r\n$40\r\n{own}\r\n$1\r\n1\r\n"
+        );
+        assert_eq!(String::from_utf8_lossy(&sent), expected);
+        let states: Vec<ReplState> = net.events[net.idx("r")]
+            .iter()
+            .filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None })
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                ReplState::Connect,
+                ReplState::Connecting,
+                ReplState::ReceivePingReply,
+                ReplState::SendHandshake,
+                ReplState::ReceiveAuthReply,
+                ReplState::ReceivePortReply,
+                ReplState::ReceiveCapaReply,
+                ReplState::SendPsync,
+                ReplState::ReceivePsyncReply,
+            ]
+        );
+        // A fresh node's own replid is unknown to the master: counted as a partial error.
+        assert_eq!(stat(&net, "m", "sync_partial_err"), 1);
+        net.advance(8000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(net.info_field("r", "master_replid"), net.info_field("m", "master_replid"));
+        assert_eq!(net.info_field("r", "master_replid2"), "0".repeat(40));
+    }
+
+    #[test]
+    fn diskless_sync_waits_for_delay_and_first_ack() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(4000);
+        assert_eq!(net.info_field("m", "slave0").contains("state=wait_bgsave"), true);
+        assert_eq!(net.info_field("r", "master_link_status"), "down");
+        net.advance(2000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        let m_to_r = net.wire_bytes("m", "r");
+        let text = String::from_utf8_lossy(&m_to_r);
+        assert!(text.contains("+FULLRESYNC "));
+        assert!(text.contains("$EOF:"));
+        assert!(net.info_field("m", "slave0").contains("state=online"));
+    }
+
+    #[test]
+    fn disk_sync_sends_len_preamble_and_shares_one_bgsave() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.run("m", &["CONFIG", "SET", "repl-diskless-sync", "no"]);
+        net.run("m", &["SET", "k", "v"]);
+        net.run("r1", &["REPLICAOF", "m", "6379"]);
+        net.run("r2", &["REPLICAOF", "m", "6379"]);
+        net.advance(3000);
+        for r in ["r1", "r2"] {
+            assert_eq!(net.info_field(r, "master_link_status"), "up");
+            let got = String::from_utf8_lossy(&net.wire_bytes("m", r)).to_string();
+            assert!(got.contains("\r\n$"), "a $<len> preamble in {got:?}");
+            assert!(!got.contains("$EOF:"));
+            assert_eq!(net.run(r, &["GET", "k"]), "$1\r\nv\r\n");
+        }
+        let starts = net.events[net.idx("m")].iter().filter(|e| matches!(e, Event::RdbSaveStart { .. })).count();
+        assert_eq!(starts, 1, "the second replica attaches to the running BGSAVE");
+        assert_eq!(stat(&net, "m", "sync_full"), 2);
+    }
+
+    #[test]
+    fn writes_during_transfer_reach_the_replica() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(5000); // the fork happens now; the child runs ~100 ms
+        net.run("m", &["SET", "during", "1"]);
+        net.advance(3000);
+        assert_eq!(net.run("r", &["GET", "during"]), "$1\r\n1\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn replica_acks_every_second_and_master_tracks_it() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let off = net.offset("m");
+        assert!(net.info_field("m", "slave0").contains(&format!("offset={off},lag=0")));
+        let acks = net.events[net.idx("r")].iter().filter(|e| matches!(e, Event::AckSent { .. })).count();
+        assert!(acks >= 3);
+    }
+
+    #[test]
+    fn getack_reports_offset_before_its_own_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.clear_wire();
+        let before = net.offset("m");
+        let c = net.client("m");
+        net.cmd(c, &["SET", "x", "1"]);
+        let w = net.cmd(c, &["WAIT", "1", "0"]);
+        // The replica ACKed the offset before the 37-byte GETACK.
+        assert_eq!(w, b":1\r\n".to_vec());
+        let after_set = net.offset("m") - 37;
+        assert!(after_set > before);
+        let acked: Vec<u64> = net.events[net.idx("r")]
+            .iter()
+            .filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None })
+            .collect();
+        assert_eq!(acked.last(), Some(&after_set));
+        assert!(String::from_utf8_lossy(&net.wire_bytes("m", "r")).contains("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"));
+    }
+
+    #[test]
+    fn wait_times_out_with_the_count_it_has() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold("m", "r");
+        let c = net.client("m");
+        net.cmd(c, &["SET", "x", "1"]);
+        assert_eq!(net.cmd(c, &["WAIT", "1", "500"]), b"".to_vec());
+        net.advance(600);
+        assert_eq!(net.take_reply(c), b":0\r\n".to_vec());
+        // A fresh client's woff is 0: every online replica has acknowledged that.
+        assert_eq!(net.run("m", &["WAIT", "0", "0"]), ":1\r\n");
+        assert!(net.run("r", &["WAIT", "1", "0"]).starts_with("-ERR WAIT cannot be used with replica instances"));
+    }
+
+    #[test]
+    fn replica_is_read_only_and_min_replicas_blocks_writes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        assert_eq!(net.run("r", &["SET", "a", "1"]), "-READONLY You can't write against a read only replica.\r\n");
+        net.run("m", &["CONFIG", "SET", "min-replicas-to-write", "2"]);
+        assert_eq!(net.run("m", &["SET", "a", "1"]), "-NOREPLICAS Not enough good replicas to write.\r\n");
+        assert_eq!(net.info_field("m", "min_slaves_good_slaves"), "1");
+        net.run("m", &["CONFIG", "SET", "min-replicas-to-write", "1"]);
+        assert_eq!(net.run("m", &["SET", "a", "1"]), "+OK\r\n");
+        // A replica that stops acknowledging for more than min-replicas-max-lag is not good.
+        net.hold("m", "r");
+        net.advance(12_000);
+        assert_eq!(net.run("m", &["SET", "a", "2"]), "-NOREPLICAS Not enough good replicas to write.\r\n");
+    }
+
+    #[test]
+    fn chained_replica_gets_identical_stream() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.attach("r1", "m");
+        net.attach("r2", "r1");
+        assert_eq!(net.info_field("r2", "master_replid"), net.info_field("m", "master_replid"));
+        net.clear_wire();
+        let c = net.client("m");
+        net.cmd(c, &["SET", "a", "1"]);
+        net.cmd(c, &["SELECT", "3"]);
+        net.cmd(c, &["INCR", "n"]);
+        net.advance(11_000); // includes a PING and ACKs
+        let down1 = net.wire_bytes("m", "r1");
+        let down2 = net.wire_bytes("r1", "r2");
+        assert!(String::from_utf8_lossy(&down1).contains("*1\r\n$4\r\nping\r\n"));
+        assert_eq!(down1, down2);
+        assert_eq!(net.offset("m"), net.offset("r1"));
+        assert_eq!(net.offset("m"), net.offset("r2"));
+    }
+
+    #[test]
+    fn failover_psync2_everyone_continues_partially() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.attach("r1", "m");
+        net.attach("r2", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let old = net.info_field("m", "master_replid");
+        let off = net.offset("m");
+        net.run("r1", &["REPLICAOF", "NO", "ONE"]);
+        let new = net.info_field("r1", "master_replid");
+        assert_eq!(net.info_field("r1", "second_repl_offset"), (off + 1).to_string());
+        net.run("r2", &["REPLICAOF", "r1", "6379"]);
+        net.run("m", &["REPLICAOF", "r1", "6379"]);
+        net.advance(3000);
+        for r in ["r2", "m"] {
+            assert_eq!(net.info_field(r, "master_link_status"), "up");
+            assert_eq!(net.info_field(r, "master_replid"), new);
+            assert_eq!(net.info_field(r, "master_replid2"), old);
+            assert_eq!(net.info_field(r, "second_repl_offset"), (off + 1).to_string());
+        }
+        assert_eq!(stat(&net, "r1", "sync_partial_ok"), 2);
+        assert_eq!(stat(&net, "r1", "sync_full"), 0);
+        let rules: Vec<PsyncRule> = net.events[net.idx("r1")]
+            .iter()
+            .filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None })
+            .collect();
+        assert_eq!(rules, vec![PsyncRule::AcceptedViaReplid2, PsyncRule::AcceptedViaReplid2]);
+        net.run("r1", &["SET", "b", "2"]);
+        assert_eq!(net.run("m", &["GET", "b"]), "$1\r\n2\r\n");
+        assert_eq!(net.offset("m"), net.offset("r1"));
+    }
+
+    #[test]
+    fn lost_link_resyncs_partially_from_cached_master() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.cut("m", "r");
+        net.run("m", &["SET", "while-down", "1"]);
+        net.advance(2000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 1);
+        assert_eq!(net.run("r", &["GET", "while-down"]), "$1\r\n1\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn master_drops_a_replica_whose_acks_stop() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold_one_way("r", "m");
+        net.advance(62_000);
+        let m_timeouts = net.events[net.idx("m")].iter().filter(|e| matches!(e, Event::Timeout { .. })).count();
+        assert_eq!(m_timeouts, 1);
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+        net.release("m", "r");
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+    }
+
+    #[test]
+    fn replica_drops_a_silent_master_and_reconnects() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        net.advance(62_000);
+        assert!(net.events[net.idx("r")].iter().any(|e| matches!(e, Event::Timeout { .. })));
+        net.release("m", "r");
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn output_buffer_hard_limit_drops_the_replica() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 32kb 0 0"]);
+        net.attach("r", "m");
+        net.hold("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..40 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+        assert!(net.events[net.idx("m")]
+            .iter()
+            .any(|e| matches!(e, Event::Disconnected { reason, .. } if reason.contains("client-output-buffer-limit"))));
+    }
+
+    #[test]
+    fn multi_exec_propagates_select_before_multi_and_wraps_two_writes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.clear_wire();
+        let c = net.client("m");
+        net.cmd(c, &["SELECT", "2"]);
+        net.cmd(c, &["MULTI"]);
+        net.cmd(c, &["SET", "a", "1"]);
+        net.cmd(c, &["SET", "b", "2"]);
+        assert_eq!(net.cmd(c, &["EXEC"]), b"*2\r\n+OK\r\n+OK\r\n".to_vec());
+        let s = String::from_utf8_lossy(&net.wire_bytes("m", "r")).to_string();
+        assert_eq!(
+            s,
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n*1\r\n$4\r\nEXEC\r\n"
+        );
+        net.clear_wire();
+        net.cmd(c, &["MULTI"]);
+        net.cmd(c, &["SET", "a", "3"]);
+        net.cmd(c, &["GET", "a"]);
+        net.cmd(c, &["EXEC"]);
+        assert_eq!(String::from_utf8_lossy(&net.wire_bytes("m", "r")), "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n3\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+        net.cmd(c, &["MULTI"]);
+        assert_eq!(net.cmd(c, &["NOPE"]), b"-ERR unknown command 'NOPE', with args beginning with: \r\n".to_vec());
+        assert_eq!(net.cmd(c, &["EXEC"]), b"-EXECABORT Transaction discarded because of previous errors.\r\n".to_vec());
+    }
+
+    #[test]
+    fn masterauth_against_requirepass() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "requirepass", "s3cret"]);
+        assert_eq!(net.run("m", &["GET", "a"]), "-NOAUTH Authentication required.\r\n");
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "down");
+        net.run("r", &["CONFIG", "SET", "masterauth", "s3cret"]);
+        net.advance(8000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+    }
+
+    #[test]
+    fn restart_from_rdb_keeps_history_for_partial_resync() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let old = net.info_field("m", "master_replid");
+        let off = net.offset("m");
+        // Restart the master from its SAVE.
+        let rdb = net.node("m").save_rdb(net.now);
+        let restarted = crate::engine::node::Node::from_rdb("m", 6379, 77, Default::default(), &rdb, net.now).unwrap();
+        net.restart("m", restarted);
+        assert_eq!(net.info_field("m", "master_replid2"), old);
+        assert_eq!(net.info_field("m", "second_repl_offset"), (off + 1).to_string());
+        assert_eq!(net.info_field("m", "repl_backlog_first_byte_offset"), (off + 1).to_string());
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 1);
+        assert_eq!(net.run("r", &["GET", "a"]), "$1\r\n1\r\n");
+
+        // A replica restarted with its replicaof line PSYNCs from its RDB's id and offset.
+        let rdb = net.node("r").save_rdb(net.now);
+        let cfg = net.node("r").config().clone();
+        let r2 = crate::engine::node::Node::from_rdb("r", 6379, 78, cfg, &rdb, net.now).unwrap();
+        net.restart("r", r2);
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 2);
+    }
+}

@@ -99,14 +99,43 @@ impl Net {
         std::mem::take(&mut self.clients[client].2)
     }
 
+    /// Stall delivery both ways between two nodes.
     pub fn hold(&mut self, a: &str, b: &str) {
-        let (a, b) = (self.idx(a), self.idx(b));
-        self.held.insert((a.min(b), a.max(b)));
+        self.hold_one_way(a, b);
+        self.hold_one_way(b, a);
+    }
+
+    /// Stall delivery from `from` to `to` only.
+    pub fn hold_one_way(&mut self, from: &str, to: &str) {
+        let (a, b) = (self.idx(from), self.idx(to));
+        self.held.insert((a, b));
     }
 
     pub fn release(&mut self, a: &str, b: &str) {
         let (a, b) = (self.idx(a), self.idx(b));
-        self.held.remove(&(a.min(b), a.max(b)));
+        self.held.remove(&(a, b));
+        self.held.remove(&(b, a));
+        self.pump();
+    }
+
+    /// Stop `name` (its peers see their connections close and can't reconnect), then bring
+    /// `replacement` up under the same name.
+    pub fn restart(&mut self, name: &str, replacement: Node) {
+        let i = self.idx(name);
+        self.down.insert(i);
+        let ends: Vec<(End, End)> =
+            self.peers.iter().filter(|(x, _)| matches!(x, End::Node(j, _) if *j == i)).map(|(x, y)| (*x, *y)).collect();
+        for (x, y) in ends {
+            self.peers.remove(&x);
+            self.peers.remove(&y);
+            self.queued.retain(|(f, t, _)| *f != x && *t != x);
+            if let End::Node(j, c) = y {
+                self.nodes[j].handle_closed(c, self.now);
+            }
+        }
+        self.pump();
+        self.nodes[i] = replacement;
+        self.down.remove(&i);
         self.pump();
     }
 
@@ -133,7 +162,7 @@ impl Net {
 
     fn is_held(&self, from: End, to: End) -> bool {
         match (from, to) {
-            (End::Node(a, _), End::Node(b, _)) => self.held.contains(&(a.min(b), a.max(b))),
+            (End::Node(a, _), End::Node(b, _)) => self.held.contains(&(a, b)),
             _ => false,
         }
     }
