@@ -115,7 +115,7 @@ serve() {
 # --- tests -------------------------------------------------------------------------------
 test_native() {
   log "native tests: cargo test"
-  cargo test --release --all-targets 2>&1 | tee "$STATE/cargo-test.log"
+  cargo test 2>&1 | tee "$STATE/cargo-test.log"
   return "${PIPESTATUS[0]}"
 }
 
@@ -136,8 +136,13 @@ test_e2e() {
 }
 
 bench() {
-  log "engine throughput (native)"
-  cargo run -q --profile bench-native --bin replscope -- bench
+  # Each benchmark prints its figure as a line starting "bench:"; none is a pass/fail gate.
+  log "benchmarks (native)"
+  local b
+  for b in benches/*.rs; do
+    [ -e "$b" ] || continue
+    cargo bench -q --bench "$(basename "$b" .rs)" 2>&1 | grep -E '^bench:' || return 1
+  done
 }
 
 run_tests() {
