@@ -14,7 +14,8 @@ use crate::engine::cmd::{Ctx, ExpireMode};
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
-use crate::engine::repl::standin::{self, RequestParser};
+use crate::engine::repl::standin;
+use crate::engine::resp::RequestParser;
 use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
 use crate::engine::resp::Frame;
 use crate::engine::rng::Rng;
@@ -30,7 +31,7 @@ mod server;
 #[path = "cmd/transaction.rs"]
 mod transaction;
 
-pub(crate) use crate::engine::repl::standin::Backlog;
+use crate::engine::backlog::Backlog;
 
 /// A connection handle, local to one node.
 pub type ConnId = u64;
@@ -404,7 +405,7 @@ impl Node {
         if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
             return;
         }
-        self.send(conn, standin::encode(&f));
+        self.send(conn, f.to_bytes());
     }
 
     /// `freeClient`: forget the client; a lost master link becomes the cached master.
@@ -450,7 +451,7 @@ impl Node {
                 Ok(None) => return,
                 Err(e) => {
                     let is_master = c.is_master;
-                    self.send(conn, standin::encode(&Frame::Error(format!("ERR {}", e.0))));
+                    self.send(conn, e.to_frame().to_bytes());
                     if is_master {
                         // A protocol error on the master link drops it without caching.
                         self.clients.get_mut(&conn).map(|c| c.is_master = false);

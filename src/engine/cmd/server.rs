@@ -5,7 +5,7 @@
 use crate::engine::config::Config;
 use crate::engine::event::{RdbMode, ReplState};
 use crate::engine::node::{lower, Node};
-use crate::engine::repl::standin;
+use crate::engine::rdb;
 use crate::engine::repl::{CachedMaster, RdbChild};
 use crate::engine::resp::Frame;
 
@@ -223,7 +223,7 @@ impl Node {
     pub fn save_rdb(&self, now_ms: u64) -> Vec<u8> {
         let mut aux = self.rdb_aux();
         aux.ctime = now_ms / 1000;
-        standin::rdb_encode(&self.ks, &aux)
+        rdb::encode(&self.ks, &aux)
     }
 
     /// Restart from a saved RDB (`loadDataFromDisk`). With a `replicaof` line the RDB's
@@ -231,7 +231,7 @@ impl Node {
     /// one, a master keeps its new replid and the RDB's id becomes replid2 up to offset + 1,
     /// with a backlog starting there.
     pub fn from_rdb(name: &str, port: u16, seed: u64, config: Config, rdb: &[u8], now_ms: u64) -> Result<Node, String> {
-        let (ks, aux) = standin::rdb_decode(rdb)?;
+        let (ks, aux) = rdb::decode(rdb).map_err(|e| e.to_string())?;
         let mut node = Node::with_config(name, port, seed, config, now_ms);
         node.ks = ks;
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
@@ -244,7 +244,7 @@ impl Node {
             } else {
                 node.replid = id.clone();
                 node.master_repl_offset = off;
-                let db = aux.repl_stream_db.filter(|d| (0..16).contains(d)).unwrap_or(0) as usize;
+                let db = if (0..16).contains(&aux.repl_stream_db) { aux.repl_stream_db as usize } else { 0 };
                 node.cached_master = Some(CachedMaster { replid: id, reploff: off, db, pre_psync: false });
             }
         }

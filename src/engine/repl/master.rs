@@ -4,8 +4,9 @@
 //! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
 
 use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule, RdbMode};
-use crate::engine::node::{lower, Backlog, ConnId, Node};
-use crate::engine::repl::standin::{self, RdbAux};
+use crate::engine::backlog::Backlog;
+use crate::engine::node::{lower, ConnId, Node};
+use crate::engine::rdb::{self, RdbAux};
 use crate::engine::repl::{RdbChild, ReplicaLink, SlaveState};
 use crate::engine::resp::Frame;
 
@@ -269,14 +270,14 @@ impl Node {
         } else {
             (self.replid.clone(), self.master_repl_offset as i64, 0)
         };
-        RdbAux { redis_ver: "7.0.15".into(), repl_stream_db: Some(db), repl_id: Some(id), repl_offset: Some(off), ctime: self.now_ms / 1000 }
+        RdbAux { repl_stream_db: db, repl_id: Some(id), repl_offset: Some(off), ctime: self.now_ms / 1000, ..RdbAux::default() }
     }
 
     /// `startBgsaveForReplication`: fork (snapshot now), announce `+FULLRESYNC` to everyone
     /// waiting to start.
     pub(crate) fn start_bgsave_for_replication(&mut self, mincapa_eof: bool) {
         let mode = if self.config.repl_diskless_sync && mincapa_eof { RdbMode::Diskless } else { RdbMode::Disk };
-        let rdb = standin::rdb_encode(&self.ks, &self.rdb_aux());
+        let rdb = rdb::encode(&self.ks, &self.rdb_aux());
         let offset = self.master_repl_offset;
         let waiting: Vec<ConnId> = self
             .slaves

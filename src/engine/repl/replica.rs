@@ -6,7 +6,8 @@
 
 use crate::engine::event::{Event, ReplState};
 use crate::engine::node::{Client, ConnId, Node, Output};
-use crate::engine::repl::standin::{self, encode_command};
+use crate::engine::rdb;
+use crate::engine::repl::stream::command_bytes;
 use crate::engine::repl::{CachedMaster, MasterLink, SlaveState, Transfer};
 use crate::engine::resp::Frame;
 
@@ -112,7 +113,7 @@ impl Node {
     fn handshake_send(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
         let text = argv.iter().map(|a| String::from_utf8_lossy(a).to_string()).collect::<Vec<_>>().join(" ");
         self.emit(Event::HandshakeSent { command: text });
-        self.outputs.push_back(Output::Send { conn, bytes: encode_command(&argv) });
+        self.outputs.push_back(Output::Send { conn, bytes: command_bytes(&argv) });
     }
 
     /// `cancelReplicationHandshake` after an error: close, back to CONNECT (cron retries).
@@ -408,7 +409,7 @@ impl Node {
         self.disconnect_slaves("full resync with my master");
         self.free_backlog("full resync with a new master");
         self.ks.flush_all();
-        let aux = match standin::rdb_decode(&rdb) {
+        let aux = match rdb::decode(&rdb) {
             Ok((ks, aux)) => {
                 self.ks = ks;
                 aux
@@ -419,7 +420,7 @@ impl Node {
                 return;
             }
         };
-        let db = aux.repl_stream_db.filter(|d| (0..16).contains(d)).unwrap_or(0) as usize;
+        let db = if (0..16).contains(&aux.repl_stream_db) { aux.repl_stream_db as usize } else { 0 };
         let reploff = initial.max(0) as u64;
         let mut client = Client::new_master(conn, now_ms, reploff, db, self.master_addr());
         client.pre_psync = initial < 0;
@@ -466,7 +467,7 @@ impl Node {
         let Some(conn) = self.master_conn else { return };
         let Some(c) = self.clients.get(&conn) else { return };
         let off = c.reploff;
-        self.send(conn, encode_command(&[b"REPLCONF".to_vec(), b"ACK".to_vec(), off.to_string().into_bytes()]));
+        self.send(conn, command_bytes(&[b"REPLCONF".to_vec(), b"ACK".to_vec(), off.to_string().into_bytes()]));
         self.emit(Event::AckSent { offset: off });
     }
 

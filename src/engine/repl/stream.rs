@@ -7,12 +7,19 @@
 //! buffer while its RDB is being produced or waits for the first ACK.
 
 use crate::engine::node::{ConnId, Node};
-use crate::engine::repl::standin::encode_command;
+use crate::engine::resp;
 use crate::engine::repl::SlaveState;
+
+/// A command as the RESP multibulk `replicationFeedSlaves` / `sendCommand` write.
+pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(resp::command_len(argv));
+    resp::encode_command(argv, &mut out);
+    out
+}
 
 /// `shared.select[db]`: `*2\r\n$6\r\nSELECT\r\n$<n>\r\n<db>\r\n`.
 pub fn select_bytes(db: i64) -> Vec<u8> {
-    encode_command(&[b"SELECT".to_vec(), db.to_string().into_bytes()])
+    command_bytes(&[b"SELECT".to_vec(), db.to_string().into_bytes()])
 }
 
 impl Node {
@@ -48,7 +55,7 @@ impl Node {
             self.feed_stream(&select_bytes(dictid));
             self.slaveseldb = dictid;
         }
-        self.feed_stream(&encode_command(argv));
+        self.feed_stream(&command_bytes(argv));
     }
 
     /// `feedReplicationBuffer`: the bytes enter the offset, the backlog and every replica.

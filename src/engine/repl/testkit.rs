@@ -4,7 +4,7 @@
 
 use crate::engine::event::Event;
 use crate::engine::node::{ConnId, Node, Output};
-use crate::engine::repl::standin::encode_command;
+use crate::engine::repl::stream::command_bytes;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A realistic Unix time (a whole second), so absolute times look like Redis's.
@@ -85,7 +85,7 @@ impl Net {
     /// Run a command from a test client; the reply bytes.
     pub fn cmd(&mut self, client: usize, args: &[&str]) -> Vec<u8> {
         let argv: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
-        self.send_raw(client, &encode_command(&argv))
+        self.send_raw(client, &command_bytes(&argv))
     }
 
     /// Run a command on a fresh client of `node`, as a string.
