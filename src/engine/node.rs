@@ -368,6 +368,7 @@ impl Node {
         if let Some(c) = self.clients.get_mut(&conn) {
             c.delivered = (c.delivered + n).min(c.sent);
         }
+        self.replica_stream_delivered(conn);
         self.replica_delivered(conn);
     }
 
@@ -411,7 +412,12 @@ impl Node {
     /// `freeClient`: forget the client; a lost master link becomes the cached master.
     pub(crate) fn free_client(&mut self, conn: ConnId, reason: &str) {
         let Some(c) = self.clients.remove(&conn) else { return };
-        if c.replica.is_some() {
+        if let Some(r) = &c.replica {
+            if let (Some(id), Some(b)) = (r.reader, self.backlog.as_mut()) {
+                let first_before = b.first_byte();
+                b.remove_reader(id);
+                self.note_backlog_trim(first_before);
+            }
             self.slaves.retain(|s| *s != conn);
             if self.slaves.is_empty() {
                 self.repl_no_slaves_since_ms = self.now_ms;

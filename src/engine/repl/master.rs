@@ -58,18 +58,7 @@ impl Node {
         let now = self.now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
             c.pre_psync = pre_psync;
-            c.replica = Some(ReplicaLink {
-                state: SlaveState::WaitBgsaveStart,
-                psync_initial_offset: 0,
-                ack_off: 0,
-                ack_time_ms: now,
-                start_stream_on_ack: false,
-                pending: Vec::new(),
-                bulk_end: 0,
-                pre_psync,
-                soft_limit_since_ms: None,
-                waiting_since_ms: now,
-            });
+            c.replica = Some(ReplicaLink::new(SlaveState::WaitBgsaveStart, now, pre_psync));
         }
         self.slaves.push(conn);
         if self.slaves.len() == 1 && self.backlog.is_none() {
@@ -95,8 +84,10 @@ impl Node {
                         let r = self.clients[&d].replica.as_ref().expect("donor is a replica");
                         (r.pending.clone(), r.psync_initial_offset)
                     };
+                    let reader = self.backlog.as_mut().map(|b| b.add_reader(off + 1));
                     if let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) {
                         r.pending = pending;
+                        r.reader = reader;
                     }
                     self.setup_full_resync(conn, off);
                     self.log("Waiting for end of BGSAVE for SYNC".into());
@@ -169,20 +160,12 @@ impl Node {
     fn accept_partial(&mut self, conn: ConnId, replid: &str, offset: i64, rule: PsyncRule) {
         let now = self.now_ms;
         let data = self.backlog.as_ref().and_then(|b| b.copy_from(offset as u64)).unwrap_or_default();
+        let reader = self.backlog.as_mut().map(|b| b.add_reader(offset as u64));
         let (addr, psync2) = match self.clients.get_mut(&conn) {
             Some(c) => {
-                c.replica = Some(ReplicaLink {
-                    state: SlaveState::Online,
-                    psync_initial_offset: 0,
-                    ack_off: 0,
-                    ack_time_ms: now,
-                    start_stream_on_ack: false,
-                    pending: Vec::new(),
-                    bulk_end: 0,
-                    pre_psync: false,
-                    soft_limit_since_ms: None,
-                    waiting_since_ms: now,
-                });
+                let mut link = ReplicaLink::new(SlaveState::Online, now, false);
+                link.reader = reader;
+                c.replica = Some(link);
                 (c.replica_addr(), c.capa_psync2)
             }
             None => return,
@@ -195,7 +178,7 @@ impl Node {
             "Partial resynchronization request from {addr} accepted. Sending {} bytes of backlog starting from offset {offset}.",
             data.len()
         ));
-        self.send(conn, data);
+        self.send_stream(conn, data);
         self.emit(Event::ReplicaOnline { replica: addr });
     }
 
@@ -252,6 +235,9 @@ impl Node {
         let Some(r) = c.replica.as_mut() else { return };
         r.psync_initial_offset = offset;
         r.state = SlaveState::WaitBgsaveEnd;
+        if r.reader.is_none() {
+            r.reader = self.backlog.as_mut().map(|b| b.add_fullsync_reader());
+        }
         let pre = r.pre_psync;
         self.slaveseldb = -1;
         if !pre {
@@ -445,12 +431,15 @@ impl Node {
         let lim = self.config.client_output_buffer_limit_replica;
         let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
         let Some(c) = self.clients.get_mut(&conn) else { return };
-        let in_flight = c.sent - c.delivered;
         let Some(r) = c.replica.as_mut() else { return };
         if r.state == SlaveState::WaitBgsaveStart {
             return;
         }
-        let used = in_flight + r.pending.len() as u64;
+        // getClientOutputBufferMemoryUsage: the shared blocks from the replica's reference on.
+        let used = match (r.reader, self.backlog.as_ref()) {
+            (Some(id), Some(b)) => b.reader_usage(id),
+            _ => 0,
+        };
         let mut reason = None;
         if hard > 0 && used >= hard {
             reason = Some("hard");

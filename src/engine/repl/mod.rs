@@ -15,7 +15,9 @@ pub mod stream;
 #[cfg(test)]
 pub mod testkit;
 
+use crate::engine::backlog::ReaderId;
 use crate::engine::event::{RdbMode, ReplState};
+use std::collections::VecDeque;
 use crate::engine::node::ConnId;
 
 /// `SLAVE_STATE_*` (server.h): where a replica stands, seen from its master.
@@ -60,6 +62,30 @@ pub struct ReplicaLink {
     pub soft_limit_since_ms: Option<u64>,
     /// When it entered WAIT_BGSAVE_START (for repl-diskless-sync-delay).
     pub waiting_since_ms: u64,
+    /// Its reference into the shared replication buffer (7.0 `ref_repl_buf_node`).
+    pub reader: Option<ReaderId>,
+    /// Stream bytes written and not yet known delivered: (connection byte count at the end of
+    /// the write, stream offset of its last byte). Delivery moves the buffer reference.
+    pub stream_marks: VecDeque<(u64, u64)>,
+}
+
+impl ReplicaLink {
+    pub fn new(state: SlaveState, now_ms: u64, pre_psync: bool) -> ReplicaLink {
+        ReplicaLink {
+            state,
+            psync_initial_offset: 0,
+            ack_off: 0,
+            ack_time_ms: now_ms,
+            start_stream_on_ack: false,
+            pending: Vec::new(),
+            bulk_end: 0,
+            pre_psync,
+            soft_limit_since_ms: None,
+            waiting_since_ms: now_ms,
+            reader: None,
+            stream_marks: VecDeque::new(),
+        }
+    }
 }
 
 /// The RDB child (`server.child_type == CHILD_TYPE_RDB`), modelled as a snapshot taken at the

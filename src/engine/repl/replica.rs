@@ -915,6 +915,44 @@ mod tests {
     }
 
     #[test]
+    fn lagging_replica_pins_backlog_blocks_until_delivered() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..60 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        let histlen: u64 = net.info_field("m", "repl_backlog_histlen").parse().unwrap();
+        assert!(histlen > 16384 * 3, "the undelivered replica keeps every block: {histlen}");
+        net.release("m", "r");
+        let histlen: u64 = net.info_field("m", "repl_backlog_histlen").parse().unwrap();
+        assert!(histlen < 16384 * 2, "delivery lets the head blocks go: {histlen}");
+        assert_eq!(net.offset("r"), net.offset("m"));
+        assert!(net.events[net.idx("m")].iter().any(|e| matches!(e, Event::BacklogTrimmed { .. })));
+    }
+
+    #[test]
+    fn output_buffer_soft_limit_needs_its_seconds() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 0 20kb 5"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..30 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        assert_eq!(net.info_field("m", "connected_slaves"), "1");
+        net.advance(4000);
+        assert_eq!(net.info_field("m", "connected_slaves"), "1");
+        net.advance(3000);
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+    }
+
+    #[test]
     fn multi_exec_propagates_select_before_multi_and_wraps_two_writes() {
         let mut net = Net::new(&["m", "r"]);
         net.attach("r", "m");

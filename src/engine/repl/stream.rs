@@ -6,6 +6,7 @@
 //! replica past WAIT_BGSAVE_START: straight onto the wire when it streams, or into its pending
 //! buffer while its RDB is being produced or waits for the first ACK.
 
+use crate::engine::event::Event;
 use crate::engine::node::{ConnId, Node};
 use crate::engine::resp;
 use crate::engine::repl::SlaveState;
@@ -64,17 +65,66 @@ impl Node {
             return;
         }
         let Some(backlog) = self.backlog.as_mut() else { return };
+        let first_before = backlog.first_byte();
         backlog.feed(bytes);
         self.master_repl_offset += bytes.len() as u64;
         for conn in self.slaves.clone() {
             let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) else { continue };
             match r.state {
                 SlaveState::WaitBgsaveStart => continue,
-                SlaveState::Online if !r.start_stream_on_ack => self.send(conn, bytes.to_vec()),
+                SlaveState::Online if !r.start_stream_on_ack => self.send_stream(conn, bytes.to_vec()),
                 _ => r.pending.extend_from_slice(bytes),
             }
             self.check_output_buffer_limit(conn);
         }
+        self.note_backlog_trim(first_before);
+    }
+
+    /// Emit `BacklogTrimmed` when head blocks went away.
+    pub(crate) fn note_backlog_trim(&mut self, first_before: u64) {
+        if let Some(b) = &self.backlog {
+            if b.first_byte() != first_before {
+                let e = Event::BacklogTrimmed { first_byte: b.first_byte(), histlen: b.histlen() };
+                self.emit(e);
+            }
+        }
+    }
+
+    /// Write stream bytes (ending at `master_repl_offset`) to a replica, remembering where
+    /// they end so delivery can move its buffer reference.
+    pub(crate) fn send_stream(&mut self, conn: ConnId, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.send(conn, bytes);
+        let off = self.master_repl_offset;
+        if let Some(c) = self.clients.get_mut(&conn) {
+            let sent = c.sent;
+            if let Some(r) = c.replica.as_mut() {
+                r.stream_marks.push_back((sent, off));
+            }
+        }
+    }
+
+    /// The link delivered more to a replica: release the blocks it no longer needs
+    /// (`_writeToClient` moving `ref_repl_buf_node`).
+    pub(crate) fn replica_stream_delivered(&mut self, conn: ConnId) {
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let delivered = c.delivered;
+        let Some(r) = c.replica.as_mut() else { return };
+        let mut upto = None;
+        while let Some(&(end, off)) = r.stream_marks.front() {
+            if end > delivered {
+                break;
+            }
+            upto = Some(off);
+            r.stream_marks.pop_front();
+        }
+        let (Some(off), Some(id)) = (upto, r.reader) else { return };
+        let Some(b) = self.backlog.as_mut() else { return };
+        let first_before = b.first_byte();
+        b.advance_reader(id, off);
+        self.note_backlog_trim(first_before);
     }
 
     /// An intermediate replica: bytes our master's client applied go, unchanged, into our
@@ -95,7 +145,7 @@ impl Node {
         let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) else { return };
         r.start_stream_on_ack = false;
         let pending = std::mem::take(&mut r.pending);
-        self.send(conn, pending);
+        self.send_stream(conn, pending);
     }
 }
 
