@@ -373,10 +373,12 @@ impl Node {
                 (t.data.len() + take == n as usize, take)
             }
             (Some(mark), None) => {
-                let mut joined = t.data.clone();
+                // Look for the mark across the boundary: the last 39 bytes held plus the new ones.
+                let keep = t.data.len().min(39);
+                let mut joined = t.data[t.data.len() - keep..].to_vec();
                 joined.extend_from_slice(&m.buf);
-                match joined.windows(40).position(|w| w == mark.as_slice()).filter(|p| *p + 40 >= t.data.len()) {
-                    Some(p) => (true, p + 40 - t.data.len()),
+                match joined.windows(40).position(|w| w == mark.as_slice()) {
+                    Some(p) => (true, p + 40 - keep),
                     None => (false, m.buf.len()),
                 }
             }
@@ -1021,5 +1023,135 @@ mod tests {
         net.advance(3000);
         assert_eq!(net.info_field("r", "master_link_status"), "up");
         assert_eq!(stat(&net, "m", "sync_partial_ok"), 2);
+    }
+}
+
+/// The replica state machine driven by hand against a scripted master.
+#[cfg(test)]
+mod scripted_master_tests {
+    use crate::engine::event::ReplState;
+    use crate::engine::keyspace::{Keyspace, Value};
+    use crate::engine::node::{ConnId, Node, Output};
+    use crate::engine::rdb;
+    use crate::engine::repl::testkit::T0;
+
+    fn outputs(n: &mut Node) -> Vec<Output> {
+        std::iter::from_fn(|| n.poll_output()).collect()
+    }
+
+    fn sent_text(outs: &[Output], conn: ConnId) -> String {
+        outs.iter()
+            .filter_map(|o| match o {
+                Output::Send { conn: c, bytes } if *c == conn => Some(String::from_utf8_lossy(bytes).to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// REPLICAOF m 6379 from a console, connect, and answer the handshake; returns the link.
+    fn to_psync(n: &mut Node) -> ConnId {
+        n.handle_accept(1, "127.0.0.1", T0);
+        n.handle_bytes(1, b"*3\r\n$9\r\nREPLICAOF\r\n$1\r\nm\r\n$4\r\n6379\r\n", T0);
+        let conn = outputs(n)
+            .iter()
+            .find_map(|o| if let Output::Connect { conn, .. } = o { Some(*conn) } else { None })
+            .expect("a connect");
+        n.handle_connected(conn, T0);
+        n.handle_bytes(conn, b"+PONG\r\n", T0);
+        n.handle_bytes(conn, b"+OK\r\n+OK\r\n", T0);
+        assert_eq!(n.view().repl_state, Some(ReplState::ReceivePsyncReply));
+        conn
+    }
+
+    fn tiny_rdb() -> Vec<u8> {
+        let mut ks = Keyspace::new();
+        ks.dbs[0].entries.insert(b"k".to_vec(), Value::Str(b"v".to_vec()));
+        rdb::encode(&ks, &rdb::RdbAux::default())
+    }
+
+    #[test]
+    fn psync_error_falls_back_to_legacy_sync_without_acks() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        let conn = to_psync(&mut n);
+        outputs(&mut n);
+        n.handle_bytes(conn, b"-ERR unknown command 'PSYNC'\r\n", T0);
+        assert_eq!(sent_text(&outputs(&mut n), conn), "SYNC\r\n");
+        assert_eq!(n.view().repl_state, Some(ReplState::Transfer));
+        let rdb = tiny_rdb();
+        let mut payload = format!("\n\n${}\r\n", rdb.len()).into_bytes();
+        payload.extend_from_slice(&rdb);
+        n.handle_bytes(conn, &payload, T0 + 10);
+        assert_eq!(n.view().repl_state, Some(ReplState::Connected));
+        assert_eq!(n.view().dbs, vec![(0, 1, 0)]);
+        outputs(&mut n);
+        n.handle_timeout(T0 + 1000);
+        assert_eq!(sent_text(&outputs(&mut n), conn), "", "no REPLCONF ACK to a pre-PSYNC master");
+    }
+
+    #[test]
+    fn nomasterlink_and_loading_mean_try_later() {
+        for reply in ["-NOMASTERLINK Can't SYNC while not connected with my master\r\n", "-LOADING Redis is loading the dataset in memory\r\n"] {
+            let mut n = Node::new("r", 6380, 5, T0);
+            let conn = to_psync(&mut n);
+            outputs(&mut n);
+            n.handle_bytes(conn, reply.as_bytes(), T0);
+            let outs = outputs(&mut n);
+            assert!(outs.contains(&Output::Close { conn }));
+            assert_eq!(n.view().repl_state, Some(ReplState::Connect));
+            n.handle_timeout(T0 + 1000);
+            assert!(outputs(&mut n).iter().any(|o| matches!(o, Output::Connect { .. })), "replicationCron retries");
+        }
+    }
+
+    #[test]
+    fn diskless_payload_split_anywhere_then_stream_follows() {
+        let rdb = tiny_rdb();
+        let mark = "0123456789abcdef0123456789abcdef01234567";
+        let mut wire = format!("+FULLRESYNC {} 100\r\n\n$EOF:{}\r\n", "f".repeat(40), mark).into_bytes();
+        wire.extend_from_slice(&rdb);
+        wire.extend_from_slice(mark.as_bytes());
+        wire.extend_from_slice(b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
+        for split in 0..wire.len() {
+            let mut n = Node::new("r", 6380, 5, T0);
+            let conn = to_psync(&mut n);
+            outputs(&mut n);
+            n.handle_bytes(conn, &wire[..split], T0);
+            n.handle_bytes(conn, &wire[split..], T0);
+            let v = n.view();
+            assert_eq!(v.repl_state, Some(ReplState::Connected), "split at {split}");
+            assert_eq!(v.slave_repl_offset, Some(127), "split at {split}");
+            assert_eq!(v.master_repl_offset, 127);
+            assert_eq!(v.replid, "f".repeat(40));
+            assert_eq!(v.dbs, vec![(0, 2, 0)]);
+            let sent = sent_text(&outputs(&mut n), conn);
+            assert!(sent.starts_with("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$3\r\n100\r\n"), "ACK right after a diskless load: {sent:?}");
+        }
+    }
+
+    #[test]
+    fn continue_without_id_keeps_our_replid() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        let own = n.view().replid;
+        let conn = to_psync(&mut n);
+        n.handle_bytes(conn, b"+CONTINUE\r\n", T0);
+        let v = n.view();
+        assert_eq!(v.repl_state, Some(ReplState::Connected));
+        assert_eq!(v.replid, own);
+        assert_eq!(v.replid2, "0".repeat(40));
+        assert!(v.backlog.is_some());
+    }
+
+    #[test]
+    fn stale_replica_can_refuse_reads() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        to_psync(&mut n);
+        outputs(&mut n);
+        n.handle_bytes(1, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$24\r\nreplica-serve-stale-data\r\n$2\r\nno\r\n", T0);
+        n.handle_bytes(1, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n", T0);
+        let text = sent_text(&outputs(&mut n), 1);
+        assert_eq!(
+            text,
+            "+OK\r\n-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n+PONG\r\n"
+        );
     }
 }
