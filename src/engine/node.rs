@@ -662,3 +662,75 @@ impl Node {
         crate::engine::view::build(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::repl::testkit::{Net, T0};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever a client sends, the node answers or closes; it never panics.
+        #[test]
+        fn client_garbage_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8)) {
+            let mut n = Node::new("m", 6379, 1, T0);
+            n.handle_accept(1, "c", T0);
+            for (i, c) in chunks.iter().enumerate() {
+                n.handle_bytes(1, c, T0 + i as u64);
+                while n.poll_output().is_some() {}
+            }
+            n.handle_timeout(T0 + 5000);
+        }
+
+        /// Whatever a "master" answers during the handshake and transfer, no panic.
+        #[test]
+        fn master_link_garbage_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8), psync in 0usize..4) {
+            let mut n = Node::new("r", 6380, 1, T0);
+            n.handle_accept(1, "c", T0);
+            n.handle_bytes(1, b"REPLICAOF m 6379\r\n", T0);
+            let mut conn = None;
+            while let Some(o) = n.poll_output() {
+                if let Output::Connect { conn: c, .. } = o { conn = Some(c); }
+            }
+            let conn = conn.unwrap();
+            n.handle_connected(conn, T0);
+            n.handle_bytes(conn, b"+PONG\r\n+OK\r\n+OK\r\n", T0);
+            let prefix: &[u8] = match psync { 0 => b"+FULLRESYNC ffffffffffffffffffffffffffffffffffffffff 5\r\n", 1 => b"+CONTINUE\r\n", 2 => b"+FULLRESYNC ffffffffffffffffffffffffffffffffffffffff 5\r\n$EOF:", _ => b"" };
+            n.handle_bytes(conn, prefix, T0);
+            for (i, c) in chunks.iter().enumerate() {
+                n.handle_bytes(conn, c, T0 + i as u64);
+                while n.poll_output().is_some() {}
+            }
+            n.handle_timeout(T0 + 70_000);
+            let _ = n.view();
+            let _ = n.info("all");
+        }
+    }
+
+    #[test]
+    fn select_is_per_client_and_bounded() {
+        let mut net = Net::new(&["m"]);
+        let a = net.client("m");
+        let b = net.client("m");
+        assert_eq!(net.cmd(a, &["SELECT", "5"]), b"+OK\r\n".to_vec());
+        net.cmd(a, &["SET", "k", "a"]);
+        assert_eq!(net.cmd(b, &["GET", "k"]), b"$-1\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["SELECT", "16"]), b"-ERR DB index is out of range\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["SELECT", "x"]), b"-ERR value is not an integer or out of range\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["PING", "a", "b"]), b"-ERR wrong number of arguments for 'ping' command\r\n".to_vec());
+    }
+
+    #[test]
+    fn clone_checkpoints_behave_identically() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let snapshot = net.nodes.clone();
+        net.run("m", &["SET", "a", "1"]);
+        let after = net.offset("m");
+        net.nodes = snapshot;
+        net.run("m", &["SET", "a", "1"]);
+        assert_eq!(net.offset("m"), after);
+    }
+}
