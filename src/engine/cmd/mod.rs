@@ -645,3 +645,52 @@ mod tests {
         assert!(e.ends_with(&format!("'{}' ", "a".repeat(128))));
     }
 }
+
+#[cfg(test)]
+mod differential {
+    //! Replays a session recorded on a real redis-server 7.0.15 (testdata/record.py: one
+    //! client runs the commands of testdata/redis-7.0.15-session.txt while a fake replica
+    //! collects the replication stream) and compares every reply byte for byte and every
+    //! propagated command (SELECT and the MULTI/EXEC wrapper are the node's, not ours).
+    use super::testkit::*;
+
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        cmd: Vec<String>,
+        reply: String,
+        prop: Vec<Vec<String>>,
+    }
+
+    fn latin1(s: &str) -> Vec<u8> {
+        s.chars().map(|c| c as u32 as u8).collect()
+    }
+
+    #[test]
+    fn replies_and_propagation_match_redis_7_0_15() {
+        let data = include_str!("testdata/redis-7.0.15-session.json");
+        let entries: Vec<Entry> = serde_json::from_str(data).expect("fixture");
+        let mut t = T::new();
+        let mut failures = Vec::new();
+        for e in &entries {
+            let argv: Vec<Vec<u8>> = e.cmd.iter().map(|a| latin1(a)).collect();
+            let got = t.run_argv(argv);
+            let want_prop: Vec<String> = e
+                .prop
+                .iter()
+                .filter(|a| {
+                    let n = a[0].to_ascii_lowercase();
+                    n != "select" && n != "multi" && n != "exec"
+                })
+                .map(|a| a.join(" "))
+                .collect();
+            let got_prop = t.prop();
+            if got.as_bytes() != latin1(&e.reply).as_slice() || got_prop != want_prop {
+                failures.push(format!(
+                    "{:?}\n  reply want {:?}\n        got  {:?}\n  prop  want {:?}\n        got  {:?}",
+                    e.cmd, e.reply, got, want_prop, got_prop
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), entries.len(), failures.join("\n"));
+    }
+}
