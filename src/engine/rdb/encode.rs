@@ -18,7 +18,7 @@ pub enum Encoding {
     /// What 7.0 itself writes for values of this size: lists as quicklist2 of listpacks,
     /// all-integer sets as intsets, small hashes and sorted sets as listpacks (default
     /// thresholds: list-max-listpack-size -2, set-max-intset-entries 512,
-    /// hash/zset-max-listpack-entries 128 / 128, -value 64), the classic types otherwise.
+    /// hash-max-listpack-entries 512, zset-max-listpack-entries 128, -value 64 for both), the classic types otherwise.
     #[default]
     Redis70,
 }
@@ -217,7 +217,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
 /// Default `set-max-intset-entries`.
 const SET_MAX_INTSET_ENTRIES: usize = 512;
 /// Default `hash-max-listpack-entries` / `-value`.
-const HASH_MAX_LISTPACK_ENTRIES: usize = 128;
+const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
 const HASH_MAX_LISTPACK_VALUE: usize = 64;
 /// Default `zset-max-listpack-entries` / `-value`.
 const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
