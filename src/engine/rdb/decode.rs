@@ -416,3 +416,188 @@ impl<'a> Reader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rdb::encode::{save_len, save_string};
+    use crate::engine::rdb::ziplist::tests::build as ziplist;
+    use proptest::prelude::*;
+
+    /// A file around `body` (opcodes after the magic), with a valid CRC.
+    fn file(version: &str, body: &[u8]) -> Vec<u8> {
+        let mut f = format!("REDIS{version}").into_bytes();
+        f.extend_from_slice(body);
+        f.push(OPCODE_EOF);
+        let crc = crc64(&f);
+        f.extend_from_slice(&crc.to_le_bytes());
+        f
+    }
+
+    fn s(x: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        save_string(&mut v, x);
+        v
+    }
+
+    fn key_value(ty: u8, key: &[u8], payload: &[u8]) -> Vec<u8> {
+        [&[ty][..], &s(key), payload].concat()
+    }
+
+    fn one(bytes: &[u8]) -> Value {
+        let (ks, _) = decode(bytes).unwrap();
+        ks.dbs[0].entries.values().next().unwrap().clone()
+    }
+
+    #[test]
+    fn redis6_ziplist_encodings() {
+        let zl = ziplist(&[b"a", b"1", b"b", b"-2"]);
+        let list = one(&file("0009", &key_value(TYPE_LIST_ZIPLIST, b"k", &s(&zl))));
+        assert_eq!(list, Value::List(["a", "1", "b", "-2"].iter().map(|x| x.as_bytes().to_vec()).collect()));
+
+        let hash = one(&file("0009", &key_value(TYPE_HASH_ZIPLIST, b"k", &s(&zl))));
+        let Value::Hash(h) = hash else { panic!() };
+        assert_eq!(h.get(&b"a"[..]), Some(&b"1".to_vec()));
+        assert_eq!(h.keys().collect::<Vec<_>>(), vec![&b"a".to_vec(), &b"b".to_vec()]);
+
+        let zl = ziplist(&[b"x", b"1.5", b"y", b"-3"]);
+        let Value::ZSet(z) = one(&file("0009", &key_value(TYPE_ZSET_ZIPLIST, b"k", &s(&zl)))) else { panic!() };
+        assert_eq!((z.score(b"x"), z.score(b"y")), (Some(1.5), Some(-3.0)));
+
+        // Quicklist (type 14): a count of ziplist nodes.
+        let mut payload = Vec::new();
+        save_len(&mut payload, 2);
+        payload.extend(s(&ziplist(&[b"p", b"q"])));
+        payload.extend(s(&ziplist(&[b"7"])));
+        let list = one(&file("0009", &key_value(TYPE_LIST_QUICKLIST, b"k", &payload)));
+        assert_eq!(list, Value::List(["p", "q", "7"].iter().map(|x| x.as_bytes().to_vec()).collect()));
+    }
+
+    #[test]
+    fn quicklist2_plain_node_and_lzf_node() {
+        let lp = listpack::build([&b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..], b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"]);
+        let compressed = lzf::compress(&lp).unwrap();
+        let mut payload = Vec::new();
+        save_len(&mut payload, 2);
+        save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PACKED);
+        payload.push(0xC3); // RDB_ENC_LZF
+        save_len(&mut payload, compressed.len() as u64);
+        save_len(&mut payload, lp.len() as u64);
+        payload.extend(&compressed);
+        save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PLAIN);
+        payload.extend(s(b"one big element"));
+        let Value::List(l) = one(&file("0010", &key_value(TYPE_LIST_QUICKLIST_2, b"k", &payload))) else { panic!() };
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[2], b"one big element");
+        assert_eq!(l[0], vec![b'a'; 42]);
+    }
+
+    #[test]
+    fn old_zset_and_expiry_in_seconds_and_lru_lfu_opcodes() {
+        let mut body = Vec::new();
+        body.extend([OPCODE_SELECTDB, 2, OPCODE_EXPIRETIME]);
+        body.extend(1_700_000_000i32.to_le_bytes());
+        body.extend([OPCODE_IDLE, 5, OPCODE_FREQ, 9]);
+        let mut payload = Vec::new();
+        save_len(&mut payload, 3);
+        payload.extend(s(b"a"));
+        payload.extend([3, b'1', b'.', b'5']);
+        payload.extend(s(b"b"));
+        payload.push(254); // +inf
+        payload.extend(s(b"c"));
+        payload.push(255); // -inf
+        body.extend(key_value(TYPE_ZSET, b"z", &payload));
+        let (ks, _) = decode(&file("0006", &body)).unwrap();
+        let Some(Value::ZSet(z)) = ks.dbs[2].entries.get(&b"z"[..]) else { panic!() };
+        assert_eq!(z.score(b"a"), Some(1.5));
+        assert_eq!(z.score(b"b"), Some(f64::INFINITY));
+        assert_eq!(z.score(b"c"), Some(f64::NEG_INFINITY));
+        assert_eq!(ks.dbs[2].expires.get(&b"z"[..]), Some(&1_700_000_000_000));
+    }
+
+    #[test]
+    fn errors_are_reported_with_offsets() {
+        let err = |bytes: &[u8]| decode(bytes).unwrap_err();
+        assert_eq!(err(b"").offset, 0);
+        assert!(err(b"RODIS0010\xff").message.contains("signature"));
+        let e = err(&file("0011", &[]));
+        assert!(e.message.contains("version 11"), "{e}");
+        let e = err(&file("0010", &[OPCODE_MODULE_AUX, 1, 2, 3]));
+        assert_eq!((e.offset, e.message.contains("module")), (9, true));
+        let e = err(&file("0010", &key_value(TYPE_STREAM_LISTPACKS_2, b"st", b"")));
+        assert!(e.message.contains("stream"), "{e}");
+        let e = err(&file("0010", &key_value(42, b"k", b"")));
+        assert!(e.message.contains("unknown RDB type 42"), "{e}");
+        let e = err(&file("0010", &[OPCODE_SELECTDB, 16]));
+        assert!(e.message.contains("16"), "{e}");
+        // A duplicated key.
+        let kv = key_value(TYPE_STRING, b"k", &s(b"v"));
+        let e = err(&file("0010", &[kv.clone(), kv].concat()));
+        assert!(e.message.contains("duplicated key"), "{e}");
+        // Wrong checksum.
+        let mut f = file("0010", &key_value(TYPE_STRING, b"k", &s(b"v")));
+        let n = f.len();
+        f[n - 1] ^= 1;
+        let e = err(&f);
+        assert_eq!(e.offset, n - 8);
+        assert!(e.message.contains("CRC"), "{e}");
+        // An LZF string that lies about its length.
+        let mut body = vec![TYPE_STRING];
+        body.extend(s(b"k"));
+        body.extend([0xC3, 2, 0x82, 1, 2]);
+        assert!(err(&file("0010", &body)).message.contains("length encoding"));
+        let mut body = vec![TYPE_STRING];
+        body.extend(s(b"k"));
+        body.extend([0xC3, 2, 0x80, 0x7F, 0, 0, 0, 1, 2]);
+        assert!(err(&file("0010", &body)).message.contains("LZF"));
+    }
+
+    #[test]
+    fn empty_collections_are_skipped_like_redis() {
+        let mut payload = Vec::new();
+        save_len(&mut payload, 0);
+        let (ks, _) = decode(&file("0010", &key_value(TYPE_LIST, b"k", &payload))).unwrap();
+        assert_eq!(ks.total_keys(), 0);
+    }
+
+    #[test]
+    fn function_library_is_skipped() {
+        let mut body = vec![OPCODE_FUNCTION2];
+        body.extend(s(b"#!lua name=x\nredis.register_function('f', function() return 1 end)"));
+        body.extend(key_value(TYPE_STRING, b"k", &s(b"v")));
+        let (ks, _) = decode(&file("0010", &body)).unwrap();
+        assert_eq!(ks.total_keys(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Random bytes after a valid header never panic.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut f = b"REDIS0010".to_vec();
+            f.extend(tail);
+            let _ = decode(&f);
+        }
+
+        /// Any single-byte change or truncation of a real file is an error or a clean
+        /// decode, never a panic.
+        #[test]
+        fn mutations_never_panic(at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+            let mut ks = Keyspace::new();
+            let mut z = ZSet::new();
+            z.insert(b"m".to_vec(), 1.5);
+            ks.dbs[0].entries.insert(b"z".to_vec(), Value::ZSet(z));
+            ks.dbs[0].entries.insert(b"l".to_vec(), Value::List((0..50).map(|i| format!("{i}").into_bytes()).collect()));
+            ks.dbs[0].entries.insert(b"s".to_vec(), Value::Set((0..5).map(|i| format!("{i}").into_bytes()).collect()));
+            ks.dbs[0].entries.insert(b"h".to_vec(), Value::Hash([(b"f".to_vec(), b"v".to_vec())].into_iter().collect()));
+            let mut f = encode(&ks, &RdbAux::default());
+            let n = f.len();
+            f[at.index(n)] = byte;
+            let _ = decode(&f);
+            // With the checksum zeroed, structural checks alone must hold the line.
+            f[n - 8..].fill(0);
+            let _ = decode(&f);
+            let _ = decode(&f[..cut.index(n)]);
+        }
+    }
+}
