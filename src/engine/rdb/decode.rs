@@ -385,7 +385,7 @@ impl<'a> Reader<'a> {
                 if len > clen.saturating_mul(300).saturating_add(64) {
                     return Err(self.err(at, &format!("invalid LZF compressed string ({clen} bytes claiming {len})")));
                 }
-                match lzf::decompress(data, len as usize) {
+                match ::lzf::decompress(data, len as usize) {
                     Ok(v) if v.len() as u64 == len => Ok(v),
                     _ => Err(self.err(at, "invalid LZF compressed string")),
                 }
@@ -476,7 +476,7 @@ mod tests {
     #[test]
     fn quicklist2_plain_node_and_lzf_node() {
         let lp = listpack::build([&b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..], b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"]);
-        let compressed = lzf::compress(&lp).unwrap();
+        let compressed = ::lzf::compress(&lp).unwrap();
         let mut payload = Vec::new();
         save_len(&mut payload, 2);
         save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PACKED);

@@ -12,10 +12,11 @@ mod decode;
 mod encode;
 pub mod intset;
 pub mod listpack;
+pub mod lzf;
 pub mod ziplist;
 
 pub use decode::decode;
-pub use encode::{encode, encode_with, Encoding};
+pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
