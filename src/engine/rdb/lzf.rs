@@ -44,7 +44,12 @@ pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
         let r = htab[slot];
         htab[slot] = ip;
         let off = ip.wrapping_sub(r).wrapping_sub(1);
-        if off < MAX_OFF && r > 0 && input[r + 2] == input[ip + 2] && input[r] == input[ip] && input[r + 1] == input[ip + 1] {
+        if off < MAX_OFF
+            && r > 0
+            && input[r + 2] == input[ip + 2]
+            && input[r] == input[ip]
+            && input[r + 1] == input[ip + 1]
+        {
             let mut len = 2usize;
             let maxlen = (n - ip - len).min(MAX_REF);
             if op + 3 + 1 >= out_limit && op - (lit == 0) as usize + 3 + 1 >= out_limit {
@@ -52,8 +57,8 @@ pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
             }
             out[op - lit - 1] = (lit as u8).wrapping_sub(1); // close the literal run
             op -= (lit == 0) as usize; // no literals: drop the empty run header
-            // Extend the match: 16 unchecked steps first when far from the end, as the
-            // unrolled loop does, then step while below maxlen.
+                                       // Extend the match: 16 unchecked steps first when far from the end, as the
+                                       // unrolled loop does, then step while below maxlen.
             let mut mismatch = false;
             if maxlen > 16 {
                 for _ in 0..16 {
