@@ -35,6 +35,5 @@ fn bench_replicated_writes_in_the_browser() {
         bytes as f64 / 1e6,
         secs
     );
-    web_sys::console::log_1(&line.into());
     wasm_bindgen_test::console_log!("{}", line);
 }
