@@ -48,7 +48,9 @@ wasm_toolchain() {
   # The Debian route: rustc 1.96 + std sources + lld, std built from source per build.
   apt_install rustc-web cargo-web rust-web-src lld-22
   rustup toolchain list 2>/dev/null | grep -q '^debian-web' || rustup toolchain link debian-web /usr
-  WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort)
+  # Its own target dir: artifacts of two compilers must never meet in one LTO link.
+  WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+            CARGO_TARGET_DIR="$ROOT/target/debian-web")
 }
 
 # The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
