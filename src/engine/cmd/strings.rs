@@ -276,7 +276,7 @@ pub fn mget(c: &mut Cx) -> Frame {
 }
 
 fn mset_generic(c: &mut Cx, nx: bool) -> Frame {
-    if c.argc() % 2 == 0 {
+    if c.argc().is_multiple_of(2) {
         return super::arity_error(c.spec.name);
     }
     if nx {
