@@ -17,12 +17,13 @@ fn short(text: &str) -> String {
     }
 }
 
+/// An argument as redis-cli would echo it: bare when plain, quoted and escaped otherwise.
 fn shown(bytes: &[u8]) -> String {
-    let text: String = bytes
-        .iter()
-        .map(|&b| if b.is_ascii_graphic() { b as char } else { '·' })
-        .collect();
-    short(&text)
+    if !bytes.is_empty() && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'"') {
+        short(&String::from_utf8_lossy(bytes))
+    } else {
+        short(&crate::sim::glue::repr(bytes))
+    }
 }
 
 fn words(line: &str) -> String {
@@ -95,7 +96,7 @@ fn label_bulk(bytes: &[u8]) -> String {
     match head.parse::<i64>() {
         // An exact bulk reply: "$3\r\nbar\r\n".
         Ok(n) if n >= 0 && bytes.len() == end + 2 + n as usize + 2 && bytes.ends_with(b"\r\n") => {
-            format!("\"{}\"", shown(&bytes[end + 2..end + 2 + n as usize]))
+            short(&crate::sim::glue::repr(&bytes[end + 2..end + 2 + n as usize]))
         }
         Ok(-1) => "(nil)".into(),
         // `$<len>\r\n` opening a disk-based RDB transfer (no trailing CRLF).

@@ -36,10 +36,10 @@ pub enum Action {
     Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
 }
 
+#[derive(Clone, Debug)]
 pub struct Session {
+    /// Its history holds the whole branch (inputs, trace, checkpoints), also past the current step.
     world: World,
-    /// Every input of the current branch, including those past the current step.
-    log: Vec<JournalEntry>,
     last_step: u64,
 }
 
@@ -52,9 +52,16 @@ impl Session {
         Session::with_world(World::with_epoch(seed, epoch_ms))
     }
 
+    /// A session that keeps a checkpoint every `checkpoint_every` steps (tests use small ones).
+    pub fn with_options(seed: u64, epoch_ms: u64, checkpoint_every: u64) -> Session {
+        let mut world = World::with_epoch(seed, epoch_ms);
+        world.enable_checkpoints(checkpoint_every.max(1));
+        Session { world, last_step: 0 }
+    }
+
     fn with_world(mut world: World) -> Session {
         world.enable_checkpoints(CHECKPOINT_EVERY);
-        Session { world, log: Vec::new(), last_step: 0 }
+        Session { world, last_step: 0 }
     }
 
     /// Run a scenario into a new session. A failing `expect` stops the run there and is left
@@ -65,7 +72,7 @@ impl Session {
         if let Err(e) = scenario::run(&mut s.world, &sc, &mut NoHooks) {
             s.world.note(&e.to_string());
         }
-        s.sync_log();
+        s.last_step = s.world.current_step();
         Ok(s)
     }
 
@@ -78,9 +85,9 @@ impl Session {
     pub fn last_step(&self) -> u64 {
         self.last_step
     }
-    /// The inputs of the current branch.
+    /// The inputs of the current branch (also those past the current step).
     pub fn journal(&self) -> &[JournalEntry] {
-        &self.log
+        &self.world.history.journal
     }
 
     /// Do something. After a jump back, this first drops the future (a new branch).
@@ -114,28 +121,14 @@ impl Session {
                 Ok(())
             }
         };
-        self.sync_log();
+        self.last_step = self.world.current_step();
         result
     }
 
-    /// Drop what lies beyond the current step: inputs, checkpoints, the furthest step.
+    /// Drop what lies beyond the current step: inputs, trace, checkpoints.
     fn branch_here(&mut self) {
-        let at = self.world.current_step();
-        let applied = self.world.journal().len();
-        if at == self.last_step && applied == self.log.len() {
-            return;
-        }
-        self.log.truncate(applied);
-        self.world.history.checkpoints.retain(|c| c.step <= at);
-        self.last_step = at;
-    }
-
-    fn sync_log(&mut self) {
-        let journal = self.world.journal();
-        if journal.len() > self.log.len() {
-            self.log.extend_from_slice(&journal[self.log.len()..]);
-        }
-        self.last_step = self.last_step.max(self.world.current_step());
+        self.world.drop_future();
+        self.last_step = self.world.current_step();
     }
 
     /// Show the world as it was right after step `step` (and the inputs made at that step).
@@ -147,12 +140,8 @@ impl Session {
         let at = self.world.current_step();
         // Forward from here unless a checkpoint lies between here and the target.
         if target < at || cp_step > at {
-            let mut history = std::mem::take(&mut self.world.history);
-            let cp = &history.checkpoints[i];
-            let mut w = (*cp.world).clone();
-            let (trace_len, journal_len) = (cp.trace_len, cp.journal_len);
-            history.trace.truncate(trace_len);
-            history.journal.truncate(journal_len);
+            let history = std::mem::take(&mut self.world.history);
+            let mut w = (*history.checkpoints[i].world).clone();
             w.history = history;
             self.world = w;
         }
@@ -162,7 +151,7 @@ impl Session {
     /// Replay inputs and steps until `target`.
     fn forward_to(&mut self, target: u64) {
         loop {
-            while let Some(e) = self.log.get(self.world.journal().len()) {
+            while let Some(e) = self.world.next_recorded_input() {
                 if e.step > self.world.current_step() {
                     break;
                 }
@@ -194,7 +183,7 @@ impl Session {
             seed: self.world.seed(),
             epoch_ms: self.world.epoch_ms(),
             last_step: self.last_step,
-            journal: self.log.clone(),
+            journal: self.world.history.journal.clone(),
             trace: self.world.trace().to_vec(),
         };
         self.jump_to(here);
@@ -206,11 +195,19 @@ impl Session {
     pub fn import_json(json: &str) -> Result<Session, ImportError> {
         let file = TraceFile::from_json(json)?;
         let mut s = Session::with_epoch(file.seed, file.epoch_ms);
-        s.log = file.journal.clone();
+        s.world.history.journal = file.journal.clone();
         s.last_step = file.last_step;
         s.forward_to(file.last_step);
-        if s.world.journal().len() != s.log.len() {
-            return Err(ImportError { message: format!("trace file does not replay: only {} of {} inputs applied", s.world.journal().len(), s.log.len()) });
+        if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
+            return Err(ImportError {
+                message: format!(
+                    "trace file does not replay: {} of {} inputs applied, step {} of {}",
+                    s.world.journal().len(),
+                    file.journal.len(),
+                    s.current_step(),
+                    file.last_step
+                ),
+            });
         }
         let got = s.world.trace();
         if let Some(i) = (0..got.len().max(file.trace.len())).find(|&i| got.get(i) != file.trace.get(i)) {
@@ -221,13 +218,138 @@ impl Session {
         Ok(s)
     }
 
-    /// For tests and tools that act on the world directly (bypassing branching).
+    /// Act on the world directly (the scenario runner does): the future past the current step
+    /// is dropped first, as for [`Session::apply`]; call [`Session::sync`] afterwards.
     pub fn world_mut(&mut self) -> &mut World {
+        self.branch_here();
         &mut self.world
     }
 
-    /// Pick up inputs made through [`Session::world_mut`].
+    /// Pick up the steps made through [`Session::world_mut`].
     pub fn sync(&mut self) {
-        self.sync_log();
+        self.last_step = self.world.current_step();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::clock::DEFAULT_EPOCH_MS;
+
+    fn act(s: &mut Session, a: Action) {
+        s.apply(a.clone()).unwrap_or_else(|e| panic!("{a:?}: {e}"));
+    }
+
+    /// A session with some history: nodes, commands, link actions, time passing.
+    fn busy(every: u64) -> Session {
+        let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
+        act(&mut s, Action::AddNode { name: "m".into() });
+        act(&mut s, Action::AddNode { name: "r1".into() });
+        for i in 0..30 {
+            act(&mut s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
+            if i % 7 == 0 {
+                act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
+                act(&mut s, Action::RunFor { ms: 100 });
+                act(&mut s, Action::Heal { a: "m".into(), b: "r1".into() });
+            }
+            act(&mut s, Action::Step);
+        }
+        act(&mut s, Action::RunFor { ms: 5000 });
+        s
+    }
+
+    fn json<T: serde::Serialize>(t: &T) -> String {
+        serde_json::to_string(t).unwrap()
+    }
+
+    #[test]
+    fn jump_back_and_forward_reproduces_every_step() {
+        let mut s = busy(4);
+        let last = s.last_step();
+        assert!(last > 20, "{last}");
+        let full = json(&s.world().trace());
+        let full_snap = json(&s.world().snapshot());
+        for k in [0, 1, 5, 8, 13, last / 2, last - 1] {
+            s.jump_to(k);
+            assert_eq!(s.current_step(), k);
+            assert!(s.world().trace().iter().all(|e| e.step <= k));
+            let prefix: Vec<_> = serde_json::from_str::<Vec<crate::sim::trace::TraceEntry>>(&full)
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.step <= k)
+                .collect();
+            assert_eq!(json(&s.world().trace()), json(&prefix), "at step {k}");
+        }
+        s.jump_to(last);
+        assert_eq!(json(&s.world().trace()), full);
+        assert_eq!(json(&s.world().snapshot()), full_snap);
+        assert_eq!(s.last_step(), last);
+    }
+
+    #[test]
+    fn step_back_goes_one_step() {
+        let mut s = busy(8);
+        let last = s.last_step();
+        s.step_back();
+        assert_eq!(s.current_step(), last - 1);
+        s.jump_to(0);
+        s.step_back();
+        assert_eq!(s.current_step(), 0);
+        s.jump_to(last + 100);
+        assert_eq!(s.current_step(), last);
+    }
+
+    #[test]
+    fn acting_after_a_jump_back_branches() {
+        let mut s = busy(4);
+        let last = s.last_step();
+        s.jump_to(10);
+        let before: usize = s.journal().len();
+        act(&mut s, Action::Command { node: "r1".into(), line: "PING".into() });
+        assert_eq!(s.last_step(), 10, "the old future is gone");
+        assert!(s.journal().len() <= before + 1);
+        assert!(s.journal().iter().all(|e| e.step <= 10));
+        act(&mut s, Action::RunFor { ms: 10 });
+        let branch_last = s.last_step();
+        assert!(branch_last < last);
+        // The new branch replays exactly too.
+        let full = json(&s.world().trace());
+        s.jump_to(3);
+        s.jump_to(branch_last);
+        assert_eq!(json(&s.world().trace()), full);
+    }
+
+    #[test]
+    fn bad_actions_change_nothing() {
+        let mut s = busy(16);
+        let (step, journal) = (s.current_step(), s.journal().len());
+        assert!(s.apply(Action::Cut { a: "m".into(), b: "nobody".into() }).is_err());
+        assert!(s.apply(Action::AddNode { name: "m".into() }).is_err());
+        assert_eq!((s.current_step(), s.journal().len()), (step, journal));
+    }
+
+    #[test]
+    fn export_and_import_round_trip() {
+        let mut s = busy(8);
+        s.jump_to(5);
+        let json_text = s.export_json();
+        assert_eq!(s.current_step(), 5, "export does not move the session");
+        let mut t = Session::import_json(&json_text).unwrap();
+        assert_eq!(t.last_step(), s.last_step());
+        s.jump_to(s.last_step());
+        assert_eq!(json(&t.world().trace()), json(&s.world().trace()));
+        t.jump_to(2);
+        assert_eq!(t.current_step(), 2);
+        let tampered = json_text.replacen("\"SET k1 v1\"", "\"SET k1 v2\"", 1);
+        assert!(Session::import_json(&tampered).unwrap_err().message.contains("does not replay"));
+        assert!(Session::import_json("{\"version\":3}").unwrap_err().message.contains("version 3"));
+    }
+
+    #[test]
+    fn actions_serialize() {
+        let a = Action::Command { node: "m".into(), line: "SET a 1".into() };
+        let text = json(&a);
+        assert_eq!(serde_json::from_str::<Action>(&text).unwrap(), a);
+        assert_eq!(json(&Action::Step), "\"Step\"");
     }
 }

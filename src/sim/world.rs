@@ -187,6 +187,9 @@ pub struct Checkpoint {
 }
 
 /// What is recorded about a world rather than part of its state: never copied into checkpoints.
+/// After a jump back it still holds the branch's future: the world's cursors (`trace_len`,
+/// `journal_len`) say how much of it the current step has reached, and replaying forward walks
+/// the cursors over entries that are already there.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct History {
     pub(crate) trace: Vec<TraceEntry>,
@@ -217,6 +220,9 @@ pub struct World {
     replies: VecDeque<ConsoleReply>,
     /// Take a checkpoint every this many steps (0: never).
     checkpoint_every: u64,
+    /// How much of `history.trace` / `history.journal` belongs to the current step.
+    pub(crate) trace_len: usize,
+    pub(crate) journal_len: usize,
     pub(crate) history: History,
 }
 
@@ -244,6 +250,8 @@ impl World {
             next_command: 1,
             replies: VecDeque::new(),
             checkpoint_every: 0,
+            trace_len: 0,
+            journal_len: 0,
             history: History::default(),
         }
     }
@@ -264,11 +272,22 @@ impl World {
         self.step
     }
     pub fn trace(&self) -> &[TraceEntry] {
-        &self.history.trace
+        &self.history.trace[..self.trace_len]
     }
     /// The inputs applied so far, with the step each followed.
     pub fn journal(&self) -> &[JournalEntry] {
-        &self.history.journal
+        &self.history.journal[..self.journal_len]
+    }
+    /// The next input of the recorded future (after a jump back), if any.
+    pub(crate) fn next_recorded_input(&self) -> Option<&JournalEntry> {
+        self.history.journal.get(self.journal_len)
+    }
+    /// Forget the recorded future: the current step becomes the end of the branch.
+    pub(crate) fn drop_future(&mut self) {
+        self.history.trace.truncate(self.trace_len);
+        self.history.journal.truncate(self.journal_len);
+        let step = self.step;
+        self.history.checkpoints.retain(|c| c.step <= step);
     }
     /// Node names in creation order (running or not).
     pub fn node_names(&self) -> Vec<String> {
@@ -305,7 +324,7 @@ impl World {
     /// Keep a copy of the world every `every` steps (0: never), for rewind.
     pub fn enable_checkpoints(&mut self, every: u64) {
         self.checkpoint_every = every;
-        if every > 0 && self.history.checkpoints.is_empty() && self.step == 0 && self.history.journal.is_empty() {
+        if every > 0 && self.history.checkpoints.is_empty() && self.step == 0 && self.journal_len == 0 {
             self.take_checkpoint();
         }
     }
@@ -350,23 +369,20 @@ impl World {
 
     fn record(&mut self, node: Option<usize>, kind: TraceKind) {
         let node = node.map(|i| self.slots[i].name.clone());
-        self.history.trace.push(TraceEntry { step: self.step, time_ms: self.now_ms, node, kind });
+        let entry = TraceEntry { step: self.step, time_ms: self.now_ms, node, kind };
+        append_at(&mut self.history.trace, &mut self.trace_len, entry);
     }
 
     fn journal_push(&mut self, prim: Prim) {
-        self.history.journal.push(JournalEntry { step: self.step, prim });
+        let entry = JournalEntry { step: self.step, prim };
+        append_at(&mut self.history.journal, &mut self.journal_len, entry);
     }
 
     fn take_checkpoint(&mut self) {
         let history = std::mem::take(&mut self.history);
         let copy = self.clone();
         self.history = history;
-        let cp = Checkpoint {
-            step: self.step,
-            trace_len: self.history.trace.len(),
-            journal_len: self.history.journal.len(),
-            world: Box::new(copy),
-        };
+        let cp = Checkpoint { step: self.step, trace_len: self.trace_len, journal_len: self.journal_len, world: Box::new(copy) };
         self.history.checkpoints.push(cp);
     }
 
@@ -692,11 +708,11 @@ impl World {
     /// Step until an entry matching `pred` is traced (true), nothing is left, or `max_steps`.
     pub fn step_until(&mut self, pred: impl Fn(&TraceKind) -> bool, max_steps: u64) -> bool {
         for _ in 0..max_steps {
-            let before = self.history.trace.len();
+            let before = self.trace_len;
             if !self.step() {
                 return false;
             }
-            if self.history.trace[before..].iter().any(|e| pred(&e.kind)) {
+            if self.history.trace[before..self.trace_len].iter().any(|e| pred(&e.kind)) {
                 return true;
             }
         }
@@ -976,7 +992,7 @@ impl World {
             return;
         }
         let params = self.params_of(c);
-        let text = if c.is_console() { String::new() } else { label(bytes) };
+        let text = label(bytes);
         let now = self.now_ms;
         let mut next = self.next_chunk;
         let queued = match self.conns.get_mut(&key) {
@@ -1194,6 +1210,21 @@ impl World {
     }
 }
 
+/// Append at a cursor: past the end, push; over a recorded future (a replay), keep the entry
+/// that is there when it is the same, else the future is wrong: drop it from here.
+fn append_at<T: PartialEq>(list: &mut Vec<T>, cursor: &mut usize, entry: T) {
+    if *cursor < list.len() {
+        if list[*cursor] != entry {
+            list.truncate(*cursor);
+            list.push(entry);
+        }
+    } else {
+        list.truncate(*cursor);
+        list.push(entry);
+    }
+    *cursor += 1;
+}
+
 /// Node names are host names in `REPLICAOF`: short, plain, not an address.
 fn validate_name(name: &str) -> Result<(), SimError> {
     let ok_chars = name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
@@ -1212,4 +1243,153 @@ fn validate_name(name: &str) -> Result<(), SimError> {
 fn split_host_port(addr: &str) -> Option<(String, u16)> {
     let (h, p) = addr.rsplit_once(':')?;
     Some((h.to_string(), p.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(names: &[&str]) -> World {
+        let mut w = World::new(42);
+        for n in names {
+            w.add_node(n).unwrap();
+        }
+        w
+    }
+
+    #[test]
+    fn nodes_get_ports_in_creation_order() {
+        let w = world(&["m", "r1", "r2"]);
+        assert_eq!(w.port_of("m"), Some(6379));
+        assert_eq!(w.port_of("r1"), Some(6380));
+        assert_eq!(w.port_of("r2"), Some(6381));
+        assert_eq!(w.node_names(), vec!["m", "r1", "r2"]);
+        assert_eq!(w.now_ms(), DEFAULT_EPOCH_MS);
+    }
+
+    #[test]
+    fn mistakes_are_errors_and_change_nothing() {
+        let mut w = world(&["m", "r1"]);
+        let (trace, journal) = (w.trace().len(), w.journal().len());
+        for bad in ["", "has space", "1m", "m", "localhost", "cli", "x".repeat(33).as_str()] {
+            assert!(w.add_node(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(w.command("nope", "PING").unwrap_err().message, "no node named 'nope'");
+        assert!(w.command("m", "SET \"k").unwrap_err().message.contains("Invalid argument"));
+        assert!(w.command("m", "   ").is_err());
+        assert!(w.cut("m", "m").is_err());
+        assert!(w.cut("m", "zz").is_err());
+        assert!(w.heal("zz", "m").is_err());
+        assert!(w.hold("m", "zz").is_err());
+        assert!(w.release("m", "zz").is_err());
+        assert!(w.stop("zz").is_err());
+        assert!(w.restart("zz").is_err());
+        assert_eq!((w.trace().len(), w.journal().len()), (trace, journal));
+        w.stop("r1").unwrap();
+        assert!(w.stop("r1").unwrap_err().message.contains("stopped"));
+        assert!(w.command("r1", "PING").unwrap_err().message.contains("stopped"));
+    }
+
+    #[test]
+    fn console_commands_travel_as_resp_and_are_traced() {
+        let mut w = world(&["m"]);
+        let id = w.command_id("m", "SET foo \"a b\"").unwrap();
+        assert_eq!(id, 1);
+        // *3\r\n $3\r\nSET\r\n $3\r\nfoo\r\n $3\r\na b\r\n: 4 + 9 + 9 + 9 bytes.
+        assert!(matches!(&w.trace().last().unwrap().kind, TraceKind::Command { line } if line == "SET foo \"a b\""));
+        assert!(w.step());
+        let last = w.trace().last().unwrap();
+        assert_eq!(last.step, 1);
+        assert_eq!(last.node.as_deref(), Some("m"));
+        assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into() });
+    }
+
+    #[test]
+    fn replicaof_a_name_is_expanded_to_its_port() {
+        let w = world(&["m", "r1"]);
+        let mut argv = vec![b"REPLICAOF".to_vec(), b"m".to_vec()];
+        w.expand_node_address(&mut argv);
+        assert_eq!(argv, vec![b"REPLICAOF".to_vec(), b"m".to_vec(), b"6379".to_vec()]);
+        let mut other = vec![b"REPLICAOF".to_vec(), b"NO".to_vec(), b"ONE".to_vec()];
+        w.expand_node_address(&mut other);
+        assert_eq!(other.len(), 3);
+    }
+
+    #[test]
+    fn addresses_resolve_by_name_or_loopback_port() {
+        let w = world(&["m", "r1"]);
+        assert_eq!(w.resolve("m", 6379), Ok(0));
+        assert_eq!(w.resolve("127.0.0.1", 6380), Ok(1));
+        assert_eq!(w.resolve("localhost", 6379), Ok(0));
+        assert!(w.resolve("m", 6380).unwrap_err().contains("refused"));
+        assert!(w.resolve("127.0.0.1", 7000).unwrap_err().contains("refused"));
+        assert!(w.resolve("elsewhere", 6379).unwrap_err().contains("unknown host"));
+    }
+
+    #[test]
+    fn link_states_show_in_the_snapshot() {
+        let mut w = world(&["m", "r1", "r2"]);
+        w.hold("m", "r1").unwrap();
+        w.cut("r2", "m").unwrap();
+        assert!(w.hold("m", "r2").unwrap_err().message.contains("cut"));
+        assert!(w.release("m", "r2").unwrap_err().message.contains("heal"));
+        w.slow("m", "r1", 30, 500).unwrap();
+        let snap = w.snapshot();
+        let l = snap.link("r1", "m").unwrap();
+        assert_eq!((l.a.as_str(), l.b.as_str(), l.state.as_str(), l.latency_ms, l.bytes_per_ms), ("m", "r1", "held", 30, 500));
+        assert_eq!(snap.link("m", "r2").unwrap().state, "cut");
+        w.release("m", "r1").unwrap();
+        w.heal("m", "r2").unwrap();
+        let snap = w.snapshot();
+        assert!(snap.links.iter().all(|l| l.state == "up"));
+        w.stop("r2").unwrap();
+        let snap = w.snapshot();
+        assert_eq!(snap.stopped, vec!["r2"]);
+        assert_eq!(snap.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["m", "r1"]);
+        assert_eq!(snap.nodes[1].port, 6380);
+    }
+
+    #[test]
+    fn stop_and_restart_keep_the_port_and_close_the_console() {
+        let mut w = world(&["m"]);
+        w.command("m", "PING").unwrap();
+        w.stop("m").unwrap();
+        // The command still waiting for its reply gets redis-cli's error.
+        assert!(w.trace().iter().any(|e| matches!(&e.kind, TraceKind::Reply { reply, .. } if reply == "Error: Server closed the connection")));
+        assert!(!w.step() || w.trace().iter().all(|e| !matches!(e.kind, TraceKind::Delivered { .. })));
+        w.restart("m").unwrap();
+        assert!(w.is_running("m"));
+        assert_eq!(w.port_of("m"), Some(6379));
+        w.command("m", "PING").unwrap();
+    }
+
+    #[test]
+    fn run_for_moves_the_clock_and_settle_returns_when_quiet() {
+        let mut w = world(&["m"]);
+        w.run_for(2500);
+        assert_eq!(w.now_ms(), DEFAULT_EPOCH_MS + 2500);
+        assert_eq!(w.journal().last().unwrap().prim, Prim::AdvanceTo { ms: DEFAULT_EPOCH_MS + 2500 });
+        assert!(w.settle(1000));
+        let w2 = World::with_epoch(1, 1000);
+        assert_eq!(w2.now_ms(), 1000);
+    }
+
+    #[test]
+    fn same_seed_and_inputs_give_the_same_trace() {
+        let run = |seed| {
+            let mut w = World::new(seed);
+            for n in ["m", "r1"] {
+                w.add_node(n).unwrap();
+            }
+            w.command("r1", "REPLICAOF m").unwrap();
+            w.command("m", "SET foo bar").unwrap();
+            w.run_for(3000);
+            w.cut("m", "r1").unwrap();
+            w.run_for(1000);
+            w.heal("m", "r1").unwrap();
+            w.settle(10_000);
+            serde_json::to_string(w.trace()).unwrap()
+        };
+        assert_eq!(run(7), run(7));
+    }
 }
