@@ -905,6 +905,25 @@ mod tests {
     }
 
     #[test]
+    fn quirks_seen_on_a_live_redis_7_0_15() {
+        // Checked by sending these bytes to redis-server 7.0.15 on loopback.
+        let e = |b: &[u8]| parse_all(b).1.map(|e| e.message);
+        // The count line must end in \r: a bare \n makes the count unparsable.
+        assert_eq!(e(b"*1\n$4\r\nPING\r\n").as_deref(), Some("Protocol error: invalid multibulk length"));
+        assert_eq!(e(b"*1\r\n$ 4\r\n").as_deref(), Some("Protocol error: invalid bulk length"));
+        assert_eq!(e(b"*2\r\n$4\r\nPING\r\n:1\r\n").as_deref(), Some("Protocol error: expected '$', got ':'"));
+        // The two bytes after a bulk are skipped unchecked: this is a PING.
+        let (reqs, err) = parse_all(b"*1\r\n$4\r\nPINGxx");
+        assert!(err.is_none());
+        assert_eq!(reqs[0].argv, args(&["PING"]));
+        // A negative count and a blank inline line are empty requests.
+        let (reqs, err) = parse_all(b"*-5\r\n  \r\nPING\r\n");
+        assert!(err.is_none());
+        assert_eq!(reqs.len(), 1);
+        assert_eq!(reqs[0].wire_len, 5 + 4 + 6);
+    }
+
+    #[test]
     fn error_is_sticky_and_requests_before_it_are_served() {
         let mut p = RequestParser::new();
         p.feed(b"PING\r\n*x\r\n");
