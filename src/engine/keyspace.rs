@@ -148,6 +148,18 @@ impl Db {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
+    /// A key's value as a client of a replica would see it (expired reads as missing), without
+    /// side effects: for the inspector and tests, not for command execution.
+    pub fn get_live(&self, key: &[u8], now_ms: u64) -> Option<&Value> {
+        if self.is_expired(key, now_ms) {
+            return None;
+        }
+        self.entries.get(key)
+    }
+    /// Keys with a deadline (`dictSize(db->expires)`, INFO keyspace `expires=`).
+    pub fn volatile_len(&self) -> usize {
+        self.expires.len()
+    }
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -156,7 +168,9 @@ impl Db {
 /// The master's active expiry (`activeExpireCycle`), made deterministic: walk each database's
 /// volatile keys in key order and delete those past their deadline, at most `max_keys` in
 /// all. Returns, per database index, the `DEL key` argvs to propagate (`propagateDeletion`),
-/// in the order the keys were deleted.
+/// in the order the keys were deleted. Redis 7.0 propagates these with `propagate_no_multi`
+/// set: each DEL travels bare, never wrapped in MULTI/EXEC. Only a master calls this; a
+/// replica waits for its master's DELs.
 pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usize, Vec<Vec<u8>>)> {
     let mut out = Vec::new();
     for (dbi, db) in ks.dbs.iter_mut().enumerate() {
@@ -208,6 +222,47 @@ impl Keyspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn s(v: &str) -> Value {
+        Value::Str(v.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn db_set_keeps_or_drops_the_deadline() {
+        let mut db = Db::default();
+        db.set(b"k".to_vec(), s("1"));
+        db.set_expire(b"k", 100);
+        db.set_keep_ttl(b"k".to_vec(), s("2"));
+        assert_eq!(db.expire_of(b"k"), Some(100));
+        assert!(!db.is_expired(b"k", 100));
+        assert!(db.is_expired(b"k", 101));
+        assert_eq!(db.get_live(b"k", 101), None);
+        db.set(b"k".to_vec(), s("3"));
+        assert_eq!(db.expire_of(b"k"), None);
+        db.set_expire(b"missing", 5);
+        assert_eq!(db.volatile_len(), 0); // setExpire needs the key
+        db.set_expire(b"k", 5);
+        assert!(db.persist(b"k"));
+        assert!(!db.persist(b"k"));
+        assert_eq!(db.remove(b"k"), Some(s("3")));
+        assert_eq!(db.remove(b"k"), None);
+    }
+
+    #[test]
+    fn expire_cycle_deletes_due_keys_in_order_with_a_budget() {
+        let mut ks = Keyspace::new();
+        for (dbi, key, when) in [(0, "b", 10u64), (0, "a", 10), (0, "c", 1000), (3, "x", 5)] {
+            ks.dbs[dbi].set(key.as_bytes().to_vec(), s("v"));
+            ks.dbs[dbi].set_expire(key.as_bytes(), when);
+        }
+        ks.dbs[0].set(b"plain".to_vec(), s("v"));
+        let dels = expire_cycle(&mut ks, 11, 2);
+        assert_eq!(dels, vec![(0, vec![b"DEL".to_vec(), b"a".to_vec()]), (0, vec![b"DEL".to_vec(), b"b".to_vec()])]);
+        let dels = expire_cycle(&mut ks, 11, 10);
+        assert_eq!(dels, vec![(3, vec![b"DEL".to_vec(), b"x".to_vec()])]);
+        assert!(expire_cycle(&mut ks, 11, 10).is_empty());
+        assert_eq!(ks.total_keys(), 2); // c (not due yet) and plain
+    }
 
     #[test]
     fn zset_orders_by_score_then_member() {

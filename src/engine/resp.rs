@@ -474,10 +474,14 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
+/// `sdssplitargs` failed: a quote was not closed, or a closing quote was glued to more text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnbalancedQuotes;
+
 /// `sdssplitargs` on bytes: blanks separate arguments; "double quotes" take `\n \r \t \b \a
 /// \xHH` and `\<any>` escapes; 'single quotes' take `\'`; a closing quote must be followed by
 /// a blank or the end. A NUL ends the line, as it does for the C string. Err on bad quoting.
-pub fn split_args_bytes(line: &[u8]) -> Result<Vec<Vec<u8>>, ()> {
+pub fn split_args_bytes(line: &[u8]) -> Result<Vec<Vec<u8>>, UnbalancedQuotes> {
     // Index past the end reads as NUL, like the C terminator.
     let at = |i: usize| -> u8 { line.get(i).copied().unwrap_or(0) };
     let mut p = 0usize;
@@ -514,11 +518,11 @@ pub fn split_args_bytes(line: &[u8]) -> Result<Vec<Vec<u8>>, ()> {
                     });
                 } else if c == b'"' {
                     if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return Err(());
+                        return Err(UnbalancedQuotes);
                     }
                     done = true;
                 } else if c == 0 {
-                    return Err(());
+                    return Err(UnbalancedQuotes);
                 } else {
                     cur.push(c);
                 }
@@ -528,11 +532,11 @@ pub fn split_args_bytes(line: &[u8]) -> Result<Vec<Vec<u8>>, ()> {
                     cur.push(b'\'');
                 } else if c == b'\'' {
                     if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return Err(());
+                        return Err(UnbalancedQuotes);
                     }
                     done = true;
                 } else if c == 0 {
-                    return Err(());
+                    return Err(UnbalancedQuotes);
                 } else {
                     cur.push(c);
                 }
@@ -760,13 +764,13 @@ fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
         Frame::Array(items) => {
             let idxlen = items.len().to_string().len();
             let mut child_prefix = String::from(prefix);
-            child_prefix.extend(std::iter::repeat(' ').take(idxlen + 2));
+            child_prefix.extend(std::iter::repeat_n(' ', idxlen + 2));
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(prefix);
                 }
                 let idx = (i + 1).to_string();
-                out.extend(std::iter::repeat(' ').take(idxlen - idx.len()));
+                out.extend(std::iter::repeat_n(' ', idxlen - idx.len()));
                 out.push_str(&idx);
                 out.push_str(") ");
                 format_tty(item, &child_prefix, out);
@@ -898,6 +902,25 @@ mod tests {
         let mut bc = b"*1\r\n$".to_vec();
         bc.extend(vec![b'1'; PROTO_INLINE_MAX_SIZE + 1]);
         assert_eq!(e(&bc).as_deref(), Some("Protocol error: too big bulk count string"));
+    }
+
+    #[test]
+    fn quirks_seen_on_a_live_redis_7_0_15() {
+        // Checked by sending these bytes to redis-server 7.0.15 on loopback.
+        let e = |b: &[u8]| parse_all(b).1.map(|e| e.message);
+        // The count line must end in \r: a bare \n makes the count unparsable.
+        assert_eq!(e(b"*1\n$4\r\nPING\r\n").as_deref(), Some("Protocol error: invalid multibulk length"));
+        assert_eq!(e(b"*1\r\n$ 4\r\n").as_deref(), Some("Protocol error: invalid bulk length"));
+        assert_eq!(e(b"*2\r\n$4\r\nPING\r\n:1\r\n").as_deref(), Some("Protocol error: expected '$', got ':'"));
+        // The two bytes after a bulk are skipped unchecked: this is a PING.
+        let (reqs, err) = parse_all(b"*1\r\n$4\r\nPINGxx");
+        assert!(err.is_none());
+        assert_eq!(reqs[0].argv, args(&["PING"]));
+        // A negative count and a blank inline line are empty requests.
+        let (reqs, err) = parse_all(b"*-5\r\n  \r\nPING\r\n");
+        assert!(err.is_none());
+        assert_eq!(reqs.len(), 1);
+        assert_eq!(reqs[0].wire_len, 5 + 4 + 6);
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn expire_generic(c: &mut Cx, relative: bool, seconds: bool, is_pexpireat: bool)
         Err(e) => return e,
     };
     if seconds {
-        if when > i64::MAX / 1000 || when < i64::MIN / 1000 {
+        if !(i64::MIN / 1000..=i64::MAX / 1000).contains(&when) {
             return expire_error(c);
         }
         when *= 1000;

@@ -552,7 +552,7 @@ impl LongDouble {
     }
 
     /// `a + b`, rounded to nearest even (x87 with 64-bit precision control).
-    pub fn add(self, o: LongDouble) -> LongDouble {
+    pub fn plus(self, o: LongDouble) -> LongDouble {
         if self.inf || o.inf {
             if self.inf && o.inf && self.neg != o.neg {
                 // NaN: callers reject it the same way as infinity.
@@ -646,7 +646,7 @@ pub fn incr_by_float_text(current: Option<&[u8]>, incr: &[u8]) -> Result<String,
         Some(c) => LongDouble::parse(c).ok_or("value is not a valid float")?,
     };
     let incr = LongDouble::parse(incr).ok_or("value is not a valid float")?;
-    let sum = value.add(incr);
+    let sum = value.plus(incr);
     if sum.is_inf() {
         return Err("increment would produce NaN or Infinity");
     }

@@ -208,7 +208,7 @@ pub fn hincrbyfloat(c: &mut Cx) -> Frame {
             None => return err("hash value is not a float"),
         },
     };
-    let sum = old.add(incr);
+    let sum = old.plus(incr);
     if sum.is_inf() {
         return err("increment would produce NaN or Infinity");
     }

@@ -355,7 +355,7 @@ fn lmove_generic(c: &mut Cx, from: End, to: End) -> Frame {
         let Some(v) = v else { return Frame::Null };
         v
     };
-    if c.db().entries.get(dst).is_none() {
+    if !c.db().entries.contains_key(dst) {
         c.db().set_keep_ttl(dst.to_vec(), Value::List(VecDeque::new()));
     }
     if let Ok(Some(d)) = list_w(c, dst) {

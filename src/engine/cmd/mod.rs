@@ -279,12 +279,28 @@ static SUBCOMMANDS: &[CommandSpec] = &[
     spec("client|help", 2, LOADING | STALE | SENTINEL, None),
 ];
 
-/// The command named `name`, case-insensitively (`lookupCommand`).
+/// The command named `name`, case-insensitively (`lookupCommand`): a binary search over the
+/// names, sorted once.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    if name.len() > 16 {
+    if name.is_empty() || name.len() > 16 {
         return None;
     }
-    TABLE.iter().find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+    let mut buf = [0u8; 16];
+    for (d, s) in buf.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = &buf[..name.len()];
+    let index = sorted_index();
+    index.binary_search_by(|&i| TABLE[i].name.as_bytes().cmp(lower)).ok().map(|pos| &TABLE[index[pos]])
+}
+
+fn sorted_index() -> &'static [usize] {
+    static INDEX: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut v: Vec<usize> = (0..TABLE.len()).collect();
+        v.sort_by_key(|&i| TABLE[i].name);
+        v
+    })
 }
 
 /// A CONFIG / CLIENT subcommand (`lookupSubcommand`), case-insensitively.
@@ -692,5 +708,80 @@ mod differential {
             }
         }
         assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), entries.len(), failures.join("\n"));
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    //! Throughput of the replicated-SET path: parse the client's bytes, execute on the master,
+    //! encode what is propagated, then parse and apply it on a replica. Run with
+    //! `cargo test --profile bench-native --lib engine::cmd::bench -- --ignored --nocapture`.
+    use super::*;
+    use crate::engine::resp::{encode_command, RequestParser};
+
+    /// This thread's CPU time (the machine is shared: wall time is noisy).
+    fn thread_cpu_secs() -> f64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let f: Vec<&str> = after.split_whitespace().collect();
+        let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        ticks / 100.0
+    }
+
+    #[test]
+    #[ignore]
+    fn replicated_sets_per_second() {
+        const N: usize = 1_000_000;
+        let mut wire = Vec::new();
+        for i in 0..N {
+            let key = format!("key:{}", i % 10_000);
+            encode_command(&[b"SET".as_slice(), key.as_bytes(), b"some-value-123"], &mut wire);
+        }
+        let mut master = Keyspace::new();
+        let mut replica = Keyspace::new();
+        let start = std::time::Instant::now();
+        let cpu0 = thread_cpu_secs();
+        let mut parser = RequestParser::new();
+        let mut stream = Vec::with_capacity(wire.len());
+        let mut out = Vec::new();
+        for chunk in wire.chunks(16 * 1024) {
+            parser.feed(chunk);
+            while let Ok(Some(req)) = parser.next_request() {
+                let mut ctx = Ctx {
+                    ks: &mut master,
+                    db: 0,
+                    now_ms: 1,
+                    expire_mode: ExpireMode::Master,
+                    propagate: Vec::new(),
+                    dirty: 0,
+                };
+                let reply = execute_owned(&mut ctx, req.argv);
+                crate::engine::resp::encode(&reply, &mut out);
+                out.clear();
+                for p in &ctx.propagate {
+                    encode_command(p, &mut stream);
+                }
+            }
+        }
+        let mut rparser = RequestParser::new();
+        for chunk in stream.chunks(16 * 1024) {
+            rparser.feed(chunk);
+            while let Ok(Some(req)) = rparser.next_request() {
+                let mut ctx = Ctx {
+                    ks: &mut replica,
+                    db: 0,
+                    now_ms: 1,
+                    expire_mode: ExpireMode::ReplicaMasterLink,
+                    propagate: Vec::new(),
+                    dirty: 0,
+                };
+                execute_owned(&mut ctx, req.argv);
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let cpu = thread_cpu_secs() - cpu0;
+        assert_eq!(master, replica);
+        println!("{N} replicated SETs in {secs:.3}s wall ({:.0}/s), {cpu:.3}s CPU ({:.0}/s)", N as f64 / secs, N as f64 / cpu);
     }
 }

@@ -160,7 +160,15 @@ pub fn set(c: &mut Cx) -> Frame {
         let key = c.arg(1);
         let val = c.arg(2);
         c.expire_if_needed(key, true);
-        c.db().set(key.to_vec(), Value::Str(val.to_vec()));
+        let db = c.db();
+        // Overwrite in place when the key holds a string: no allocation on the hot path.
+        if let Some(Value::Str(s)) = db.entries.get_mut(key) {
+            s.clear();
+            s.extend_from_slice(val);
+            db.persist(key);
+        } else {
+            db.set(key.to_vec(), Value::Str(val.to_vec()));
+        }
         c.dirty(1);
         return Frame::ok();
     }
@@ -268,7 +276,7 @@ pub fn mget(c: &mut Cx) -> Frame {
 }
 
 fn mset_generic(c: &mut Cx, nx: bool) -> Frame {
-    if c.argc() % 2 == 0 {
+    if c.argc().is_multiple_of(2) {
         return super::arity_error(c.spec.name);
     }
     if nx {

@@ -71,7 +71,7 @@ fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
     if nx && xx {
         return err("XX and NX options at the same time are not compatible");
     }
-    if (gt && nx) || (lt && nx) || (gt && lt) {
+    if (nx && (gt || lt)) || (gt && lt) {
         return err("GT, LT, and/or NX options at the same time are not compatible");
     }
     if incr && elements > 1 {
@@ -417,7 +417,7 @@ fn zrange_generic(c: &mut Cx, mut rtype: RangeType, mut reverse: Option<bool>) -
 
 /// LIMIT offset count as `genericZrangebyscoreCommand` walks it: an offset past the end or
 /// negative yields nothing; a negative count means all.
-fn apply_limit<'x>(v: Vec<(&'x [u8], f64)>, offset: i64, limit: i64, zlen: usize) -> Vec<(&'x [u8], f64)> {
+fn apply_limit(v: Vec<(&[u8], f64)>, offset: i64, limit: i64, zlen: usize) -> Vec<(&[u8], f64)> {
     if offset < 0 || (offset > 0 && offset >= zlen as i64) {
         return vec![];
     }
