@@ -9,7 +9,9 @@
 
 use indexmap::IndexMap;
 use replscope::engine::keyspace::{Keyspace, Value, ZSet};
-use replscope::engine::rdb::{decode, encode, encode_with, Encoding, RdbAux};
+use replscope::engine::rdb::{
+    decode, decode_outline, encode, encode_with, Encoding, RdbAux, RdbItemKind,
+};
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -173,6 +175,40 @@ fn golden_dump_decodes_to_the_commands_dataset() {
     assert_eq!((aux.repl_id.clone(), aux.repl_offset), (None, None));
     assert!(aux.ctime > 1_700_000_000 && aux.used_mem > 0);
     assert!(aux.other.is_empty());
+}
+
+#[test]
+fn golden_outline_names_every_part() {
+    let f = fixture();
+    let (_, _, items) = decode_outline(&f).unwrap();
+    assert_eq!(items.iter().map(|i| i.len).sum::<usize>(), f.len());
+    let count =
+        |pred: &dyn Fn(&RdbItemKind) -> bool| items.iter().filter(|i| pred(&i.kind)).count();
+    assert_eq!(count(&|k| matches!(k, RdbItemKind::Key { .. })), 20 + 51);
+    assert_eq!(count(&|k| matches!(k, RdbItemKind::Function)), 1);
+    assert_eq!(count(&|k| matches!(k, RdbItemKind::SelectDb { .. })), 2);
+    // What 7.0 chose for each collection (from its encoding rules and the script's sizes).
+    let enc = |name: &str| {
+        items.iter().find_map(|i| match &i.kind {
+            RdbItemKind::Key { key, encoding, .. } if key == name.as_bytes() => {
+                Some(encoding.clone())
+            }
+            _ => None,
+        })
+    };
+    for (k, e) in [
+        ("list:small", "list (quicklist of listpacks)"),
+        ("set:ints", "set (intset)"),
+        ("set:strs", "set (hashtable)"),
+        ("set:bigints", "set (hashtable)"),
+        ("hash:small", "hash (listpack)"),
+        ("hash:big", "hash (hashtable)"),
+        ("hash:longval", "hash (hashtable)"),
+        ("zset:small", "zset (listpack)"),
+        ("zset:big", "zset (skiplist)"),
+    ] {
+        assert_eq!(enc(k).as_deref(), Some(e), "{k}");
+    }
 }
 
 #[test]

@@ -15,6 +15,13 @@ type Result<T> = std::result::Result<T, RdbError>;
 
 /// Parse a whole RDB file: the keyspace and the AUX fields.
 pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
+    decode_outline(bytes).map(|(ks, aux, _)| (ks, aux))
+}
+
+/// Parse a whole RDB file and also list its parts with their byte ranges (for the payload
+/// inspector: which bytes are the header, each AUX field, each key, the checksum).
+pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> {
+    let mut items = Vec::new();
     let mut r = Reader { buf: bytes, pos: 0 };
     let magic = r
         .bytes(9)
@@ -26,6 +33,13 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
     if !(1..=RDB_VERSION as i64).contains(&rdbver) {
         return Err(r.err(5, &format!("can't handle RDB format version {rdbver}")));
     }
+    items.push(RdbItem {
+        offset: 0,
+        len: 9,
+        kind: RdbItemKind::Header {
+            version: rdbver as u32,
+        },
+    });
 
     let mut ks = Keyspace::new();
     let mut aux = RdbAux {
@@ -35,9 +49,22 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
     };
     let mut dbid = 0usize;
     let mut expiretime: Option<i64> = None;
+    // Where the current key's prefix opcodes (EXPIRETIME, IDLE, FREQ) began.
+    let mut key_start: Option<usize> = None;
     loop {
         let at = r.pos;
         let ty = r.u8()?;
+        let item = |kind: RdbItemKind, end: usize| RdbItem {
+            offset: at,
+            len: end - at,
+            kind,
+        };
+        if matches!(
+            ty,
+            OPCODE_EXPIRETIME | OPCODE_EXPIRETIME_MS | OPCODE_FREQ | OPCODE_IDLE
+        ) {
+            key_start.get_or_insert(at);
+        }
         match ty {
             OPCODE_EXPIRETIME => {
                 let secs = i32::from_le_bytes(r.array::<4>()?);
@@ -50,7 +77,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
             OPCODE_IDLE => {
                 r.len()?;
             }
-            OPCODE_EOF => break,
+            OPCODE_EOF => {
+                items.push(item(RdbItemKind::Eof, r.pos));
+                break;
+            }
             OPCODE_SELECTDB => {
                 let id = r.len()?;
                 if id >= DB_COUNT as u64 {
@@ -60,14 +90,29 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
                     ));
                 }
                 dbid = id as usize;
+                items.push(item(RdbItemKind::SelectDb { db: dbid }, r.pos));
             }
             OPCODE_RESIZEDB => {
-                r.len()?;
-                r.len()?;
+                let db_size = r.len()?;
+                let expires_size = r.len()?;
+                items.push(item(
+                    RdbItemKind::ResizeDb {
+                        db_size,
+                        expires_size,
+                    },
+                    r.pos,
+                ));
             }
             OPCODE_AUX => {
                 let key = r.string()?;
                 let val = r.string()?;
+                items.push(item(
+                    RdbItemKind::Aux {
+                        key: lossy(&key),
+                        value: lossy(&val),
+                    },
+                    r.pos,
+                ));
                 read_aux(&mut aux, key, val);
             }
             OPCODE_MODULE_AUX => {
@@ -79,6 +124,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
             OPCODE_FUNCTION2 => {
                 // One string: the library's code. Functions are not modelled; skip it.
                 r.string()?;
+                items.push(item(RdbItemKind::Function, r.pos));
             }
             OPCODE_FUNCTION => {
                 return Err(r.err(
@@ -90,6 +136,18 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
                 let key_at = r.pos;
                 let key = r.string()?;
                 let value = read_object(&mut r, ty, at)?;
+                let start = key_start.take().unwrap_or(at);
+                items.push(RdbItem {
+                    offset: start,
+                    len: r.pos - start,
+                    kind: RdbItemKind::Key {
+                        db: dbid,
+                        key: key.clone(),
+                        rdb_type: ty,
+                        encoding: type_name(ty).to_string(),
+                        expire_ms: expiretime.map(|ms| ms.max(0) as u64),
+                    },
+                });
                 let db: &mut Db = &mut ks.dbs[dbid];
                 if let Some(v) = value {
                     if db.entries.insert(key.clone(), v).is_some() {
@@ -114,17 +172,82 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
             r.array::<8>()
                 .map_err(|_| r.err(at, "missing the 8-byte checksum after EOF"))?,
         );
-        if stored != 0 {
-            let expected = crc64(&bytes[..body_end]);
-            if stored != expected {
-                return Err(r.err(
-                    at,
-                    &format!("RDB CRC error: computed {expected:016x}, file says {stored:016x}"),
-                ));
-            }
+        let expected = crc64(&bytes[..body_end]);
+        items.push(RdbItem {
+            offset: at,
+            len: 8,
+            kind: RdbItemKind::Checksum {
+                stored,
+                computed: expected,
+            },
+        });
+        // A stored 0 means the writer ran with rdbchecksum no: nothing to verify.
+        if stored != 0 && stored != expected {
+            return Err(r.err(
+                at,
+                &format!("RDB CRC error: computed {expected:016x}, file says {stored:016x}"),
+            ));
         }
     }
-    Ok((ks, aux))
+    Ok((ks, aux, items))
+}
+
+/// One part of an RDB file and the bytes it occupies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RdbItem {
+    pub offset: usize,
+    pub len: usize,
+    pub kind: RdbItemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RdbItemKind {
+    /// `REDIS` + 4-digit version.
+    Header { version: u32 },
+    /// 0xFA: one AUX field (text shown lossily).
+    Aux { key: String, value: String },
+    /// 0xF5: a function library (skipped).
+    Function,
+    /// 0xFE.
+    SelectDb { db: usize },
+    /// 0xFB: the dict size hints.
+    ResizeDb { db_size: u64, expires_size: u64 },
+    /// A key with its value, including any EXPIRETIME / IDLE / FREQ opcodes before it.
+    Key {
+        db: usize,
+        key: Vec<u8>,
+        rdb_type: u8,
+        encoding: String,
+        expire_ms: Option<u64>,
+    },
+    /// 0xFF.
+    Eof,
+    /// The CRC-64 trailer: as stored (0 = not checked) and as computed.
+    Checksum { stored: u64, computed: u64 },
+}
+
+/// A readable name for an RDB value type byte (`rdbSaveObjectType`'s choices and older ones).
+pub fn type_name(ty: u8) -> &'static str {
+    match ty {
+        TYPE_STRING => "string",
+        TYPE_LIST => "list (plain)",
+        TYPE_SET => "set (hashtable)",
+        TYPE_ZSET => "zset (text scores)",
+        TYPE_HASH => "hash (hashtable)",
+        TYPE_ZSET_2 => "zset (skiplist)",
+        TYPE_MODULE | TYPE_MODULE_2 => "module",
+        TYPE_HASH_ZIPMAP => "hash (zipmap)",
+        TYPE_LIST_ZIPLIST => "list (ziplist)",
+        TYPE_SET_INTSET => "set (intset)",
+        TYPE_ZSET_ZIPLIST => "zset (ziplist)",
+        TYPE_HASH_ZIPLIST => "hash (ziplist)",
+        TYPE_LIST_QUICKLIST => "list (quicklist of ziplists)",
+        TYPE_STREAM_LISTPACKS | TYPE_STREAM_LISTPACKS_2 => "stream",
+        TYPE_HASH_LISTPACK => "hash (listpack)",
+        TYPE_ZSET_LISTPACK => "zset (listpack)",
+        TYPE_LIST_QUICKLIST_2 => "list (quicklist of listpacks)",
+        _ => "unknown",
+    }
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -625,6 +748,63 @@ mod tests {
         body.extend(s(b"k"));
         body.extend([0xC3, 2, 0x80, 0x7F, 0, 0, 0, 1, 2]);
         assert!(err(&file("0010", &body)).message.contains("LZF"));
+    }
+
+    #[test]
+    fn outline_covers_the_file() {
+        let mut ks = Keyspace::new();
+        ks.dbs[0]
+            .entries
+            .insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
+        ks.dbs[0].expires.insert(b"foo".to_vec(), 4102444800000);
+        ks.dbs[2].entries.insert(
+            b"s".to_vec(),
+            Value::Set([b"1".to_vec()].into_iter().collect()),
+        );
+        let f = encode(&ks, &RdbAux::default());
+        let (_, _, items) = decode_outline(&f).unwrap();
+        // Contiguous from 0 to the end of the file.
+        let mut at = 0;
+        for it in &items {
+            assert_eq!(it.offset, at, "{it:?}");
+            at += it.len;
+        }
+        assert_eq!(at, f.len());
+        let keys: Vec<_> = items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                RdbItemKind::Key {
+                    db,
+                    key,
+                    encoding,
+                    expire_ms,
+                    ..
+                } => Some((*db, key.clone(), encoding.clone(), *expire_ms)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (
+                    0,
+                    b"foo".to_vec(),
+                    "string".to_string(),
+                    Some(4102444800000)
+                ),
+                (2, b"s".to_vec(), "set (intset)".to_string(), None)
+            ]
+        );
+        // The key item of "foo" starts at its EXPIRETIME_MS opcode: 1 + 8 + 1 + 4 + 4 bytes.
+        let foo = items
+            .iter()
+            .find(|i| matches!(&i.kind, RdbItemKind::Key { db: 0, .. }))
+            .unwrap();
+        assert_eq!(f[foo.offset], OPCODE_EXPIRETIME_MS);
+        assert_eq!(foo.len, 18);
+        assert!(
+            matches!(items.last().unwrap().kind, RdbItemKind::Checksum { stored, computed } if stored == computed)
+        );
     }
 
     #[test]

@@ -21,18 +21,62 @@ fn idx(h: u32) -> usize {
     ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) & ((1 << HLOG) - 1)) as usize
 }
 
+/// liblzf's hash table, kept between calls: each slot remembers the call (generation) that
+/// wrote it, so a new call sees an empty table without clearing 2^16 slots (a fresh 512 KB
+/// table per string made RDBs of many small values slow, in wasm especially).
+struct HashTable {
+    generation: u32,
+    slots: Vec<(u32, u32)>, // (generation, position)
+}
+
+impl HashTable {
+    fn start(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 || self.slots.is_empty() {
+            self.slots = vec![(0, 0); 1 << HLOG];
+            self.generation = 1;
+        }
+    }
+    /// Read the slot's position (0 when empty in this call) and store `pos` in it.
+    fn swap(&mut self, slot: usize, pos: usize) -> usize {
+        let (g, p) = std::mem::replace(&mut self.slots[slot], (self.generation, pos as u32));
+        if g == self.generation {
+            p as usize
+        } else {
+            0
+        }
+    }
+    fn set(&mut self, slot: usize, pos: usize) {
+        self.slots[slot] = (self.generation, pos as u32);
+    }
+}
+
+thread_local! {
+    static TABLE: std::cell::RefCell<HashTable> =
+        const { std::cell::RefCell::new(HashTable { generation: 0, slots: Vec::new() }) };
+}
+
 /// Compress `input` into at most `out_limit` bytes; `None` when it does not fit (where
 /// `lzf_compress` returns 0). Inputs shorter than 3 bytes are never compressed (Redis only
 /// tries strings longer than 20 bytes).
 pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
     let n = input.len();
-    if n < 3 || out_limit == 0 {
+    if n < 3 || out_limit == 0 || n > u32::MAX as usize {
         return None;
     }
+    TABLE.with(|t| {
+        let mut htab = t.borrow_mut();
+        htab.start();
+        compress_with(input, out_limit, &mut htab)
+    })
+}
+
+fn compress_with(input: &[u8], out_limit: usize, htab: &mut HashTable) -> Option<Vec<u8>> {
+    let n = input.len();
     // Slack past the limit: the checks below keep `op` within the limit exactly where
     // liblzf does; the slack only absorbs the run-header bookkeeping writes.
     let mut out = vec![0u8; out_limit + 8];
-    let mut htab = vec![0usize; 1 << HLOG]; // positions; 0 never matches (`ref > in_data`)
+    // Positions; 0 (empty, or position 0) never matches: liblzf requires `ref > in_data`.
     let mut op = 1usize; // out[0] is the first literal run's header
     let mut lit = 0usize;
     let mut ip = 0usize;
@@ -41,8 +85,7 @@ pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
     while ip < n - 2 {
         hval = (hval << 8) | input[ip + 2] as u32;
         let slot = idx(hval);
-        let r = htab[slot];
-        htab[slot] = ip;
+        let r = htab.swap(slot, ip);
         let off = ip.wrapping_sub(r).wrapping_sub(1);
         if off < MAX_OFF
             && r > 0
@@ -99,10 +142,10 @@ pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
             ip -= 2;
             hval = ((input[ip] as u32) << 8) | input[ip + 1] as u32;
             hval = (hval << 8) | input[ip + 2] as u32;
-            htab[idx(hval)] = ip;
+            htab.set(idx(hval), ip);
             ip += 1;
             hval = (hval << 8) | input[ip + 2] as u32;
-            htab[idx(hval)] = ip;
+            htab.set(idx(hval), ip);
             ip += 1;
         } else {
             if op >= out_limit {

@@ -15,7 +15,7 @@ pub mod listpack;
 pub mod lzf;
 pub mod ziplist;
 
-pub use decode::decode;
+pub use decode::{decode, decode_outline, type_name, RdbItem, RdbItemKind};
 pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,11 @@ pub const QUICKLIST_NODE_CONTAINER_PLAIN: u64 = 1;
 pub const QUICKLIST_NODE_CONTAINER_PACKED: u64 = 2;
 
 /// The AUX fields `rdbSaveInfoAuxFields` writes, in its order.
+///
+/// The replication trio (`repl-stream-db`, `repl-id`, `repl-offset`) is written only when the
+/// save carries replication info (`rdbPopulateSaveInfo`): on a master that has a backlog
+/// (repl-stream-db = `slaveseldb`, or 0 when it is -1), or on a replica with a (cached)
+/// master (its master client's db). Set `repl_id` to write them; leave it `None` otherwise.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RdbAux {
     /// `redis-ver` (REDIS_VERSION).
