@@ -2,6 +2,7 @@
 //! `configGetCommand` / `configSetCommand`, rdb.c `saveCommand` / `bgsaveCommand`), plus the
 //! RDB side of a restart (`loadDataFromDisk`'s replication part).
 
+use crate::engine::cmd;
 use crate::engine::config::Config;
 use crate::engine::event::{RdbMode, ReplState};
 use crate::engine::node::{lower, Node};
@@ -139,6 +140,12 @@ impl Node {
     pub(crate) fn config_command(&mut self, argv: &[Vec<u8>]) -> Frame {
         let sub = lower(&argv[1]);
         let text = |a: &Vec<u8>| String::from_utf8_lossy(a).to_string();
+        let Some(spec) = cmd::lookup_subcommand(b"config", &argv[1]) else {
+            return Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1])));
+        };
+        if let Err(e) = cmd::check_arity(spec, argv.len()) {
+            return e;
+        }
         match sub.as_str() {
             "get" if argv.len() >= 3 => {
                 let mut seen = Vec::new();
@@ -154,7 +161,7 @@ impl Node {
                 }
                 Frame::Array(out)
             }
-            "set" if argv.len() >= 4 && argv.len() % 2 == 0 => {
+            "set" if argv.len() % 2 == 0 => {
                 // All or nothing, as 7.0's multi-argument CONFIG SET.
                 let mut next = self.config.clone();
                 let mut changed = Vec::new();
@@ -183,9 +190,13 @@ impl Node {
                 Frame::Simple("OK".into())
             }
             "rewrite" if argv.len() == 2 => Frame::Simple("OK".into()),
-            "get" | "set" | "resetstat" | "rewrite" => {
-                Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command"))
-            }
+            "set" => Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command")),
+            "help" => Frame::Array(
+                ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>", "SET <directive> <value>", "RESETSTAT", "REWRITE"]
+                    .iter()
+                    .map(|l| Frame::Simple(l.to_string()))
+                    .collect(),
+            ),
             _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1]))),
         }
     }

@@ -10,7 +10,6 @@
 
 pub mod master;
 pub mod replica;
-pub(crate) mod standin;
 pub mod stream;
 #[cfg(test)]
 pub mod testkit;
