@@ -177,6 +177,11 @@ pub struct Node {
     pub(crate) next_outbound: u64,
     pub(crate) now_ms: u64,
     pub(crate) events_enabled: bool,
+    /// Inside EXEC: blocking commands answer at once (`CLIENT_DENY_BLOCKING`).
+    pub(crate) in_exec: bool,
+    /// What `dump.rdb` holds now: the last SAVE / BGSAVE / disk sync, or on a replica the RDB
+    /// received from its master (7.0 keeps it: rdb-del-sync-files no).
+    pub(crate) dump: Option<Vec<u8>>,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
 }
@@ -267,6 +272,8 @@ impl Node {
             next_outbound: 1,
             now_ms,
             events_enabled: true,
+            in_exec: false,
+            dump: None,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
         };
@@ -281,6 +288,11 @@ impl Node {
     /// The configuration, as `redis.conf` would hold it now (REPLICAOF included).
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The RDB file this node would restart from (`dump.rdb`), if it ever wrote one.
+    pub fn dump_rdb(&self) -> Option<&[u8]> {
+        self.dump.as_deref()
     }
 
     /// Benchmarks switch the visualizer events off.

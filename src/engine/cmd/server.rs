@@ -208,6 +208,7 @@ impl Node {
         }
         self.dirty = 0;
         self.lastsave_ms = self.now_ms;
+        self.dump = Some(self.save_rdb(self.now_ms));
         self.log("DB saved on disk".into());
         Frame::Simple("OK".into())
     }
@@ -245,6 +246,7 @@ impl Node {
         let (ks, aux) = rdb::decode(rdb).map_err(|e| e.to_string())?;
         let mut node = Node::with_config(name, port, seed, config, now_ms);
         node.ks = ks;
+        node.dump = Some(rdb.to_vec());
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
             let off = off.max(0) as u64;
             if node.master.is_none() {

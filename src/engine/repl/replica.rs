@@ -414,6 +414,7 @@ impl Node {
         let aux = match rdb::decode(&rdb) {
             Ok((ks, aux)) => {
                 self.ks = ks;
+                self.dump = Some(rdb);
                 aux
             }
             Err(e) => {
