@@ -50,6 +50,19 @@ pub enum Output {
     Close { conn: ConnId },
 }
 
+/// The INFO stats counters beyond the replication ones.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NetStats {
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub net_repl_input_bytes: u64,
+    pub net_repl_output_bytes: u64,
+    pub total_forks: u64,
+    pub error_replies: u64,
+    pub reads_processed: u64,
+    pub writes_processed: u64,
+}
+
 /// A blocked `WAIT numreplicas timeout` (`blockForReplication`).
 #[derive(Clone, Debug)]
 pub(crate) struct WaitBlock {
@@ -166,6 +179,8 @@ pub struct Node {
     pub(crate) stat_numcommands: u64,
     pub(crate) stat_numconnections: u64,
     pub(crate) stat_expiredkeys: u64,
+    /// INFO stats byte and call counters (`stat_net_*`, `stat_total_forks`, …).
+    pub(crate) stats: NetStats,
     pub(crate) dirty: u64,
     pub(crate) lastsave_ms: u64,
     pub(crate) start_ms: u64,
@@ -263,6 +278,7 @@ impl Node {
             stat_numcommands: 0,
             stat_numconnections: 0,
             stat_expiredkeys: 0,
+            stats: NetStats::default(),
             dirty: 0,
             lastsave_ms: now_ms,
             start_ms: now_ms,
@@ -337,12 +353,22 @@ impl Node {
     pub fn handle_bytes(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
         self.now_ms = now_ms;
         if self.master_in_handshake(conn) {
+            // Handshake replies are read synchronously and not counted; the RDB payload is.
+            if self.master.as_ref().map(|m| m.state) == Some(ReplState::Transfer) {
+                self.stats.net_repl_input_bytes += bytes.len() as u64;
+            }
             self.replica_read(conn, bytes, now_ms);
             return;
         }
         let Some(c) = self.clients.get_mut(&conn) else { return };
         c.lastinteraction_ms = now_ms;
         c.parser.feed(bytes);
+        self.stats.reads_processed += 1;
+        if c.is_master {
+            self.stats.net_repl_input_bytes += bytes.len() as u64;
+        } else {
+            self.stats.net_input_bytes += bytes.len() as u64;
+        }
         if c.is_master {
             c.raw.extend(bytes.iter().copied());
             c.read_reploff += bytes.len() as u64;
@@ -383,9 +409,19 @@ impl Node {
         if bytes.is_empty() {
             return;
         }
-        if let Some(c) = self.clients.get_mut(&conn) {
-            c.sent += bytes.len() as u64;
+        let n = bytes.len() as u64;
+        match self.clients.get_mut(&conn) {
+            Some(c) => {
+                c.sent += n;
+                if c.replica.is_some() {
+                    self.stats.net_repl_output_bytes += n;
+                } else {
+                    self.stats.net_output_bytes += n;
+                }
+            }
+            None => self.stats.net_output_bytes += n,
         }
+        self.stats.writes_processed += 1;
         self.outputs.push_back(Output::Send { conn, bytes });
     }
 
@@ -393,6 +429,9 @@ impl Node {
     pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
         if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
             return;
+        }
+        if matches!(f, Frame::Error(_)) {
+            self.stats.error_replies += 1;
         }
         self.send(conn, f.to_bytes());
     }
@@ -448,7 +487,9 @@ impl Node {
                     self.send(conn, e.to_frame().to_bytes());
                     if is_master {
                         // A protocol error on the master link drops it without caching.
-                        self.clients.get_mut(&conn).map(|c| c.is_master = false);
+                        if let Some(c) = self.clients.get_mut(&conn) {
+                            c.is_master = false;
+                        }
                         self.master_conn = None;
                         self.replica_link_lost(self.now_ms);
                     }

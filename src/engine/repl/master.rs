@@ -277,6 +277,7 @@ impl Node {
             if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }
         ));
         self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
+        self.stats.total_forks += 1;
         let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
         self.child = Some(RdbChild {
             mode,
