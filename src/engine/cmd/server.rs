@@ -312,7 +312,7 @@ impl Node {
             } else {
                 node.replid = id.clone();
                 node.master_repl_offset = off;
-                let db = if (0..16).contains(&aux.repl_stream_db) { aux.repl_stream_db as usize } else { 0 };
+                let db = crate::engine::repl::stream_db(&aux);
                 node.cached_master = Some(CachedMaster { replid: id, reploff: off, db, pre_psync: false });
             }
         }

@@ -132,6 +132,22 @@ pub struct MasterLink {
     pub master_initial_offset: i64,
 }
 
+/// `connSyncReadLine`: the next complete line of a link's buffer, without its CRLF.
+pub fn take_line(buf: &mut Vec<u8>) -> Option<String> {
+    let nl = buf.iter().position(|&b| b == b'\n')?;
+    let line: Vec<u8> = buf.drain(..=nl).collect();
+    Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The db an RDB's `repl-stream-db` selects for the master client (`selectDb`, 0 if out of range).
+pub fn stream_db(aux: &crate::engine::rdb::RdbAux) -> usize {
+    if (0..crate::engine::keyspace::DB_COUNT as i64).contains(&aux.repl_stream_db) {
+        aux.repl_stream_db as usize
+    } else {
+        0
+    }
+}
+
 /// `readSyncBulkPayload`'s progress.
 #[derive(Clone, Debug, Default)]
 pub struct Transfer {
