@@ -10,11 +10,10 @@
 //! Connection ids: the caller names inbound connections (ids below 2^63); the node names its
 //! outbound ones (ids with the top bit set), so the two never collide.
 
-use crate::engine::cmd::{Ctx, ExpireMode};
+use crate::engine::cmd::{self, flags, CommandSpec, Ctx, ExpireMode, Family};
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
-use crate::engine::repl::standin;
 use crate::engine::resp::RequestParser;
 use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
 use crate::engine::resp::Frame;
@@ -49,6 +48,19 @@ pub enum Output {
     Connect { conn: ConnId, host: String, port: u16 },
     /// Close `conn` (after flushing what was already sent).
     Close { conn: ConnId },
+}
+
+/// The INFO stats counters beyond the replication ones.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NetStats {
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub net_repl_input_bytes: u64,
+    pub net_repl_output_bytes: u64,
+    pub total_forks: u64,
+    pub error_replies: u64,
+    pub reads_processed: u64,
+    pub writes_processed: u64,
 }
 
 /// A blocked `WAIT numreplicas timeout` (`blockForReplication`).
@@ -95,6 +107,8 @@ pub(crate) struct Client {
     pub delivered: u64,
     pub lastinteraction_ms: u64,
     pub close_after_reply: bool,
+    /// CLIENT SETNAME.
+    pub name: Option<Vec<u8>>,
 }
 
 impl Client {
@@ -124,6 +138,7 @@ impl Client {
             delivered: 0,
             lastinteraction_ms: now_ms,
             close_after_reply: false,
+            name: None,
         }
     }
 
@@ -164,39 +179,32 @@ pub struct Node {
     pub(crate) stat_numcommands: u64,
     pub(crate) stat_numconnections: u64,
     pub(crate) stat_expiredkeys: u64,
+    /// INFO stats byte and call counters (`stat_net_*`, `stat_total_forks`, …).
+    pub(crate) stats: NetStats,
     pub(crate) dirty: u64,
     pub(crate) lastsave_ms: u64,
     pub(crate) start_ms: u64,
     /// replicationCron runs on a 1000 ms grid from start; this counts its runs.
     pub(crate) cron_loops: u64,
     pub(crate) next_cron_ms: u64,
+    /// serverCron's active expiry runs every 100 ms (hz 10) on a master with volatile keys.
+    pub(crate) next_expire_ms: u64,
     pub(crate) next_outbound: u64,
     pub(crate) now_ms: u64,
     pub(crate) events_enabled: bool,
+    /// Inside EXEC: blocking commands answer at once (`CLIENT_DENY_BLOCKING`).
+    pub(crate) in_exec: bool,
+    /// What `dump.rdb` holds now: the last SAVE / BGSAVE / disk sync, or on a replica the RDB
+    /// received from its master (7.0 keeps it: rdb-del-sync-files no).
+    pub(crate) dump: Option<Vec<u8>>,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
 }
 
-/// The error `processCommand` gives for an unknown command (`rejectUnknownCommand`).
-fn unknown_command(argv: &[Vec<u8>]) -> String {
-    let mut args = String::new();
-    for a in argv.iter().skip(1) {
-        if args.len() >= 128 {
-            break;
-        }
-        args.push_str(&format!("'{}' ", String::from_utf8_lossy(a).chars().take(128).collect::<String>()));
-    }
-    format!(
-        "ERR unknown command '{}', with args beginning with: {}",
-        String::from_utf8_lossy(&argv[0]).chars().take(128).collect::<String>(),
-        args
-    )
-}
-
-/// What the dispatcher knows about a command before running it.
+/// What the dispatcher needs to know about a command, from the command table (cmd/mod.rs).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spec {
-    pub arity: i32,
+    pub spec: &'static CommandSpec,
     pub write: bool,
     /// Runs against the keyspace (cmd/ family) rather than as a Node command.
     pub keyspace: bool,
@@ -204,44 +212,31 @@ pub(crate) struct Spec {
     pub no_auth: bool,
     /// Allowed on a stale replica (`CMD_STALE`).
     pub stale_ok: bool,
+    /// Refused inside MULTI (`CMD_NO_MULTI`).
+    pub no_multi: bool,
+    /// Never wrapped in MULTI/EXEC when it propagates several ops (`CMD_TOUCHES_ARBITRARY_KEYS`).
+    pub arbitrary_keys: bool,
 }
 
-/// The Node-family commands (server, replication, transaction, connection) this file runs.
-fn node_spec(name: &str) -> Option<Spec> {
-    let s = |arity, write, no_auth, stale_ok| Some(Spec { arity, write, keyspace: false, no_auth, stale_ok });
-    match name {
-        "ping" => s(-1, false, false, true),
-        "echo" => s(2, false, false, false),
-        "auth" => s(-2, false, true, true),
-        "select" => s(2, false, false, true),
-        "quit" => s(-1, false, true, true),
-        "multi" => s(1, false, false, true),
-        "exec" => s(1, false, false, true),
-        "discard" => s(1, false, false, true),
-        "info" => s(-1, false, false, true),
-        "config" => s(-2, false, false, true),
-        "save" => s(1, false, false, true),
-        "bgsave" => s(-1, false, false, true),
-        "role" => s(1, false, false, true),
-        "replicaof" | "slaveof" => s(3, false, false, true),
-        "replconf" => s(-1, false, false, true),
-        "psync" => s(-3, false, false, false),
-        "sync" => s(1, false, false, false),
-        "wait" => s(3, false, false, false),
-        _ => None,
-    }
-}
-
+/// `lookupCommand`.
 pub(crate) fn lookup(name: &str) -> Option<Spec> {
-    node_spec(name).or_else(|| {
-        standin::lookup_keyspace(name).map(|c| Spec {
-            arity: c.arity,
-            write: c.write,
-            keyspace: true,
-            no_auth: false,
-            stale_ok: false,
-        })
+    let spec = cmd::lookup(name.as_bytes())?;
+    Some(Spec {
+        spec,
+        write: spec.is_write(),
+        keyspace: spec.family == Family::Keyspace,
+        no_auth: spec.has(flags::NO_AUTH),
+        stale_ok: spec.has(flags::STALE),
+        no_multi: spec.has(flags::NO_MULTI),
+        arbitrary_keys: spec.has(flags::TOUCHES_ARBITRARY_KEYS),
     })
+}
+
+fn unknown_command(argv: &[Vec<u8>]) -> String {
+    match cmd::unknown_command(argv) {
+        Frame::Error(e) => e,
+        _ => String::new(),
+    }
 }
 
 pub(crate) fn lower(a: &[u8]) -> String {
@@ -283,14 +278,18 @@ impl Node {
             stat_numcommands: 0,
             stat_numconnections: 0,
             stat_expiredkeys: 0,
+            stats: NetStats::default(),
             dirty: 0,
             lastsave_ms: now_ms,
             start_ms: now_ms,
             cron_loops: 0,
             next_cron_ms: now_ms,
+            next_expire_ms: now_ms,
             next_outbound: 1,
             now_ms,
             events_enabled: true,
+            in_exec: false,
+            dump: None,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
         };
@@ -305,6 +304,11 @@ impl Node {
     /// The configuration, as `redis.conf` would hold it now (REPLICAOF included).
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The RDB file this node would restart from (`dump.rdb`), if it ever wrote one.
+    pub fn dump_rdb(&self) -> Option<&[u8]> {
+        self.dump.as_deref()
     }
 
     /// Benchmarks switch the visualizer events off.
@@ -349,12 +353,22 @@ impl Node {
     pub fn handle_bytes(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
         self.now_ms = now_ms;
         if self.master_in_handshake(conn) {
+            // Handshake replies are read synchronously and not counted; the RDB payload is.
+            if self.master.as_ref().map(|m| m.state) == Some(ReplState::Transfer) {
+                self.stats.net_repl_input_bytes += bytes.len() as u64;
+            }
             self.replica_read(conn, bytes, now_ms);
             return;
         }
         let Some(c) = self.clients.get_mut(&conn) else { return };
         c.lastinteraction_ms = now_ms;
         c.parser.feed(bytes);
+        self.stats.reads_processed += 1;
+        if c.is_master {
+            self.stats.net_repl_input_bytes += bytes.len() as u64;
+        } else {
+            self.stats.net_input_bytes += bytes.len() as u64;
+        }
         if c.is_master {
             c.raw.extend(bytes.iter().copied());
             c.read_reploff += bytes.len() as u64;
@@ -395,9 +409,19 @@ impl Node {
         if bytes.is_empty() {
             return;
         }
-        if let Some(c) = self.clients.get_mut(&conn) {
-            c.sent += bytes.len() as u64;
+        let n = bytes.len() as u64;
+        match self.clients.get_mut(&conn) {
+            Some(c) => {
+                c.sent += n;
+                if c.replica.is_some() {
+                    self.stats.net_repl_output_bytes += n;
+                } else {
+                    self.stats.net_output_bytes += n;
+                }
+            }
+            None => self.stats.net_output_bytes += n,
         }
+        self.stats.writes_processed += 1;
         self.outputs.push_back(Output::Send { conn, bytes });
     }
 
@@ -405,6 +429,9 @@ impl Node {
     pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
         if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
             return;
+        }
+        if matches!(f, Frame::Error(_)) {
+            self.stats.error_replies += 1;
         }
         self.send(conn, f.to_bytes());
     }
@@ -460,7 +487,9 @@ impl Node {
                     self.send(conn, e.to_frame().to_bytes());
                     if is_master {
                         // A protocol error on the master link drops it without caching.
-                        self.clients.get_mut(&conn).map(|c| c.is_master = false);
+                        if let Some(c) = self.clients.get_mut(&conn) {
+                            c.is_master = false;
+                        }
                         self.master_conn = None;
                         self.replica_link_lost(self.now_ms);
                     }
@@ -492,8 +521,8 @@ impl Node {
         let Some(spec) = lookup(&name) else {
             return self.reject(conn, unknown_command(&argv));
         };
-        if (spec.arity > 0 && argv.len() as i32 != spec.arity) || (argv.len() as i32) < -spec.arity {
-            return self.reject(conn, format!("ERR wrong number of arguments for '{}' command", name));
+        if let Err(Frame::Error(e)) = cmd::check_arity(spec.spec, argv.len()) {
+            return self.reject(conn, e);
         }
         if !obey && !c.authenticated && !spec.no_auth {
             return self.reject(conn, "NOAUTH Authentication required.".into());
@@ -515,6 +544,9 @@ impl Node {
                 "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".into(),
             );
         }
+        if in_multi && spec.no_multi {
+            return self.reject(conn, "ERR Command not allowed inside a transaction".into());
+        }
         if in_multi && !matches!(name.as_str(), "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
             if let Some(c) = self.clients.get_mut(&conn) {
                 c.multi.get_or_insert_with(Vec::new).push(argv);
@@ -526,7 +558,10 @@ impl Node {
         if let Some(r) = reply {
             self.reply(conn, r);
         }
-        self.propagate_pending(ops);
+        if self.clients.get(&conn).map(|c| c.close_after_reply).unwrap_or(false) {
+            self.close(conn, "close after reply");
+        }
+        self.propagate_pending(ops, !spec.arbitrary_keys);
         if let Some(c) = self.clients.get_mut(&conn) {
             if c.blocked.is_none() {
                 c.woff = self.master_repl_offset;
@@ -576,7 +611,7 @@ impl Node {
                 ExpireMode::Master
             };
             let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate: Vec::new(), dirty: 0 };
-            let reply = standin::execute(&mut ctx, argv);
+            let reply = cmd::execute(&mut ctx, argv);
             self.dirty += ctx.dirty;
             ops.extend(ctx.propagate.into_iter().map(|a| (db, a)));
             return Some(reply);
@@ -616,7 +651,21 @@ impl Node {
                 None
             }
             "wait" => self.wait_command(conn, argv),
-            _ => Some(Frame::Error(unknown_command(argv))),
+            "lastsave" => Some(Frame::Integer((self.lastsave_ms / 1000) as i64)),
+            "time" => Some(Frame::Array(vec![
+                Frame::Bulk((self.now_ms / 1000).to_string().into_bytes()),
+                Frame::Bulk(((self.now_ms % 1000) * 1000).to_string().into_bytes()),
+            ])),
+            // No keys are watched in this model; WATCH is accepted so scripts run.
+            "watch" | "unwatch" => Some(Frame::Simple("OK".into())),
+            "publish" => {
+                // No subscribers here; PUBLISH is still propagated (forceCommandPropagation).
+                let db = self.clients.get(&conn).map(|c| c.db).unwrap_or(0);
+                ops.push((db, argv.to_vec()));
+                Some(Frame::Integer(0))
+            }
+            "client" => Some(self.client_command(conn, argv)),
+            _ => Some(Frame::Error(format!("ERR '{}' is not supported by ReplScope", name))),
         }
     }
 
@@ -625,6 +674,9 @@ impl Node {
     /// The next deadline: replicationCron's 1 s grid, the RDB child, WAIT timeouts.
     pub fn poll_timeout(&self) -> Option<u64> {
         let mut t = self.next_cron_ms;
+        if self.active_expire_due() {
+            t = t.min(self.next_expire_ms);
+        }
         if let Some(ch) = &self.child {
             t = t.min(ch.end_ms);
         }
@@ -643,10 +695,30 @@ impl Node {
             self.child_done(now_ms);
         }
         self.wait_timeouts(now_ms);
+        if self.next_expire_ms <= now_ms {
+            if self.active_expire_due() {
+                self.active_expire_cycle(now_ms);
+            }
+            self.next_expire_ms = now_ms - now_ms % 100 + 100;
+        }
         while self.next_cron_ms <= now_ms {
             self.replication_cron(now_ms);
             self.next_cron_ms += 1000;
         }
+    }
+
+    /// Only a master expires keys actively (`iAmMaster()` in serverCron's databasesCron).
+    fn active_expire_due(&self) -> bool {
+        self.master.is_none() && self.ks.dbs.iter().any(|d| !d.expires.is_empty())
+    }
+
+    /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,
+    /// never wrapped (`propagate_no_multi`).
+    fn active_expire_cycle(&mut self, now_ms: u64) {
+        let dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
+        self.stat_expiredkeys += dels.len() as u64;
+        self.dirty += dels.len() as u64;
+        self.propagate_pending(dels, false);
     }
 
     /// `replicationCron` (once per second).

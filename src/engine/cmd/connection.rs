@@ -2,7 +2,8 @@
 //! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node.rs).
 
 use crate::engine::keyspace::DB_COUNT;
-use crate::engine::node::{ConnId, Node};
+use crate::engine::cmd;
+use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::resp::Frame;
 
 impl Node {
@@ -57,5 +58,131 @@ impl Node {
             c.db = db as usize;
         }
         Frame::Simple("OK".into())
+    }
+}
+
+impl Node {
+    /// `clientCommand`, the subcommands the replication story uses: ID, GETNAME, SETNAME, LIST,
+    /// KILL (TYPE normal|master|replica|slave, ADDR, or the old single-address form).
+    pub(crate) fn client_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
+        let sub = lower(&argv[1]);
+        let Some(spec) = cmd::lookup_subcommand(b"client", &argv[1]) else {
+            return Frame::Error(format!(
+                "ERR unknown subcommand '{}'. Try CLIENT HELP.",
+                String::from_utf8_lossy(&argv[1])
+            ));
+        };
+        if let Err(e) = cmd::check_arity(spec, argv.len()) {
+            return e;
+        }
+        match sub.as_str() {
+            "id" => Frame::Integer(conn as i64),
+            "getname" => match self.clients.get(&conn).and_then(|c| c.name.clone()) {
+                Some(n) => Frame::Bulk(n),
+                None => Frame::Null,
+            },
+            "setname" => {
+                if argv[2].iter().any(|&b| b <= b' ' || b > b'~') {
+                    return Frame::Error("ERR Client names cannot contain spaces, newlines or special characters.".into());
+                }
+                if let Some(c) = self.clients.get_mut(&conn) {
+                    c.name = if argv[2].is_empty() { None } else { Some(argv[2].clone()) };
+                }
+                Frame::Simple("OK".into())
+            }
+            "list" => {
+                let mut out = String::new();
+                for c in self.clients.values() {
+                    let flags = if c.is_master {
+                        "M"
+                    } else if c.replica.is_some() {
+                        "S"
+                    } else {
+                        "N"
+                    };
+                    out.push_str(&format!(
+                        "id={} addr={}:{} name={} db={} flags={}\n",
+                        c.conn,
+                        c.peer_host,
+                        c.conn,
+                        c.name.as_ref().map(|n| String::from_utf8_lossy(n).to_string()).unwrap_or_default(),
+                        c.db,
+                        flags
+                    ));
+                }
+                Frame::Bulk(out.into_bytes())
+            }
+            "kill" => self.client_kill(conn, argv),
+            _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1]))),
+        }
+    }
+
+    /// `CLIENT KILL`: a replica killed this way can PSYNC back; our master killed this way is
+    /// cached and reconnected at once (`freeClient` → `replicationCacheMaster`).
+    fn client_kill(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
+        let addr_of = |c: &crate::engine::node::Client| format!("{}:{}", c.peer_host, c.conn);
+        if argv.len() == 3 {
+            let want = String::from_utf8_lossy(&argv[2]).to_string();
+            let Some(target) = self.clients.values().find(|c| addr_of(c) == want).map(|c| c.conn) else {
+                return Frame::Error("ERR No such client".into());
+            };
+            self.kill_client(target, conn);
+            return Frame::Simple("OK".into());
+        }
+        if argv.len() % 2 != 0 {
+            return Frame::Error("ERR syntax error".into());
+        }
+        let mut kind: Option<String> = None;
+        let mut addr: Option<String> = None;
+        let mut skipme = true;
+        for pair in argv[2..].chunks(2) {
+            let val = String::from_utf8_lossy(&pair[1]).to_string();
+            match lower(&pair[0]).as_str() {
+                "type" => match val.to_ascii_lowercase().as_str() {
+                    t @ ("normal" | "master" | "replica" | "slave" | "pubsub") => kind = Some(t.to_string()),
+                    _ => return Frame::Error(format!("ERR Unknown client type '{val}'")),
+                },
+                "addr" => addr = Some(val),
+                "id" => addr = Some(format!("id:{val}")),
+                "skipme" => match val.to_ascii_lowercase().as_str() {
+                    "yes" => skipme = true,
+                    "no" => skipme = false,
+                    _ => return Frame::Error("ERR syntax error".into()),
+                },
+                _ => return Frame::Error("ERR syntax error".into()),
+            }
+        }
+        let targets: Vec<ConnId> = self
+            .clients
+            .values()
+            .filter(|c| !(skipme && c.conn == conn))
+            .filter(|c| match kind.as_deref() {
+                Some("master") => c.is_master,
+                Some("replica") | Some("slave") => c.replica.is_some(),
+                Some("normal") => !c.is_master && c.replica.is_none(),
+                Some(_) => false,
+                None => true,
+            })
+            .filter(|c| match addr.as_deref() {
+                Some(a) if a.starts_with("id:") => a[3..] == c.conn.to_string(),
+                Some(a) => addr_of(c) == a,
+                None => true,
+            })
+            .map(|c| c.conn)
+            .collect();
+        for t in &targets {
+            self.kill_client(*t, conn);
+        }
+        Frame::Integer(targets.len() as i64)
+    }
+
+    fn kill_client(&mut self, target: ConnId, by: ConnId) {
+        if target == by {
+            if let Some(c) = self.clients.get_mut(&by) {
+                c.close_after_reply = true;
+            }
+            return;
+        }
+        self.close(target, "killed by CLIENT KILL");
     }
 }

@@ -138,7 +138,7 @@ impl Node {
         };
         let (woff, in_multi) = self.clients.get(&conn).map(|c| (c.woff, c.multi.is_some())).unwrap_or((0, false));
         let acks = self.count_acks(woff);
-        if acks as i64 >= numreplicas || in_multi {
+        if acks as i64 >= numreplicas || in_multi || self.in_exec {
             return Some(Frame::Integer(acks as i64));
         }
         let deadline_ms = if timeout > 0 { Some(self.now_ms + timeout) } else { None };

@@ -2,6 +2,7 @@
 //! `configGetCommand` / `configSetCommand`, rdb.c `saveCommand` / `bgsaveCommand`), plus the
 //! RDB side of a restart (`loadDataFromDisk`'s replication part).
 
+use crate::engine::cmd;
 use crate::engine::config::Config;
 use crate::engine::event::{RdbMode, ReplState};
 use crate::engine::node::{lower, Node};
@@ -61,16 +62,69 @@ impl Node {
         )
     }
 
+    /// `# Stats`: every 7.0 field in order; what this model does not track reads 0.
     fn info_stats(&self) -> String {
-        format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\nexpired_keys:{}\r\nsync_full:{}\r\nsync_partial_ok:{}\r\nsync_partial_err:{}\r\n",
-            self.stat_numconnections,
-            self.stat_numcommands,
-            self.stat_expiredkeys,
-            self.stat_sync_full,
-            self.stat_sync_partial_ok,
-            self.stat_sync_partial_err
-        )
+        let st = &self.stats;
+        let fields: Vec<(&str, String)> = vec![
+            ("total_connections_received", self.stat_numconnections.to_string()),
+            ("total_commands_processed", self.stat_numcommands.to_string()),
+            ("instantaneous_ops_per_sec", "0".into()),
+            ("total_net_input_bytes", st.net_input_bytes.to_string()),
+            ("total_net_output_bytes", st.net_output_bytes.to_string()),
+            ("total_net_repl_input_bytes", st.net_repl_input_bytes.to_string()),
+            ("total_net_repl_output_bytes", st.net_repl_output_bytes.to_string()),
+            ("instantaneous_input_kbps", "0.00".into()),
+            ("instantaneous_output_kbps", "0.00".into()),
+            ("instantaneous_input_repl_kbps", "0.00".into()),
+            ("instantaneous_output_repl_kbps", "0.00".into()),
+            ("rejected_connections", "0".into()),
+            ("sync_full", self.stat_sync_full.to_string()),
+            ("sync_partial_ok", self.stat_sync_partial_ok.to_string()),
+            ("sync_partial_err", self.stat_sync_partial_err.to_string()),
+            ("expired_keys", self.stat_expiredkeys.to_string()),
+            ("expired_stale_perc", "0.00".into()),
+            ("expired_time_cap_reached_count", "0".into()),
+            ("expire_cycle_cpu_milliseconds", "0".into()),
+            ("evicted_keys", "0".into()),
+            ("evicted_clients", "0".into()),
+            ("total_eviction_exceeded_time", "0".into()),
+            ("current_eviction_exceeded_time", "0".into()),
+            ("keyspace_hits", "0".into()),
+            ("keyspace_misses", "0".into()),
+            ("pubsub_channels", "0".into()),
+            ("pubsub_patterns", "0".into()),
+            ("pubsubshard_channels", "0".into()),
+            ("latest_fork_usec", "0".into()),
+            ("total_forks", st.total_forks.to_string()),
+            ("migrate_cached_sockets", "0".into()),
+            ("slave_expires_tracked_keys", "0".into()),
+            ("active_defrag_hits", "0".into()),
+            ("active_defrag_misses", "0".into()),
+            ("active_defrag_key_hits", "0".into()),
+            ("active_defrag_key_misses", "0".into()),
+            ("total_active_defrag_time", "0".into()),
+            ("current_active_defrag_time", "0".into()),
+            ("tracking_total_keys", "0".into()),
+            ("tracking_total_items", "0".into()),
+            ("tracking_total_prefixes", "0".into()),
+            ("unexpected_error_replies", "0".into()),
+            ("total_error_replies", st.error_replies.to_string()),
+            ("dump_payload_sanitizations", "0".into()),
+            ("total_reads_processed", st.reads_processed.to_string()),
+            ("total_writes_processed", st.writes_processed.to_string()),
+            ("io_threaded_reads_processed", "0".into()),
+            ("io_threaded_writes_processed", "0".into()),
+            ("reply_buffer_shrinks", "0".into()),
+            ("reply_buffer_expands", "0".into()),
+        ];
+        let mut o = "# Stats\r\n".to_string();
+        for (k, v) in fields {
+            o.push_str(k);
+            o.push(':');
+            o.push_str(&v);
+            o.push_str("\r\n");
+        }
+        o
     }
 
     /// `# Replication`, field for field as genRedisInfoString (7.0) prints it.
@@ -139,6 +193,12 @@ impl Node {
     pub(crate) fn config_command(&mut self, argv: &[Vec<u8>]) -> Frame {
         let sub = lower(&argv[1]);
         let text = |a: &Vec<u8>| String::from_utf8_lossy(a).to_string();
+        let Some(spec) = cmd::lookup_subcommand(b"config", &argv[1]) else {
+            return Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1])));
+        };
+        if let Err(e) = cmd::check_arity(spec, argv.len()) {
+            return e;
+        }
         match sub.as_str() {
             "get" if argv.len() >= 3 => {
                 let mut seen = Vec::new();
@@ -154,7 +214,7 @@ impl Node {
                 }
                 Frame::Array(out)
             }
-            "set" if argv.len() >= 4 && argv.len() % 2 == 0 => {
+            "set" if argv.len() % 2 == 0 => {
                 // All or nothing, as 7.0's multi-argument CONFIG SET.
                 let mut next = self.config.clone();
                 let mut changed = Vec::new();
@@ -180,12 +240,17 @@ impl Node {
                 self.stat_numcommands = 0;
                 self.stat_numconnections = 0;
                 self.stat_expiredkeys = 0;
+                self.stats = Default::default();
                 Frame::Simple("OK".into())
             }
             "rewrite" if argv.len() == 2 => Frame::Simple("OK".into()),
-            "get" | "set" | "resetstat" | "rewrite" => {
-                Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command"))
-            }
+            "set" => Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command")),
+            "help" => Frame::Array(
+                ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>", "SET <directive> <value>", "RESETSTAT", "REWRITE"]
+                    .iter()
+                    .map(|l| Frame::Simple(l.to_string()))
+                    .collect(),
+            ),
             _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1]))),
         }
     }
@@ -197,6 +262,7 @@ impl Node {
         }
         self.dirty = 0;
         self.lastsave_ms = self.now_ms;
+        self.dump = Some(self.save_rdb(self.now_ms));
         self.log("DB saved on disk".into());
         Frame::Simple("OK".into())
     }
@@ -207,6 +273,7 @@ impl Node {
             return Frame::Error("ERR Background save already in progress".into());
         }
         let rdb = self.save_rdb(self.now_ms);
+        self.stats.total_forks += 1;
         self.child = Some(RdbChild {
             mode: RdbMode::Disk,
             end_ms: self.now_ms + crate::engine::repl::master::child_duration_ms(rdb.len()),
@@ -234,6 +301,7 @@ impl Node {
         let (ks, aux) = rdb::decode(rdb).map_err(|e| e.to_string())?;
         let mut node = Node::with_config(name, port, seed, config, now_ms);
         node.ks = ks;
+        node.dump = Some(rdb.to_vec());
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
             let off = off.max(0) as u64;
             if node.master.is_none() {
@@ -244,7 +312,7 @@ impl Node {
             } else {
                 node.replid = id.clone();
                 node.master_repl_offset = off;
-                let db = if (0..16).contains(&aux.repl_stream_db) { aux.repl_stream_db as usize } else { 0 };
+                let db = crate::engine::repl::stream_db(&aux);
                 node.cached_master = Some(CachedMaster { replid: id, reploff: off, db, pre_psync: false });
             }
         }
@@ -281,6 +349,30 @@ mod tests {
         assert_eq!(field_names(&net.node("m").info("replication")).join(" "), REAL_MASTER);
         assert_eq!(field_names(&net.node("r").info("replication")).join(" "), REAL_REPLICA_UP);
         assert!(net.node("m").info("replication").starts_with("# Replication\r\nrole:master\r\n"));
+    }
+
+    // `# Stats` field order of redis-server 7.0.15 (server.c genRedisInfoString).
+    const REAL_STATS: &str = "total_connections_received total_commands_processed instantaneous_ops_per_sec total_net_input_bytes total_net_output_bytes total_net_repl_input_bytes total_net_repl_output_bytes instantaneous_input_kbps instantaneous_output_kbps instantaneous_input_repl_kbps instantaneous_output_repl_kbps rejected_connections sync_full sync_partial_ok sync_partial_err expired_keys expired_stale_perc expired_time_cap_reached_count expire_cycle_cpu_milliseconds evicted_keys evicted_clients total_eviction_exceeded_time current_eviction_exceeded_time keyspace_hits keyspace_misses pubsub_channels pubsub_patterns pubsubshard_channels latest_fork_usec total_forks migrate_cached_sockets slave_expires_tracked_keys active_defrag_hits active_defrag_misses active_defrag_key_hits active_defrag_key_misses total_active_defrag_time current_active_defrag_time tracking_total_keys tracking_total_items tracking_total_prefixes unexpected_error_replies total_error_replies dump_payload_sanitizations total_reads_processed total_writes_processed io_threaded_reads_processed io_threaded_writes_processed reply_buffer_shrinks reply_buffer_expands";
+
+    #[test]
+    fn info_stats_fields_in_redis_order_with_repl_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let stats = net.node("m").info("stats");
+        assert_eq!(field_names(&stats).join(" "), REAL_STATS);
+        let get = |node: &str, f: &str| -> u64 {
+            net.node(node).info("stats").lines().find_map(|l| l.strip_prefix(&format!("{f}:"))).unwrap().parse().unwrap()
+        };
+        assert_eq!(get("m", "total_forks"), 1);
+        // +PONG and two +OK went out before the client became a replica: normal output.
+        let wire = net.wire_bytes("m", "r").len() as u64;
+        assert_eq!(get("m", "total_net_repl_output_bytes"), wire - 17);
+        // The replica counts what followed the +FULLRESYNC line (the keepalives and reply
+        // lines before it are read synchronously, uncounted).
+        let bytes = net.wire_bytes("m", "r");
+        let at = bytes.windows(11).position(|w| w == b"+FULLRESYNC").unwrap();
+        let line_end = at + bytes[at..].windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+        assert_eq!(get("r", "total_net_repl_input_bytes"), (bytes.len() - line_end) as u64);
     }
 
     #[test]

@@ -35,11 +35,13 @@ impl Node {
             return Some(Frame::Error("EXECABORT Transaction discarded because of previous errors.".into()));
         }
         let mut replies = Vec::with_capacity(queue.len());
+        self.in_exec = true;
         for argv in queue {
             let name = lower(&argv[0]);
             let r = self.call(conn, &name, &argv, ops).unwrap_or(Frame::Null);
             replies.push(r);
         }
+        self.in_exec = false;
         Some(Frame::Array(replies))
     }
 }

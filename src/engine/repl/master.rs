@@ -277,6 +277,7 @@ impl Node {
             if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }
         ));
         self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
+        self.stats.total_forks += 1;
         let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
         self.child = Some(RdbChild {
             mode,
@@ -294,7 +295,9 @@ impl Node {
     /// The child exited (`checkChildrenDone` → `updateSlavesWaitingBgsave`).
     pub(crate) fn child_done(&mut self, now_ms: u64) {
         let Some(child) = self.child.take() else { return };
-        if !child.for_replication {
+        if child.mode == RdbMode::Disk {
+            // A disk child (BGSAVE, or a disk-based sync) leaves dump.rdb behind.
+            self.dump = Some(child.rdb.clone());
             self.lastsave_ms = now_ms;
             self.log("Background saving terminated with success".into());
         }
@@ -678,5 +681,81 @@ mod tests {
         let start = got.iter().position(|&b| b == b'$').expect("a bulk payload");
         assert!(got[..start].iter().all(|&b| b == b'\n'));
         assert!(got[start..].windows(9).any(|w| w == b"REDIS0010"));
+    }
+}
+
+#[cfg(test)]
+mod sync_tests {
+    use crate::engine::event::{Event, ReplState};
+    use crate::engine::repl::testkit::Net;
+
+    #[test]
+    fn diskless_max_replicas_starts_before_the_delay() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.run("m", &["CONFIG", "SET", "repl-diskless-sync-max-replicas", "2"]);
+        net.run("r1", &["REPLICAOF", "m", "6379"]);
+        net.run("r2", &["REPLICAOF", "m", "6379"]);
+        net.advance(1500);
+        assert_eq!(net.info_field("r1", "master_link_status"), "up");
+        assert_eq!(net.info_field("r2", "master_link_status"), "up");
+        let starts = net.events[net.idx("m")].iter().filter(|e| matches!(e, Event::RdbSaveStart { .. })).count();
+        assert_eq!(starts, 1, "one socket child for both");
+    }
+
+    #[test]
+    fn intermediate_full_resync_drops_sub_replicas_who_full_sync_too() {
+        let mut net = Net::new(&["m", "r1", "r2", "other"]);
+        net.attach("r1", "m");
+        net.attach("r2", "r1");
+        let before = net.node("r1").info("stats");
+        assert!(before.contains("sync_full:1"));
+        // r1 moves to an unrelated master: full resync, so r2 is dropped and full-syncs as well.
+        net.run("other", &["SET", "x", "1"]);
+        net.run("r1", &["REPLICAOF", "other", "6379"]);
+        net.advance(15_000);
+        assert_eq!(net.info_field("r2", "master_link_status"), "up");
+        assert_eq!(net.info_field("r2", "master_replid"), net.info_field("other", "master_replid"));
+        assert!(net.node("r1").info("stats").contains("sync_full:2"));
+        assert_eq!(net.run("r2", &["GET", "x"]), "$1\r\n1\r\n");
+    }
+
+    #[test]
+    fn announce_ip_adds_the_ip_step_and_names_the_replica() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("r", &["CONFIG", "SET", "replica-announce-ip", "10.0.0.7"]);
+        net.attach("r", "m");
+        assert!(net.events[net.idx("r")].iter().any(|e| matches!(e, Event::ReplState { to: ReplState::ReceiveIpReply, .. })));
+        assert!(net.info_field("m", "slave0").starts_with("ip=10.0.0.7,port=6379,"));
+    }
+
+    #[test]
+    fn wait_inside_multi_does_not_block() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold("m", "r");
+        let c = net.client("m");
+        net.cmd(c, &["MULTI"]);
+        net.cmd(c, &["SET", "a", "1"]);
+        net.cmd(c, &["WAIT", "1", "0"]);
+        // It answers at once, for the client's woff as of its last top-level command (MULTI):
+        // the transaction propagates only after EXEC, and the replica had acknowledged that.
+        assert_eq!(net.cmd(c, &["EXEC"]), b"*2\r\n+OK\r\n:1\r\n".to_vec());
+    }
+
+    #[test]
+    fn restarted_replica_uses_the_rdb_it_received() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["SET", "a", "1"]);
+        net.attach("r", "m");
+        let rdb = net.node("r").dump_rdb().expect("the received RDB").to_vec();
+        let cfg = net.node("r").config().clone();
+        assert_eq!(cfg.replicaof, Some(("m".to_string(), 6379)));
+        let r2 = crate::engine::node::Node::from_rdb("r", 6379, 99, cfg, &rdb, net.now).unwrap();
+        net.restart("r", r2);
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert!(net.node("m").info("stats").contains("sync_partial_ok:1"));
+        assert_eq!(net.offset("r"), net.offset("m"));
+        assert_eq!(net.run("r", &["GET", "a"]), "$1\r\n1\r\n");
     }
 }

@@ -10,7 +10,6 @@
 
 pub mod master;
 pub mod replica;
-pub(crate) mod standin;
 pub mod stream;
 #[cfg(test)]
 pub mod testkit;
@@ -131,6 +130,22 @@ pub struct MasterLink {
     pub down_since_ms: Option<u64>,
     pub master_replid: String,
     pub master_initial_offset: i64,
+}
+
+/// `connSyncReadLine`: the next complete line of a link's buffer, without its CRLF.
+pub fn take_line(buf: &mut Vec<u8>) -> Option<String> {
+    let nl = buf.iter().position(|&b| b == b'\n')?;
+    let line: Vec<u8> = buf.drain(..=nl).collect();
+    Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The db an RDB's `repl-stream-db` selects for the master client (`selectDb`, 0 if out of range).
+pub fn stream_db(aux: &crate::engine::rdb::RdbAux) -> usize {
+    if (0..crate::engine::keyspace::DB_COUNT as i64).contains(&aux.repl_stream_db) {
+        aux.repl_stream_db as usize
+    } else {
+        0
+    }
 }
 
 /// `readSyncBulkPayload`'s progress.

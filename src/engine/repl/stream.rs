@@ -25,12 +25,13 @@ pub fn select_bytes(db: i64) -> Vec<u8> {
 
 impl Node {
     /// `propagatePendingCommands`: wrap more than one op in MULTI/EXEC (MULTI carries the first
-    /// op's db, so its SELECT comes first; EXEC the last op's db, so it needs none).
-    pub(crate) fn propagate_pending(&mut self, ops: Vec<(usize, Vec<Vec<u8>>)>) {
+    /// op's db, so its SELECT comes first; EXEC the last op's db, so it needs none), unless
+    /// `wrap` is off (active expiry's `propagate_no_multi`, CMD_TOUCHES_ARBITRARY_KEYS).
+    pub(crate) fn propagate_pending(&mut self, ops: Vec<(usize, Vec<Vec<u8>>)>, wrap: bool) {
         if ops.is_empty() {
             return;
         }
-        let transaction = ops.len() > 1;
+        let transaction = wrap && ops.len() > 1;
         if transaction {
             self.feed_command(ops[0].0 as i64, &[b"MULTI".to_vec()]);
         }
@@ -190,5 +191,60 @@ mod flow_tests {
         net.run("m", &["SET", "a", "1"]);
         assert_eq!(net.offset("m"), 0);
         assert_eq!(net.info_field("m", "repl_backlog_active"), "0");
+    }
+}
+
+#[cfg(test)]
+mod keyspace_stream_tests {
+    use crate::engine::event::{Event, PsyncOutcome, PsyncRule};
+    use crate::engine::repl::testkit::{Net, T0};
+
+    #[test]
+    fn expiring_key_streams_pxat_then_active_expiry_dels_bare() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.clear_wire();
+        let at = net.now + 1500;
+        assert_eq!(net.run("m", &["SET", "k", "v", "PX", "1500"]), "+OK\r\n");
+        net.run("m", &["SET", "k2", "v", "PX", "1500"]);
+        let s = String::from_utf8_lossy(&net.wire_bytes("m", "r")).to_string();
+        assert!(s.contains(&format!("*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$4\r\nPXAT\r\n$13\r\n{at}\r\n")), "{s}");
+        net.clear_wire();
+        net.advance(2000);
+        let s = String::from_utf8_lossy(&net.wire_bytes("m", "r")).to_string();
+        assert!(s.contains("*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n*2\r\n$3\r\nDEL\r\n$2\r\nk2\r\n"), "{s}");
+        assert!(!s.contains("MULTI"), "active expiry never wraps: {s}");
+        assert_eq!(net.run("r", &["EXISTS", "k"]), ":0\r\n");
+        assert!(net.node("m").info("stats").contains("expired_keys:2"));
+        assert!(at > T0);
+    }
+
+    #[test]
+    fn client_kill_type_replica_resyncs_partially_with_zero_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        assert_eq!(net.run("m", &["CLIENT", "KILL", "TYPE", "replica"]), ":1\r\n");
+        net.advance(100);
+        assert!(net.node("m").info("stats").contains("sync_partial_ok:1"));
+        let d = net.events[net.idx("m")]
+            .iter()
+            .rev()
+            .find_map(|e| if let Event::PsyncDecision(d) = e { Some(d.clone()) } else { None })
+            .unwrap();
+        assert_eq!(d.rule, PsyncRule::Accepted);
+        assert!(matches!(d.outcome, PsyncOutcome::Continue { bytes: 0, .. }));
+    }
+
+    #[test]
+    fn incrbyfloat_travels_as_set_keepttl() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "f", "1.6"]);
+        net.clear_wire();
+        net.run("m", &["INCRBYFLOAT", "f", "1e3"]);
+        let s = String::from_utf8_lossy(&net.wire_bytes("m", "r")).to_string();
+        assert_eq!(s, "*4\r\n$3\r\nSET\r\n$1\r\nf\r\n$22\r\n1001.59999999999999998\r\n$7\r\nKEEPTTL\r\n");
+        assert_eq!(net.run("r", &["GET", "f"]), "$22\r\n1001.59999999999999998\r\n");
     }
 }
