@@ -50,6 +50,9 @@ impl Node {
     pub fn handle_connected(&mut self, _conn: ConnId, _now_ms: u64) {}
     pub fn handle_connect_failed(&mut self, _conn: ConnId, _now_ms: u64) {}
     pub fn handle_bytes(&mut self, _conn: ConnId, _bytes: &[u8], _now_ms: u64) {}
+    /// Stand-in (fidelity branch) for the repl helper's `handle_delivered`, so serve.rs builds
+    /// before the real Node lands; take the repl version on merge.
+    pub fn handle_delivered(&mut self, _conn: ConnId, _n: u64, _now_ms: u64) {}
     pub fn handle_closed(&mut self, _conn: ConnId, _now_ms: u64) {}
     pub fn handle_timeout(&mut self, _now_ms: u64) {}
 
