@@ -67,7 +67,7 @@ fn run_scenario(name: &str) {
         }
         return;
     }
-    let sim = sim_half::run(&sc).unwrap_or_else(|e| panic!("{name}.scn through ReplScope: {e}"));
+    let sim = sim_half::run(&sc, 7).unwrap_or_else(|e| panic!("{name}.scn through ReplScope: {e}"));
     let d = figures::diff(&real.records, &sim);
     if !d.is_empty() {
         panic!("{name}.scn: ReplScope differs from redis-server 7.0:\n{}", d.join("\n"));

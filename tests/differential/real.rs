@@ -226,7 +226,8 @@ impl RealWorld {
                 }
                 Statement::Expect { node, args, reply } => {
                     let got = self.command(line, node, args)?;
-                    if got != *reply {
+                    // Multi-line renderings are written with a literal `\n` (the sim's convention).
+                    if got.replace('\n', "\\n") != *reply {
                         self.failures.push(format!("line {line}: expect {node}> {} == {reply}, redis-server replied {got}", args.join(" ")));
                     }
                 }
