@@ -65,7 +65,7 @@ impl RedisServer {
         let bin = redis_server_path();
         let mut cmd = Command::new(bin);
         cmd.arg("--port").arg(port.to_string());
-        cmd.args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]);
+        cmd.args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local"]);
         cmd.arg("--dir").arg(dir);
         cmd.arg("--logfile").arg(dir.join("redis.log"));
         cmd.args(extra);
