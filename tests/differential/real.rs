@@ -252,6 +252,10 @@ impl RealWorld {
                 Statement::Settle => self.settle(line)?,
                 Statement::Check => self.check(line)?,
                 Statement::Save { .. } | Statement::Load { .. } => return Err(format!("line {line}: save/load PATH are sim-only; the differential suite does not use them")),
+                // `slow` (latency/bandwidth) and `expect … ~=` are sim-language extras the
+                // differential scenarios do not use.
+                #[allow(unreachable_patterns)]
+                _ => return Err(format!("line {line}: statement not supported by the real-redis half")),
             }
         }
         Ok(())

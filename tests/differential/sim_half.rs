@@ -89,8 +89,9 @@ pub fn figures_from_view(v: &NodeView, port_names: &BTreeMap<String, String>) ->
 /// point in the story. Only the sim's copy of the scenario gets it.
 const ACK_PERIOD_MS: u64 = 1100;
 
-/// Run `sc` in a fresh simulated world.
-pub fn run(sc: &Scenario, seed: u64) -> Result<Vec<Record>, String> {
+/// Run `sc` in a fresh simulated world: the records, and why the run stopped early if it did
+/// (a failed `expect`, a settle that never came): the records so far still get compared.
+pub fn run(sc: &Scenario, seed: u64) -> (Vec<Record>, Option<String>) {
     let mut commands = VecDeque::new();
     let mut statements = Vec::new();
     for st in &sc.statements {
@@ -105,8 +106,6 @@ pub fn run(sc: &Scenario, seed: u64) -> Result<Vec<Record>, String> {
     let sc = Scenario { statements };
     let mut world = World::new(seed);
     let mut rec = Recorder { commands, records: Vec::new() };
-    match scenario::run(&mut world, &sc, &mut rec) {
-        Ok(_) => Ok(rec.records),
-        Err(e) => Err(format!("{e}\nrecorded so far: {:#?}", rec.records)),
-    }
+    let stopped = scenario::run(&mut world, &sc, &mut rec).err().map(|e| e.to_string());
+    (rec.records, stopped)
 }
