@@ -16,7 +16,8 @@ mod lang;
 mod proxy;
 #[path = "differential/real.rs"]
 mod real;
-#[path = "differential/sim_half.rs"]
+// Switch to differential/sim_half.rs once the sim is in main.
+#[path = "differential/sim_half_stub.rs"]
 mod sim_half;
 
 use replscope::sim::scenario::{Located, Scenario, Statement};
