@@ -277,6 +277,20 @@ fn caught_up(master: &mut Client, replica: &mut Client) -> bool {
     r.get("master_link_status").map(String::as_str) == Some("up") && r.get("slave_repl_offset") == m.get("master_repl_offset")
 }
 
+/// `redis-cli -p P` speaks to `replscope serve` like to a redis-server.
+#[test]
+fn redis_cli_talks_to_replscope_serve() {
+    let port = start_replscope(None);
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new("redis-cli").arg("-p").arg(port.to_string()).args(args).output().expect("redis-cli (installed with redis-server) must be on PATH");
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    };
+    assert_eq!(cli(&["PING"]), "PONG");
+    assert_eq!(cli(&["SET", "foo", "bar"]), "OK");
+    assert_eq!(cli(&["GET", "foo"]), "bar");
+    assert!(cli(&["INFO", "replication"]).contains("role:master"));
+}
+
 #[test]
 fn real_replica_of_a_replscope_master() {
     let mport = start_replscope(None);

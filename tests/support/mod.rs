@@ -10,6 +10,9 @@ pub mod cli;
 pub mod redis;
 pub mod resp;
 
+#[allow(unused_imports)]
 pub use cli::format_cli;
+#[allow(unused_imports)]
 pub use redis::{free_port, RedisServer, TempDir};
+#[allow(unused_imports)]
 pub use resp::Client;
