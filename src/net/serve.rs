@@ -163,24 +163,22 @@ impl Shell {
     fn run(mut self, rx: Receiver<Input>) {
         loop {
             self.flush_outputs();
-            let now = now_ms();
-            let wait = match self.node.poll_timeout() {
-                Some(deadline) if deadline <= now => {
+            if let Some(deadline) = self.node.poll_timeout() {
+                let now = now_ms();
+                if deadline <= now {
                     self.node.handle_timeout(now);
-                    continue;
+                    self.flush_outputs();
                 }
-                Some(deadline) => Duration::from_millis((deadline - now).min(1000)),
-                // No deadline announced: still tick, so a node that forgets one keeps its cron.
-                None => Duration::from_millis(100),
+            }
+            // Sleep until the next deadline or input; at least 1 ms, so a node that keeps
+            // asking for a past deadline cannot spin this thread.
+            let wait = match self.node.poll_timeout() {
+                Some(deadline) => Duration::from_millis(deadline.saturating_sub(now_ms()).clamp(1, 1000)),
+                None => Duration::from_millis(1000),
             };
             match rx.recv_timeout(wait) {
                 Ok(input) => self.input(input),
-                Err(RecvTimeoutError::Timeout) => {
-                    let now = now_ms();
-                    if self.node.poll_timeout().map_or(true, |d| d <= now) {
-                        self.node.handle_timeout(now);
-                    }
-                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
@@ -199,10 +197,11 @@ fn command_bytes(argv: &[&str]) -> Vec<u8> {
     out
 }
 
-/// Serve one ReplScope node on `127.0.0.1:port` … rather on every interface's `port`, as
-/// `redis-server --port` does; with `replicaof`, start as a replica of that master.
+/// Serve one ReplScope node on `127.0.0.1:port` (loopback only, like the stock redis.conf
+/// `bind 127.0.0.1`: it has no authentication by default); with `replicaof`, start as a
+/// replica of that master. Runs until the process ends.
 pub fn run(port: u16, replicaof: Option<(String, u16)>) -> io::Result<()> {
-    let listener = TcpListener::bind(("0.0.0.0", port))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
     run_on(listener, replicaof)
 }
 
