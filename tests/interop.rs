@@ -334,3 +334,39 @@ fn replscope_replica_of_a_real_master() {
     wait_for("the live stream", 10, || caught_up(&mut m, &mut r));
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after the live stream");
 }
+
+/// The harness renders real replies itself (support::cli::format_cli); it must print exactly
+/// what `redis-cli` prints on a terminal (`--no-raw` forces that rendering through a pipe).
+#[test]
+fn harness_rendering_matches_redis_cli() {
+    let dir = TempDir::new("cli-render");
+    let server = RedisServer::start(dir.path(), &[]);
+    let mut c = server.client();
+    let setup: &[&[&str]] = &[
+        &["RPUSH", "l", "a", "b\"q", "c\nd", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+        &["ZADD", "z", "1.5", "m", "2", "n"],
+        &["SET", "bin", "\u{1}\u{7f}x"],
+    ];
+    for cmd in setup {
+        c.cmd(cmd).unwrap();
+    }
+    let cases: &[&[&str]] = &[
+        &["PING"],
+        &["GET", "missing"],
+        &["GET", "bin"],
+        &["LRANGE", "l", "0", "-1"],
+        &["LRANGE", "nol", "0", "-1"],
+        &["ZRANGE", "z", "0", "-1", "WITHSCORES"],
+        &["LPUSH", "l"],
+        &["INCR", "l"],
+        &["COMMAND", "INFO", "get"],
+        &["CONFIG", "GET", "repl-backlog-*"],
+        &["DBSIZE"],
+    ];
+    for cmd in cases {
+        let ours = support::format_cli(&c.cmd(cmd).unwrap());
+        let out = std::process::Command::new("redis-cli").arg("--no-raw").arg("-p").arg(server.port.to_string()).args(*cmd).output().expect("redis-cli");
+        let theirs = String::from_utf8_lossy(&out.stdout).trim_end_matches('\n').to_string();
+        assert_eq!(ours, theirs, "rendering of {cmd:?}");
+    }
+}
