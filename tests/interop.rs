@@ -254,6 +254,8 @@ fn start_replscope(replicaof: Option<(String, u16)>) -> u16 {
     loop {
         if let Ok(mut c) = Client::connect(port) {
             if c.cmd(&["PING"]).ok() == Some(Frame::Simple("PONG".into())) {
+                // Full syncs start at once instead of after the default 5 s diskless delay.
+                assert_eq!(c.cmd(&["CONFIG", "SET", "repl-diskless-sync-delay", "0"]).unwrap(), Frame::Simple("OK".into()));
                 return port;
             }
         }
@@ -309,7 +311,7 @@ fn real_replica_of_a_replscope_master() {
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after the live stream");
 
     // A killed link: the real replica PSYNCs and the ReplScope master accepts partially.
-    ok(m.cmd(&["CLIENT", "KILL", "TYPE", "replica"]).unwrap());
+    ok(r.cmd(&["CLIENT", "KILL", "TYPE", "master"]).unwrap());
     run_all(&mut m, &[vec!["SET".into(), "after-kill".into(), "1".into()]]);
     wait_for("partial resync", 15, || caught_up(&mut m, &mut r));
     let stats = m.info("stats");
@@ -369,4 +371,55 @@ fn harness_rendering_matches_redis_cli() {
         let theirs = String::from_utf8_lossy(&out.stdout).trim_end_matches('\n').to_string();
         assert_eq!(ours, theirs, "rendering of {cmd:?}");
     }
+}
+
+/// The smallest end-to-end path (strings only, no KEYS): a real replica full-syncs from a
+/// ReplScope master, follows its stream, and resyncs partially after CLIENT KILL.
+#[test]
+fn real_replica_of_a_replscope_master_strings() {
+    let mport = start_replscope(None);
+    let mut m = Client::connect(mport).unwrap();
+    for i in 0..50 {
+        ok(m.cmd(&["SET", &format!("k{i}"), &format!("v{i}")]).unwrap());
+    }
+    let dir = TempDir::new("real-replica-strings");
+    let replica = RedisServer::start(dir.path(), &[]);
+    let mut r = replica.client();
+    ok(r.cmd(&["REPLICAOF", "127.0.0.1", &mport.to_string()]).unwrap());
+    wait_for("full sync from ReplScope's RDB", 15, || caught_up(&mut m, &mut r));
+    assert_eq!(r.cmd(&["DBSIZE"]).unwrap(), Frame::Integer(50), "redis-server log:\n{}", replica.log());
+    ok(m.cmd(&["SET", "live", "1"]).unwrap());
+    wait_for("the live stream", 10, || caught_up(&mut m, &mut r));
+    assert_eq!(r.cmd(&["GET", "live"]).unwrap(), Frame::Bulk(b"1".to_vec()));
+    // Kill the link from the real replica's side (CLIENT KILL TYPE master): ReplScope's
+    // master sees the connection close, the replica PSYNCs with its cached master.
+    ok(r.cmd(&["CLIENT", "KILL", "TYPE", "master"]).unwrap());
+    ok(m.cmd(&["SET", "after-kill", "2"]).unwrap());
+    wait_for("partial resync", 15, || caught_up(&mut m, &mut r) && r.cmd(&["GET", "after-kill"]).ok() == Some(Frame::Bulk(b"2".to_vec())));
+    assert!(replica.log().contains("Successful partial resynchronization"), "redis-server log:\n{}", replica.log());
+}
+
+/// The smallest path the other way: a ReplScope replica of a real master (strings only).
+#[test]
+fn replscope_replica_of_a_real_master_strings() {
+    let dir = TempDir::new("real-master-strings");
+    let master = RedisServer::start(dir.path(), &["--repl-diskless-sync-delay".into(), "0".into()]);
+    let mut m = master.client();
+    ok(m.cmd(&["DEBUG", "POPULATE", "200"]).unwrap());
+    ok(m.cmd(&["SET", "lzf", &"abcabcabc".repeat(200)]).unwrap());
+    let rport = start_replscope(Some(("127.0.0.1".into(), master.port)));
+    let mut r = Client::connect(rport).unwrap();
+    wait_for("full sync from redis-server's RDB", 15, || caught_up(&mut m, &mut r));
+    assert_eq!(r.cmd(&["DBSIZE"]).unwrap(), Frame::Integer(201));
+    assert_eq!(r.cmd(&["GET", "key:7"]).unwrap(), Frame::Bulk(b"value:7".to_vec()));
+    assert_eq!(r.cmd(&["GET", "lzf"]).unwrap(), Frame::Bulk("abcabcabc".repeat(200).into_bytes()));
+    ok(m.cmd(&["SET", "live", "1"]).unwrap());
+    ok(m.cmd(&["INCRBYFLOAT", "f", "1.5"]).unwrap());
+    wait_for("the live stream", 10, || caught_up(&mut m, &mut r));
+    assert_eq!(r.cmd(&["GET", "f"]).unwrap(), Frame::Bulk(b"1.5".to_vec()));
+    // The real master kills the link; the ReplScope replica comes back partially.
+    ok(m.cmd(&["CLIENT", "KILL", "TYPE", "replica"]).unwrap());
+    ok(m.cmd(&["SET", "after-kill", "2"]).unwrap());
+    wait_for("partial resync", 15, || caught_up(&mut m, &mut r) && r.cmd(&["GET", "after-kill"]).ok() == Some(Frame::Bulk(b"2".to_vec())));
+    assert_eq!(m.info("stats").get("sync_partial_ok").map(String::as_str), Some("1"), "{}", master.log());
 }
