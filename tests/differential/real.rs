@@ -216,10 +216,10 @@ impl RealWorld {
                 Statement::Node { name } => {
                     let dir = self._tmp.path().join(name);
                     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-                    let port = crate::support::free_port();
-                    self.nodes.push(RealNode { name: name.clone(), port, dir, server: None, client: None, config: Vec::new(), replicaof: None });
-                    let i = self.nodes.len() - 1;
-                    self.start_server(i)?;
+                    // First start on a free port (retried if the port gets taken meanwhile);
+                    // restarts reuse it, as a redis.conf `port` line would.
+                    let server = RedisServer::start(&dir, &[]);
+                    self.nodes.push(RealNode { name: name.clone(), port: server.port, dir, server: Some(server), client: None, config: Vec::new(), replicaof: None });
                 }
                 Statement::Command { node, args } => {
                     self.command(line, node, args)?;

@@ -59,9 +59,14 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
-    /// Start on a free port in `dir` with extra `--name value` arguments; waits until it
-    /// answers PING with PONG (not -LOADING).
+    /// Start on `port` in `dir` with extra `--name value` arguments; waits until *this*
+    /// process (checked by `process_id`, so nothing else that happens to listen on the port
+    /// is mistaken for it) answers PING with PONG (not -LOADING). Panics if it cannot.
     pub fn start_in(dir: &Path, port: u16, extra: &[String]) -> RedisServer {
+        Self::try_start_in(dir, port, extra).unwrap_or_else(|log| panic!("redis-server on port {port} did not start; log:\n{log}"))
+    }
+
+    fn try_start_in(dir: &Path, port: u16, extra: &[String]) -> Result<RedisServer, String> {
         let bin = redis_server_path();
         let mut cmd = Command::new(bin);
         cmd.arg("--port").arg(port.to_string());
@@ -72,32 +77,46 @@ impl RedisServer {
         cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
         let child = cmd.spawn().expect("spawn redis-server");
         let mut s = RedisServer { port, dir: dir.to_path_buf(), child: Some(child), stopped: false };
-        s.wait_ready();
-        s
+        s.wait_ready()?;
+        Ok(s)
     }
 
+    /// Start on a free port; if another socket grabbed the port between the probe and
+    /// redis-server's bind, try another one.
     pub fn start(dir: &Path, extra: &[String]) -> RedisServer {
-        Self::start_in(dir, free_port(), extra)
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start_in(dir, free_port(), extra) {
+                Ok(s) => return s,
+                Err(log) => last = log,
+            }
+        }
+        panic!("redis-server did not start on any of 5 free ports; last log:\n{last}");
     }
 
-    fn wait_ready(&mut self) {
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let pid = self.pid().unwrap_or(0).to_string();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Ok(mut c) = Client::connect(self.port) {
+                c.set_read_timeout(Duration::from_secs(2)).ok();
                 if let Ok(Frame::Simple(s)) = c.cmd(&["PING"]) {
                     if s == "PONG" {
-                        return;
+                        let ours = matches!(c.cmd(&["INFO", "server"]), Ok(Frame::Bulk(b)) if String::from_utf8_lossy(&b).lines().any(|l| l.trim() == format!("process_id:{pid}")));
+                        if ours {
+                            return Ok(());
+                        }
                     }
                 }
             }
             if let Some(ch) = self.child.as_mut() {
                 if let Ok(Some(status)) = ch.try_wait() {
-                    let log = std::fs::read_to_string(self.dir.join("redis.log")).unwrap_or_default();
-                    panic!("redis-server on port {} exited ({status}) before answering PING; log:\n{log}", self.port);
+                    self.child = None;
+                    return Err(format!("exited with {status}\n{}", self.log()));
                 }
             }
             if Instant::now() > deadline {
-                panic!("redis-server on port {} did not answer PING within 10 s", self.port);
+                return Err(format!("no PONG from process {pid} within 10 s\n{}", self.log()));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
