@@ -1,3 +1,26 @@
 //! The simulated world: nodes, links, logical time, the trace and scenarios (no browser crate).
+//!
+//! - [`world`]: the deterministic event loop (`World`): nodes, connections, the event queue.
+//! - [`link`]: a TCP-like byte pipe with latency and bandwidth, cut / held / released.
+//! - [`clock`]: logical Unix-millisecond time and durations (`2s`, `150ms`).
+//! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
+//! - [`trace`]: the append-only record of everything that happened, and its JSON export.
+//! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind).
+//! - [`snapshot`]: the serializable picture the UI renders.
+//! - [`scenario`]: the scenario language (parse with positions, run with hooks).
+//! - [`glue`]: the seam to engine calls (node view, RDB save/restart, reply parsing).
 
+pub mod clock;
+pub mod glue;
+pub mod label;
+pub mod link;
 pub mod scenario;
+pub mod session;
+pub mod snapshot;
+pub mod trace;
+pub mod world;
+
+pub use session::{Action, Session};
+pub use snapshot::Snapshot;
+pub use trace::{TraceEntry, TraceKind};
+pub use world::{SimError, World};

@@ -1,0 +1,355 @@
+//! Rewind: a `World` plus checkpoints (a copy of the world every N steps) and the journal of
+//! inputs, so any step can be shown again by restoring the nearest earlier checkpoint and
+//! replaying deterministically. Acting after jumping back drops the old future and starts a
+//! new branch from there (as RaftScope does).
+
+use crate::sim::scenario::{self, NoHooks, ParseError};
+use crate::sim::trace::{FORMAT_VERSION, ImportError, JournalEntry, TraceFile};
+use crate::sim::world::{SimError, World};
+use serde::{Deserialize, Serialize};
+
+/// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
+pub const CHECKPOINT_EVERY: u64 = 1024;
+/// Bound on steps for one Step / StepToDecision action (it stops early when nothing is left).
+pub const MAX_STEPS_PER_ACTION: u64 = 1_000_000;
+/// Bound on logical time for Settle.
+pub const SETTLE_MAX_MS: u64 = 120_000;
+
+/// What a person (or the UI) can do to the world.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    AddNode { name: String },
+    Command { node: String, line: String },
+    Cut { a: String, b: String },
+    Heal { a: String, b: String },
+    Hold { a: String, b: String },
+    Release { a: String, b: String },
+    Stop { node: String },
+    Restart { node: String },
+    /// Advance to the next step that shows something (a delivery, an event, a reply).
+    Step,
+    /// Advance to the next PSYNC decision a master makes.
+    StepToDecision,
+    RunFor { ms: u64 },
+    Settle,
+    /// Set a link's latency (ms) and bandwidth (bytes per ms, 0 = unlimited).
+    Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// Its history holds the whole branch (inputs, trace, checkpoints), also past the current step.
+    world: World,
+    last_step: u64,
+}
+
+impl Session {
+    pub fn new(seed: u64) -> Session {
+        Session::with_world(World::new(seed))
+    }
+
+    pub fn with_epoch(seed: u64, epoch_ms: u64) -> Session {
+        Session::with_world(World::with_epoch(seed, epoch_ms))
+    }
+
+    /// A session that keeps a checkpoint every `checkpoint_every` steps (tests use small ones).
+    pub fn with_options(seed: u64, epoch_ms: u64, checkpoint_every: u64) -> Session {
+        let mut world = World::with_epoch(seed, epoch_ms);
+        world.enable_checkpoints(checkpoint_every.max(1));
+        Session { world, last_step: 0 }
+    }
+
+    fn with_world(mut world: World) -> Session {
+        world.enable_checkpoints(CHECKPOINT_EVERY);
+        Session { world, last_step: 0 }
+    }
+
+    /// Run a scenario into a new session. A failing `expect` stops the run there and is left
+    /// as a note in the trace (the CLI is where scenarios are judged).
+    pub fn from_scenario(text: &str, seed: u64) -> Result<Session, ParseError> {
+        let sc = scenario::parse(text)?;
+        let mut s = Session::new(seed);
+        if let Err(e) = scenario::run(&mut s.world, &sc, &mut NoHooks) {
+            s.world.note(&e.to_string());
+        }
+        s.last_step = s.world.current_step();
+        Ok(s)
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    pub fn current_step(&self) -> u64 {
+        self.world.current_step()
+    }
+    pub fn last_step(&self) -> u64 {
+        self.last_step
+    }
+    /// The inputs of the current branch (also those past the current step).
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.world.history.journal
+    }
+
+    /// Do something. After a jump back, this first drops the future (a new branch).
+    pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        self.branch_here();
+        let w = &mut self.world;
+        let result = match action {
+            Action::AddNode { name } => w.add_node(&name),
+            Action::Command { node, line } => w.command(&node, &line),
+            Action::Cut { a, b } => w.cut(&a, &b),
+            Action::Heal { a, b } => w.heal(&a, &b),
+            Action::Hold { a, b } => w.hold(&a, &b),
+            Action::Release { a, b } => w.release(&a, &b),
+            Action::Stop { node } => w.stop(&node),
+            Action::Restart { node } => w.restart(&node),
+            Action::Slow { a, b, latency_ms, bytes_per_ms } => w.slow(&a, &b, latency_ms, bytes_per_ms),
+            Action::Step => {
+                w.step_visible(MAX_STEPS_PER_ACTION);
+                Ok(())
+            }
+            Action::StepToDecision => {
+                w.step_to_decision(MAX_STEPS_PER_ACTION);
+                Ok(())
+            }
+            Action::RunFor { ms } => {
+                w.run_for(ms);
+                Ok(())
+            }
+            Action::Settle => {
+                w.settle(SETTLE_MAX_MS);
+                Ok(())
+            }
+        };
+        self.last_step = self.world.current_step();
+        result
+    }
+
+    /// Drop what lies beyond the current step: inputs, trace, checkpoints.
+    fn branch_here(&mut self) {
+        self.world.drop_future();
+        self.last_step = self.world.current_step();
+    }
+
+    /// Show the world as it was right after step `step` (and the inputs made at that step).
+    pub fn jump_to(&mut self, step: u64) {
+        let target = step.min(self.last_step);
+        let cps = &self.world.history.checkpoints;
+        let Some(i) = cps.iter().rposition(|c| c.step <= target) else { return };
+        let cp_step = cps[i].step;
+        let at = self.world.current_step();
+        // Forward from here unless a checkpoint lies between here and the target.
+        if target < at || cp_step > at {
+            let history = std::mem::take(&mut self.world.history);
+            let mut w = (*history.checkpoints[i].world).clone();
+            w.history = history;
+            self.world = w;
+        }
+        self.forward_to(target);
+    }
+
+    /// Replay inputs and steps until `target`.
+    fn forward_to(&mut self, target: u64) {
+        loop {
+            while let Some(e) = self.world.next_recorded_input() {
+                if e.step > self.world.current_step() {
+                    break;
+                }
+                let prim = e.prim.clone();
+                // Inputs that failed when first made fail the same way again (and journal nothing).
+                if self.world.apply_prim(&prim).is_err() {
+                    break;
+                }
+            }
+            if self.world.current_step() >= target || !self.world.step() {
+                break;
+            }
+        }
+    }
+
+    pub fn step_back(&mut self) {
+        let at = self.current_step();
+        if at > 0 {
+            self.jump_to(at - 1);
+        }
+    }
+
+    /// The whole branch as versioned JSON (inputs + trace up to the furthest step).
+    pub fn export_json(&mut self) -> String {
+        let here = self.current_step();
+        self.jump_to(self.last_step);
+        let file = TraceFile {
+            version: FORMAT_VERSION,
+            seed: self.world.seed(),
+            epoch_ms: self.world.epoch_ms(),
+            last_step: self.last_step,
+            journal: self.world.history.journal.clone(),
+            trace: self.world.trace().to_vec(),
+        };
+        self.jump_to(here);
+        file.to_json()
+    }
+
+    /// Rebuild a session from an export by replaying its inputs; the replay must give the
+    /// same trace the file holds.
+    pub fn import_json(json: &str) -> Result<Session, ImportError> {
+        let file = TraceFile::from_json(json)?;
+        let mut s = Session::with_epoch(file.seed, file.epoch_ms);
+        s.world.history.journal = file.journal.clone();
+        s.last_step = file.last_step;
+        s.forward_to(file.last_step);
+        if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
+            return Err(ImportError {
+                message: format!(
+                    "trace file does not replay: {} of {} inputs applied, step {} of {}",
+                    s.world.journal().len(),
+                    file.journal.len(),
+                    s.current_step(),
+                    file.last_step
+                ),
+            });
+        }
+        let got = s.world.trace();
+        if let Some(i) = (0..got.len().max(file.trace.len())).find(|&i| got.get(i) != file.trace.get(i)) {
+            return Err(ImportError {
+                message: format!("trace file does not replay: entry {} differs (recorded by another version of the engine?)", i),
+            });
+        }
+        Ok(s)
+    }
+
+    /// Act on the world directly (the scenario runner does): the future past the current step
+    /// is dropped first, as for [`Session::apply`]; call [`Session::sync`] afterwards.
+    pub fn world_mut(&mut self) -> &mut World {
+        self.branch_here();
+        &mut self.world
+    }
+
+    /// Pick up the steps made through [`Session::world_mut`].
+    pub fn sync(&mut self) {
+        self.last_step = self.world.current_step();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::clock::DEFAULT_EPOCH_MS;
+
+    fn act(s: &mut Session, a: Action) {
+        s.apply(a.clone()).unwrap_or_else(|e| panic!("{a:?}: {e}"));
+    }
+
+    /// A session with some history: nodes, commands, link actions, time passing.
+    fn busy(every: u64) -> Session {
+        let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
+        act(&mut s, Action::AddNode { name: "m".into() });
+        act(&mut s, Action::AddNode { name: "r1".into() });
+        for i in 0..30 {
+            act(&mut s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
+            if i % 7 == 0 {
+                act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
+                act(&mut s, Action::RunFor { ms: 100 });
+                act(&mut s, Action::Heal { a: "m".into(), b: "r1".into() });
+            }
+            act(&mut s, Action::Step);
+        }
+        act(&mut s, Action::RunFor { ms: 5000 });
+        s
+    }
+
+    fn json<T: serde::Serialize>(t: &T) -> String {
+        serde_json::to_string(t).unwrap()
+    }
+
+    #[test]
+    fn jump_back_and_forward_reproduces_every_step() {
+        let mut s = busy(4);
+        let last = s.last_step();
+        assert!(last > 20, "{last}");
+        let full = json(&s.world().trace());
+        let full_snap = json(&s.world().snapshot());
+        for k in [0, 1, 5, 8, 13, last / 2, last - 1] {
+            s.jump_to(k);
+            assert_eq!(s.current_step(), k);
+            assert!(s.world().trace().iter().all(|e| e.step <= k));
+            let prefix: Vec<_> = serde_json::from_str::<Vec<crate::sim::trace::TraceEntry>>(&full)
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.step <= k)
+                .collect();
+            assert_eq!(json(&s.world().trace()), json(&prefix), "at step {k}");
+        }
+        s.jump_to(last);
+        assert_eq!(json(&s.world().trace()), full);
+        assert_eq!(json(&s.world().snapshot()), full_snap);
+        assert_eq!(s.last_step(), last);
+    }
+
+    #[test]
+    fn step_back_goes_one_step() {
+        let mut s = busy(8);
+        let last = s.last_step();
+        s.step_back();
+        assert_eq!(s.current_step(), last - 1);
+        s.jump_to(0);
+        s.step_back();
+        assert_eq!(s.current_step(), 0);
+        s.jump_to(last + 100);
+        assert_eq!(s.current_step(), last);
+    }
+
+    #[test]
+    fn acting_after_a_jump_back_branches() {
+        let mut s = busy(4);
+        let last = s.last_step();
+        s.jump_to(10);
+        let before: usize = s.journal().len();
+        act(&mut s, Action::Command { node: "r1".into(), line: "PING".into() });
+        assert_eq!(s.last_step(), 10, "the old future is gone");
+        assert!(s.journal().len() <= before + 1);
+        assert!(s.journal().iter().all(|e| e.step <= 10));
+        act(&mut s, Action::RunFor { ms: 10 });
+        let branch_last = s.last_step();
+        assert!(branch_last < last);
+        // The new branch replays exactly too.
+        let full = json(&s.world().trace());
+        s.jump_to(3);
+        s.jump_to(branch_last);
+        assert_eq!(json(&s.world().trace()), full);
+    }
+
+    #[test]
+    fn bad_actions_change_nothing() {
+        let mut s = busy(16);
+        let (step, journal) = (s.current_step(), s.journal().len());
+        assert!(s.apply(Action::Cut { a: "m".into(), b: "nobody".into() }).is_err());
+        assert!(s.apply(Action::AddNode { name: "m".into() }).is_err());
+        assert_eq!((s.current_step(), s.journal().len()), (step, journal));
+    }
+
+    #[test]
+    fn export_and_import_round_trip() {
+        let mut s = busy(8);
+        s.jump_to(5);
+        let json_text = s.export_json();
+        assert_eq!(s.current_step(), 5, "export does not move the session");
+        let mut t = Session::import_json(&json_text).unwrap();
+        assert_eq!(t.last_step(), s.last_step());
+        s.jump_to(s.last_step());
+        assert_eq!(json(&t.world().trace()), json(&s.world().trace()));
+        t.jump_to(2);
+        assert_eq!(t.current_step(), 2);
+        let tampered = json_text.replacen("\"SET k1 v1\"", "\"SET k1 v2\"", 1);
+        assert!(Session::import_json(&tampered).unwrap_err().message.contains("does not replay"));
+        assert!(Session::import_json("{\"version\":3}").unwrap_err().message.contains("version 3"));
+    }
+
+    #[test]
+    fn actions_serialize() {
+        let a = Action::Command { node: "m".into(), line: "SET a 1".into() };
+        let text = json(&a);
+        assert_eq!(serde_json::from_str::<Action>(&text).unwrap(), a);
+        assert_eq!(json(&Action::Step), "\"Step\"");
+    }
+}
