@@ -16,8 +16,7 @@ mod lang;
 mod proxy;
 #[path = "differential/real.rs"]
 mod real;
-// Switch to differential/sim_half.rs once the sim is in main.
-#[path = "differential/sim_half_stub.rs"]
+#[path = "differential/sim_half.rs"]
 mod sim_half;
 
 use replscope::sim::scenario::{Located, Scenario, Statement};
