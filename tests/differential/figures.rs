@@ -1,0 +1,106 @@
+//! What the two halves record and compare: every reply (redis-cli rendering) and, at each
+//! `check`, the figures of `INFO replication` / `stats` / `keyspace` per node.
+//!
+//! Replication IDs are random on both sides, so they are compared by *relation*: every
+//! distinct 40-hex id seen at a check gets a label (`id1`, `id2`, … in node order, replid before
+//! replid2), and the all-zero id is `none`. Equal labels ⇔ same relations.
+
+use replscope::engine::resp::Frame;
+use std::collections::BTreeMap;
+
+/// One node's figures at a check: name → value, both as INFO would print them.
+pub type NodeFigures = BTreeMap<String, String>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    Reply { line: usize, node: String, command: String, text: String },
+    Check { line: usize, nodes: Vec<(String, NodeFigures)> },
+}
+
+/// Figures excluded from the comparison, each with its entry in docs/FIDELITY.md. Empty: every
+/// figure the harness collects is compared; what it does not collect is listed there too.
+pub const EXCLUDED: &[&str] = &[];
+
+fn strip_excluded(nodes: &[(String, NodeFigures)]) -> Vec<(String, NodeFigures)> {
+    nodes.iter().map(|(n, f)| (n.clone(), f.iter().filter(|(k, _)| !EXCLUDED.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())).collect()
+}
+
+/// Replace replid / replid2 values with relation labels, across all nodes of one check.
+pub fn label_replids(nodes: &mut [(String, NodeFigures)]) {
+    let mut seen: Vec<String> = Vec::new();
+    for (_, f) in nodes.iter_mut() {
+        for key in ["master_replid", "master_replid2"] {
+            if let Some(id) = f.get(key).cloned() {
+                let label = if id.bytes().all(|b| b == b'0') {
+                    "none".to_string()
+                } else {
+                    let i = seen.iter().position(|s| *s == id).unwrap_or_else(|| {
+                        seen.push(id.clone());
+                        seen.len() - 1
+                    });
+                    format!("id{}", i + 1)
+                };
+                f.insert(key.to_string(), label);
+            }
+        }
+    }
+}
+
+/// Commands whose array reply follows Redis's hash-table order, which no model reproduces:
+/// both halves sort these replies before comparing (intset-encoded sets, all integers, keep
+/// their sorted order and are not touched).
+const HASH_ORDER_COMMANDS: &[&str] = &["keys", "smembers", "sunion", "sinter", "sdiff"];
+
+pub fn normalize_reply(command: &str, frame: &Frame) -> Frame {
+    if !HASH_ORDER_COMMANDS.contains(&command.to_ascii_lowercase().as_str()) {
+        return frame.clone();
+    }
+    match frame {
+        Frame::Array(items) => {
+            let all_ints = items.iter().all(|f| matches!(f, Frame::Bulk(b) if std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()).is_some()));
+            let mut items = items.clone();
+            if !all_ints || command.eq_ignore_ascii_case("keys") {
+                items.sort_by(|a, b| match (a, b) {
+                    (Frame::Bulk(x), Frame::Bulk(y)) => x.cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                });
+            }
+            Frame::Array(items)
+        }
+        f => f.clone(),
+    }
+}
+
+/// Line-by-line differences between the two record streams, for a readable failure.
+pub fn diff(real: &[Record], sim: &[Record]) -> Vec<String> {
+    let mut out = Vec::new();
+    let n = real.len().max(sim.len());
+    for i in 0..n {
+        match (real.get(i), sim.get(i)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(Record::Check { line, nodes: ra }), Some(Record::Check { nodes: sa, .. })) => {
+                let (ra, sa) = (&strip_excluded(ra), &strip_excluded(sa));
+                let names: Vec<&String> = ra.iter().map(|(n, _)| n).chain(sa.iter().map(|(n, _)| n)).collect();
+                let mut done = Vec::new();
+                for name in names {
+                    if done.contains(&name) {
+                        continue;
+                    }
+                    done.push(name);
+                    let empty = NodeFigures::new();
+                    let rf = ra.iter().find(|(n, _)| n == name).map(|(_, f)| f).unwrap_or(&empty);
+                    let sf = sa.iter().find(|(n, _)| n == name).map(|(_, f)| f).unwrap_or(&empty);
+                    let keys: std::collections::BTreeSet<&String> = rf.keys().chain(sf.keys()).collect();
+                    for k in keys {
+                        let (x, y) = (rf.get(k), sf.get(k));
+                        if x != y {
+                            out.push(format!("line {line} check {name}.{k}: redis={} replscope={}", x.map(String::as_str).unwrap_or("-"), y.map(String::as_str).unwrap_or("-")));
+                        }
+                    }
+                }
+            }
+            (a, b) => out.push(format!("record {i}: redis={a:?}\n              replscope={b:?}")),
+        }
+    }
+    out
+}
