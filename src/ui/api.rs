@@ -30,6 +30,8 @@ pub struct LinkView {
     /// "up" | "cut" | "held"
     pub state: String,
     pub latency_ms: u64,
+    pub bytes_per_ms: u64,
+    pub connections: u64,
     pub in_flight: Vec<Flight>,
 }
 
@@ -43,15 +45,28 @@ pub struct Snapshot {
     pub stopped: Vec<String>,
 }
 
+impl Snapshot {
+    pub fn node(&self, name: &str) -> Option<&NodeView> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+    pub fn link(&self, a: &str, b: &str) -> Option<&LinkView> {
+        self.links.iter().find(|l| (l.a == a && l.b == b) || (l.a == b && l.b == a))
+    }
+}
+
 /// What happened at a step (`sim::trace::TraceKind`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum TraceKind {
-    /// An engine event of `node`.
     Event(Event),
-    /// Bytes delivered from one node to another, with the command label.
-    Delivered { from: String, to: String, label: String, bytes: Vec<u8> },
-    /// A console command and its reply as redis-cli prints it.
-    Console { line: String, reply: String },
+    Delivered { from: String, to: String, bytes: u64, label: String },
+    Command { line: String },
+    Reply { line: String, reply: String },
+    Connected { from: String, to: String },
+    ConnectFailed { from: String, host: String, port: u16, reason: String },
+    Closed { peer: String, reason: String },
+    Dropped { from: String, to: String, bytes: u64 },
+    Action { text: String },
+    Note { text: String },
 }
 
 /// One line of the trace (`sim::trace::TraceEntry`).
@@ -92,11 +107,24 @@ impl std::fmt::Display for SimError {
 
 pub use crate::sim::scenario::ParseError;
 
+/// Why a JSON import was refused (`sim::trace::ImportError`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportError {
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The stand-in world: nodes, links and the trace; no replication behind it.
 #[derive(Clone, Debug, Default)]
 pub struct World {
     snapshot: Snapshot,
     trace: Vec<TraceEntry>,
+    ports: Vec<(String, u16)>,
 }
 
 impl World {
@@ -108,6 +136,9 @@ impl World {
     }
     pub fn now_ms(&self) -> u64 {
         self.snapshot.time_ms
+    }
+    pub fn port_of(&self, name: &str) -> Option<u16> {
+        self.ports.iter().find(|(n, _)| n == name).map(|(_, p)| *p)
     }
 }
 
@@ -176,6 +207,12 @@ impl Session {
     pub fn step_back(&mut self) {
         self.current = self.current.saturating_sub(1);
     }
+    pub fn export_json(&mut self) -> String {
+        serde_json::json!({ "version": 1, "stand_in": true, "trace": self.world().trace() }).to_string()
+    }
+    pub fn import_json(_json: &str) -> Result<Session, ImportError> {
+        Err(ImportError { message: "importing traces needs the sim (not merged yet)".into() })
+    }
 
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
         let mut world = self.world().clone();
@@ -191,7 +228,8 @@ impl Session {
                 if name.is_empty() || has(&world, &name) {
                     return Err(SimError(format!("a node named `{name}` already exists")));
                 }
-                let port = 6379 + world.snapshot.nodes.len() as u16;
+                let port = 6379 + world.ports.len() as u16;
+                world.ports.push((name.clone(), port));
                 world.snapshot.nodes.push(NodeView {
                     name,
                     port,
@@ -211,12 +249,15 @@ impl Session {
                     if let Some(master) = words.next().filter(|m| has(&world, m)) {
                         if link_ix(&world, master, &node).is_none() {
                             let (a, b) = (master.to_string(), node.clone());
-                            world.snapshot.links.push(LinkView { a, b, state: "up".into(), latency_ms: 1, in_flight: vec![] });
+                            let link = LinkView { a, b, state: "up".into(), latency_ms: 1, bytes_per_ms: 0, connections: 1, in_flight: vec![] };
+                            world.snapshot.links.push(link);
                         }
                     }
                 }
                 let reply = "(stand-in: the sim has not landed yet)".to_string();
-                world.trace.push(TraceEntry { step, time_ms: world.snapshot.time_ms, node: Some(node), kind: TraceKind::Console { line, reply } });
+                let time_ms = world.snapshot.time_ms;
+                world.trace.push(TraceEntry { step, time_ms, node: Some(node.clone()), kind: TraceKind::Command { line: line.clone() } });
+                world.trace.push(TraceEntry { step, time_ms, node: Some(node), kind: TraceKind::Reply { line, reply } });
             }
             Action::Cut { a, b } | Action::Heal { a, b } | Action::Hold { a, b } | Action::Release { a, b }
                 if link_ix(&world, &a, &b).is_none() =>
@@ -226,8 +267,17 @@ impl Session {
             Action::Cut { a, b } => set_link(&mut world, &a, &b, "cut"),
             Action::Heal { a, b } | Action::Release { a, b } => set_link(&mut world, &a, &b, "up"),
             Action::Hold { a, b } => set_link(&mut world, &a, &b, "held"),
-            Action::Stop { node } => world.snapshot.stopped.push(node),
-            Action::Restart { node } => world.snapshot.stopped.retain(|n| *n != node),
+            Action::Stop { node } => {
+                world.snapshot.nodes.retain(|n| n.name != node);
+                world.snapshot.stopped.push(node);
+            }
+            Action::Restart { node } => {
+                if let Some(port) = world.port_of(&node) {
+                    world.snapshot.stopped.retain(|n| *n != node);
+                    let view = NodeView { name: node, port, role: "master".into(), ..NodeView::default() };
+                    world.snapshot.nodes.push(view);
+                }
+            }
             Action::Step | Action::StepToDecision | Action::Settle => {}
             Action::RunFor { ms } => world.snapshot.time_ms += ms,
         }
@@ -248,25 +298,34 @@ fn set_link(world: &mut World, a: &str, b: &str, state: &str) {
 
 // ---- Adapters: the only places that know the shape of `TraceKind`. ----
 
-/// A message between two nodes: (from, to, label, exact bytes).
+/// A message between two nodes as the trace records its delivery.
 pub struct Message<'a> {
     pub from: &'a str,
     pub to: &'a str,
     pub label: &'a str,
-    pub bytes: &'a [u8],
+    /// How many bytes arrived.
+    pub len: u64,
+    /// The exact bytes, when the trace carries them.
+    pub bytes: Option<&'a [u8]>,
 }
 
 pub fn message_of(entry: &TraceEntry) -> Option<Message<'_>> {
     match &entry.kind {
-        TraceKind::Delivered { from, to, label, bytes } => Some(Message { from, to, label, bytes }),
+        TraceKind::Delivered { from, to, label, bytes } => Some(Message { from, to, label, len: *bytes, bytes: None }),
         _ => None,
     }
 }
 
-/// A console exchange: (command line, redis-cli formatted reply).
-pub fn console_of(entry: &TraceEntry) -> Option<(&str, &str)> {
+/// A console line: a command sent, or a command's reply as redis-cli prints it.
+pub enum ConsoleLine<'a> {
+    Sent(&'a str),
+    Replied(&'a str, &'a str),
+}
+
+pub fn console_of(entry: &TraceEntry) -> Option<ConsoleLine<'_>> {
     match &entry.kind {
-        TraceKind::Console { line, reply } => Some((line, reply)),
+        TraceKind::Command { line } => Some(ConsoleLine::Sent(line)),
+        TraceKind::Reply { line, reply } => Some(ConsoleLine::Replied(line, reply)),
         _ => None,
     }
 }
@@ -277,4 +336,18 @@ pub fn event_of(entry: &TraceEntry) -> Option<(&str, &Event)> {
         (TraceKind::Event(e), Some(node)) => Some((node, e)),
         _ => None,
     }
+}
+
+/// Link and operator happenings worth a row in the sequence diagram, as one line of text.
+pub fn note_of(entry: &TraceEntry) -> Option<String> {
+    let at = entry.node.as_deref().unwrap_or("world");
+    Some(match &entry.kind {
+        TraceKind::Connected { from, to } => format!("{from} connected to {to}"),
+        TraceKind::ConnectFailed { from, host, port, reason } => format!("{from} could not connect to {host}:{port}: {reason}"),
+        TraceKind::Closed { peer, reason } => format!("{at}: connection with {peer} closed ({reason})"),
+        TraceKind::Dropped { from, to, bytes } => format!("{bytes} bytes from {from} to {to} lost"),
+        TraceKind::Action { text } => text.clone(),
+        TraceKind::Note { text } => text.clone(),
+        _ => return None,
+    })
 }

@@ -71,8 +71,8 @@ pub struct AppState {
     pub notice: Option<String>,
     pub samples: Rc<Vec<OffsetSample>>,
     pub console_history: Rc<BTreeMap<String, Vec<String>>>,
-    /// Scenario lines for export: (step after which it was applied, line).
-    pub script: Rc<Vec<(u64, String)>>,
+    /// Every node ever added, running or stopped, in creation (port) order: (name, port, stopped).
+    pub layout: Rc<Vec<(String, u16, bool)>>,
     pub lesson: String,
     pub seed: u64,
     pub help: bool,
@@ -145,7 +145,7 @@ impl AppState {
             notice: None,
             samples: Rc::new(Vec::new()),
             console_history: Rc::new(BTreeMap::new()),
-            script: Rc::new(Vec::new()),
+            layout: Rc::new(Vec::new()),
             lesson: String::new(),
             seed,
             help: false,
@@ -174,13 +174,6 @@ impl AppState {
                 session.jump_to(0);
                 self.session = Rc::new(RefCell::new(session));
                 self.samples = Rc::new(Vec::new());
-                self.script = Rc::new(
-                    text.lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                        .map(|l| (0, l.to_string()))
-                        .collect(),
-                );
                 self.lesson.clear();
                 self.selected = None;
                 self.playing = false;
@@ -201,6 +194,14 @@ impl AppState {
         self.current_step = session.current_step();
         self.last_step = session.last_step();
         self.trace = Rc::new(world.trace().iter().filter(|e| e.step <= self.current_step).cloned().collect());
+        let mut layout: Vec<(String, u16, bool)> = snapshot
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), n.port, false))
+            .chain(snapshot.stopped.iter().map(|s| (s.clone(), world.port_of(s).unwrap_or(0), true)))
+            .collect();
+        layout.sort_by_key(|(_, port, _)| *port);
+        self.layout = Rc::new(layout);
         drop(session);
         let mut samples: Vec<OffsetSample> =
             self.samples.iter().filter(|s| s.step < snapshot.step).cloned().collect();
@@ -225,19 +226,9 @@ impl AppState {
     }
 
     fn apply(&mut self, action: Action) {
-        let line = script_line(&action);
-        let before = self.session.borrow().current_step();
         let result = self.session.borrow_mut().apply(action);
-        match result {
-            Ok(()) => {
-                if let Some(line) = line {
-                    let mut script: Vec<(u64, String)> =
-                        self.script.iter().filter(|(s, _)| *s <= before).cloned().collect();
-                    script.push((before, line));
-                    self.script = Rc::new(script);
-                }
-            }
-            Err(e) => self.notice = Some(e.to_string()),
+        if let Err(e) = result {
+            self.notice = Some(e.to_string());
         }
     }
 
@@ -275,16 +266,6 @@ impl AppState {
             }
         }
     }
-
-    /// The scenario text of everything applied so far (for export).
-    pub fn script_text(&self) -> String {
-        let mut out = String::from("# exported from ReplScope\n");
-        for (_, line) in self.script.iter() {
-            out.push_str(line);
-            out.push('\n');
-        }
-        out
-    }
 }
 
 /// A node's replication offset as INFO shows it: the replica's applied offset, else
@@ -295,23 +276,6 @@ pub fn node_offset(n: &crate::engine::view::NodeView) -> u64 {
 
 pub fn is_decision(e: &TraceEntry) -> bool {
     matches!(super::api::event_of(e), Some((_, crate::engine::event::Event::PsyncDecision(_))))
-}
-
-/// The scenario statement for an action, so an exported session can be replayed.
-fn script_line(action: &Action) -> Option<String> {
-    Some(match action {
-        Action::AddNode { name } => format!("node {name}"),
-        Action::Command { node, line } => format!("{node}> {line}"),
-        Action::Cut { a, b } => format!("cut {a} {b}"),
-        Action::Heal { a, b } => format!("heal {a} {b}"),
-        Action::Hold { a, b } => format!("hold {a} {b}"),
-        Action::Release { a, b } => format!("release {a} {b}"),
-        Action::Stop { node } => format!("stop {node}"),
-        Action::Restart { node } => format!("restart {node}"),
-        Action::RunFor { ms } => format!("run {ms}ms"),
-        Action::Settle => "settle".to_string(),
-        Action::Step | Action::StepToDecision => return None,
-    })
 }
 
 impl Reducible for AppState {
@@ -375,14 +339,19 @@ impl Reducible for AppState {
             }
             Msg::Import(text) => {
                 s.notice = None;
-                let scenario = imported_scenario(&text);
-                match scenario {
-                    Ok(text) => {
-                        if s.load_scenario(&text) {
+                if text.trim_start().starts_with('{') {
+                    match Session::import_json(&text) {
+                        Ok(session) => {
+                            s.session = Rc::new(RefCell::new(session));
+                            s.samples = Rc::new(Vec::new());
+                            s.lesson.clear();
+                            s.playing = false;
                             s.banner = None;
                         }
+                        Err(e) => s.banner = Some(format!("This file could not be imported: {e}. The current session is kept.")),
                     }
-                    Err(why) => s.banner = Some(why),
+                } else if s.load_scenario(&text) {
+                    s.banner = None;
                 }
             }
             Msg::Banner(b) => {
@@ -420,19 +389,5 @@ impl Reducible for AppState {
         }
         s.version += 1;
         Rc::new(s)
-    }
-}
-
-/// The scenario text inside an import: an exported JSON file, or a bare scenario.
-fn imported_scenario(text: &str) -> Result<String, String> {
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') {
-        return Ok(text.to_string());
-    }
-    let value: serde_json::Value =
-        serde_json::from_str(trimmed).map_err(|e| format!("This file is not valid JSON ({e}); nothing was imported."))?;
-    match value.get("scenario").and_then(|v| v.as_str()) {
-        Some(s) => Ok(s.to_string()),
-        None => Err("This JSON has no \u{201c}scenario\u{201d} field: it is not a ReplScope export.".to_string()),
     }
 }

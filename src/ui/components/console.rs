@@ -2,7 +2,7 @@
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
-use crate::ui::api::{console_of, Action};
+use crate::ui::api::{console_of, Action, ConsoleLine, TraceEntry};
 use crate::ui::state::Msg;
 use crate::ui::AppCtx;
 use web_sys::{HtmlInputElement, KeyboardEvent};
@@ -28,6 +28,21 @@ fn values(seed: u64, n: usize, len: usize) -> Vec<String> {
                 .collect()
         })
         .collect()
+}
+
+/// A node's console exchanges in order: each command with its reply once it has come back.
+fn exchanges<'a>(trace: &'a [TraceEntry], node: &str) -> Vec<(&'a str, Option<&'a str>)> {
+    let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+    for line in trace.iter().filter(|e| e.node.as_deref() == Some(node)).filter_map(console_of) {
+        match line {
+            ConsoleLine::Sent(cmd) => out.push((cmd, None)),
+            ConsoleLine::Replied(cmd, reply) => match out.iter_mut().find(|(c, r)| r.is_none() && *c == cmd) {
+                Some(slot) => slot.1 = Some(reply),
+                None => out.push((cmd, Some(reply))),
+            },
+        }
+    }
+    out
 }
 
 #[derive(Properties, PartialEq)]
@@ -109,8 +124,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         })
     };
 
-    let exchanges: Vec<(&str, &str)> =
-        app.trace.iter().filter(|e| e.node.as_deref() == Some(p.node.as_str())).filter_map(console_of).collect();
+    let exchanges = exchanges(&app.trace, &p.node);
     let skip = exchanges.len().saturating_sub(SHOWN);
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
@@ -119,7 +133,11 @@ fn node_console(p: &NodeConsoleProps) -> Html {
                 { for exchanges.iter().skip(skip).map(|(line, reply)| html! {
                     <li>
                         <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.to_string() }</div>
-                        <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
+                        if let Some(reply) = reply {
+                            <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
+                        } else {
+                            <pre class="reply pending">{"… (waiting for the reply: step or play)"}</pre>
+                        }
                     </li>
                 }) }
             </ol>

@@ -3,7 +3,7 @@
 //! state changes (`REPL_STATE_*`), and the handshake progress of the selected replica.
 
 use crate::engine::event::{Event, ReplState};
-use crate::ui::api::{event_of, message_of, TraceEntry};
+use crate::ui::api::{event_of, message_of, note_of, TraceEntry};
 use crate::ui::format::{escape_bytes, repl_state_label};
 use crate::ui::AppCtx;
 use yew::prelude::*;
@@ -66,7 +66,7 @@ fn arrow_row(lanes: &[String], from: &str, to: &str, label: &str) -> Html {
 
 fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
-    let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.bytes.len());
+    let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.len);
     html! {
         <li class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
@@ -75,7 +75,11 @@ fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
                 <p class="muted">{ summary }</p>
-                <pre class="resp" aria-label="Exact bytes, escaped">{ format!("\"{}\"", escape_bytes(m.bytes)) }</pre>
+                if let Some(bytes) = m.bytes {
+                    <pre class="resp" aria-label="Exact bytes, escaped">{ format!("\"{}\"", escape_bytes(bytes)) }</pre>
+                } else {
+                    <p class="muted">{"The exact bytes of this delivery are not in the trace of this build; the label above is the sim's rendering of the write."}</p>
+                }
             </details>
         </li>
     }
@@ -90,6 +94,15 @@ fn state_row(lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: 
             <span class="state-change" style={pad}>
                 { format!("{node}: {} → ", repl_state_label(from)) }<strong>{ repl_state_label(to) }</strong>
             </span>
+        </li>
+    }
+}
+
+fn note_row(e: &TraceEntry, text: String) -> Html {
+    html! {
+        <li class="seq-item seq-note" data-step={e.step.to_string()}>
+            <span class="seq-step">{ format!("#{}", e.step) }</span>
+            <span class="note-text">{ text }</span>
         </li>
     }
 }
@@ -115,11 +128,13 @@ fn handshake_strip(node: &str, state: ReplState) -> Html {
 pub fn sequence_panel() -> Html {
     let app = use_context::<AppCtx>().expect("App provides AppCtx");
     let show_all = use_state(|| false);
-    let lanes: Vec<String> = app.snapshot.nodes.iter().map(|n| n.name.clone()).collect();
+    let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
     let rows: Vec<&TraceEntry> = app
         .trace
         .iter()
-        .filter(|e| message_of(e).is_some() || matches!(event_of(e), Some((_, Event::ReplState { .. }))))
+        .filter(|e| {
+            message_of(e).is_some() || note_of(e).is_some() || matches!(event_of(e), Some((_, Event::ReplState { .. })))
+        })
         .collect();
     let hidden = if *show_all { 0 } else { rows.len().saturating_sub(PAGE) };
     let toggle = {
@@ -138,10 +153,13 @@ pub fn sequence_panel() -> Html {
             <div class="seq-lanes" aria-hidden="true">
                 <svg class="seq-row" viewBox={format!("0 0 {width} 22")} preserveAspectRatio="xMinYMid meet"
                     style={format!("min-width: {}px", (lanes.len() * 90).max(180))}>
-                    { for app.snapshot.nodes.iter().enumerate().map(|(i, n)| html! {
-                        <text class="lane-head" x={lane_x(i).to_string()} y="15" text-anchor="middle">
-                            { format!("{}{}", n.name, n.repl_state.map(|s| format!(" · {}", repl_state_label(s))).unwrap_or_default()) }
-                        </text>
+                    { for lanes.iter().enumerate().map(|(i, name)| {
+                        let state = app.snapshot.node(name).and_then(|n| n.repl_state).map(|s| format!(" · {}", repl_state_label(s)));
+                        html! {
+                            <text class="lane-head" x={lane_x(i).to_string()} y="15" text-anchor="middle">
+                                { format!("{name}{}", state.unwrap_or_default()) }
+                            </text>
+                        }
                     }) }
                 </svg>
             </div>
@@ -156,7 +174,10 @@ pub fn sequence_panel() -> Html {
             <ol class="seq-list" aria-label="Messages and state changes, oldest first">
                 { for rows.iter().skip(hidden).map(|e| match event_of(e) {
                     Some((node, Event::ReplState { from, to })) => state_row(&lanes, e, node, *from, *to),
-                    _ => message_row(&lanes, e, app.current_step),
+                    _ => match note_of(e) {
+                        Some(text) => note_row(e, text),
+                        None => message_row(&lanes, e, app.current_step),
+                    },
                 }) }
             </ol>
         </div>

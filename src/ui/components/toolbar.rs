@@ -1,7 +1,6 @@
 //! The header (lesson picker, import/export, theme, help) and the time controls (play, step,
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
-use crate::ui::api::TraceEntry;
 use crate::ui::lessons;
 use crate::ui::state::{Msg, SPEEDS};
 use crate::ui::AppCtx;
@@ -26,19 +25,9 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The export file: the scenario that rebuilds this session, and the trace it produced.
+/// The export file: the sim's versioned JSON (seed, inputs, trace), which Import replays.
 fn export_json(app: &AppCtx) -> String {
-    let trace: &[TraceEntry] = &app.trace;
-    serde_json::json!({
-        "format": "replscope",
-        "version": 1,
-        "seed": app.seed,
-        "lesson": app.lesson,
-        "step": app.current_step,
-        "scenario": app.script_text(),
-        "trace": trace,
-    })
-    .to_string()
+    app.session.borrow_mut().export_json()
 }
 
 #[function_component(Header)]
@@ -113,7 +102,7 @@ pub fn header() -> Html {
                 </select>
             </label>
             <div class="header-actions">
-                <button onclick={on_export} data-testid="export" title="Download this session (scenario + trace) as JSON">
+                <button onclick={on_export} data-testid="export" title="Download this session (seed, inputs and trace) as JSON">
                     <span aria-hidden="true">{"⤓ "}</span>{"Export"}
                 </button>
                 <label class="button" title="Load an exported JSON or a scenario file">

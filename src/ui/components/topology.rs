@@ -4,7 +4,7 @@
 //! add a node.
 
 use crate::engine::view::NodeView;
-use crate::ui::api::{Action, Flight, LinkView, Snapshot};
+use crate::ui::api::{Action, Flight, LinkView};
 use crate::ui::format::short_id;
 use crate::ui::state::{node_offset, Msg};
 use crate::ui::AppCtx;
@@ -28,8 +28,9 @@ fn position(i: usize, n: usize) -> (f64, f64) {
     }
 }
 
-fn find<'a>(snapshot: &'a Snapshot, name: &str) -> Option<(usize, &'a NodeView)> {
-    snapshot.nodes.iter().enumerate().find(|(_, n)| n.name == name)
+/// A node's place in the layout (creation order, stopped nodes included).
+fn slot(layout: &[(String, u16, bool)], name: &str) -> Option<usize> {
+    layout.iter().position(|(n, _, _)| n == name)
 }
 
 fn trim_label(label: &str, max: usize) -> String {
@@ -49,9 +50,10 @@ fn progress(f: &Flight, now: u64) -> f64 {
     (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
 }
 
-fn link_svg(snapshot: &Snapshot, link: &LinkView) -> Html {
-    let n = snapshot.nodes.len();
-    let (Some((ia, _)), Some((ib, _))) = (find(snapshot, &link.a), find(snapshot, &link.b)) else {
+fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
+    let snapshot = &app.snapshot;
+    let n = app.layout.len();
+    let (Some(ia), Some(ib)) = (slot(&app.layout, &link.a), slot(&app.layout, &link.b)) else {
         return html! {};
     };
     let (ax, ay) = position(ia, n);
@@ -93,14 +95,30 @@ fn link_svg(snapshot: &Snapshot, link: &LinkView) -> Html {
     }
 }
 
+/// A stopped node: a dashed outline where it stood, so its links still have an end.
+fn stopped_svg(app: &AppCtx, i: usize, name: &str, port: u16) -> Html {
+    let (cx, cy) = position(i, app.layout.len());
+    let onclick = {
+        let d = app.dispatcher();
+        let name = name.to_string();
+        Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
+    };
+    html! {
+        <g class="node stopped" transform={format!("translate({:.1} {:.1})", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
+            <title>{ format!("{name}: stopped") }</title>
+            <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            <text class="node-name" x="10" y="20">{ format!("{name} :{port}") }</text>
+            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{"■ stopped"}</text>
+            <text x="10" y="44">{"not running"}</text>
+        </g>
+    }
+}
+
 fn node_svg(app: &AppCtx, i: usize, node: &NodeView) -> Html {
-    let n = app.snapshot.nodes.len();
+    let n = app.layout.len();
     let (cx, cy) = position(i, n);
-    let stopped = app.snapshot.stopped.contains(&node.name);
     let selected = app.selected.as_deref() == Some(node.name.as_str());
-    let role = if stopped {
-        "■ stopped".to_string()
-    } else if node.role == "master" {
+    let role = if node.role == "master" {
         "★ master".to_string()
     } else {
         format!("↳ replica{}", if node.link_up { "" } else { " (link down)" })
@@ -111,7 +129,7 @@ fn node_svg(app: &AppCtx, i: usize, node: &NodeView) -> Html {
         Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
     };
     html! {
-        <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, stopped.then_some("stopped"), selected.then_some("selected"))}
+        <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, selected.then_some("selected"))}
             transform={format!("translate({:.1} {:.1})", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
             <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
@@ -126,7 +144,6 @@ fn node_svg(app: &AppCtx, i: usize, node: &NodeView) -> Html {
 /// The HTML controls of one node (and its summary, so it reads without the drawing).
 fn node_card(app: &AppCtx, node: &NodeView) -> Html {
     let name = node.name.clone();
-    let stopped = app.snapshot.stopped.contains(&name);
     let act = |action: Action| {
         let d = app.dispatcher();
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
@@ -157,22 +174,35 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
                 aria-label={format!("Inspect {name}")}>
                 <strong>{ name.clone() }</strong>
-                { format!(" {} · {} · offset {}", if stopped { "stopped" } else { node.role.as_str() }, short_id(&node.replid), node_offset(node)) }
+                { format!(" {} · {} · offset {}", node.role, short_id(&node.replid), node_offset(node)) }
             </button>
             <span class="card-actions">
-                if stopped {
-                    <button data-testid="restart" onclick={act(Action::Restart { node: name.clone() })}>{"↻ Restart"}</button>
-                } else {
-                    <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}>{"■ Stop"}</button>
-                }
-                <button data-testid="promote" disabled={node.role == "master" || stopped}
+                <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
+                    aria-label={format!("Stop {name}")}>{"■ Stop"}</button>
+                <button data-testid="promote" disabled={node.role == "master"}
                     onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{"★ Promote"}</button>
-                <select data-testid="follow" onchange={on_follow} disabled={others.is_empty() || stopped}
+                <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
                     aria-label={format!("Make {name} a replica of another node")}>
                     <option value="" selected=true>{"Replica of…"}</option>
                     { for others.iter().map(|o| html! { <option value={o.name.clone()}>{ o.name.clone() }</option> }) }
                 </select>
+            </span>
+        </li>
+    }
+}
+
+fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
+    let restart = {
+        let d = app.dispatcher();
+        let node = name.to_string();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(Action::Restart { node: node.clone() })))
+    };
+    html! {
+        <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
+            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ■ stopped") }</span>
+            <span class="card-actions">
+                <button data-testid="restart" onclick={restart} aria-label={format!("Restart {name}")}>{"↻ Restart"}</button>
             </span>
         </li>
     }
@@ -211,11 +241,11 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
 }
 
 /// A free node name: r1, r2, … (m if the world is empty).
-fn next_name(snapshot: &Snapshot) -> String {
-    if snapshot.nodes.is_empty() {
+fn next_name(layout: &[(String, u16, bool)]) -> String {
+    if layout.is_empty() {
         return "m".into();
     }
-    (1..).map(|i| format!("r{i}")).find(|n| !snapshot.nodes.iter().any(|v| &v.name == n)).unwrap_or_default()
+    (1..).map(|i| format!("r{i}")).find(|n| !layout.iter().any(|(v, _, _)| v == n)).unwrap_or_default()
 }
 
 #[function_component(Topology)]
@@ -223,7 +253,7 @@ pub fn topology() -> Html {
     let app = use_context::<AppCtx>().expect("App provides AppCtx");
     let name_ref = use_node_ref();
     let snapshot = &app.snapshot;
-    let suggestion = next_name(snapshot);
+    let suggestion = next_name(&app.layout);
     let on_add = {
         let d = app.dispatcher();
         let name_ref = name_ref.clone();
@@ -249,16 +279,22 @@ pub fn topology() -> Html {
         <div class="topology">
             <svg class="topology-svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-label={description.clone()}>
                 <title>{ description }</title>
-                { for snapshot.links.iter().map(|l| link_svg(snapshot, l)) }
-                { for snapshot.nodes.iter().enumerate().map(|(i, n)| node_svg(&app, i, n)) }
-                if snapshot.nodes.is_empty() {
+                { for snapshot.links.iter().map(|l| link_svg(&app, l)) }
+                { for app.layout.iter().enumerate().map(|(i, (name, port, stopped))| match snapshot.node(name) {
+                    Some(n) if !*stopped => node_svg(&app, i, n),
+                    _ => stopped_svg(&app, i, name, *port),
+                }) }
+                if app.layout.is_empty() {
                     <text class="empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">
                         {"No nodes yet: press ▶ Play to run the lesson, or add a node below."}
                     </text>
                 }
             </svg>
             <ul class="cards" aria-label="Nodes">
-                { for snapshot.nodes.iter().map(|n| node_card(&app, n)) }
+                { for app.layout.iter().map(|(name, port, stopped)| match snapshot.node(name) {
+                    Some(n) if !*stopped => node_card(&app, n),
+                    _ => stopped_card(&app, name, *port),
+                }) }
             </ul>
             if !snapshot.links.is_empty() {
                 <ul class="cards" aria-label="Links">
