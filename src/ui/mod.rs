@@ -59,9 +59,17 @@ fn stored_theme() -> Theme {
 }
 
 /// Publish the numbers for end-to-end tests: `window.__replscope`.
-fn publish(state: &AppState) {
+fn publish(state: &AppState, carried: &channel::Carried) {
+    #[derive(serde::Serialize)]
+    struct WireTally<'a> {
+        from: &'a str,
+        to: &'a str,
+        messages: u64,
+        bytes: u64,
+    }
     #[derive(serde::Serialize)]
     struct Published<'a> {
+        wire: Vec<WireTally<'a>>,
         step: u64,
         last_step: u64,
         playing: bool,
@@ -71,6 +79,7 @@ fn publish(state: &AppState) {
         snapshot: &'a api::Snapshot,
     }
     let value = Published {
+        wire: carried.iter().map(|((from, to), (messages, bytes))| WireTally { from, to, messages: *messages, bytes: *bytes }).collect(),
         step: state.current_step,
         last_step: state.last_step,
         playing: state.playing,
@@ -169,10 +178,31 @@ pub fn app() -> Html {
         }
     });
 
+    // Deliveries of the step just taken go through the links' MessagePorts (see channel.rs).
+    let wire = use_mut_ref(channel::Wire::new);
+    let shown_step = use_mut_ref(|| 0u64);
+    use_effect_with(state.current_step, {
+        let state = state.clone();
+        let wire = wire.clone();
+        move |&step| {
+            let prev = std::mem::replace(&mut *shown_step.borrow_mut(), step);
+            // Forward by a few steps only: a jump across the timeline is not traffic.
+            if step > prev && step - prev <= 64 {
+                for e in state.trace.iter().filter(|e| e.step > prev && e.step <= step) {
+                    if let Some(m) = api::message_of(e) {
+                        let payload = m.bytes.unwrap_or(m.label.as_bytes());
+                        let _ = wire.borrow_mut().post(m.from, m.to, m.len, payload);
+                    }
+                }
+            }
+        }
+    });
+
     // End-to-end tests read the current numbers from `window.__replscope`.
     use_effect_with(state.version, {
         let state = state.clone();
-        move |_| publish(&state)
+        let wire = wire.clone();
+        move |_| publish(&state, &wire.borrow().carried())
     });
 
     let dismiss_banner = {
