@@ -188,7 +188,7 @@ pub fn app() -> Html {
             let prev = std::mem::replace(&mut *shown_step.borrow_mut(), step);
             // Forward by a few steps only: a jump across the timeline is not traffic.
             if step > prev && step - prev <= 64 {
-                for e in state.trace.iter().filter(|e| e.step > prev && e.step <= step) {
+                for e in state.trace().iter().filter(|e| e.step > prev && e.step <= step) {
                     if let Some(m) = api::message_of(e) {
                         let payload = m.bytes.unwrap_or(m.label.as_bytes());
                         let _ = wire.borrow_mut().post(m.from, m.to, m.len, payload);

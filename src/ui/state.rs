@@ -57,8 +57,9 @@ pub struct OffsetSample {
 pub struct AppState {
     pub session: Rc<RefCell<Session>>,
     pub snapshot: Rc<Snapshot>,
-    /// The trace up to and including the current step.
-    pub trace: Rc<Vec<TraceEntry>>,
+    /// The trace of the whole branch, as seen the last time we stood at its end (after a jump
+    /// back the world only holds the past, but stepping forward wants to know the future).
+    pub full_trace: Rc<Vec<TraceEntry>>,
     pub current_step: u64,
     pub last_step: u64,
     pub playing: bool,
@@ -135,7 +136,7 @@ impl AppState {
         let mut state = AppState {
             session: Rc::new(RefCell::new(Session::new(seed))),
             snapshot: Rc::new(Snapshot::default()),
-            trace: Rc::new(Vec::new()),
+            full_trace: Rc::new(Vec::new()),
             current_step: 0,
             last_step: 0,
             playing: false,
@@ -171,6 +172,7 @@ impl AppState {
     fn load_scenario(&mut self, text: &str) -> bool {
         match Session::from_scenario(text, self.seed) {
             Ok(mut session) => {
+                self.full_trace = Rc::new(session.world().trace().to_vec());
                 session.jump_to(0);
                 self.session = Rc::new(RefCell::new(session));
                 self.samples = Rc::new(Vec::new());
@@ -193,7 +195,9 @@ impl AppState {
         let snapshot = world.snapshot();
         self.current_step = session.current_step();
         self.last_step = session.last_step();
-        self.trace = Rc::new(world.trace().iter().filter(|e| e.step <= self.current_step).cloned().collect());
+        if self.current_step >= self.last_step || self.full_trace.is_empty() {
+            self.full_trace = Rc::new(world.trace().to_vec());
+        }
         let mut layout: Vec<(String, u16, bool)> = snapshot
             .nodes
             .iter()
@@ -232,14 +236,16 @@ impl AppState {
         }
     }
 
-    /// One step forward; returns whether the step counter moved.
+    /// One step forward; returns whether the step counter moved. Behind the branch's end this
+    /// replays to the next step that shows something (as the sim's own `Step` does).
     fn step(&mut self) -> bool {
         let (current, last) = {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
         if current < last {
-            self.session.borrow_mut().jump_to(current + 1);
+            let next = self.full_trace.iter().map(|e| e.step).find(|&s| s > current).unwrap_or(last);
+            self.session.borrow_mut().jump_to(next.min(last));
         } else if let Err(e) = self.session.borrow_mut().apply(Action::Step) {
             self.notice = Some(e.to_string());
         }
@@ -251,20 +257,25 @@ impl AppState {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
-        if current >= last {
-            if let Err(e) = self.session.borrow_mut().apply(Action::StepToDecision) {
-                self.notice = Some(e.to_string());
+        let recorded = self.full_trace.iter().find(|e| e.step > current && is_decision(e)).map(|e| e.step);
+        match recorded {
+            Some(step) if current < last => self.session.borrow_mut().jump_to(step),
+            _ => {
+                // Past everything recorded: go to the end, then let the world run to one.
+                if current < last {
+                    self.session.borrow_mut().jump_to(last);
+                }
+                if let Err(e) = self.session.borrow_mut().apply(Action::StepToDecision) {
+                    self.notice = Some(e.to_string());
+                }
             }
-            return;
         }
-        // Replaying recorded steps: walk forward until a step holds a decision.
-        for step in current + 1..=last {
-            self.session.borrow_mut().jump_to(step);
-            let s = self.session.borrow();
-            if s.world().trace().iter().any(|e| e.step == step && is_decision(e)) {
-                return;
-            }
-        }
+    }
+
+    /// The trace up to and including the current step.
+    pub fn trace(&self) -> &[TraceEntry] {
+        let end = self.full_trace.partition_point(|e| e.step <= self.current_step);
+        &self.full_trace[..end]
     }
 }
 

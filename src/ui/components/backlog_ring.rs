@@ -37,7 +37,7 @@ fn arc(start: u64, len: u64, size: u64) -> String {
 
 /// The offset the last replica to PSYNC this node asked for: (offset, accepted).
 fn last_request(app: &AppCtx, node: &str) -> Option<(i64, bool)> {
-    app.trace.iter().rev().find_map(|e| match event_of(e) {
+    app.trace().iter().rev().find_map(|e| match event_of(e) {
         Some((n, Event::PsyncDecision(d))) if n == node && d.requested_offset > 0 => {
             Some((d.requested_offset, crate::ui::format::is_continue(d)))
         }

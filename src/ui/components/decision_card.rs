@@ -123,7 +123,7 @@ fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Htm
 #[function_component(DecisionCard)]
 pub fn decision_card() -> Html {
     let app = use_context::<AppCtx>().expect("App provides AppCtx");
-    let trace = &app.trace;
+    let trace = app.trace();
     let last = trace.iter().enumerate().rev().find_map(|(i, e)| match event_of(e) {
         Some((node, Event::PsyncDecision(d))) => Some((i, node.to_string(), d, e.step)),
         _ => None,

@@ -130,7 +130,7 @@ pub fn sequence_panel() -> Html {
     let show_all = use_state(|| false);
     let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
     let rows: Vec<&TraceEntry> = app
-        .trace
+        .trace()
         .iter()
         .filter(|e| {
             message_of(e).is_some() || note_of(e).is_some() || matches!(event_of(e), Some((_, Event::ReplState { .. })))
