@@ -87,7 +87,8 @@ fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
 
 fn state_row(lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
     let i = lanes.iter().position(|l| l == node).unwrap_or(0);
-    let pad = format!("margin-left: calc({:.3}% - 2ch)", 100.0 * lane_x(i) / (LANE * lanes.len().max(1) as f64));
+    // Rows draw lanes at LANE px apart from the same left edge: start the text near lane i.
+    let pad = format!("margin-left: {:.0}px", (lane_x(i) - 24.0).max(0.0));
     html! {
         <li class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
             <span class="seq-step">{ format!("#{}", e.step) }</span>
