@@ -271,7 +271,24 @@ pub fn app() -> Html {
     }
 }
 
+/// If anything panics, say so on the page (a blank page explains nothing) and in the console.
+fn show_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = format!("ReplScope stopped on an internal error: {info}. Reload the page to start again.");
+        web_sys::console::error_1(&JsValue::from_str(&text));
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let (Ok(div), Some(body)) = (document.create_element("div"), document.body()) {
+            div.set_class_name("banner error fatal");
+            let _ = div.set_attribute("role", "alert");
+            let _ = div.set_attribute("data-testid", "fatal-error");
+            div.set_text_content(Some(&text));
+            let _ = body.prepend_with_node_1(&div);
+        }
+    }));
+}
+
 /// Mount the app on the page's `<body>`.
 pub fn start() {
+    show_panics();
     yew::Renderer::<App>::new().render();
 }
