@@ -15,6 +15,8 @@ const W: f64 = 640.0;
 const H: f64 = 340.0;
 const NODE_W: f64 = 150.0;
 const NODE_H: f64 = 70.0;
+/// Flights drawn per link; the rest are counted.
+const MAX_FLIGHTS: usize = 8;
 
 /// Where node `i` of `n` sits: masters read left to right, so a circle starting at the left.
 fn position(i: usize, n: usize) -> (f64, f64) {
@@ -68,7 +70,14 @@ fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
         "held" => "⏸ held",
         _ => "",
     };
-    let flights = link.in_flight.iter().enumerate().map(|(k, f)| {
+    // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
+    let hidden = link.in_flight.len().saturating_sub(MAX_FLIGHTS);
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    let flights = link.in_flight.iter().take(MAX_FLIGHTS).enumerate().map(|(k, f)| {
+        // Identical writes sent in the same millisecond get an occurrence number: keys must be unique.
+        let id = format!("{}>{}@{}:{}", f.from, f.to, f.sent_at, f.label);
+        let nth = seen.entry(id.clone()).and_modify(|n| *n += 1).or_insert(0);
+        let key = format!("{id}#{nth}");
         let forward = f.from == link.a;
         let p = progress(f, snapshot.time_ms);
         let (sx, sy, ex, ey) = if forward { (ax, ay, bx, by) } else { (bx, by, ax, ay) };
@@ -77,7 +86,10 @@ fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
         let (x, y) = (sx + (ex - sx) * p + nx * off, sy + (ey - sy) * p + ny * off);
         let label = format!("{} ({} B)", trim_label(&f.label, 26), f.bytes);
         html! {
-            <g class="flight" style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
+            // Keyed by the write itself, so a flight keeps its element (and its transition) as
+            // earlier ones arrive.
+            <g class="flight" key={key}
+                style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
                 <title>{ format!("{} → {}: {} ({} bytes, arrives at {} ms)", f.from, f.to, f.label, f.bytes, f.arrive_at) }</title>
                 <circle r="5" />
                 <text class="flight-label" x="8" y="4">{ label }</text>
@@ -90,7 +102,12 @@ fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
             if !state_text.is_empty() {
                 <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ state_text }</text>
             }
-            { for flights }
+            <g class="flights">{ for flights }</g>
+            if hidden > 0 {
+                <text class="link-state" x={mx.to_string()} y={(my + 18.0).to_string()} text-anchor="middle">
+                    { format!("+{hidden} more in flight") }
+                </text>
+            }
         </g>
     }
 }
