@@ -18,16 +18,55 @@ const NODE_H: f64 = 70.0;
 /// Flights drawn per link; the rest are counted.
 const MAX_FLIGHTS: usize = 8;
 
-/// Where node `i` of `n` sits: masters read left to right, so a circle starting at the left.
-fn position(i: usize, n: usize) -> (f64, f64) {
-    match n {
-        0 | 1 => (W / 2.0, H / 2.0),
-        2 => (W * (0.22 + 0.56 * i as f64), H / 2.0),
-        _ => {
-            let angle = std::f64::consts::PI + 2.0 * std::f64::consts::PI * i as f64 / n as f64;
-            (W / 2.0 + (W / 2.0 - NODE_W / 2.0 - 12.0) * angle.cos(), H / 2.0 + (H / 2.0 - NODE_H / 2.0 - 16.0) * angle.sin())
+/// Where each node of the layout sits, as a replication tree read left to right: masters
+/// (and stopped nodes) in the first column, each replica one column right of its master.
+/// Returns the centres, by layout index, and the drawing's height.
+fn places(app: &AppCtx) -> (Vec<(f64, f64)>, f64) {
+    let layout = &app.layout;
+    let nodes = &app.snapshot.nodes;
+    // The master a node replicates from, as a layout index (INFO gives `host:port`).
+    let parent = |name: &str| -> Option<usize> {
+        let n = nodes.iter().find(|n| n.name == name)?;
+        if n.role == "master" {
+            return None;
         }
-    }
+        let addr = n.master.as_deref()?;
+        let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+        let port: Option<u16> = port.parse().ok();
+        layout
+            .iter()
+            .position(|(m, p, _)| m != name && (Some(*p) == port || m == host))
+    };
+    let depth: Vec<usize> = (0..layout.len())
+        .map(|i| {
+            let (mut d, mut at) = (0, i);
+            // Bounded walk: a replication cycle (possible mid-failover) must not loop forever.
+            while let Some(up) = parent(&layout[at].0) {
+                d += 1;
+                at = up;
+                if d >= layout.len() {
+                    break;
+                }
+            }
+            d.min(3)
+        })
+        .collect();
+    let columns = depth.iter().max().map_or(1, |d| d + 1);
+    let rows = (0..columns).map(|c| depth.iter().filter(|&&d| d == c).count()).max().unwrap_or(1);
+    let height = (rows as f64 * (NODE_H + 24.0) + 24.0).max(H);
+    let mut seen = vec![0usize; columns];
+    let places = depth
+        .iter()
+        .map(|&d| {
+            let in_column = depth.iter().filter(|&&x| x == d).count();
+            let row = seen[d];
+            seen[d] += 1;
+            let x = W * (d as f64 + 0.5) / columns as f64;
+            let y = height * (row as f64 + 0.5) / in_column as f64;
+            (x, y)
+        })
+        .collect();
+    (places, height)
 }
 
 /// A node's place in the layout (creation order, stopped nodes included).
@@ -52,14 +91,13 @@ fn progress(f: &Flight, now: u64) -> f64 {
     (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
 }
 
-fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
+fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
     let snapshot = &app.snapshot;
-    let n = app.layout.len();
     let (Some(ia), Some(ib)) = (slot(&app.layout, &link.a), slot(&app.layout, &link.b)) else {
         return html! {};
     };
-    let (ax, ay) = position(ia, n);
-    let (bx, by) = position(ib, n);
+    let (ax, ay) = places[ia];
+    let (bx, by) = places[ib];
     let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
     let (dx, dy) = (bx - ax, by - ay);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -113,15 +151,14 @@ fn link_svg(app: &AppCtx, link: &LinkView) -> Html {
 }
 
 /// A stopped node: a dashed outline where it stood, so its links still have an end.
-fn stopped_svg(app: &AppCtx, i: usize, name: &str, port: u16) -> Html {
-    let (cx, cy) = position(i, app.layout.len());
+fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
     let onclick = {
         let d = app.dispatcher();
         let name = name.to_string();
         Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
     };
     html! {
-        <g class="node stopped" transform={format!("translate({:.1} {:.1})", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
+        <g class="node stopped" style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
             <title>{ format!("{name}: stopped") }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{name} :{port}") }</text>
@@ -131,9 +168,7 @@ fn stopped_svg(app: &AppCtx, i: usize, name: &str, port: u16) -> Html {
     }
 }
 
-fn node_svg(app: &AppCtx, i: usize, node: &NodeView) -> Html {
-    let n = app.layout.len();
-    let (cx, cy) = position(i, n);
+fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     let selected = app.selected.as_deref() == Some(node.name.as_str());
     let role = if node.role == "master" {
         "★ master".to_string()
@@ -147,7 +182,7 @@ fn node_svg(app: &AppCtx, i: usize, node: &NodeView) -> Html {
     };
     html! {
         <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, selected.then_some("selected"))}
-            transform={format!("translate({:.1} {:.1})", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
+            style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
             <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{} :{}", node.name, node.port) }</text>
@@ -271,6 +306,7 @@ pub fn topology() -> Html {
     let name_ref = use_node_ref();
     let snapshot = &app.snapshot;
     let suggestion = next_name(&app.layout);
+    let (places, height) = places(&app);
     let on_add = {
         let d = app.dispatcher();
         let name_ref = name_ref.clone();
@@ -294,15 +330,15 @@ pub fn topology() -> Html {
     );
     html! {
         <div class="topology">
-            <svg class="topology-svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-label={description.clone()}>
+            <svg class="topology-svg" viewBox={format!("0 0 {W} {height}")} role="img" aria-label={description.clone()}>
                 <title>{ description }</title>
-                { for snapshot.links.iter().map(|l| link_svg(&app, l)) }
+                { for snapshot.links.iter().map(|l| link_svg(&app, &places, l)) }
                 { for app.layout.iter().enumerate().map(|(i, (name, port, stopped))| match snapshot.node(name) {
-                    Some(n) if !*stopped => node_svg(&app, i, n),
-                    _ => stopped_svg(&app, i, name, *port),
+                    Some(n) if !*stopped => node_svg(&app, places[i], n),
+                    _ => stopped_svg(&app, places[i], name, *port),
                 }) }
                 if app.layout.is_empty() {
-                    <text class="empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">
+                    <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
                         {"No nodes yet: press ▶ Play to run the lesson, or add a node below."}
                     </text>
                 }
