@@ -35,11 +35,29 @@ fn arc(start: u64, len: u64, size: u64) -> String {
     format!("M {x0:.2} {y0:.2} A {R} {R} 0 {large} 1 {x1:.2} {y1:.2}")
 }
 
-/// The offset the last replica to PSYNC this node asked for: (offset, accepted).
-fn last_request(app: &AppCtx, node: &str) -> Option<(i64, bool)> {
+/// The last PSYNC this node decided: the offset asked, whether it was accepted, and where it
+/// stood against the backlog window at that moment.
+struct Request {
+    asked: i64,
+    accepted: bool,
+    where_: String,
+}
+
+fn last_request(app: &AppCtx, node: &str) -> Option<Request> {
     app.trace().iter().rev().find_map(|e| match event_of(e) {
         Some((n, Event::PsyncDecision(d))) if n == node && d.requested_offset > 0 => {
-            Some((d.requested_offset, crate::ui::format::is_continue(d)))
+            let asked = d.requested_offset;
+            let where_ = match d.backlog {
+                Some((first, _)) if asked < first as i64 => {
+                    format!("{} bytes before the window (already overwritten)", first as i64 - asked)
+                }
+                Some((first, histlen)) if asked > (first + histlen) as i64 => {
+                    format!("{} bytes past the write head", asked - (first + histlen) as i64)
+                }
+                Some(_) => "inside the window".to_string(),
+                None => "no backlog at the time".to_string(),
+            };
+            Some(Request { asked, accepted: crate::ui::format::is_continue(d), where_ })
         }
         _ => None,
     })
@@ -90,8 +108,9 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                 <path class="ring-fill" d={arc(b.first_byte, shown, size)} />
                 <line class="ring-head" x1={format!("{hx:.2}")} y1={format!("{hy:.2}")} x2={format!("{hx2:.2}")} y2={format!("{hy2:.2}")} />
                 <text class="ring-head-label" x={format!("{:.2}", hx2)} y={format!("{:.2}", hy2)} text-anchor="middle">{"✎"}</text>
-                if let Some((asked, ok)) = request {
+                if let Some(Request { asked, accepted: ok, .. }) = &request {
                     { {
+                        let (ok, asked) = (*ok, *asked);
                         let (x, y) = point(asked.max(0) as u64, size, R - 14.0);
                         html! {
                             <g class={classes!("ring-request", if ok { "inside" } else { "outside" })}>
@@ -113,10 +132,11 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                     <dt>{"histlen"}</dt><dd>{ b.histlen }</dd>
                     <dt>{"size"}</dt><dd>{ b.size }</dd>
                     <dt>{"✎ write head"}</dt><dd>{ head }</dd>
-                    if let Some((asked, ok)) = request {
+                    if let Some(r) = &request {
                         <dt>{"last PSYNC asked"}</dt>
-                        <dd class={if ok { "verdict ok" } else { "verdict bad" }}>
-                            { format!("{asked} {}", if ok { "✓ inside the window" } else { "✗ outside (or refused)" }) }
+                        <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>
+                            { format!("{} {} {}: {}", r.asked, if r.accepted { "✓" } else { "✗" }, r.where_,
+                                if r.accepted { "+CONTINUE" } else { "+FULLRESYNC" }) }
                         </dd>
                     }
                 </dl>
