@@ -125,3 +125,43 @@ pub fn outcome_line(d: &PsyncDecision) -> String {
         PsyncOutcome::FullResync { replid, offset } => format!("+FULLRESYNC {} {offset}", short_id(replid)),
     }
 }
+
+/// One line on what a trace entry shows, for the "just happened" strip under the controls.
+pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
+    use crate::engine::event::Event;
+    use crate::ui::api::{console_of, event_of, message_of, note_of, ConsoleLine};
+    if let Some(m) = message_of(e) {
+        return Some(format!("{} → {}: {} ({} B)", m.from, m.to, m.label, m.len));
+    }
+    if let Some(text) = note_of(e) {
+        return Some(text);
+    }
+    let node = e.node.as_deref().unwrap_or("?");
+    if let Some(line) = console_of(e) {
+        return Some(match line {
+            ConsoleLine::Sent(cmd) => format!("{node}> {cmd}"),
+            ConsoleLine::Replied(cmd, reply) => format!("{node}> {cmd} ⇒ {}", reply.lines().next().unwrap_or("")),
+        });
+    }
+    let (_, event) = event_of(e)?;
+    Some(match event {
+        Event::ReplState { to, .. } => format!("{node} is now {}", repl_state_label(*to)),
+        Event::PsyncDecision(d) => format!("{node} decided {}: {}", d.replica, outcome_line(d)),
+        Event::PsyncReply { reply } => format!("{node} got {reply}"),
+        Event::RdbSaveStart { replicas, offset, .. } => format!("{node} starts an RDB at offset {offset} for {}", replicas.join(", ")),
+        Event::RdbLoaded { keys, offset, .. } => format!("{node} loaded the RDB: {keys} keys, offset {offset}"),
+        Event::ReplicaOnline { replica } => format!("{node}: replica {replica} is online"),
+        Event::BacklogCreated { size, offset } => format!("{node} created a {} backlog at offset {offset}", human_bytes(*size)),
+        Event::BacklogTrimmed { first_byte, histlen } => format!("{node}'s backlog now holds [{first_byte}, {})", first_byte + histlen),
+        Event::BacklogFreed { reason } => format!("{node} freed its backlog ({reason})"),
+        Event::ReplidChanged { replid, .. } => format!("{node}'s replid is now {}", short_id(replid)),
+        Event::Disconnected { peer, reason } => format!("{node} dropped {peer}: {reason}"),
+        Event::Timeout { peer, reason } => format!("{node}: timeout with {peer} ({reason})"),
+        Event::RoleChanged { role, master } => match master {
+            Some(m) => format!("{node} is now a {role} of {m}"),
+            None => format!("{node} is now a {role}"),
+        },
+        Event::Log { text } => format!("{node}: {text}"),
+        _ => return None,
+    })
+}

@@ -107,7 +107,7 @@ fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Htm
                     </tr>
                 </tbody>
             </table>
-            <p class="outcome">
+            <p class="outcome" aria-live="polite">
                 <span aria-hidden="true">{ if cont { "⇢ " } else { "⟳ " } }</span>
                 <strong>{ if cont { "Partial resync: " } else { "Full resync: " } }</strong>
                 <code>{ outcome_line(d) }</code>

@@ -155,6 +155,18 @@ pub fn time_controls() -> Html {
     // Logical Unix time, shown as a UTC wall clock (the sim starts at a realistic date).
     let seconds = format!("{:02}:{:02}:{:02}.{:03}", (t / 3_600_000) % 24, (t / 60_000) % 60, (t / 1000) % 60, t % 1000);
     let behind = app.current_step < app.last_step;
+    // What the current step shows, in words (the last few lines of it).
+    let now: Vec<String> = app
+        .trace()
+        .iter()
+        .rev()
+        .take_while(|e| e.step == app.current_step)
+        .filter_map(crate::ui::format::describe)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let shown = now.len().min(3);
     html! {
         <nav class="time-controls" aria-label="Time controls">
             <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={app.current_step == 0}
@@ -197,6 +209,16 @@ pub fn time_controls() -> Html {
                     <span class="branch-hint">{" · acting now branches from here"}</span>
                 }
             </output>
+            <p class="just-happened" data-testid="just-happened">
+                <span class="visually-hidden">{"At this step: "}</span>
+                if now.is_empty() {
+                    <span class="muted">{"Nothing recorded at this step."}</span>
+                }
+                { for now[now.len() - shown..].iter().map(|line| html! { <span class="happened">{ line.clone() }</span> }) }
+                if now.len() > shown {
+                    <span class="muted">{ format!("(+{} more in Messages)", now.len() - shown) }</span>
+                }
+            </p>
         </nav>
     }
 }
