@@ -34,10 +34,11 @@ apt_install() {
 # Sets WASM_ENV (extra environment for cargo/trunk when targeting wasm32).
 WASM_ENV=()
 wasm_toolchain() {
-  if rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  # REPLSCOPE_WASM_ROUTE=debian forces the fallback (to test it on a machine that has both).
+  if [ "${REPLSCOPE_WASM_ROUTE:-}" != debian ] && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
     WASM_ENV=(); return
   fi
-  if [ ! -f "$STATE/rustup-wasm-unavailable" ]; then
+  if [ "${REPLSCOPE_WASM_ROUTE:-}" != debian ] && [ ! -f "$STATE/rustup-wasm-unavailable" ]; then
     log "trying rustup target add wasm32-unknown-unknown (bounded: it hangs where it cannot download)"
     if timeout 90 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
       WASM_ENV=(); return

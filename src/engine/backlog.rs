@@ -404,6 +404,22 @@ impl Backlog {
         Some(b.repl_offset + r.pos)
     }
 
+    /// The bytes still to be written to this replica: from its position to the end (what
+    /// `_writeToClient` would send next). Empty for a reader with no reference yet.
+    pub fn reader_pending(&self, id: ReaderId) -> Vec<u8> {
+        match self.reader_next_offset(id) {
+            Some(next) => self.copy_from(next).unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    /// How many blocks have ever been allocated. The output-buffer limit of replicas is
+    /// checked only when a feed allocates a block (`closeClientOnOutputBufferLimitReached`
+    /// in `feedReplicationBuffer`): compare this before and after `feed`.
+    pub fn blocks_created(&self) -> u64 {
+        self.next_block_id
+    }
+
     /// `getClientOutputBufferMemoryUsage` for a replica: from its block to the end of the
     /// last block's capacity, plus `sizeof(listNode) + sizeof(replBufBlock)` per block.
     pub fn reader_usage(&self, id: ReaderId) -> u64 {
@@ -550,6 +566,9 @@ mod tests {
         assert_eq!((b.first_byte(), b.histlen()), (163521, 20517));
         assert_eq!(b.reader_usage(r), 20504);
         assert_eq!(b.reader_next_offset(r), Some(184024));
+        assert_eq!(b.reader_pending(r), PING.to_vec());
+        b.advance_reader(r, 184037);
+        assert_eq!(b.reader_pending(r), Vec::<u8>::new());
     }
 
     #[test]
@@ -709,7 +728,7 @@ mod tests {
                 prop_assert!(b.histlen() >= guaranteed);
                 // Every offset in the window gives exactly the model's bytes.
                 let first = b.first_byte();
-                for o in [first, (first + end + 1) / 2, end, end + 1] {
+                for o in [first, (first + end + 1).div_ceil(2), end, end + 1] {
                     if o >= first && o <= end + 1 {
                         let want = all[(o - start - 1) as usize..].to_vec();
                         prop_assert_eq!(b.copy_from(o), Some(want));
@@ -723,6 +742,7 @@ mod tests {
                 for &id in &readers {
                     if let Some(next) = b.reader_next_offset(id) {
                         prop_assert!(next >= first && next <= end + 1);
+                        prop_assert_eq!(b.reader_pending(id), all[(next - start - 1) as usize..].to_vec());
                     }
                 }
                 // Blocks: contiguous, only the last may be partly used, sizes as the rule says.

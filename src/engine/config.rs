@@ -1,1 +1,337 @@
-//! (skeleton) config
+//! The replication knobs of `redis.conf` (config.c's `standardConfig` table, the subset the
+//! replication story uses), with CONFIG GET/SET parsing and printing as Redis 7.0 does.
+
+use serde::{Deserialize, Serialize};
+
+/// `CONFIG_REPL_BACKLOG_MIN_SIZE` (server.h): resizeReplicationBacklog never goes below it.
+pub const REPL_BACKLOG_MIN_SIZE: u64 = 16 * 1024;
+
+/// `client-output-buffer-limit` for one class: hard bytes, soft bytes, soft seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BufferLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_seconds: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// `replicaof <host> <port>`; None = master.
+    pub replicaof: Option<(String, u16)>,
+    pub repl_backlog_size: u64,
+    pub repl_backlog_ttl: u64,
+    pub repl_diskless_sync: bool,
+    pub repl_diskless_sync_delay: u64,
+    pub repl_diskless_sync_max_replicas: u64,
+    pub repl_timeout: u64,
+    pub repl_ping_replica_period: u64,
+    pub client_output_buffer_limit_normal: BufferLimit,
+    pub client_output_buffer_limit_replica: BufferLimit,
+    pub client_output_buffer_limit_pubsub: BufferLimit,
+    pub min_replicas_to_write: u64,
+    pub min_replicas_max_lag: u64,
+    pub masterauth: Option<String>,
+    pub masteruser: Option<String>,
+    pub requirepass: Option<String>,
+    pub replica_read_only: bool,
+    pub replica_serve_stale_data: bool,
+    pub replica_announce_ip: Option<String>,
+    pub replica_priority: u64,
+    pub replica_announced: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            replicaof: None,
+            repl_backlog_size: 1024 * 1024,
+            repl_backlog_ttl: 3600,
+            repl_diskless_sync: true,
+            repl_diskless_sync_delay: 5,
+            repl_diskless_sync_max_replicas: 0,
+            repl_timeout: 60,
+            repl_ping_replica_period: 10,
+            client_output_buffer_limit_normal: BufferLimit { hard: 0, soft: 0, soft_seconds: 0 },
+            client_output_buffer_limit_replica: BufferLimit { hard: 256 << 20, soft: 64 << 20, soft_seconds: 60 },
+            client_output_buffer_limit_pubsub: BufferLimit { hard: 32 << 20, soft: 8 << 20, soft_seconds: 60 },
+            min_replicas_to_write: 0,
+            min_replicas_max_lag: 10,
+            masterauth: None,
+            masteruser: None,
+            requirepass: None,
+            replica_read_only: true,
+            replica_serve_stale_data: true,
+            replica_announce_ip: None,
+            replica_priority: 100,
+            replica_announced: true,
+        }
+    }
+}
+
+/// Names CONFIG GET lists, in a stable order; aliases map onto them.
+pub const NAMES: &[&str] = &[
+    "replicaof",
+    "repl-backlog-size",
+    "repl-backlog-ttl",
+    "repl-diskless-sync",
+    "repl-diskless-sync-delay",
+    "repl-diskless-sync-max-replicas",
+    "repl-timeout",
+    "repl-ping-replica-period",
+    "client-output-buffer-limit",
+    "min-replicas-to-write",
+    "min-replicas-max-lag",
+    "masterauth",
+    "masteruser",
+    "requirepass",
+    "replica-read-only",
+    "replica-serve-stale-data",
+    "replica-announce-ip",
+    "replica-priority",
+    "replica-announced",
+];
+
+/// The 7.0 `slave-*` / `min-slaves-*` aliases (config.c `alias` fields).
+fn canonical(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    let alias = match n.as_str() {
+        "slaveof" => "replicaof",
+        "repl-ping-slave-period" => "repl-ping-replica-period",
+        "min-slaves-to-write" => "min-replicas-to-write",
+        "min-slaves-max-lag" => "min-replicas-max-lag",
+        "slave-read-only" => "replica-read-only",
+        "slave-serve-stale-data" => "replica-serve-stale-data",
+        "slave-announce-ip" => "replica-announce-ip",
+        "slave-priority" => "replica-priority",
+        "repl-diskless-sync-max-slaves" => "repl-diskless-sync-max-replicas",
+        other => other,
+    };
+    NAMES.iter().copied().find(|x| *x == alias)
+}
+
+/// `memtoull`: "1mb" = 1048576, "1m" = 1000000, "16kb", "1gb", plain bytes.
+pub fn parse_memory(s: &str) -> Option<u64> {
+    let l = s.to_ascii_lowercase();
+    let units: [(&str, u64); 7] =
+        [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)];
+    for (suf, mul) in units {
+        if let Some(num) = l.strip_suffix(suf) {
+            return num.parse::<u64>().ok().and_then(|n| n.checked_mul(mul));
+        }
+    }
+    l.parse::<u64>().ok()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn limit_text(l: &BufferLimit) -> String {
+    format!("{} {} {}", l.hard, l.soft, l.soft_seconds)
+}
+
+/// Redis's `stringmatchlen` for CONFIG GET patterns: `*`, `?`, `[...]`, `\` escapes.
+pub fn glob_match(pat: &[u8], s: &[u8]) -> bool {
+    match pat.first() {
+        None => s.is_empty(),
+        Some(b'*') => (0..=s.len()).any(|i| glob_match(&pat[1..], &s[i..])),
+        Some(b'?') => !s.is_empty() && glob_match(&pat[1..], &s[1..]),
+        Some(b'[') => {
+            let Some(end) = pat.iter().skip(1).position(|&c| c == b']').map(|p| p + 1) else {
+                return !s.is_empty() && s[0] == b'[' && glob_match(&pat[1..], &s[1..]);
+            };
+            if s.is_empty() {
+                return false;
+            }
+            let class = &pat[1..end];
+            let (neg, class) = if class.first() == Some(&b'^') { (true, &class[1..]) } else { (false, class) };
+            let mut hit = false;
+            let mut i = 0;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == b'-' {
+                    hit |= class[i] <= s[0] && s[0] <= class[i + 2];
+                    i += 3;
+                } else {
+                    hit |= class[i] == s[0];
+                    i += 1;
+                }
+            }
+            hit != neg && glob_match(&pat[end + 1..], &s[1..])
+        }
+        Some(b'\\') if pat.len() > 1 => !s.is_empty() && s[0] == pat[1] && glob_match(&pat[2..], &s[1..]),
+        Some(&c) => !s.is_empty() && s[0].eq_ignore_ascii_case(&c) && glob_match(&pat[1..], &s[1..]),
+    }
+}
+
+impl Config {
+    /// The value CONFIG GET prints for a canonical name.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        Some(match canonical(name)? {
+            "replicaof" => self.replicaof.as_ref().map(|(h, p)| format!("{h} {p}")).unwrap_or_default(),
+            "repl-backlog-size" => self.repl_backlog_size.to_string(),
+            "repl-backlog-ttl" => self.repl_backlog_ttl.to_string(),
+            "repl-diskless-sync" => yes_no(self.repl_diskless_sync),
+            "repl-diskless-sync-delay" => self.repl_diskless_sync_delay.to_string(),
+            "repl-diskless-sync-max-replicas" => self.repl_diskless_sync_max_replicas.to_string(),
+            "repl-timeout" => self.repl_timeout.to_string(),
+            "repl-ping-replica-period" => self.repl_ping_replica_period.to_string(),
+            "client-output-buffer-limit" => format!(
+                "normal {} slave {} pubsub {}",
+                limit_text(&self.client_output_buffer_limit_normal),
+                limit_text(&self.client_output_buffer_limit_replica),
+                limit_text(&self.client_output_buffer_limit_pubsub)
+            ),
+            "min-replicas-to-write" => self.min_replicas_to_write.to_string(),
+            "min-replicas-max-lag" => self.min_replicas_max_lag.to_string(),
+            "masterauth" => opt(&self.masterauth),
+            "masteruser" => opt(&self.masteruser),
+            "requirepass" => opt(&self.requirepass),
+            "replica-read-only" => yes_no(self.replica_read_only),
+            "replica-serve-stale-data" => yes_no(self.replica_serve_stale_data),
+            "replica-announce-ip" => opt(&self.replica_announce_ip),
+            "replica-priority" => self.replica_priority.to_string(),
+            "replica-announced" => yes_no(self.replica_announced),
+            _ => return None,
+        })
+    }
+
+    /// CONFIG GET: (name, value) pairs for every option whose name matches `pattern`.
+    pub fn get_matching(&self, pattern: &str) -> Vec<(String, String)> {
+        if !pattern.contains(['*', '?', '[']) {
+            return self.get(pattern).map(|v| vec![(pattern.to_ascii_lowercase(), v)]).unwrap_or_default();
+        }
+        NAMES
+            .iter()
+            .filter(|n| glob_match(pattern.as_bytes(), n.as_bytes()))
+            .filter_map(|n| self.get(n).map(|v| (n.to_string(), v)))
+            .collect()
+    }
+
+    /// CONFIG SET for one option. Returns the canonical name on success, or Redis's error text.
+    /// `replicaof` is not settable this way (as in Redis: use REPLICAOF).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<&'static str, String> {
+        let canon = match canonical(name) {
+            Some(c) if c != "replicaof" => c,
+            _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
+        };
+        let bad = |why: &str| format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}");
+        let num = |v: &str| v.parse::<u64>().map_err(|_| bad("argument couldn't be parsed into an integer"));
+        let flag = |v: &str| parse_bool(v).ok_or_else(|| bad("argument must be 'yes' or 'no'"));
+        let text = |v: &str| if v.is_empty() { None } else { Some(v.to_string()) };
+        match canon {
+            "repl-backlog-size" => {
+                let n = parse_memory(value).ok_or_else(|| bad("argument must be a memory value"))?;
+                if n == 0 {
+                    return Err(bad("argument must be between 1 and 9223372036854775807 inclusive"));
+                }
+                // resizeReplicationBacklog: never below CONFIG_REPL_BACKLOG_MIN_SIZE.
+                self.repl_backlog_size = n.max(REPL_BACKLOG_MIN_SIZE);
+            }
+            "repl-backlog-ttl" => self.repl_backlog_ttl = num(value)?,
+            "repl-diskless-sync" => self.repl_diskless_sync = flag(value)?,
+            "repl-diskless-sync-delay" => self.repl_diskless_sync_delay = num(value)?,
+            "repl-diskless-sync-max-replicas" => self.repl_diskless_sync_max_replicas = num(value)?,
+            "repl-timeout" => {
+                let n = num(value)?;
+                if n == 0 {
+                    return Err(bad("argument must be between 1 and 2147483647 inclusive"));
+                }
+                self.repl_timeout = n
+            }
+            "repl-ping-replica-period" => {
+                let n = num(value)?;
+                if n == 0 {
+                    return Err(bad("argument must be between 1 and 2147483647 inclusive"));
+                }
+                self.repl_ping_replica_period = n
+            }
+            "client-output-buffer-limit" => self.set_buffer_limits(value).map_err(|e| bad(&e))?,
+            "min-replicas-to-write" => self.min_replicas_to_write = num(value)?,
+            "min-replicas-max-lag" => self.min_replicas_max_lag = num(value)?,
+            "masterauth" => self.masterauth = text(value),
+            "masteruser" => self.masteruser = text(value),
+            "requirepass" => self.requirepass = text(value),
+            "replica-read-only" => self.replica_read_only = flag(value)?,
+            "replica-serve-stale-data" => self.replica_serve_stale_data = flag(value)?,
+            "replica-announce-ip" => self.replica_announce_ip = text(value),
+            "replica-priority" => self.replica_priority = num(value)?,
+            "replica-announced" => self.replica_announced = flag(value)?,
+            _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
+        }
+        Ok(canon)
+    }
+
+    /// `<class> <hard> <soft> <soft seconds>` groups, class normal|replica|slave|pubsub.
+    fn set_buffer_limits(&mut self, value: &str) -> Result<(), String> {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        if words.is_empty() || words.len() % 4 != 0 {
+            return Err("Wrong number of arguments in buffer limit configuration.".into());
+        }
+        let mut next = self.clone();
+        for g in words.chunks(4) {
+            let parse = |s: &str| parse_memory(s).ok_or_else(|| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string());
+            let lim = BufferLimit { hard: parse(g[1])?, soft: parse(g[2])?, soft_seconds: g[3].parse().map_err(|_| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string())? };
+            match g[0].to_ascii_lowercase().as_str() {
+                "normal" => next.client_output_buffer_limit_normal = lim,
+                "replica" | "slave" => next.client_output_buffer_limit_replica = lim,
+                "pubsub" => next.client_output_buffer_limit_pubsub = lim,
+                _ => return Err("Invalid client class specified in buffer limit configuration.".into()),
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The knobs as (name, value), for the view.
+    pub fn listing(&self) -> Vec<(String, String)> {
+        NAMES.iter().filter_map(|n| self.get(n).map(|v| (n.to_string(), v))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_units_follow_memtoull() {
+        assert_eq!(parse_memory("1mb"), Some(1048576));
+        assert_eq!(parse_memory("1m"), Some(1000000));
+        assert_eq!(parse_memory("16KB"), Some(16384));
+        assert_eq!(parse_memory("100"), Some(100));
+        assert_eq!(parse_memory("x"), None);
+    }
+
+    #[test]
+    fn backlog_size_never_below_16kb() {
+        let mut c = Config::default();
+        c.set("repl-backlog-size", "1000").unwrap();
+        assert_eq!(c.get("repl-backlog-size").unwrap(), "16384");
+    }
+
+    #[test]
+    fn default_client_output_buffer_limit_text() {
+        assert_eq!(
+            Config::default().get("client-output-buffer-limit").unwrap(),
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+        );
+    }
+
+    #[test]
+    fn aliases_and_patterns() {
+        let mut c = Config::default();
+        c.set("slave-read-only", "no").unwrap();
+        assert!(!c.replica_read_only);
+        let got = c.get_matching("repl-diskless-*");
+        assert_eq!(got.len(), 3);
+        assert!(c.set("nope", "1").unwrap_err().contains("Unknown option"));
+    }
+}

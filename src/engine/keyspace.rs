@@ -102,6 +102,82 @@ pub struct Db {
     pub expires: BTreeMap<Vec<u8>, u64>,
 }
 
+impl Db {
+    /// The absolute expiry (Unix ms) of `key`, if it has one (`getExpire`).
+    #[inline]
+    pub fn expire_of(&self, key: &[u8]) -> Option<u64> {
+        if self.expires.is_empty() {
+            return None;
+        }
+        self.expires.get(key).copied()
+    }
+    /// `keyIsExpired`: the key has a deadline and `now_ms` is past it (strictly).
+    #[inline]
+    pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        matches!(self.expire_of(key), Some(when) if now_ms > when)
+    }
+    /// `dbSyncDelete`: remove the key and its deadline; the old value if it existed.
+    pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
+        let v = self.entries.remove(key)?;
+        if !self.expires.is_empty() {
+            self.expires.remove(key);
+        }
+        Some(v)
+    }
+    /// `setKey` without KEEPTTL: store the value and drop any deadline.
+    pub fn set(&mut self, key: Vec<u8>, value: Value) {
+        if !self.expires.is_empty() {
+            self.expires.remove(&key);
+        }
+        self.entries.insert(key, value);
+    }
+    /// `setKey` with KEEPTTL / `dbOverwrite`: store the value, keep the deadline.
+    pub fn set_keep_ttl(&mut self, key: Vec<u8>, value: Value) {
+        self.entries.insert(key, value);
+    }
+    /// `setExpire`: the key must exist.
+    pub fn set_expire(&mut self, key: &[u8], when_ms: u64) {
+        if self.entries.contains_key(key) {
+            self.expires.insert(key.to_vec(), when_ms);
+        }
+    }
+    /// `removeExpire`: true if a deadline was removed.
+    pub fn persist(&mut self, key: &[u8]) -> bool {
+        !self.expires.is_empty() && self.expires.remove(key).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The master's active expiry (`activeExpireCycle`), made deterministic: walk each database's
+/// volatile keys in key order and delete those past their deadline, at most `max_keys` in
+/// all. Returns, per database index, the `DEL key` argvs to propagate (`propagateDeletion`),
+/// in the order the keys were deleted.
+pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usize, Vec<Vec<u8>>)> {
+    let mut out = Vec::new();
+    for (dbi, db) in ks.dbs.iter_mut().enumerate() {
+        if out.len() >= max_keys {
+            break;
+        }
+        let due: Vec<Vec<u8>> = db
+            .expires
+            .iter()
+            .filter(|(_, &when)| now_ms > when)
+            .map(|(k, _)| k.clone())
+            .take(max_keys - out.len())
+            .collect();
+        for key in due {
+            db.remove(&key);
+            out.push((dbi, vec![b"DEL".to_vec(), key]));
+        }
+    }
+    out
+}
+
 /// The 16 databases of one node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keyspace {

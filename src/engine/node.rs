@@ -1,17 +1,37 @@
-//! `Node`: one Redis server (`struct redisServer` + its clients), driven sans-I/O.
+//! `Node`: one Redis server (`struct redisServer` + its clients), driven sans-I/O; command
+//! dispatch follows `processCommand` and `call` (server.c).
 //!
 //! Inputs, each with the logical Unix-ms time: `handle_accept` (a peer connected to us),
 //! `handle_connected` / `handle_connect_failed` (our outbound connect, e.g. to a master),
-//! `handle_bytes`, `handle_closed`, `handle_timeout`. Outputs are queued: `poll_output` (bytes
-//! to write, connects to open, connections to close), `poll_event` (for the visualizer),
-//! `poll_timeout` (when to call `handle_timeout` next).
+//! `handle_bytes`, `handle_delivered`, `handle_closed`, `handle_timeout`. Outputs are queued:
+//! `poll_output` (bytes to write, connects to open, connections to close), `poll_event` (for
+//! the visualizer), `poll_timeout` (when to call `handle_timeout` next).
 //!
 //! Connection ids: the caller names inbound connections (ids below 2^63); the node names its
 //! outbound ones (ids with the top bit set), so the two never collide.
 
-use crate::engine::event::Event;
+use crate::engine::cmd::{Ctx, ExpireMode};
+use crate::engine::config::Config;
+use crate::engine::event::{Event, ReplState};
+use crate::engine::keyspace::Keyspace;
+use crate::engine::repl::standin;
+use crate::engine::resp::RequestParser;
+use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
+use crate::engine::resp::Frame;
+use crate::engine::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+
+#[path = "cmd/connection.rs"]
+mod connection;
+#[path = "cmd/replication.rs"]
+mod replication;
+#[path = "cmd/server.rs"]
+mod server;
+#[path = "cmd/transaction.rs"]
+mod transaction;
+
+use crate::engine::backlog::Backlog;
 
 /// A connection handle, local to one node.
 pub type ConnId = u64;
@@ -31,27 +51,337 @@ pub enum Output {
     Close { conn: ConnId },
 }
 
-/// One Redis node. Skeleton: filled by the replication work.
+/// A blocked `WAIT numreplicas timeout` (`blockForReplication`).
+#[derive(Clone, Debug)]
+pub(crate) struct WaitBlock {
+    pub numreplicas: u64,
+    pub deadline_ms: Option<u64>,
+    pub woff: u64,
+}
+
+/// One connected client (`struct client`): a console, a replica, or our master's link.
+#[derive(Clone, Debug)]
+pub(crate) struct Client {
+    pub conn: ConnId,
+    pub peer_host: String,
+    pub parser: RequestParser,
+    pub db: usize,
+    pub authenticated: bool,
+    /// MULTI state: queued commands, and whether one was rejected (EXECABORT).
+    pub multi: Option<Vec<Vec<Vec<u8>>>>,
+    pub multi_dirty: bool,
+    /// Master side: set once this client issued SYNC/PSYNC (`CLIENT_SLAVE`).
+    pub replica: Option<ReplicaLink>,
+    pub listening_port: u16,
+    pub announced_ip: Option<String>,
+    pub capa_eof: bool,
+    pub capa_psync2: bool,
+    /// Replica side: this client is our master (`CLIENT_MASTER`).
+    pub is_master: bool,
+    /// Master client: offset of the last byte applied (`reploff`) and read (`read_reploff`).
+    pub reploff: u64,
+    pub read_reploff: u64,
+    pub pre_psync: bool,
+    /// Master client: the raw bytes read and not yet applied (to proxy them unchanged).
+    pub raw: VecDeque<u8>,
+    /// Master client: bytes of commands processed inside a MULTI, applied at EXEC.
+    pub applied_pending: Vec<u8>,
+    /// `woff`: master_repl_offset after this client's last command (WAIT waits for it).
+    pub woff: u64,
+    pub blocked: Option<WaitBlock>,
+    /// Bytes written on the connection / delivered to the peer: their difference is the
+    /// output buffer still in flight.
+    pub sent: u64,
+    pub delivered: u64,
+    pub lastinteraction_ms: u64,
+    pub close_after_reply: bool,
+}
+
+impl Client {
+    pub(crate) fn new(conn: ConnId, peer_host: &str, now_ms: u64, authenticated: bool) -> Client {
+        Client {
+            conn,
+            peer_host: peer_host.to_string(),
+            parser: RequestParser::new(),
+            db: 0,
+            authenticated,
+            multi: None,
+            multi_dirty: false,
+            replica: None,
+            listening_port: 0,
+            announced_ip: None,
+            capa_eof: false,
+            capa_psync2: false,
+            is_master: false,
+            reploff: 0,
+            read_reploff: 0,
+            pre_psync: false,
+            raw: VecDeque::new(),
+            applied_pending: Vec::new(),
+            woff: 0,
+            blocked: None,
+            sent: 0,
+            delivered: 0,
+            lastinteraction_ms: now_ms,
+            close_after_reply: false,
+        }
+    }
+
+    /// `ip:port` as INFO and the events name a replica.
+    pub fn replica_addr(&self) -> String {
+        format!("{}:{}", self.announced_ip.as_deref().unwrap_or(&self.peer_host), self.listening_port)
+    }
+}
+
+/// One Redis node.
 #[derive(Clone, Debug)]
 pub struct Node {
     pub name: String,
     pub port: u16,
-    outputs: VecDeque<Output>,
-    events: VecDeque<Event>,
+    pub(crate) config: Config,
+    pub(crate) rng: Rng,
+    pub(crate) ks: Keyspace,
+    pub(crate) clients: BTreeMap<ConnId, Client>,
+    /// `server.slaves`, in attach order (INFO numbers them in this order).
+    pub(crate) slaves: Vec<ConnId>,
+    pub(crate) replid: String,
+    pub(crate) replid2: String,
+    pub(crate) second_replid_offset: i64,
+    pub(crate) master_repl_offset: u64,
+    pub(crate) backlog: Option<Backlog>,
+    /// Last db selected in the replication stream; -1 = emit SELECT before the next write.
+    pub(crate) slaveseldb: i64,
+    pub(crate) repl_no_slaves_since_ms: u64,
+    /// Replica side (`server.masterhost != NULL`).
+    pub(crate) master: Option<MasterLink>,
+    /// The master client's connection, once CONNECTED.
+    pub(crate) master_conn: Option<ConnId>,
+    pub(crate) cached_master: Option<CachedMaster>,
+    pub(crate) child: Option<RdbChild>,
+    pub(crate) stat_sync_full: u64,
+    pub(crate) stat_sync_partial_ok: u64,
+    pub(crate) stat_sync_partial_err: u64,
+    pub(crate) stat_numcommands: u64,
+    pub(crate) stat_numconnections: u64,
+    pub(crate) stat_expiredkeys: u64,
+    pub(crate) dirty: u64,
+    pub(crate) lastsave_ms: u64,
+    pub(crate) start_ms: u64,
+    /// replicationCron runs on a 1000 ms grid from start; this counts its runs.
+    pub(crate) cron_loops: u64,
+    pub(crate) next_cron_ms: u64,
+    pub(crate) next_outbound: u64,
+    pub(crate) now_ms: u64,
+    pub(crate) events_enabled: bool,
+    pub(crate) outputs: VecDeque<Output>,
+    pub(crate) events: VecDeque<Event>,
+}
+
+/// The error `processCommand` gives for an unknown command (`rejectUnknownCommand`).
+fn unknown_command(argv: &[Vec<u8>]) -> String {
+    let mut args = String::new();
+    for a in argv.iter().skip(1) {
+        if args.len() >= 128 {
+            break;
+        }
+        args.push_str(&format!("'{}' ", String::from_utf8_lossy(a).chars().take(128).collect::<String>()));
+    }
+    format!(
+        "ERR unknown command '{}', with args beginning with: {}",
+        String::from_utf8_lossy(&argv[0]).chars().take(128).collect::<String>(),
+        args
+    )
+}
+
+/// What the dispatcher knows about a command before running it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spec {
+    pub arity: i32,
+    pub write: bool,
+    /// Runs against the keyspace (cmd/ family) rather than as a Node command.
+    pub keyspace: bool,
+    /// Allowed before AUTH (`CMD_NO_AUTH`).
+    pub no_auth: bool,
+    /// Allowed on a stale replica (`CMD_STALE`).
+    pub stale_ok: bool,
+}
+
+/// The Node-family commands (server, replication, transaction, connection) this file runs.
+fn node_spec(name: &str) -> Option<Spec> {
+    let s = |arity, write, no_auth, stale_ok| Some(Spec { arity, write, keyspace: false, no_auth, stale_ok });
+    match name {
+        "ping" => s(-1, false, false, true),
+        "echo" => s(2, false, false, false),
+        "auth" => s(-2, false, true, true),
+        "select" => s(2, false, false, true),
+        "quit" => s(-1, false, true, true),
+        "multi" => s(1, false, false, true),
+        "exec" => s(1, false, false, true),
+        "discard" => s(1, false, false, true),
+        "info" => s(-1, false, false, true),
+        "config" => s(-2, false, false, true),
+        "save" => s(1, false, false, true),
+        "bgsave" => s(-1, false, false, true),
+        "role" => s(1, false, false, true),
+        "replicaof" | "slaveof" => s(3, false, false, true),
+        "replconf" => s(-1, false, false, true),
+        "psync" => s(-3, false, false, false),
+        "sync" => s(1, false, false, false),
+        "wait" => s(3, false, false, false),
+        _ => None,
+    }
+}
+
+pub(crate) fn lookup(name: &str) -> Option<Spec> {
+    node_spec(name).or_else(|| {
+        standin::lookup_keyspace(name).map(|c| Spec {
+            arity: c.arity,
+            write: c.write,
+            keyspace: true,
+            no_auth: false,
+            stale_ok: false,
+        })
+    })
+}
+
+pub(crate) fn lower(a: &[u8]) -> String {
+    String::from_utf8_lossy(a).to_ascii_lowercase()
 }
 
 impl Node {
     /// A fresh, empty master named `name` listening on `port`; `seed` feeds its replid RNG.
-    pub fn new(name: &str, port: u16, _seed: u64, _now_ms: u64) -> Node {
-        Node { name: name.to_string(), port, outputs: VecDeque::new(), events: VecDeque::new() }
+    pub fn new(name: &str, port: u16, seed: u64, now_ms: u64) -> Node {
+        Node::with_config(name, port, seed, Config::default(), now_ms)
     }
 
-    pub fn handle_accept(&mut self, _conn: ConnId, _peer_host: &str, _now_ms: u64) {}
-    pub fn handle_connected(&mut self, _conn: ConnId, _now_ms: u64) {}
-    pub fn handle_connect_failed(&mut self, _conn: ConnId, _now_ms: u64) {}
-    pub fn handle_bytes(&mut self, _conn: ConnId, _bytes: &[u8], _now_ms: u64) {}
-    pub fn handle_closed(&mut self, _conn: ConnId, _now_ms: u64) {}
-    pub fn handle_timeout(&mut self, _now_ms: u64) {}
+    /// A fresh master with the given configuration (a `replicaof` line makes it connect).
+    pub fn with_config(name: &str, port: u16, seed: u64, config: Config, now_ms: u64) -> Node {
+        let mut rng = Rng::new(seed);
+        let replid = rng.replid();
+        let mut node = Node {
+            name: name.to_string(),
+            port,
+            config,
+            rng,
+            ks: Keyspace::new(),
+            clients: BTreeMap::new(),
+            slaves: Vec::new(),
+            replid,
+            replid2: "0".repeat(40),
+            second_replid_offset: -1,
+            master_repl_offset: 0,
+            backlog: None,
+            slaveseldb: -1,
+            repl_no_slaves_since_ms: now_ms,
+            master: None,
+            master_conn: None,
+            cached_master: None,
+            child: None,
+            stat_sync_full: 0,
+            stat_sync_partial_ok: 0,
+            stat_sync_partial_err: 0,
+            stat_numcommands: 0,
+            stat_numconnections: 0,
+            stat_expiredkeys: 0,
+            dirty: 0,
+            lastsave_ms: now_ms,
+            start_ms: now_ms,
+            cron_loops: 0,
+            next_cron_ms: now_ms,
+            next_outbound: 1,
+            now_ms,
+            events_enabled: true,
+            outputs: VecDeque::new(),
+            events: VecDeque::new(),
+        };
+        if let Some((host, port)) = node.config.replicaof.clone() {
+            // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
+            // replicationCron connects. A fresh node has no history to continue.
+            node.set_master_link(host, port, now_ms);
+        }
+        node
+    }
+
+    /// The configuration, as `redis.conf` would hold it now (REPLICAOF included).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Benchmarks switch the visualizer events off.
+    pub fn set_events(&mut self, enabled: bool) {
+        self.events_enabled = enabled;
+        if !enabled {
+            self.events.clear();
+        }
+    }
+
+    pub(crate) fn emit(&mut self, e: Event) {
+        if self.events_enabled {
+            self.events.push_back(e);
+        }
+    }
+
+    pub(crate) fn log(&mut self, text: String) {
+        if self.events_enabled {
+            self.events.push_back(Event::Log { text });
+        }
+    }
+
+    // ------------------------------------------------------------------ I/O in
+
+    pub fn handle_accept(&mut self, conn: ConnId, peer_host: &str, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.stat_numconnections += 1;
+        let authed = self.config.requirepass.is_none();
+        self.clients.insert(conn, Client::new(conn, peer_host, now_ms, authed));
+    }
+
+    pub fn handle_connected(&mut self, conn: ConnId, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.replica_connected(conn, now_ms);
+    }
+
+    pub fn handle_connect_failed(&mut self, conn: ConnId, now_ms: u64) {
+        self.now_ms = now_ms;
+        self.replica_connect_failed(conn, now_ms);
+    }
+
+    pub fn handle_bytes(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
+        self.now_ms = now_ms;
+        if self.master_in_handshake(conn) {
+            self.replica_read(conn, bytes, now_ms);
+            return;
+        }
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        c.lastinteraction_ms = now_ms;
+        c.parser.feed(bytes);
+        if c.is_master {
+            c.raw.extend(bytes.iter().copied());
+            c.read_reploff += bytes.len() as u64;
+        }
+        self.process_input(conn);
+    }
+
+    /// The link delivered `n` more of the bytes we wrote on `conn`.
+    pub fn handle_delivered(&mut self, conn: ConnId, n: u64, now_ms: u64) {
+        self.now_ms = now_ms;
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.delivered = (c.delivered + n).min(c.sent);
+        }
+        self.replica_stream_delivered(conn);
+        self.replica_delivered(conn);
+    }
+
+    pub fn handle_closed(&mut self, conn: ConnId, now_ms: u64) {
+        self.now_ms = now_ms;
+        if self.master_in_handshake(conn) {
+            self.cancel_handshake("connection closed by master", now_ms);
+            return;
+        }
+        self.free_client(conn, "connection closed");
+    }
+
+    // ------------------------------------------------------------------ I/O out
 
     pub fn poll_output(&mut self) -> Option<Output> {
         self.outputs.pop_front()
@@ -59,7 +389,348 @@ impl Node {
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }
+
+    /// Write on a connection, counting what is in flight.
+    pub(crate) fn send(&mut self, conn: ConnId, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.sent += bytes.len() as u64;
+        }
+        self.outputs.push_back(Output::Send { conn, bytes });
+    }
+
+    /// `addReply` to a client; our master only hears from us when it asks (GETACK).
+    pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
+        if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
+            return;
+        }
+        self.send(conn, f.to_bytes());
+    }
+
+    /// `freeClient`: forget the client; a lost master link becomes the cached master.
+    pub(crate) fn free_client(&mut self, conn: ConnId, reason: &str) {
+        let Some(c) = self.clients.remove(&conn) else { return };
+        if let Some(r) = &c.replica {
+            if let (Some(id), Some(b)) = (r.reader, self.backlog.as_mut()) {
+                let first_before = b.first_byte();
+                b.remove_reader(id);
+                self.note_backlog_trim(first_before);
+            }
+            self.slaves.retain(|s| *s != conn);
+            if self.slaves.is_empty() {
+                self.repl_no_slaves_since_ms = self.now_ms;
+            }
+            self.emit(Event::Disconnected { peer: c.replica_addr(), reason: reason.to_string() });
+            self.unblock_satisfied_waits();
+        }
+        if c.is_master {
+            self.emit(Event::Disconnected { peer: self.master_addr(), reason: reason.to_string() });
+            self.cache_master(c);
+        }
+    }
+
+    /// Close a connection from our side and forget it.
+    pub(crate) fn close(&mut self, conn: ConnId, reason: &str) {
+        self.outputs.push_back(Output::Close { conn });
+        self.free_client(conn, reason);
+    }
+
+    pub(crate) fn next_outbound_conn(&mut self) -> ConnId {
+        let id = OUTBOUND | self.next_outbound;
+        self.next_outbound += 1;
+        id
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /// `processInputBuffer`: run every complete request the client has sent.
+    pub(crate) fn process_input(&mut self, conn: ConnId) {
+        loop {
+            let Some(c) = self.clients.get_mut(&conn) else { return };
+            if c.blocked.is_some() || c.close_after_reply {
+                return;
+            }
+            let req = match c.parser.next_request() {
+                Ok(Some(r)) => r,
+                Ok(None) => return,
+                Err(e) => {
+                    let is_master = c.is_master;
+                    self.send(conn, e.to_frame().to_bytes());
+                    if is_master {
+                        // A protocol error on the master link drops it without caching.
+                        self.clients.get_mut(&conn).map(|c| c.is_master = false);
+                        self.master_conn = None;
+                        self.replica_link_lost(self.now_ms);
+                    }
+                    self.close(conn, "protocol error");
+                    return;
+                }
+            };
+            let is_master = c.is_master;
+            let raw: Vec<u8> = if is_master { c.raw.drain(..req.wire_len.min(c.raw.len())).collect() } else { Vec::new() };
+            if req.argv.is_empty() {
+                if is_master {
+                    self.master_applied(conn, raw);
+                }
+                continue;
+            }
+            self.process_command(conn, req.argv);
+            if is_master {
+                self.master_applied(conn, raw);
+            }
+        }
+    }
+
+    /// `processCommand`: the checks before `call`, in Redis's order.
+    pub(crate) fn process_command(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
+        let name = lower(&argv[0]);
+        let Some(c) = self.clients.get(&conn) else { return };
+        let obey = c.is_master;
+        let in_multi = c.multi.is_some();
+        let Some(spec) = lookup(&name) else {
+            return self.reject(conn, unknown_command(&argv));
+        };
+        if (spec.arity > 0 && argv.len() as i32 != spec.arity) || (argv.len() as i32) < -spec.arity {
+            return self.reject(conn, format!("ERR wrong number of arguments for '{}' command", name));
+        }
+        if !obey && !c.authenticated && !spec.no_auth {
+            return self.reject(conn, "NOAUTH Authentication required.".into());
+        }
+        let is_write = spec.write || (name == "exec" && self.queued_has_write(conn));
+        if !obey && is_write && self.master.is_none() && !self.enough_good_replicas() {
+            return self.reject(conn, "NOREPLICAS Not enough good replicas to write.".into());
+        }
+        if !obey && is_write && self.master.is_some() && self.config.replica_read_only {
+            return self.reject(conn, "READONLY You can't write against a read only replica.".into());
+        }
+        if !obey
+            && !spec.stale_ok
+            && !self.config.replica_serve_stale_data
+            && self.master.as_ref().map(|m| m.state != ReplState::Connected).unwrap_or(false)
+        {
+            return self.reject(
+                conn,
+                "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".into(),
+            );
+        }
+        if in_multi && !matches!(name.as_str(), "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
+            if let Some(c) = self.clients.get_mut(&conn) {
+                c.multi.get_or_insert_with(Vec::new).push(argv);
+            }
+            return self.reply(conn, Frame::Simple("QUEUED".into()));
+        }
+        let mut ops = Vec::new();
+        let reply = self.call(conn, &name, &argv, &mut ops);
+        if let Some(r) = reply {
+            self.reply(conn, r);
+        }
+        self.propagate_pending(ops);
+        if let Some(c) = self.clients.get_mut(&conn) {
+            if c.blocked.is_none() {
+                c.woff = self.master_repl_offset;
+            }
+        }
+    }
+
+    /// `rejectCommand`: an error reply, and a pending MULTI is doomed (`flagTransaction`).
+    fn reject(&mut self, conn: ConnId, err: String) {
+        if let Some(c) = self.clients.get_mut(&conn) {
+            if c.multi.is_some() {
+                c.multi_dirty = true;
+            }
+        }
+        self.reply(conn, Frame::Error(err));
+    }
+
+    fn queued_has_write(&self, conn: ConnId) -> bool {
+        self.clients
+            .get(&conn)
+            .and_then(|c| c.multi.as_ref())
+            .map(|q| q.iter().any(|a| lookup(&lower(&a[0])).map(|s| s.write).unwrap_or(false)))
+            .unwrap_or(false)
+    }
+
+    /// `call`: run one command. Returns its reply (None when the command replied itself or
+    /// blocked) and appends what it propagates to `ops` as (db, argv).
+    pub(crate) fn call(
+        &mut self,
+        conn: ConnId,
+        name: &str,
+        argv: &[Vec<u8>],
+        ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
+    ) -> Option<Frame> {
+        self.stat_numcommands += 1;
+        let Some(spec) = lookup(name) else { return Some(Frame::Error(unknown_command(argv))) };
+        if spec.keyspace {
+            let (db, is_master) = match self.clients.get(&conn) {
+                Some(c) => (c.db, c.is_master),
+                None => return None,
+            };
+            let expire_mode = if is_master {
+                ExpireMode::ReplicaMasterLink
+            } else if self.master.is_some() {
+                ExpireMode::ReplicaClient
+            } else {
+                ExpireMode::Master
+            };
+            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate: Vec::new(), dirty: 0 };
+            let reply = standin::execute(&mut ctx, argv);
+            self.dirty += ctx.dirty;
+            ops.extend(ctx.propagate.into_iter().map(|a| (db, a)));
+            return Some(reply);
+        }
+        self.call_node_command(conn, name, argv, ops)
+    }
+
+    fn call_node_command(
+        &mut self,
+        conn: ConnId,
+        name: &str,
+        argv: &[Vec<u8>],
+        ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
+    ) -> Option<Frame> {
+        match name {
+            "ping" => Some(self.ping_command(conn, argv)),
+            "echo" => Some(Frame::Bulk(argv[1].clone())),
+            "auth" => Some(self.auth_command(conn, argv)),
+            "select" => Some(self.select_command(conn, argv)),
+            "quit" => {
+                self.reply(conn, Frame::Simple("OK".into()));
+                self.close(conn, "QUIT");
+                None
+            }
+            "multi" => Some(self.multi_command(conn)),
+            "exec" => self.exec_command(conn, ops),
+            "discard" => Some(self.discard_command(conn)),
+            "info" => Some(self.info_command(argv)),
+            "config" => Some(self.config_command(argv)),
+            "save" => Some(self.save_command()),
+            "bgsave" => Some(self.bgsave_command()),
+            "role" => Some(self.role_command()),
+            "replicaof" | "slaveof" => Some(self.replicaof_command(conn, argv)),
+            "replconf" => self.replconf_command(conn, argv),
+            "psync" | "sync" => {
+                self.sync_command(conn, argv);
+                None
+            }
+            "wait" => self.wait_command(conn, argv),
+            _ => Some(Frame::Error(unknown_command(argv))),
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /// The next deadline: replicationCron's 1 s grid, the RDB child, WAIT timeouts.
     pub fn poll_timeout(&self) -> Option<u64> {
-        None
+        let mut t = self.next_cron_ms;
+        if let Some(ch) = &self.child {
+            t = t.min(ch.end_ms);
+        }
+        for c in self.clients.values() {
+            if let Some(d) = c.blocked.as_ref().and_then(|b| b.deadline_ms) {
+                t = t.min(d);
+            }
+        }
+        Some(t)
+    }
+
+    /// `serverCron` at the given time: child completion, WAIT timeouts, replicationCron.
+    pub fn handle_timeout(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        if self.child.as_ref().map(|c| c.end_ms <= now_ms).unwrap_or(false) {
+            self.child_done(now_ms);
+        }
+        self.wait_timeouts(now_ms);
+        while self.next_cron_ms <= now_ms {
+            self.replication_cron(now_ms);
+            self.next_cron_ms += 1000;
+        }
+    }
+
+    /// `replicationCron` (once per second).
+    fn replication_cron(&mut self, now_ms: u64) {
+        self.replica_cron(now_ms);
+        self.master_cron(now_ms);
+        self.cron_loops += 1;
+    }
+
+    // ------------------------------------------------------------------ view
+
+    pub fn view(&self) -> crate::engine::view::NodeView {
+        crate::engine::view::build(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::repl::testkit::{Net, T0};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever a client sends, the node answers or closes; it never panics.
+        #[test]
+        fn client_garbage_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8)) {
+            let mut n = Node::new("m", 6379, 1, T0);
+            n.handle_accept(1, "c", T0);
+            for (i, c) in chunks.iter().enumerate() {
+                n.handle_bytes(1, c, T0 + i as u64);
+                while n.poll_output().is_some() {}
+            }
+            n.handle_timeout(T0 + 5000);
+        }
+
+        /// Whatever a "master" answers during the handshake and transfer, no panic.
+        #[test]
+        fn master_link_garbage_never_panics(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8), psync in 0usize..4) {
+            let mut n = Node::new("r", 6380, 1, T0);
+            n.handle_accept(1, "c", T0);
+            n.handle_bytes(1, b"REPLICAOF m 6379\r\n", T0);
+            let mut conn = None;
+            while let Some(o) = n.poll_output() {
+                if let Output::Connect { conn: c, .. } = o { conn = Some(c); }
+            }
+            let conn = conn.unwrap();
+            n.handle_connected(conn, T0);
+            n.handle_bytes(conn, b"+PONG\r\n+OK\r\n+OK\r\n", T0);
+            let prefix: &[u8] = match psync { 0 => b"+FULLRESYNC ffffffffffffffffffffffffffffffffffffffff 5\r\n", 1 => b"+CONTINUE\r\n", 2 => b"+FULLRESYNC ffffffffffffffffffffffffffffffffffffffff 5\r\n$EOF:", _ => b"" };
+            n.handle_bytes(conn, prefix, T0);
+            for (i, c) in chunks.iter().enumerate() {
+                n.handle_bytes(conn, c, T0 + i as u64);
+                while n.poll_output().is_some() {}
+            }
+            n.handle_timeout(T0 + 70_000);
+            let _ = n.view();
+            let _ = n.info("all");
+        }
+    }
+
+    #[test]
+    fn select_is_per_client_and_bounded() {
+        let mut net = Net::new(&["m"]);
+        let a = net.client("m");
+        let b = net.client("m");
+        assert_eq!(net.cmd(a, &["SELECT", "5"]), b"+OK\r\n".to_vec());
+        net.cmd(a, &["SET", "k", "a"]);
+        assert_eq!(net.cmd(b, &["GET", "k"]), b"$-1\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["SELECT", "16"]), b"-ERR DB index is out of range\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["SELECT", "x"]), b"-ERR value is not an integer or out of range\r\n".to_vec());
+        assert_eq!(net.cmd(b, &["PING", "a", "b"]), b"-ERR wrong number of arguments for 'ping' command\r\n".to_vec());
+    }
+
+    #[test]
+    fn clone_checkpoints_behave_identically() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let snapshot = net.nodes.clone();
+        net.run("m", &["SET", "a", "1"]);
+        let after = net.offset("m");
+        net.nodes = snapshot;
+        net.run("m", &["SET", "a", "1"]);
+        assert_eq!(net.offset("m"), after);
     }
 }

@@ -56,3 +56,56 @@ pub struct ReplicaView {
     /// Seconds since the last ACK.
     pub lag_s: u64,
 }
+
+/// `Node::view()`: read the node's state into the serializable view.
+pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
+    let master_link = n.master.as_ref();
+    let slave_repl_offset = master_link.map(|_| {
+        n.master_conn
+            .and_then(|c| n.clients.get(&c))
+            .map(|c| c.reploff)
+            .or_else(|| n.cached_master.as_ref().map(|cm| cm.reploff))
+            .unwrap_or(0)
+    });
+    NodeView {
+        name: n.name.clone(),
+        port: n.port,
+        role: if master_link.is_none() { "master" } else { "slave" }.to_string(),
+        master: master_link.map(|m| format!("{}:{}", m.host, m.port)),
+        repl_state: master_link.map(|m| m.state),
+        link_up: master_link.map(|m| m.state == ReplState::Connected).unwrap_or(false),
+        replid: n.replid.clone(),
+        replid2: n.replid2.clone(),
+        second_replid_offset: n.second_replid_offset,
+        master_repl_offset: n.master_repl_offset,
+        slave_repl_offset,
+        backlog: n.backlog.as_ref().map(|b| BacklogView {
+            size: b.size(),
+            first_byte: b.first_byte(),
+            histlen: b.histlen(),
+            blocks: b.blocks(),
+        }),
+        replicas: n
+            .replica_rows()
+            .into_iter()
+            .map(|(addr, _, _, state, ack, lag)| ReplicaView {
+                addr,
+                state: state.as_info().to_string(),
+                ack_offset: ack,
+                lag_s: lag,
+            })
+            .collect(),
+        dbs: n
+            .ks
+            .dbs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.entries.is_empty())
+            .map(|(i, d)| (i, d.entries.len() as u64, d.expires.len() as u64))
+            .collect(),
+        sync_full: n.stat_sync_full,
+        sync_partial_ok: n.stat_sync_partial_ok,
+        sync_partial_err: n.stat_sync_partial_err,
+        config: n.config.listing(),
+    }
+}

@@ -16,7 +16,9 @@ type Result<T> = std::result::Result<T, RdbError>;
 /// Parse a whole RDB file: the keyspace and the AUX fields.
 pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
     let mut r = Reader { buf: bytes, pos: 0 };
-    let magic = r.bytes(9).map_err(|_| r.err(0, "file shorter than the 9-byte signature"))?;
+    let magic = r
+        .bytes(9)
+        .map_err(|_| r.err(0, "file shorter than the 9-byte signature"))?;
     if &magic[..5] != b"REDIS" {
         return Err(r.err(0, "wrong signature (not an RDB file)"));
     }
@@ -26,7 +28,11 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
     }
 
     let mut ks = Keyspace::new();
-    let mut aux = RdbAux { redis_ver: String::new(), redis_bits: 0, ..RdbAux::default() };
+    let mut aux = RdbAux {
+        redis_ver: String::new(),
+        redis_bits: 0,
+        ..RdbAux::default()
+    };
     let mut dbid = 0usize;
     let mut expiretime: Option<i64> = None;
     loop {
@@ -48,7 +54,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
             OPCODE_SELECTDB => {
                 let id = r.len()?;
                 if id >= DB_COUNT as u64 {
-                    return Err(r.err(at, &format!("SELECTDB {id}: the file needs more than {DB_COUNT} databases")));
+                    return Err(r.err(
+                        at,
+                        &format!("SELECTDB {id}: the file needs more than {DB_COUNT} databases"),
+                    ));
                 }
                 dbid = id as usize;
             }
@@ -62,14 +71,20 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
                 read_aux(&mut aux, key, val);
             }
             OPCODE_MODULE_AUX => {
-                return Err(r.err(at, "module AUX data (0xF7) needs the module that wrote it; not supported"));
+                return Err(r.err(
+                    at,
+                    "module AUX data (0xF7) needs the module that wrote it; not supported",
+                ));
             }
             OPCODE_FUNCTION2 => {
                 // One string: the library's code. Functions are not modelled; skip it.
                 r.string()?;
             }
             OPCODE_FUNCTION => {
-                return Err(r.err(at, "pre-release function format (0xF6, 7.0-rc) is not supported"));
+                return Err(r.err(
+                    at,
+                    "pre-release function format (0xF6, 7.0-rc) is not supported",
+                ));
             }
             _ => {
                 let key_at = r.pos;
@@ -78,7 +93,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
                 let db: &mut Db = &mut ks.dbs[dbid];
                 if let Some(v) = value {
                     if db.entries.insert(key.clone(), v).is_some() {
-                        return Err(r.err(key_at, &format!("duplicated key {:?} in DB {dbid}", lossy(&key))));
+                        return Err(r.err(
+                            key_at,
+                            &format!("duplicated key {:?} in DB {dbid}", lossy(&key)),
+                        ));
                     }
                     if let Some(ms) = expiretime {
                         db.expires.insert(key, ms.max(0) as u64);
@@ -93,7 +111,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
         let body_end = r.pos;
         let at = r.pos;
         let stored = u64::from_le_bytes(
-            r.array::<8>().map_err(|_| r.err(at, "missing the 8-byte checksum after EOF"))?,
+            r.array::<8>()
+                .map_err(|_| r.err(at, "missing the 8-byte checksum after EOF"))?,
         );
         if stored != 0 {
             let expected = crc64(&bytes[..body_end]);
@@ -238,7 +257,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
             Value::Set(unique(r, at, items, "set members")?)
         }
         TYPE_ZSET_ZIPLIST | TYPE_ZSET_LISTPACK => {
-            let parse = if ty == TYPE_ZSET_ZIPLIST { ziplist::parse } else { listpack::parse };
+            let parse: BlobParser = if ty == TYPE_ZSET_ZIPLIST { ziplist::parse } else { listpack::parse };
             let items = blob_items(r, parse)?;
             if items.len() % 2 != 0 {
                 return Err(r.err(at, "zset blob has an odd number of entries"));
@@ -257,7 +276,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
             Value::ZSet(z)
         }
         TYPE_HASH_ZIPLIST | TYPE_HASH_LISTPACK => {
-            let parse = if ty == TYPE_HASH_ZIPLIST { ziplist::parse } else { listpack::parse };
+            let parse: BlobParser = if ty == TYPE_HASH_ZIPLIST { ziplist::parse } else { listpack::parse };
             let items = blob_items(r, parse)?;
             if items.len() % 2 != 0 {
                 return Err(r.err(at, "hash blob has an odd number of entries"));
@@ -287,8 +306,11 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
     Ok((!empty).then_some(value))
 }
 
+/// A blob parser (listpack, ziplist, intset): its elements, or a message.
+type BlobParser = fn(&[u8]) -> std::result::Result<Vec<Vec<u8>>, String>;
+
 /// A string holding a compact blob, decoded by `parse`.
-fn blob_items(r: &mut Reader, parse: fn(&[u8]) -> std::result::Result<Vec<Vec<u8>>, String>) -> Result<Vec<Vec<u8>>> {
+fn blob_items(r: &mut Reader, parse: BlobParser) -> Result<Vec<Vec<u8>>> {
     let at = r.pos;
     let blob = r.string()?;
     parse(&blob).map_err(|m| r.err(at, &m))
@@ -318,13 +340,19 @@ enum Len {
 
 impl<'a> Reader<'a> {
     fn err(&self, offset: usize, message: &str) -> RdbError {
-        RdbError { offset, message: message.to_string() }
+        RdbError {
+            offset,
+            message: message.to_string(),
+        }
     }
 
     fn bytes(&mut self, n: u64) -> Result<&'a [u8]> {
         let remaining = (self.buf.len() - self.pos) as u64;
         if n > remaining {
-            return Err(self.err(self.pos, &format!("unexpected end of file (needed {n} bytes, {remaining} left)")));
+            return Err(self.err(
+                self.pos,
+                &format!("unexpected end of file (needed {n} bytes, {remaining} left)"),
+            ));
         }
         let s = &self.buf[self.pos..self.pos + n as usize];
         self.pos += n as usize;
@@ -371,8 +399,12 @@ impl<'a> Reader<'a> {
         match self.len_or_enc()? {
             Len::Plain(n) => Ok(self.bytes(n)?.to_vec()),
             Len::Encoded(0) => Ok((self.u8()? as i8).to_string().into_bytes()),
-            Len::Encoded(1) => Ok(i16::from_le_bytes(self.array::<2>()?).to_string().into_bytes()),
-            Len::Encoded(2) => Ok(i32::from_le_bytes(self.array::<4>()?).to_string().into_bytes()),
+            Len::Encoded(1) => Ok(i16::from_le_bytes(self.array::<2>()?)
+                .to_string()
+                .into_bytes()),
+            Len::Encoded(2) => Ok(i32::from_le_bytes(self.array::<4>()?)
+                .to_string()
+                .into_bytes()),
             Len::Encoded(3) => {
                 let clen = self.len()?;
                 let len = self.len()?;
@@ -383,9 +415,12 @@ impl<'a> Reader<'a> {
                 // LZF expands at most ~100x (a 3-byte back reference yields 264 bytes): refuse
                 // absurd sizes before allocating them.
                 if len > clen.saturating_mul(300).saturating_add(64) {
-                    return Err(self.err(at, &format!("invalid LZF compressed string ({clen} bytes claiming {len})")));
+                    return Err(self.err(
+                        at,
+                        &format!("invalid LZF compressed string ({clen} bytes claiming {len})"),
+                    ));
                 }
-                match lzf::decompress(data, len as usize) {
+                match ::lzf::decompress(data, len as usize) {
                     Ok(v) if v.len() as u64 == len => Ok(v),
                     _ => Err(self.err(at, "invalid LZF compressed string")),
                 }
@@ -413,6 +448,233 @@ impl<'a> Reader<'a> {
                     .and_then(|s| s.trim().parse::<f64>().ok())
                     .ok_or_else(|| self.err(at, "unreadable double"))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rdb::encode::{save_len, save_string};
+    use crate::engine::rdb::ziplist::tests::build as ziplist;
+    use proptest::prelude::*;
+
+    /// A file around `body` (opcodes after the magic), with a valid CRC.
+    fn file(version: &str, body: &[u8]) -> Vec<u8> {
+        let mut f = format!("REDIS{version}").into_bytes();
+        f.extend_from_slice(body);
+        f.push(OPCODE_EOF);
+        let crc = crc64(&f);
+        f.extend_from_slice(&crc.to_le_bytes());
+        f
+    }
+
+    fn s(x: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        save_string(&mut v, x);
+        v
+    }
+
+    fn key_value(ty: u8, key: &[u8], payload: &[u8]) -> Vec<u8> {
+        [&[ty][..], &s(key), payload].concat()
+    }
+
+    fn one(bytes: &[u8]) -> Value {
+        let (ks, _) = decode(bytes).unwrap();
+        ks.dbs[0].entries.values().next().unwrap().clone()
+    }
+
+    #[test]
+    fn redis6_ziplist_encodings() {
+        let zl = ziplist(&[b"a", b"1", b"b", b"-2"]);
+        let list = one(&file("0009", &key_value(TYPE_LIST_ZIPLIST, b"k", &s(&zl))));
+        assert_eq!(
+            list,
+            Value::List(
+                ["a", "1", "b", "-2"]
+                    .iter()
+                    .map(|x| x.as_bytes().to_vec())
+                    .collect()
+            )
+        );
+
+        let hash = one(&file("0009", &key_value(TYPE_HASH_ZIPLIST, b"k", &s(&zl))));
+        let Value::Hash(h) = hash else { panic!() };
+        assert_eq!(h.get(&b"a"[..]), Some(&b"1".to_vec()));
+        assert_eq!(
+            h.keys().collect::<Vec<_>>(),
+            vec![&b"a".to_vec(), &b"b".to_vec()]
+        );
+
+        let zl = ziplist(&[b"x", b"1.5", b"y", b"-3"]);
+        let Value::ZSet(z) = one(&file("0009", &key_value(TYPE_ZSET_ZIPLIST, b"k", &s(&zl))))
+        else {
+            panic!()
+        };
+        assert_eq!((z.score(b"x"), z.score(b"y")), (Some(1.5), Some(-3.0)));
+
+        // Quicklist (type 14): a count of ziplist nodes.
+        let mut payload = Vec::new();
+        save_len(&mut payload, 2);
+        payload.extend(s(&ziplist(&[b"p", b"q"])));
+        payload.extend(s(&ziplist(&[b"7"])));
+        let list = one(&file(
+            "0009",
+            &key_value(TYPE_LIST_QUICKLIST, b"k", &payload),
+        ));
+        assert_eq!(
+            list,
+            Value::List(
+                ["p", "q", "7"]
+                    .iter()
+                    .map(|x| x.as_bytes().to_vec())
+                    .collect()
+            )
+        );
+    }
+
+    #[test]
+    fn quicklist2_plain_node_and_lzf_node() {
+        let lp = listpack::build([
+            &b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..],
+            b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        ]);
+        let compressed = ::lzf::compress(&lp).unwrap();
+        let mut payload = Vec::new();
+        save_len(&mut payload, 2);
+        save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PACKED);
+        payload.push(0xC3); // RDB_ENC_LZF
+        save_len(&mut payload, compressed.len() as u64);
+        save_len(&mut payload, lp.len() as u64);
+        payload.extend(&compressed);
+        save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PLAIN);
+        payload.extend(s(b"one big element"));
+        let Value::List(l) = one(&file(
+            "0010",
+            &key_value(TYPE_LIST_QUICKLIST_2, b"k", &payload),
+        )) else {
+            panic!()
+        };
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[2], b"one big element");
+        assert_eq!(l[0], vec![b'a'; 42]);
+    }
+
+    #[test]
+    fn old_zset_and_expiry_in_seconds_and_lru_lfu_opcodes() {
+        let mut body = Vec::new();
+        body.extend([OPCODE_SELECTDB, 2, OPCODE_EXPIRETIME]);
+        body.extend(1_700_000_000i32.to_le_bytes());
+        body.extend([OPCODE_IDLE, 5, OPCODE_FREQ, 9]);
+        let mut payload = Vec::new();
+        save_len(&mut payload, 3);
+        payload.extend(s(b"a"));
+        payload.extend([3, b'1', b'.', b'5']);
+        payload.extend(s(b"b"));
+        payload.push(254); // +inf
+        payload.extend(s(b"c"));
+        payload.push(255); // -inf
+        body.extend(key_value(TYPE_ZSET, b"z", &payload));
+        let (ks, _) = decode(&file("0006", &body)).unwrap();
+        let Some(Value::ZSet(z)) = ks.dbs[2].entries.get(&b"z"[..]) else {
+            panic!()
+        };
+        assert_eq!(z.score(b"a"), Some(1.5));
+        assert_eq!(z.score(b"b"), Some(f64::INFINITY));
+        assert_eq!(z.score(b"c"), Some(f64::NEG_INFINITY));
+        assert_eq!(ks.dbs[2].expires.get(&b"z"[..]), Some(&1_700_000_000_000));
+    }
+
+    #[test]
+    fn errors_are_reported_with_offsets() {
+        let err = |bytes: &[u8]| decode(bytes).unwrap_err();
+        assert_eq!(err(b"").offset, 0);
+        assert!(err(b"RODIS0010\xff").message.contains("signature"));
+        let e = err(&file("0011", &[]));
+        assert!(e.message.contains("version 11"), "{e}");
+        let e = err(&file("0010", &[OPCODE_MODULE_AUX, 1, 2, 3]));
+        assert_eq!((e.offset, e.message.contains("module")), (9, true));
+        let e = err(&file(
+            "0010",
+            &key_value(TYPE_STREAM_LISTPACKS_2, b"st", b""),
+        ));
+        assert!(e.message.contains("stream"), "{e}");
+        let e = err(&file("0010", &key_value(42, b"k", b"")));
+        assert!(e.message.contains("unknown RDB type 42"), "{e}");
+        let e = err(&file("0010", &[OPCODE_SELECTDB, 16]));
+        assert!(e.message.contains("16"), "{e}");
+        // A duplicated key.
+        let kv = key_value(TYPE_STRING, b"k", &s(b"v"));
+        let e = err(&file("0010", &[kv.clone(), kv].concat()));
+        assert!(e.message.contains("duplicated key"), "{e}");
+        // Wrong checksum.
+        let mut f = file("0010", &key_value(TYPE_STRING, b"k", &s(b"v")));
+        let n = f.len();
+        f[n - 1] ^= 1;
+        let e = err(&f);
+        assert_eq!(e.offset, n - 8);
+        assert!(e.message.contains("CRC"), "{e}");
+        // An LZF string that lies about its length.
+        let mut body = vec![TYPE_STRING];
+        body.extend(s(b"k"));
+        body.extend([0xC3, 2, 0x82, 1, 2]);
+        assert!(err(&file("0010", &body))
+            .message
+            .contains("length encoding"));
+        let mut body = vec![TYPE_STRING];
+        body.extend(s(b"k"));
+        body.extend([0xC3, 2, 0x80, 0x7F, 0, 0, 0, 1, 2]);
+        assert!(err(&file("0010", &body)).message.contains("LZF"));
+    }
+
+    #[test]
+    fn empty_collections_are_skipped_like_redis() {
+        let mut payload = Vec::new();
+        save_len(&mut payload, 0);
+        let (ks, _) = decode(&file("0010", &key_value(TYPE_LIST, b"k", &payload))).unwrap();
+        assert_eq!(ks.total_keys(), 0);
+    }
+
+    #[test]
+    fn function_library_is_skipped() {
+        let mut body = vec![OPCODE_FUNCTION2];
+        body.extend(s(
+            b"#!lua name=x\nredis.register_function('f', function() return 1 end)",
+        ));
+        body.extend(key_value(TYPE_STRING, b"k", &s(b"v")));
+        let (ks, _) = decode(&file("0010", &body)).unwrap();
+        assert_eq!(ks.total_keys(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Random bytes after a valid header never panic.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut f = b"REDIS0010".to_vec();
+            f.extend(tail);
+            let _ = decode(&f);
+        }
+
+        /// Any single-byte change or truncation of a real file is an error or a clean
+        /// decode, never a panic.
+        #[test]
+        fn mutations_never_panic(at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+            let mut ks = Keyspace::new();
+            let mut z = ZSet::new();
+            z.insert(b"m".to_vec(), 1.5);
+            ks.dbs[0].entries.insert(b"z".to_vec(), Value::ZSet(z));
+            ks.dbs[0].entries.insert(b"l".to_vec(), Value::List((0..50).map(|i| format!("{i}").into_bytes()).collect()));
+            ks.dbs[0].entries.insert(b"s".to_vec(), Value::Set((0..5).map(|i| format!("{i}").into_bytes()).collect()));
+            ks.dbs[0].entries.insert(b"h".to_vec(), Value::Hash([(b"f".to_vec(), b"v".to_vec())].into_iter().collect()));
+            let mut f = encode(&ks, &RdbAux::default());
+            let n = f.len();
+            f[at.index(n)] = byte;
+            let _ = decode(&f);
+            // With the checksum zeroed, structural checks alone must hold the line.
+            f[n - 8..].fill(0);
+            let _ = decode(&f);
+            let _ = decode(&f[..cut.index(n)]);
         }
     }
 }

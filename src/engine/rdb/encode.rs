@@ -2,8 +2,8 @@
 //! `rdbSaveDb`, `rdbSaveKeyValuePair`, `rdbSaveObject`, `rdbSaveRawString`, `rdbSaveLen`).
 //!
 //! Strings use the integer encodings (0xC0-0xC2) exactly when Redis would (canonical decimal
-//! text of at most 11 bytes that fits in 32 bits) and are otherwise stored verbatim: we write
-//! as `rdbcompression no` does (no LZF), so a value's bytes are visible in the payload.
+//! text of at most 11 bytes that fits in 32 bits); with `rdbcompression yes` (the default of
+//! [`encode`]) longer ones are LZF-compressed by a port of Redis's liblzf ([`super::lzf`]).
 //! Keys go out in byte order per database (Redis's dict order is not reproducible anyway).
 
 use super::*;
@@ -18,22 +18,52 @@ pub enum Encoding {
     /// What 7.0 itself writes for values of this size: lists as quicklist2 of listpacks,
     /// all-integer sets as intsets, small hashes and sorted sets as listpacks (default
     /// thresholds: list-max-listpack-size -2, set-max-intset-entries 512,
-    /// hash/zset-max-listpack-entries 128 / 128, -value 64), the classic types otherwise.
+    /// hash-max-listpack-entries 512, zset-max-listpack-entries 128, -value 64 for both), the classic types otherwise.
     #[default]
     Redis70,
 }
 
-/// Serialize the keyspace with the AUX fields as Redis 7.0 compact encodings would
-/// ([`Encoding::Redis70`]).
-pub fn encode(ks: &Keyspace, aux: &RdbAux) -> Vec<u8> {
-    encode_with(ks, aux, Encoding::Redis70)
+/// How to write: value encodings and `rdbcompression`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncodeOptions {
+    pub encoding: Encoding,
+    /// `rdbcompression yes` (the default): LZF for strings over 20 bytes when it pays.
+    pub rdbcompression: bool,
 }
 
-/// Serialize with a chosen value [`Encoding`].
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            encoding: Encoding::Redis70,
+            rdbcompression: true,
+        }
+    }
+}
+
+/// Serialize the keyspace with the AUX fields as redis-server 7.0 with default settings
+/// would: its compact encodings and `rdbcompression yes`.
+pub fn encode(ks: &Keyspace, aux: &RdbAux) -> Vec<u8> {
+    encode_opts(ks, aux, EncodeOptions::default())
+}
+
+/// Serialize with a chosen value [`Encoding`], uncompressed (`rdbcompression no`), so
+/// every value's bytes are visible in the payload.
 pub fn encode_with(ks: &Keyspace, aux: &RdbAux, encoding: Encoding) -> Vec<u8> {
+    encode_opts(
+        ks,
+        aux,
+        EncodeOptions {
+            encoding,
+            rdbcompression: false,
+        },
+    )
+}
+
+/// Serialize with explicit [`EncodeOptions`].
+pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
-    save_aux_fields(&mut out, aux);
+    save_aux_fields(&mut out, aux, options.rdbcompression);
     for (dbid, db) in ks.dbs.iter().enumerate() {
         let keys: Vec<(&Vec<u8>, &Value)> =
             db.entries.iter().filter(|(_, v)| !is_empty(v)).collect();
@@ -44,13 +74,24 @@ pub fn encode_with(ks: &Keyspace, aux: &RdbAux, encoding: Encoding) -> Vec<u8> {
         save_len(&mut out, dbid as u64);
         out.push(OPCODE_RESIZEDB);
         save_len(&mut out, keys.len() as u64);
-        save_len(&mut out, keys.iter().filter(|(k, _)| db.expires.contains_key(*k)).count() as u64);
+        save_len(
+            &mut out,
+            keys.iter()
+                .filter(|(k, _)| db.expires.contains_key(*k))
+                .count() as u64,
+        );
         for (key, value) in keys {
             if let Some(&ms) = db.expires.get(key) {
                 out.push(OPCODE_EXPIRETIME_MS);
                 out.extend_from_slice(&(ms as i64).to_le_bytes());
             }
-            save_key_value(&mut out, key, value, encoding);
+            save_key_value(
+                &mut out,
+                key,
+                value,
+                options.encoding,
+                options.rdbcompression,
+            );
         }
     }
     out.push(OPCODE_EOF);
@@ -71,27 +112,42 @@ fn is_empty(v: &Value) -> bool {
 
 /// `rdbSaveInfoAuxFields` order: redis-ver, redis-bits, ctime, used-mem, then (when saving
 /// with replication info) repl-stream-db, repl-id, repl-offset, then aof-base.
-fn save_aux_fields(out: &mut Vec<u8>, aux: &RdbAux) {
-    save_aux(out, b"redis-ver", aux.redis_ver.as_bytes());
-    save_aux(out, b"redis-bits", aux.redis_bits.to_string().as_bytes());
-    save_aux(out, b"ctime", aux.ctime.to_string().as_bytes());
-    save_aux(out, b"used-mem", aux.used_mem.to_string().as_bytes());
+fn save_aux_fields(out: &mut Vec<u8>, aux: &RdbAux, c: bool) {
+    save_aux(out, c, b"redis-ver", aux.redis_ver.as_bytes());
+    save_aux(out, c, b"redis-bits", aux.redis_bits.to_string().as_bytes());
+    save_aux(out, c, b"ctime", aux.ctime.to_string().as_bytes());
+    save_aux(out, c, b"used-mem", aux.used_mem.to_string().as_bytes());
     if aux.repl_id.is_some() || aux.repl_offset.is_some() {
-        save_aux(out, b"repl-stream-db", aux.repl_stream_db.to_string().as_bytes());
-        save_aux(out, b"repl-id", aux.repl_id.as_deref().unwrap_or("").as_bytes());
-        save_aux(out, b"repl-offset", aux.repl_offset.unwrap_or(0).to_string().as_bytes());
+        save_aux(
+            out,
+            c,
+            b"repl-stream-db",
+            aux.repl_stream_db.to_string().as_bytes(),
+        );
+        save_aux(
+            out,
+            c,
+            b"repl-id",
+            aux.repl_id.as_deref().unwrap_or("").as_bytes(),
+        );
+        save_aux(
+            out,
+            c,
+            b"repl-offset",
+            aux.repl_offset.unwrap_or(0).to_string().as_bytes(),
+        );
     }
-    save_aux(out, b"aof-base", aux.aof_base.to_string().as_bytes());
+    save_aux(out, c, b"aof-base", aux.aof_base.to_string().as_bytes());
     for (k, v) in &aux.other {
-        save_aux(out, k, v);
+        save_aux(out, c, k, v);
     }
 }
 
 /// `rdbSaveAuxField`.
-fn save_aux(out: &mut Vec<u8>, key: &[u8], val: &[u8]) {
+fn save_aux(out: &mut Vec<u8>, c: bool, key: &[u8], val: &[u8]) {
     out.push(OPCODE_AUX);
-    save_string(out, key);
-    save_string(out, val);
+    save_str(out, c, key);
+    save_str(out, c, val);
 }
 
 /// `rdbSaveLen`: 6-bit, 14-bit big-endian, 0x80 + u32 BE, 0x81 + u64 BE.
@@ -132,82 +188,126 @@ pub(crate) fn save_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
+/// `rdbSaveRawString` with `rdbcompression` = `compress`: after the integer attempt, strings
+/// longer than 20 bytes are LZF-compressed when that saves at least 4 bytes
+/// (`rdbSaveLzfStringObject`), as 0xC3 <compressed len> <original len> <data>.
+pub(crate) fn save_str(out: &mut Vec<u8>, compress: bool, s: &[u8]) {
+    let int_encodable =
+        s.len() <= 11 && listpack::canonical_int(s).is_some_and(|v| i32::try_from(v).is_ok());
+    if compress && !int_encodable && s.len() > 20 {
+        if let Some(c) = lzf::compress(s, s.len() - 4) {
+            out.push(0xC3);
+            save_len(out, c.len() as u64);
+            save_len(out, s.len() as u64);
+            out.extend_from_slice(&c);
+            return;
+        }
+    }
+    save_string(out, s);
+}
+
 /// `rdbSaveKeyValuePair` without LRU/LFU (the default maxmemory-policy noeviction saves neither).
-fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encoding) {
+fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encoding, c: bool) {
     let compact = encoding == Encoding::Redis70;
     match value {
         Value::Str(s) => {
             out.push(TYPE_STRING);
-            save_string(out, key);
-            save_string(out, s);
+            save_str(out, c, key);
+            save_str(out, c, s);
         }
         Value::List(l) if compact => {
             out.push(TYPE_LIST_QUICKLIST_2);
-            save_string(out, key);
+            save_str(out, c, key);
             let items: Vec<&[u8]> = l.iter().map(|v| v.as_slice()).collect();
             let nodes = quicklist_nodes(&items);
             save_len(out, nodes.len() as u64);
             for node in nodes {
                 save_len(out, QUICKLIST_NODE_CONTAINER_PACKED);
-                save_string(out, &listpack::build(node.iter().copied()));
+                save_str(out, c, &listpack::build(node.iter().copied()));
             }
         }
         Value::List(l) => {
             out.push(TYPE_LIST);
-            save_string(out, key);
+            save_str(out, c, key);
             save_len(out, l.len() as u64);
             for item in l {
-                save_string(out, item);
+                save_str(out, c, item);
             }
         }
-        Value::Set(s) if compact && s.len() <= SET_MAX_INTSET_ENTRIES && s.iter().all(|m| listpack::canonical_int(m).is_some()) => {
+        Value::Set(s)
+            if compact
+                && s.len() <= SET_MAX_INTSET_ENTRIES
+                && s.iter().all(|m| listpack::canonical_int(m).is_some()) =>
+        {
             out.push(TYPE_SET_INTSET);
-            save_string(out, key);
-            let ints: Vec<i64> = s.iter().filter_map(|m| listpack::canonical_int(m)).collect();
-            save_string(out, &intset::build(&ints));
+            save_str(out, c, key);
+            let ints: Vec<i64> = s
+                .iter()
+                .filter_map(|m| listpack::canonical_int(m))
+                .collect();
+            save_str(out, c, &intset::build(&ints));
         }
         Value::Set(s) => {
             out.push(TYPE_SET);
-            save_string(out, key);
+            save_str(out, c, key);
             save_len(out, s.len() as u64);
             for m in s {
-                save_string(out, m);
+                save_str(out, c, m);
             }
         }
-        Value::Hash(h) if compact && h.len() <= HASH_MAX_LISTPACK_ENTRIES && h.iter().all(|(f, v)| f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE) => {
+        Value::Hash(h)
+            if compact
+                && h.len() <= HASH_MAX_LISTPACK_ENTRIES
+                && h.iter().all(|(f, v)| {
+                    f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE
+                }) =>
+        {
             out.push(TYPE_HASH_LISTPACK);
-            save_string(out, key);
+            save_str(out, c, key);
             let lp = listpack::build(h.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()]));
-            save_string(out, &lp);
+            save_str(out, c, &lp);
         }
         Value::Hash(h) => {
             out.push(TYPE_HASH);
-            save_string(out, key);
+            save_str(out, c, key);
             save_len(out, h.len() as u64);
             for (f, v) in h {
-                save_string(out, f);
-                save_string(out, v);
+                save_str(out, c, f);
+                save_str(out, c, v);
             }
         }
-        Value::ZSet(z) if compact && z.len() <= ZSET_MAX_LISTPACK_ENTRIES && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) => {
+        Value::ZSet(z)
+            if compact
+                && z.len() <= ZSET_MAX_LISTPACK_ENTRIES
+                && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) =>
+        {
             out.push(TYPE_ZSET_LISTPACK);
-            save_string(out, key);
+            save_str(out, c, key);
             // `zzlInsertAt`: an integral score goes in as an integer (`lpAppendInteger`),
             // any other as its `d2string` text.
             let scores: Vec<Vec<u8>> = z
                 .iter()
-                .map(|(_, s)| double2ll(s).map(|l| l.to_string()).unwrap_or_else(|| d2string(s)).into_bytes())
+                .map(|(_, s)| {
+                    double2ll(s)
+                        .map(|l| l.to_string())
+                        .unwrap_or_else(|| d2string(s))
+                        .into_bytes()
+                })
                 .collect();
-            let lp = listpack::build(z.iter().zip(&scores).flat_map(|((m, _), s)| [m, s.as_slice()]));
-            save_string(out, &lp);
+            let lp = listpack::build(
+                z.iter()
+                    .zip(&scores)
+                    .flat_map(|((m, _), s)| [m, s.as_slice()]),
+            );
+            save_str(out, c, &lp);
         }
         Value::ZSet(z) => {
             out.push(TYPE_ZSET_2);
-            save_string(out, key);
+            save_str(out, c, key);
             save_len(out, z.len() as u64);
             // Greatest first, as `rdbSaveObject` walks the skiplist from its tail.
             for (m, score) in z.iter().rev() {
-                save_string(out, m);
+                save_str(out, c, m);
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
@@ -217,7 +317,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
 /// Default `set-max-intset-entries`.
 const SET_MAX_INTSET_ENTRIES: usize = 512;
 /// Default `hash-max-listpack-entries` / `-value`.
-const HASH_MAX_LISTPACK_ENTRIES: usize = 128;
+const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
 const HASH_MAX_LISTPACK_VALUE: usize = 64;
 /// Default `zset-max-listpack-entries` / `-value`.
 const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
@@ -235,7 +335,8 @@ fn quicklist_nodes<'a>(items: &[&'a [u8]]) -> Vec<Vec<&'a [u8]>> {
     let mut nodes: Vec<Vec<&[u8]>> = Vec::new();
     let mut lp_bytes = 0usize; // lpBytes of the tail node
     for &item in items {
-        let fits = !nodes.is_empty() && lp_bytes + item.len() + SIZE_ESTIMATE_OVERHEAD <= LIST_NODE_MAX_BYTES;
+        let fits = !nodes.is_empty()
+            && lp_bytes + item.len() + SIZE_ESTIMATE_OVERHEAD <= LIST_NODE_MAX_BYTES;
         if !fits {
             nodes.push(Vec::new());
             lp_bytes = 7; // empty listpack: header 6 + terminator
@@ -258,7 +359,11 @@ pub(crate) fn d2string(v: f64) -> String {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if v.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     if let Some(l) = double2ll(v) {
         return l.to_string();
@@ -289,7 +394,7 @@ fn fmt_g17(v: f64) -> String {
             s
         }
     };
-    if x < P && x >= -4 {
+    if (-4..P).contains(&x) {
         strip(format!("{:.*}", (P - 1 - x) as usize, v))
     } else {
         let m = strip(mantissa.to_string());
@@ -350,7 +455,9 @@ mod tests {
     fn live_sample_tail() {
         // Reference §10: `…\xfe\x00\xfb\x01\x00\x00\x03foo\x03bar\xff<crc>`.
         let mut ks = Keyspace::new();
-        ks.dbs[0].entries.insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
+        ks.dbs[0]
+            .entries
+            .insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
         let rdb = encode(&ks, &RdbAux::default());
         let tail = b"\xfe\x00\xfb\x01\x00\x00\x03foo\x03bar\xff";
         let body = &rdb[..rdb.len() - 8];

@@ -12,10 +12,11 @@ mod decode;
 mod encode;
 pub mod intset;
 pub mod listpack;
+pub mod lzf;
 pub mod ziplist;
 
 pub use decode::decode;
-pub use encode::{encode, encode_with, Encoding};
+pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -125,6 +126,74 @@ pub fn crc64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::keyspace::{Keyspace, Value, ZSet};
+    use proptest::prelude::*;
+
+    /// Elements that hit every string path: canonical and non-canonical integers, short and
+    /// long texts (past the listpack 6/12-bit and hash/zset value thresholds).
+    fn element() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            any::<i64>().prop_map(|i| i.to_string().into_bytes()),
+            (-200i64..200).prop_map(|i| i.to_string().into_bytes()),
+            "[a-z0-9+-]{0,6}".prop_map(|s| s.into_bytes()),
+            (0usize..5000).prop_map(|n| vec![b'x'; n]),
+            proptest::collection::vec(any::<u8>(), 0..80),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            element().prop_map(Value::Str),
+            proptest::collection::vec(element(), 1..300).prop_map(|v| Value::List(v.into())),
+            proptest::collection::btree_set(element(), 1..40).prop_map(Value::Set),
+            proptest::collection::btree_set(
+                (-1000i64..1000).prop_map(|i| i.to_string().into_bytes()),
+                1..600
+            )
+            .prop_map(Value::Set),
+            proptest::collection::vec((element(), element()), 1..40)
+                .prop_map(|v| Value::Hash(v.into_iter().collect())),
+            proptest::collection::vec(
+                (
+                    element(),
+                    prop_oneof![
+                        any::<f64>().prop_filter("no NaN", |f| !f.is_nan()),
+                        (-50i32..50).prop_map(|i| i as f64 / 4.0)
+                    ]
+                ),
+                1..200
+            )
+            .prop_map(|v| {
+                let mut z = ZSet::new();
+                for (m, s) in v {
+                    z.insert(m, s);
+                }
+                Value::ZSet(z)
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn encode_decode_round_trip(
+            keys in proptest::collection::vec((0usize..16, element(), value(), proptest::option::of(0u64..5_000_000_000_000)), 0..12),
+            plain in any::<bool>(),
+        ) {
+            let mut ks = Keyspace::new();
+            for (db, k, v, exp) in keys {
+                ks.dbs[db].entries.insert(k.clone(), v);
+                if let Some(ms) = exp {
+                    ks.dbs[db].expires.insert(k, ms);
+                }
+            }
+            let enc = if plain { Encoding::Plain } else { Encoding::Redis70 };
+            let bytes = encode_with(&ks, &RdbAux::default(), enc);
+            let (back, aux) = decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(back, ks);
+            prop_assert_eq!(aux, RdbAux::default());
+        }
+    }
 
     #[test]
     fn crc64_check_value() {

@@ -12,11 +12,17 @@ const ZIP_BIG_PREVLEN: u8 = 0xFE;
 /// Decode every element of a ziplist blob (integers as decimal text).
 pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if zl.len() < HDR_SIZE + 1 {
-        return Err(format!("ziplist shorter than its header ({} bytes)", zl.len()));
+        return Err(format!(
+            "ziplist shorter than its header ({} bytes)",
+            zl.len()
+        ));
     }
     let zlbytes = u32::from_le_bytes([zl[0], zl[1], zl[2], zl[3]]) as usize;
     if zlbytes != zl.len() {
-        return Err(format!("ziplist header says {zlbytes} bytes, blob has {}", zl.len()));
+        return Err(format!(
+            "ziplist header says {zlbytes} bytes, blob has {}",
+            zl.len()
+        ));
     }
     let zltail = u32::from_le_bytes([zl[4], zl[5], zl[6], zl[7]]) as usize;
     let zllen = u16::from_le_bytes([zl[8], zl[9]]);
@@ -47,7 +53,9 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             (u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize, 5)
         };
         if prevlen != prev_size {
-            return Err(format!("ziplist entry at {start}: prevlen {prevlen} != previous entry size {prev_size}"));
+            return Err(format!(
+                "ziplist entry at {start}: prevlen {prevlen} != previous entry size {prev_size}"
+            ));
         }
         p += prevlen_size;
         let enc = take(p, 1, start)?[0];
@@ -69,7 +77,9 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             }
             2 => {
                 if enc != 0x80 {
-                    return Err(format!("ziplist entry at {start}: invalid encoding 0x{enc:02x}"));
+                    return Err(format!(
+                        "ziplist entry at {start}: invalid encoding 0x{enc:02x}"
+                    ));
                 }
                 let d = take(p + 1, 4, start)?;
                 let len = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as usize;
@@ -90,7 +100,11 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                     }
                     0xFE => (take(p, 1, start)?[0] as i8 as i64, 1),
                     0xF1..=0xFD => ((enc & 0x0F) as i64 - 1, 0),
-                    _ => return Err(format!("ziplist entry at {start}: invalid encoding 0x{enc:02x}")),
+                    _ => {
+                        return Err(format!(
+                            "ziplist entry at {start}: invalid encoding 0x{enc:02x}"
+                        ))
+                    }
                 };
                 p += n;
                 v.to_string().into_bytes()
@@ -101,10 +115,15 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         out.push(value);
     }
     if !out.is_empty() && zltail != last_entry {
-        return Err(format!("ziplist tail offset {zltail} != last entry at {last_entry}"));
+        return Err(format!(
+            "ziplist tail offset {zltail} != last entry at {last_entry}"
+        ));
     }
     if zllen != u16::MAX && zllen as usize != out.len() {
-        return Err(format!("ziplist header counts {zllen} entries, found {}", out.len()));
+        return Err(format!(
+            "ziplist header counts {zllen} entries, found {}",
+            out.len()
+        ));
     }
     Ok(out)
 }
@@ -175,8 +194,23 @@ pub(crate) mod tests {
         let big = vec![b'z'; 300];
         let huge = vec![b'w'; 20000];
         let items: Vec<&[u8]> = vec![
-            b"a", b"0", b"12", b"13", b"-1", b"-128", b"200", b"-30000", b"100000", b"-8388608",
-            b"2000000000", b"9000000000", b"-9223372036854775808", b"", &big, b"x", &huge,
+            b"a",
+            b"0",
+            b"12",
+            b"13",
+            b"-1",
+            b"-128",
+            b"200",
+            b"-30000",
+            b"100000",
+            b"-8388608",
+            b"2000000000",
+            b"9000000000",
+            b"-9223372036854775808",
+            b"",
+            &big,
+            b"x",
+            &huge,
         ];
         let zl = build(&items);
         let got = parse(&zl).unwrap();

@@ -1,0 +1,45 @@
+//! MULTI / EXEC / DISCARD as `impl Node` (multi.c `multiCommand`, `execCommand`,
+//! `discardTransaction`). Queueing itself happens in `processCommand` (node.rs); what EXEC
+//! runs is propagated as one unit, wrapped in MULTI/EXEC only when it holds two or more writes.
+
+use crate::engine::node::{lower, ConnId, Node};
+use crate::engine::resp::Frame;
+
+impl Node {
+    pub(crate) fn multi_command(&mut self, conn: ConnId) -> Frame {
+        let Some(c) = self.clients.get_mut(&conn) else { return Frame::Null };
+        if c.multi.is_some() {
+            return Frame::Error("ERR MULTI calls can not be nested".into());
+        }
+        c.multi = Some(Vec::new());
+        c.multi_dirty = false;
+        Frame::Simple("OK".into())
+    }
+
+    pub(crate) fn discard_command(&mut self, conn: ConnId) -> Frame {
+        let Some(c) = self.clients.get_mut(&conn) else { return Frame::Null };
+        if c.multi.take().is_none() {
+            return Frame::Error("ERR DISCARD without MULTI".into());
+        }
+        c.multi_dirty = false;
+        Frame::Simple("OK".into())
+    }
+
+    /// `execCommand`: run the queue; the ops of every command join the caller's `ops`.
+    pub(crate) fn exec_command(&mut self, conn: ConnId, ops: &mut Vec<(usize, Vec<Vec<u8>>)>) -> Option<Frame> {
+        let c = self.clients.get_mut(&conn)?;
+        let Some(queue) = c.multi.take() else {
+            return Some(Frame::Error("ERR EXEC without MULTI".into()));
+        };
+        if std::mem::take(&mut c.multi_dirty) {
+            return Some(Frame::Error("EXECABORT Transaction discarded because of previous errors.".into()));
+        }
+        let mut replies = Vec::with_capacity(queue.len());
+        for argv in queue {
+            let name = lower(&argv[0]);
+            let r = self.call(conn, &name, &argv, ops).unwrap_or(Frame::Null);
+            replies.push(r);
+        }
+        Some(Frame::Array(replies))
+    }
+}

@@ -1,0 +1,590 @@
+//! Sorted-set commands (`t_zset.c`): `zaddGenericCommand` (NX/XX/GT/LT/CH/INCR) and ZINCRBY,
+//! ZREM, ZSCORE, ZCARD, ZRANK/ZREVRANK, `zrangeGenericCommand` (ZRANGE with BYSCORE/BYLEX/REV/
+//! LIMIT/WITHSCORES, ZREVRANGE, Z[REV]RANGEBYSCORE), ZCOUNT, `genericZpopCommand`. Scores are
+//! replied as `addReplyDouble` does in RESP2 (`%.17g`, `inf`).
+
+use super::{double_reply, err, parse_i64, parse_positive, string2d, syntax_error, wrongtype, Cx};
+use crate::engine::keyspace::{Value, ZSet};
+use crate::engine::resp::Frame;
+
+fn zset_r<'x>(c: &'x mut Cx, key: &[u8]) -> Result<Option<&'x ZSet>, Frame> {
+    match c.read(key) {
+        None => Ok(None),
+        Some(Value::ZSet(z)) => Ok(Some(z)),
+        Some(_) => Err(wrongtype()),
+    }
+}
+
+fn zset_w<'x>(c: &'x mut Cx, key: &[u8]) -> Result<Option<&'x mut ZSet>, Frame> {
+    match c.write(key) {
+        None => Ok(None),
+        Some(Value::ZSet(z)) => Ok(Some(z)),
+        Some(_) => Err(wrongtype()),
+    }
+}
+
+fn drop_if_empty(c: &mut Cx, key: &[u8]) {
+    let db = c.db();
+    if matches!(db.entries.get(key), Some(Value::ZSet(z)) if z.is_empty()) {
+        db.remove(key);
+    }
+}
+
+const Z_NX: u8 = 1;
+const Z_XX: u8 = 2;
+const Z_GT: u8 = 4;
+const Z_LT: u8 = 8;
+const Z_INCR: u8 = 16;
+
+/// `zaddGenericCommand`
+fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
+    let argv = c.argv;
+    let key = &argv[1];
+    let mut ch = false;
+    let mut idx = 2;
+    while idx < argv.len() {
+        let o = argv[idx].as_slice();
+        if o.eq_ignore_ascii_case(b"nx") {
+            flags |= Z_NX;
+        } else if o.eq_ignore_ascii_case(b"xx") {
+            flags |= Z_XX;
+        } else if o.eq_ignore_ascii_case(b"ch") {
+            ch = true;
+        } else if o.eq_ignore_ascii_case(b"incr") {
+            flags |= Z_INCR;
+        } else if o.eq_ignore_ascii_case(b"gt") {
+            flags |= Z_GT;
+        } else if o.eq_ignore_ascii_case(b"lt") {
+            flags |= Z_LT;
+        } else {
+            break;
+        }
+        idx += 1;
+    }
+    let (incr, nx, xx, gt, lt) =
+        (flags & Z_INCR != 0, flags & Z_NX != 0, flags & Z_XX != 0, flags & Z_GT != 0, flags & Z_LT != 0);
+    let elements = argv.len() - idx;
+    if elements % 2 == 1 || elements == 0 {
+        return syntax_error();
+    }
+    let elements = elements / 2;
+    if nx && xx {
+        return err("XX and NX options at the same time are not compatible");
+    }
+    if (gt && nx) || (lt && nx) || (gt && lt) {
+        return err("GT, LT, and/or NX options at the same time are not compatible");
+    }
+    if incr && elements > 1 {
+        return err("INCR option supports a single increment-element pair");
+    }
+    let mut scores = Vec::with_capacity(elements);
+    for j in 0..elements {
+        match string2d(&argv[idx + j * 2]) {
+            Some(s) => scores.push(s),
+            None => return super::not_float(),
+        }
+    }
+    let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
+    let mut score = 0.0;
+    match zset_w(c, key) {
+        Err(e) => return e,
+        Ok(None) if xx => {
+            return if incr { Frame::Null } else { Frame::Integer(0) };
+        }
+        Ok(None) => c.db().set_keep_ttl(key.clone(), Value::ZSet(ZSet::new())),
+        Ok(Some(_)) => {}
+    }
+    let Ok(Some(z)) = zset_w(c, key) else { return Frame::Integer(0) };
+    for (j, &s) in scores.iter().enumerate() {
+        let member = &argv[idx + 1 + j * 2];
+        score = s;
+        // zsetAdd
+        match z.score(member) {
+            Some(cur) => {
+                if nx {
+                    continue;
+                }
+                if incr {
+                    score += cur;
+                    if score.is_nan() {
+                        return err("resulting score is not a number (NaN)");
+                    }
+                }
+                if (lt && score >= cur) || (gt && score <= cur) {
+                    continue;
+                }
+                processed += 1;
+                if score != cur {
+                    z.insert(member.clone(), score);
+                    updated += 1;
+                }
+            }
+            None if !xx => {
+                z.insert(member.clone(), score);
+                added += 1;
+                processed += 1;
+            }
+            None => {}
+        }
+    }
+    c.dirty((added + updated) as u64);
+    if incr {
+        if processed > 0 {
+            double_reply(score)
+        } else {
+            Frame::Null
+        }
+    } else {
+        Frame::Integer(if ch { added + updated } else { added })
+    }
+}
+
+pub fn zadd(c: &mut Cx) -> Frame {
+    zadd_generic(c, 0)
+}
+
+pub fn zincrby(c: &mut Cx) -> Frame {
+    zadd_generic(c, Z_INCR)
+}
+
+pub fn zrem(c: &mut Cx) -> Frame {
+    let argv = c.argv;
+    let z = match zset_w(c, &argv[1]) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Integer(0),
+        Err(e) => return e,
+    };
+    let mut deleted = 0;
+    for m in &argv[2..] {
+        if z.remove(m).is_some() {
+            deleted += 1;
+        }
+        if z.is_empty() {
+            break;
+        }
+    }
+    drop_if_empty(c, &argv[1]);
+    c.dirty(deleted);
+    Frame::Integer(deleted as i64)
+}
+
+pub fn zscore(c: &mut Cx) -> Frame {
+    let m = c.arg(2);
+    match zset_r(c, c.arg(1)) {
+        Ok(Some(z)) => z.score(m).map(double_reply).unwrap_or(Frame::Null),
+        Ok(None) => Frame::Null,
+        Err(e) => e,
+    }
+}
+
+pub fn zcard(c: &mut Cx) -> Frame {
+    match zset_r(c, c.arg(1)) {
+        Ok(z) => Frame::Integer(z.map(|z| z.len()).unwrap_or(0) as i64),
+        Err(e) => e,
+    }
+}
+
+fn zrank_generic(c: &mut Cx, reverse: bool) -> Frame {
+    let m = c.arg(2);
+    let z = match zset_r(c, c.arg(1)) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Null,
+        Err(e) => return e,
+    };
+    if z.score(m).is_none() {
+        return Frame::Null;
+    }
+    let Some(rank) = z.iter().position(|(x, _)| x == m) else { return Frame::Null };
+    Frame::Integer(if reverse { z.len() - 1 - rank } else { rank } as i64)
+}
+
+pub fn zrank(c: &mut Cx) -> Frame {
+    zrank_generic(c, false)
+}
+
+pub fn zrevrank(c: &mut Cx) -> Frame {
+    zrank_generic(c, true)
+}
+
+/// A score interval (`zrangespec`).
+#[derive(Clone, Copy, Debug)]
+struct ScoreRange {
+    min: f64,
+    max: f64,
+    minex: bool,
+    maxex: bool,
+}
+
+impl ScoreRange {
+    fn gte_min(&self, v: f64) -> bool {
+        if self.minex {
+            v > self.min
+        } else {
+            v >= self.min
+        }
+    }
+    fn lte_max(&self, v: f64) -> bool {
+        if self.maxex {
+            v < self.max
+        } else {
+            v <= self.max
+        }
+    }
+}
+
+/// `strtod` with the end check of `zslParseRange`: leading blanks and an empty string (0) are
+/// accepted as strtod accepts them, NaN is not.
+fn strtod_all(b: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(b).ok()?;
+    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    if t.is_empty() {
+        return Some(0.0);
+    }
+    let v: f64 = t.parse().ok()?;
+    (!v.is_nan()).then_some(v)
+}
+
+/// `zslParseRange`
+fn parse_score_range(min: &[u8], max: &[u8]) -> Option<ScoreRange> {
+    let item = |b: &[u8]| -> Option<(f64, bool)> {
+        match b.first() {
+            Some(b'(') => strtod_all(&b[1..]).map(|v| (v, true)),
+            _ => strtod_all(b).map(|v| (v, false)),
+        }
+    };
+    let (min, minex) = item(min)?;
+    let (max, maxex) = item(max)?;
+    Some(ScoreRange { min, max, minex, maxex })
+}
+
+/// A lexicographic bound (`zslParseLexRangeItem`).
+#[derive(Clone, Debug)]
+enum Lex {
+    Min,
+    Max,
+    Incl(Vec<u8>),
+    Excl(Vec<u8>),
+}
+
+fn parse_lex(b: &[u8]) -> Option<Lex> {
+    match b.first()? {
+        b'+' if b.len() == 1 => Some(Lex::Max),
+        b'-' if b.len() == 1 => Some(Lex::Min),
+        b'(' => Some(Lex::Excl(b[1..].to_vec())),
+        b'[' => Some(Lex::Incl(b[1..].to_vec())),
+        _ => None,
+    }
+}
+
+fn lex_gte_min(m: &[u8], min: &Lex) -> bool {
+    match min {
+        Lex::Min => true,
+        Lex::Max => false,
+        Lex::Incl(s) => m >= s.as_slice(),
+        Lex::Excl(s) => m > s.as_slice(),
+    }
+}
+
+fn lex_lte_max(m: &[u8], max: &Lex) -> bool {
+    match max {
+        Lex::Min => false,
+        Lex::Max => true,
+        Lex::Incl(s) => m <= s.as_slice(),
+        Lex::Excl(s) => m < s.as_slice(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum RangeType {
+    Auto,
+    Rank,
+    Score,
+    Lex,
+}
+
+/// `zrangeGenericCommand` (without the STORE variant).
+fn zrange_generic(c: &mut Cx, mut rtype: RangeType, mut reverse: Option<bool>) -> Frame {
+    let argv = c.argv;
+    let key = &argv[1];
+    let mut withscores = false;
+    let mut offset: i64 = 0;
+    let mut limit: i64 = -1;
+    let mut j = 4;
+    while j < argv.len() {
+        let left = argv.len() - j - 1;
+        let o = argv[j].as_slice();
+        if o.eq_ignore_ascii_case(b"withscores") {
+            withscores = true;
+        } else if o.eq_ignore_ascii_case(b"limit") && left >= 2 {
+            match (parse_i64(&argv[j + 1]), parse_i64(&argv[j + 2])) {
+                (Ok(a), Ok(b)) => {
+                    offset = a;
+                    limit = b;
+                }
+                (Err(e), _) | (_, Err(e)) => return e,
+            }
+            j += 2;
+        } else if reverse.is_none() && o.eq_ignore_ascii_case(b"rev") {
+            reverse = Some(true);
+        } else if rtype == RangeType::Auto && o.eq_ignore_ascii_case(b"bylex") {
+            rtype = RangeType::Lex;
+        } else if rtype == RangeType::Auto && o.eq_ignore_ascii_case(b"byscore") {
+            rtype = RangeType::Score;
+        } else {
+            return syntax_error();
+        }
+        j += 1;
+    }
+    let reverse = reverse.unwrap_or(false);
+    if rtype == RangeType::Auto {
+        rtype = RangeType::Rank;
+    }
+    if limit != -1 && rtype == RangeType::Rank {
+        return err("syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    }
+    if withscores && rtype == RangeType::Lex {
+        return err("syntax error, WITHSCORES not supported in combination with BYLEX");
+    }
+    let (mut minarg, mut maxarg) = (&argv[2], &argv[3]);
+    if reverse && rtype != RangeType::Rank {
+        std::mem::swap(&mut minarg, &mut maxarg);
+    }
+    enum Parsed {
+        Rank(i64, i64),
+        Score(ScoreRange),
+        Lex(Lex, Lex),
+    }
+    let parsed = match rtype {
+        RangeType::Score => match parse_score_range(minarg, maxarg) {
+            Some(r) => Parsed::Score(r),
+            None => return err("min or max is not a float"),
+        },
+        RangeType::Lex => match (parse_lex(minarg), parse_lex(maxarg)) {
+            (Some(a), Some(b)) => Parsed::Lex(a, b),
+            _ => return err("min or max not valid string range item"),
+        },
+        _ => match (parse_i64(minarg), parse_i64(maxarg)) {
+            (Ok(a), Ok(b)) => Parsed::Rank(a, b),
+            (Err(e), _) | (_, Err(e)) => return e,
+        },
+    };
+    let z = match zset_r(c, key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(vec![]),
+        Err(e) => return e,
+    };
+    let ordered: Vec<(&[u8], f64)> = if reverse { z.iter().rev().collect() } else { z.iter().collect() };
+    let picked: Vec<(&[u8], f64)> = match parsed {
+        Parsed::Rank(start, end) => {
+            let len = ordered.len() as i64;
+            let (mut s, mut e) = (start, end);
+            if s < 0 {
+                s += len;
+            }
+            if e < 0 {
+                e += len;
+            }
+            if s < 0 {
+                s = 0;
+            }
+            if s > e || s >= len {
+                vec![]
+            } else {
+                if e >= len {
+                    e = len - 1;
+                }
+                ordered[s as usize..=e as usize].to_vec()
+            }
+        }
+        Parsed::Score(r) => {
+            let in_range = |&(_, s): &(&[u8], f64)| r.gte_min(s) && r.lte_max(s);
+            apply_limit(ordered.into_iter().filter(in_range).collect(), offset, limit, z.len())
+        }
+        Parsed::Lex(min, max) => {
+            let in_range = |&(m, _): &(&[u8], f64)| lex_gte_min(m, &min) && lex_lte_max(m, &max);
+            apply_limit(ordered.into_iter().filter(in_range).collect(), offset, limit, z.len())
+        }
+    };
+    let mut out = Vec::with_capacity(picked.len() * (1 + withscores as usize));
+    for (m, s) in picked {
+        out.push(Frame::Bulk(m.to_vec()));
+        if withscores {
+            out.push(double_reply(s));
+        }
+    }
+    Frame::Array(out)
+}
+
+/// LIMIT offset count as `genericZrangebyscoreCommand` walks it: an offset past the end or
+/// negative yields nothing; a negative count means all.
+fn apply_limit<'x>(v: Vec<(&'x [u8], f64)>, offset: i64, limit: i64, zlen: usize) -> Vec<(&'x [u8], f64)> {
+    if offset < 0 || (offset > 0 && offset >= zlen as i64) {
+        return vec![];
+    }
+    let it = v.into_iter().skip(offset as usize);
+    if limit < 0 {
+        it.collect()
+    } else {
+        it.take(limit as usize).collect()
+    }
+}
+
+pub fn zrange(c: &mut Cx) -> Frame {
+    zrange_generic(c, RangeType::Auto, None)
+}
+
+pub fn zrevrange(c: &mut Cx) -> Frame {
+    zrange_generic(c, RangeType::Rank, Some(true))
+}
+
+pub fn zrangebyscore(c: &mut Cx) -> Frame {
+    zrange_generic(c, RangeType::Score, Some(false))
+}
+
+pub fn zrevrangebyscore(c: &mut Cx) -> Frame {
+    zrange_generic(c, RangeType::Score, Some(true))
+}
+
+pub fn zcount(c: &mut Cx) -> Frame {
+    let Some(r) = parse_score_range(c.arg(2), c.arg(3)) else { return err("min or max is not a float") };
+    match zset_r(c, c.arg(1)) {
+        Ok(Some(z)) => Frame::Integer(z.iter().filter(|&(_, s)| r.gte_min(s) && r.lte_max(s)).count() as i64),
+        Ok(None) => Frame::Integer(0),
+        Err(e) => e,
+    }
+}
+
+fn zpop_generic(c: &mut Cx, max: bool) -> Frame {
+    if c.argc() > 3 {
+        return syntax_error();
+    }
+    let count = if c.argc() == 3 {
+        match parse_positive(c.arg(2)) {
+            Ok(n) => n,
+            Err(e) => return e,
+        }
+    } else {
+        -1
+    };
+    let key = c.arg(1);
+    let z = match zset_w(c, key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(vec![]),
+        Err(e) => return e,
+    };
+    if count == 0 {
+        return Frame::Array(vec![]);
+    }
+    let n = (count.max(1) as usize).min(z.len());
+    let picked: Vec<(Vec<u8>, f64)> = if max {
+        z.iter().rev().take(n).map(|(m, s)| (m.to_vec(), s)).collect()
+    } else {
+        z.iter().take(n).map(|(m, s)| (m.to_vec(), s)).collect()
+    };
+    let mut out = Vec::with_capacity(n * 2);
+    for (m, s) in picked {
+        z.remove(&m);
+        out.push(Frame::Bulk(m));
+        out.push(double_reply(s));
+    }
+    drop_if_empty(c, key);
+    c.dirty(n as u64);
+    Frame::Array(out)
+}
+
+pub fn zpopmin(c: &mut Cx) -> Frame {
+    zpop_generic(c, false)
+}
+
+pub fn zpopmax(c: &mut Cx) -> Frame {
+    zpop_generic(c, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+
+    #[test]
+    fn zadd_options_and_replies() {
+        let mut t = T::new();
+        assert_eq!(t.run("zadd z 1 a 2 b 1.5 c"), ":3\r\n");
+        assert_eq!(t.prop(), vec!["zadd z 1 a 2 b 1.5 c"]);
+        assert_eq!(t.run("zadd z 1 a"), ":0\r\n");
+        assert!(t.prop().is_empty()); // same score: nothing changed
+        assert_eq!(t.run("zadd z ch 5 a 9 d"), ":2\r\n");
+        assert_eq!(t.run("zadd z nx 7 a"), ":0\r\n");
+        assert_eq!(t.run("zscore z a"), "$1\r\n5\r\n");
+        assert_eq!(t.run("zadd z xx ch 6 a 1 new"), ":1\r\n");
+        assert_eq!(t.run("zscore z new"), "$-1\r\n");
+        assert_eq!(t.run("zadd z gt ch 1 a"), ":0\r\n");
+        assert_eq!(t.run("zadd z lt ch 1 a"), ":1\r\n");
+        assert_eq!(t.run("zadd z incr 0.1 a"), "$18\r\n1.1000000000000001\r\n");
+        assert_eq!(t.run("zadd z nx incr 1 a"), "$-1\r\n");
+        assert_eq!(t.run("zadd z nx xx 1 a"), "-ERR XX and NX options at the same time are not compatible\r\n");
+        assert_eq!(t.run("zadd z nx gt 1 a"), "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n");
+        assert_eq!(t.run("zadd z incr 1 a 2 b"), "-ERR INCR option supports a single increment-element pair\r\n");
+        assert_eq!(t.run("zadd z 1"), "-ERR wrong number of arguments for 'zadd' command\r\n");
+        assert_eq!(t.run("zadd z nx 1"), "-ERR syntax error\r\n");
+        assert_eq!(t.run("zadd z x a"), "-ERR value is not a valid float\r\n");
+        assert_eq!(t.run("zadd z nan a"), "-ERR value is not a valid float\r\n");
+        assert_eq!(t.run("zadd q xx 1 a"), ":0\r\n");
+        assert_eq!(t.run("exists q"), ":0\r\n");
+        assert_eq!(t.run("zadd z inf top"), ":1\r\n");
+        assert_eq!(t.run("zscore z top"), "$3\r\ninf\r\n");
+        assert_eq!(t.run("zincrby z -inf top"), "-ERR resulting score is not a number (NaN)\r\n");
+        assert_eq!(t.run("zincrby z 2.5 c"), "$1\r\n4\r\n");
+        assert_eq!(t.prop(), vec!["zincrby z 2.5 c"]);
+        assert_eq!(t.run("zcard z"), ":5\r\n");
+    }
+
+    #[test]
+    fn ranks_and_ranges() {
+        let mut t = T::new();
+        t.run("zadd z 1 a 2 b 3 c 3 d");
+        assert_eq!(t.run("zrank z c"), ":2\r\n");
+        assert_eq!(t.run("zrevrank z a"), ":3\r\n");
+        assert_eq!(t.run("zrank z zz"), "$-1\r\n");
+        assert_eq!(t.run("zrange z 0 -1"), "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n");
+        assert_eq!(t.run("zrange z 0 0 withscores"), "*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+        assert_eq!(t.run("zrange z 0 1 rev"), "*2\r\n$1\r\nd\r\n$1\r\nc\r\n");
+        assert_eq!(t.run("zrevrange z 0 1"), "*2\r\n$1\r\nd\r\n$1\r\nc\r\n");
+        assert_eq!(t.run("zrange z (1 3 byscore"), "*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n");
+        assert_eq!(t.run("zrange z 3 (1 byscore rev limit 1 1"), "*1\r\n$1\r\nc\r\n");
+        assert_eq!(t.run("zrangebyscore z -inf +inf limit 1 2"), "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
+        assert_eq!(t.run("zrangebyscore z -inf +inf limit -1 2"), "*0\r\n");
+        assert_eq!(t.run("zrangebyscore z 2 2 withscores"), "*2\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        assert_eq!(t.run("zrevrangebyscore z 3 2"), "*3\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n");
+        assert_eq!(t.run("zrange z [b (d bylex"), "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
+        assert_eq!(t.run("zrange z + - bylex rev limit 0 1"), "*1\r\n$1\r\nd\r\n");
+        assert_eq!(t.run("zrange z 0 1 limit 0 1"), "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n");
+        assert_eq!(t.run("zrange z - + bylex withscores"), "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n");
+        assert_eq!(t.run("zrange z x 1 byscore"), "-ERR min or max is not a float\r\n");
+        assert_eq!(t.run("zrange z a b bylex"), "-ERR min or max not valid string range item\r\n");
+        assert_eq!(t.run("zrange z 0 1 foo"), "-ERR syntax error\r\n");
+        assert_eq!(t.run("zrevrange z 0 1 rev"), "-ERR syntax error\r\n");
+        assert_eq!(t.run("zrange nope 0 -1"), "*0\r\n");
+        assert_eq!(t.run("zcount z (1 3"), ":3\r\n");
+        assert_eq!(t.run("zcount z x 3"), "-ERR min or max is not a float\r\n");
+    }
+
+    #[test]
+    fn zrem_and_pops() {
+        let mut t = T::new();
+        t.run("zadd z 1 a 2 b 3 c");
+        assert_eq!(t.run("zrem z a nope"), ":1\r\n");
+        assert_eq!(t.prop(), vec!["zrem z a nope"]);
+        assert_eq!(t.run("zrem z nope"), ":0\r\n");
+        assert!(t.prop().is_empty());
+        assert_eq!(t.run("zpopmax z"), "*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+        assert_eq!(t.prop(), vec!["zpopmax z"]);
+        assert_eq!(t.run("zpopmin z 0"), "*0\r\n");
+        assert!(t.prop().is_empty());
+        assert_eq!(t.run("zpopmin z 5"), "*2\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        assert_eq!(t.run("exists z"), ":0\r\n");
+        assert_eq!(t.run("zpopmin z"), "*0\r\n");
+        assert!(t.prop().is_empty());
+        assert_eq!(t.run("zpopmin z -1"), "-ERR value is out of range, must be positive\r\n");
+        t.run("set s x");
+        assert_eq!(t.run("zadd s 1 a"), "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    }
+}

@@ -1,0 +1,172 @@
+//! LZF compression as Redis's bundled liblzf 3.6 does it (`lzf_c.c` with Redis's `lzfP.h`:
+//! HLOG 16, VERY_FAST, not ULTRA_FAST), so a string `rdbSaveLzfStringObject` would compress
+//! comes out byte for byte the same, including when it gives up (`out_limit` = len - 4).
+//!
+//! One deliberate difference: Redis leaves the hash table uninitialised (INIT_HTAB 0), so stale
+//! stack entries may occasionally let it find a match a clean table would not; we start from
+//! an empty table, which is what a fresh process does in the common case. Decompression uses
+//! the `lzf` crate (the format is fixed; any valid stream decodes the same).
+
+/// `HLOG`: 2^16 hash slots.
+const HLOG: u32 = 16;
+/// `MAX_LIT`: a literal run holds at most 32 bytes.
+const MAX_LIT: usize = 1 << 5;
+/// `MAX_OFF`: back references reach 8 KB back.
+const MAX_OFF: usize = 1 << 13;
+/// `MAX_REF`: a back reference copies at most 264 bytes.
+const MAX_REF: usize = (1 << 8) + (1 << 3);
+
+/// The VERY_FAST `IDX` hash of the 3-byte window in `h` (32-bit unsigned arithmetic).
+fn idx(h: u32) -> usize {
+    ((h >> (3 * 8 - HLOG)).wrapping_sub(h.wrapping_mul(5)) & ((1 << HLOG) - 1)) as usize
+}
+
+/// Compress `input` into at most `out_limit` bytes; `None` when it does not fit (where
+/// `lzf_compress` returns 0). Inputs shorter than 3 bytes are never compressed (Redis only
+/// tries strings longer than 20 bytes).
+pub fn compress(input: &[u8], out_limit: usize) -> Option<Vec<u8>> {
+    let n = input.len();
+    if n < 3 || out_limit == 0 {
+        return None;
+    }
+    // Slack past the limit: the checks below keep `op` within the limit exactly where
+    // liblzf does; the slack only absorbs the run-header bookkeeping writes.
+    let mut out = vec![0u8; out_limit + 8];
+    let mut htab = vec![0usize; 1 << HLOG]; // positions; 0 never matches (`ref > in_data`)
+    let mut op = 1usize; // out[0] is the first literal run's header
+    let mut lit = 0usize;
+    let mut ip = 0usize;
+    let mut hval: u32 = ((input[0] as u32) << 8) | input[1] as u32;
+
+    while ip < n - 2 {
+        hval = (hval << 8) | input[ip + 2] as u32;
+        let slot = idx(hval);
+        let r = htab[slot];
+        htab[slot] = ip;
+        let off = ip.wrapping_sub(r).wrapping_sub(1);
+        if off < MAX_OFF
+            && r > 0
+            && input[r + 2] == input[ip + 2]
+            && input[r] == input[ip]
+            && input[r + 1] == input[ip + 1]
+        {
+            let mut len = 2usize;
+            let maxlen = (n - ip - len).min(MAX_REF);
+            if op + 3 + 1 >= out_limit && op - (lit == 0) as usize + 3 + 1 >= out_limit {
+                return None;
+            }
+            out[op - lit - 1] = (lit as u8).wrapping_sub(1); // close the literal run
+            op -= (lit == 0) as usize; // no literals: drop the empty run header
+                                       // Extend the match: 16 unchecked steps first when far from the end, as the
+                                       // unrolled loop does, then step while below maxlen.
+            let mut mismatch = false;
+            if maxlen > 16 {
+                for _ in 0..16 {
+                    len += 1;
+                    if input[r + len] != input[ip + len] {
+                        mismatch = true;
+                        break;
+                    }
+                }
+            }
+            if !mismatch {
+                loop {
+                    len += 1;
+                    if !(len < maxlen && input[r + len] == input[ip + len]) {
+                        break;
+                    }
+                }
+            }
+            len -= 2; // encoded as the match length minus 2
+            ip += 1;
+            if len < 7 {
+                out[op] = ((off >> 8) as u8).wrapping_add((len << 5) as u8);
+                op += 1;
+            } else {
+                out[op] = ((off >> 8) as u8).wrapping_add(7 << 5);
+                out[op + 1] = (len - 7) as u8;
+                op += 2;
+            }
+            out[op] = off as u8;
+            op += 1;
+            lit = 0;
+            op += 1; // open a new literal run
+            ip += len + 1;
+            if ip >= n - 2 {
+                break;
+            }
+            // VERY_FAST: hash the last two positions of the match too.
+            ip -= 2;
+            hval = ((input[ip] as u32) << 8) | input[ip + 1] as u32;
+            hval = (hval << 8) | input[ip + 2] as u32;
+            htab[idx(hval)] = ip;
+            ip += 1;
+            hval = (hval << 8) | input[ip + 2] as u32;
+            htab[idx(hval)] = ip;
+            ip += 1;
+        } else {
+            if op >= out_limit {
+                return None;
+            }
+            lit += 1;
+            out[op] = input[ip];
+            op += 1;
+            ip += 1;
+            if lit == MAX_LIT {
+                out[op - lit - 1] = (lit - 1) as u8;
+                lit = 0;
+                op += 1;
+            }
+        }
+    }
+    if op + 3 > out_limit {
+        return None;
+    }
+    while ip < n {
+        lit += 1;
+        out[op] = input[ip];
+        op += 1;
+        ip += 1;
+        if lit == MAX_LIT {
+            out[op - lit - 1] = (lit - 1) as u8;
+            lit = 0;
+            op += 1;
+        }
+    }
+    out[op - lit - 1] = (lit as u8).wrapping_sub(1);
+    op -= (lit == 0) as usize;
+    out.truncate(op);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn hundred_as() {
+        let s = vec![b'a'; 100];
+        let c = compress(&s, 96).unwrap();
+        // What redis-server 7.0.15 wrote for `SET str:lzf <100 x a>` (golden fixture).
+        assert_eq!(c, [0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]);
+        assert_eq!(::lzf::decompress(&c, 100).unwrap(), s);
+    }
+
+    #[test]
+    fn incompressible_gives_up() {
+        let s: Vec<u8> = (0..100u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert_eq!(compress(&s, 96), None);
+    }
+
+    proptest! {
+        #[test]
+        fn decompresses_back(data in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), any::<u8>()], 3..3000)) {
+            let limit = data.len() - 4;
+            if let Some(c) = compress(&data, limit) {
+                prop_assert!(c.len() <= limit);
+                prop_assert_eq!(::lzf::decompress(&c, data.len()).unwrap(), data);
+            }
+        }
+    }
+}

@@ -1,0 +1,682 @@
+//! The master side (replication.c): `syncCommand`, `masterTryPartialResynchronization`,
+//! `startBgsaveForReplication`, `replicationSetupSlaveForFullResync`,
+//! `updateSlavesWaitingBgsave`, `replicaPutOnline`, the master half of `replicationCron`,
+//! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
+
+use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule, RdbMode};
+use crate::engine::backlog::Backlog;
+use crate::engine::node::{lower, ConnId, Node};
+use crate::engine::rdb::{self, RdbAux};
+use crate::engine::repl::{RdbChild, ReplicaLink, SlaveState};
+use crate::engine::resp::Frame;
+
+/// How long the simulated RDB child runs: a fork cost plus a write rate, so a big keyspace
+/// takes visibly longer (100 ms + 1 ms per KB of RDB).
+pub fn child_duration_ms(rdb_len: usize) -> u64 {
+    100 + rdb_len as u64 / 1024
+}
+
+impl Node {
+    /// `syncCommand` for SYNC and PSYNC.
+    pub(crate) fn sync_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) {
+        let Some(c) = self.clients.get(&conn) else { return };
+        if c.replica.is_some() {
+            return; // already a replica: ignored
+        }
+        if self.master.is_some() && self.master.as_ref().map(|m| m.state) != Some(crate::engine::event::ReplState::Connected) {
+            return self.reply(conn, Frame::Error("NOMASTERLINK Can't SYNC while not connected with my master".into()));
+        }
+        if c.sent > c.delivered {
+            return self.reply(conn, Frame::Error("ERR SYNC and PSYNC are invalid with pending output".into()));
+        }
+        let addr = c.replica_addr();
+        self.log(format!("Replica {addr} asks for synchronization"));
+        let is_psync = lower(&argv[0]) == "psync";
+        let mut pre_psync = false;
+        let mut rule = PsyncRule::LegacySync;
+        let mut requested = ("?".to_string(), -1i64);
+        if is_psync {
+            let replid = String::from_utf8_lossy(&argv[1]).to_string();
+            let Some(offset) = std::str::from_utf8(&argv[2]).ok().and_then(|s| s.parse::<i64>().ok()) else {
+                return self.reply(conn, Frame::Error("ERR value is not an integer or out of range".into()));
+            };
+            requested = (replid.clone(), offset);
+            rule = self.psync_rule(&replid, offset);
+            if matches!(rule, PsyncRule::Accepted | PsyncRule::AcceptedViaReplid2) {
+                self.stat_sync_partial_ok += 1;
+                return self.accept_partial(conn, &replid, offset, rule);
+            }
+            if !replid.starts_with('?') {
+                self.stat_sync_partial_err += 1;
+            }
+        } else {
+            pre_psync = true;
+        }
+        self.stat_sync_full += 1;
+        let placeholder = PsyncOutcome::FullResync { replid: String::new(), offset: 0 };
+        let mut decision = self.decision_inputs(&addr, &requested.0, requested.1, rule, placeholder);
+        let now = self.now_ms;
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.pre_psync = pre_psync;
+            c.replica = Some(ReplicaLink::new(SlaveState::WaitBgsaveStart, now, pre_psync));
+        }
+        self.slaves.push(conn);
+        if self.slaves.len() == 1 && self.backlog.is_none() {
+            // A backlog from scratch means no valid past history: new replid, no replid2.
+            self.change_replication_id();
+            self.clear_replication_id2();
+            self.create_backlog();
+        }
+        // The decision event carries the offset the +FULLRESYNC will announce when it is known
+        // now; a delayed diskless sync announces the fork-time offset later.
+        decision.outcome = PsyncOutcome::FullResync { replid: self.replid.clone(), offset: self.master_repl_offset };
+        self.emit(Event::PsyncDecision(decision));
+        let capa_eof = self.clients.get(&conn).map(|c| c.capa_eof).unwrap_or(false);
+        match self.child.as_ref().map(|c| (c.mode, c.for_replication)) {
+            Some((RdbMode::Disk, _)) => {
+                // CASE 1: a disk BGSAVE runs; attach to a replica already registering the diff.
+                let donor = self.slaves.iter().copied().find(|s| {
+                    *s != conn
+                        && self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveEnd)
+                });
+                if let Some(d) = donor {
+                    let (pending, off) = {
+                        let r = self.clients[&d].replica.as_ref().expect("donor is a replica");
+                        (r.pending.clone(), r.psync_initial_offset)
+                    };
+                    let reader = self.backlog.as_mut().map(|b| b.add_reader(off + 1));
+                    if let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) {
+                        r.pending = pending;
+                        r.reader = reader;
+                    }
+                    self.setup_full_resync(conn, off);
+                    self.log("Waiting for end of BGSAVE for SYNC".into());
+                } else {
+                    self.log("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC".into());
+                }
+            }
+            Some((RdbMode::Diskless, _)) => {
+                self.log("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC".into());
+            }
+            None => {
+                if self.config.repl_diskless_sync && capa_eof && self.config.repl_diskless_sync_delay > 0 {
+                    self.log("Delay next BGSAVE for diskless SYNC".into());
+                } else {
+                    self.start_bgsave_for_replication(capa_eof);
+                }
+            }
+        }
+    }
+
+    /// The clause of `masterTryPartialResynchronization` that decides this request.
+    pub(crate) fn psync_rule(&self, replid: &str, offset: i64) -> PsyncRule {
+        let is_id1 = replid.eq_ignore_ascii_case(&self.replid);
+        let is_id2 = replid.eq_ignore_ascii_case(&self.replid2);
+        if !is_id1 && (!is_id2 || offset > self.second_replid_offset) {
+            return if replid.starts_with('?') {
+                PsyncRule::NoHistory
+            } else if !is_id2 {
+                PsyncRule::ReplidMismatch
+            } else {
+                PsyncRule::Replid2OffsetTooHigh
+            };
+        }
+        let Some(b) = &self.backlog else { return PsyncRule::NoBacklog };
+        if offset < b.first_byte() as i64 {
+            return PsyncRule::OffsetBeforeBacklog;
+        }
+        if offset > (b.first_byte() + b.histlen()) as i64 {
+            return PsyncRule::OffsetAfterBacklog;
+        }
+        if is_id1 {
+            PsyncRule::Accepted
+        } else {
+            PsyncRule::AcceptedViaReplid2
+        }
+    }
+
+    fn emit_decision(&mut self, addr: &str, replid: &str, offset: i64, rule: PsyncRule, outcome: PsyncOutcome) {
+        let d = self.decision_inputs(addr, replid, offset, rule, outcome);
+        self.emit(Event::PsyncDecision(d));
+    }
+
+    /// The inputs of a decision as they stand now.
+    fn decision_inputs(&self, addr: &str, replid: &str, offset: i64, rule: PsyncRule, outcome: PsyncOutcome) -> PsyncDecision {
+        PsyncDecision {
+            replica: addr.to_string(),
+            requested_replid: replid.to_string(),
+            requested_offset: offset,
+            replid: self.replid.clone(),
+            replid2: self.replid2.clone(),
+            second_replid_offset: self.second_replid_offset,
+            master_repl_offset: self.master_repl_offset,
+            backlog: self.backlog.as_ref().map(|b| (b.first_byte(), b.histlen())),
+            rule,
+            outcome,
+        }
+    }
+
+    /// The success path: ONLINE at once, `+CONTINUE`, then the backlog from `offset`.
+    fn accept_partial(&mut self, conn: ConnId, replid: &str, offset: i64, rule: PsyncRule) {
+        let now = self.now_ms;
+        let data = self.backlog.as_ref().and_then(|b| b.copy_from(offset as u64)).unwrap_or_default();
+        let reader = self.backlog.as_mut().map(|b| b.add_reader(offset as u64));
+        let (addr, psync2) = match self.clients.get_mut(&conn) {
+            Some(c) => {
+                let mut link = ReplicaLink::new(SlaveState::Online, now, false);
+                link.reader = reader;
+                c.replica = Some(link);
+                (c.replica_addr(), c.capa_psync2)
+            }
+            None => return,
+        };
+        self.slaves.push(conn);
+        self.emit_decision(&addr, replid, offset, rule, PsyncOutcome::Continue { replid: self.replid.clone(), bytes: data.len() as u64 });
+        let line = if psync2 { format!("+CONTINUE {}\r\n", self.replid) } else { "+CONTINUE\r\n".to_string() };
+        self.send(conn, line.into_bytes());
+        self.log(format!(
+            "Partial resynchronization request from {addr} accepted. Sending {} bytes of backlog starting from offset {offset}.",
+            data.len()
+        ));
+        self.send_stream(conn, data);
+        self.emit(Event::ReplicaOnline { replica: addr });
+    }
+
+    /// `changeReplicationId`.
+    pub(crate) fn change_replication_id(&mut self) {
+        self.replid = self.rng.replid();
+        self.emit_replid_changed();
+    }
+
+    /// `clearReplicationId2`.
+    pub(crate) fn clear_replication_id2(&mut self) {
+        self.replid2 = "0".repeat(40);
+        self.second_replid_offset = -1;
+        self.emit_replid_changed();
+    }
+
+    /// `shiftReplicationId`: the old id stays valid up to the current offset.
+    pub(crate) fn shift_replication_id(&mut self) {
+        self.replid2 = self.replid.clone();
+        self.second_replid_offset = self.master_repl_offset as i64 + 1;
+        self.replid = self.rng.replid();
+        self.log(format!(
+            "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
+            self.replid2, self.second_replid_offset, self.replid
+        ));
+        self.emit_replid_changed();
+    }
+
+    pub(crate) fn emit_replid_changed(&mut self) {
+        let e = Event::ReplidChanged {
+            replid: self.replid.clone(),
+            replid2: self.replid2.clone(),
+            second_replid_offset: self.second_replid_offset,
+        };
+        self.emit(e);
+    }
+
+    /// `createReplicationBacklog`: empty, first byte = master_repl_offset + 1.
+    pub(crate) fn create_backlog(&mut self) {
+        self.backlog = Some(Backlog::new(self.config.repl_backlog_size, self.master_repl_offset));
+        self.emit(Event::BacklogCreated { size: self.config.repl_backlog_size, offset: self.master_repl_offset + 1 });
+    }
+
+    pub(crate) fn free_backlog(&mut self, reason: &str) {
+        if self.backlog.take().is_some() {
+            self.emit(Event::BacklogFreed { reason: reason.to_string() });
+        }
+    }
+
+    /// `replicationSetupSlaveForFullResync`: WAIT_BGSAVE_END, SELECT again, `+FULLRESYNC`.
+    fn setup_full_resync(&mut self, conn: ConnId, offset: u64) {
+        let replid = self.replid.clone();
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let Some(r) = c.replica.as_mut() else { return };
+        r.psync_initial_offset = offset;
+        r.state = SlaveState::WaitBgsaveEnd;
+        if r.reader.is_none() {
+            r.reader = self.backlog.as_mut().map(|b| b.add_fullsync_reader());
+        }
+        let pre = r.pre_psync;
+        self.slaveseldb = -1;
+        if !pre {
+            self.send(conn, format!("+FULLRESYNC {replid} {offset}\r\n").into_bytes());
+        }
+    }
+
+    /// What the RDB's aux fields say about replication (`rdbPopulateSaveInfo`).
+    pub(crate) fn rdb_aux(&self) -> RdbAux {
+        let (id, off, db) = if self.master.is_none() {
+            (self.replid.clone(), self.master_repl_offset as i64, if self.slaveseldb < 0 { 0 } else { self.slaveseldb })
+        } else if let Some(mc) = self.master_conn.and_then(|c| self.clients.get(&c)) {
+            (self.replid.clone(), self.master_repl_offset as i64, mc.db as i64)
+        } else if let Some(cm) = &self.cached_master {
+            (self.replid.clone(), self.master_repl_offset as i64, cm.db as i64)
+        } else {
+            (self.replid.clone(), self.master_repl_offset as i64, 0)
+        };
+        RdbAux { repl_stream_db: db, repl_id: Some(id), repl_offset: Some(off), ctime: self.now_ms / 1000, ..RdbAux::default() }
+    }
+
+    /// `startBgsaveForReplication`: fork (snapshot now), announce `+FULLRESYNC` to everyone
+    /// waiting to start.
+    pub(crate) fn start_bgsave_for_replication(&mut self, mincapa_eof: bool) {
+        let mode = if self.config.repl_diskless_sync && mincapa_eof { RdbMode::Diskless } else { RdbMode::Disk };
+        let rdb = rdb::encode(&self.ks, &self.rdb_aux());
+        let offset = self.master_repl_offset;
+        let waiting: Vec<ConnId> = self
+            .slaves
+            .iter()
+            .copied()
+            .filter(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveStart))
+            .collect();
+        let names: Vec<String> = waiting.iter().filter_map(|s| self.clients.get(s).map(|c| c.replica_addr())).collect();
+        self.log(format!(
+            "Starting BGSAVE for SYNC with target: {}",
+            if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }
+        ));
+        self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
+        let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
+        self.child = Some(RdbChild {
+            mode,
+            end_ms: self.now_ms + child_duration_ms(rdb.len()),
+            rdb,
+            targets: if mode == RdbMode::Diskless { waiting.clone() } else { Vec::new() },
+            eofmark,
+            for_replication: true,
+        });
+        for s in waiting {
+            self.setup_full_resync(s, offset);
+        }
+    }
+
+    /// The child exited (`checkChildrenDone` → `updateSlavesWaitingBgsave`).
+    pub(crate) fn child_done(&mut self, now_ms: u64) {
+        let Some(child) = self.child.take() else { return };
+        if !child.for_replication {
+            self.lastsave_ms = now_ms;
+            self.log("Background saving terminated with success".into());
+        }
+        for conn in self.slaves.clone() {
+            let Some(c) = self.clients.get(&conn) else { continue };
+            let Some(r) = c.replica.as_ref() else { continue };
+            if r.state != SlaveState::WaitBgsaveEnd {
+                continue;
+            }
+            let addr = c.replica_addr();
+            let total = child.rdb.len() as u64;
+            match child.mode {
+                RdbMode::Diskless => {
+                    if !child.targets.contains(&conn) {
+                        continue;
+                    }
+                    let mut payload = format!("$EOF:{}\r\n", child.eofmark).into_bytes();
+                    payload.extend_from_slice(&child.rdb);
+                    payload.extend_from_slice(child.eofmark.as_bytes());
+                    self.send(conn, payload);
+                    self.emit(Event::RdbSent { replica: addr.clone(), sent: total, total });
+                    self.log(format!(
+                        "Streamed RDB transfer with replica {addr} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming"
+                    ));
+                    if let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) {
+                        r.state = SlaveState::Online;
+                        r.ack_time_ms = now_ms;
+                        r.start_stream_on_ack = true;
+                    }
+                    self.emit(Event::ReplicaOnline { replica: addr });
+                }
+                RdbMode::Disk => {
+                    let mut payload = format!("${}\r\n", child.rdb.len()).into_bytes();
+                    payload.extend_from_slice(&child.rdb);
+                    let sent_before = self.clients.get(&conn).map(|c| c.sent).unwrap_or(0);
+                    let end = sent_before + payload.len() as u64;
+                    if let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) {
+                        r.state = SlaveState::SendBulk;
+                        r.bulk_end = end;
+                    }
+                    self.send(conn, payload);
+                    self.emit(Event::RdbSent { replica: addr, sent: total, total });
+                    self.replica_delivered(conn);
+                }
+            }
+        }
+        self.start_pending_fork(now_ms);
+    }
+
+    /// Disk sync: once the whole bulk has reached the replica, it goes ONLINE and the stream
+    /// accumulated since the fork follows (`sendBulkToSlave` → `replicaPutOnline`).
+    pub(crate) fn replica_delivered(&mut self, conn: ConnId) {
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let delivered = c.delivered;
+        let addr = c.replica_addr();
+        let Some(r) = c.replica.as_mut() else { return };
+        if r.state != SlaveState::SendBulk || delivered < r.bulk_end {
+            return;
+        }
+        r.state = SlaveState::Online;
+        r.ack_time_ms = self.now_ms;
+        self.log(format!("Synchronization with replica {addr} succeeded"));
+        self.emit(Event::ReplicaOnline { replica: addr });
+        self.start_command_stream(conn);
+    }
+
+    /// `shouldStartChildReplication` + `replicationStartPendingFork`.
+    pub(crate) fn start_pending_fork(&mut self, now_ms: u64) {
+        if self.child.is_some() {
+            return;
+        }
+        let mut waiting = 0u64;
+        let mut max_idle_s = 0u64;
+        let mut mincapa_eof = true;
+        for s in &self.slaves {
+            let Some(c) = self.clients.get(s) else { continue };
+            let Some(r) = c.replica.as_ref() else { continue };
+            if r.state == SlaveState::WaitBgsaveStart {
+                waiting += 1;
+                max_idle_s = max_idle_s.max(now_ms.saturating_sub(c.lastinteraction_ms) / 1000);
+                mincapa_eof &= c.capa_eof;
+            }
+        }
+        let cfg = &self.config;
+        if waiting > 0
+            && (!cfg.repl_diskless_sync
+                || (cfg.repl_diskless_sync_max_replicas > 0 && waiting >= cfg.repl_diskless_sync_max_replicas)
+                || max_idle_s >= cfg.repl_diskless_sync_delay)
+        {
+            self.start_bgsave_for_replication(mincapa_eof);
+        }
+    }
+
+    /// `REPLCONF ACK <offset>`: only from replicas; never backwards; no reply.
+    pub(crate) fn replconf_ack(&mut self, conn: ConnId, offset: i64) {
+        let now = self.now_ms;
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let addr = c.replica_addr();
+        let Some(r) = c.replica.as_mut() else { return };
+        if offset > r.ack_off as i64 {
+            r.ack_off = offset as u64;
+        }
+        r.ack_time_ms = now;
+        let start = r.start_stream_on_ack && r.state == SlaveState::Online;
+        self.emit(Event::AckReceived { replica: addr, offset: offset.max(0) as u64 });
+        if start {
+            self.start_command_stream(conn);
+        }
+        self.unblock_satisfied_waits();
+    }
+
+    /// `refreshGoodSlavesCount`: ONLINE replicas whose last ACK is at most max-lag old.
+    pub(crate) fn good_replicas(&self) -> u64 {
+        let now_s = self.now_ms / 1000;
+        self.slaves
+            .iter()
+            .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
+            .filter(|r| r.state == SlaveState::Online && now_s.saturating_sub(r.ack_time_ms / 1000) <= self.config.min_replicas_max_lag)
+            .count() as u64
+    }
+
+    /// `checkGoodReplicasStatus`.
+    pub(crate) fn enough_good_replicas(&self) -> bool {
+        self.config.min_replicas_to_write == 0
+            || self.config.min_replicas_max_lag == 0
+            || self.good_replicas() >= self.config.min_replicas_to_write
+    }
+
+    /// `checkClientOutputBufferLimits` for a replica: its output buffer is what was written but
+    /// not delivered, plus what waits in its pending buffer. The hard limit is raised to
+    /// repl-backlog-size; the soft one must hold for longer than its seconds.
+    pub(crate) fn check_output_buffer_limit(&mut self, conn: ConnId) {
+        let now = self.now_ms;
+        let lim = self.config.client_output_buffer_limit_replica;
+        let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let Some(r) = c.replica.as_mut() else { return };
+        if r.state == SlaveState::WaitBgsaveStart {
+            return;
+        }
+        // getClientOutputBufferMemoryUsage: the shared blocks from the replica's reference on.
+        let used = match (r.reader, self.backlog.as_ref()) {
+            (Some(id), Some(b)) => b.reader_usage(id),
+            _ => 0,
+        };
+        let mut reason = None;
+        if hard > 0 && used >= hard {
+            reason = Some("hard");
+        }
+        if lim.soft > 0 && used >= lim.soft {
+            match r.soft_limit_since_ms {
+                None => r.soft_limit_since_ms = Some(now),
+                Some(t) if (now - t) / 1000 > lim.soft_seconds => reason = reason.or(Some("soft")),
+                _ => {}
+            }
+        } else {
+            r.soft_limit_since_ms = None;
+        }
+        if let Some(which) = reason {
+            let addr = c.replica_addr();
+            self.log(format!(
+                "Client {addr} scheduled to be closed ASAP for overcoming of output buffer limits ({which} limit, {used} bytes)."
+            ));
+            self.close(conn, &format!("client-output-buffer-limit ({which} limit, {used} bytes)"));
+        }
+    }
+
+    /// The master half of `replicationCron`.
+    pub(crate) fn master_cron(&mut self, now_ms: u64) {
+        let period = self.config.repl_ping_replica_period.max(1);
+        if self.cron_loops % period == 0 && !self.slaves.is_empty() {
+            // PING into the stream with the current selection: no SELECT, counts in offsets.
+            let db = self.slaveseldb;
+            self.feed_command(db, &[b"ping".to_vec()]);
+        }
+        for s in self.slaves.clone() {
+            let presync = self.clients.get(&s).and_then(|c| c.replica.as_ref()).map(|r| {
+                r.state == SlaveState::WaitBgsaveStart
+                    || (r.state == SlaveState::WaitBgsaveEnd && self.child.as_ref().map(|c| c.mode) != Some(RdbMode::Diskless))
+            });
+            if presync == Some(true) {
+                self.send(s, b"\n".to_vec());
+            }
+        }
+        let now_s = now_ms / 1000;
+        for s in self.slaves.clone() {
+            let Some(c) = self.clients.get(&s) else { continue };
+            let Some(r) = c.replica.as_ref() else { continue };
+            if r.state == SlaveState::Online && !r.pre_psync && now_s.saturating_sub(r.ack_time_ms / 1000) > self.config.repl_timeout {
+                let addr = c.replica_addr();
+                self.log(format!("Disconnecting timedout replica (streaming sync): {addr}"));
+                self.emit(Event::Timeout { peer: addr, reason: "repl-timeout: no REPLCONF ACK".into() });
+                self.close(s, "timeout");
+                continue;
+            }
+            self.check_output_buffer_limit(s);
+        }
+        if self.slaves.is_empty() && self.config.repl_backlog_ttl > 0 && self.backlog.is_some() && self.master.is_none() {
+            let idle = now_s.saturating_sub(self.repl_no_slaves_since_ms / 1000);
+            if idle > self.config.repl_backlog_ttl {
+                self.change_replication_id();
+                self.clear_replication_id2();
+                self.free_backlog(&format!("{} seconds without connected replicas", self.config.repl_backlog_ttl));
+                self.log(format!(
+                    "Replication backlog freed after {} seconds without connected replicas.",
+                    self.config.repl_backlog_ttl
+                ));
+            }
+        }
+        self.start_pending_fork(now_ms);
+    }
+
+    /// `replicationCountAcksByOffset`.
+    pub(crate) fn count_acks(&self, offset: u64) -> u64 {
+        self.slaves
+            .iter()
+            .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
+            .filter(|r| r.state == SlaveState::Online && r.ack_off >= offset)
+            .count() as u64
+    }
+
+    /// `processClientsWaitingReplicas`: wake WAITs whose offset enough replicas reached.
+    pub(crate) fn unblock_satisfied_waits(&mut self) {
+        let blocked: Vec<(ConnId, u64, u64)> =
+            self.clients.values().filter_map(|c| c.blocked.as_ref().map(|b| (c.conn, b.numreplicas, b.woff))).collect();
+        for (conn, n, woff) in blocked {
+            let acks = self.count_acks(woff);
+            if acks >= n {
+                self.unblock_wait(conn, acks);
+            }
+        }
+    }
+
+    pub(crate) fn unblock_wait(&mut self, conn: ConnId, acks: u64) {
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.blocked = None;
+        }
+        self.reply(conn, Frame::Integer(acks as i64));
+        self.process_input(conn);
+    }
+
+    /// WAIT timeouts (`replyToBlockedClientTimedOut`).
+    pub(crate) fn wait_timeouts(&mut self, now_ms: u64) {
+        let due: Vec<(ConnId, u64)> = self
+            .clients
+            .values()
+            .filter_map(|c| c.blocked.as_ref().filter(|b| b.deadline_ms.map(|d| d <= now_ms).unwrap_or(false)).map(|b| (c.conn, b.woff)))
+            .collect();
+        for (conn, woff) in due {
+            let acks = self.count_acks(woff);
+            self.unblock_wait(conn, acks);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
+    use crate::engine::repl::testkit::Net;
+
+    fn last_decision(net: &Net, node: &str) -> PsyncDecision {
+        net.events[net.idx(node)]
+            .iter()
+            .rev()
+            .find_map(|e| if let Event::PsyncDecision(d) = e { Some(d.clone()) } else { None })
+            .expect("a PSYNC decision")
+    }
+
+    /// A raw client that speaks the replica handshake and then sends `psync`.
+    fn psync(net: &mut Net, node: &str, replid: &str, offset: &str) -> String {
+        let c = net.client(node);
+        net.cmd(c, &["REPLCONF", "listening-port", "7000"]);
+        net.cmd(c, &["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        String::from_utf8_lossy(&net.cmd(c, &["PSYNC", replid, offset])).to_string()
+    }
+
+    fn replid(net: &Net, node: &str) -> String {
+        net.info_field(node, "master_replid")
+    }
+
+    #[test]
+    fn rule_no_history() {
+        let mut net = Net::new(&["m"]);
+        psync(&mut net, "m", "?", "-1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::NoHistory);
+        assert_eq!(net.node("m").info("stats").contains("sync_partial_err:0"), true);
+        assert!(net.node("m").info("stats").contains("sync_full:1"));
+    }
+
+    #[test]
+    fn rule_replid_mismatch() {
+        let mut net = Net::new(&["m"]);
+        psync(&mut net, "m", &"a".repeat(40), "1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::ReplidMismatch);
+        assert!(net.node("m").info("stats").contains("sync_partial_err:1"));
+    }
+
+    #[test]
+    fn rule_no_backlog() {
+        let mut net = Net::new(&["m"]);
+        let id = replid(&net, "m");
+        psync(&mut net, "m", &id, "1");
+        let d = last_decision(&net, "m");
+        assert_eq!(d.rule, PsyncRule::NoBacklog);
+        assert_eq!(d.backlog, None);
+        // The full resync created the backlog with a new replid (changeReplicationId).
+        assert_ne!(replid(&net, "m"), id);
+    }
+
+    #[test]
+    fn rule_accepted_sends_continue_and_zero_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let next = (net.offset("m") + 1).to_string();
+        let reply = psync(&mut net, "m", &id, &next);
+        assert_eq!(reply, format!("+CONTINUE {id}\r\n"));
+        let d = last_decision(&net, "m");
+        assert_eq!(d.rule, PsyncRule::Accepted);
+        assert_eq!(d.outcome, PsyncOutcome::Continue { replid: id, bytes: 0 });
+    }
+
+    #[test]
+    fn rule_offset_after_backlog() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let beyond = (net.offset("m") + 2).to_string();
+        psync(&mut net, "m", &id, &beyond);
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::OffsetAfterBacklog);
+    }
+
+    #[test]
+    fn rule_offset_before_backlog() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb"]);
+        net.attach("r", "m");
+        let id = replid(&net, "m");
+        let value = "x".repeat(1000);
+        let c = net.client("m");
+        for i in 0..100 {
+            net.cmd(c, &["SET", &format!("k{i}"), &value]);
+        }
+        assert!(net.info_field("m", "repl_backlog_first_byte_offset").parse::<u64>().unwrap() > 1);
+        psync(&mut net, "m", &id, "1");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::OffsetBeforeBacklog);
+    }
+
+    #[test]
+    fn rule_accepted_via_replid2_and_replid2_offset_too_high() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        let old = replid(&net, "m");
+        let off = net.offset("r");
+        assert_eq!(net.run("r", &["REPLICAOF", "NO", "ONE"]), "+OK\r\n");
+        assert_eq!(net.info_field("r", "master_replid2"), old);
+        assert_eq!(net.info_field("r", "second_repl_offset"), (off + 1).to_string());
+        let new = replid(&net, "r");
+        assert_ne!(new, old);
+
+        let reply = psync(&mut net, "r", &old, &(off + 1).to_string());
+        assert_eq!(reply, format!("+CONTINUE {new}\r\n"));
+        assert_eq!(last_decision(&net, "r").rule, PsyncRule::AcceptedViaReplid2);
+
+        psync(&mut net, "r", &old, &(off + 2).to_string());
+        assert_eq!(last_decision(&net, "r").rule, PsyncRule::Replid2OffsetTooHigh);
+    }
+
+    #[test]
+    fn rule_legacy_sync() {
+        let mut net = Net::new(&["m"]);
+        net.run("m", &["CONFIG", "SET", "repl-diskless-sync", "no"]);
+        let c = net.client("m");
+        let reply = net.send_raw(c, b"SYNC\r\n");
+        assert_eq!(last_decision(&net, "m").rule, PsyncRule::LegacySync);
+        assert!(reply.is_empty(), "no +FULLRESYNC line for SYNC: {reply:?}");
+        net.advance(2000);
+        let got = net.take_reply(c);
+        // Keepalive newlines, then `$<len>\r\n` and the RDB.
+        let start = got.iter().position(|&b| b == b'$').expect("a bulk payload");
+        assert!(got[..start].iter().all(|&b| b == b'\n'));
+        assert!(got[start..].windows(9).any(|w| w == b"REDIS0010"));
+    }
+}

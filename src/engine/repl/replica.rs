@@ -1,0 +1,1157 @@
+//! The replica side (replication.c): `connectWithMaster`, `syncWithMaster` (the handshake
+//! state machine), `slaveTryPartialResynchronization`, `readSyncBulkPayload`,
+//! `replicationCacheMaster`, `replicationCacheMasterUsingMyself`,
+//! `replicationResurrectCachedMaster`, `replicationSetMaster` / `replicationUnsetMaster`,
+//! `replicationSendAck` and the replica half of `replicationCron`.
+
+use crate::engine::event::{Event, ReplState};
+use crate::engine::node::{Client, ConnId, Node, Output};
+use crate::engine::rdb;
+use crate::engine::repl::stream::command_bytes;
+use crate::engine::repl::{CachedMaster, MasterLink, SlaveState, Transfer};
+use crate::engine::resp::Frame;
+
+/// `slaveIsInHandshakeState`.
+fn in_handshake(s: ReplState) -> bool {
+    matches!(
+        s,
+        ReplState::ReceivePingReply
+            | ReplState::SendHandshake
+            | ReplState::ReceiveAuthReply
+            | ReplState::ReceivePortReply
+            | ReplState::ReceiveIpReply
+            | ReplState::ReceiveCapaReply
+            | ReplState::SendPsync
+            | ReplState::ReceivePsyncReply
+    )
+}
+
+/// What the PSYNC reply told us (`PSYNC_*` results).
+enum PsyncReply {
+    Wait,
+    FullResync,
+    Continue,
+    TryLater,
+    NotSupported,
+}
+
+impl Node {
+    pub(crate) fn master_addr(&self) -> String {
+        self.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default()
+    }
+
+    pub(crate) fn set_repl_state(&mut self, to: ReplState) {
+        let Some(m) = self.master.as_mut() else { return };
+        let from = m.state;
+        if from != to {
+            m.state = to;
+            self.emit(Event::ReplState { from, to });
+        }
+    }
+
+    /// Become a replica of `host:port` with no link yet (repl_state CONNECT).
+    pub(crate) fn set_master_link(&mut self, host: String, port: u16, _now_ms: u64) {
+        self.master = Some(MasterLink {
+            host: host.clone(),
+            port,
+            state: ReplState::None,
+            conn: None,
+            buf: Vec::new(),
+            transfer: None,
+            lastio_ms: self.now_ms,
+            down_since_ms: None,
+            master_replid: String::new(),
+            master_initial_offset: -1,
+        });
+        self.set_repl_state(ReplState::Connect);
+        self.config.replicaof = Some((host, port));
+    }
+
+    /// The conn is our master link and the link is not yet a client (handshake or transfer).
+    pub(crate) fn master_in_handshake(&self, conn: ConnId) -> bool {
+        self.master.as_ref().map(|m| m.conn == Some(conn) && m.state != ReplState::Connected).unwrap_or(false)
+    }
+
+    /// `connectWithMaster`.
+    pub(crate) fn connect_with_master(&mut self, now_ms: u64) {
+        let conn = self.next_outbound_conn();
+        let Some(m) = self.master.as_mut() else { return };
+        m.conn = Some(conn);
+        m.buf.clear();
+        m.transfer = None;
+        m.lastio_ms = now_ms;
+        let (host, port) = (m.host.clone(), m.port);
+        self.outputs.push_back(Output::Connect { conn, host: host.clone(), port });
+        self.log(format!("Connecting to MASTER {host}:{port}"));
+        self.set_repl_state(ReplState::Connecting);
+    }
+
+    /// The non-blocking connect fired: send PING (`syncWithMaster`, CONNECTING).
+    pub(crate) fn replica_connected(&mut self, conn: ConnId, now_ms: u64) {
+        let ok = self.master.as_ref().map(|m| m.conn == Some(conn) && m.state == ReplState::Connecting).unwrap_or(false);
+        if !ok {
+            self.outputs.push_back(Output::Close { conn });
+            return;
+        }
+        if let Some(m) = self.master.as_mut() {
+            m.lastio_ms = now_ms;
+        }
+        self.set_repl_state(ReplState::ReceivePingReply);
+        self.handshake_send(conn, vec![b"PING".to_vec()]);
+    }
+
+    pub(crate) fn replica_connect_failed(&mut self, conn: ConnId, _now_ms: u64) {
+        if self.master.as_ref().map(|m| m.conn == Some(conn)).unwrap_or(false) {
+            self.log("Error condition on socket for SYNC: Connection refused".into());
+            if let Some(m) = self.master.as_mut() {
+                m.conn = None;
+            }
+            self.set_repl_state(ReplState::Connect);
+        }
+    }
+
+    fn handshake_send(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
+        let text = argv.iter().map(|a| String::from_utf8_lossy(a).to_string()).collect::<Vec<_>>().join(" ");
+        self.emit(Event::HandshakeSent { command: text });
+        self.outputs.push_back(Output::Send { conn, bytes: command_bytes(&argv) });
+    }
+
+    /// `cancelReplicationHandshake` after an error: close, back to CONNECT (cron retries).
+    pub(crate) fn cancel_handshake(&mut self, reason: &str, _now_ms: u64) {
+        let Some(m) = self.master.as_mut() else { return };
+        if !(m.state == ReplState::Connecting || m.state == ReplState::Transfer || in_handshake(m.state)) {
+            return;
+        }
+        if let Some(conn) = m.conn.take() {
+            self.outputs.push_back(Output::Close { conn });
+        }
+        m.buf.clear();
+        m.transfer = None;
+        let peer = self.master_addr();
+        self.emit(Event::Disconnected { peer, reason: reason.to_string() });
+        self.set_repl_state(ReplState::Connect);
+    }
+
+    /// Bytes on the master link before it became the master client.
+    pub(crate) fn replica_read(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
+        let Some(m) = self.master.as_mut() else { return };
+        m.buf.extend_from_slice(bytes);
+        m.lastio_ms = now_ms;
+        loop {
+            let Some(m) = self.master.as_ref() else { return };
+            if m.conn != Some(conn) {
+                return;
+            }
+            let state = m.state;
+            if state == ReplState::Transfer {
+                self.read_sync_bulk_payload(conn, now_ms);
+                return;
+            }
+            if state == ReplState::Connected {
+                // The rest of what arrived is the replication stream.
+                let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
+                if !rest.is_empty() {
+                    self.handle_bytes(conn, &rest, now_ms);
+                }
+                return;
+            }
+            // receiveSynchronousResponse: one line.
+            let Some(nl) = m.buf.iter().position(|&b| b == b'\n') else { return };
+            let line_bytes: Vec<u8> = self.master.as_mut().map(|m| m.buf.drain(..=nl).collect()).unwrap_or_default();
+            let line = String::from_utf8_lossy(&line_bytes).trim_end_matches(['\r', '\n']).to_string();
+            if !self.handshake_reply(conn, state, line, now_ms) {
+                return;
+            }
+        }
+    }
+
+    /// One handshake reply in `state`; false when the link was dropped.
+    fn handshake_reply(&mut self, conn: ConnId, state: ReplState, line: String, now_ms: u64) -> bool {
+        if state != ReplState::ReceivePsyncReply || !line.is_empty() {
+            self.emit(Event::HandshakeReply { reply: line.clone() });
+        }
+        match state {
+            ReplState::ReceivePingReply => {
+                if !line.starts_with('+')
+                    && !line.starts_with("-NOAUTH")
+                    && !line.starts_with("-NOPERM")
+                    && !line.starts_with("-ERR operation not permitted")
+                {
+                    self.log(format!("Error reply to PING from master: '{line}'"));
+                    self.cancel_handshake("error reply to PING", now_ms);
+                    return false;
+                }
+                self.set_repl_state(ReplState::SendHandshake);
+                if let Some(pass) = self.config.masterauth.clone() {
+                    let mut argv = vec![b"AUTH".to_vec()];
+                    if let Some(u) = self.config.masteruser.clone() {
+                        argv.push(u.into_bytes());
+                    }
+                    argv.push(pass.into_bytes());
+                    self.handshake_send(conn, argv);
+                }
+                let port = self.port.to_string().into_bytes();
+                self.handshake_send(conn, vec![b"REPLCONF".to_vec(), b"listening-port".to_vec(), port]);
+                if let Some(ip) = self.config.replica_announce_ip.clone() {
+                    self.handshake_send(conn, vec![b"REPLCONF".to_vec(), b"ip-address".to_vec(), ip.into_bytes()]);
+                }
+                self.handshake_send(
+                    conn,
+                    vec![b"REPLCONF".to_vec(), b"capa".to_vec(), b"eof".to_vec(), b"capa".to_vec(), b"psync2".to_vec()],
+                );
+                let next = if self.config.masterauth.is_some() { ReplState::ReceiveAuthReply } else { ReplState::ReceivePortReply };
+                self.set_repl_state(ReplState::ReceiveAuthReply);
+                self.set_repl_state(next);
+            }
+            ReplState::ReceiveAuthReply => {
+                if line.starts_with('-') {
+                    self.log(format!("Unable to AUTH to MASTER: {line}"));
+                    self.cancel_handshake("AUTH refused", now_ms);
+                    return false;
+                }
+                self.set_repl_state(ReplState::ReceivePortReply);
+            }
+            ReplState::ReceivePortReply => {
+                if line.starts_with('-') {
+                    self.log(format!("(Non critical) Master does not understand REPLCONF listening-port: {line}"));
+                }
+                let next = if self.config.replica_announce_ip.is_some() { ReplState::ReceiveIpReply } else { ReplState::ReceiveCapaReply };
+                self.set_repl_state(next);
+            }
+            ReplState::ReceiveIpReply => {
+                if line.starts_with('-') {
+                    self.log(format!("(Non critical) Master does not understand REPLCONF ip-address: {line}"));
+                }
+                self.set_repl_state(ReplState::ReceiveCapaReply);
+            }
+            ReplState::ReceiveCapaReply => {
+                if line.starts_with('-') {
+                    self.log(format!("(Non critical) Master does not understand REPLCONF capa: {line}"));
+                }
+                self.set_repl_state(ReplState::SendPsync);
+                self.send_psync(conn);
+                self.set_repl_state(ReplState::ReceivePsyncReply);
+            }
+            ReplState::ReceivePsyncReply => match self.psync_reply(&line) {
+                PsyncReply::Wait => {}
+                PsyncReply::Continue => {
+                    self.log("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.".into());
+                }
+                PsyncReply::FullResync => self.begin_transfer(now_ms),
+                PsyncReply::TryLater => {
+                    self.cancel_handshake("master can't PSYNC now", now_ms);
+                    return false;
+                }
+                PsyncReply::NotSupported => {
+                    self.log("Retrying with SYNC...".into());
+                    self.emit(Event::PsyncSent { replid: "SYNC".into(), offset: -1 });
+                    self.outputs.push_back(Output::Send { conn, bytes: b"SYNC\r\n".to_vec() });
+                    if let Some(m) = self.master.as_mut() {
+                        m.master_initial_offset = -1;
+                    }
+                    self.begin_transfer(now_ms);
+                }
+            },
+            _ => {}
+        }
+        true
+    }
+
+    /// `slaveTryPartialResynchronization(conn, 0)`: PSYNC with the cached master, or `? -1`.
+    fn send_psync(&mut self, conn: ConnId) {
+        let (replid, offset) = match &self.cached_master {
+            Some(cm) if !cm.pre_psync => (cm.replid.clone(), cm.reploff as i64 + 1),
+            _ => ("?".to_string(), -1),
+        };
+        if let Some(m) = self.master.as_mut() {
+            m.master_initial_offset = -1;
+        }
+        if replid == "?" {
+            self.log("Partial resynchronization not possible (no cached master)".into());
+        } else {
+            self.log(format!("Trying a partial resynchronization (request {replid}:{offset})."));
+        }
+        self.emit(Event::PsyncSent { replid: replid.clone(), offset });
+        self.handshake_send(conn, vec![b"PSYNC".to_vec(), replid.into_bytes(), offset.to_string().into_bytes()]);
+    }
+
+    /// `slaveTryPartialResynchronization(conn, 1)`.
+    fn psync_reply(&mut self, line: &str) -> PsyncReply {
+        if line.is_empty() {
+            return PsyncReply::Wait; // a keepalive newline while the master prepares
+        }
+        self.emit(Event::PsyncReply { reply: line.to_string() });
+        if line.starts_with("+FULLRESYNC") {
+            let parts: Vec<&str> = line.split(' ').collect();
+            let m = self.master.as_mut().expect("psync reply on a replica");
+            if parts.len() >= 3 && parts[1].len() == 40 {
+                m.master_replid = parts[1].to_string();
+                m.master_initial_offset = parts[2].parse().unwrap_or(-1);
+                let text = format!("Full resync from master: {}:{}", m.master_replid, m.master_initial_offset);
+                self.log(text);
+            } else {
+                m.master_replid = String::new();
+                self.log("Master replied with wrong +FULLRESYNC syntax.".into());
+            }
+            return PsyncReply::FullResync;
+        }
+        if line.starts_with("+CONTINUE") {
+            self.log("Successful partial resynchronization with master.".into());
+            let new = line.get(10..).unwrap_or("").trim();
+            let Some(mut cm) = self.cached_master.take() else { return PsyncReply::TryLater };
+            if new.len() == 40 && new != cm.replid {
+                self.log(format!("Master replication ID changed to {new}"));
+                self.replid2 = cm.replid.clone();
+                self.second_replid_offset = self.master_repl_offset as i64 + 1;
+                self.replid = new.to_string();
+                cm.replid = new.to_string();
+                self.emit_replid_changed();
+                self.disconnect_slaves("master replication ID changed");
+            }
+            self.resurrect_cached_master(cm);
+            if self.backlog.is_none() {
+                self.create_backlog();
+            }
+            return PsyncReply::Continue;
+        }
+        if line.starts_with("-NOMASTERLINK") || line.starts_with("-LOADING") {
+            self.log(format!("Master is currently unable to PSYNC but should be in the future: {line}"));
+            return PsyncReply::TryLater;
+        }
+        if line.starts_with("-ERR") {
+            self.log(format!("Master does not support PSYNC or is in error state (reply: {line})"));
+        } else {
+            self.log(format!("Unexpected reply to PSYNC from master: {line}"));
+        }
+        PsyncReply::NotSupported
+    }
+
+    fn begin_transfer(&mut self, now_ms: u64) {
+        if let Some(m) = self.master.as_mut() {
+            m.transfer = Some(Transfer::default());
+            m.lastio_ms = now_ms;
+        }
+        self.set_repl_state(ReplState::Transfer);
+    }
+
+    /// `readSyncBulkPayload`: the `$` preamble, then the RDB, then load it.
+    fn read_sync_bulk_payload(&mut self, conn: ConnId, now_ms: u64) {
+        let Some(m) = self.master.as_mut() else { return };
+        let Some(t) = m.transfer.as_mut() else { return };
+        if t.eofmark.is_none() && t.size.is_none() {
+            loop {
+                let Some(nl) = m.buf.iter().position(|&b| b == b'\n') else { return };
+                let line_bytes: Vec<u8> = m.buf.drain(..=nl).collect();
+                let line = String::from_utf8_lossy(&line_bytes).trim_end_matches(['\r', '\n']).to_string();
+                if line.is_empty() {
+                    continue; // keepalive newline while the master runs BGSAVE
+                }
+                if line.starts_with('-') {
+                    self.log(format!("MASTER aborted replication with an error: {line}"));
+                    self.cancel_handshake("master aborted the transfer", now_ms);
+                    return;
+                }
+                if let Some(mark) = line.strip_prefix("$EOF:").filter(|s| s.len() >= 40) {
+                    t.eofmark = Some(mark.as_bytes()[..40].to_vec());
+                } else if let Some(n) = line.strip_prefix('$').and_then(|s| s.parse::<u64>().ok()) {
+                    t.size = Some(n);
+                } else {
+                    self.log(format!("Bad protocol from MASTER, the first byte is not '$' (we received '{line}')"));
+                    self.cancel_handshake("bad bulk preamble", now_ms);
+                    return;
+                }
+                break;
+            }
+        }
+        let m = self.master.as_mut().expect("transfer on a replica");
+        let t = m.transfer.as_mut().expect("transfer in progress");
+        // Take only what belongs to the payload; the rest is the stream that follows.
+        let (done, take) = match (&t.eofmark, t.size) {
+            (_, Some(n)) => {
+                let need = (n as usize).saturating_sub(t.data.len());
+                let take = need.min(m.buf.len());
+                (t.data.len() + take == n as usize, take)
+            }
+            (Some(mark), None) => {
+                // Look for the mark across the boundary: the last 39 bytes held plus the new ones.
+                let keep = t.data.len().min(39);
+                let mut joined = t.data[t.data.len() - keep..].to_vec();
+                joined.extend_from_slice(&m.buf);
+                match joined.windows(40).position(|w| w == mark.as_slice()) {
+                    Some(p) => (true, p + 40 - keep),
+                    None => (false, m.buf.len()),
+                }
+            }
+            (None, None) => return,
+        };
+        let chunk: Vec<u8> = m.buf.drain(..take).collect();
+        t.data.extend_from_slice(&chunk);
+        let received = t.data.len() as u64;
+        let total = t.size;
+        self.emit(Event::RdbReceived { received, total });
+        if done {
+            self.load_transferred_rdb(conn, now_ms);
+        }
+    }
+
+    /// The end of `readSyncBulkPayload`: drop sub-replicas and backlog, flush, load, adopt the
+    /// master's replid and offset, create our backlog, ACK at once after a diskless load.
+    fn load_transferred_rdb(&mut self, conn: ConnId, now_ms: u64) {
+        let Some(m) = self.master.as_mut() else { return };
+        let Some(t) = m.transfer.take() else { return };
+        let usemark = t.eofmark.is_some();
+        let mut rdb = t.data;
+        if usemark {
+            rdb.truncate(rdb.len().saturating_sub(40));
+        }
+        let master_replid = m.master_replid.clone();
+        let initial = m.master_initial_offset;
+        // replicationAttachToNewMaster
+        self.cached_master = None;
+        self.disconnect_slaves("full resync with my master");
+        self.free_backlog("full resync with a new master");
+        self.ks.flush_all();
+        let aux = match rdb::decode(&rdb) {
+            Ok((ks, aux)) => {
+                self.ks = ks;
+                aux
+            }
+            Err(e) => {
+                self.log(format!("Failed trying to load the MASTER synchronization DB from disk: {e}"));
+                self.cancel_handshake("RDB load failed", now_ms);
+                return;
+            }
+        };
+        let db = if (0..16).contains(&aux.repl_stream_db) { aux.repl_stream_db as usize } else { 0 };
+        let reploff = initial.max(0) as u64;
+        let mut client = Client::new_master(conn, now_ms, reploff, db, self.master_addr());
+        client.pre_psync = initial < 0;
+        self.clients.insert(conn, client);
+        self.master_conn = Some(conn);
+        if let Some(m) = self.master.as_mut() {
+            m.down_since_ms = None;
+        }
+        self.set_repl_state(ReplState::Connected);
+        self.replid = master_replid.clone();
+        self.master_repl_offset = reploff;
+        self.clear_replication_id2();
+        self.create_backlog();
+        let keys = self.ks.total_keys() as u64;
+        self.emit(Event::RdbLoaded { keys, replid: master_replid, offset: reploff });
+        self.log("MASTER <-> REPLICA sync: Finished with success".into());
+        if usemark {
+            self.send_ack();
+        }
+        // Whatever followed the payload is the stream.
+        let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
+        if !rest.is_empty() {
+            self.handle_bytes(conn, &rest, now_ms);
+        }
+    }
+
+    /// `replicationResurrectCachedMaster`: the cached master gets the new connection.
+    fn resurrect_cached_master(&mut self, cm: CachedMaster) {
+        let now = self.now_ms;
+        let Some(m) = self.master.as_mut() else { return };
+        let Some(conn) = m.conn else { return };
+        m.master_replid = cm.replid.clone();
+        m.down_since_ms = None;
+        let addr = format!("{}:{}", m.host, m.port);
+        let mut client = Client::new_master(conn, now, cm.reploff, cm.db, addr);
+        client.pre_psync = cm.pre_psync;
+        self.clients.insert(conn, client);
+        self.master_conn = Some(conn);
+        self.set_repl_state(ReplState::Connected);
+    }
+
+    /// `replicationSendAck`: `REPLCONF ACK <reploff>` even though masters get no replies.
+    pub(crate) fn send_ack(&mut self) {
+        let Some(conn) = self.master_conn else { return };
+        let Some(c) = self.clients.get(&conn) else { return };
+        let off = c.reploff;
+        self.send(conn, command_bytes(&[b"REPLCONF".to_vec(), b"ACK".to_vec(), off.to_string().into_bytes()]));
+        self.emit(Event::AckSent { offset: off });
+    }
+
+    /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`.
+    pub(crate) fn cache_master(&mut self, c: Client) {
+        self.master_conn = None;
+        let Some(m) = self.master.as_mut() else { return };
+        if m.conn == Some(c.conn) {
+            m.conn = None;
+        }
+        self.cached_master = Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+        m.down_since_ms = Some(self.now_ms);
+        self.log("Caching the disconnected master state.".into());
+        self.set_repl_state(ReplState::Connect);
+        self.connect_with_master(self.now_ms);
+    }
+
+    /// A master link dropped on a protocol error: not cached (freeClient skips caching).
+    pub(crate) fn replica_link_lost(&mut self, now_ms: u64) {
+        if let Some(m) = self.master.as_mut() {
+            m.conn = None;
+            m.down_since_ms = Some(now_ms);
+        }
+        self.set_repl_state(ReplState::Connect);
+    }
+
+    /// `disconnectSlaves`.
+    pub(crate) fn disconnect_slaves(&mut self, reason: &str) {
+        for s in self.slaves.clone() {
+            self.close(s, reason);
+        }
+    }
+
+    /// `replicationSetMaster`.
+    pub(crate) fn replication_set_master(&mut self, host: String, port: u16) {
+        let now = self.now_ms;
+        let was_master = self.master.is_none();
+        // freeClient(master) with masterhost already NULL: cached, but no reconnect.
+        let old_down_since = self.master.as_ref().and_then(|m| m.down_since_ms);
+        if let Some(mc) = self.master_conn.take() {
+            self.outputs.push_back(Output::Close { conn: mc });
+            if let Some(c) = self.clients.remove(&mc) {
+                let replid = self.master.as_ref().map(|m| m.master_replid.clone()).unwrap_or_default();
+                self.cached_master = Some(CachedMaster { replid, reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+            }
+        } else if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
+            self.outputs.push_back(Output::Close { conn }); // cancelReplicationHandshake
+        }
+        self.master = None;
+        self.unblock_all_waits();
+        if was_master {
+            // replicationCacheMasterUsingMyself: our own history is what we can continue.
+            self.cached_master =
+                Some(CachedMaster { replid: self.replid.clone(), reploff: self.master_repl_offset, db: 0, pre_psync: false });
+        }
+        self.set_master_link(host.clone(), port, now);
+        if let Some(m) = self.master.as_mut() {
+            m.down_since_ms = old_down_since;
+        }
+        self.emit(Event::RoleChanged { role: "slave".into(), master: Some(format!("{host}:{port}")) });
+        self.connect_with_master(now);
+    }
+
+    /// `replicationUnsetMaster`: REPLICAOF NO ONE.
+    pub(crate) fn replication_unset_master(&mut self) {
+        let Some(old) = self.master.take() else { return };
+        if let Some(mc) = self.master_conn.take() {
+            self.outputs.push_back(Output::Close { conn: mc });
+            self.clients.remove(&mc);
+        } else if let Some(conn) = old.conn {
+            self.outputs.push_back(Output::Close { conn });
+        }
+        self.cached_master = None;
+        self.config.replicaof = None;
+        self.shift_replication_id();
+        self.disconnect_slaves("master mode enabled: replicas resync with us");
+        self.slaveseldb = -1;
+        self.repl_no_slaves_since_ms = self.now_ms;
+        self.emit(Event::ReplState { from: old.state, to: ReplState::None });
+        self.emit(Event::RoleChanged { role: "master".into(), master: None });
+        self.log("MASTER MODE enabled".into());
+    }
+
+    /// WAIT clients blocked on a master that turns replica (`disconnectAllBlockedClients`).
+    fn unblock_all_waits(&mut self) {
+        let blocked: Vec<ConnId> = self.clients.values().filter(|c| c.blocked.is_some()).map(|c| c.conn).collect();
+        for conn in blocked {
+            if let Some(c) = self.clients.get_mut(&conn) {
+                c.blocked = None;
+            }
+            self.reply(
+                conn,
+                Frame::Error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)".into()),
+            );
+        }
+    }
+
+    /// The replica half of `replicationCron`: timeouts, (re)connect, periodic ACK.
+    pub(crate) fn replica_cron(&mut self, now_ms: u64) {
+        let Some(m) = self.master.as_ref() else { return };
+        let now_s = now_ms / 1000;
+        let timeout = self.config.repl_timeout;
+        let state = m.state;
+        let lastio_s = m.lastio_ms / 1000;
+        if (state == ReplState::Connecting || in_handshake(state)) && now_s.saturating_sub(lastio_s) > timeout {
+            self.log("Timeout connecting to the MASTER...".into());
+            self.emit(Event::Timeout { peer: self.master_addr(), reason: "repl-timeout during handshake".into() });
+            self.cancel_handshake("timeout", now_ms);
+            self.connect_with_master(now_ms);
+        }
+        let state = self.master.as_ref().map(|m| m.state).unwrap_or(ReplState::None);
+        if state == ReplState::Transfer && now_s.saturating_sub(lastio_s) > timeout {
+            self.log("Timeout receiving bulk data from MASTER...".into());
+            self.emit(Event::Timeout { peer: self.master_addr(), reason: "repl-timeout receiving the RDB".into() });
+            self.cancel_handshake("timeout", now_ms);
+            self.connect_with_master(now_ms);
+        }
+        if state == ReplState::Connected {
+            if let Some(mc) = self.master_conn {
+                let last = self.clients.get(&mc).map(|c| c.lastinteraction_ms / 1000).unwrap_or(now_s);
+                if now_s.saturating_sub(last) > timeout {
+                    self.log("MASTER timeout: no data nor PING received...".into());
+                    self.emit(Event::Timeout { peer: self.master_addr(), reason: "repl-timeout: no data nor PING".into() });
+                    self.outputs.push_back(Output::Close { conn: mc });
+                    self.free_client(mc, "timeout");
+                }
+            }
+        }
+        if self.master.as_ref().map(|m| m.state) == Some(ReplState::Connect) {
+            self.connect_with_master(now_ms);
+        }
+        let ackable = self.master_conn.and_then(|c| self.clients.get(&c)).map(|c| !c.pre_psync).unwrap_or(false);
+        if ackable {
+            self.send_ack();
+        }
+    }
+
+    /// Replica state for ROLE (`slavestate`).
+    pub(crate) fn role_state(&self) -> &'static str {
+        match self.master.as_ref().map(|m| m.state) {
+            Some(s) if in_handshake(s) => "handshake",
+            Some(ReplState::None) | None => "none",
+            Some(ReplState::Connect) => "connect",
+            Some(ReplState::Connecting) => "connecting",
+            Some(ReplState::Transfer) => "sync",
+            Some(ReplState::Connected) => "connected",
+            _ => "unknown",
+        }
+    }
+
+    /// Our replicas that are attached and reachable: (addr, state, ack offset, lag seconds).
+    pub(crate) fn replica_rows(&self) -> Vec<(String, String, u16, SlaveState, u64, u64)> {
+        let now_s = self.now_ms / 1000;
+        self.slaves
+            .iter()
+            .filter_map(|s| self.clients.get(s))
+            .filter_map(|c| {
+                let r = c.replica.as_ref()?;
+                let ip = c.announced_ip.clone().unwrap_or_else(|| c.peer_host.clone());
+                let lag = if r.state == SlaveState::Online { now_s.saturating_sub(r.ack_time_ms / 1000) } else { 0 };
+                Some((c.replica_addr(), ip, c.listening_port, r.state, r.ack_off, lag))
+            })
+            .collect()
+    }
+}
+
+impl Client {
+    /// `replicationCreateMasterClient`: our master as a client (authenticated, db selected).
+    pub(crate) fn new_master(conn: ConnId, now_ms: u64, reploff: u64, db: usize, _addr: String) -> Client {
+        let mut c = Client::new(conn, "master", now_ms, true);
+        c.is_master = true;
+        c.reploff = reploff;
+        c.read_reploff = reploff;
+        c.db = db;
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::event::{Event, PsyncRule, ReplState};
+    use crate::engine::repl::testkit::Net;
+
+    fn stat(net: &Net, node: &str, field: &str) -> u64 {
+        let info = net.node(node).info("stats");
+        info.lines().find_map(|l| l.strip_prefix(&format!("{field}:"))).and_then(|v| v.parse().ok()).expect("a stat")
+    }
+
+    #[test]
+    fn fresh_replica_handshake_bytes_and_states() {
+        let mut net = Net::new(&["m", "r"]);
+        let own = net.info_field("r", "master_replid");
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(100);
+        let sent = net.wire_bytes("r", "m");
+        let expected = format!(
+            "*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6379\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n*3\r\n$5\r\nPSYNC\r\n$40\r\n{own}\r\n$1\r\n1\r\n"
+        );
+        assert_eq!(String::from_utf8_lossy(&sent), expected);
+        let states: Vec<ReplState> = net.events[net.idx("r")]
+            .iter()
+            .filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None })
+            .collect();
+        assert_eq!(
+            states,
+            vec![
+                ReplState::Connect,
+                ReplState::Connecting,
+                ReplState::ReceivePingReply,
+                ReplState::SendHandshake,
+                ReplState::ReceiveAuthReply,
+                ReplState::ReceivePortReply,
+                ReplState::ReceiveCapaReply,
+                ReplState::SendPsync,
+                ReplState::ReceivePsyncReply,
+            ]
+        );
+        // A fresh node's own replid is unknown to the master: counted as a partial error.
+        assert_eq!(stat(&net, "m", "sync_partial_err"), 1);
+        net.advance(8000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(net.info_field("r", "master_replid"), net.info_field("m", "master_replid"));
+        assert_eq!(net.info_field("r", "master_replid2"), "0".repeat(40));
+    }
+
+    #[test]
+    fn diskless_sync_waits_for_delay_and_first_ack() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(4000);
+        assert_eq!(net.info_field("m", "slave0").contains("state=wait_bgsave"), true);
+        assert_eq!(net.info_field("r", "master_link_status"), "down");
+        net.advance(2000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        let m_to_r = net.wire_bytes("m", "r");
+        let text = String::from_utf8_lossy(&m_to_r);
+        assert!(text.contains("+FULLRESYNC "));
+        assert!(text.contains("$EOF:"));
+        assert!(net.info_field("m", "slave0").contains("state=online"));
+    }
+
+    #[test]
+    fn disk_sync_sends_len_preamble_and_shares_one_bgsave() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.run("m", &["CONFIG", "SET", "repl-diskless-sync", "no"]);
+        net.run("m", &["SET", "k", "v"]);
+        net.run("r1", &["REPLICAOF", "m", "6379"]);
+        net.run("r2", &["REPLICAOF", "m", "6379"]);
+        net.advance(3000);
+        for r in ["r1", "r2"] {
+            assert_eq!(net.info_field(r, "master_link_status"), "up");
+            let got = String::from_utf8_lossy(&net.wire_bytes("m", r)).to_string();
+            assert!(got.contains("\r\n$"), "a $<len> preamble in {got:?}");
+            assert!(!got.contains("$EOF:"));
+            assert_eq!(net.run(r, &["GET", "k"]), "$1\r\nv\r\n");
+        }
+        let starts = net.events[net.idx("m")].iter().filter(|e| matches!(e, Event::RdbSaveStart { .. })).count();
+        assert_eq!(starts, 1, "the second replica attaches to the running BGSAVE");
+        assert_eq!(stat(&net, "m", "sync_full"), 2);
+    }
+
+    #[test]
+    fn writes_during_transfer_reach_the_replica() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(5000); // the fork happens now; the child runs ~100 ms
+        net.run("m", &["SET", "during", "1"]);
+        net.advance(3000);
+        assert_eq!(net.run("r", &["GET", "during"]), "$1\r\n1\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn replica_acks_every_second_and_master_tracks_it() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let off = net.offset("m");
+        assert!(net.info_field("m", "slave0").contains(&format!("offset={off},lag=0")));
+        let acks = net.events[net.idx("r")].iter().filter(|e| matches!(e, Event::AckSent { .. })).count();
+        assert!(acks >= 3);
+    }
+
+    #[test]
+    fn getack_reports_offset_before_its_own_bytes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.clear_wire();
+        let before = net.offset("m");
+        let c = net.client("m");
+        net.cmd(c, &["SET", "x", "1"]);
+        let w = net.cmd(c, &["WAIT", "1", "0"]);
+        // The replica ACKed the offset before the 37-byte GETACK.
+        assert_eq!(w, b":1\r\n".to_vec());
+        let after_set = net.offset("m") - 37;
+        assert!(after_set > before);
+        let acked: Vec<u64> = net.events[net.idx("r")]
+            .iter()
+            .filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None })
+            .collect();
+        assert_eq!(acked.last(), Some(&after_set));
+        assert!(String::from_utf8_lossy(&net.wire_bytes("m", "r")).contains("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"));
+    }
+
+    #[test]
+    fn wait_times_out_with_the_count_it_has() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold("m", "r");
+        let c = net.client("m");
+        net.cmd(c, &["SET", "x", "1"]);
+        assert_eq!(net.cmd(c, &["WAIT", "1", "500"]), b"".to_vec());
+        net.advance(600);
+        assert_eq!(net.take_reply(c), b":0\r\n".to_vec());
+        // A fresh client's woff is 0: every online replica has acknowledged that.
+        assert_eq!(net.run("m", &["WAIT", "0", "0"]), ":1\r\n");
+        assert!(net.run("r", &["WAIT", "1", "0"]).starts_with("-ERR WAIT cannot be used with replica instances"));
+    }
+
+    #[test]
+    fn replica_is_read_only_and_min_replicas_blocks_writes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        assert_eq!(net.run("r", &["SET", "a", "1"]), "-READONLY You can't write against a read only replica.\r\n");
+        net.run("m", &["CONFIG", "SET", "min-replicas-to-write", "2"]);
+        assert_eq!(net.run("m", &["SET", "a", "1"]), "-NOREPLICAS Not enough good replicas to write.\r\n");
+        assert_eq!(net.info_field("m", "min_slaves_good_slaves"), "1");
+        net.run("m", &["CONFIG", "SET", "min-replicas-to-write", "1"]);
+        assert_eq!(net.run("m", &["SET", "a", "1"]), "+OK\r\n");
+        // A replica that stops acknowledging for more than min-replicas-max-lag is not good.
+        net.hold("m", "r");
+        net.advance(12_000);
+        assert_eq!(net.run("m", &["SET", "a", "2"]), "-NOREPLICAS Not enough good replicas to write.\r\n");
+    }
+
+    #[test]
+    fn chained_replica_gets_identical_stream() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.attach("r1", "m");
+        net.attach("r2", "r1");
+        assert_eq!(net.info_field("r2", "master_replid"), net.info_field("m", "master_replid"));
+        net.clear_wire();
+        let c = net.client("m");
+        net.cmd(c, &["SET", "a", "1"]);
+        net.cmd(c, &["SELECT", "3"]);
+        net.cmd(c, &["INCR", "n"]);
+        net.advance(11_000); // includes a PING and ACKs
+        let down1 = net.wire_bytes("m", "r1");
+        let down2 = net.wire_bytes("r1", "r2");
+        assert!(String::from_utf8_lossy(&down1).contains("*1\r\n$4\r\nping\r\n"));
+        assert_eq!(down1, down2);
+        assert_eq!(net.offset("m"), net.offset("r1"));
+        assert_eq!(net.offset("m"), net.offset("r2"));
+    }
+
+    #[test]
+    fn failover_psync2_everyone_continues_partially() {
+        let mut net = Net::new(&["m", "r1", "r2"]);
+        net.attach("r1", "m");
+        net.attach("r2", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let old = net.info_field("m", "master_replid");
+        let off = net.offset("m");
+        net.run("r1", &["REPLICAOF", "NO", "ONE"]);
+        let new = net.info_field("r1", "master_replid");
+        assert_eq!(net.info_field("r1", "second_repl_offset"), (off + 1).to_string());
+        net.run("r2", &["REPLICAOF", "r1", "6379"]);
+        net.run("m", &["REPLICAOF", "r1", "6379"]);
+        net.advance(3000);
+        for r in ["r2", "m"] {
+            assert_eq!(net.info_field(r, "master_link_status"), "up");
+            assert_eq!(net.info_field(r, "master_replid"), new);
+            assert_eq!(net.info_field(r, "master_replid2"), old);
+            assert_eq!(net.info_field(r, "second_repl_offset"), (off + 1).to_string());
+        }
+        assert_eq!(stat(&net, "r1", "sync_partial_ok"), 2);
+        assert_eq!(stat(&net, "r1", "sync_full"), 0);
+        let rules: Vec<PsyncRule> = net.events[net.idx("r1")]
+            .iter()
+            .filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None })
+            .collect();
+        assert_eq!(rules, vec![PsyncRule::AcceptedViaReplid2, PsyncRule::AcceptedViaReplid2]);
+        net.run("r1", &["SET", "b", "2"]);
+        assert_eq!(net.run("m", &["GET", "b"]), "$1\r\n2\r\n");
+        assert_eq!(net.offset("m"), net.offset("r1"));
+    }
+
+    #[test]
+    fn lost_link_resyncs_partially_from_cached_master() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.cut("m", "r");
+        net.run("m", &["SET", "while-down", "1"]);
+        net.advance(2000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 1);
+        assert_eq!(net.run("r", &["GET", "while-down"]), "$1\r\n1\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn master_drops_a_replica_whose_acks_stop() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold_one_way("r", "m");
+        net.advance(62_000);
+        let m_timeouts = net.events[net.idx("m")].iter().filter(|e| matches!(e, Event::Timeout { .. })).count();
+        assert_eq!(m_timeouts, 1);
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+        net.release("m", "r");
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+    }
+
+    #[test]
+    fn replica_drops_a_silent_master_and_reconnects() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        net.advance(62_000);
+        assert!(net.events[net.idx("r")].iter().any(|e| matches!(e, Event::Timeout { .. })));
+        net.release("m", "r");
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(net.offset("r"), net.offset("m"));
+    }
+
+    #[test]
+    fn output_buffer_hard_limit_drops_the_replica() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 32kb 0 0"]);
+        net.attach("r", "m");
+        net.hold("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..40 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+        assert!(net.events[net.idx("m")]
+            .iter()
+            .any(|e| matches!(e, Event::Disconnected { reason, .. } if reason.contains("client-output-buffer-limit"))));
+    }
+
+    #[test]
+    fn lagging_replica_pins_backlog_blocks_until_delivered() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..60 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        let histlen: u64 = net.info_field("m", "repl_backlog_histlen").parse().unwrap();
+        assert!(histlen > 16384 * 3, "the undelivered replica keeps every block: {histlen}");
+        net.release("m", "r");
+        let histlen: u64 = net.info_field("m", "repl_backlog_histlen").parse().unwrap();
+        assert!(histlen < 16384 * 2, "delivery lets the head blocks go: {histlen}");
+        assert_eq!(net.offset("r"), net.offset("m"));
+        assert!(net.events[net.idx("m")].iter().any(|e| matches!(e, Event::BacklogTrimmed { .. })));
+    }
+
+    #[test]
+    fn output_buffer_soft_limit_needs_its_seconds() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 0 20kb 5"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..30 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        assert_eq!(net.info_field("m", "connected_slaves"), "1");
+        net.advance(4000);
+        assert_eq!(net.info_field("m", "connected_slaves"), "1");
+        net.advance(3000);
+        assert_eq!(net.info_field("m", "connected_slaves"), "0");
+    }
+
+    #[test]
+    fn multi_exec_propagates_select_before_multi_and_wraps_two_writes() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.clear_wire();
+        let c = net.client("m");
+        net.cmd(c, &["SELECT", "2"]);
+        net.cmd(c, &["MULTI"]);
+        net.cmd(c, &["SET", "a", "1"]);
+        net.cmd(c, &["SET", "b", "2"]);
+        assert_eq!(net.cmd(c, &["EXEC"]), b"*2\r\n+OK\r\n+OK\r\n".to_vec());
+        let s = String::from_utf8_lossy(&net.wire_bytes("m", "r")).to_string();
+        assert_eq!(
+            s,
+            "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n*1\r\n$4\r\nEXEC\r\n"
+        );
+        net.clear_wire();
+        net.cmd(c, &["MULTI"]);
+        net.cmd(c, &["SET", "a", "3"]);
+        net.cmd(c, &["GET", "a"]);
+        net.cmd(c, &["EXEC"]);
+        assert_eq!(String::from_utf8_lossy(&net.wire_bytes("m", "r")), "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n3\r\n");
+        assert_eq!(net.offset("r"), net.offset("m"));
+        net.cmd(c, &["MULTI"]);
+        assert_eq!(net.cmd(c, &["NOPE"]), b"-ERR unknown command 'NOPE', with args beginning with: \r\n".to_vec());
+        assert_eq!(net.cmd(c, &["EXEC"]), b"-EXECABORT Transaction discarded because of previous errors.\r\n".to_vec());
+    }
+
+    #[test]
+    fn masterauth_against_requirepass() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "requirepass", "s3cret"]);
+        assert_eq!(net.run("m", &["GET", "a"]), "-NOAUTH Authentication required.\r\n");
+        net.run("r", &["REPLICAOF", "m", "6379"]);
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "down");
+        net.run("r", &["CONFIG", "SET", "masterauth", "s3cret"]);
+        net.advance(8000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+    }
+
+    #[test]
+    fn restart_from_rdb_keeps_history_for_partial_resync() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        net.run("m", &["SET", "a", "1"]);
+        net.advance(1000);
+        let old = net.info_field("m", "master_replid");
+        let off = net.offset("m");
+        // Restart the master from its SAVE.
+        let rdb = net.node("m").save_rdb(net.now);
+        let restarted = crate::engine::node::Node::from_rdb("m", 6379, 77, Default::default(), &rdb, net.now).unwrap();
+        net.restart("m", restarted);
+        assert_eq!(net.info_field("m", "master_replid2"), old);
+        assert_eq!(net.info_field("m", "second_repl_offset"), (off + 1).to_string());
+        assert_eq!(net.info_field("m", "repl_backlog_first_byte_offset"), (off + 1).to_string());
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 1);
+        assert_eq!(net.run("r", &["GET", "a"]), "$1\r\n1\r\n");
+
+        // A replica restarted with its replicaof line PSYNCs from its RDB's id and offset.
+        let rdb = net.node("r").save_rdb(net.now);
+        let cfg = net.node("r").config().clone();
+        let r2 = crate::engine::node::Node::from_rdb("r", 6379, 78, cfg, &rdb, net.now).unwrap();
+        net.restart("r", r2);
+        net.advance(3000);
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        assert_eq!(stat(&net, "m", "sync_partial_ok"), 2);
+    }
+}
+
+/// The replica state machine driven by hand against a scripted master.
+#[cfg(test)]
+mod scripted_master_tests {
+    use crate::engine::event::ReplState;
+    use crate::engine::keyspace::{Keyspace, Value};
+    use crate::engine::node::{ConnId, Node, Output};
+    use crate::engine::rdb;
+    use crate::engine::repl::testkit::T0;
+
+    fn outputs(n: &mut Node) -> Vec<Output> {
+        std::iter::from_fn(|| n.poll_output()).collect()
+    }
+
+    fn sent_text(outs: &[Output], conn: ConnId) -> String {
+        outs.iter()
+            .filter_map(|o| match o {
+                Output::Send { conn: c, bytes } if *c == conn => Some(String::from_utf8_lossy(bytes).to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// REPLICAOF m 6379 from a console, connect, and answer the handshake; returns the link.
+    fn to_psync(n: &mut Node) -> ConnId {
+        n.handle_accept(1, "127.0.0.1", T0);
+        n.handle_bytes(1, b"*3\r\n$9\r\nREPLICAOF\r\n$1\r\nm\r\n$4\r\n6379\r\n", T0);
+        let conn = outputs(n)
+            .iter()
+            .find_map(|o| if let Output::Connect { conn, .. } = o { Some(*conn) } else { None })
+            .expect("a connect");
+        n.handle_connected(conn, T0);
+        n.handle_bytes(conn, b"+PONG\r\n", T0);
+        n.handle_bytes(conn, b"+OK\r\n+OK\r\n", T0);
+        assert_eq!(n.view().repl_state, Some(ReplState::ReceivePsyncReply));
+        conn
+    }
+
+    fn tiny_rdb() -> Vec<u8> {
+        let mut ks = Keyspace::new();
+        ks.dbs[0].entries.insert(b"k".to_vec(), Value::Str(b"v".to_vec()));
+        rdb::encode(&ks, &rdb::RdbAux::default())
+    }
+
+    #[test]
+    fn psync_error_falls_back_to_legacy_sync_without_acks() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        let conn = to_psync(&mut n);
+        outputs(&mut n);
+        n.handle_bytes(conn, b"-ERR unknown command 'PSYNC'\r\n", T0);
+        assert_eq!(sent_text(&outputs(&mut n), conn), "SYNC\r\n");
+        assert_eq!(n.view().repl_state, Some(ReplState::Transfer));
+        let rdb = tiny_rdb();
+        let mut payload = format!("\n\n${}\r\n", rdb.len()).into_bytes();
+        payload.extend_from_slice(&rdb);
+        n.handle_bytes(conn, &payload, T0 + 10);
+        assert_eq!(n.view().repl_state, Some(ReplState::Connected));
+        assert_eq!(n.view().dbs, vec![(0, 1, 0)]);
+        outputs(&mut n);
+        n.handle_timeout(T0 + 1000);
+        assert_eq!(sent_text(&outputs(&mut n), conn), "", "no REPLCONF ACK to a pre-PSYNC master");
+    }
+
+    #[test]
+    fn nomasterlink_and_loading_mean_try_later() {
+        for reply in ["-NOMASTERLINK Can't SYNC while not connected with my master\r\n", "-LOADING Redis is loading the dataset in memory\r\n"] {
+            let mut n = Node::new("r", 6380, 5, T0);
+            let conn = to_psync(&mut n);
+            outputs(&mut n);
+            n.handle_bytes(conn, reply.as_bytes(), T0);
+            let outs = outputs(&mut n);
+            assert!(outs.contains(&Output::Close { conn }));
+            assert_eq!(n.view().repl_state, Some(ReplState::Connect));
+            n.handle_timeout(T0 + 1000);
+            assert!(outputs(&mut n).iter().any(|o| matches!(o, Output::Connect { .. })), "replicationCron retries");
+        }
+    }
+
+    #[test]
+    fn diskless_payload_split_anywhere_then_stream_follows() {
+        let rdb = tiny_rdb();
+        let mark = "0123456789abcdef0123456789abcdef01234567";
+        let mut wire = format!("+FULLRESYNC {} 100\r\n\n$EOF:{}\r\n", "f".repeat(40), mark).into_bytes();
+        wire.extend_from_slice(&rdb);
+        wire.extend_from_slice(mark.as_bytes());
+        wire.extend_from_slice(b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
+        for split in 0..wire.len() {
+            let mut n = Node::new("r", 6380, 5, T0);
+            let conn = to_psync(&mut n);
+            outputs(&mut n);
+            n.handle_bytes(conn, &wire[..split], T0);
+            n.handle_bytes(conn, &wire[split..], T0);
+            let v = n.view();
+            assert_eq!(v.repl_state, Some(ReplState::Connected), "split at {split}");
+            assert_eq!(v.slave_repl_offset, Some(127), "split at {split}");
+            assert_eq!(v.master_repl_offset, 127);
+            assert_eq!(v.replid, "f".repeat(40));
+            assert_eq!(v.dbs, vec![(0, 2, 0)]);
+            let sent = sent_text(&outputs(&mut n), conn);
+            assert!(sent.starts_with("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$3\r\n100\r\n"), "ACK right after a diskless load: {sent:?}");
+        }
+    }
+
+    #[test]
+    fn continue_without_id_keeps_our_replid() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        let own = n.view().replid;
+        let conn = to_psync(&mut n);
+        n.handle_bytes(conn, b"+CONTINUE\r\n", T0);
+        let v = n.view();
+        assert_eq!(v.repl_state, Some(ReplState::Connected));
+        assert_eq!(v.replid, own);
+        assert_eq!(v.replid2, "0".repeat(40));
+        assert!(v.backlog.is_some());
+    }
+
+    #[test]
+    fn stale_replica_can_refuse_reads() {
+        let mut n = Node::new("r", 6380, 5, T0);
+        to_psync(&mut n);
+        outputs(&mut n);
+        n.handle_bytes(1, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$24\r\nreplica-serve-stale-data\r\n$2\r\nno\r\n", T0);
+        n.handle_bytes(1, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n", T0);
+        let text = sent_text(&outputs(&mut n), 1);
+        assert_eq!(
+            text,
+            "+OK\r\n-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n+PONG\r\n"
+        );
+    }
+}

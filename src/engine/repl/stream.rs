@@ -1,0 +1,194 @@
+//! The replication stream (`propagatePendingCommands`, `replicationFeedSlaves`,
+//! `feedReplicationBuffer` in server.c / replication.c, and the proxying of
+//! `replicationFeedStreamFromMasterStream` on an intermediate replica).
+//!
+//! Every byte fed advances `master_repl_offset`, lands in the backlog, and goes to each
+//! replica past WAIT_BGSAVE_START: straight onto the wire when it streams, or into its pending
+//! buffer while its RDB is being produced or waits for the first ACK.
+
+use crate::engine::event::Event;
+use crate::engine::node::{ConnId, Node};
+use crate::engine::resp;
+use crate::engine::repl::SlaveState;
+
+/// A command as the RESP multibulk `replicationFeedSlaves` / `sendCommand` write.
+pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(resp::command_len(argv));
+    resp::encode_command(argv, &mut out);
+    out
+}
+
+/// `shared.select[db]`: `*2\r\n$6\r\nSELECT\r\n$<n>\r\n<db>\r\n`.
+pub fn select_bytes(db: i64) -> Vec<u8> {
+    command_bytes(&[b"SELECT".to_vec(), db.to_string().into_bytes()])
+}
+
+impl Node {
+    /// `propagatePendingCommands`: wrap more than one op in MULTI/EXEC (MULTI carries the first
+    /// op's db, so its SELECT comes first; EXEC the last op's db, so it needs none).
+    pub(crate) fn propagate_pending(&mut self, ops: Vec<(usize, Vec<Vec<u8>>)>) {
+        if ops.is_empty() {
+            return;
+        }
+        let transaction = ops.len() > 1;
+        if transaction {
+            self.feed_command(ops[0].0 as i64, &[b"MULTI".to_vec()]);
+        }
+        let last_db = ops[ops.len() - 1].0 as i64;
+        for (db, argv) in &ops {
+            self.feed_command(*db as i64, argv);
+        }
+        if transaction {
+            self.feed_command(last_db, &[b"EXEC".to_vec()]);
+        }
+    }
+
+    /// `replicationFeedSlaves`: only a top-level master writes its own stream, and only when
+    /// there is a backlog or a replica to write it to.
+    pub(crate) fn feed_command(&mut self, dictid: i64, argv: &[Vec<u8>]) {
+        if self.master.is_some() {
+            return;
+        }
+        if self.backlog.is_none() && self.slaves.is_empty() {
+            return;
+        }
+        if self.slaveseldb != dictid {
+            self.feed_stream(&select_bytes(dictid));
+            self.slaveseldb = dictid;
+        }
+        self.feed_stream(&command_bytes(argv));
+    }
+
+    /// `feedReplicationBuffer`: the bytes enter the offset, the backlog and every replica.
+    pub(crate) fn feed_stream(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let Some(backlog) = self.backlog.as_mut() else { return };
+        let first_before = backlog.first_byte();
+        backlog.feed(bytes);
+        self.master_repl_offset += bytes.len() as u64;
+        for conn in self.slaves.clone() {
+            let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) else { continue };
+            match r.state {
+                SlaveState::WaitBgsaveStart => continue,
+                SlaveState::Online if !r.start_stream_on_ack => self.send_stream(conn, bytes.to_vec()),
+                _ => r.pending.extend_from_slice(bytes),
+            }
+            self.check_output_buffer_limit(conn);
+        }
+        self.note_backlog_trim(first_before);
+    }
+
+    /// Emit `BacklogTrimmed` when head blocks went away.
+    pub(crate) fn note_backlog_trim(&mut self, first_before: u64) {
+        if let Some(b) = &self.backlog {
+            if b.first_byte() != first_before {
+                let e = Event::BacklogTrimmed { first_byte: b.first_byte(), histlen: b.histlen() };
+                self.emit(e);
+            }
+        }
+    }
+
+    /// Write stream bytes (ending at `master_repl_offset`) to a replica, remembering where
+    /// they end so delivery can move its buffer reference.
+    pub(crate) fn send_stream(&mut self, conn: ConnId, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.send(conn, bytes);
+        let off = self.master_repl_offset;
+        if let Some(c) = self.clients.get_mut(&conn) {
+            let sent = c.sent;
+            if let Some(r) = c.replica.as_mut() {
+                r.stream_marks.push_back((sent, off));
+            }
+        }
+    }
+
+    /// The link delivered more to a replica: release the blocks it no longer needs
+    /// (`_writeToClient` moving `ref_repl_buf_node`).
+    pub(crate) fn replica_stream_delivered(&mut self, conn: ConnId) {
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        let delivered = c.delivered;
+        let Some(r) = c.replica.as_mut() else { return };
+        let mut upto = None;
+        while let Some(&(end, off)) = r.stream_marks.front() {
+            if end > delivered {
+                break;
+            }
+            upto = Some(off);
+            r.stream_marks.pop_front();
+        }
+        let (Some(off), Some(id)) = (upto, r.reader) else { return };
+        let Some(b) = self.backlog.as_mut() else { return };
+        let first_before = b.first_byte();
+        b.advance_reader(id, off);
+        self.note_backlog_trim(first_before);
+    }
+
+    /// An intermediate replica: bytes our master's client applied go, unchanged, into our
+    /// offset, backlog and sub-replicas (`replicationFeedStreamFromMasterStream`).
+    pub(crate) fn master_applied(&mut self, conn: ConnId, raw: Vec<u8>) {
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        c.applied_pending.extend_from_slice(&raw);
+        if c.multi.is_some() {
+            return;
+        }
+        let applied = std::mem::take(&mut c.applied_pending);
+        c.reploff += applied.len() as u64;
+        self.feed_stream(&applied);
+    }
+
+    /// Start streaming to a replica: flush what accumulated (`replicaStartCommandStream`).
+    pub(crate) fn start_command_stream(&mut self, conn: ConnId) {
+        let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) else { return };
+        r.start_stream_on_ack = false;
+        let pending = std::mem::take(&mut r.pending);
+        self.send_stream(conn, pending);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_zero_is_23_bytes() {
+        assert_eq!(select_bytes(0), b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n".to_vec());
+        assert_eq!(select_bytes(0).len(), 23);
+        assert_eq!(select_bytes(12), b"*2\r\n$6\r\nSELECT\r\n$2\r\n12\r\n".to_vec());
+    }
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use crate::engine::repl::testkit::Net;
+
+    #[test]
+    fn set_after_attach_advances_offset_by_54_then_31() {
+        let mut net = Net::new(&["m", "r"]);
+        net.attach("r", "m");
+        assert_eq!(net.info_field("r", "master_link_status"), "up");
+        let base = net.offset("m");
+        net.clear_wire();
+        assert_eq!(net.run("m", &["SET", "foo", "bar"]), "+OK\r\n");
+        assert_eq!(net.offset("m"), base + 54);
+        assert_eq!(
+            net.wire_bytes("m", "r"),
+            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec()
+        );
+        assert_eq!(net.run("m", &["set", "foo", "baz"]), "+OK\r\n");
+        assert_eq!(net.offset("m"), base + 54 + 31);
+        assert_eq!(net.offset("r"), base + 85);
+        assert_eq!(net.run("r", &["GET", "foo"]), "$3\r\nbaz\r\n");
+    }
+
+    #[test]
+    fn master_without_replicas_feeds_nothing() {
+        let mut net = Net::new(&["m"]);
+        net.run("m", &["SET", "a", "1"]);
+        assert_eq!(net.offset("m"), 0);
+        assert_eq!(net.info_field("m", "repl_backlog_active"), "0");
+    }
+}
