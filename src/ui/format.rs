@@ -131,7 +131,11 @@ pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
     use crate::engine::event::Event;
     use crate::ui::api::{console_of, event_of, message_of, note_of, ConsoleLine};
     if let Some(m) = message_of(e) {
-        return Some(format!("{} → {}: {} ({} B)", m.from, m.to, m.label, m.len));
+        let from = if m.from == "cli" { "console" } else { m.from };
+        return Some(match m.label {
+            "" => format!("{from} → {}: {} B", m.to, m.len),
+            label => format!("{from} → {}: {label} ({} B)", m.to, m.len),
+        });
     }
     if let Some(text) = note_of(e) {
         return Some(text);

@@ -134,7 +134,10 @@ pub fn sequence_panel() -> Html {
         .trace()
         .iter()
         .filter(|e| {
-            message_of(e).is_some() || note_of(e).is_some() || matches!(event_of(e), Some((_, Event::ReplState { .. })))
+            // Node-to-node messages only: console traffic (from "cli") shows in the console.
+            message_of(e).is_some_and(|m| lanes.iter().any(|l| l == m.from) && lanes.iter().any(|l| l == m.to))
+                || note_of(e).is_some()
+                || matches!(event_of(e), Some((_, Event::ReplState { .. })))
         })
         .collect();
     let hidden = if *show_all { 0 } else { rows.len().saturating_sub(PAGE) };
