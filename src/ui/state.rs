@@ -319,7 +319,12 @@ impl Reducible for AppState {
             }
             Msg::StepBack => {
                 s.playing = false;
-                s.session.borrow_mut().step_back();
+                // Back to the previous step that showed something (mirror of Step).
+                let current = s.session.borrow().current_step();
+                match s.full_trace.iter().rev().map(|e| e.step).find(|&st| st < current) {
+                    Some(step) => s.session.borrow_mut().jump_to(step),
+                    None => s.session.borrow_mut().step_back(),
+                }
             }
             Msg::JumpTo(step) => {
                 s.session.borrow_mut().jump_to(step);
