@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// What the page says when stepping finds nothing more to show.
+const QUIET: &str = "Nothing more happens on its own: the world is quiet. Send a command, heal a link, or add a node.";
+
 /// Play speeds the selector offers, in steps per second.
 pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 32];
 
@@ -59,7 +62,9 @@ pub struct AppState {
     pub snapshot: Rc<Snapshot>,
     /// The trace of the whole branch, as seen the last time we stood at its end (after a jump
     /// back the world only holds the past, but stepping forward wants to know the future).
-    pub full_trace: Rc<Vec<TraceEntry>>,
+    /// Shared and appended in place while playing (cloning a long trace per step would cost
+    /// more than the step); replaced whenever the session is.
+    pub full_trace: Rc<RefCell<Vec<TraceEntry>>>,
     pub current_step: u64,
     pub last_step: u64,
     pub playing: bool,
@@ -136,7 +141,7 @@ impl AppState {
         let mut state = AppState {
             session: Rc::new(RefCell::new(Session::new(seed))),
             snapshot: Rc::new(Snapshot::default()),
-            full_trace: Rc::new(Vec::new()),
+            full_trace: Rc::new(RefCell::new(Vec::new())),
             current_step: 0,
             last_step: 0,
             playing: false,
@@ -172,7 +177,7 @@ impl AppState {
     fn load_scenario(&mut self, text: &str) -> bool {
         match Session::from_scenario(text, self.seed) {
             Ok(mut session) => {
-                self.full_trace = Rc::new(session.world().trace().to_vec());
+                self.full_trace = Rc::new(RefCell::new(session.world().trace().to_vec()));
                 session.jump_to(0);
                 self.session = Rc::new(RefCell::new(session));
                 self.samples = Rc::new(Vec::new());
@@ -195,8 +200,16 @@ impl AppState {
         let snapshot = world.snapshot();
         self.current_step = session.current_step();
         self.last_step = session.last_step();
-        if self.current_step >= self.last_step || self.full_trace.is_empty() {
-            self.full_trace = Rc::new(world.trace().to_vec());
+        if self.current_step >= self.last_step || self.full_trace.borrow().is_empty() {
+            let now = world.trace();
+            let mut cached = self.full_trace.borrow_mut();
+            let n = cached.len();
+            // Still the same branch (our cache is a prefix of it): append what is new.
+            if n <= now.len() && (n == 0 || cached.last() == now.get(n - 1)) {
+                cached.extend_from_slice(&now[n..]);
+            } else {
+                *cached = now.to_vec();
+            }
         }
         let mut layout: Vec<(String, u16, bool)> = snapshot
             .nodes
@@ -244,10 +257,19 @@ impl AppState {
             (s.current_step(), s.last_step())
         };
         if current < last {
-            let next = self.full_trace.iter().map(|e| e.step).find(|&s| s > current).unwrap_or(last);
+            let next = self.full_trace.borrow().iter().map(|e| e.step).find(|&s| s > current).unwrap_or(last);
             self.session.borrow_mut().jump_to(next.min(last));
-        } else if let Err(e) = self.session.borrow_mut().apply(Action::Step) {
-            self.notice = Some(e.to_string());
+        } else {
+            let before = self.session.borrow().world().trace().len();
+            if let Err(e) = self.session.borrow_mut().apply(Action::Step) {
+                self.notice = Some(e.to_string());
+                return false;
+            }
+            if self.session.borrow().world().trace().len() == before {
+                // The sim ran out its step budget without anything to show: say so, and stop.
+                self.notice = Some(QUIET.to_string());
+                return false;
+            }
         }
         self.session.borrow().current_step() != current
     }
@@ -257,7 +279,7 @@ impl AppState {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
-        let recorded = self.full_trace.iter().find(|e| e.step > current && is_decision(e)).map(|e| e.step);
+        let recorded = self.full_trace.borrow().iter().find(|e| e.step > current && is_decision(e)).map(|e| e.step);
         match recorded {
             Some(step) if current < last => self.session.borrow_mut().jump_to(step),
             _ => {
@@ -265,17 +287,29 @@ impl AppState {
                 if current < last {
                     self.session.borrow_mut().jump_to(last);
                 }
+                let before = self.session.borrow().world().trace().len();
                 if let Err(e) = self.session.borrow_mut().apply(Action::StepToDecision) {
                     self.notice = Some(e.to_string());
+                    return;
+                }
+                let s = self.session.borrow();
+                if !s.world().trace()[before.min(s.world().trace().len())..].iter().any(is_decision) {
+                    drop(s);
+                    self.notice = Some(
+                        "No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string(),
+                    );
                 }
             }
         }
     }
 
     /// The trace up to and including the current step.
-    pub fn trace(&self) -> &[TraceEntry] {
-        let end = self.full_trace.partition_point(|e| e.step <= self.current_step);
-        &self.full_trace[..end]
+    pub fn trace(&self) -> std::cell::Ref<'_, [TraceEntry]> {
+        let step = self.current_step;
+        std::cell::Ref::map(self.full_trace.borrow(), |t| {
+            let end = t.partition_point(|e| e.step <= step);
+            &t[..end]
+        })
     }
 }
 
@@ -321,7 +355,8 @@ impl Reducible for AppState {
                 s.playing = false;
                 // Back to the previous step that showed something (mirror of Step).
                 let current = s.session.borrow().current_step();
-                match s.full_trace.iter().rev().map(|e| e.step).find(|&st| st < current) {
+                let previous = s.full_trace.borrow().iter().rev().map(|e| e.step).find(|&st| st < current);
+                match previous {
                     Some(step) => s.session.borrow_mut().jump_to(step),
                     None => s.session.borrow_mut().step_back(),
                 }
@@ -359,6 +394,7 @@ impl Reducible for AppState {
                     match Session::import_json(&text) {
                         Ok(session) => {
                             s.session = Rc::new(RefCell::new(session));
+                            s.full_trace = Rc::new(RefCell::new(Vec::new()));
                             s.samples = Rc::new(Vec::new());
                             s.lesson.clear();
                             s.playing = false;

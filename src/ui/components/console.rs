@@ -124,7 +124,8 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         })
     };
 
-    let exchanges = exchanges(app.trace(), &p.node);
+    let trace = app.trace();
+    let exchanges = exchanges(&trace, &p.node);
     let skip = exchanges.len().saturating_sub(SHOWN);
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {

@@ -130,8 +130,8 @@ pub fn sequence_panel() -> Html {
     let app = use_context::<AppCtx>().expect("App provides AppCtx");
     let show_all = use_state(|| false);
     let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
-    let rows: Vec<&TraceEntry> = app
-        .trace()
+    let trace = app.trace();
+    let rows: Vec<&TraceEntry> = trace
         .iter()
         .filter(|e| {
             // Node-to-node messages only: console traffic (from "cli") shows in the console.
