@@ -166,6 +166,16 @@ pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
             None => format!("{node} is now a {role}"),
         },
         Event::Log { text } => format!("{node}: {text}"),
-        _ => return None,
+        Event::HandshakeSent { command } => format!("{node} sends {command}"),
+        Event::HandshakeReply { reply } => format!("{node} reads {reply}"),
+        Event::PsyncSent { replid, offset } if replid == "SYNC" => format!("{node} falls back to SYNC (offset {offset})"),
+        Event::PsyncSent { replid, offset } => format!("{node} asks PSYNC {} {offset}", short_id(replid)),
+        Event::RdbSent { replica, sent, total } => format!("{node} sent {} of {} RDB to {replica}", human_bytes(*sent), human_bytes(*total)),
+        Event::RdbReceived { received, total } => match total {
+            Some(t) => format!("{node} received {} of {} RDB", human_bytes(*received), human_bytes(*t)),
+            None => format!("{node} received {} of RDB", human_bytes(*received)),
+        },
+        Event::AckSent { offset } => format!("{node} acknowledges offset {offset}"),
+        Event::AckReceived { replica, offset } => format!("{node}: {replica} acknowledged {offset}"),
     })
 }
