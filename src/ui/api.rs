@@ -1,11 +1,19 @@
 //! The sim API the UI codes against (`sim::session`, `sim::snapshot`, `sim::trace`), and the
 //! few adapters that read trace entries for the components.
 //!
-//! Until helper sim's `Session` lands in main this file holds a stand-in with the same names:
-//! a world that only records actions (no replication), so every panel can be laid out and
-//! tested. When sim lands, the stand-in is replaced by `pub use crate::sim::…` and only the
-//! adapters at the bottom (`message_of`, `console_of`, `event_of`) follow the real `TraceKind`.
-//! No replication rule is decided here, in either version.
+//! Until helper sim's `Session` is in main this file holds a stand-in with the same names and
+//! shapes (checked by compiling the UI against the sim branch): a world that only records
+//! actions, with no replication behind it. When sim lands, everything from here to the
+//! adapters becomes:
+//! ```text
+//! pub use crate::sim::scenario::ParseError;
+//! pub use crate::sim::session::{Action, Session};
+//! pub use crate::sim::snapshot::{Flight, LinkView, Snapshot};
+//! pub use crate::sim::trace::{ImportError, TraceEntry, TraceKind};
+//! pub use crate::sim::world::{SimError, World};
+//! ```
+//! and only the adapters at the bottom know the shape of `TraceKind`. No replication rule is
+//! decided here, in either version.
 
 use crate::engine::event::Event;
 use crate::engine::view::NodeView;
