@@ -303,6 +303,21 @@ impl AppState {
         }
     }
 
+    /// The node a replica follows, from INFO's `master_host:master_port` (the sim's hosts are
+    /// node names; `127.0.0.1`/`localhost` go by port). Running or stopped; None for masters.
+    pub fn master_name(&self, n: &crate::engine::view::NodeView) -> Option<&str> {
+        if n.role == "master" {
+            return None;
+        }
+        let addr = n.master.as_deref()?;
+        let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+        let port: Option<u16> = port.parse().ok();
+        self.layout
+            .iter()
+            .find(|(m, p, _)| *m != n.name && (*m == host || ((host == "127.0.0.1" || host == "localhost") && Some(*p) == port)))
+            .map(|(m, _, _)| m.as_str())
+    }
+
     /// The trace up to and including the current step.
     pub fn trace(&self) -> std::cell::Ref<'_, [TraceEntry]> {
         let step = self.current_step;

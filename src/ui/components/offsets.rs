@@ -2,18 +2,9 @@
 //! slave_repl_offset, the lag in bytes behind its master, and a small chart of offsets over
 //! the steps seen so far (lines told apart by dash pattern and an end label, not colour alone).
 
-use crate::engine::view::NodeView;
 use crate::ui::state::node_offset;
 use crate::ui::AppCtx;
 use yew::prelude::*;
-
-/// A replica's master in the snapshot, from INFO's `host:port` (host may be a node name).
-fn master_of<'a>(nodes: &'a [NodeView], n: &NodeView) -> Option<&'a NodeView> {
-    let addr = n.master.as_deref()?;
-    let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
-    let port: Option<u16> = port.parse().ok();
-    nodes.iter().find(|m| Some(m.port) == port && m.name != n.name).or_else(|| nodes.iter().find(|m| m.name == host))
-}
 
 const DASHES: [&str; 5] = ["", "6 3", "2 3", "10 3 2 3", "1 2"];
 
@@ -72,7 +63,7 @@ pub fn offsets_panel() -> Html {
                         let lag = if n.role == "master" {
                             "—".to_string()
                         } else {
-                            match master_of(nodes, n) {
+                            match app.master_name(n).and_then(|m| app.snapshot.node(m)) {
                                 Some(m) => format!("{} B behind {}", m.master_repl_offset.saturating_sub(offset), m.name),
                                 None => "?".to_string(),
                             }

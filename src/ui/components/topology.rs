@@ -24,18 +24,11 @@ const MAX_FLIGHTS: usize = 8;
 fn places(app: &AppCtx) -> (Vec<(f64, f64)>, f64) {
     let layout = &app.layout;
     let nodes = &app.snapshot.nodes;
-    // The master a node replicates from, as a layout index (INFO gives `host:port`).
+    // The master a node replicates from, as a layout index.
     let parent = |name: &str| -> Option<usize> {
         let n = nodes.iter().find(|n| n.name == name)?;
-        if n.role == "master" {
-            return None;
-        }
-        let addr = n.master.as_deref()?;
-        let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
-        let port: Option<u16> = port.parse().ok();
-        layout
-            .iter()
-            .position(|(m, p, _)| m != name && (Some(*p) == port || m == host))
+        let master = app.master_name(n)?;
+        layout.iter().position(|(m, _, _)| m == master)
     };
     let depth: Vec<usize> = (0..layout.len())
         .map(|i| {
