@@ -167,8 +167,9 @@ impl AppState {
     fn load_lesson(&mut self, id: &str) {
         match lessons::find(id) {
             Some(lesson) => {
-                self.load_scenario(&lesson.text);
-                self.lesson = lesson.id.to_string();
+                if self.load_scenario(&lesson.text) {
+                    self.lesson = lesson.id.to_string();
+                }
             }
             None => self.banner = Some(format!("There is no lesson named \u{201c}{id}\u{201d}; showing the first lesson instead.")),
         }
