@@ -1,12 +1,294 @@
 //! The Yew UI (wasm32 only): renders snapshots of the world, sends actions.
+//!
+//! `App` owns one `AppState` (a reducer around the sim's `Session`) and shares it with the
+//! panels through a context. Page-wide concerns live here: URL parameters, the play timer,
+//! keyboard shortcuts, the theme, and `window.__replscope` for end-to-end tests.
+
+pub mod api;
+pub mod channel;
+pub mod components;
+pub mod format;
+pub mod lessons;
+pub mod state;
+
+use components::{
+    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, help::HelpOverlay,
+    inspector::Inspector, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header,
+    toolbar::TimeControls, topology::Topology,
+};
+use state::{AppState, Msg, Theme};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// What every panel reads: the state, and `dispatch` to change it.
+pub type AppCtx = UseReducerHandle<AppState>;
+
+/// The seed used when the URL gives none.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// `?lesson=…&seed=…`, with a readable complaint for anything we cannot use.
+fn url_params() -> (Option<String>, u64, Option<String>) {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return (None, DEFAULT_SEED, None);
+    };
+    let lesson = params.get("lesson").filter(|l| !l.is_empty());
+    let mut problem = None;
+    let seed = match params.get("seed") {
+        None => DEFAULT_SEED,
+        Some(s) => match s.trim().parse::<u64>() {
+            Ok(v) => v,
+            Err(_) => {
+                problem = Some(format!(
+                    "The seed \u{201c}{s}\u{201d} is not a whole number; using the default seed {DEFAULT_SEED}."
+                ));
+                DEFAULT_SEED
+            }
+        },
+    };
+    (lesson, seed, problem)
+}
+
+fn stored_theme() -> Theme {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("replscope-theme").ok().flatten())
+        .map(|t| Theme::parse(&t))
+        .unwrap_or(Theme::System)
+}
+
+/// Publish the numbers for end-to-end tests: `window.__replscope`.
+fn publish(state: &AppState, carried: &channel::Carried) {
+    #[derive(serde::Serialize)]
+    struct WireTally<'a> {
+        from: &'a str,
+        to: &'a str,
+        messages: u64,
+        bytes: u64,
+    }
+    #[derive(serde::Serialize)]
+    struct Published<'a> {
+        wire: Vec<WireTally<'a>>,
+        step: u64,
+        last_step: u64,
+        playing: bool,
+        lesson: &'a str,
+        seed: u64,
+        selected: Option<&'a str>,
+        snapshot: &'a api::Snapshot,
+    }
+    let value = Published {
+        wire: carried.iter().map(|((from, to), (messages, bytes))| WireTally { from, to, messages: *messages, bytes: *bytes }).collect(),
+        step: state.current_step,
+        last_step: state.last_step,
+        playing: state.playing,
+        lesson: &state.lesson,
+        seed: state.seed,
+        selected: state.selected.as_deref(),
+        snapshot: &state.snapshot,
+    };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    if let (Some(window), Ok(js)) = (web_sys::window(), serde::Serialize::serialize(&value, &serializer)) {
+        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__replscope"), &js);
+    }
+}
+
+/// Whether a key press belongs to a text field (so shortcuts must not fire).
+fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+        .unwrap_or(false)
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    html! { <main data-testid="app"><h1>{ "ReplScope" }</h1></main> }
+    let state = use_reducer(|| {
+        let (lesson, seed, problem) = url_params();
+        AppState::initial(lesson, seed, problem, stored_theme())
+    });
+
+    // The play timer: one step every 1/speed seconds while playing.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((state.playing, state.speed), move |&(playing, speed)| {
+            let mut handle = None;
+            let tick = Closure::<dyn FnMut()>::new(move || dispatcher.dispatch(Msg::Tick));
+            if playing {
+                if let Some(w) = web_sys::window() {
+                    let ms = (1000 / speed.max(1)) as i32;
+                    handle = w
+                        .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), ms)
+                        .ok();
+                }
+            }
+            move || {
+                if let (Some(h), Some(w)) = (handle, web_sys::window()) {
+                    w.clear_interval_with_handle(h);
+                }
+                drop(tick);
+            }
+        });
+    }
+
+    // Keyboard: space play/pause, → step, ← step back, ? help, Escape closes help.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in_field(&e) {
+                    return;
+                }
+                let msg = match e.key().as_str() {
+                    " " => Msg::TogglePlay,
+                    "ArrowRight" => Msg::Step,
+                    "ArrowLeft" => Msg::StepBack,
+                    "?" => Msg::ToggleHelp,
+                    "Escape" => Msg::Help(false),
+                    _ => return,
+                };
+                // A focused button would also "click" on space: the shortcut wins.
+                e.prevent_default();
+                dispatcher.dispatch(msg);
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                }
+                drop(listener);
+            }
+        });
+    }
+
+    // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system").
+    use_effect_with(state.theme, |theme| {
+        if let Some(w) = web_sys::window() {
+            if let Some(root) = w.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("data-theme", theme.as_str());
+            }
+            if let Ok(Some(storage)) = w.local_storage() {
+                let _ = storage.set_item("replscope-theme", theme.as_str());
+            }
+        }
+    });
+
+    // Deliveries of the step just taken go through the links' MessagePorts (see channel.rs).
+    let wire = use_mut_ref(channel::Wire::new);
+    let shown_step = use_mut_ref(|| 0u64);
+    use_effect_with(state.current_step, {
+        let state = state.clone();
+        let wire = wire.clone();
+        move |&step| {
+            let prev = std::mem::replace(&mut *shown_step.borrow_mut(), step);
+            // Forward by a few steps only: a jump across the timeline is not traffic.
+            if step > prev && step - prev <= 64 {
+                for e in state.trace().iter().filter(|e| e.step > prev && e.step <= step) {
+                    if let Some(m) = api::message_of(e) {
+                        let payload = m.bytes.unwrap_or(m.label.as_bytes());
+                        let _ = wire.borrow_mut().post(m.from, m.to, m.len, payload);
+                    }
+                }
+            }
+        }
+    });
+
+    // End-to-end tests read the current numbers from `window.__replscope`.
+    use_effect_with(state.version, {
+        let state = state.clone();
+        let wire = wire.clone();
+        move |_| publish(&state, &wire.borrow().carried())
+    });
+
+    let dismiss_banner = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Msg::Banner(None)))
+    };
+    let dismiss_notice = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Msg::DismissNotice))
+    };
+
+    html! {
+        <ContextProvider<AppCtx> context={state.clone()}>
+            <div class="app" data-testid="app" data-step={state.current_step.to_string()}>
+                <Header />
+                if let Some(banner) = &state.banner {
+                    <div class="banner error" role="alert" data-testid="error-banner">
+                        <span aria-hidden="true">{"⚠ "}</span>
+                        <span>{ banner.clone() }</span>
+                        <button class="ghost" onclick={dismiss_banner} aria-label="Dismiss this message">{"✕"}</button>
+                    </div>
+                }
+                if let Some(notice) = &state.notice {
+                    <div class="banner notice" role="status" data-testid="notice">
+                        <span aria-hidden="true">{"ℹ "}</span>
+                        <span>{ notice.clone() }</span>
+                        <button class="ghost" onclick={dismiss_notice} aria-label="Dismiss this message">{"✕"}</button>
+                    </div>
+                }
+                <TimeControls />
+                <main class="grid">
+                    <section class="panel topology-panel" aria-labelledby="h-topology">
+                        <h2 id="h-topology">{"Topology"}</h2>
+                        <Topology />
+                    </section>
+                    <section class="panel decision-panel" aria-labelledby="h-decision">
+                        <h2 id="h-decision">{"PSYNC decision"}</h2>
+                        <DecisionCard />
+                    </section>
+                    <section class="panel sequence-panel" aria-labelledby="h-sequence">
+                        <h2 id="h-sequence">{"Messages"}</h2>
+                        <SequencePanel />
+                    </section>
+                    <section class="panel backlog-panel" aria-labelledby="h-backlog">
+                        <h2 id="h-backlog">{"Backlog"}</h2>
+                        <BacklogPanel />
+                    </section>
+                    <section class="panel offsets-panel" aria-labelledby="h-offsets">
+                        <h2 id="h-offsets">{"Offsets"}</h2>
+                        <OffsetsPanel />
+                    </section>
+                    <section class="panel inspector-panel" aria-labelledby="h-inspector">
+                        <h2 id="h-inspector">{"Node"}</h2>
+                        <Inspector />
+                    </section>
+                    <section class="panel console-panel" aria-labelledby="h-console">
+                        <h2 id="h-console">{"Console"}</h2>
+                        <ConsolePanel />
+                    </section>
+                </main>
+                if state.help {
+                    <HelpOverlay />
+                }
+            </div>
+        </ContextProvider<AppCtx>>
+    }
+}
+
+/// If anything panics, say so on the page (a blank page explains nothing) and in the console.
+fn show_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = format!("ReplScope stopped on an internal error: {info}. Reload the page to start again.");
+        web_sys::console::error_1(&JsValue::from_str(&text));
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        if let (Ok(div), Some(body)) = (document.create_element("div"), document.body()) {
+            div.set_class_name("banner error fatal");
+            let _ = div.set_attribute("role", "alert");
+            let _ = div.set_attribute("data-testid", "fatal-error");
+            div.set_text_content(Some(&text));
+            let _ = body.prepend_with_node_1(&div);
+        }
+    }));
 }
 
 /// Mount the app on the page's `<body>`.
 pub fn start() {
+    show_panics();
     yew::Renderer::<App>::new().render();
 }

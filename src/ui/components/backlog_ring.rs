@@ -1,0 +1,166 @@
+//! The replication backlog as the articles draw it: a ring of repl-backlog-size bytes, the
+//! filled window [repl_backlog_first_byte_offset, + repl_backlog_histlen), the write head, and
+//! the offset a reconnecting replica asked for, inside or outside the window. Under it, the
+//! 7.0 reality: the list of replication-buffer blocks the backlog spans (`BacklogView.blocks`).
+
+use crate::engine::event::Event;
+use crate::engine::view::{BacklogView, NodeView};
+use crate::ui::api::event_of;
+use crate::ui::format::human_bytes;
+use crate::ui::AppCtx;
+use std::f64::consts::PI;
+use yew::prelude::*;
+
+const R: f64 = 70.0;
+const C: f64 = 100.0;
+
+/// The ring position of byte `offset`: byte positions repeat every `size` bytes.
+fn point(offset: u64, size: u64, radius: f64) -> (f64, f64) {
+    let frac = (offset % size.max(1)) as f64 / size.max(1) as f64;
+    let a = frac * 2.0 * PI - PI / 2.0;
+    (C + radius * a.cos(), C + radius * a.sin())
+}
+
+/// An SVG arc over `len` bytes starting at byte `start` (a full circle when len ≥ size).
+fn arc(start: u64, len: u64, size: u64) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    if len >= size {
+        return format!("M {C} {} A {R} {R} 0 1 1 {C} {} A {R} {R} 0 1 1 {C} {}", C - R, C + R, C - R);
+    }
+    let (x0, y0) = point(start, size, R);
+    let (x1, y1) = point(start + len, size, R);
+    let large = if len * 2 > size { 1 } else { 0 };
+    format!("M {x0:.2} {y0:.2} A {R} {R} 0 {large} 1 {x1:.2} {y1:.2}")
+}
+
+/// The last PSYNC this node decided: the offset asked, whether it was accepted, and where it
+/// stood against the backlog window at that moment.
+struct Request {
+    asked: i64,
+    accepted: bool,
+    where_: String,
+}
+
+fn last_request(app: &AppCtx, node: &str) -> Option<Request> {
+    app.trace().iter().rev().find_map(|e| match event_of(e) {
+        Some((n, Event::PsyncDecision(d))) if n == node && d.requested_offset > 0 => {
+            let asked = d.requested_offset;
+            let where_ = match d.backlog {
+                Some((first, _)) if asked < first as i64 => {
+                    format!("{} bytes before the window (already overwritten)", first as i64 - asked)
+                }
+                Some((first, histlen)) if asked > (first + histlen) as i64 => {
+                    format!("{} bytes past the write head", asked - (first + histlen) as i64)
+                }
+                Some(_) => "inside the window".to_string(),
+                None => "no backlog at the time".to_string(),
+            };
+            Some(Request { asked, accepted: crate::ui::format::is_continue(d), where_ })
+        }
+        _ => None,
+    })
+}
+
+fn blocks_strip(b: &BacklogView) -> Html {
+    if b.blocks.is_empty() {
+        return html! {};
+    }
+    let lo = b.blocks.iter().map(|(o, _)| *o).min().unwrap_or(0);
+    let hi = b.blocks.iter().map(|(o, used)| o + used).max().unwrap_or(lo + 1).max(lo + 1);
+    let span = (hi - lo) as f64;
+    let window_end = b.first_byte + b.histlen;
+    html! {
+        <figure class="blocks">
+            <svg viewBox="0 0 300 22" preserveAspectRatio="none" role="img"
+                aria-label={format!("{} replication buffer blocks from offset {lo} to {hi}", b.blocks.len())}>
+                { for b.blocks.iter().map(|(o, used)| {
+                    let x = (*o - lo) as f64 / span * 300.0;
+                    let w = (*used as f64 / span * 300.0).max(1.0);
+                    let in_window = o + used > b.first_byte && *o < window_end;
+                    html! {
+                        <rect class={classes!("block", in_window.then_some("in-window"))} x={format!("{x:.2}")} y="3" width={format!("{w:.2}")} height="16">
+                            <title>{ format!("block at offset {o}, {used} bytes used") }</title>
+                        </rect>
+                    }
+                }) }
+            </svg>
+            <figcaption>{ format!("7.0 keeps the backlog as {} shared block(s); trimming drops whole head blocks.", b.blocks.len()) }</figcaption>
+        </figure>
+    }
+}
+
+fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
+    let size = b.size.max(1);
+    let head = b.first_byte + b.histlen;
+    let shown = b.histlen.min(size);
+    let (hx, hy) = point(head, size, R);
+    let (hx2, hy2) = point(head, size, R + 16.0);
+    let request = last_request(app, &node.name);
+    let over = b.histlen > b.size;
+    html! {
+        <figure class="ring" data-testid={format!("backlog-{}", node.name)} data-first-byte={b.first_byte.to_string()}
+            data-histlen={b.histlen.to_string()} data-size={b.size.to_string()}>
+            <svg viewBox="0 0 200 200" role="img"
+                aria-label={format!("{} backlog: {} of {} bytes, window from offset {} to {}", node.name, b.histlen, b.size, b.first_byte, head)}>
+                <circle class="ring-track" cx={C.to_string()} cy={C.to_string()} r={R.to_string()} />
+                <path class="ring-fill" d={arc(b.first_byte, shown, size)} />
+                <line class="ring-head" x1={format!("{hx:.2}")} y1={format!("{hy:.2}")} x2={format!("{hx2:.2}")} y2={format!("{hy2:.2}")} />
+                <text class="ring-head-label" x={format!("{:.2}", hx2)} y={format!("{:.2}", hy2)} text-anchor="middle">{"✎"}</text>
+                if let Some(Request { asked, accepted: ok, .. }) = &request {
+                    { {
+                        let (ok, asked) = (*ok, *asked);
+                        let (x, y) = point(asked.max(0) as u64, size, R - 14.0);
+                        html! {
+                            <g class={classes!("ring-request", if ok { "inside" } else { "outside" })}>
+                                <circle cx={format!("{x:.2}")} cy={format!("{y:.2}")} r="5" />
+                                <text x={format!("{x:.2}")} y={format!("{:.2}", y + 3.0)} text-anchor="middle">{ if ok { "✓" } else { "✗" } }</text>
+                            </g>
+                        }
+                    } }
+                }
+                <text class="ring-center" x={C.to_string()} y={(C - 6.0).to_string()} text-anchor="middle">{ node.name.clone() }</text>
+                <text class="ring-center small" x={C.to_string()} y={(C + 12.0).to_string()} text-anchor="middle">
+                    { format!("{} / {}", human_bytes(b.histlen), human_bytes(b.size)) }
+                </text>
+            </svg>
+            <figcaption>
+                <dl class="kv">
+                    <dt>{"window"}</dt><dd>{ format!("[{}, {})", b.first_byte, head) }</dd>
+                    <dt>{"first byte"}</dt><dd>{ b.first_byte }</dd>
+                    <dt>{"histlen"}</dt><dd>{ b.histlen }</dd>
+                    <dt>{"size"}</dt><dd>{ b.size }</dd>
+                    <dt>{"✎ write head"}</dt><dd>{ head }</dd>
+                    if let Some(r) = &request {
+                        <dt>{"last PSYNC asked"}</dt>
+                        <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>
+                            { format!("{} {} {}: {}", r.asked, if r.accepted { "✓" } else { "✗" }, r.where_,
+                                if r.accepted { "+CONTINUE" } else { "+FULLRESYNC" }) }
+                        </dd>
+                    }
+                </dl>
+                if over {
+                    <p class="note">{ "histlen exceeds repl-backlog-size: in 7.0 a replica still referencing old blocks keeps them in the backlog." }</p>
+                }
+                { blocks_strip(b) }
+            </figcaption>
+        </figure>
+    }
+}
+
+#[function_component(BacklogPanel)]
+pub fn backlog_panel() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let with: Vec<&NodeView> = app.snapshot.nodes.iter().filter(|n| n.backlog.is_some()).collect();
+    if with.is_empty() {
+        return html! {
+            <p class="muted">{"No backlog yet: a master creates one when its first replica attaches (and a replica after its first sync)."}</p>
+        };
+    }
+    html! {
+        <div class="rings">
+            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(&app, n, b))) }
+        </div>
+    }
+}

@@ -1,0 +1,194 @@
+//! A redis-cli-like console per node: a `name:port>` prompt with history (↑/↓), replies as
+//! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
+//! keys" to push the master past its backlog. Everything typed renders as text.
+
+use crate::ui::api::{console_of, Action, ConsoleLine, TraceEntry};
+use crate::ui::state::Msg;
+use crate::ui::AppCtx;
+use web_sys::{HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// How many exchanges the console keeps on screen.
+const SHOWN: usize = 80;
+
+/// A small deterministic generator for key values (xorshift64*): the same seed and step give
+/// the same keys, so an exported session replays identically.
+fn values(seed: u64, n: usize, len: usize) -> Vec<String> {
+    let mut x = seed | 1;
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n)
+        .map(|_| {
+            (0..len)
+                .map(|_| {
+                    x ^= x >> 12;
+                    x ^= x << 25;
+                    x ^= x >> 27;
+                    alphabet[(x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 58) as usize % alphabet.len()] as char
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A node's console exchanges in order: each command with its reply once it has come back.
+fn exchanges<'a>(trace: &'a [TraceEntry], node: &str) -> Vec<(&'a str, Option<&'a str>)> {
+    let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+    for line in trace.iter().filter(|e| e.node.as_deref() == Some(node)).filter_map(console_of) {
+        match line {
+            ConsoleLine::Sent(cmd) => out.push((cmd, None)),
+            ConsoleLine::Replied(cmd, reply) => match out.iter_mut().find(|(c, r)| r.is_none() && *c == cmd) {
+                Some(slot) => slot.1 = Some(reply),
+                None => out.push((cmd, Some(reply))),
+            },
+        }
+    }
+    out
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeConsoleProps {
+    node: String,
+    port: u16,
+}
+
+#[function_component(NodeConsole)]
+fn node_console(p: &NodeConsoleProps) -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let input = use_node_ref();
+    // Position while browsing history: None = editing a new line.
+    let cursor = use_state(|| None::<usize>);
+    let count = use_state(|| 1000usize);
+    let history: Vec<String> = app.console_history.get(&p.node).cloned().unwrap_or_default();
+
+    let onsubmit = {
+        let d = app.dispatcher();
+        let input = input.clone();
+        let node = p.node.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            let line = el.value();
+            if line.trim().is_empty() {
+                return;
+            }
+            el.set_value("");
+            cursor.set(None);
+            d.dispatch(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
+            d.dispatch(Msg::Act(Action::Command { node: node.clone(), line }));
+        })
+    };
+    let onkeydown = {
+        let input = input.clone();
+        let cursor = cursor.clone();
+        let history = history.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(el) = input.cast::<HtmlInputElement>() else { return };
+            if history.is_empty() {
+                return;
+            }
+            let next = match (e.key().as_str(), *cursor) {
+                ("ArrowUp", None) => Some(history.len() - 1),
+                ("ArrowUp", Some(i)) => Some(i.saturating_sub(1)),
+                ("ArrowDown", Some(i)) if i + 1 < history.len() => Some(i + 1),
+                ("ArrowDown", Some(_)) => None,
+                _ => return,
+            };
+            e.prevent_default();
+            el.set_value(next.map(|i| history[i].as_str()).unwrap_or(""));
+            cursor.set(next);
+        })
+    };
+    let on_count = {
+        let count = count.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                if let Ok(v) = el.value().parse::<usize>() {
+                    count.set(v.clamp(1, 20_000));
+                }
+            }
+        })
+    };
+    let on_random = {
+        let d = app.dispatcher();
+        let node = p.node.clone();
+        let n = *count;
+        let seed = app.seed ^ app.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Callback::from(move |_| {
+            let actions = values(seed, n, 16)
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| Action::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
+                .collect();
+            d.dispatch(Msg::Acts(actions));
+        })
+    };
+
+    let trace = app.trace();
+    let exchanges = exchanges(&trace, &p.node);
+    let skip = exchanges.len().saturating_sub(SHOWN);
+    let prompt = format!("{}:{}>", p.node, p.port);
+    html! {
+        <div class="console">
+            <ol class="console-out" aria-label={format!("{} console output", p.node)} aria-live="polite">
+                { for exchanges.iter().skip(skip).map(|(line, reply)| html! {
+                    <li>
+                        <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.to_string() }</div>
+                        if let Some(reply) = reply {
+                            <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
+                        } else {
+                            <pre class="reply pending">{"… (waiting for the reply: step or play)"}</pre>
+                        }
+                    </li>
+                }) }
+            </ol>
+            <form class="console-in" {onsubmit}>
+                <label class="prompt" for={format!("console-{}", p.node)}>{ prompt.clone() }</label>
+                <input id={format!("console-{}", p.node)} ref={input} type="text" data-testid={format!("console-{}", p.node)}
+                    {onkeydown} autocomplete="off" autocapitalize="off" spellcheck="false"
+                    placeholder="SET foo bar" aria-label={format!("Command for {} (↑/↓ for history)", p.node)} />
+                <button type="submit">{"Send"}</button>
+            </form>
+            <div class="random-keys">
+                <button onclick={on_random} data-testid={format!("random-{}", p.node)}
+                    title="Sends SET key:<i> <random 16 chars> N times (set repl-backlog-size to 16kb to overflow it sooner)">
+                    { format!("Write {} random keys", *count) }
+                </button>
+                <label>
+                    <span class="visually-hidden">{"How many keys"}</span>
+                    <input type="number" min="1" max="20000" value={count.to_string()} onchange={on_count} aria-label="How many random keys" />
+                </label>
+            </div>
+        </div>
+    }
+}
+
+#[function_component(ConsolePanel)]
+pub fn console_panel() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let nodes = &app.snapshot.nodes;
+    if nodes.is_empty() {
+        return html! { <p class="muted">{"Add a node to get a console."}</p> };
+    }
+    let selected = app.selected.clone().unwrap_or_else(|| nodes[0].name.clone());
+    let port = nodes.iter().find(|n| n.name == selected).map(|n| n.port).unwrap_or(0);
+    html! {
+        <div class="consoles">
+            <div class="tabs" role="tablist" aria-label="Console of node">
+                { for nodes.iter().map(|n| {
+                    let d = app.dispatcher();
+                    let name = n.name.clone();
+                    let active = n.name == selected;
+                    html! {
+                        <button role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
+                            data-testid={format!("console-tab-{}", n.name)}
+                            onclick={Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))}>
+                            { n.name.clone() }
+                        </button>
+                    }
+                }) }
+            </div>
+            <NodeConsole key={selected.clone()} node={selected.clone()} {port} />
+        </div>
+    }
+}

@@ -1,0 +1,49 @@
+//! The help overlay (`?`): the keyboard shortcuts and how to read the page.
+
+use crate::ui::state::Msg;
+use crate::ui::AppCtx;
+use yew::prelude::*;
+
+#[function_component(HelpOverlay)]
+pub fn help_overlay() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let close_ref = use_node_ref();
+    {
+        // Move focus into the dialog so Escape/Enter work at once.
+        let close_ref = close_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let close = {
+        let d = app.dispatcher();
+        Callback::from(move |_| d.dispatch(Msg::Help(false)))
+    };
+    html! {
+        <div class="overlay" data-testid="help-overlay">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title">
+                <h2 id="help-title">{"How to use ReplScope"}</h2>
+                <table class="keys">
+                    <tbody>
+                        <tr><th scope="row"><kbd>{"Space"}</kbd></th><td>{"play / pause"}</td></tr>
+                        <tr><th scope="row"><kbd>{"→"}</kbd></th><td>{"step to the next message"}</td></tr>
+                        <tr><th scope="row"><kbd>{"←"}</kbd></th><td>{"step back"}</td></tr>
+                        <tr><th scope="row"><kbd>{"?"}</kbd></th><td>{"this help"}</td></tr>
+                        <tr><th scope="row"><kbd>{"Esc"}</kbd></th><td>{"close"}</td></tr>
+                        <tr><th scope="row"><kbd>{"↑"}</kbd>{" "}<kbd>{"↓"}</kbd></th><td>{"console history"}</td></tr>
+                    </tbody>
+                </table>
+                <ul>
+                    <li>{"Pick a lesson and press ▶ Play, or step with → to watch one message at a time."}</li>
+                    <li>{"Cut a link, write on the master, heal it: the decision card explains whether the replica's next PSYNC continues (+CONTINUE) or starts over (+FULLRESYNC)."}</li>
+                    <li>{"The backlog ring shows which offsets the master still remembers; the ✓/✗ marker is the offset the replica asked for."}</li>
+                    <li>{"Drag the timeline to any step. Acting after stepping back starts a new branch from there."}</li>
+                    <li>{"Open a message in the Messages list to see its exact RESP bytes."}</li>
+                </ul>
+                <button ref={close_ref} class="primary" onclick={close} data-testid="help-close">{"Close"}</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,189 @@
+//! The sequence diagram: one lane per node, one row per delivered message (each expandable
+//! to its exact RESP bytes, escaped as redis-cli quotes them), rows for the replica handshake
+//! state changes (`REPL_STATE_*`), and the handshake progress of the selected replica.
+
+use crate::engine::event::{Event, ReplState};
+use crate::ui::api::{event_of, message_of, note_of, TraceEntry};
+use crate::ui::format::{escape_bytes, repl_state_label};
+use crate::ui::AppCtx;
+use yew::prelude::*;
+
+/// How many rows are drawn before older ones fold into "show earlier".
+const PAGE: usize = 60;
+const LANE: f64 = 100.0;
+
+/// The handshake in order, as the progress strip shows it (`REPL_STATE_CONNECT` … `CONNECTED`).
+const HANDSHAKE: [ReplState; 12] = [
+    ReplState::Connect,
+    ReplState::Connecting,
+    ReplState::ReceivePingReply,
+    ReplState::SendHandshake,
+    ReplState::ReceiveAuthReply,
+    ReplState::ReceivePortReply,
+    ReplState::ReceiveIpReply,
+    ReplState::ReceiveCapaReply,
+    ReplState::SendPsync,
+    ReplState::ReceivePsyncReply,
+    ReplState::Transfer,
+    ReplState::Connected,
+];
+
+fn lane_x(i: usize) -> f64 {
+    LANE / 2.0 + LANE * i as f64
+}
+
+fn arrow_row(lanes: &[String], from: &str, to: &str, label: &str) -> Html {
+    let width = LANE * lanes.len().max(1) as f64;
+    let a = lanes.iter().position(|l| l == from);
+    let b = lanes.iter().position(|l| l == to);
+    let lines = lanes.iter().enumerate().map(|(i, _)| {
+        let x = lane_x(i);
+        html! { <line class="lane" x1={x.to_string()} y1="0" x2={x.to_string()} y2="30" /> }
+    });
+    let arrow = match (a, b) {
+        (Some(a), Some(b)) if a != b => {
+            let (x1, x2) = (lane_x(a), lane_x(b));
+            let dir = if x2 > x1 { -1.0 } else { 1.0 };
+            let tip = format!("{x2},22 {},18 {},26", x2 + 7.0 * dir, x2 + 7.0 * dir);
+            html! {
+                <>
+                    <line class="arrow" x1={x1.to_string()} y1="22" x2={x2.to_string()} y2="22" />
+                    <polygon class="arrow-tip" points={tip} />
+                    <text class="arrow-label" x={((x1 + x2) / 2.0).to_string()} y="14" text-anchor="middle">{ label.to_string() }</text>
+                </>
+            }
+        }
+        _ => html! {},
+    };
+    html! {
+        <svg class="seq-row" viewBox={format!("0 0 {width} 30")} preserveAspectRatio="xMinYMid meet" aria-hidden="true"
+            style={format!("min-width: {}px", (lanes.len() * 90).max(180))}>
+            { for lines }
+            { arrow }
+        </svg>
+    }
+}
+
+fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
+    let Some(m) = message_of(e) else { return html! {} };
+    let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.len);
+    html! {
+        <li class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
+            <details>
+                <summary aria-label={summary.clone()}>
+                    <span class="seq-step">{ format!("#{}", e.step) }</span>
+                    { arrow_row(lanes, m.from, m.to, m.label) }
+                </summary>
+                <p class="muted">{ summary }</p>
+                if let Some(bytes) = m.bytes {
+                    <pre class="resp" aria-label="Exact bytes, escaped">{ format!("\"{}\"", escape_bytes(bytes)) }</pre>
+                } else {
+                    <p class="muted">{"The exact bytes of this delivery are not in the trace of this build; the label above is the sim's rendering of the write."}</p>
+                }
+            </details>
+        </li>
+    }
+}
+
+fn state_row(lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
+    let i = lanes.iter().position(|l| l == node).unwrap_or(0);
+    // Rows draw lanes at LANE px apart from the same left edge: start the text near lane i.
+    let pad = format!("margin-left: {:.0}px", (lane_x(i) - 24.0).max(0.0));
+    html! {
+        <li class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
+            <span class="seq-step">{ format!("#{}", e.step) }</span>
+            <span class="state-change" style={pad}>
+                { format!("{node}: {} → ", repl_state_label(from)) }<strong>{ repl_state_label(to) }</strong>
+            </span>
+        </li>
+    }
+}
+
+fn note_row(e: &TraceEntry, text: String) -> Html {
+    html! {
+        <li class="seq-item seq-note" data-step={e.step.to_string()}>
+            <span class="seq-step">{ format!("#{}", e.step) }</span>
+            <span class="note-text">{ text }</span>
+        </li>
+    }
+}
+
+/// The selected replica's handshake, every state named, the current one marked.
+fn handshake_strip(node: &str, state: ReplState) -> Html {
+    html! {
+        <ol class="handshake" aria-label={format!("{node} handshake state")}>
+            { for HANDSHAKE.iter().map(|s| {
+                let current = *s == state;
+                html! {
+                    <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")}>
+                        if current { <span aria-hidden="true">{"▸ "}</span> }
+                        { repl_state_label(*s) }
+                    </li>
+                }
+            }) }
+        </ol>
+    }
+}
+
+#[function_component(SequencePanel)]
+pub fn sequence_panel() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let show_all = use_state(|| false);
+    let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
+    let trace = app.trace();
+    let rows: Vec<&TraceEntry> = trace
+        .iter()
+        .filter(|e| {
+            // Node-to-node messages only: console traffic (from "cli") shows in the console.
+            message_of(e).is_some_and(|m| lanes.iter().any(|l| l == m.from) && lanes.iter().any(|l| l == m.to))
+                || note_of(e).is_some()
+                || matches!(event_of(e), Some((_, Event::ReplState { .. })))
+        })
+        .collect();
+    let hidden = if *show_all { 0 } else { rows.len().saturating_sub(PAGE) };
+    let toggle = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(!*show_all))
+    };
+    let selected = app.selected.as_ref().and_then(|s| app.snapshot.nodes.iter().find(|n| &n.name == s));
+    let width = LANE * lanes.len().max(1) as f64;
+    html! {
+        <div class="sequence">
+            if let Some(n) = selected {
+                if let Some(state) = n.repl_state {
+                    { handshake_strip(&n.name, state) }
+                }
+            }
+            <div class="seq-lanes" aria-hidden="true">
+                <svg class="seq-row" viewBox={format!("0 0 {width} 22")} preserveAspectRatio="xMinYMid meet"
+                    style={format!("min-width: {}px", (lanes.len() * 90).max(180))}>
+                    { for lanes.iter().enumerate().map(|(i, name)| {
+                        let state = app.snapshot.node(name).and_then(|n| n.repl_state).map(|s| format!(" · {}", repl_state_label(s)));
+                        html! {
+                            <text class="lane-head" x={lane_x(i).to_string()} y="15" text-anchor="middle">
+                                { format!("{name}{}", state.unwrap_or_default()) }
+                            </text>
+                        }
+                    }) }
+                </svg>
+            </div>
+            if rows.is_empty() {
+                <p class="muted">{"No messages yet. Each message between nodes appears here; open one to see its exact bytes."}</p>
+            }
+            if hidden > 0 || *show_all {
+                <button class="ghost" onclick={toggle}>
+                    { if *show_all { "Show only the latest".to_string() } else { format!("Show {hidden} earlier rows") } }
+                </button>
+            }
+            <ol class="seq-list" aria-label="Messages and state changes, oldest first">
+                { for rows.iter().skip(hidden).map(|e| match event_of(e) {
+                    Some((node, Event::ReplState { from, to })) => state_row(&lanes, e, node, *from, *to),
+                    _ => match note_of(e) {
+                        Some(text) => note_row(e, text),
+                        None => message_row(&lanes, e, app.current_step),
+                    },
+                }) }
+            </ol>
+        </div>
+    }
+}

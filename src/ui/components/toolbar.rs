@@ -1,0 +1,224 @@
+//! The header (lesson picker, import/export, theme, help) and the time controls (play, step,
+//! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
+
+use crate::ui::lessons;
+use crate::ui::state::{Msg, SPEEDS};
+use crate::ui::AppCtx;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Offer `text` as a file download named `name` (Blob + object URL + a clicked anchor).
+fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// The export file: the sim's versioned JSON (seed, inputs, trace), which Import replays.
+fn export_json(app: &AppCtx) -> String {
+    app.session.borrow_mut().export_json()
+}
+
+#[function_component(Header)]
+pub fn header() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let on_lesson = {
+        let d = app.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
+                if !sel.value().is_empty() {
+                    d.dispatch(Msg::LoadLesson(sel.value()));
+                }
+            }
+        })
+    };
+    let on_export = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let file = format!("replscope-step{}.json", app.current_step);
+            if let Err(e) = download(&file, "application/json", &export_json(&app)) {
+                app.dispatch(Msg::Banner(Some(format!("The export failed: {e:?}"))));
+            }
+        })
+    };
+    let on_import = {
+        let d = app.dispatcher();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Ok(reader) = web_sys::FileReader::new() else { return };
+            let d = d.clone();
+            let r = reader.clone();
+            let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
+                Some(text) => d.dispatch(Msg::Import(text)),
+                None => d.dispatch(Msg::Banner(Some("The file could not be read as text.".into()))),
+            });
+            reader.set_onload(Some(onload.unchecked_ref()));
+            let _ = reader.read_as_text(&file);
+            input.set_value("");
+        })
+    };
+    let on_theme = {
+        let d = app.dispatcher();
+        let next = app.theme.next();
+        Callback::from(move |_| d.dispatch(Msg::SetTheme(next)))
+    };
+    let on_help = {
+        let d = app.dispatcher();
+        Callback::from(move |_| d.dispatch(Msg::Help(true)))
+    };
+    let theme_icon = match app.theme.as_str() {
+        "light" => "☀",
+        "dark" => "☾",
+        _ => "◐",
+    };
+    let current = lessons::find(&app.lesson);
+    html! {
+        <header class="header">
+            <div class="brand">
+                <h1>{"ReplScope"}</h1>
+                <span class="tagline">{"Redis 7.0 replication, step by step"}</span>
+            </div>
+            <label class="lesson-picker">
+                <span>{"Lesson"}</span>
+                <select data-testid="lesson-select" onchange={on_lesson} aria-label="Choose a lesson">
+                    if current.is_none() {
+                        <option value="" selected=true>{"(custom session)"}</option>
+                    }
+                    { for lessons::all().into_iter().map(|l| html! {
+                        <option value={l.id} selected={l.id == app.lesson}>{ l.title }</option>
+                    }) }
+                </select>
+            </label>
+            <div class="header-actions">
+                <button onclick={on_export} data-testid="export" title="Download this session (seed, inputs and trace) as JSON">
+                    <span aria-hidden="true">{"⤓ "}</span>{"Export"}
+                </button>
+                <label class="button" title="Load an exported JSON or a scenario file">
+                    <span aria-hidden="true">{"⤒ "}</span>{"Import"}
+                    <input type="file" class="visually-hidden" accept=".json,.txt,.scn,.scenario,text/plain,application/json"
+                        data-testid="import" onchange={on_import} />
+                </label>
+                <button onclick={on_theme} data-testid="theme" aria-label={format!("Colour theme: {} (change)", app.theme.as_str())}
+                    title={format!("Theme: {}", app.theme.as_str())}>
+                    <span aria-hidden="true">{ theme_icon }</span>
+                    <span class="label-wide">{ format!(" {}", app.theme.as_str()) }</span>
+                </button>
+                <button onclick={on_help} data-testid="help" aria-label="Keyboard shortcuts and help" aria-keyshortcuts="?">{"?"}</button>
+            </div>
+            if let Some(l) = current {
+                <p class="lesson-watch"><span aria-hidden="true">{"👁 "}</span>{ l.watch }</p>
+            }
+        </header>
+    }
+}
+
+#[function_component(TimeControls)]
+pub fn time_controls() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let send = |msg: fn() -> Msg| {
+        let d = app.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(msg()))
+    };
+    let on_speed = {
+        let d = app.dispatcher();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
+                if let Ok(v) = sel.value().parse() {
+                    d.dispatch(Msg::Speed(v));
+                }
+            }
+        })
+    };
+    let on_scrub = {
+        let d = app.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                if let Ok(v) = input.value().parse() {
+                    d.dispatch(Msg::JumpTo(v));
+                }
+            }
+        })
+    };
+    let t = app.snapshot.time_ms;
+    // Logical Unix time, shown as a UTC wall clock (the sim starts at a realistic date).
+    let seconds = format!("{:02}:{:02}:{:02}.{:03}", (t / 3_600_000) % 24, (t / 60_000) % 60, (t / 1000) % 60, t % 1000);
+    let behind = app.current_step < app.last_step;
+    // What the current step shows, in words (the last few lines of it).
+    let now: Vec<String> = app
+        .trace()
+        .iter()
+        .rev()
+        .take_while(|e| e.step == app.current_step)
+        .filter_map(crate::ui::format::describe)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let shown = now.len().min(3);
+    html! {
+        <nav class="time-controls" aria-label="Time controls">
+            <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={app.current_step == 0}
+                aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">
+                <span aria-hidden="true">{"⏮"}</span><span class="label-wide">{" Back"}</span>
+            </button>
+            if app.playing {
+                <button class="primary" onclick={send(|| Msg::Pause)} data-testid="pause" aria-label="Pause" aria-keyshortcuts="Space" title="Pause (space)">
+                    <span aria-hidden="true">{"⏸"}</span><span class="label-wide">{" Pause"}</span>
+                </button>
+            } else {
+                <button class="primary" onclick={send(|| Msg::Play)} data-testid="play" aria-label="Play" aria-keyshortcuts="Space" title="Play (space)">
+                    <span aria-hidden="true">{"▶"}</span><span class="label-wide">{" Play"}</span>
+                </button>
+            }
+            <button onclick={send(|| Msg::Step)} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
+                <span aria-hidden="true">{"⏭"}</span><span class="label-wide">{" Step"}</span>
+            </button>
+            <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
+                <span aria-hidden="true">{"⚖"}</span>{" Next decision"}
+            </button>
+            <label class="speed">
+                <span>{"Speed"}</span>
+                <select data-testid="speed" onchange={on_speed} aria-label="Playback speed in steps per second">
+                    { for SPEEDS.iter().map(|&s| html! {
+                        <option value={s.to_string()} selected={s == app.speed}>{ format!("{s}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="timeline">
+                <span class="visually-hidden">{"Timeline"}</span>
+                <input type="range" data-testid="timeline" min="0" max={app.last_step.to_string()}
+                    value={app.current_step.to_string()} oninput={on_scrub}
+                    aria-label="Timeline: jump to any step"
+                    aria-valuetext={format!("step {} of {}", app.current_step, app.last_step)} />
+            </label>
+            <output class="clock" aria-live="polite" data-testid="clock">
+                { format!("step {} / {} · {seconds}", app.current_step, app.last_step) }
+                if behind {
+                    <span class="branch-hint">{" · acting now branches from here"}</span>
+                }
+            </output>
+            <p class="just-happened" data-testid="just-happened">
+                <span class="visually-hidden">{"At this step: "}</span>
+                if now.is_empty() {
+                    <span class="muted">{"Nothing recorded at this step."}</span>
+                }
+                { for now[now.len() - shown..].iter().map(|line| html! { <span class="happened">{ line.clone() }</span> }) }
+                if now.len() > shown {
+                    <span class="muted">{ format!("(+{} more in Messages)", now.len() - shown) }</span>
+                }
+            </p>
+        </nav>
+    }
+}

@@ -1,0 +1,359 @@
+//! The topology: nodes (role, replid, offset) and links as SVG, messages in flight drawn along
+//! their link at the fraction of their logical trip, and the controls: per link cut/heal and
+//! hold/release, per node stop/restart, promote (`REPLICAOF NO ONE`), follow another master;
+//! add a node.
+
+use crate::engine::view::NodeView;
+use crate::ui::api::{Action, Flight, LinkView};
+use crate::ui::format::short_id;
+use crate::ui::state::{node_offset, Msg};
+use crate::ui::AppCtx;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+const W: f64 = 640.0;
+const H: f64 = 340.0;
+const NODE_W: f64 = 150.0;
+const NODE_H: f64 = 70.0;
+/// Flights drawn per link; the rest are counted.
+const MAX_FLIGHTS: usize = 8;
+
+/// Where each node of the layout sits, as a replication tree read left to right: masters
+/// (and stopped nodes) in the first column, each replica one column right of its master.
+/// Returns the centres, by layout index, and the drawing's height.
+fn places(app: &AppCtx) -> (Vec<(f64, f64)>, f64) {
+    let layout = &app.layout;
+    let nodes = &app.snapshot.nodes;
+    // The master a node replicates from, as a layout index.
+    let parent = |name: &str| -> Option<usize> {
+        let n = nodes.iter().find(|n| n.name == name)?;
+        let master = app.master_name(n)?;
+        layout.iter().position(|(m, _, _)| m == master)
+    };
+    let depth: Vec<usize> = (0..layout.len())
+        .map(|i| {
+            let (mut d, mut at) = (0, i);
+            // Bounded walk: a replication cycle (possible mid-failover) must not loop forever.
+            while let Some(up) = parent(&layout[at].0) {
+                d += 1;
+                at = up;
+                if d >= layout.len() {
+                    break;
+                }
+            }
+            d.min(3)
+        })
+        .collect();
+    let columns = depth.iter().max().map_or(1, |d| d + 1);
+    let rows = (0..columns).map(|c| depth.iter().filter(|&&d| d == c).count()).max().unwrap_or(1);
+    let height = (rows as f64 * (NODE_H + 24.0) + 24.0).max(H);
+    let mut seen = vec![0usize; columns];
+    let places = depth
+        .iter()
+        .map(|&d| {
+            let in_column = depth.iter().filter(|&&x| x == d).count();
+            let row = seen[d];
+            seen[d] += 1;
+            let x = W * (d as f64 + 0.5) / columns as f64;
+            let y = height * (row as f64 + 0.5) / in_column as f64;
+            (x, y)
+        })
+        .collect();
+    (places, height)
+}
+
+/// A node's place in the layout (creation order, stopped nodes included).
+fn slot(layout: &[(String, u16, bool)], name: &str) -> Option<usize> {
+    layout.iter().position(|(n, _, _)| n == name)
+}
+
+fn trim_label(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        label.to_string()
+    } else {
+        let head: String = label.chars().take(max - 1).collect();
+        format!("{head}\u{2026}")
+    }
+}
+
+/// A flight's progress along its link at `now`, 0.0 (just sent) to 1.0 (arriving).
+fn progress(f: &Flight, now: u64) -> f64 {
+    if f.arrive_at <= f.sent_at {
+        return 1.0;
+    }
+    (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
+}
+
+fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
+    let snapshot = &app.snapshot;
+    let (Some(ia), Some(ib)) = (slot(&app.layout, &link.a), slot(&app.layout, &link.b)) else {
+        return html! {};
+    };
+    let (ax, ay) = places[ia];
+    let (bx, by) = places[ib];
+    let (mx, my) = ((ax + bx) / 2.0, (ay + by) / 2.0);
+    let (dx, dy) = (bx - ax, by - ay);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    // A unit normal: messages a→b ride on one side of the line, b→a on the other.
+    let (nx, ny) = (-dy / len, dx / len);
+    let state_text = match link.state.as_str() {
+        "cut" => "✂ cut",
+        "held" => "⏸ held",
+        _ => "",
+    };
+    // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
+    let hidden = link.in_flight.len().saturating_sub(MAX_FLIGHTS);
+    let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    let flights = link.in_flight.iter().take(MAX_FLIGHTS).enumerate().map(|(k, f)| {
+        // Identical writes sent in the same millisecond get an occurrence number: keys must be unique.
+        let id = format!("{}>{}@{}:{}", f.from, f.to, f.sent_at, f.label);
+        let nth = seen.entry(id.clone()).and_modify(|n| *n += 1).or_insert(0);
+        let key = format!("{id}#{nth}");
+        let forward = f.from == link.a;
+        let p = progress(f, snapshot.time_ms);
+        let (sx, sy, ex, ey) = if forward { (ax, ay, bx, by) } else { (bx, by, ax, ay) };
+        let side = if forward { 1.0 } else { -1.0 };
+        let off = side * (14.0 + 14.0 * (k % 3) as f64);
+        let (x, y) = (sx + (ex - sx) * p + nx * off, sy + (ey - sy) * p + ny * off);
+        let label = format!("{} ({} B)", trim_label(&f.label, 26), f.bytes);
+        html! {
+            // Keyed by the write itself, so a flight keeps its element (and its transition) as
+            // earlier ones arrive.
+            <g class="flight" key={key}
+                style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
+                <title>{ format!("{} → {}: {} ({} bytes, arrives at {} ms)", f.from, f.to, f.label, f.bytes, f.arrive_at) }</title>
+                <circle r="5" />
+                <text class="flight-label" x="8" y="4">{ label }</text>
+            </g>
+        }
+    });
+    html! {
+        <g class={classes!("link", format!("link-{}", link.state))}>
+            <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
+            if !state_text.is_empty() {
+                <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ state_text }</text>
+            }
+            <g class="flights">{ for flights }</g>
+            if hidden > 0 {
+                <text class="link-state" x={mx.to_string()} y={(my + 18.0).to_string()} text-anchor="middle">
+                    { format!("+{hidden} more in flight") }
+                </text>
+            }
+        </g>
+    }
+}
+
+/// A stopped node: a dashed outline where it stood, so its links still have an end.
+fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
+    let onclick = {
+        let d = app.dispatcher();
+        let name = name.to_string();
+        Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
+    };
+    html! {
+        <g class="node stopped" style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
+            <title>{ format!("{name}: stopped") }</title>
+            <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            <text class="node-name" x="10" y="20">{ format!("{name} :{port}") }</text>
+            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{"■ stopped"}</text>
+            <text x="10" y="44">{"not running"}</text>
+        </g>
+    }
+}
+
+fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
+    let selected = app.selected.as_deref() == Some(node.name.as_str());
+    let role = if node.role == "master" {
+        "★ master".to_string()
+    } else {
+        format!("↳ replica{}", if node.link_up { "" } else { " (link down)" })
+    };
+    let onclick = {
+        let d = app.dispatcher();
+        let name = node.name.clone();
+        Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
+    };
+    html! {
+        <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, selected.then_some("selected"))}
+            style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
+            <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
+            <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
+            <text class="node-name" x="10" y="20">{ format!("{} :{}", node.name, node.port) }</text>
+            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
+            <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
+            <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
+        </g>
+    }
+}
+
+/// The HTML controls of one node (and its summary, so it reads without the drawing).
+fn node_card(app: &AppCtx, node: &NodeView) -> Html {
+    let name = node.name.clone();
+    let act = |action: Action| {
+        let d = app.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+    };
+    let others: Vec<&NodeView> = app.snapshot.nodes.iter().filter(|n| n.name != name).collect();
+    let on_follow = {
+        let d = app.dispatcher();
+        let name = name.clone();
+        let ports: Vec<(String, u16)> = others.iter().map(|n| (n.name.clone(), n.port)).collect();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            let target = sel.value();
+            sel.set_value("");
+            if let Some((host, port)) = ports.iter().find(|(n, _)| *n == target) {
+                d.dispatch(Msg::Act(Action::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
+            }
+        })
+    };
+    let select = {
+        let d = app.dispatcher();
+        let name = name.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Select(Some(name.clone()))))
+    };
+    let selected = app.selected.as_deref() == Some(name.as_str());
+    html! {
+        <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
+            data-role={node.role.clone()} data-offset={node_offset(node).to_string()}>
+            <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
+                aria-label={format!("Inspect {name}")}>
+                <strong>{ name.clone() }</strong>
+                { format!(" {} · {} · offset {}", node.role, short_id(&node.replid), node_offset(node)) }
+            </button>
+            <span class="card-actions">
+                <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
+                    aria-label={format!("Stop {name}")}>{"■ Stop"}</button>
+                <button data-testid="promote" disabled={node.role == "master"}
+                    onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
+                    title="REPLICAOF NO ONE">{"★ Promote"}</button>
+                <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
+                    aria-label={format!("Make {name} a replica of another node")}>
+                    <option value="" selected=true>{"Replica of…"}</option>
+                    { for others.iter().map(|o| html! { <option value={o.name.clone()}>{ o.name.clone() }</option> }) }
+                </select>
+            </span>
+        </li>
+    }
+}
+
+fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
+    let restart = {
+        let d = app.dispatcher();
+        let node = name.to_string();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(Action::Restart { node: node.clone() })))
+    };
+    html! {
+        <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
+            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ■ stopped") }</span>
+            <span class="card-actions">
+                <button data-testid="restart" onclick={restart} aria-label={format!("Restart {name}")}>{"↻ Restart"}</button>
+            </span>
+        </li>
+    }
+}
+
+fn link_card(app: &AppCtx, link: &LinkView) -> Html {
+    let act = |action: Action| {
+        let d = app.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+    };
+    let (a, b) = (link.a.clone(), link.b.clone());
+    let state = link.state.as_str();
+    let icon = match state {
+        "cut" => "✂",
+        "held" => "⏸",
+        _ => "⇄",
+    };
+    html! {
+        <li class={classes!("link-card", format!("link-{state}"))} data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
+            <span class="link-name">
+                <span aria-hidden="true">{ format!("{icon} ") }</span>
+                { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
+            </span>
+            <span class="card-actions">
+                <button data-testid="cut" disabled={state == "cut"} onclick={act(Action::Cut { a: a.clone(), b: b.clone() })}
+                    aria-label={format!("Cut the link {a}–{b}")}>{"✂ Cut"}</button>
+                <button data-testid="heal" disabled={state != "cut"} onclick={act(Action::Heal { a: a.clone(), b: b.clone() })}
+                    aria-label={format!("Heal the link {a}–{b}")}>{"⚕ Heal"}</button>
+                <button data-testid="hold" disabled={state != "up"} onclick={act(Action::Hold { a: a.clone(), b: b.clone() })}
+                    aria-label={format!("Hold messages on {a}–{b}")}>{"⏸ Hold"}</button>
+                <button data-testid="release" disabled={state != "held"} onclick={act(Action::Release { a: a.clone(), b: b.clone() })}
+                    aria-label={format!("Release messages on {a}–{b}")}>{"▶ Release"}</button>
+            </span>
+        </li>
+    }
+}
+
+/// A free node name: r1, r2, … (m if the world is empty).
+fn next_name(layout: &[(String, u16, bool)]) -> String {
+    if layout.is_empty() {
+        return "m".into();
+    }
+    (1..).map(|i| format!("r{i}")).find(|n| !layout.iter().any(|(v, _, _)| v == n)).unwrap_or_default()
+}
+
+#[function_component(Topology)]
+pub fn topology() -> Html {
+    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+    let name_ref = use_node_ref();
+    let snapshot = &app.snapshot;
+    let suggestion = next_name(&app.layout);
+    let (places, height) = places(&app);
+    let on_add = {
+        let d = app.dispatcher();
+        let name_ref = name_ref.clone();
+        let suggestion = suggestion.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let input = name_ref.cast::<HtmlInputElement>();
+            let typed = input.as_ref().map(|i| i.value().trim().to_string()).unwrap_or_default();
+            let name = if typed.is_empty() { suggestion.clone() } else { typed };
+            if let Some(i) = input {
+                i.set_value("");
+            }
+            d.dispatch(Msg::Act(Action::AddNode { name }));
+        })
+    };
+    let description = format!(
+        "{} nodes, {} links, {} messages in flight",
+        snapshot.nodes.len(),
+        snapshot.links.len(),
+        snapshot.links.iter().map(|l| l.in_flight.len()).sum::<usize>()
+    );
+    html! {
+        <div class="topology">
+            <svg class="topology-svg" viewBox={format!("0 0 {W} {height}")} role="img" aria-label={description.clone()}>
+                <title>{ description }</title>
+                { for snapshot.links.iter().map(|l| link_svg(&app, &places, l)) }
+                { for app.layout.iter().enumerate().map(|(i, (name, port, stopped))| match snapshot.node(name) {
+                    Some(n) if !*stopped => node_svg(&app, places[i], n),
+                    _ => stopped_svg(&app, places[i], name, *port),
+                }) }
+                if app.layout.is_empty() {
+                    <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
+                        {"No nodes yet: press ▶ Play to run the lesson, or add a node below."}
+                    </text>
+                }
+            </svg>
+            <ul class="cards" aria-label="Nodes">
+                { for app.layout.iter().map(|(name, port, stopped)| match snapshot.node(name) {
+                    Some(n) if !*stopped => node_card(&app, n),
+                    _ => stopped_card(&app, name, *port),
+                }) }
+            </ul>
+            if !snapshot.links.is_empty() {
+                <ul class="cards" aria-label="Links">
+                    { for snapshot.links.iter().map(|l| link_card(&app, l)) }
+                </ul>
+            }
+            <form class="add-node" onsubmit={on_add}>
+                <label>
+                    <span class="visually-hidden">{"New node name"}</span>
+                    <input ref={name_ref} type="text" placeholder={suggestion} maxlength="24" aria-label="New node name" />
+                </label>
+                <button type="submit" data-testid="add-node">{"＋ Add node"}</button>
+            </form>
+        </div>
+    }
+}
