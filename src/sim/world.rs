@@ -50,6 +50,8 @@ pub const MAX_NODES: usize = 16;
 const REPLIES_KEPT: usize = 256;
 /// Address the console client connects from, as `redis-cli` on the same host would.
 const CONSOLE_HOST: &str = "127.0.0.1";
+/// How far ahead of now a step-until-something search looks (logical ms).
+pub const STEP_HORIZON_MS: u64 = 60_000;
 /// Name the trace gives the console end of a connection.
 pub const CONSOLE: &str = "cli";
 
@@ -705,11 +707,14 @@ impl World {
         false
     }
 
-    /// Step until an entry matching `pred` is traced (true), nothing is left, or `max_steps`.
+    /// Step until an entry matching `pred` is traced (true), nothing is left, `max_steps` were
+    /// taken, or the next event lies more than [`STEP_HORIZON_MS`] ahead of where we started
+    /// (an idle world's crons would otherwise run on forever).
     pub fn step_until(&mut self, pred: impl Fn(&TraceKind) -> bool, max_steps: u64) -> bool {
+        let horizon = self.now_ms.saturating_add(STEP_HORIZON_MS);
         for _ in 0..max_steps {
             let before = self.trace_len;
-            if !self.step() {
+            if self.next_event_time().is_none_or(|t| t > horizon) || !self.step() {
                 return false;
             }
             if self.history.trace[before..self.trace_len].iter().any(|e| pred(&e.kind)) {
@@ -1297,11 +1302,14 @@ mod tests {
         assert_eq!(id, 1);
         // *3\r\n $3\r\nSET\r\n $3\r\nfoo\r\n $3\r\na b\r\n: 4 + 9 + 9 + 9 bytes.
         assert!(matches!(&w.trace().last().unwrap().kind, TraceKind::Command { line } if line == "SET foo \"a b\""));
-        assert!(w.step());
+        assert!(w.step_until(|k| matches!(k, TraceKind::Delivered { .. }), 10));
         let last = w.trace().last().unwrap();
-        assert_eq!(last.step, 1);
         assert_eq!(last.node.as_deref(), Some("m"));
+        assert_eq!(last.time_ms, DEFAULT_EPOCH_MS, "the console is local: no delay");
         assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into() });
+        assert!(w.step_until(|k| matches!(k, TraceKind::Reply { .. }), 10));
+        assert_eq!(w.reply(id).map(|r| r.text.as_str()), Some("OK"));
+        assert_eq!(w.trace().last().unwrap().kind, TraceKind::Reply { line: "SET foo \"a b\"".into(), reply: "OK".into() });
     }
 
     #[test]
