@@ -17,7 +17,7 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   replscope run SCENARIO [--trace FILE] [--seed N]
   replscope serve --port P [--replicaof HOST PORT]
-  replscope bench-rewind [--steps N] [--jumps N]";
+  replscope bench-rewind [--steps N] [--jumps N] [--every N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -139,8 +139,8 @@ fn cmd_serve(args: &[String]) -> CliResult {
 }
 
 /// A long trace: a master, two replicas, a stream of writes with cuts now and then.
-fn bench_session(steps: u64) -> Session {
-    let mut s = Session::new(7);
+fn bench_session(steps: u64, every: u64) -> Session {
+    let mut s = Session::with_options(7, replscope::sim::clock::DEFAULT_EPOCH_MS, every);
     let act = |s: &mut Session, a: Action| {
         let _ = s.apply(a);
     };
@@ -168,14 +168,15 @@ fn bench_session(steps: u64) -> Session {
 
 fn cmd_bench_rewind(args: &[String]) -> CliResult {
     let opts = Opts { args };
-    opts.check_known(&[("--steps", 1), ("--jumps", 1)], 0)?;
+    opts.check_known(&[("--steps", 1), ("--jumps", 1), ("--every", 1)], 0)?;
+    let every = opts.number::<u64>("--every")?.unwrap_or(replscope::sim::session::CHECKPOINT_EVERY);
     let steps = opts.number::<u64>("--steps")?.unwrap_or(100_000);
     let jumps = opts.number::<u64>("--jumps")?.unwrap_or(200);
     let t0 = Instant::now();
-    let mut s = bench_session(steps);
+    let mut s = bench_session(steps, every);
     let built = t0.elapsed();
     let last = s.last_step();
-    println!("built {} steps ({} trace entries) in {:.1} ms", last, s.world().trace().len(), built.as_secs_f64() * 1e3);
+    println!("checkpoint every {} steps; built {} steps ({} trace entries) in {:.1} ms", every, last, s.world().trace().len(), built.as_secs_f64() * 1e3);
     // A fixed pseudo-random walk over the timeline (SplitMix64), so runs compare.
     let mut rng = replscope::engine::rng::Rng::new(99);
     let mut times = Vec::new();
