@@ -125,7 +125,7 @@ test_wasm() {
   env "${WASM_ENV[@]}" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
-    cargo test --release --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$STATE/wasm-test.log"
+    cargo test --release --target wasm32-unknown-unknown --test wasm -- --nocapture 2>&1 | tee "$STATE/wasm-test.log"
   return "${PIPESTATUS[0]}"
 }
 

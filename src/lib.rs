@@ -12,6 +12,8 @@
 pub mod engine;
 pub mod sim;
 
+pub mod bench;
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod net;
 

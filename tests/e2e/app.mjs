@@ -1,0 +1,55 @@
+// Page helpers for ReplScope's end-to-end tests: drive the controls by their data-testids and
+// read the numbers the app publishes on window.__replscope.
+export const published = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__replscope)));
+
+export async function waitForApp(page) {
+  await page.getByTestId('app').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.waitForFunction(() => window.__replscope && window.__replscope.snapshot, null, { timeout: 60_000 });
+}
+
+/** Scrub the timeline to `step` (a range input: set its value and fire input/change). */
+export async function scrubTo(page, step) {
+  await page.getByTestId('timeline').evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, step);
+  await page.waitForFunction((s) => window.__replscope.step === s, step, { timeout: 30_000 });
+}
+
+/** Jump to the end of what has been played (the lesson's settled state). */
+export async function toEnd(page) {
+  const { last_step } = await published(page);
+  await scrubTo(page, last_step);
+  return last_step;
+}
+
+export async function consoleCommand(page, node, line) {
+  const tab = page.getByTestId(`console-tab-${node}`);
+  if (await tab.count()) await tab.click();
+  const input = page.getByTestId(`console-${node}`);
+  await input.fill(line);
+  await input.press('Enter');
+}
+
+export const link = (page, a, b) => page.getByTestId(`link-${a}-${b}`);
+
+/** The decision card's numbers, read from its text (what a student reads). */
+export async function decision(page) {
+  const card = page.getByTestId('decision-card');
+  const text = await card.innerText();
+  const num = (re) => { const m = text.match(re); return m ? Number(m[1]) : null; };
+  return {
+    outcome: await card.getAttribute('data-outcome'),
+    rule: await card.getAttribute('data-rule'),
+    text,
+    asked: num(/asked (\d+)/),
+    masterReplOffset: num(/master_repl_offset (\d+)/),
+    continueBytes: num(/\((\d+) bytes of backlog\)/),
+  };
+}
+
+/** The RESP encoding of a command, as the replication stream carries it. */
+export function respCommand(...args) {
+  return `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+}
