@@ -6,66 +6,47 @@
 //! Everything Redis-specific about a reply's *rendering* follows redis-cli.c
 //! (`cliFormatReplyTTY`, `sdscatrepr`, `sdssplitargs`, raw output for INFO-like commands).
 
+use crate::engine::config::Config;
 use crate::engine::node::{ConnId, Node};
 use crate::engine::resp::Frame;
 use crate::engine::view::NodeView;
 
+pub use crate::engine::resp::{format_cli, repr, split_args, ProtocolError as ReplyError, ReplyParser};
+
 /// What the world keeps of a node across a restart (its redis.conf, in effect).
-pub type NodeConfig = Option<()>;
+pub type NodeConfig = Config;
 
 /// The node as the UI sees it.
 pub fn view(node: &Node) -> NodeView {
-    NodeView { name: node.name.clone(), port: node.port, role: "master".into(), ..NodeView::default() }
+    node.view()
 }
 
 /// The link delivered `n` more bytes the node wrote on `conn` to the peer.
-pub fn delivered(_node: &mut Node, _conn: ConnId, _n: u64, _now_ms: u64) {}
+pub fn delivered(node: &mut Node, conn: ConnId, n: u64, now_ms: u64) {
+    node.handle_delivered(conn, n, now_ms);
+}
 
 /// What `SAVE` would write now.
-pub fn save_rdb(_node: &mut Node, _now_ms: u64) -> Vec<u8> {
-    Vec::new()
+pub fn save_rdb(node: &mut Node, now_ms: u64) -> Vec<u8> {
+    node.save_rdb(now_ms)
 }
 
 /// The configuration a restart keeps (including `replicaof`, like redis.conf).
-pub fn kept_config(_node: &Node) -> NodeConfig {
-    None
+pub fn kept_config(node: &Node) -> NodeConfig {
+    node.config().clone()
 }
 
 /// Start a node again: from its last saved RDB when there is one, else empty; with its config.
-pub fn restart(name: &str, port: u16, seed: u64, _config: &NodeConfig, _rdb: Option<&[u8]>, now_ms: u64) -> Result<Node, String> {
-    Ok(Node::new(name, port, seed, now_ms))
+pub fn restart(name: &str, port: u16, seed: u64, config: &NodeConfig, rdb: Option<&[u8]>, now_ms: u64) -> Result<Node, String> {
+    match rdb {
+        Some(bytes) => Node::from_rdb(name, port, seed, config.clone(), bytes, now_ms),
+        None => Ok(Node::with_config(name, port, seed, config.clone(), now_ms)),
+    }
 }
 
-/// A reply that cannot be parsed: the client drops the connection, as redis-cli would.
+/// A reply that cannot be parsed in a label: not an error, just not labelled as RESP.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplyError {
-    pub message: String,
-}
-
-/// Client-side incremental RESP2 reply parser (bytes may arrive split anywhere).
-#[derive(Clone, Debug, Default)]
-pub struct ReplyParser {
-    buf: Vec<u8>,
-}
-
-impl ReplyParser {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn feed(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
-    }
-    /// The next complete reply, `Ok(None)` while it is still incomplete.
-    pub fn next_frame(&mut self) -> Result<Option<Frame>, ReplyError> {
-        match parse_frame(&self.buf, 0)? {
-            Some((frame, used)) => {
-                self.buf.drain(..used);
-                Ok(Some(frame))
-            }
-            None => Ok(None),
-        }
-    }
-}
+pub struct LabelParseError;
 
 fn line_at(buf: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     let rest = buf.get(pos..)?;
@@ -73,15 +54,13 @@ fn line_at(buf: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     Some((&rest[..end], pos + end + 2))
 }
 
-fn parse_int(text: &[u8]) -> Result<i64, ReplyError> {
-    std::str::from_utf8(text)
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| ReplyError { message: format!("Protocol error: bad number {:?}", String::from_utf8_lossy(text)) })
+fn parse_int(text: &[u8]) -> Result<i64, LabelParseError> {
+    std::str::from_utf8(text).ok().and_then(|t| t.parse().ok()).ok_or(LabelParseError)
 }
 
 /// Parse one frame starting at `pos`: `Ok(Some((frame, end)))`, `Ok(None)` if incomplete.
-pub fn parse_frame(buf: &[u8], pos: usize) -> Result<Option<(Frame, usize)>, ReplyError> {
+/// (For labels: a non-destructive look at bytes on the wire.)
+pub fn parse_frame(buf: &[u8], pos: usize) -> Result<Option<(Frame, usize)>, LabelParseError> {
     let Some(&kind) = buf.get(pos) else { return Ok(None) };
     let Some((line, next)) = line_at(buf, pos + 1) else { return Ok(None) };
     let text = || String::from_utf8_lossy(line).into_owned();
@@ -118,68 +97,8 @@ pub fn parse_frame(buf: &[u8], pos: usize) -> Result<Option<(Frame, usize)>, Rep
             }
             (Frame::Array(items), at)
         }
-        other => return Err(ReplyError { message: format!("Protocol error: unexpected byte {:?}", other as char) }),
+        _ => return Err(LabelParseError),
     }))
-}
-
-/// redis-cli's `sdscatrepr`: a quoted, escaped string.
-pub fn repr(bytes: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            b if b.is_ascii_graphic() || b == b' ' => out.push(b as char),
-            b => out.push_str(&format!("\\x{:02x}", b)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// redis-cli's tty rendering of a reply (`cliFormatReplyTTY`), without the final newline.
-pub fn format_cli(frame: &Frame) -> String {
-    let mut out = String::new();
-    format_into(frame, "", &mut out);
-    while out.ends_with('\n') {
-        out.pop();
-    }
-    out
-}
-
-fn format_into(frame: &Frame, prefix: &str, out: &mut String) {
-    match frame {
-        Frame::Simple(s) => out.push_str(s),
-        Frame::Error(e) => {
-            out.push_str("(error) ");
-            out.push_str(e);
-        }
-        Frame::Integer(n) => out.push_str(&format!("(integer) {}", n)),
-        Frame::Bulk(b) => out.push_str(&repr(b)),
-        Frame::Null | Frame::NullArray => out.push_str("(nil)"),
-        Frame::Array(items) if items.is_empty() => out.push_str("(empty array)"),
-        Frame::Array(items) => {
-            let idxlen = items.len().to_string().len();
-            let nested = format!("{}{}", prefix, " ".repeat(idxlen + 2));
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(prefix);
-                }
-                out.push_str(&format!("{:>width$}) ", i + 1, width = idxlen));
-                format_into(item, &nested, out);
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            return;
-        }
-    }
-    out.push('\n');
 }
 
 /// Commands redis-cli prints raw (no quotes, real newlines), as `cliSendCommand` decides.
@@ -203,87 +122,6 @@ pub fn render_reply(argv: &[Vec<u8>], frame: &Frame) -> String {
         }
         _ => format_cli(frame),
     }
-}
-
-/// redis-cli's argument splitting (`sdssplitargs`): spaces separate; "double" quotes with
-/// \n \r \t \b \a \\ \" \xHH escapes; 'single' quotes with only \' ; a closing quote must be
-/// followed by a space or the end. Err names the problem.
-pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
-    let bytes = line.as_bytes();
-    let mut args = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return Ok(args);
-        }
-        let mut current = Vec::new();
-        let (mut in_dq, mut in_sq) = (false, false);
-        loop {
-            let c = bytes.get(i).copied();
-            if in_dq {
-                match c {
-                    None => return Err("unbalanced quotes".into()),
-                    Some(b'\\') if bytes.get(i + 1) == Some(&b'x') && hex2(bytes.get(i + 2), bytes.get(i + 3)).is_some() => {
-                        current.push(hex2(bytes.get(i + 2), bytes.get(i + 3)).unwrap_or(0));
-                        i += 3;
-                    }
-                    Some(b'\\') if i + 1 < bytes.len() => {
-                        i += 1;
-                        current.push(match bytes[i] {
-                            b'n' => b'\n',
-                            b'r' => b'\r',
-                            b't' => b'\t',
-                            b'b' => 8,
-                            b'a' => 7,
-                            other => other,
-                        });
-                    }
-                    Some(b'"') => {
-                        if bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                            return Err("closing quote must be followed by a space".into());
-                        }
-                        i += 1;
-                        break;
-                    }
-                    Some(other) => current.push(other),
-                }
-            } else if in_sq {
-                match c {
-                    None => return Err("unbalanced quotes".into()),
-                    Some(b'\\') if bytes.get(i + 1) == Some(&b'\'') => {
-                        i += 1;
-                        current.push(b'\'');
-                    }
-                    Some(b'\'') => {
-                        if bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                            return Err("closing quote must be followed by a space".into());
-                        }
-                        i += 1;
-                        break;
-                    }
-                    Some(other) => current.push(other),
-                }
-            } else {
-                match c {
-                    None => break,
-                    Some(b) if b.is_ascii_whitespace() => break,
-                    Some(b'"') => in_dq = true,
-                    Some(b'\'') => in_sq = true,
-                    Some(other) => current.push(other),
-                }
-            }
-            i += 1;
-        }
-        args.push(current);
-    }
-}
-
-fn hex2(a: Option<&u8>, b: Option<&u8>) -> Option<u8> {
-    let d = |c: &u8| (*c as char).to_digit(16);
-    Some((d(a?)? * 16 + d(b?)?) as u8)
 }
 
 #[cfg(test)]

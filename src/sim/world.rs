@@ -50,6 +50,8 @@ pub const MAX_NODES: usize = 16;
 const REPLIES_KEPT: usize = 256;
 /// Address the console client connects from, as `redis-cli` on the same host would.
 const CONSOLE_HOST: &str = "127.0.0.1";
+/// How far ahead of now a step-until-something search looks (logical ms).
+pub const STEP_HORIZON_MS: u64 = 60_000;
 /// Name the trace gives the console end of a connection.
 pub const CONSOLE: &str = "cli";
 
@@ -705,11 +707,14 @@ impl World {
         false
     }
 
-    /// Step until an entry matching `pred` is traced (true), nothing is left, or `max_steps`.
+    /// Step until an entry matching `pred` is traced (true), nothing is left, `max_steps` were
+    /// taken, or the next event lies more than [`STEP_HORIZON_MS`] ahead of where we started
+    /// (an idle world's crons would otherwise run on forever).
     pub fn step_until(&mut self, pred: impl Fn(&TraceKind) -> bool, max_steps: u64) -> bool {
+        let horizon = self.now_ms.saturating_add(STEP_HORIZON_MS);
         for _ in 0..max_steps {
             let before = self.trace_len;
-            if !self.step() {
+            if self.next_event_time().is_none_or(|t| t > horizon) || !self.step() {
                 return false;
             }
             if self.history.trace[before..self.trace_len].iter().any(|e| pred(&e.kind)) {
@@ -1297,11 +1302,14 @@ mod tests {
         assert_eq!(id, 1);
         // *3\r\n $3\r\nSET\r\n $3\r\nfoo\r\n $3\r\na b\r\n: 4 + 9 + 9 + 9 bytes.
         assert!(matches!(&w.trace().last().unwrap().kind, TraceKind::Command { line } if line == "SET foo \"a b\""));
-        assert!(w.step());
+        assert!(w.step_until(|k| matches!(k, TraceKind::Delivered { .. }), 10));
         let last = w.trace().last().unwrap();
-        assert_eq!(last.step, 1);
         assert_eq!(last.node.as_deref(), Some("m"));
+        assert_eq!(last.time_ms, DEFAULT_EPOCH_MS, "the console is local: no delay");
         assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into() });
+        assert!(w.step_until(|k| matches!(k, TraceKind::Reply { .. }), 10));
+        assert_eq!(w.reply(id).map(|r| r.text.as_str()), Some("OK"));
+        assert_eq!(w.trace().last().unwrap().kind, TraceKind::Reply { line: "SET foo \"a b\"".into(), reply: "OK".into() });
     }
 
     #[test]
@@ -1391,5 +1399,75 @@ mod tests {
             serde_json::to_string(w.trace()).unwrap()
         };
         assert_eq!(run(7), run(7));
+    }
+
+    /// m and r1 with r1 replicating m, settled.
+    fn replicated() -> World {
+        let mut w = world(&["m", "r1"]);
+        crate::sim::scenario::command_and_wait(&mut w, "r1", "REPLICAOF m").unwrap();
+        assert!(w.settle(60_000));
+        w
+    }
+
+    fn offset(w: &World, name: &str) -> (u64, Option<u64>) {
+        let v = w.snapshot().node(name).cloned().unwrap();
+        (v.master_repl_offset, v.slave_repl_offset)
+    }
+
+    #[test]
+    fn a_held_link_queues_bytes_and_release_delivers_them() {
+        let mut w = replicated();
+        let before = offset(&w, "r1").1;
+        w.hold("m", "r1").unwrap();
+        crate::sim::scenario::command_and_wait(&mut w, "m", "SET foo bar").unwrap();
+        w.run_for(5_000);
+        let snap = w.snapshot();
+        let link = snap.link("m", "r1").unwrap();
+        assert_eq!(link.state, "held");
+        assert!(link.in_flight.iter().any(|f| f.label.contains("SET foo bar")), "{:?}", link.in_flight);
+        assert_eq!(offset(&w, "r1").1, before, "nothing delivered while held");
+        w.release("m", "r1").unwrap();
+        assert!(w.settle(60_000));
+        assert_eq!(offset(&w, "r1").1, Some(offset(&w, "m").0));
+        assert!(w.snapshot().links.iter().all(|l| l.in_flight.is_empty()));
+    }
+
+    #[test]
+    fn a_cut_closes_both_ends_and_connects_fail_until_healed() {
+        let mut w = replicated();
+        w.cut("m", "r1").unwrap();
+        let closed: Vec<_> = w.trace().iter().filter(|e| matches!(e.kind, TraceKind::Closed { .. })).map(|e| e.node.clone().unwrap()).collect();
+        assert!(closed.contains(&"m".to_string()) && closed.contains(&"r1".to_string()), "{closed:?}");
+        w.run_for(3_000);
+        assert!(w.trace().iter().any(|e| matches!(&e.kind, TraceKind::ConnectFailed { from, .. } if from == "r1")));
+        assert!(!w.snapshot().node("r1").unwrap().link_up);
+        w.heal("m", "r1").unwrap();
+        assert!(w.settle(60_000));
+        assert!(w.snapshot().node("r1").unwrap().link_up);
+    }
+
+    #[test]
+    fn a_stopped_master_leaves_its_replica_unsettled_but_settle_ignores_it() {
+        let mut w = replicated();
+        w.stop("m").unwrap();
+        // The replica cannot sync with a stopped master: nothing to wait for.
+        assert!(w.settle(10_000));
+        assert_eq!(w.snapshot().stopped, vec!["m"]);
+        assert!(!w.snapshot().node("r1").unwrap().link_up);
+    }
+
+    #[test]
+    fn a_slow_link_spreads_a_big_write_over_time() {
+        let mut w = replicated();
+        w.slow("m", "r1", 5, 100).unwrap();
+        let value = "v".repeat(40_000);
+        crate::sim::scenario::command_and_wait(&mut w, "m", &format!("SET big {}", value)).unwrap();
+        let start = w.now_ms();
+        w.step_until(|k| matches!(k, TraceKind::Delivered { to, bytes, .. } if to == "r1" && *bytes > 1000), 1000);
+        let first = w.trace().last().cloned().unwrap();
+        // 16 KB at 100 B/ms: the first chunk needs ~164 ms on the wire, plus 5 ms latency.
+        assert!(first.time_ms >= start + 160, "{} vs {}", first.time_ms, start);
+        assert!(w.settle(60_000));
+        assert!(w.now_ms() >= start + 400, "40 KB at 100 B/ms takes at least 400 ms");
     }
 }
