@@ -127,15 +127,15 @@ fn cmd_run(args: &[String]) -> CliResult {
 fn cmd_serve(args: &[String]) -> CliResult {
     let opts = Opts { args };
     opts.check_known(&[("--port", 1), ("--replicaof", 2)], 0)?;
-    let Some(_port) = opts.number::<u16>("--port")? else {
+    let Some(port) = opts.number::<u16>("--port")? else {
         return Err(usage("serve needs --port P"));
     };
-    let _replicaof = match opts.get("--replicaof", 2)? {
+    let replicaof = match opts.get("--replicaof", 2)? {
         None => None,
         Some(v) => Some((v[0].clone(), v[1].parse::<u16>().map_err(|_| usage("--replicaof HOST PORT: bad port"))?)),
     };
-    // The TCP adapter (replscope::net::serve) is the fidelity helper's; not in this build yet.
-    Err((2, "serve: not built".to_string()))
+    replscope::net::serve::run(port, replicaof).map_err(|e| (1, format!("serve: {e}")))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A long trace: a master, two replicas, a stream of writes with cuts now and then.
