@@ -133,6 +133,9 @@ impl ReplicatedPair {
     /// Feed `n` pipelined `SET key:<i> v<i>` in chunks, pumping to the replica after each;
     /// returns the number of stream bytes the master produced.
     pub fn replicate_sets(&mut self, n: u64, chunk: u64) -> u64 {
+        // The visualizer's events are not part of the engine's work: a benchmark turns them off.
+        self.master.set_events(false);
+        self.replica.set_events(false);
         let start = self.master.view().master_repl_offset;
         let mut buf = Vec::with_capacity((chunk * 40) as usize);
         let mut i = 0;

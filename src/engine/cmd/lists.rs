@@ -385,9 +385,99 @@ pub fn rpoplpush(c: &mut Cx) -> Frame {
     lmove_generic(c, End::Tail, End::Head)
 }
 
+/// BLPOP/BRPOP served at once: the first key (in argument order) holding a non-empty list
+/// gives one element; replicas see `LPOP key` / `RPOP key`.
+fn blocking_pop(c: &mut Cx, end: End) -> Frame {
+    if let Err(e) = super::blocking::check_timeout(c.arg(c.argc() - 1)) {
+        return e;
+    }
+    for i in 1..c.argc() - 1 {
+        let key = c.arg(i);
+        let value = match list_w(c, key) {
+            Ok(Some(l)) => match end {
+                End::Head => l.pop_front(),
+                End::Tail => l.pop_back(),
+            },
+            Ok(None) => None,
+            Err(e) => return e,
+        };
+        if let Some(v) = value {
+            drop_if_empty(c, key);
+            c.dirty(1);
+            let name: &[u8] = if end == End::Head { b"LPOP" } else { b"RPOP" };
+            c.rewrite = Some(vec![name.to_vec(), key.to_vec()]);
+            return Frame::Array(vec![Frame::Bulk(key.to_vec()), Frame::Bulk(v)]);
+        }
+    }
+    super::blocking::would_block()
+}
+
+pub fn blpop(c: &mut Cx) -> Frame {
+    blocking_pop(c, End::Head)
+}
+pub fn brpop(c: &mut Cx) -> Frame {
+    blocking_pop(c, End::Tail)
+}
+
+/// BLMOVE/BRPOPLPUSH served at once; replicas see LMOVE / RPOPLPUSH with the same arguments.
+fn blocking_move(c: &mut Cx, from: End, to: End, name: &[u8], nargs: usize) -> Frame {
+    if let Err(e) = super::blocking::check_timeout(c.arg(c.argc() - 1)) {
+        return e;
+    }
+    let reply = lmove_generic(c, from, to);
+    match reply {
+        Frame::Null => super::blocking::would_block(),
+        Frame::Bulk(_) => {
+            let mut argv = vec![name.to_vec()];
+            argv.extend((1..=nargs).map(|i| c.arg(i).to_vec()));
+            c.rewrite = Some(argv);
+            reply
+        }
+        other => other,
+    }
+}
+
+pub fn blmove(c: &mut Cx) -> Frame {
+    let (from, to) = match (end_arg(c.arg(3)), end_arg(c.arg(4))) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    blocking_move(c, from, to, b"LMOVE", 4)
+}
+
+pub fn brpoplpush(c: &mut Cx) -> Frame {
+    blocking_move(c, End::Tail, End::Head, b"RPOPLPUSH", 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
+
+    #[test]
+    fn blocking_pops_with_data_serve_at_once_and_propagate_the_plain_form() {
+        let mut t = T::new();
+        t.run("rpush l a b");
+        assert_eq!(t.run("blpop nope l 1"), "*2\r\n$1\r\nl\r\n$1\r\na\r\n");
+        assert_eq!(t.prop(), vec!["LPOP l"]);
+        assert_eq!(t.run("brpop l 0.5"), "*2\r\n$1\r\nl\r\n$1\r\nb\r\n");
+        assert_eq!(t.prop(), vec!["RPOP l"]);
+        assert_eq!(t.run("exists l"), ":0\r\n");
+        t.run("rpush s x y");
+        assert_eq!(t.run("blmove s d RIGHT left 1"), "$1\r\ny\r\n");
+        assert_eq!(t.prop(), vec!["LMOVE s d RIGHT left"]);
+        assert_eq!(t.run("brpoplpush s d 1"), "$1\r\nx\r\n");
+        assert_eq!(t.prop(), vec!["RPOPLPUSH s d"]);
+        assert_eq!(t.run("lrange d 0 -1"), "*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
+    }
+
+    #[test]
+    fn blocking_pops_without_data_say_blocking_is_not_modelled() {
+        let mut t = T::new();
+        assert!(t.run("blpop nope 1").starts_with("-ERR ReplScope does not model blocked clients"));
+        assert!(t.prop().is_empty());
+        assert_eq!(t.run("blpop l -1"), "-ERR timeout is negative\r\n");
+        assert_eq!(t.run("blpop l x"), "-ERR timeout is not a float or out of range\r\n");
+    }
 
     #[test]
     fn push_pop_len_range() {

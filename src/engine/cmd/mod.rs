@@ -9,6 +9,7 @@
 use crate::engine::keyspace::{Db, Keyspace, Value};
 use crate::engine::resp::Frame;
 
+pub(crate) mod blocking;
 pub(crate) mod expire;
 pub mod float;
 pub(crate) mod hashes;
@@ -182,6 +183,10 @@ static TABLE: &[CommandSpec] = &[
     spec("linsert", 5, WRITE | DENYOOM, Some(lists::linsert)),
     spec("lmove", 5, WRITE | DENYOOM, Some(lists::lmove)),
     spec("rpoplpush", 3, WRITE | DENYOOM, Some(lists::rpoplpush)),
+    spec("blpop", -3, WRITE | NOSCRIPT | BLOCKING, Some(lists::blpop)),
+    spec("brpop", -3, WRITE | NOSCRIPT | BLOCKING, Some(lists::brpop)),
+    spec("blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, Some(lists::blmove)),
+    spec("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, Some(lists::brpoplpush)),
     spec("hset", -4, WRITE | DENYOOM | FAST, Some(hashes::hset)),
     spec("hmset", -4, WRITE | DENYOOM | FAST, Some(hashes::hmset)),
     spec("hsetnx", 4, WRITE | DENYOOM | FAST, Some(hashes::hsetnx)),
@@ -225,6 +230,10 @@ static TABLE: &[CommandSpec] = &[
     spec("zcount", 4, READONLY | FAST, Some(zsets::zcount)),
     spec("zpopmin", -2, WRITE | FAST, Some(zsets::zpopmin)),
     spec("zpopmax", -2, WRITE | FAST, Some(zsets::zpopmax)),
+    spec("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, Some(zsets::bzpopmin)),
+    spec("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, Some(zsets::bzpopmax)),
+    spec("zunionstore", -4, WRITE | DENYOOM, Some(zsets::zunionstore)),
+    spec("zinterstore", -4, WRITE | DENYOOM, Some(zsets::zinterstore)),
     // Node family: executed by node.rs, listed here so arity and flags come from one table.
     spec("ping", -1, FAST | SENTINEL, None),
     spec("echo", 2, LOADING | STALE | FAST, None),
