@@ -21,10 +21,14 @@ test('short cut: partial resync with the right byte count, then step back', asyn
   assert.equal(first.outcome, 'fullresync', 'a fresh replica syncs in full');
   await screenshot(page, '01-first-full-sync');
 
-  const settledStep = await toEnd(page);
-  const settled = await published(page);
-  const before = settled.snapshot.nodes.find((n) => n.name === 'r1');
-  assert.ok(before.link_up, 'the replica is online after the lesson');
+  const lastStep = await toEnd(page);
+  const atEnd = await published(page);
+  assert.ok(atEnd.snapshot.nodes.find((n) => n.name === 'r1').link_up, 'the replica is online after the lesson');
+  // Inputs belong to the step they are made at, so the state before the cut is the step before.
+  const earlierStep = lastStep - 1;
+  await scrubTo(page, earlierStep);
+  const earlier = await published(page);
+  await toEnd(page);
 
   await link(page, 'm', 'r1').getByTestId('cut').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=link-m-r1]').dataset.state === 'cut');
@@ -40,11 +44,13 @@ test('short cut: partial resync with the right byte count, then step back', asyn
   assert.ok(d.continueBytes >= respCommand('SET', 'cut:key', 'during-the-cut').length,
     `the write made during the cut travels in the backlog (${d.continueBytes} bytes)`);
 
-  // Step back to the settled step: the same snapshot as before the cut, the link up again.
+  // Step back, then to the step before the cut: the same snapshot as then, the link up again.
+  const here = (await published(page)).step;
   await page.getByTestId('step-back').click();
-  await scrubTo(page, settledStep);
+  await page.waitForFunction((s) => window.__replscope.step < s, here);
+  await scrubTo(page, earlierStep);
   const back = await published(page);
-  assert.deepEqual(back.snapshot, settled.snapshot, 'the world at that step is exactly as it was');
+  assert.deepEqual(back.snapshot, earlier.snapshot, 'the world at that step is exactly as it was');
   assert.equal(await link(page, 'm', 'r1').getAttribute('data-state'), 'up');
   assert.equal((await decision(page)).outcome, 'fullresync');
   await screenshot(page, '04-stepped-back');

@@ -2,8 +2,7 @@
 // body is empty), with no console error and no request to any host but the page's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDir, launch, openApp, screenshot, DIST } from './harness.mjs';
-import { bundleSize } from './bundle-size.mjs';
+import { serveDir, launch, openApp, screenshot } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -18,9 +17,4 @@ test('the wasm app renders with no console error and no foreign request', async 
   await screenshot(page, '00-loaded');
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(foreign, [], 'requests to hosts other than the page');
-});
-
-test('the first load fits the 250 KB gzip budget', () => {
-  const { total } = bundleSize(DIST);
-  assert.ok(total.gzip <= 250 * 1024, `first load is ${total.gzip} B gzip`);
 });
