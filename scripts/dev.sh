@@ -122,9 +122,22 @@ test_native() {
   return "${PIPESTATUS[0]}"
 }
 
+# The native traces of the shipped scenarios, as "name=fnv64;…", for tests/wasm.rs to compare.
+native_trace_digests() {
+  cargo build -q --release --bin replscope
+  local f name digests=""
+  for f in scenarios/*.scn; do
+    name="$(basename "$f" .scn)"
+    target/release/replscope run "$f" --trace "$STATE/trace-$name.json" >/dev/null 2>&1 || true
+    digests+="$name=$(node tests/e2e/fnv.mjs "$STATE/trace-$name.json");"
+  done
+  printf '%s' "$digests"
+}
+
 test_wasm() {
   log "wasm tests: wasm-bindgen-test in headless Chromium"
-  env "${WASM_ENV[@]}" \
+  local digests; digests="$(native_trace_digests)"
+  env "${WASM_ENV[@]}" REPLSCOPE_NATIVE_TRACE_DIGESTS="$digests" \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
     cargo test --release --target wasm32-unknown-unknown --test wasm -- --nocapture 2>&1 | tee "$STATE/wasm-test.log"

@@ -37,3 +37,57 @@ fn bench_replicated_writes_in_the_browser() {
     );
     wasm_bindgen_test::console_log!("{}", line);
 }
+
+/// FNV-1a 64, the same digest tests/e2e/fnv.mjs computes over the native trace file.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The trace file `replscope run SCENARIO --trace FILE` writes natively, made here in wasm.
+fn trace_json(text: &str) -> String {
+    use replscope::sim::{scenario, trace::{TraceFile, FORMAT_VERSION}, world::World};
+    let sc = scenario::parse(text).expect("shipped scenarios parse");
+    let seed = 1;
+    let mut world = World::new(seed);
+    let _ = scenario::run(&mut world, &sc, &mut scenario::NoHooks);
+    TraceFile {
+        version: FORMAT_VERSION,
+        seed,
+        epoch_ms: world.epoch_ms(),
+        last_step: world.current_step(),
+        journal: world.journal().to_vec(),
+        trace: world.trace().to_vec(),
+    }
+    .to_json()
+}
+
+/// Same scenario, same seed: the trace in the browser is byte for byte the native one
+/// (scripts/dev.sh passes the native digests in REPLSCOPE_NATIVE_TRACE_DIGESTS).
+#[wasm_bindgen_test]
+fn shipped_scenarios_give_the_native_trace_in_the_browser() {
+    let native = option_env!("REPLSCOPE_NATIVE_TRACE_DIGESTS")
+        .expect("run through scripts/dev.sh test: it passes the native trace digests");
+    macro_rules! scenario {
+        ($name:literal) => {
+            ($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/", $name, ".scn")))
+        };
+    }
+    let shipped = [
+        scenario!("first-full-sync"),
+        scenario!("short-cut-partial-resync"),
+        scenario!("long-cut-backlog-overflow-full-resync"),
+        scenario!("replica-restart-partial-resync"),
+        scenario!("failover-psync2"),
+        scenario!("diskless-two-replicas-one-delay"),
+        scenario!("slow-replica-output-buffer-limit"),
+        scenario!("chained-replica"),
+    ];
+    for (name, text) in shipped {
+        let want = native
+            .split(';')
+            .find_map(|kv| kv.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
+            .unwrap_or_else(|| panic!("no native digest for {name}"));
+        let got = format!("{:016x}", fnv1a64(trace_json(text).as_bytes()));
+        assert_eq!(got, want, "{name}: the wasm trace differs from the native one");
+    }
+}

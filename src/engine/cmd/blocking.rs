@@ -6,7 +6,7 @@
 //! When no key has data Redis parks the client; ReplScope does not model blocked clients, so
 //! it says so with an error instead of pretending to time out (docs/FIDELITY.md lists this).
 
-use super::{err, string2d, Cx};
+use super::{err, string2d};
 use crate::engine::resp::Frame;
 
 /// The reply when Redis would block.
