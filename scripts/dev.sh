@@ -159,6 +159,9 @@ bench() {
     [ -e "$b" ] || continue
     cargo bench -q --bench "$(basename "$b" .rs)" 2>&1 | grep -E '^bench:' || return 1
   done
+  log "rewind: jump to any step of a 100,000-step trace (checkpoints + replay)"
+  cargo run -q --release --bin replscope -- bench-rewind 2>&1 | sed 's/^/bench: rewind: /'
+  [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 
 run_tests() {
