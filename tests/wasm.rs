@@ -45,20 +45,11 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// The trace file `replscope run SCENARIO --trace FILE` writes natively, made here in wasm.
 fn trace_json(text: &str) -> String {
-    use replscope::sim::{scenario, trace::{TraceFile, FORMAT_VERSION}, world::World};
+    use replscope::sim::{scenario, trace::TraceFile, world::World};
     let sc = scenario::parse(text).expect("shipped scenarios parse");
-    let seed = 1;
-    let mut world = World::new(seed);
+    let mut world = World::new(1); // the CLI's default seed
     let _ = scenario::run(&mut world, &sc, &mut scenario::NoHooks);
-    TraceFile {
-        version: FORMAT_VERSION,
-        seed,
-        epoch_ms: world.epoch_ms(),
-        last_step: world.current_step(),
-        journal: world.journal().to_vec(),
-        trace: world.trace().to_vec(),
-    }
-    .to_json()
+    TraceFile::of_world(&world).to_json()
 }
 
 /// Same scenario, same seed: the trace in the browser is byte for byte the native one

@@ -9,7 +9,7 @@
 
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
-use replscope::sim::trace::{TraceFile, FORMAT_VERSION};
+use replscope::sim::trace::TraceFile;
 use replscope::sim::{Action, Session, World};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -99,14 +99,7 @@ fn cmd_run(args: &[String]) -> CliResult {
     let mut world = World::new(seed);
     let outcome = scenario::run(&mut world, &sc, &mut Printer);
     if let Some(out) = trace_out {
-        let file = TraceFile {
-            version: FORMAT_VERSION,
-            seed,
-            epoch_ms: world.epoch_ms(),
-            last_step: world.current_step(),
-            journal: world.journal().to_vec(),
-            trace: world.trace().to_vec(),
-        };
+        let file = TraceFile::of_world(&world);
         std::fs::write(&out, file.to_json()).map_err(|e| (2, format!("cannot write {out}: {e}")))?;
     }
     match outcome {

@@ -111,6 +111,18 @@ pub fn check_version(json: &str, what: &str) -> Result<(), ImportError> {
 }
 
 impl TraceFile {
+    /// The file for a world's whole run so far: its seed, inputs and trace.
+    pub fn of_world(world: &crate::sim::world::World) -> TraceFile {
+        TraceFile {
+            version: FORMAT_VERSION,
+            seed: world.seed(),
+            epoch_ms: world.epoch_ms(),
+            last_step: world.current_step(),
+            journal: world.journal().to_vec(),
+            trace: world.trace().to_vec(),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
