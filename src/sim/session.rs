@@ -4,7 +4,7 @@
 //! new branch from there (as RaftScope does).
 
 use crate::sim::scenario::{self, NoHooks, ParseError};
-use crate::sim::trace::{FORMAT_VERSION, ImportError, JournalEntry, TraceFile};
+use crate::sim::trace::{ImportError, JournalEntry, TraceFile};
 use crate::sim::world::{SimError, World};
 use serde::{Deserialize, Serialize};
 
@@ -178,14 +178,7 @@ impl Session {
     pub fn export_json(&mut self) -> String {
         let here = self.current_step();
         self.jump_to(self.last_step);
-        let file = TraceFile {
-            version: FORMAT_VERSION,
-            seed: self.world.seed(),
-            epoch_ms: self.world.epoch_ms(),
-            last_step: self.last_step,
-            journal: self.world.history.journal.clone(),
-            trace: self.world.trace().to_vec(),
-        };
+        let file = TraceFile::of_world(&self.world);
         self.jump_to(here);
         file.to_json()
     }

@@ -13,6 +13,16 @@ enum End {
     Tail,
 }
 
+impl End {
+    /// Pop one element from this end of `l`.
+    fn pop(self, l: &mut VecDeque<Vec<u8>>) -> Option<Vec<u8>> {
+        match self {
+            End::Head => l.pop_front(),
+            End::Tail => l.pop_back(),
+        }
+    }
+}
+
 /// The list at `key` for writing: Ok(None) if missing, Err(WRONGTYPE) if not a list.
 fn list_w<'x>(c: &'x mut Cx, key: &[u8]) -> Result<Option<&'x mut VecDeque<Vec<u8>>>, Frame> {
     match c.write(key) {
@@ -102,19 +112,13 @@ fn pop_generic(c: &mut Cx, end: End) -> Frame {
         return Frame::Array(vec![]);
     }
     let (reply, popped) = if !has_count {
-        let v = match end {
-            End::Head => l.pop_front(),
-            End::Tail => l.pop_back(),
-        };
+        let v = end.pop(l);
         (v.map(Frame::Bulk).unwrap_or(Frame::Null), 1)
     } else {
         let n = count.min(l.len());
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let v = match end {
-                End::Head => l.pop_front(),
-                End::Tail => l.pop_back(),
-            };
+            let v = end.pop(l);
             if let Some(v) = v {
                 out.push(Frame::Bulk(v));
             }
@@ -348,10 +352,7 @@ fn lmove_generic(c: &mut Cx, from: End, to: End) -> Frame {
     }
     let value = {
         let Ok(Some(l)) = list_w(c, src) else { return Frame::Null };
-        let v = match from {
-            End::Head => l.pop_front(),
-            End::Tail => l.pop_back(),
-        };
+        let v = from.pop(l);
         let Some(v) = v else { return Frame::Null };
         v
     };
@@ -394,10 +395,7 @@ fn blocking_pop(c: &mut Cx, end: End) -> Frame {
     for i in 1..c.argc() - 1 {
         let key = c.arg(i);
         let value = match list_w(c, key) {
-            Ok(Some(l)) => match end {
-                End::Head => l.pop_front(),
-                End::Tail => l.pop_back(),
-            },
+            Ok(Some(l)) => end.pop(l),
             Ok(None) => None,
             Err(e) => return e,
         };
