@@ -105,7 +105,9 @@ fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| {
+    // `_eq`: a reduce that changed nothing visible (a step whose parcel is still crossing a
+    // port) keeps the version, and the page is not rendered again for it.
+    let state = use_reducer_eq(|| {
         let (lesson, seed, problem) = url_params();
         AppState::initial(lesson, seed, problem, stored_theme())
     });
@@ -178,31 +180,19 @@ pub fn app() -> Html {
         }
     });
 
-    // Deliveries of the step just taken go through the links' MessagePorts (see channel.rs).
-    let wire = use_mut_ref(channel::Wire::new);
-    let shown_step = use_mut_ref(|| 0u64);
-    use_effect_with(state.current_step, {
-        let state = state.clone();
-        let wire = wire.clone();
-        move |&step| {
-            let prev = std::mem::replace(&mut *shown_step.borrow_mut(), step);
-            // Forward by a few steps only: a jump across the timeline is not traffic.
-            if step > prev && step - prev <= 64 {
-                for e in state.trace().iter().filter(|e| e.step > prev && e.step <= step) {
-                    if let Some(m) = api::message_of(e) {
-                        let payload = m.bytes.unwrap_or(m.label.as_bytes());
-                        let _ = wire.borrow_mut().post(m.from, m.to, m.len, payload);
-                    }
-                }
-            }
-        }
-    });
+    // Walks over the MessagePorts end asynchronously: the driver tells the reducer.
+    {
+        let dispatcher = state.dispatcher();
+        let driver = state.driver.clone();
+        use_effect_with((), move |_| {
+            driver.borrow_mut().set_notify(std::rc::Rc::new(move |walked, purpose| dispatcher.dispatch(Msg::Walked(walked, purpose))));
+        });
+    }
 
     // End-to-end tests read the current numbers from `window.__replscope`.
     use_effect_with(state.version, {
         let state = state.clone();
-        let wire = wire.clone();
-        move |_| publish(&state, &wire.borrow().carried())
+        move |_| publish(&state, &state.driver.borrow().carried())
     });
 
     let dismiss_banner = {

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 /// How many rows are drawn before older ones fold into "show earlier".
 const PAGE: usize = 60;
+/// Bytes of one message shown when expanded (an RDB chunk is up to 16 KB).
+const SHOWN_BYTES: usize = 2048;
 const LANE: f64 = 100.0;
 
 /// The handshake in order, as the progress strip shows it (`REPL_STATE_CONNECT` … `CONNECTED`).
@@ -64,6 +66,24 @@ fn arrow_row(lanes: &[String], from: &str, to: &str, label: &str) -> Html {
     }
 }
 
+/// The bytes as redis-cli would quote them, one RESP line per row (each ending in `\r\n`),
+/// at most `limit` bytes; also how many bytes were left out.
+pub fn resp_rows(bytes: &[u8], limit: usize) -> (Vec<String>, usize) {
+    let shown = &bytes[..bytes.len().min(limit)];
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for i in 1..shown.len() {
+        if shown[i - 1] == b'\r' && shown[i] == b'\n' {
+            rows.push(escape_bytes(&shown[start..=i]));
+            start = i + 1;
+        }
+    }
+    if start < shown.len() {
+        rows.push(escape_bytes(&shown[start..]));
+    }
+    (rows, bytes.len() - shown.len())
+}
+
 fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
     let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.len);
@@ -75,13 +95,24 @@ fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
                 <p class="muted">{ summary }</p>
-                if let Some(bytes) = m.bytes {
-                    <pre class="resp" aria-label="Exact bytes, escaped">{ format!("\"{}\"", escape_bytes(bytes)) }</pre>
-                } else {
-                    <p class="muted">{"The exact bytes of this delivery are not in the trace of this build; the label above is the sim's rendering of the write."}</p>
-                }
+                { bytes_view(m.bytes) }
             </details>
         </li>
+    }
+}
+
+/// The exact bytes that crossed the wire, one RESP line per row, escaped as redis-cli quotes.
+fn bytes_view(bytes: &[u8]) -> Html {
+    let (rows, hidden) = resp_rows(bytes, SHOWN_BYTES);
+    html! {
+        <>
+            <pre class="resp" data-testid="resp-bytes" aria-label="Exact bytes, escaped">
+                { for rows.iter().map(|r| html! { <>{ r.clone() }{"\n"}</> }) }
+            </pre>
+            if hidden > 0 {
+                <p class="muted">{ format!("… and {hidden} more bytes (the first {SHOWN_BYTES} are shown).") }</p>
+            }
+        </>
     }
 }
 
