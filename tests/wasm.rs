@@ -106,7 +106,7 @@ async fn shipped_scenarios_over_message_ports_give_the_native_trace() {
     use std::rc::Rc;
     let (t0, mut parcels) = (js_sys::Date::now(), 0);
     for (name, text) in shipped() {
-        let recorded = TraceFile::from_json(&trace_json(text)).expect("the trace file reads back");
+        let recorded = TraceFile::<replscope::sim::trace::TraceEntry>::from_json(&trace_json(text)).expect("the trace file reads back");
         let session = Rc::new(RefCell::new(Session::from_journal(&recorded)));
         let driver = Driver::new();
         let mut resolve = None;

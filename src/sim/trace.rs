@@ -104,15 +104,19 @@ pub const TRACE_VERSION: u32 = 2;
 pub const SCENARIO_VERSION: u32 = 1;
 
 /// A trace as exported: enough to replay it (seed, epoch, journal) plus the trace itself.
+///
+/// `T` is how the trace's entries are read: typed ([`TraceEntry`]) or as plain JSON values,
+/// which is all an import needs to compare a replay against (and keeps the typed trace
+/// parsers, a tenth of the page's code, out of the wasm).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TraceFile {
+pub struct TraceFile<T = TraceEntry> {
     pub version: u32,
     pub seed: u64,
     pub epoch_ms: u64,
     /// The step the session had reached (its furthest step).
     pub last_step: u64,
     pub journal: Vec<JournalEntry>,
-    pub trace: Vec<TraceEntry>,
+    pub trace: Vec<T>,
 }
 
 /// Why a JSON file was refused.
@@ -141,7 +145,7 @@ pub fn check_version(json: &str, what: &str, expected: u32) -> Result<(), Import
     }
 }
 
-impl TraceFile {
+impl TraceFile<TraceEntry> {
     /// The file for a world's whole run so far: its seed, inputs and trace.
     pub fn of_world(world: &crate::sim::world::World) -> TraceFile {
         TraceFile {
@@ -157,11 +161,13 @@ impl TraceFile {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
 
+impl<T: serde::de::DeserializeOwned> TraceFile<T> {
     /// Parse and validate: version, then shape, then the journal's steps must not go back.
-    pub fn from_json(json: &str) -> Result<TraceFile, ImportError> {
+    pub fn from_json(json: &str) -> Result<TraceFile<T>, ImportError> {
         check_version(json, "trace", TRACE_VERSION)?;
-        let file: TraceFile =
+        let file: TraceFile<T> =
             serde_json::from_str(json).map_err(|e| ImportError { message: format!("malformed trace file: {e}") })?;
         if let Some(w) = file.journal.windows(2).find(|w| w[1].step < w[0].step) {
             return Err(ImportError { message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step) });
@@ -203,8 +209,8 @@ mod tests {
         assert_eq!(TraceFile::from_json(&file.to_json()), Ok(file.clone()));
         let mut bad = file.clone();
         bad.journal.push(JournalEntry { step: 9, prim: Prim::Stop { node: "m".into() } });
-        assert!(TraceFile::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
-        let e = TraceFile::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
+        assert!(TraceFile::<TraceEntry>::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
+        let e = TraceFile::<TraceEntry>::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
         assert!(e.message.starts_with("malformed trace file"), "{}", e.message);
     }
 }
