@@ -58,8 +58,33 @@ fn stored_theme() -> Theme {
         .unwrap_or(Theme::System)
 }
 
-/// Publish the numbers for end-to-end tests: `window.__replscope`.
-fn publish(state: &AppState, carried: &channel::Carried) {
+thread_local! {
+    /// The state `window.__replscope` reads (the latest rendered one).
+    static PUBLISHED: std::cell::RefCell<Option<AppState>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Publish the numbers for end-to-end tests: `window.__replscope`, a getter that serializes the
+/// latest state when read, so a render pays only for keeping a handle on it.
+fn publish(state: &AppState) {
+    let first = PUBLISHED.with(|p| p.borrow_mut().replace(state.clone()).is_none());
+    if !first {
+        return;
+    }
+    let getter = Closure::<dyn Fn() -> JsValue>::new(|| {
+        PUBLISHED.with(|p| p.borrow().as_ref().map(|s| published(s, &s.driver.borrow().carried())).unwrap_or(JsValue::NULL))
+    });
+    let descriptor = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str("get"), getter.as_ref());
+    let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str("configurable"), &JsValue::TRUE);
+    if let Some(window) = web_sys::window() {
+        js_sys::Object::define_property(&window, &JsValue::from_str("__replscope"), &descriptor);
+    }
+    // The getter lives as long as the page.
+    getter.forget();
+}
+
+/// The published numbers as a plain JS object.
+fn published(state: &AppState, carried: &channel::Carried) -> JsValue {
     #[derive(serde::Serialize)]
     struct WireTally<'a> {
         from: &'a str,
@@ -89,9 +114,7 @@ fn publish(state: &AppState, carried: &channel::Carried) {
         snapshot: &state.snapshot,
     };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    if let (Some(window), Ok(js)) = (web_sys::window(), serde::Serialize::serialize(&value, &serializer)) {
-        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__replscope"), &js);
-    }
+    serde::Serialize::serialize(&value, &serializer).unwrap_or(JsValue::NULL)
 }
 
 /// Whether a key press belongs to a text field (so shortcuts must not fire).
@@ -192,7 +215,7 @@ pub fn app() -> Html {
     // End-to-end tests read the current numbers from `window.__replscope`.
     use_effect_with(state.version, {
         let state = state.clone();
-        move |_| publish(&state, &state.driver.borrow().carried())
+        move |_| publish(&state)
     });
 
     let dismiss_banner = {
