@@ -3,7 +3,7 @@
 // the sequence diagram opens to the exact RESP bytes that crossed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDir, launch, openApp } from './harness.mjs';
+import { serveDir, launch, openApp, screenshot } from './harness.mjs';
 import { published, waitForApp, decision, respCommand } from './app.mjs';
 
 let server, browser;
@@ -52,5 +52,7 @@ test('stepping carries each message over the MessagePorts, and a row opens to it
   assert.equal(bytes, respCommand('PSYNC', m[1], m[2]));
   assert.equal(Number(m[2]), d.asked, `the offset on the wire is the one the master weighed: ${d.text}`);
   assert.ok(d.askedReplid && m[1].startsWith(d.askedReplid), `the replid on the wire is the one the card shows: ${d.text}`);
+  await psync.scrollIntoViewIfNeeded();
+  await screenshot(page, '07-message-bytes');
   assert.deepEqual(errors, []);
 });
