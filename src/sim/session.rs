@@ -46,8 +46,56 @@ pub enum Goal {
     Visible,
     /// The next PSYNC decision a master makes.
     Decision,
+    /// The next happening of a chosen kind.
+    Next(Kind),
     /// Step `n` of the recorded branch (replaying forward to it).
     Step(u64),
+}
+
+/// Kinds of happening a walk can stop at ("step to the next …").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    /// Bytes delivered between two nodes.
+    Message,
+    /// A master decides a PSYNC (`+CONTINUE` or `+FULLRESYNC`).
+    Decision,
+    /// A master starts an RDB for replicas (disk or diskless).
+    FullSync,
+    /// A replica's handshake state changes (`REPL_STATE_*`).
+    HandshakeState,
+    /// A master counts a replica online (streaming).
+    ReplicaOnline,
+    /// A connection between two nodes closes (cut, timeout, restart…).
+    Disconnect,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [Kind::Message, Kind::Decision, Kind::FullSync, Kind::HandshakeState, Kind::ReplicaOnline, Kind::Disconnect];
+
+    /// Whether a trace entry is a happening of this kind.
+    pub fn matches(self, kind: &TraceKind) -> bool {
+        match (self, kind) {
+            (Kind::Message, TraceKind::Delivered { from, .. }) => from != crate::sim::world::CONSOLE,
+            (Kind::Decision, TraceKind::Event(Event::PsyncDecision(_))) => true,
+            (Kind::FullSync, TraceKind::Event(Event::RdbSaveStart { .. })) => true,
+            (Kind::HandshakeState, TraceKind::Event(Event::ReplState { .. })) => true,
+            (Kind::ReplicaOnline, TraceKind::Event(Event::ReplicaOnline { .. })) => true,
+            (Kind::Disconnect, TraceKind::Event(Event::Disconnected { .. })) => true,
+            _ => false,
+        }
+    }
+
+    /// How the page names it ("next …").
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Message => "message",
+            Kind::Decision => "PSYNC decision",
+            Kind::FullSync => "full sync (RDB)",
+            Kind::HandshakeState => "handshake state",
+            Kind::ReplicaOnline => "replica online",
+            Kind::Disconnect => "disconnect",
+        }
+    }
 }
 
 /// A walk forward over a [`Wire`], one raw step at a time, that can wait for the wire between
@@ -179,7 +227,7 @@ impl Session {
         // only so far, like `World::step_until`.
         let horizon_ms = match goal {
             Goal::Step(_) => u64::MAX,
-            Goal::Visible | Goal::Decision => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
+            Goal::Visible | Goal::Decision | Goal::Next(_) => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
         };
         Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left: MAX_STEPS_PER_ACTION }
     }
@@ -215,7 +263,8 @@ impl Session {
         let new = || self.world.trace().get(walk.start_len..).unwrap_or(&[]);
         match walk.goal {
             Goal::Visible => !new().is_empty(),
-            Goal::Decision => new().iter().any(|e| matches!(e.kind, TraceKind::Event(Event::PsyncDecision(_)))),
+            Goal::Decision => new().iter().any(|e| Kind::Decision.matches(&e.kind)),
+            Goal::Next(kind) => new().iter().any(|e| kind.matches(&e.kind)),
             Goal::Step(n) => self.world.current_step() >= n,
         }
     }
@@ -562,6 +611,32 @@ mod tests {
         let mut idle = Session::new(1);
         let mut walk = idle.walk(Goal::Decision);
         assert_eq!(drive(&mut idle, &mut walk, &mut wire), WalkState::Quiet);
+    }
+
+    #[test]
+    fn walks_stop_at_the_next_happening_of_a_chosen_kind() {
+        let mut s = Session::with_options(9, DEFAULT_EPOCH_MS, 8);
+        act(&mut s, Action::AddNode { name: "m".into() });
+        act(&mut s, Action::AddNode { name: "r".into() });
+        act(&mut s, Action::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
+        let mut wire = SlowWire::default();
+        // In the order a first sync makes them happen.
+        for kind in [Kind::HandshakeState, Kind::Message, Kind::Decision, Kind::FullSync, Kind::ReplicaOnline] {
+            let before = s.world().trace().len();
+            let mut walk = s.walk(Goal::Next(kind));
+            assert_eq!(drive(&mut s, &mut walk, &mut wire), WalkState::Reached, "{kind:?}");
+            let new = &s.world().trace()[before..];
+            assert!(new.iter().any(|e| kind.matches(&e.kind)), "{kind:?}");
+            // It stopped at the first one: the step before had none.
+            let last_step = new.last().map(|e| e.step).unwrap_or(0);
+            assert!(new.iter().filter(|e| e.step < last_step).all(|e| !kind.matches(&e.kind)), "{kind:?}");
+        }
+        act(&mut s, Action::Cut { a: "m".into(), b: "r".into() });
+        assert!(s.world().trace().iter().rev().take(20).any(|e| Kind::Disconnect.matches(&e.kind)));
+        // Nothing more of a kind that cannot come: the walk says so.
+        act(&mut s, Action::Stop { node: "m".into() });
+        let mut walk = s.walk(Goal::Next(Kind::FullSync));
+        assert_eq!(drive(&mut s, &mut walk, &mut wire), WalkState::Quiet);
     }
 
     #[test]
