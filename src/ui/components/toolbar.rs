@@ -187,7 +187,7 @@ pub fn time_controls() -> Html {
                 { icon(Icon::Step) }<span class="label-wide">{"Step"}</span>
             </button>
             <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
-                { icon(Icon::NextDecision) }<span>{"Next decision"}</span>
+                { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
             </button>
             <label class="speed">
                 <span>{"Speed"}</span>
