@@ -132,7 +132,7 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                     <dt>{"first byte"}</dt><dd>{ b.first_byte }</dd>
                     <dt>{"histlen"}</dt><dd>{ b.histlen }</dd>
                     <dt>{"size"}</dt><dd>{ b.size }</dd>
-                    <dt>{ icon(Icon::WriteHead) }{" write head"}</dt><dd>{ head }</dd>
+                    <dt><span class="nowrap">{ icon(Icon::WriteHead) }{" write"}</span>{" head"}</dt><dd>{ head }</dd>
                     if let Some(r) = &request {
                         <dt>{"last PSYNC asked"}</dt>
                         <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>

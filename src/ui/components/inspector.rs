@@ -74,8 +74,8 @@ fn db_table(d: &DbKeysView) -> Html {
                                 <td>{ k.type_name.clone() }</td>
                                 <td class="num">
                                     { match k.pttl_ms {
-                                        Some(ms) => html! { <>{ ms.to_string() }<span class="muted">{ format!(" ({})", human_ms(ms)) }</span></> },
-                                        None => html! { <>{"-1"}<span class="muted">{" (none)"}</span></> },
+                                        Some(ms) => html! { <>{ ms.to_string() }{" "}<span class="muted human">{ format!("({})", human_ms(ms)) }</span></> },
+                                        None => html! { <>{"-1"}{" "}<span class="muted human">{"(none)"}</span></> },
                                     } }
                                 </td>
                                 <td class="preview">{ k.preview.clone() }</td>

@@ -169,7 +169,7 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     let (role_icon, role) = if node.role == "master" {
         (Icon::Promote, "master".to_string())
     } else {
-        (Icon::Replica, format!("replica{}", if node.link_up { "" } else { " (link down)" }))
+        (Icon::Replica, "replica".to_string())
     };
     let onclick = {
         let d = app.dispatcher();
@@ -186,6 +186,9 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
+            if node.role != "master" && !node.link_up {
+                <text class="node-link-down" x={(NODE_W - 10.0).to_string()} y="58" text-anchor="end">{"link down"}</text>
+            }
         </g>
     }
 }
