@@ -136,10 +136,13 @@ pub fn inspector() -> Html {
     let info = info_fields(node);
     // The keys are read from the engine node itself, at the world's logical now, only for the
     // selected node and only while rendering.
-    let listing = {
-        let session = app.session.borrow();
-        let world = session.world();
-        world.node(&node.name).map(|n| keyspace_listing(n, world.now_ms(), KEY_LIMIT)).unwrap_or_default()
+    // (A session busy in a walk is not borrowed: the next render, when the walk ends, shows it.)
+    let listing = match app.session.try_borrow() {
+        Ok(session) => {
+            let world = session.world();
+            world.node(&node.name).map(|n| keyspace_listing(n, world.now_ms(), KEY_LIMIT)).unwrap_or_default()
+        }
+        Err(_) => Vec::new(),
     };
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>

@@ -187,7 +187,7 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
             if node.role != "master" && !node.link_up {
-                <text class="node-link-down" x={(NODE_W - 10.0).to_string()} y="58" text-anchor="end">{"link down"}</text>
+                <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"link down"}</text>
             }
         </g>
     }
