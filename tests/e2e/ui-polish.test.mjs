@@ -43,7 +43,7 @@ test('the inspector lists keys per db with TYPE, PTTL and a preview, as text', a
   assert.deepEqual(keys, [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   // What the user typed never became markup.
   assert.equal(await page.locator('[data-testid=inspector-m] b, [data-testid=inspector-m] img').count(), 0);
-  await screenshot(page, '08-inspector-keys');
+  await screenshot(page, '09-inspector-keys');
   assert.deepEqual(errors, []);
 });
 
@@ -110,7 +110,7 @@ test('on a phone in portrait the bar stays reachable, compact, with room for the
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true, 'no sideways scroll');
   await page.getByTestId('step').click();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await screenshot(page, '07-phone-portrait');
+  await screenshot(page, '08-phone-portrait');
   await page.close();
   assert.deepEqual(errors, []);
 });
