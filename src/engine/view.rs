@@ -109,3 +109,294 @@ pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
         config: n.config.listing(),
     }
 }
+
+// ---------------------------------------------------------------- the inspector's key listing
+
+/// One key as the inspector lists it: what `TYPE`, `PTTL` and a glance at the value say.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyView {
+    /// The key's bytes (binary-safe; the UI decides how to print them).
+    pub key: Vec<u8>,
+    /// The name `TYPE` replies with: string, list, set, zset, hash.
+    pub type_name: String,
+    /// Milliseconds left, as `PTTL` replies (`when - now`, 0 at the deadline itself);
+    /// `None` when the key has no expiry (`PTTL` → -1).
+    pub pttl_ms: Option<u64>,
+    /// A short look at the value: a string's first characters, a collection's size.
+    pub preview: String,
+}
+
+/// One database's keys for display: the first `limit` live keys in key order, and how many
+/// live keys there are in all ("showing 200 of 5,000").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DbKeysView {
+    pub db: usize,
+    /// Keys a client could read now. Unlike `DBSIZE`, keys past their deadline that nobody
+    /// has deleted yet are not counted: `GET`/`TYPE`/`PTTL` would not return them either.
+    pub live: u64,
+    pub keys: Vec<KeyView>,
+}
+
+/// How many characters of a string value the preview keeps.
+pub const PREVIEW_CHARS: usize = 40;
+
+/// The keys of `node` at logical time `now_ms`, per non-empty database, at most `limit` per
+/// database, sorted by key bytes. A key whose deadline has passed is hidden, as Redis hides it
+/// from clients (`expireIfNeeded`: a master would delete it, a replica reports it missing).
+/// Reads only; no clock: the caller gives the time (`World::now_ms()`).
+pub fn keyspace_listing(node: &crate::engine::node::Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
+    node.ks
+        .dbs
+        .iter()
+        .enumerate()
+        .filter_map(|(db_index, db)| {
+            let mut live = 0u64;
+            let mut keys = Vec::new();
+            for (key, value) in &db.entries {
+                if db.is_expired(key, now_ms) {
+                    continue;
+                }
+                live += 1;
+                if keys.len() < limit {
+                    keys.push(KeyView {
+                        key: key.clone(),
+                        type_name: value.type_name().to_string(),
+                        // ttlGenericCommand: ttl = expire - now, never below 0.
+                        pttl_ms: db.expire_of(key).map(|when| when.saturating_sub(now_ms)),
+                        preview: preview(value),
+                    });
+                }
+            }
+            (live > 0).then_some(DbKeysView { db: db_index, live, keys })
+        })
+        .collect()
+}
+
+/// A string's first `PREVIEW_CHARS` characters (bytes that are not UTF-8 escaped as `\xHH`,
+/// as redis-cli prints them), or a collection's element count in its type's own word.
+fn preview(value: &crate::engine::keyspace::Value) -> String {
+    use crate::engine::keyspace::Value;
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match value {
+        Value::Str(bytes) => {
+            let text = printable(bytes);
+            let mut chars = text.chars();
+            let head: String = chars.by_ref().take(PREVIEW_CHARS).collect();
+            if chars.next().is_some() {
+                format!("{head}\u{2026}")
+            } else {
+                head
+            }
+        }
+        Value::List(l) => count(l.len(), "element", "elements"),
+        Value::Hash(h) => count(h.len(), "field", "fields"),
+        Value::Set(s) => count(s.len(), "member", "members"),
+        Value::ZSet(z) => count(z.len(), "member", "members"),
+    }
+}
+
+/// Bytes as text: UTF-8 as is, except control characters and invalid bytes, which are
+/// escaped the way redis-cli's `sdscatrepr` does (`\n`, `\r`, `\t`, `\xHH`).
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- the decision card's two tests
+
+/// The verdict of one of `masterTryPartialResynchronization`'s two tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Check {
+    Passed,
+    Failed,
+    /// Redis never ran this test: an earlier one failed, or the request never asked for one.
+    NotReached,
+}
+
+/// The two tests in the order Redis runs them, read off the rule the engine reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PsyncChecks {
+    /// 1. Same history: the asked replid is our replid, or our replid2 with the offset at most
+    ///    `second_replid_offset`.
+    pub history: Check,
+    /// The history test passed through replid2 (PSYNC2 after a failover).
+    pub via_replid2: bool,
+    /// 2. A backlog exists and the offset is inside [first byte, first byte + histlen].
+    pub window: Check,
+}
+
+/// Which tests passed, failed or were never reached, from the engine's `PsyncRule` alone: the
+/// view never re-derives Redis's logic from the numbers. Redis returns at the first failure
+/// (`goto need_full_resync`), so after a failed history test the window test is not reached;
+/// `PSYNC ? -1` fails the history test (`?` matches no replid); `SYNC` runs neither test.
+pub fn psync_checks(rule: crate::engine::event::PsyncRule) -> PsyncChecks {
+    use crate::engine::event::PsyncRule::*;
+    use Check::*;
+    let (history, via_replid2, window) = match rule {
+        NoHistory | ReplidMismatch | Replid2OffsetTooHigh => (Failed, false, NotReached),
+        NoBacklog | OffsetBeforeBacklog | OffsetAfterBacklog => (Passed, false, Failed),
+        Accepted => (Passed, false, Passed),
+        AcceptedViaReplid2 => (Passed, true, Passed),
+        LegacySync => (NotReached, false, NotReached),
+    };
+    PsyncChecks { history, via_replid2, window }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::event::PsyncRule;
+    use crate::engine::keyspace::Value;
+    use crate::engine::node::Node;
+    use crate::engine::repl::testkit::{Net, T0};
+
+    fn listing_of(net: &Net, node: &str, limit: usize) -> Vec<DbKeysView> {
+        keyspace_listing(net.node(node), net.now, limit)
+    }
+
+    /// `PTTL key` as the node itself replies now, as a number (-1 none, -2 missing).
+    fn pttl(net: &mut Net, node: &str, db: usize, key: &str) -> i64 {
+        let c = net.client(node);
+        net.cmd(c, &["SELECT", &db.to_string()]);
+        let reply = String::from_utf8(net.cmd(c, &["PTTL", key])).expect("ascii");
+        reply.trim_start_matches(':').trim_end().parse().expect("an integer reply")
+    }
+
+    #[test]
+    fn keys_are_listed_per_db_with_type_and_preview_in_key_order() {
+        let mut net = Net::new(&["m"]);
+        for cmd in [
+            &["SET", "s", "hello"][..],
+            &["RPUSH", "l", "a", "b", "c"],
+            &["SADD", "set", "x"],
+            &["ZADD", "z", "1", "a", "2", "b"],
+            &["HSET", "h", "f", "v", "g", "w"],
+            &["SET", "long", &"x".repeat(50)],
+            &["SET", "ctl", "a\r\nb"],
+        ] {
+            net.run("m", cmd);
+        }
+        let c = net.client("m");
+        net.cmd(c, &["SELECT", "3"]);
+        net.cmd(c, &["SET", "in3", "v"]);
+        let l = listing_of(&net, "m", 200);
+        assert_eq!(l.iter().map(|d| (d.db, d.live)).collect::<Vec<_>>(), vec![(0, 7), (3, 1)]);
+        let rows: Vec<(String, &str, &str)> =
+            l[0].keys.iter().map(|k| (String::from_utf8_lossy(&k.key).into_owned(), k.type_name.as_str(), k.preview.as_str())).collect();
+        let long = format!("{}\u{2026}", "x".repeat(40));
+        assert_eq!(
+            rows,
+            vec![
+                ("ctl".into(), "string", "a\\r\\nb"),
+                ("h".into(), "hash", "2 fields"),
+                ("l".into(), "list", "3 elements"),
+                ("long".into(), "string", long.as_str()),
+                ("s".into(), "string", "hello"),
+                ("set".into(), "set", "1 member"),
+                ("z".into(), "zset", "2 members"),
+            ]
+        );
+        // The type names are exactly what TYPE replies.
+        for k in &l[0].keys {
+            let key = String::from_utf8_lossy(&k.key).into_owned();
+            assert_eq!(net.run("m", &["TYPE", &key]), format!("+{}\r\n", k.type_name));
+        }
+        assert!(l[0].keys.iter().all(|k| k.pttl_ms.is_none()));
+    }
+
+    #[test]
+    fn ttl_agrees_with_the_nodes_own_pttl() {
+        let mut net = Net::new(&["m"]);
+        net.run("m", &["SET", "a", "1", "PX", "10499"]);
+        net.run("m", &["SET", "b", "1", "EX", "100"]);
+        net.run("m", &["SET", "c", "1"]);
+        for step in [0, 1, 37, 2500, 10_000, 10_499] {
+            if step > 0 {
+                net.advance(step - (net.now - T0));
+            }
+            let l = listing_of(&net, "m", 200);
+            for k in &l[0].keys {
+                let key = String::from_utf8_lossy(&k.key).into_owned();
+                let expect = pttl(&mut net, "m", 0, &key);
+                assert_eq!(k.pttl_ms.map(|t| t as i64).unwrap_or(-1), expect, "{key} at +{step} ms");
+            }
+        }
+        // At +10499 the deadline is now: PTTL says 0 and the key is still there.
+        let l = listing_of(&net, "m", 200);
+        assert_eq!(l[0].keys[0].key, b"a");
+        assert_eq!(l[0].keys[0].pttl_ms, Some(0));
+    }
+
+    #[test]
+    fn logically_expired_keys_are_hidden_even_before_deletion() {
+        // A replica keeps an expired key until its master's DEL; its clients see it missing.
+        let mut n = Node::new("r", 6380, 1, T0);
+        n.ks.dbs[0].set(b"gone".to_vec(), Value::Str(b"v".to_vec()));
+        n.ks.dbs[0].set_expire(b"gone", T0 + 100);
+        n.ks.dbs[0].set(b"kept".to_vec(), Value::Str(b"v".to_vec()));
+        n.ks.dbs[1].set(b"only".to_vec(), Value::Str(b"v".to_vec()));
+        n.ks.dbs[1].set_expire(b"only", T0 + 100);
+        let at = |now| keyspace_listing(&n, now, 200);
+        assert_eq!(at(T0 + 100).iter().map(|d| (d.db, d.live)).collect::<Vec<_>>(), vec![(0, 2), (1, 1)]);
+        let later = at(T0 + 101);
+        assert_eq!(later.iter().map(|d| (d.db, d.live)).collect::<Vec<_>>(), vec![(0, 1)], "db1 has no live key left");
+        assert_eq!(later[0].keys.iter().map(|k| k.key.as_slice()).collect::<Vec<_>>(), vec![b"kept".as_slice()]);
+        // The node still holds the key (DBSIZE counts it); only the listing hides it.
+        assert_eq!(n.ks.dbs[0].len(), 2);
+    }
+
+    #[test]
+    fn the_limit_keeps_the_first_keys_and_counts_them_all() {
+        let mut net = Net::new(&["m"]);
+        let c = net.client("m");
+        for i in 0..250 {
+            net.cmd(c, &["SET", &format!("key:{i:03}"), "v"]);
+        }
+        let l = listing_of(&net, "m", 200);
+        assert_eq!(l[0].live, 250);
+        assert_eq!(l[0].keys.len(), 200);
+        assert_eq!(l[0].keys[0].key, b"key:000");
+        assert_eq!(l[0].keys[199].key, b"key:199");
+        assert_eq!(listing_of(&net, "m", 0)[0].keys.len(), 0);
+    }
+
+    #[test]
+    fn printable_escapes_like_redis_cli_but_keeps_utf8() {
+        assert_eq!(printable(b"caf\xc3\xa9"), "café");
+        assert_eq!(printable(b"\x00a\xff\x7f"), "\\x00a\\xff\\x7f");
+        assert_eq!(printable(b"<b>"), "<b>");
+    }
+
+    #[test]
+    fn each_rule_maps_to_the_checks_redis_ran() {
+        use Check::*;
+        let table = [
+            (PsyncRule::NoHistory, Failed, false, NotReached),
+            (PsyncRule::ReplidMismatch, Failed, false, NotReached),
+            (PsyncRule::Replid2OffsetTooHigh, Failed, false, NotReached),
+            (PsyncRule::NoBacklog, Passed, false, Failed),
+            (PsyncRule::OffsetBeforeBacklog, Passed, false, Failed),
+            (PsyncRule::OffsetAfterBacklog, Passed, false, Failed),
+            (PsyncRule::Accepted, Passed, false, Passed),
+            (PsyncRule::AcceptedViaReplid2, Passed, true, Passed),
+            (PsyncRule::LegacySync, NotReached, false, NotReached),
+        ];
+        for (rule, history, via_replid2, window) in table {
+            assert_eq!(psync_checks(rule), PsyncChecks { history, via_replid2, window }, "{rule:?}");
+        }
+    }
+}

@@ -48,6 +48,31 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// A count with thousands separators: `5,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A PTTL in people's units: `850 ms`, `10.5 s`, `2 min 5 s`, `3 h 2 min`, `4 d 1 h`.
+pub fn human_ms(ms: u64) -> String {
+    let s = ms / 1000;
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=59_999 => format!("{}.{} s", s, ms % 1000 / 100),
+        60_000..=3_599_999 => format!("{} min {} s", s / 60, s % 60),
+        3_600_000..=86_399_999 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
 /// `REPL_STATE_*` as the sequence diagram labels it.
 pub fn repl_state_label(s: ReplState) -> &'static str {
     match s {

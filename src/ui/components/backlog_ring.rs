@@ -6,6 +6,7 @@
 use crate::engine::event::Event;
 use crate::engine::view::{BacklogView, NodeView};
 use crate::ui::api::event_of;
+use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::format::human_bytes;
 use crate::ui::AppCtx;
 use std::f64::consts::PI;
@@ -107,7 +108,7 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                 <circle class="ring-track" cx={C.to_string()} cy={C.to_string()} r={R.to_string()} />
                 <path class="ring-fill" d={arc(b.first_byte, shown, size)} />
                 <line class="ring-head" x1={format!("{hx:.2}")} y1={format!("{hy:.2}")} x2={format!("{hx2:.2}")} y2={format!("{hy2:.2}")} />
-                <text class="ring-head-label" x={format!("{:.2}", hx2)} y={format!("{:.2}", hy2)} text-anchor="middle">{"✎"}</text>
+                <g class="ring-head-label">{ icon_at(Icon::WriteHead, hx2, hy2 - 4.0, 10.0) }</g>
                 if let Some(Request { asked, accepted: ok, .. }) = &request {
                     { {
                         let (ok, asked) = (*ok, *asked);
@@ -115,7 +116,7 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                         html! {
                             <g class={classes!("ring-request", if ok { "inside" } else { "outside" })}>
                                 <circle cx={format!("{x:.2}")} cy={format!("{y:.2}")} r="5" />
-                                <text x={format!("{x:.2}")} y={format!("{:.2}", y + 3.0)} text-anchor="middle">{ if ok { "✓" } else { "✗" } }</text>
+                                { icon_at(if ok { Icon::Check } else { Icon::Cross }, x, y, 7.0) }
                             </g>
                         }
                     } }
@@ -131,12 +132,12 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
                     <dt>{"first byte"}</dt><dd>{ b.first_byte }</dd>
                     <dt>{"histlen"}</dt><dd>{ b.histlen }</dd>
                     <dt>{"size"}</dt><dd>{ b.size }</dd>
-                    <dt>{"✎ write head"}</dt><dd>{ head }</dd>
+                    <dt><span class="nowrap">{ icon(Icon::WriteHead) }{" write"}</span>{" head"}</dt><dd>{ head }</dd>
                     if let Some(r) = &request {
                         <dt>{"last PSYNC asked"}</dt>
                         <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>
-                            { format!("{} {} {}: {}", r.asked, if r.accepted { "✓" } else { "✗" }, r.where_,
-                                if r.accepted { "+CONTINUE" } else { "+FULLRESYNC" }) }
+                            { format!("{} ", r.asked) }{ icon(if r.accepted { Icon::Check } else { Icon::Cross }) }
+                            { format!(" {}: {}", r.where_, if r.accepted { "+CONTINUE" } else { "+FULLRESYNC" }) }
                         </dd>
                     }
                 </dl>

@@ -1,19 +1,27 @@
 //! The decision card: the last PSYNC the master decided (`masterTryPartialResynchronization`),
 //! its two tests with the numbers (replid / replid2 + second_replid_offset, and the offset
 //! against the backlog window), the reply, the rule in plain words, then RDB progress.
+//!
+//! Every yes/no on the card comes from the engine's verdict (`PsyncDecision::rule`, read by
+//! `engine::view::psync_checks`); the numbers are shown as the engine reported them. The
+//! card never re-decides Redis's rule from the numbers.
 
 use crate::engine::event::{Event, PsyncDecision, PsyncRule};
+use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
+use crate::ui::components::icons::{icon, Icon};
 use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id};
 use crate::ui::AppCtx;
 use yew::prelude::*;
 
-/// A test's verdict, always as a word and a symbol (never colour alone).
-fn verdict(ok: bool) -> Html {
-    if ok {
-        html! { <span class="verdict ok">{"✓ yes"}</span> }
-    } else {
-        html! { <span class="verdict bad">{"✗ no"}</span> }
+/// A test's verdict, always as a word and an icon (never colour alone).
+fn verdict(check: Check) -> Html {
+    match check {
+        Check::Passed => html! { <span class="verdict ok" data-check="passed">{ icon(Icon::Check) }{" yes"}</span> },
+        Check::Failed => html! { <span class="verdict bad" data-check="failed">{ icon(Icon::Cross) }{" no"}</span> },
+        Check::NotReached => html! {
+            <span class="verdict skipped muted" data-check="not-reached" title="Redis stops at the first failed test">{"not checked"}</span>
+        },
     }
 }
 
@@ -52,39 +60,33 @@ fn rdb_progress(after: &[TraceEntry], master: &str, replica_addr: &str) -> Html 
                 <p>{ format!("{node} received {}{}", human_bytes(r), total.map(|t| format!(" of {}", human_bytes(t))).unwrap_or_default()) }</p>
             }
             if let Some((node, keys, offset)) = loaded {
-                <p class="verdict ok">{ format!("✓ {node} loaded the RDB: {keys} keys, offset {offset}; the stream follows.") }</p>
+                <p class="verdict ok">{ icon(Icon::Check) }{ format!(" {node} loaded the RDB: {keys} keys, offset {offset}; the stream follows.") }</p>
             }
         </div>
     }
 }
 
 fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Html {
-    let replid_ok = d.requested_replid == d.replid;
-    let replid2_ok = !replid_ok
-        && !is_null_id(&d.replid2)
-        && d.requested_replid == d.replid2
-        && d.requested_offset <= d.second_replid_offset;
+    let checks = psync_checks(d.rule);
     let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
-    let offset_ok = match window {
-        Some((first, end)) => d.requested_offset >= first as i64 && d.requested_offset <= end as i64,
-        None => false,
-    };
     let cont = is_continue(d);
-    let no_history = d.rule == PsyncRule::NoHistory || d.requested_replid == "?";
+    let asked_replid = if d.rule == PsyncRule::NoHistory { "?".to_string() } else { short_id(&d.requested_replid) };
     html! {
         <article class={classes!("decision", if cont { "continue" } else { "full" })} data-testid="decision-card"
             data-outcome={if cont { "continue" } else { "fullresync" }} data-rule={format!("{:?}", d.rule)}>
             <p class="decision-head">
                 { format!("Step {step}: {} asked {master}: ", d.replica) }
-                <code>{ format!("PSYNC {} {}", if d.requested_replid == "?" { "?".to_string() } else { short_id(&d.requested_replid) }, d.requested_offset) }</code>
+                <code>{ format!("PSYNC {} {}", asked_replid, d.requested_offset) }</code>
             </p>
             <table class="tests">
                 <tbody>
                     <tr>
                         <th scope="row">{"1. Same history?"}</th>
                         <td>
-                            if no_history {
-                                {"asked “?”: no history"}
+                            if d.rule == PsyncRule::NoHistory {
+                                {"asked \"?\": no history"}
+                            } else if d.rule == PsyncRule::LegacySync {
+                                {"SYNC asks for no history: always a full copy"}
                             } else {
                                 <span>{ format!("asked {} · replid {}", short_id(&d.requested_replid), short_id(&d.replid)) }</span>
                                 if !is_null_id(&d.replid2) {
@@ -92,8 +94,8 @@ fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Htm
                                 }
                             }
                         </td>
-                        <td>{ verdict(!no_history && (replid_ok || replid2_ok)) }
-                            if replid2_ok { <span class="muted">{" via replid2"}</span> }</td>
+                        <td data-testid="check-history">{ verdict(checks.history) }
+                            if checks.via_replid2 { <span class="muted">{" via replid2"}</span> }</td>
                     </tr>
                     <tr>
                         <th scope="row">{"2. Offset in the backlog?"}</th>
@@ -103,12 +105,12 @@ fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Htm
                                 None => format!("asked {} · no backlog · master_repl_offset {}", d.requested_offset, d.master_repl_offset),
                             } }
                         </td>
-                        <td>{ verdict(!no_history && offset_ok) }</td>
+                        <td data-testid="check-window">{ verdict(checks.window) }</td>
                     </tr>
                 </tbody>
             </table>
             <p class="outcome" aria-live="polite">
-                <span aria-hidden="true">{ if cont { "⇢ " } else { "⟳ " } }</span>
+                { icon(if cont { Icon::Continue } else { Icon::FullResync }) }{" "}
                 <strong>{ if cont { "Partial resync: " } else { "Full resync: " } }</strong>
                 <code>{ outcome_line(d) }</code>
             </p>

@@ -1,5 +1,6 @@
 //! The help overlay (`?`): the keyboard shortcuts and how to read the page.
 
+use crate::ui::components::icons::{icon, Icon};
 use crate::ui::state::Msg;
 use crate::ui::AppCtx;
 use yew::prelude::*;
@@ -36,9 +37,9 @@ pub fn help_overlay() -> Html {
                     </tbody>
                 </table>
                 <ul>
-                    <li>{"Pick a lesson and press ▶ Play, or step with → to watch one message at a time."}</li>
+                    <li>{"Pick a lesson and press "}{ icon(Icon::Play) }{" Play, or step with the right arrow key to watch one message at a time."}</li>
                     <li>{"Cut a link, write on the master, heal it: the decision card explains whether the replica's next PSYNC continues (+CONTINUE) or starts over (+FULLRESYNC)."}</li>
-                    <li>{"The backlog ring shows which offsets the master still remembers; the ✓/✗ marker is the offset the replica asked for."}</li>
+                    <li>{"The backlog ring shows which offsets the master still remembers; the "}{ icon(Icon::Check) }{"/"}{ icon(Icon::Cross) }{" marker is the offset the replica asked for."}</li>
                     <li>{"Drag the timeline to any step. Acting after stepping back starts a new branch from there."}</li>
                     <li>{"Open a message in the Messages list to see its exact RESP bytes."}</li>
                 </ul>

@@ -2,7 +2,8 @@
 //! server.c's genRedisInfoString prints them), its keyspace per db, and its replication knobs,
 //! editable through `CONFIG SET` sent as a console command (so the reply shows in its console).
 
-use crate::engine::view::NodeView;
+use crate::engine::view::{keyspace_listing, printable, DbKeysView, NodeView};
+use crate::ui::format::{human_ms, thousands};
 use crate::ui::api::Action;
 use crate::ui::state::Msg;
 use crate::ui::AppCtx;
@@ -43,6 +44,48 @@ fn info_fields(n: &NodeView) -> Vec<(String, String)> {
     f.push(("sync_partial_ok".into(), n.sync_partial_ok.to_string()));
     f.push(("sync_partial_err".into(), n.sync_partial_err.to_string()));
     f
+}
+
+/// At most this many keys per database are listed; the heading says how many there are.
+const KEY_LIMIT: usize = 200;
+
+/// One database's keys: key, `TYPE`, `PTTL` (and the same in human units), a value preview.
+/// Keys and values are user text: they go in as text nodes, never as markup.
+fn db_table(d: &DbKeysView) -> Html {
+    let heading = if d.keys.len() as u64 == d.live {
+        format!("db{} · {} {}", d.db, thousands(d.live), if d.live == 1 { "key" } else { "keys" })
+    } else {
+        format!("db{} · showing {} of {} keys", d.db, thousands(d.keys.len() as u64), thousands(d.live))
+    };
+    html! {
+        <section class="db-keys" data-testid={format!("db-{}", d.db)}>
+            <h3>{ heading }</h3>
+            <div class="table-scroll">
+                <table class="key-table">
+                    <thead><tr>
+                        <th scope="col">{"key"}</th><th scope="col">{"type"}</th>
+                        <th scope="col" title="PTTL: milliseconds left, -1 without expiry">{"PTTL"}</th>
+                        <th scope="col">{"value"}</th>
+                    </tr></thead>
+                    <tbody>
+                        { for d.keys.iter().map(|k| html! {
+                            <tr>
+                                <td class="key">{ printable(&k.key) }</td>
+                                <td>{ k.type_name.clone() }</td>
+                                <td class="num">
+                                    { match k.pttl_ms {
+                                        Some(ms) => html! { <>{ ms.to_string() }{" "}<span class="muted human">{ format!("({})", human_ms(ms)) }</span></> },
+                                        None => html! { <>{"-1"}{" "}<span class="muted human">{"(none)"}</span></> },
+                                    } }
+                                </td>
+                                <td class="preview">{ k.preview.clone() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -91,6 +134,16 @@ pub fn inspector() -> Html {
         return html! { <p class="muted">{"Select a node to inspect it."}</p> };
     };
     let info = info_fields(node);
+    // The keys are read from the engine node itself, at the world's logical now, only for the
+    // selected node and only while rendering.
+    // (A session busy in a walk is not borrowed: the next render, when the walk ends, shows it.)
+    let listing = match app.session.try_borrow() {
+        Ok(session) => {
+            let world = session.world();
+            world.node(&node.name).map(|n| keyspace_listing(n, world.now_ms(), KEY_LIMIT)).unwrap_or_default()
+        }
+        Err(_) => Vec::new(),
+    };
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>
             <details open=true>
@@ -101,14 +154,15 @@ pub fn inspector() -> Html {
             </details>
             <details open=true>
                 <summary>{"Keyspace"}</summary>
-                if node.dbs.iter().all(|(_, keys, _)| *keys == 0) {
+                if listing.is_empty() {
                     <p class="muted">{"No keys."}</p>
                 } else {
                     <ul class="keyspace">
                         { for node.dbs.iter().filter(|(_, k, _)| *k > 0).map(|(db, keys, expires)| html! {
-                            <li>{ format!("db{db}: keys={keys}, expires={expires}") }</li>
+                            <li>{ format!("db{db}: keys={keys},expires={expires}") }</li>
                         }) }
                     </ul>
+                    { for listing.iter().map(db_table) }
                 }
             </details>
             <details>

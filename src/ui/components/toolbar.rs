@@ -1,6 +1,7 @@
 //! The header (lesson picker, import/export, theme, help) and the time controls (play, step,
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
+use crate::ui::components::icons::{icon, Icon};
 use crate::ui::lessons;
 use crate::ui::state::{Msg, SPEEDS};
 use crate::ui::AppCtx;
@@ -79,9 +80,9 @@ pub fn header() -> Html {
         Callback::from(move |_| d.dispatch(Msg::Help(true)))
     };
     let theme_icon = match app.theme.as_str() {
-        "light" => "☀",
-        "dark" => "☾",
-        _ => "◐",
+        "light" => Icon::ThemeLight,
+        "dark" => Icon::ThemeDark,
+        _ => Icon::ThemeSystem,
     };
     let current = lessons::find(&app.lesson);
     html! {
@@ -103,22 +104,22 @@ pub fn header() -> Html {
             </label>
             <div class="header-actions">
                 <button onclick={on_export} data-testid="export" title="Download this session (seed, inputs and trace) as JSON">
-                    <span aria-hidden="true">{"⤓ "}</span>{"Export"}
+                    { icon(Icon::Export) }{"Export"}
                 </button>
                 <label class="button" title="Load an exported JSON or a scenario file">
-                    <span aria-hidden="true">{"⤒ "}</span>{"Import"}
+                    { icon(Icon::Import) }{"Import"}
                     <input type="file" class="visually-hidden" accept=".json,.txt,.scn,.scenario,text/plain,application/json"
                         data-testid="import" onchange={on_import} />
                 </label>
                 <button onclick={on_theme} data-testid="theme" aria-label={format!("Colour theme: {} (change)", app.theme.as_str())}
                     title={format!("Theme: {}", app.theme.as_str())}>
-                    <span aria-hidden="true">{ theme_icon }</span>
-                    <span class="label-wide">{ format!(" {}", app.theme.as_str()) }</span>
+                    { icon(theme_icon) }
+                    <span class="label-wide">{ app.theme.as_str() }</span>
                 </button>
                 <button onclick={on_help} data-testid="help" aria-label="Keyboard shortcuts and help" aria-keyshortcuts="?">{"?"}</button>
             </div>
             if let Some(l) = current {
-                <p class="lesson-watch"><span aria-hidden="true">{"👁 "}</span>{ l.watch }</p>
+                <p class="lesson-watch">{ icon(Icon::Watch) }{" "}{ l.watch }</p>
             }
         </header>
     }
@@ -171,22 +172,22 @@ pub fn time_controls() -> Html {
         <nav class="time-controls" aria-label="Time controls">
             <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={app.current_step == 0}
                 aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">
-                <span aria-hidden="true">{"⏮"}</span><span class="label-wide">{" Back"}</span>
+                { icon(Icon::Back) }<span class="label-wide">{"Back"}</span>
             </button>
             if app.playing {
                 <button class="primary" onclick={send(|| Msg::Pause)} data-testid="pause" aria-label="Pause" aria-keyshortcuts="Space" title="Pause (space)">
-                    <span aria-hidden="true">{"⏸"}</span><span class="label-wide">{" Pause"}</span>
+                    { icon(Icon::Pause) }<span class="label-wide">{"Pause"}</span>
                 </button>
             } else {
                 <button class="primary" onclick={send(|| Msg::Play)} data-testid="play" aria-label="Play" aria-keyshortcuts="Space" title="Play (space)">
-                    <span aria-hidden="true">{"▶"}</span><span class="label-wide">{" Play"}</span>
+                    { icon(Icon::Play) }<span class="label-wide">{"Play"}</span>
                 </button>
             }
             <button onclick={send(|| Msg::Step)} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
-                <span aria-hidden="true">{"⏭"}</span><span class="label-wide">{" Step"}</span>
+                { icon(Icon::Step) }<span class="label-wide">{"Step"}</span>
             </button>
             <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
-                <span aria-hidden="true">{"⚖"}</span>{" Next decision"}
+                { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
             </button>
             <label class="speed">
                 <span>{"Speed"}</span>

@@ -4,6 +4,7 @@
 //! add a node.
 
 use crate::engine::view::NodeView;
+use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::api::{Action, Flight, LinkView};
 use crate::ui::format::short_id;
 use crate::ui::state::{node_offset, Msg};
@@ -96,10 +97,10 @@ fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     // A unit normal: messages a→b ride on one side of the line, b→a on the other.
     let (nx, ny) = (-dy / len, dx / len);
-    let state_text = match link.state.as_str() {
-        "cut" => "✂ cut",
-        "held" => "⏸ held",
-        _ => "",
+    let state_mark = match link.state.as_str() {
+        "cut" => Some((Icon::Cut, "cut")),
+        "held" => Some((Icon::Hold, "held")),
+        _ => None,
     };
     // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
     let hidden = link.in_flight.len().saturating_sub(MAX_FLIGHTS);
@@ -130,8 +131,9 @@ fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
     html! {
         <g class={classes!("link", format!("link-{}", link.state))}>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
-            if !state_text.is_empty() {
-                <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ state_text }</text>
+            if let Some((mark, text)) = state_mark {
+                <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.len() as f64 - 10.0, my - 12.5, 13.0) }</g>
+                <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ text }</text>
             }
             <g class="flights">{ for flights }</g>
             if hidden > 0 {
@@ -155,7 +157,8 @@ fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Htm
             <title>{ format!("{name}: stopped") }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{name} :{port}") }</text>
-            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{"■ stopped"}</text>
+            { icon_at(Icon::Stop, NODE_W - 72.0, 15.0, 11.0) }
+            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{"stopped"}</text>
             <text x="10" y="44">{"not running"}</text>
         </g>
     }
@@ -163,10 +166,10 @@ fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Htm
 
 fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     let selected = app.selected.as_deref() == Some(node.name.as_str());
-    let role = if node.role == "master" {
-        "★ master".to_string()
+    let (role_icon, role) = if node.role == "master" {
+        (Icon::Promote, "master".to_string())
     } else {
-        format!("↳ replica{}", if node.link_up { "" } else { " (link down)" })
+        (Icon::Replica, "replica".to_string())
     };
     let onclick = {
         let d = app.dispatcher();
@@ -179,9 +182,13 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{} :{}", node.name, node.port) }</text>
+            <g class="node-role-icon">{ icon_at(role_icon, NODE_W - 16.0 - 7.2 * role.chars().count() as f64, 15.5, 12.0) }</g>
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
+            if node.role != "master" && !node.link_up {
+                <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"link down"}</text>
+            }
         </g>
     }
 }
@@ -223,10 +230,10 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             </button>
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
-                    aria-label={format!("Stop {name}")}>{"■ Stop"}</button>
+                    aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
                 <button data-testid="promote" disabled={node.role == "master"}
                     onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
-                    title="REPLICAOF NO ONE">{"★ Promote"}</button>
+                    title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
                     aria-label={format!("Make {name} a replica of another node")}>
                     <option value="" selected=true>{"Replica of…"}</option>
@@ -245,9 +252,9 @@ fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
     };
     html! {
         <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
-            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ■ stopped") }</span>
+            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ") }{ icon(Icon::Stop) }{" stopped"}</span>
             <span class="card-actions">
-                <button data-testid="restart" onclick={restart} aria-label={format!("Restart {name}")}>{"↻ Restart"}</button>
+                <button data-testid="restart" onclick={restart} aria-label={format!("Restart {name}")}>{ icon(Icon::Restart) }{"Restart"}</button>
             </span>
         </li>
     }
@@ -260,26 +267,26 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
     };
     let (a, b) = (link.a.clone(), link.b.clone());
     let state = link.state.as_str();
-    let icon = match state {
-        "cut" => "✂",
-        "held" => "⏸",
-        _ => "⇄",
+    let state_icon = match state {
+        "cut" => Icon::Cut,
+        "held" => Icon::Hold,
+        _ => Icon::LinkUp,
     };
     html! {
         <li class={classes!("link-card", format!("link-{state}"))} data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
             <span class="link-name">
-                <span aria-hidden="true">{ format!("{icon} ") }</span>
+                { icon(state_icon) }{" "}
                 { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
             </span>
             <span class="card-actions">
                 <button data-testid="cut" disabled={state == "cut"} onclick={act(Action::Cut { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Cut the link {a}–{b}")}>{"✂ Cut"}</button>
+                    aria-label={format!("Cut the link {a}–{b}")}>{ icon(Icon::Cut) }{"Cut"}</button>
                 <button data-testid="heal" disabled={state != "cut"} onclick={act(Action::Heal { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Heal the link {a}–{b}")}>{"⚕ Heal"}</button>
+                    aria-label={format!("Heal the link {a}–{b}")}>{ icon(Icon::Heal) }{"Heal"}</button>
                 <button data-testid="hold" disabled={state != "up"} onclick={act(Action::Hold { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Hold messages on {a}–{b}")}>{"⏸ Hold"}</button>
+                    aria-label={format!("Hold messages on {a}–{b}")}>{ icon(Icon::Hold) }{"Hold"}</button>
                 <button data-testid="release" disabled={state != "held"} onclick={act(Action::Release { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Release messages on {a}–{b}")}>{"▶ Release"}</button>
+                    aria-label={format!("Release messages on {a}–{b}")}>{ icon(Icon::Release) }{"Release"}</button>
             </span>
         </li>
     }
@@ -332,7 +339,7 @@ pub fn topology() -> Html {
                 }) }
                 if app.layout.is_empty() {
                     <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
-                        {"No nodes yet: press ▶ Play to run the lesson, or add a node below."}
+                        {"No nodes yet: press Play to run the lesson, or add a node below."}
                     </text>
                 }
             </svg>
@@ -352,7 +359,7 @@ pub fn topology() -> Html {
                     <span class="visually-hidden">{"New node name"}</span>
                     <input ref={name_ref} type="text" placeholder={suggestion} maxlength="24" aria-label="New node name" />
                 </label>
-                <button type="submit" data-testid="add-node">{"＋ Add node"}</button>
+                <button type="submit" data-testid="add-node">{ icon(Icon::Add) }{"Add node"}</button>
             </form>
         </div>
     }
