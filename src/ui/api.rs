@@ -4,7 +4,7 @@
 
 use crate::engine::event::Event;
 pub use crate::sim::scenario::ParseError;
-pub use crate::sim::session::{Action, Goal, Session, WalkState};
+pub use crate::sim::session::{Action, Goal, Kind, Session, WalkState};
 pub use crate::sim::snapshot::{Flight, LinkView, Snapshot};
 pub use crate::sim::trace::{ImportError, TraceEntry, TraceKind};
 pub use crate::sim::world::{SimError, World};

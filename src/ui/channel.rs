@@ -151,6 +151,7 @@ pub enum Purpose {
     Step,
     Tick,
     Decision,
+    Next(crate::sim::session::Kind),
     /// A test or tool walking to a step.
     Replay,
 }

@@ -2,7 +2,7 @@
 //! keeps what the page needs between renders (play/pause, selection, console history, the
 //! offset samples the chart draws). Every replication number comes from the snapshot.
 
-use super::api::{Action, Goal, Session, Snapshot, TraceEntry, WalkState};
+use super::api::{Action, Goal, Kind, Session, Snapshot, TraceEntry, WalkState};
 use super::channel::{self, Driver, Purpose};
 use super::lessons;
 use std::cell::RefCell;
@@ -107,6 +107,8 @@ pub enum Msg {
     Step,
     /// Forward to the next PSYNC decision.
     NextDecision,
+    /// Forward to the next happening of a kind.
+    NextOf(Kind),
     StepBack,
     JumpTo(u64),
     Play,
@@ -278,7 +280,9 @@ impl AppState {
         self.walk(goal, purpose);
     }
 
-    fn next_decision(&mut self) {
+    /// Forward to the next happening of `kind`: the recorded one if we stepped back, else
+    /// the world runs to one.
+    fn next_of(&mut self, kind: Kind) {
         if self.walking {
             return;
         }
@@ -286,15 +290,16 @@ impl AppState {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
-        let recorded = self.full_trace.borrow().iter().find(|e| e.step > current && is_decision(e)).map(|e| e.step);
+        let purpose = if kind == Kind::Decision { Purpose::Decision } else { Purpose::Next(kind) };
+        let recorded = self.full_trace.borrow().iter().find(|e| e.step > current && kind.matches(&e.kind)).map(|e| e.step);
         match recorded {
-            Some(step) if current < last => self.walk(Goal::Step(step), Purpose::Decision),
+            Some(step) if current < last => self.walk(Goal::Step(step), purpose),
             _ => {
                 // Past everything recorded: go to the end, then let the world run to one.
                 if current < last {
                     self.session.borrow_mut().jump_to(last);
                 }
-                self.walk(Goal::Decision, Purpose::Decision);
+                self.walk(Goal::Next(kind), purpose);
             }
         }
     }
@@ -321,6 +326,12 @@ impl AppState {
                 self.notice = Some(
                     "No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string(),
                 )
+            }
+            Purpose::Next(kind) => {
+                self.notice = Some(format!(
+                    "No {} came within a minute of simulated time. Send a command, cut or heal a link, or add a node.",
+                    kind.name()
+                ))
             }
             Purpose::Replay => {}
         }
@@ -365,10 +376,6 @@ pub fn node_offset(n: &crate::engine::view::NodeView) -> u64 {
     n.slave_repl_offset.unwrap_or(n.master_repl_offset)
 }
 
-pub fn is_decision(e: &TraceEntry) -> bool {
-    matches!(super::api::event_of(e), Some((_, crate::engine::event::Event::PsyncDecision(_))))
-}
-
 impl Reducible for AppState {
     type Action = Msg;
 
@@ -377,7 +384,7 @@ impl Reducible for AppState {
         let mut refresh = true;
         let steps = matches!(
             msg,
-            Msg::Step | Msg::NextDecision | Msg::Tick | Msg::Walked(..) | Msg::Play | Msg::Pause | Msg::TogglePlay | Msg::Speed(_)
+            Msg::Step | Msg::NextDecision | Msg::NextOf(_) | Msg::Tick | Msg::Walked(..) | Msg::Play | Msg::Pause | Msg::TogglePlay | Msg::Speed(_)
         );
         let cosmetic = matches!(
             msg,
@@ -407,7 +414,11 @@ impl Reducible for AppState {
             }
             Msg::NextDecision => {
                 s.notice = None;
-                s.next_decision();
+                s.next_of(Kind::Decision);
+            }
+            Msg::NextOf(kind) => {
+                s.notice = None;
+                s.next_of(kind);
             }
             Msg::StepBack => {
                 s.playing = false;

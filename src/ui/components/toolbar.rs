@@ -2,6 +2,7 @@
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
 use crate::ui::components::icons::{icon, Icon};
+use crate::ui::api::Kind;
 use crate::ui::lessons;
 use crate::ui::state::{Msg, SPEEDS};
 use crate::ui::AppCtx;
@@ -168,6 +169,17 @@ pub fn time_controls() -> Html {
         .rev()
         .collect();
     let shown = now.len().min(3);
+    let on_next_kind = {
+        let d = app.dispatcher();
+        Callback::from(move |e: Event| {
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            if let Some(kind) = sel.value().parse::<usize>().ok().and_then(|i| Kind::ALL.get(i).copied()) {
+                d.dispatch(Msg::NextOf(kind));
+            }
+            // Back to the prompt, so the same kind can be chosen again.
+            sel.set_value("");
+        })
+    };
     html! {
         <nav class="time-controls" aria-label="Time controls">
             <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={app.current_step == 0}
@@ -189,6 +201,15 @@ pub fn time_controls() -> Html {
             <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
                 { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
             </button>
+            <label class="next-kind">
+                <span class="label-wide">{"Run to"}</span>
+                <select data-testid="next-kind" onchange={on_next_kind} aria-label="Run to the next happening of a kind">
+                    <option value="" selected=true disabled=true>{"next…"}</option>
+                    { for Kind::ALL.iter().enumerate().map(|(i, k)| html! {
+                        <option value={i.to_string()}>{ format!("next {}", k.name()) }</option>
+                    }) }
+                </select>
+            </label>
             <label class="speed">
                 <span>{"Speed"}</span>
                 <select data-testid="speed" onchange={on_speed} aria-label="Playback speed in steps per second">
