@@ -398,15 +398,7 @@ mod tests {
         let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
         act(&mut s, Action::AddNode { name: "m".into() });
         act(&mut s, Action::AddNode { name: "r1".into() });
-        for i in 0..30 {
-            act(&mut s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
-            if i % 7 == 0 {
-                act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
-                act(&mut s, Action::RunFor { ms: 100 });
-                act(&mut s, Action::Heal { a: "m".into(), b: "r1".into() });
-            }
-            act(&mut s, Action::Step);
-        }
+        writes_with_cuts(&mut s);
         act(&mut s, Action::RunFor { ms: 5000 });
         s
     }
@@ -418,17 +410,22 @@ mod tests {
         act(&mut s, Action::AddNode { name: "r1".into() });
         act(&mut s, Action::Command { node: "r1".into(), line: "REPLICAOF m 6379".into() });
         act(&mut s, Action::Settle);
-        for i in 0..30 {
-            act(&mut s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
-            if i % 7 == 0 {
-                act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
-                act(&mut s, Action::RunFor { ms: 100 });
-                act(&mut s, Action::Heal { a: "m".into(), b: "r1".into() });
-            }
-            act(&mut s, Action::Step);
-        }
+        writes_with_cuts(&mut s);
         act(&mut s, Action::Settle);
         s
+    }
+
+    /// Thirty writes on m, the m–r1 link cut for 100 ms every seventh.
+    fn writes_with_cuts(s: &mut Session) {
+        for i in 0..30 {
+            act(s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
+            if i % 7 == 0 {
+                act(s, Action::Cut { a: "m".into(), b: "r1".into() });
+                act(s, Action::RunFor { ms: 100 });
+                act(s, Action::Heal { a: "m".into(), b: "r1".into() });
+            }
+            act(s, Action::Step);
+        }
     }
 
     /// The first trace entry where two sessions differ (a readable failure, not two dumps).
