@@ -218,9 +218,9 @@ pub(crate) struct Spec {
     pub arbitrary_keys: bool,
 }
 
-/// `lookupCommand`.
-pub(crate) fn lookup(name: &str) -> Option<Spec> {
-    let spec = cmd::lookup(name.as_bytes())?;
+/// `lookupCommand`, case-insensitively on the raw name.
+pub(crate) fn lookup(name: &[u8]) -> Option<Spec> {
+    let spec = cmd::lookup(name)?;
     Some(Spec {
         spec,
         write: spec.is_write(),
@@ -232,7 +232,7 @@ pub(crate) fn lookup(name: &str) -> Option<Spec> {
     })
 }
 
-fn unknown_command(argv: &[Vec<u8>]) -> String {
+pub(crate) fn unknown_command(argv: &[Vec<u8>]) -> String {
     match cmd::unknown_command(argv) {
         Frame::Error(e) => e,
         _ => String::new(),
@@ -514,13 +514,14 @@ impl Node {
 
     /// `processCommand`: the checks before `call`, in Redis's order.
     pub(crate) fn process_command(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
-        let name = lower(&argv[0]);
         let Some(c) = self.clients.get(&conn) else { return };
         let obey = c.is_master;
         let in_multi = c.multi.is_some();
-        let Some(spec) = lookup(&name) else {
+        let Some(spec) = lookup(&argv[0]) else {
             return self.reject(conn, unknown_command(&argv));
         };
+        // The table's lowercase name: what `lower(argv[0])` is for any name the table knows.
+        let name = spec.spec.name;
         if let Err(Frame::Error(e)) = cmd::check_arity(spec.spec, argv.len()) {
             return self.reject(conn, e);
         }
@@ -547,14 +548,14 @@ impl Node {
         if in_multi && spec.no_multi {
             return self.reject(conn, "ERR Command not allowed inside a transaction".into());
         }
-        if in_multi && !matches!(name.as_str(), "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
+        if in_multi && !matches!(name, "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
             if let Some(c) = self.clients.get_mut(&conn) {
                 c.multi.get_or_insert_with(Vec::new).push(argv);
             }
             return self.reply(conn, Frame::Simple("QUEUED".into()));
         }
         let mut ops = Vec::new();
-        let reply = self.call(conn, &name, &argv, &mut ops);
+        let reply = self.call(conn, spec, argv, &mut ops);
         if let Some(r) = reply {
             self.reply(conn, r);
         }
@@ -583,21 +584,21 @@ impl Node {
         self.clients
             .get(&conn)
             .and_then(|c| c.multi.as_ref())
-            .map(|q| q.iter().any(|a| lookup(&lower(&a[0])).map(|s| s.write).unwrap_or(false)))
+            .map(|q| q.iter().any(|a| lookup(&a[0]).map(|s| s.write).unwrap_or(false)))
             .unwrap_or(false)
     }
 
     /// `call`: run one command. Returns its reply (None when the command replied itself or
-    /// blocked) and appends what it propagates to `ops` as (db, argv).
+    /// blocked) and appends what it propagates to `ops` as (db, argv). Takes argv by value so
+    /// a command propagated as it came moves into `ops` instead of being cloned.
     pub(crate) fn call(
         &mut self,
         conn: ConnId,
-        name: &str,
-        argv: &[Vec<u8>],
+        spec: Spec,
+        argv: Vec<Vec<u8>>,
         ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
     ) -> Option<Frame> {
         self.stat_numcommands += 1;
-        let Some(spec) = lookup(name) else { return Some(Frame::Error(unknown_command(argv))) };
         if spec.keyspace {
             let (db, is_master) = match self.clients.get(&conn) {
                 Some(c) => (c.db, c.is_master),
@@ -611,12 +612,12 @@ impl Node {
                 ExpireMode::Master
             };
             let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate: Vec::new(), dirty: 0 };
-            let reply = cmd::execute(&mut ctx, argv);
+            let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
             ops.extend(ctx.propagate.into_iter().map(|a| (db, a)));
             return Some(reply);
         }
-        self.call_node_command(conn, name, argv, ops)
+        self.call_node_command(conn, spec.spec.name, &argv, ops)
     }
 
     fn call_node_command(
