@@ -199,6 +199,10 @@ pub struct Node {
     pub(crate) dump: Option<Vec<u8>>,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
+    /// The (db, argv) list `call` fills and propagation drains, kept to reuse its allocation.
+    pub(crate) ops_scratch: Vec<(usize, Vec<Vec<u8>>)>,
+    /// A keyspace command's `Ctx::propagate`, kept for the same reason.
+    pub(crate) prop_scratch: Vec<Vec<Vec<u8>>>,
 }
 
 /// What the dispatcher needs to know about a command, from the command table (cmd/mod.rs).
@@ -292,6 +296,8 @@ impl Node {
             dump: None,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
+            ops_scratch: Vec::new(),
+            prop_scratch: Vec::new(),
         };
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
@@ -554,7 +560,7 @@ impl Node {
             }
             return self.reply(conn, Frame::Simple("QUEUED".into()));
         }
-        let mut ops = Vec::new();
+        let mut ops = std::mem::take(&mut self.ops_scratch);
         let reply = self.call(conn, spec, argv, &mut ops);
         if let Some(r) = reply {
             self.reply(conn, r);
@@ -562,7 +568,8 @@ impl Node {
         if self.clients.get(&conn).map(|c| c.close_after_reply).unwrap_or(false) {
             self.close(conn, "close after reply");
         }
-        self.propagate_pending(ops, !spec.arbitrary_keys);
+        self.propagate_pending(&mut ops, !spec.arbitrary_keys);
+        self.ops_scratch = ops;
         if let Some(c) = self.clients.get_mut(&conn) {
             if c.blocked.is_none() {
                 c.woff = self.master_repl_offset;
@@ -611,10 +618,13 @@ impl Node {
             } else {
                 ExpireMode::Master
             };
-            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate: Vec::new(), dirty: 0 };
+            let propagate = std::mem::take(&mut self.prop_scratch);
+            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0 };
             let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
-            ops.extend(ctx.propagate.into_iter().map(|a| (db, a)));
+            let mut propagate = ctx.propagate;
+            ops.extend(propagate.drain(..).map(|a| (db, a)));
+            self.prop_scratch = propagate;
             return Some(reply);
         }
         self.call_node_command(conn, spec.spec.name, &argv, ops)
@@ -716,10 +726,10 @@ impl Node {
     /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,
     /// never wrapped (`propagate_no_multi`).
     fn active_expire_cycle(&mut self, now_ms: u64) {
-        let dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
+        let mut dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
         self.stat_expiredkeys += dels.len() as u64;
         self.dirty += dels.len() as u64;
-        self.propagate_pending(dels, false);
+        self.propagate_pending(&mut dels, false);
     }
 
     /// `replicationCron` (once per second).
