@@ -94,8 +94,10 @@ pub(crate) struct Client {
     pub reploff: u64,
     pub read_reploff: u64,
     pub pre_psync: bool,
-    /// Master client: the raw bytes read and not yet applied (to proxy them unchanged).
-    pub raw: VecDeque<u8>,
+    /// Master client: the raw bytes read (to proxy them unchanged); those before `raw_pos`
+    /// were applied already and go at the next compaction.
+    pub raw: Vec<u8>,
+    pub raw_pos: usize,
     /// Master client: bytes of commands processed inside a MULTI, applied at EXEC.
     pub applied_pending: Vec<u8>,
     /// `woff`: master_repl_offset after this client's last command (WAIT waits for it).
@@ -130,7 +132,8 @@ impl Client {
             reploff: 0,
             read_reploff: 0,
             pre_psync: false,
-            raw: VecDeque::new(),
+            raw: Vec::new(),
+            raw_pos: 0,
             applied_pending: Vec::new(),
             woff: 0,
             blocked: None,
@@ -376,7 +379,14 @@ impl Node {
             self.stats.net_input_bytes += bytes.len() as u64;
         }
         if c.is_master {
-            c.raw.extend(bytes.iter().copied());
+            if c.raw_pos == c.raw.len() {
+                c.raw.clear();
+                c.raw_pos = 0;
+            } else if c.raw_pos >= 4096 {
+                c.raw.drain(..c.raw_pos);
+                c.raw_pos = 0;
+            }
+            c.raw.extend_from_slice(bytes);
             c.read_reploff += bytes.len() as u64;
         }
         self.process_input(conn);
@@ -504,7 +514,13 @@ impl Node {
                 }
             };
             let is_master = c.is_master;
-            let raw: Vec<u8> = if is_master { c.raw.drain(..req.wire_len.min(c.raw.len())).collect() } else { Vec::new() };
+            let raw = if is_master {
+                let n = req.wire_len.min(c.raw.len() - c.raw_pos);
+                c.raw_pos += n;
+                c.raw_pos - n..c.raw_pos
+            } else {
+                0..0
+            };
             if req.argv.is_empty() {
                 if is_master {
                     self.master_applied(conn, raw);

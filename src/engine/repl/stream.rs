@@ -178,16 +178,31 @@ impl Node {
     }
 
     /// An intermediate replica: bytes our master's client applied go, unchanged, into our
-    /// offset, backlog and sub-replicas (`replicationFeedStreamFromMasterStream`).
-    pub(crate) fn master_applied(&mut self, conn: ConnId, raw: Vec<u8>) {
+    /// offset, backlog and sub-replicas (`replicationFeedStreamFromMasterStream`). `raw` is
+    /// their range in the client's `raw` buffer.
+    pub(crate) fn master_applied(&mut self, conn: ConnId, raw: std::ops::Range<usize>) {
         let Some(c) = self.clients.get_mut(&conn) else { return };
-        c.applied_pending.extend_from_slice(&raw);
+        if c.multi.is_none() && c.applied_pending.is_empty() {
+            // Nothing held back: feed straight from the read buffer, no copy.
+            let buf = std::mem::take(&mut c.raw);
+            if let Some(applied) = buf.get(raw) {
+                c.reploff += applied.len() as u64;
+                self.feed_stream(applied);
+            }
+            if let Some(c) = self.clients.get_mut(&conn) {
+                c.raw = buf;
+            }
+            return;
+        }
+        if let Some(applied) = c.raw.get(raw) {
+            c.applied_pending.extend_from_slice(applied);
+        }
         if c.multi.is_some() {
             return;
         }
         let applied = std::mem::take(&mut c.applied_pending);
         c.reploff += applied.len() as u64;
-        self.feed_stream(&applied);
+        self.feed_stream_owned(applied);
     }
 
     /// Start streaming to a replica: flush what accumulated (`replicaStartCommandStream`).
