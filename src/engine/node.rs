@@ -14,7 +14,7 @@ use crate::engine::cmd::{self, flags, CommandSpec, Ctx, ExpireMode, Family};
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
-use crate::engine::resp::RequestParser;
+use crate::engine::resp::{ArgPool, RequestParser};
 use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
 use crate::engine::resp::Frame;
 use crate::engine::rng::Rng;
@@ -206,6 +206,8 @@ pub struct Node {
     pub(crate) ops_scratch: Vec<(usize, Vec<Vec<u8>>)>,
     /// A keyspace command's `Ctx::propagate`, kept for the same reason.
     pub(crate) prop_scratch: Vec<Vec<Vec<u8>>>,
+    /// Argument buffers of propagated commands, handed back to the request parsers.
+    pub(crate) arg_pool: ArgPool,
 }
 
 /// What the dispatcher needs to know about a command, from the command table (cmd/mod.rs).
@@ -301,6 +303,7 @@ impl Node {
             events: VecDeque::new(),
             ops_scratch: Vec::new(),
             prop_scratch: Vec::new(),
+            arg_pool: ArgPool::default(),
         };
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
@@ -495,7 +498,7 @@ impl Node {
             if c.blocked.is_some() || c.close_after_reply {
                 return;
             }
-            let req = match c.parser.next_request() {
+            let req = match c.parser.next_request_pooled(&mut self.arg_pool) {
                 Ok(Some(r)) => r,
                 Ok(None) => return,
                 Err(e) => {

@@ -63,6 +63,7 @@ impl Node {
         let last_db = ops[ops.len() - 1].0 as i64;
         for (db, argv) in ops.drain(..) {
             self.feed_command(db as i64, &argv);
+            self.arg_pool.recycle(argv);
         }
         if transaction {
             self.feed_command(last_db, &[b"EXEC".as_slice()]);
