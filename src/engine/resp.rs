@@ -81,6 +81,11 @@ impl Frame {
 
 /// Append `v` in decimal (`ll2string`), without going through `format!`.
 pub fn write_i64(v: i64, out: &mut Vec<u8>) {
+    if (0..10).contains(&v) {
+        // Most RESP lengths and counts: one digit.
+        out.push(b'0' + v as u8);
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut u = v.unsigned_abs();
@@ -100,6 +105,9 @@ pub fn write_i64(v: i64, out: &mut Vec<u8>) {
 
 /// Number of bytes `write_i64(v)` writes.
 pub fn i64_len(v: i64) -> usize {
+    if (0..10).contains(&v) {
+        return 1;
+    }
     let mut u = v.unsigned_abs();
     let mut n = if v < 0 { 2 } else { 1 };
     while u >= 10 {
@@ -995,6 +1003,16 @@ mod tests {
         assert_eq!(p.buffered(), 15);
         assert_eq!(p.take_buffered(), b"*2\r\n$3\r\nGET\r\n$1".to_vec());
         assert_eq!(p.buffered(), 0);
+    }
+
+    #[test]
+    fn write_i64_and_i64_len_agree_with_display() {
+        for v in [0, 1, 9, 10, 11, 99, 100, 12345, -1, -9, -10, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_i64(v, &mut out);
+            assert_eq!(out, v.to_string().into_bytes());
+            assert_eq!(i64_len(v), out.len(), "{v}");
+        }
     }
 
     #[test]
