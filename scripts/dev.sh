@@ -46,11 +46,31 @@ wasm_toolchain() {
     touch "$STATE/rustup-wasm-unavailable"
   fi
   # The Debian route: rustc 1.96 + std sources + lld, std built from source per build.
-  apt_install rustc-web cargo-web rust-web-src lld-22
-  rustup toolchain list 2>/dev/null | grep -q '^debian-web' || rustup toolchain link debian-web /usr
+  debian_toolchain
   # Its own target dir: artifacts of two compilers must never meet in one LTO link.
   WASM_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
             CARGO_TARGET_DIR="$ROOT/target/debian-web")
+}
+
+debian_toolchain() {
+  apt_install rustc-web cargo-web rust-web-src lld-22
+  rustup toolchain list 2>/dev/null | grep -q '^debian-web' || rustup toolchain link debian-web /usr
+}
+
+# The page's release build (APP_ENV): std rebuilt from source for size (`optimize_for_size`)
+# and panics compiled as traps (`-Cpanic=immediate-abort`: no panic formatting in the wasm;
+# index.html shows the internal-error banner on a trap). About 36 KB gzip less than the stock
+# std. Needs the Debian toolchain (its std sources); REPLSCOPE_SIZE_STD=0 builds with the
+# toolchain of WASM_ENV instead.
+APP_ENV=()
+app_toolchain() {
+  wasm_toolchain
+  if [ "${REPLSCOPE_SIZE_STD:-1}" = 0 ]; then APP_ENV=("${WASM_ENV[@]}"); return; fi
+  debian_toolchain
+  APP_ENV=(RUSTUP_TOOLCHAIN=debian-web RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+           CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+           "RUSTFLAGS=-Zunstable-options -Cpanic=immediate-abort"
+           CARGO_TARGET_DIR="$ROOT/target/app")
 }
 
 # The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
@@ -87,7 +107,7 @@ node_modules() {
 
 setup_app() {
   if [ -f Cargo.lock ]; then :; else cargo generate-lockfile -q; fi
-  wasm_toolchain
+  app_toolchain
   wasm_bindgen_cli
   trunk_tool
   node_modules   # wasm-opt (npm binaryen) is used by trunk's release build
@@ -101,7 +121,7 @@ setup_test() {
 # --- build, serve ------------------------------------------------------------------------
 build_app() {
   log "trunk build --release"
-  env "${WASM_ENV[@]}" trunk build --release --offline >"$STATE/trunk-build.log" 2>&1 \
+  env "${APP_ENV[@]}" trunk build --release --offline >"$STATE/trunk-build.log" 2>&1 \
     || { cat "$STATE/trunk-build.log" >&2; return 1; }
 }
 
@@ -112,7 +132,7 @@ wasm_size() {
 serve() {
   setup_app
   log "serving on http://127.0.0.1:8080 (Ctrl-C to stop)"
-  exec env "${WASM_ENV[@]}" trunk serve --release --offline --address 127.0.0.1 --port 8080
+  exec env "${APP_ENV[@]}" trunk serve --release --offline --address 127.0.0.1 --port 8080
 }
 
 # --- tests -------------------------------------------------------------------------------

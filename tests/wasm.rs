@@ -52,18 +52,15 @@ fn trace_json(text: &str) -> String {
     TraceFile::of_world(&world).to_json()
 }
 
-/// Same scenario, same seed: the trace in the browser is byte for byte the native one
-/// (scripts/dev.sh passes the native digests in REPLSCOPE_NATIVE_TRACE_DIGESTS).
-#[wasm_bindgen_test]
-fn shipped_scenarios_give_the_native_trace_in_the_browser() {
-    let native = option_env!("REPLSCOPE_NATIVE_TRACE_DIGESTS")
-        .expect("run through scripts/dev.sh test: it passes the native trace digests");
-    macro_rules! scenario {
-        ($name:literal) => {
-            ($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/", $name, ".scn")))
-        };
-    }
-    let shipped = [
+macro_rules! scenario {
+    ($name:literal) => {
+        ($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/", $name, ".scn")))
+    };
+}
+
+/// The scenarios the app ships (scenarios/*.scn).
+fn shipped() -> [(&'static str, &'static str); 8] {
+    [
         scenario!("first-full-sync"),
         scenario!("short-cut-partial-resync"),
         scenario!("long-cut-backlog-overflow-full-resync"),
@@ -72,13 +69,69 @@ fn shipped_scenarios_give_the_native_trace_in_the_browser() {
         scenario!("diskless-two-replicas-one-delay"),
         scenario!("slow-replica-output-buffer-limit"),
         scenario!("chained-replica"),
-    ];
-    for (name, text) in shipped {
-        let want = native
-            .split(';')
-            .find_map(|kv| kv.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
-            .unwrap_or_else(|| panic!("no native digest for {name}"));
+    ]
+}
+
+/// The native trace digest of a shipped scenario (scripts/dev.sh passes them in
+/// REPLSCOPE_NATIVE_TRACE_DIGESTS, computed by `replscope run … --trace`).
+fn native_digest(name: &str) -> &'static str {
+    let native = option_env!("REPLSCOPE_NATIVE_TRACE_DIGESTS")
+        .expect("run through scripts/dev.sh test: it passes the native trace digests");
+    native
+        .split(';')
+        .find_map(|kv| kv.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
+        .unwrap_or_else(|| panic!("no native digest for {name}"))
+}
+
+/// Same scenario, same seed: the trace in the browser is byte for byte the native one.
+#[wasm_bindgen_test]
+fn shipped_scenarios_give_the_native_trace_in_the_browser() {
+    for (name, text) in shipped() {
         let got = format!("{:016x}", fnv1a64(trace_json(text).as_bytes()));
-        assert_eq!(got, want, "{name}: the wasm trace differs from the native one");
+        assert_eq!(got, native_digest(name), "{name}: the wasm trace differs from the native one");
     }
+}
+
+/// Every shipped scenario run again from its inputs by the page's own driver, each delivery
+/// between two nodes carried by a MessagePort pair (cuts, holds and restarts applied at
+/// their steps as the ports carry the traffic), gives the native trace byte for byte, and
+/// the ports carried exactly the node-to-node deliveries the trace records.
+#[wasm_bindgen_test]
+async fn shipped_scenarios_over_message_ports_give_the_native_trace() {
+    use replscope::sim::session::{Goal, Session, WalkState};
+    use replscope::sim::trace::{TraceFile, TraceKind};
+    use replscope::sim::world::CONSOLE;
+    use replscope::ui::channel::{self, Driver, Purpose};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (t0, mut parcels) = (js_sys::Date::now(), 0);
+    for (name, text) in shipped() {
+        let recorded = TraceFile::<replscope::sim::trace::TraceEntry>::from_json(&trace_json(text)).expect("the trace file reads back");
+        let session = Rc::new(RefCell::new(Session::from_journal(&recorded)));
+        let driver = Driver::new();
+        let mut resolve = None;
+        let ended = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+        let resolve = resolve.expect("the Promise runs its executor at once");
+        driver.borrow_mut().set_notify(Rc::new(move |state: WalkState, _| {
+            let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &format!("{state:?}").into());
+        }));
+        let state = match channel::start(&driver, session.clone(), Goal::Step(recorded.last_step), Purpose::Replay) {
+            Some(state) => format!("{state:?}"),
+            None => wasm_bindgen_futures::JsFuture::from(ended).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
+        };
+        assert_eq!(state, "Reached", "{name}: the walk over the ports did not reach the last step");
+        let json = TraceFile::of_world(session.borrow().world()).to_json();
+        assert_eq!(format!("{:016x}", fnv1a64(json.as_bytes())), native_digest(name), "{name}: the trace over MessagePorts differs");
+        let between_nodes = recorded
+            .trace
+            .iter()
+            .filter(|e| matches!(&e.kind, TraceKind::Delivered { from, .. } if from != CONSOLE))
+            .count() as u64;
+        let carried: u64 = driver.borrow().carried().values().map(|(messages, _)| messages).sum();
+        assert!(between_nodes > 0, "{name}: no traffic between nodes?");
+        assert_eq!(carried, between_nodes, "{name}: the ports carried another number of messages than the trace delivered");
+        parcels += carried;
+    }
+    let ms = js_sys::Date::now() - t0;
+    wasm_bindgen_test::console_log!("bench: MessagePort wire: {parcels} parcels over the ports for the 8 shipped scenarios in {ms:.0} ms (each run also traced and replayed)");
 }

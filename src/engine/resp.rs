@@ -695,6 +695,15 @@ impl ReplyParser {
     }
 }
 
+/// One complete reply at the start of `buf` and its length in bytes, `Ok(None)` if `buf` ends
+/// first: a look at bytes without a parser's state (the sim labels what is on the wire).
+pub fn peek_reply(buf: &[u8]) -> Result<Option<(Frame, usize)>, ProtocolError> {
+    Ok(match parse_reply(buf, 0)? {
+        Parsed::Incomplete => None,
+        Parsed::Frame(f, n) => Some((f, n)),
+    })
+}
+
 /// hiredis's nesting limit.
 const MAX_REPLY_DEPTH: usize = 7;
 

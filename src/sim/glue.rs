@@ -44,63 +44,6 @@ pub fn restart(name: &str, port: u16, seed: u64, config: &NodeConfig, rdb: Optio
     }
 }
 
-/// A reply that cannot be parsed in a label: not an error, just not labelled as RESP.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LabelParseError;
-
-fn line_at(buf: &[u8], pos: usize) -> Option<(&[u8], usize)> {
-    let rest = buf.get(pos..)?;
-    let end = rest.windows(2).position(|w| w == b"\r\n")?;
-    Some((&rest[..end], pos + end + 2))
-}
-
-fn parse_int(text: &[u8]) -> Result<i64, LabelParseError> {
-    std::str::from_utf8(text).ok().and_then(|t| t.parse().ok()).ok_or(LabelParseError)
-}
-
-/// Parse one frame starting at `pos`: `Ok(Some((frame, end)))`, `Ok(None)` if incomplete.
-/// (For labels: a non-destructive look at bytes on the wire.)
-pub fn parse_frame(buf: &[u8], pos: usize) -> Result<Option<(Frame, usize)>, LabelParseError> {
-    let Some(&kind) = buf.get(pos) else { return Ok(None) };
-    let Some((line, next)) = line_at(buf, pos + 1) else { return Ok(None) };
-    let text = || String::from_utf8_lossy(line).into_owned();
-    Ok(Some(match kind {
-        b'+' => (Frame::Simple(text()), next),
-        b'-' => (Frame::Error(text()), next),
-        b':' => (Frame::Integer(parse_int(line)?), next),
-        b'$' => {
-            let len = parse_int(line)?;
-            if len < 0 {
-                return Ok(Some((Frame::Null, next)));
-            }
-            let end = next + len as usize;
-            if buf.len() < end + 2 {
-                return Ok(None);
-            }
-            (Frame::Bulk(buf[next..end].to_vec()), end + 2)
-        }
-        b'*' => {
-            let count = parse_int(line)?;
-            if count < 0 {
-                return Ok(Some((Frame::NullArray, next)));
-            }
-            let mut items = Vec::new();
-            let mut at = next;
-            for _ in 0..count {
-                match parse_frame(buf, at)? {
-                    Some((item, end)) => {
-                        items.push(item);
-                        at = end;
-                    }
-                    None => return Ok(None),
-                }
-            }
-            (Frame::Array(items), at)
-        }
-        _ => return Err(LabelParseError),
-    }))
-}
-
 /// Commands redis-cli prints raw (no quotes, real newlines), as `cliSendCommand` decides.
 fn prints_raw(argv: &[Vec<u8>]) -> bool {
     let name = |i: usize| argv.get(i).map(|a| String::from_utf8_lossy(a).to_ascii_lowercase());

@@ -2,7 +2,7 @@
 //! "$1843 rdb bytes", "REPLCONF ACK 2048", "SET foo bar"): what the topology and the sequence
 //! diagram print on a message. Labels describe one write (`Output::Send`) as the node made it.
 
-use crate::sim::glue::parse_frame;
+use crate::engine::resp::peek_reply;
 use crate::engine::resp::Frame;
 
 /// Longest argument shown whole; longer ones (replids, RDB marks, values) are cut to 4 chars + "…".
@@ -56,13 +56,13 @@ fn label_commands(bytes: &[u8]) -> String {
     let mut first = None;
     let mut count = 0;
     while at < bytes.len() {
-        match parse_frame(bytes, at) {
-            Ok(Some((frame, end))) => {
+        match peek_reply(&bytes[at..]) {
+            Ok(Some((frame, n))) => {
                 if first.is_none() {
                     first = Some(frame);
                 }
                 count += 1;
-                at = end;
+                at += n;
             }
             _ => break,
         }

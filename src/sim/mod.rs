@@ -8,6 +8,7 @@
 //! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind).
 //! - [`snapshot`]: the serializable picture the UI renders.
 //! - [`scenario`]: the scenario language (parse with positions, run with hooks).
+//! - [`wire`]: the medium bytes cross at delivery time (memory natively, MessagePorts in the page).
 //! - [`glue`]: the seam to engine calls (node view, RDB save/restart, reply parsing).
 
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod scenario;
 pub mod session;
 pub mod snapshot;
 pub mod trace;
+pub mod wire;
 pub mod world;
 
 pub use session::{Action, Session};

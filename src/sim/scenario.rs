@@ -24,7 +24,7 @@ use crate::engine::resp::Frame;
 use crate::sim::clock::{format_duration, parse_duration};
 use crate::sim::glue;
 use crate::sim::session::SETTLE_MAX_MS;
-use crate::sim::trace::{check_version, ImportError, FORMAT_VERSION};
+use crate::sim::trace::{check_version, ImportError, SCENARIO_VERSION};
 use crate::sim::world::World;
 use serde::{Deserialize, Serialize};
 
@@ -333,12 +333,12 @@ impl Scenario {
 
     /// Versioned JSON: `{"version":1,"scenario":{…}}`.
     pub fn to_json(&self) -> String {
-        serde_json::json!({ "version": FORMAT_VERSION, "scenario": self }).to_string()
+        serde_json::json!({ "version": SCENARIO_VERSION, "scenario": self }).to_string()
     }
 
     /// Read a JSON export; every statement must survive a round trip through the language.
     pub fn from_json(json: &str) -> Result<Scenario, ImportError> {
-        check_version(json, "scenario")?;
+        check_version(json, "scenario", SCENARIO_VERSION)?;
         #[derive(Deserialize)]
         struct File {
             scenario: Scenario,

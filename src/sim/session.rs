@@ -5,7 +5,10 @@
 
 use crate::sim::scenario::{self, NoHooks, ParseError};
 use crate::sim::trace::{ImportError, JournalEntry, TraceFile};
-use crate::sim::world::{SimError, World};
+use crate::sim::wire::{Stepped, Wire};
+use crate::sim::world::{SimError, World, STEP_HORIZON_MS};
+use crate::sim::TraceKind;
+use crate::engine::event::Event;
 use serde::{Deserialize, Serialize};
 
 /// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
@@ -34,6 +37,41 @@ pub enum Action {
     Settle,
     /// Set a link's latency (ms) and bandwidth (bytes per ms, 0 = unlimited).
     Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
+}
+
+/// Where a [`Walk`] stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// The next step that shows something (a delivery, an event, a reply).
+    Visible,
+    /// The next PSYNC decision a master makes.
+    Decision,
+    /// Step `n` of the recorded branch (replaying forward to it).
+    Step(u64),
+}
+
+/// A walk forward over a [`Wire`], one raw step at a time, that can wait for the wire between
+/// steps (the page's MessagePorts hand a parcel back a task later). Made by [`Session::walk`],
+/// advanced by [`Session::advance`].
+#[derive(Clone, Debug)]
+pub struct Walk {
+    goal: Goal,
+    /// Trace length when the walk began: a goal is met by what is traced after it.
+    start_len: usize,
+    /// Like [`World::step_until`], give up on events further than this (an idle world's crons).
+    horizon_ms: u64,
+    steps_left: u64,
+}
+
+/// How far an [`Session::advance`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WalkState {
+    /// A parcel is on the wire: advance again when it has come back.
+    Waiting,
+    /// The goal was met.
+    Reached,
+    /// Nothing more happens (within the horizon and the step bound): the goal was not met.
+    Quiet,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +130,7 @@ impl Session {
 
     /// Do something. After a jump back, this first drops the future (a new branch).
     pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
+        self.world.finish_transit();
         self.branch_here();
         let w = &mut self.world;
         let result = match action {
@@ -125,6 +164,76 @@ impl Session {
         result
     }
 
+    /// Begin a walk toward `goal`. A fresh goal ([`Goal::Visible`], [`Goal::Decision`]) walks
+    /// past the recorded branch's end only from its end, like [`Session::apply`] of `Step`;
+    /// behind the end it replays the recorded steps first.
+    pub fn walk(&mut self, goal: Goal) -> Walk {
+        self.world.finish_transit();
+        self.apply_recorded_inputs();
+        if let Goal::Step(n) = goal {
+            if n <= self.current_step() {
+                return Walk { goal, start_len: 0, horizon_ms: 0, steps_left: 0 };
+            }
+        }
+        // Recorded steps are replayed however far apart they lie; a fresh goal looks ahead
+        // only so far, like `World::step_until`.
+        let horizon_ms = match goal {
+            Goal::Step(_) => u64::MAX,
+            Goal::Visible | Goal::Decision => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
+        };
+        Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left: MAX_STEPS_PER_ACTION }
+    }
+
+    /// Take raw steps over `wire` until `walk`'s goal is met, nothing is left, or the wire
+    /// holds a parcel that has not come back. Inputs recorded at a step are applied when the
+    /// walk reaches it, as [`Session::jump_to`] does, so replaying over any wire gives the
+    /// recorded trace.
+    pub fn advance(&mut self, walk: &mut Walk, wire: &mut dyn Wire) -> WalkState {
+        loop {
+            if !self.world.in_transit() {
+                // A step whose parcel is still on the wire has not happened yet.
+                if self.reached(walk) {
+                    return WalkState::Reached;
+                }
+                if walk.steps_left == 0 || self.world.next_event_time().is_none_or(|t| t > walk.horizon_ms) {
+                    return WalkState::Quiet;
+                }
+                walk.steps_left -= 1;
+            }
+            match self.world.step_via(wire) {
+                Stepped::Waiting => return WalkState::Waiting,
+                Stepped::Idle => return WalkState::Quiet,
+                Stepped::Done => {
+                    self.last_step = self.last_step.max(self.world.current_step());
+                    self.apply_recorded_inputs();
+                }
+            }
+        }
+    }
+
+    fn reached(&self, walk: &Walk) -> bool {
+        let new = || self.world.trace().get(walk.start_len..).unwrap_or(&[]);
+        match walk.goal {
+            Goal::Visible => !new().is_empty(),
+            Goal::Decision => new().iter().any(|e| matches!(e.kind, TraceKind::Event(Event::PsyncDecision(_)))),
+            Goal::Step(n) => self.world.current_step() >= n,
+        }
+    }
+
+    /// Apply the journal's inputs recorded at (or before) the current step that are not yet applied.
+    fn apply_recorded_inputs(&mut self) {
+        while let Some(e) = self.world.next_recorded_input() {
+            if e.step > self.world.current_step() {
+                break;
+            }
+            let prim = e.prim.clone();
+            // Inputs that failed when first made fail the same way again (and journal nothing).
+            if self.world.apply_prim(&prim).is_err() {
+                break;
+            }
+        }
+    }
+
     /// Drop what lies beyond the current step: inputs, trace, checkpoints.
     fn branch_here(&mut self) {
         self.world.drop_future();
@@ -133,6 +242,7 @@ impl Session {
 
     /// Show the world as it was right after step `step` (and the inputs made at that step).
     pub fn jump_to(&mut self, step: u64) {
+        self.world.finish_transit();
         let target = step.min(self.last_step);
         let cps = &self.world.history.checkpoints;
         let Some(i) = cps.iter().rposition(|c| c.step <= target) else { return };
@@ -150,17 +260,9 @@ impl Session {
 
     /// Replay inputs and steps until `target`.
     fn forward_to(&mut self, target: u64) {
+        self.world.finish_transit();
         loop {
-            while let Some(e) = self.world.next_recorded_input() {
-                if e.step > self.world.current_step() {
-                    break;
-                }
-                let prim = e.prim.clone();
-                // Inputs that failed when first made fail the same way again (and journal nothing).
-                if self.world.apply_prim(&prim).is_err() {
-                    break;
-                }
-            }
+            self.apply_recorded_inputs();
             if self.world.current_step() >= target || !self.world.step() {
                 break;
             }
@@ -183,13 +285,22 @@ impl Session {
         file.to_json()
     }
 
-    /// Rebuild a session from an export by replaying its inputs; the replay must give the
-    /// same trace the file holds.
-    pub fn import_json(json: &str) -> Result<Session, ImportError> {
-        let file = TraceFile::from_json(json)?;
+    /// A session at step 0 that holds `file`'s inputs and nothing of its trace: jumping or
+    /// walking it forward replays the run, tracing it anew.
+    pub fn from_journal<T>(file: &TraceFile<T>) -> Session {
         let mut s = Session::with_epoch(file.seed, file.epoch_ms);
         s.world.history.journal = file.journal.clone();
         s.last_step = file.last_step;
+        s
+    }
+
+    /// Rebuild a session from an export by replaying its inputs; the replay must give the
+    /// same trace the file holds.
+    pub fn import_json(json: &str) -> Result<Session, ImportError> {
+        // The recorded trace is compared as JSON values: the replay is serialized, the file
+        // never parsed into typed entries.
+        let file = TraceFile::<serde_json::Value>::from_json(json)?;
+        let mut s = Session::from_journal(&file);
         s.forward_to(file.last_step);
         if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
             return Err(ImportError {
@@ -202,7 +313,7 @@ impl Session {
                 ),
             });
         }
-        let got = s.world.trace();
+        let got: Vec<serde_json::Value> = s.world.trace().iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
         if let Some(i) = (0..got.len().max(file.trace.len())).find(|&i| got.get(i) != file.trace.get(i)) {
             return Err(ImportError {
                 message: format!("trace file does not replay: entry {} differs (recorded by another version of the engine?)", i),
@@ -249,6 +360,32 @@ mod tests {
         }
         act(&mut s, Action::RunFor { ms: 5000 });
         s
+    }
+
+    /// `busy`, with r1 replicating from m through it all.
+    fn replicating(every: u64) -> Session {
+        let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
+        act(&mut s, Action::AddNode { name: "m".into() });
+        act(&mut s, Action::AddNode { name: "r1".into() });
+        act(&mut s, Action::Command { node: "r1".into(), line: "REPLICAOF m 6379".into() });
+        act(&mut s, Action::Settle);
+        for i in 0..30 {
+            act(&mut s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
+            if i % 7 == 0 {
+                act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
+                act(&mut s, Action::RunFor { ms: 100 });
+                act(&mut s, Action::Heal { a: "m".into(), b: "r1".into() });
+            }
+            act(&mut s, Action::Step);
+        }
+        act(&mut s, Action::Settle);
+        s
+    }
+
+    /// The first trace entry where two sessions differ (a readable failure, not two dumps).
+    fn first_difference(a: &Session, b: &Session) -> Option<String> {
+        let (x, y) = (a.world().trace(), b.world().trace());
+        (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i)).map(|i| format!("entry {i}: {:?} vs {:?}", x.get(i), y.get(i)))
     }
 
     fn json<T: serde::Serialize>(t: &T) -> String {
@@ -336,6 +473,124 @@ mod tests {
         let tampered = json_text.replacen("\"SET k1 v1\"", "\"SET k1 v2\"", 1);
         assert!(Session::import_json(&tampered).unwrap_err().message.contains("does not replay"));
         assert!(Session::import_json("{\"version\":3}").unwrap_err().message.contains("version 3"));
+    }
+
+    /// A wire that hands parcels back only when told to (as a MessagePort does a task later).
+    #[derive(Default)]
+    struct SlowWire {
+        on_wire: Vec<crate::sim::wire::Parcel>,
+        arrived: std::collections::VecDeque<crate::sim::wire::Parcel>,
+        carried: usize,
+    }
+
+    impl Wire for SlowWire {
+        fn put(&mut self, p: crate::sim::wire::Parcel) {
+            self.on_wire.push(p);
+        }
+        fn take(&mut self) -> Option<crate::sim::wire::Parcel> {
+            self.arrived.pop_front()
+        }
+    }
+
+    impl SlowWire {
+        fn deliver_all(&mut self) {
+            self.carried += self.on_wire.len();
+            self.arrived.extend(self.on_wire.drain(..));
+        }
+    }
+
+    /// Drive `walk` to its end over `wire`, letting parcels through whenever it waits.
+    fn drive(s: &mut Session, walk: &mut Walk, wire: &mut SlowWire) -> WalkState {
+        loop {
+            match s.advance(walk, wire) {
+                WalkState::Waiting => wire.deliver_all(),
+                done => return done,
+            }
+        }
+    }
+
+    #[test]
+    fn replaying_over_a_slow_wire_gives_the_recorded_trace() {
+        let s = replicating(16);
+        let file = TraceFile::of_world(s.world());
+        let mut t = Session::from_journal(&file);
+        let mut wire = SlowWire::default();
+        let mut walk = t.walk(Goal::Step(file.last_step));
+        assert_eq!(drive(&mut t, &mut walk, &mut wire), WalkState::Reached);
+        assert_eq!(first_difference(&t, &s), None);
+        assert_eq!(t.current_step(), s.current_step());
+        assert_eq!(json(&t.world().snapshot()), json(&s.world().snapshot()));
+        // Every node-to-node delivery crossed the wire, and what it carried is what was traced.
+        let node_to_node = s
+            .world()
+            .trace()
+            .iter()
+            .filter(|e| matches!(&e.kind, TraceKind::Delivered { from, .. } if from != crate::sim::world::CONSOLE))
+            .count();
+        assert!(node_to_node > 0);
+        assert_eq!(wire.carried, node_to_node);
+        // And the replay can be jumped around like any session.
+        t.jump_to(3);
+        t.jump_to(file.last_step);
+        assert_eq!(json(&t.world().trace()), json(&s.world().trace()));
+    }
+
+    #[test]
+    fn walking_goals_match_the_step_actions() {
+        let setup = |s: &mut Session| {
+            act(s, Action::AddNode { name: "m".into() });
+            act(s, Action::AddNode { name: "r".into() });
+            act(s, Action::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
+        };
+        let mut a = Session::with_options(5, DEFAULT_EPOCH_MS, 8);
+        let mut b = Session::with_options(5, DEFAULT_EPOCH_MS, 8);
+        setup(&mut a);
+        setup(&mut b);
+        let mut wire = SlowWire::default();
+        act(&mut a, Action::StepToDecision);
+        let mut walk = b.walk(Goal::Decision);
+        assert_eq!(drive(&mut b, &mut walk, &mut wire), WalkState::Reached);
+        for _ in 0..25 {
+            act(&mut a, Action::Step);
+            let mut walk = b.walk(Goal::Visible);
+            assert_eq!(drive(&mut b, &mut walk, &mut wire), WalkState::Reached);
+            assert_eq!(a.current_step(), b.current_step());
+        }
+        assert_eq!(json(&a.world().trace()), json(&b.world().trace()));
+        assert_eq!(a.last_step(), b.last_step());
+        // A quiet world: the walk says so instead of running the crons forever.
+        let mut idle = Session::new(1);
+        let mut walk = idle.walk(Goal::Decision);
+        assert_eq!(drive(&mut idle, &mut walk, &mut wire), WalkState::Quiet);
+    }
+
+    #[test]
+    fn a_parcel_that_comes_back_after_the_world_moved_on_is_stale() {
+        let mut s = replicating(16);
+        let mut wire = SlowWire::default();
+        // A write on the master is propagated to r1: walk until that delivery is on the wire.
+        act(&mut s, Action::Command { node: "m".into(), line: "SET late 1".into() });
+        let mut state = WalkState::Reached;
+        for _ in 0..20 {
+            let mut walk = s.walk(Goal::Visible);
+            state = s.advance(&mut walk, &mut wire);
+            if state == WalkState::Waiting {
+                break;
+            }
+        }
+        assert_eq!(state, WalkState::Waiting);
+        assert!(s.world().in_transit());
+        // The action lands the parcel from memory; the wire's copy, arriving later, is skipped.
+        act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
+        assert!(!s.world().in_transit());
+        wire.deliver_all();
+        let mut walk = s.walk(Goal::Step(s.current_step() + 3));
+        assert_ne!(drive(&mut s, &mut walk, &mut wire), WalkState::Waiting);
+        // Same inputs over memory give the same trace: the stale parcel changed nothing.
+        let file = TraceFile::of_world(s.world());
+        let mut reference = Session::from_journal(&file);
+        reference.jump_to(file.last_step);
+        assert_eq!(json(&reference.world().trace()), json(&s.world().trace()));
     }
 
     #[test]

@@ -20,8 +20,9 @@ pub struct TraceEntry {
 pub enum TraceKind {
     /// A node's own event (handshake, PSYNC decision, RDB progress, …).
     Event(Event),
-    /// Bytes reached `to` on a link; `label` is a short rendering of the write they belong to.
-    Delivered { from: String, to: String, bytes: u64, label: String },
+    /// Bytes reached `to` on a link; `label` is a short rendering of the write they belong to,
+    /// `payload` the exact bytes (`bytes` is their count).
+    Delivered { from: String, to: String, bytes: u64, label: String, payload: Payload },
     /// A console command was sent to the node (redis-cli style line).
     Command { line: String },
     /// Its reply, as redis-cli prints it.
@@ -38,6 +39,34 @@ pub enum TraceKind {
     Action { text: String },
     /// Something the runner wants on record (e.g. a failed expect).
     Note { text: String },
+}
+
+/// Bytes as the trace keeps them. In JSON, a string with one character per byte (U+0000 to
+/// U+00FF): RESP stays readable (`"*1\r\n$4\r\nPING\r\n"`) and binary RDB bytes round-trip.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Payload(pub Vec<u8>);
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Payload({:?})", String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text: String = self.0.iter().map(|&b| char::from(b)).collect();
+        s.serialize_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.chars()
+            .map(|c| u8::try_from(u32::from(c)).map_err(|_| serde::de::Error::custom(format!("payload character {c:?} is not a byte (U+0000..U+00FF)"))))
+            .collect::<Result<Vec<u8>, _>>()
+            .map(Payload)
+    }
 }
 
 /// An input to the world, as the journal records it for replay.
@@ -69,19 +98,25 @@ pub struct JournalEntry {
     pub prim: Prim,
 }
 
-/// The version of the JSON export formats (traces and scenarios).
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the trace JSON format (2: deliveries carry their payload).
+pub const TRACE_VERSION: u32 = 2;
+/// The version of the scenario JSON format.
+pub const SCENARIO_VERSION: u32 = 1;
 
 /// A trace as exported: enough to replay it (seed, epoch, journal) plus the trace itself.
+///
+/// `T` is how the trace's entries are read: typed ([`TraceEntry`]) or as plain JSON values,
+/// which is all an import needs to compare a replay against (and keeps the typed trace
+/// parsers, a tenth of the page's code, out of the wasm).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TraceFile {
+pub struct TraceFile<T = TraceEntry> {
     pub version: u32,
     pub seed: u64,
     pub epoch_ms: u64,
     /// The step the session had reached (its furthest step).
     pub last_step: u64,
     pub journal: Vec<JournalEntry>,
-    pub trace: Vec<TraceEntry>,
+    pub trace: Vec<T>,
 }
 
 /// Why a JSON file was refused.
@@ -100,21 +135,21 @@ impl std::error::Error for ImportError {}
 
 /// Read the `version` field first, so a newer or foreign file gets a clear message rather than
 /// a field-by-field serde complaint.
-pub fn check_version(json: &str, what: &str) -> Result<(), ImportError> {
+pub fn check_version(json: &str, what: &str, expected: u32) -> Result<(), ImportError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
     match value.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
-        Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads version {FORMAT_VERSION})") }),
+        Some(v) if v == u64::from(expected) => Ok(()),
+        Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads version {expected})") }),
         None => Err(ImportError { message: format!("not a {what} file: no \"version\" field") }),
     }
 }
 
-impl TraceFile {
+impl TraceFile<TraceEntry> {
     /// The file for a world's whole run so far: its seed, inputs and trace.
     pub fn of_world(world: &crate::sim::world::World) -> TraceFile {
         TraceFile {
-            version: FORMAT_VERSION,
+            version: TRACE_VERSION,
             seed: world.seed(),
             epoch_ms: world.epoch_ms(),
             last_step: world.current_step(),
@@ -126,11 +161,13 @@ impl TraceFile {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
 
+impl<T: serde::de::DeserializeOwned> TraceFile<T> {
     /// Parse and validate: version, then shape, then the journal's steps must not go back.
-    pub fn from_json(json: &str) -> Result<TraceFile, ImportError> {
-        check_version(json, "trace")?;
-        let file: TraceFile =
+    pub fn from_json(json: &str) -> Result<TraceFile<T>, ImportError> {
+        check_version(json, "trace", TRACE_VERSION)?;
+        let file: TraceFile<T> =
             serde_json::from_str(json).map_err(|e| ImportError { message: format!("malformed trace file: {e}") })?;
         if let Some(w) = file.journal.windows(2).find(|w| w[1].step < w[0].step) {
             return Err(ImportError { message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step) });
@@ -150,19 +187,19 @@ mod tests {
 
     #[test]
     fn version_is_checked_first() {
-        assert!(check_version("{\"version\":1}", "trace").is_ok());
-        let e = check_version("{\"version\":2}", "trace").unwrap_err();
-        assert!(e.message.contains("unsupported trace file version 2"), "{}", e.message);
-        let e = check_version("{}", "trace").unwrap_err();
+        assert!(check_version("{\"version\":2}", "trace", 2).is_ok());
+        let e = check_version("{\"version\":1}", "trace", 2).unwrap_err();
+        assert!(e.message.contains("unsupported trace file version 1"), "{}", e.message);
+        let e = check_version("{}", "trace", 2).unwrap_err();
         assert!(e.message.contains("no \"version\""), "{}", e.message);
-        let e = check_version("nope", "trace").unwrap_err();
+        let e = check_version("nope", "trace", 2).unwrap_err();
         assert!(e.message.contains("invalid JSON"), "{}", e.message);
     }
 
     #[test]
     fn trace_file_round_trips_and_is_validated() {
         let file = TraceFile {
-            version: FORMAT_VERSION,
+            version: TRACE_VERSION,
             seed: 7,
             epoch_ms: 1,
             last_step: 3,
@@ -172,8 +209,8 @@ mod tests {
         assert_eq!(TraceFile::from_json(&file.to_json()), Ok(file.clone()));
         let mut bad = file.clone();
         bad.journal.push(JournalEntry { step: 9, prim: Prim::Stop { node: "m".into() } });
-        assert!(TraceFile::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
-        let e = TraceFile::from_json("{\"version\":1,\"seed\":\"x\"}").unwrap_err();
+        assert!(TraceFile::<TraceEntry>::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
+        let e = TraceFile::<TraceEntry>::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
         assert!(e.message.starts_with("malformed trace file"), "{}", e.message);
     }
 }

@@ -17,7 +17,8 @@ use crate::sim::glue::{self, NodeConfig, ReplyParser};
 use crate::sim::label::label;
 use crate::sim::link::{LinkParams, LinkState, Pipe};
 use crate::sim::snapshot::{Flight, LinkView, Snapshot};
-use crate::sim::trace::{JournalEntry, Prim, TraceEntry, TraceKind};
+use crate::sim::trace::{JournalEntry, Payload, Prim, TraceEntry, TraceKind};
+use crate::sim::wire::{MemoryWire, Parcel, Stepped, Wire};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
@@ -91,6 +92,20 @@ impl Connection {
     }
     fn is_console(&self) -> bool {
         matches!(self.ends[0], End::Console { .. })
+    }
+}
+
+/// A delivery whose parcel is on a wire: the step that took it ends when it lands.
+#[derive(Clone, Debug)]
+struct Transit {
+    parcel: Parcel,
+    label: String,
+}
+
+impl Transit {
+    /// The parcel that came back is this one (same connection, direction and chunk).
+    fn matches(&self, p: &Parcel) -> bool {
+        p.conn == self.parcel.conn && p.side == self.parcel.side && p.chunk == self.parcel.chunk
     }
 }
 
@@ -220,6 +235,8 @@ pub struct World {
     next_chunk: u64,
     next_command: u64,
     replies: VecDeque<ConsoleReply>,
+    /// A chunk whose delivery time came and that is on the wire (see [`World::step_via`]).
+    in_transit: Option<Transit>,
     /// Take a checkpoint every this many steps (0: never).
     checkpoint_every: u64,
     /// How much of `history.trace` / `history.journal` belongs to the current step.
@@ -251,6 +268,7 @@ impl World {
             next_chunk: 1,
             next_command: 1,
             replies: VecDeque::new(),
+            in_transit: None,
             checkpoint_every: 0,
             trace_len: 0,
             journal_len: 0,
@@ -687,8 +705,56 @@ impl World {
         None
     }
 
-    /// Handle the next event. False when nothing is left to happen.
+    /// Handle the next event. False when nothing is left to happen. A delivery crosses the
+    /// memory wire (a parcel left on another wire is landed from memory first).
     pub fn step(&mut self) -> bool {
+        self.finish_transit();
+        self.step_via(&mut MemoryWire::default()) == Stepped::Done
+    }
+
+    /// Handle the next event; a delivery is put on `wire` and completed when its parcel comes
+    /// back. If it has not come back yet, the step is [`Stepped::Waiting`] and nothing else
+    /// happens until a later call finds it (or [`World::finish_transit`] lands it from memory).
+    pub fn step_via(&mut self, wire: &mut dyn Wire) -> Stepped {
+        if self.in_transit.is_none() {
+            if !self.begin_step() {
+                return Stepped::Idle;
+            }
+            match &self.in_transit {
+                Some(t) => wire.put(t.parcel.clone()),
+                None => {
+                    self.end_step();
+                    return Stepped::Done;
+                }
+            }
+        }
+        // Parcels of a step the world has since left (a jump, an action) are stale: skip them.
+        while let Some(parcel) = wire.take() {
+            if self.in_transit.as_ref().is_some_and(|t| t.matches(&parcel)) {
+                self.land(parcel.bytes);
+                return Stepped::Done;
+            }
+        }
+        Stepped::Waiting
+    }
+
+    /// Whether a delivery is on a wire, waiting to come back.
+    pub fn in_transit(&self) -> bool {
+        self.in_transit.is_some()
+    }
+
+    /// Complete a delivery left on a wire with the bytes the world put on it (the world must
+    /// move on: an action or a jump came first). The late parcel is then stale.
+    pub fn finish_transit(&mut self) {
+        if let Some(t) = &self.in_transit {
+            let bytes = t.parcel.bytes.clone();
+            self.land(bytes);
+        }
+    }
+
+    /// Take the next live event: handle it, or, for bytes between two node sockets, take the
+    /// chunk off its pipe and leave it in transit. False when nothing is left.
+    fn begin_step(&mut self) -> bool {
         while let Some(q) = self.queue.pop() {
             if !self.is_live(&q.ev) {
                 continue;
@@ -696,15 +762,18 @@ impl World {
             self.now_ms = self.now_ms.max(q.at);
             self.step += 1;
             self.process(q.ev);
-            if self.checkpoint_every > 0
-                && self.step % self.checkpoint_every == 0
-                && self.history.checkpoints.last().is_none_or(|c| c.step < self.step)
-            {
-                self.take_checkpoint();
-            }
             return true;
         }
         false
+    }
+
+    fn end_step(&mut self) {
+        if self.checkpoint_every > 0
+            && self.step % self.checkpoint_every == 0
+            && self.history.checkpoints.last().is_none_or(|c| c.step < self.step)
+        {
+            self.take_checkpoint();
+        }
     }
 
     /// Step until an entry matching `pred` is traced (true), nothing is left, `max_steps` were
@@ -830,9 +899,37 @@ impl World {
         let Some(c) = self.conns.get_mut(&key) else { return };
         let Some(chunk) = c.pipes[side].chunks.pop_front() else { return };
         let (from, to) = (c.ends[side], c.ends[1 - side]);
+        match (from, to) {
+            // Bytes between two node sockets cross the wire; the step ends when they land.
+            (End::Node { idx: a, .. }, End::Node { idx: b, .. }) if !chunk.fin => {
+                let parcel = Parcel {
+                    conn: key,
+                    side: side as u8,
+                    chunk: chunk.id,
+                    from: self.slots[a].name.clone(),
+                    to: self.slots[b].name.clone(),
+                    bytes: chunk.bytes,
+                };
+                self.in_transit = Some(Transit { parcel, label: chunk.label });
+            }
+            _ => self.arrive(key, side, chunk.bytes, chunk.label, chunk.fin),
+        }
+    }
+
+    /// The parcel in transit came off the wire with `bytes`: the reader reads them, the step ends.
+    fn land(&mut self, bytes: Vec<u8>) {
+        let Some(t) = self.in_transit.take() else { return };
+        self.arrive(t.parcel.conn, t.parcel.side as usize, bytes, t.label, false);
+        self.end_step();
+    }
+
+    /// Bytes (or the EOF) written by `side` of connection `key` reach the other end.
+    fn arrive(&mut self, key: u64, side: usize, bytes: Vec<u8>, label: String, fin: bool) {
+        let Some(c) = self.conns.get(&key) else { return };
+        let (from, to) = (c.ends[side], c.ends[1 - side]);
         let to_open = c.open[1 - side];
         let now = self.now_ms;
-        if chunk.fin {
+        if fin {
             // The writer closed: the reader sees EOF once everything before it arrived.
             self.remove_conn(key);
             if to_open {
@@ -841,7 +938,7 @@ impl World {
             }
             return;
         }
-        let n = chunk.bytes.len() as u64;
+        let n = bytes.len() as u64;
         match to {
             End::Node { idx, conn } => {
                 if !to_open {
@@ -849,13 +946,14 @@ impl World {
                 }
                 let from_name = self.end_name(from);
                 let to_name = self.slots[idx].name.clone();
-                self.record(Some(idx), TraceKind::Delivered { from: from_name, to: to_name, bytes: n, label: chunk.label });
                 if let Some(node) = self.slots[idx].node.as_mut() {
-                    node.handle_bytes(conn, &chunk.bytes, now);
+                    node.handle_bytes(conn, &bytes, now);
                 }
+                let kind = TraceKind::Delivered { from: from_name, to: to_name, bytes: n, label, payload: Payload(bytes) };
+                self.record(Some(idx), kind);
                 self.drain(idx, false);
             }
-            End::Console { idx } => self.console_read(idx, key, &chunk.bytes),
+            End::Console { idx } => self.console_read(idx, key, &bytes),
         }
         if let End::Node { idx, conn } = from {
             if self.conns.get(&key).is_some_and(|c| c.open[side]) {
@@ -1306,7 +1404,8 @@ mod tests {
         let last = w.trace().last().unwrap();
         assert_eq!(last.node.as_deref(), Some("m"));
         assert_eq!(last.time_ms, DEFAULT_EPOCH_MS, "the console is local: no delay");
-        assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into() });
+        let payload = Payload(b"*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\na b\r\n".to_vec());
+        assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into(), payload });
         assert!(w.step_until(|k| matches!(k, TraceKind::Reply { .. }), 10));
         assert_eq!(w.reply(id).map(|r| r.text.as_str()), Some("OK"));
         assert_eq!(w.trace().last().unwrap().kind, TraceKind::Reply { line: "SET foo \"a b\"".into(), reply: "OK".into() });

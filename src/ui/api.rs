@@ -4,7 +4,7 @@
 
 use crate::engine::event::Event;
 pub use crate::sim::scenario::ParseError;
-pub use crate::sim::session::{Action, Session};
+pub use crate::sim::session::{Action, Goal, Session, WalkState};
 pub use crate::sim::snapshot::{Flight, LinkView, Snapshot};
 pub use crate::sim::trace::{ImportError, TraceEntry, TraceKind};
 pub use crate::sim::world::{SimError, World};
@@ -18,13 +18,13 @@ pub struct Message<'a> {
     pub label: &'a str,
     /// How many bytes arrived.
     pub len: u64,
-    /// The exact bytes, when the trace carries them.
-    pub bytes: Option<&'a [u8]>,
+    /// The exact bytes.
+    pub bytes: &'a [u8],
 }
 
 pub fn message_of(entry: &TraceEntry) -> Option<Message<'_>> {
     match &entry.kind {
-        TraceKind::Delivered { from, to, label, bytes } => Some(Message { from, to, label, len: *bytes, bytes: None }),
+        TraceKind::Delivered { from, to, label, bytes, payload } => Some(Message { from, to, label, len: *bytes, bytes: &payload.0 }),
         _ => None,
     }
 }

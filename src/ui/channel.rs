@@ -1,94 +1,238 @@
-//! The in-page transport: each link of the world (a pair of nodes, like a TCP connection's two
-//! sockets) is a `web_sys::MessageChannel`; `a` writes on `port1`, `b` reads on `port2`, and the
-//! other way round. The world still decides *when* bytes go on the wire (its logical time,
-//! cut/hold), so stepping and rewinding keep working: the page posts a delivery's payload when
-//! the world reports it, and the far port counts what came out.
+//! The in-page wire: every connection between two nodes is a `web_sys::MessageChannel`, its
+//! two `MessagePort`s the connection's two sockets. The world keeps the link model (latency,
+//! bandwidth, cut, hold) and decides when a chunk arrives; then it puts the chunk's RESP bytes
+//! on the writer's port, and the reading node is fed what comes out of the other port, a task
+//! later. This is the sim's [`Wire`] interface, the same one the native [`MemoryWire`] fills.
 //!
-//! Today the trace records each delivery's byte count and label, not the bytes themselves, so
-//! the payload posted is the bytes when an entry carries them and otherwise the label text
-//! (its length still reported as the delivery's count). See the report for the sim hook this
-//! needs to carry the exact RESP bytes.
+//! Because a port hands bytes back asynchronously, the page walks the world with a [`Driver`]:
+//! it takes raw steps until one waits on the wire, and the far port's `onmessage` resumes it.
+//! Jumps across the timeline replay from memory (the same bytes; tests/wasm.rs checks that a
+//! run over the ports gives the native trace byte for byte).
+//!
+//! [`MemoryWire`]: crate::sim::wire::MemoryWire
 
+use crate::sim::session::{Goal, Session, Walk, WalkState};
+use crate::sim::wire::{Parcel, Wire};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageChannel, MessageEvent, MessagePort};
 
-/// What came out of the ports, per direction `(from, to)`: (messages, bytes reported).
+/// What came out of the ports, per direction `(from, to)`: (messages, bytes).
 pub type Carried = BTreeMap<(String, String), (u64, u64)>;
 
-/// One link's two ends and the handlers that read them.
-struct Pair {
-    a: String,
-    b: String,
-    port_a: MessagePort,
-    port_b: MessagePort,
-    _read_a: Closure<dyn FnMut(MessageEvent)>,
-    _read_b: Closure<dyn FnMut(MessageEvent)>,
+/// Channels kept open at most: reconnects make new connections, and old ones are closed.
+const MAX_CHANNELS: usize = 64;
+
+/// One connection's two ports and the handlers that read them.
+struct Channel {
+    ports: [MessagePort; 2],
+    _readers: [Closure<dyn FnMut(MessageEvent)>; 2],
 }
 
-/// All links' channels, created on first use.
+impl Drop for Channel {
+    fn drop(&mut self) {
+        for port in &self.ports {
+            port.set_onmessage(None);
+            port.close();
+        }
+    }
+}
+
+/// What the ports' handlers share with the wire.
 #[derive(Default)]
-pub struct Wire {
-    pairs: Vec<Pair>,
-    carried: Rc<RefCell<Carried>>,
+struct Inbox {
+    arrived: VecDeque<Parcel>,
+    carried: Carried,
+    /// Called after each arrival (the driver resumes its walk).
+    on_arrival: Option<Rc<dyn Fn()>>,
 }
 
-/// A reader for the port at `to`: tallies each message (`[count, payload]`) under from → to.
-fn reader(carried: Rc<RefCell<Carried>>, from: &str, to: &str) -> Closure<dyn FnMut(MessageEvent)> {
-    let key = (from.to_string(), to.to_string());
+/// The connections' MessageChannels, created on a connection's first delivery.
+#[derive(Default)]
+pub struct PortWire {
+    channels: BTreeMap<u64, Channel>,
+    inbox: Rc<RefCell<Inbox>>,
+}
+
+/// The handler of the port that reads what side `writer` of connection `conn` wrote.
+fn reader(inbox: Weak<RefCell<Inbox>>, conn: u64, writer: u8) -> Closure<dyn FnMut(MessageEvent)> {
     Closure::new(move |e: MessageEvent| {
-        let data = e.data();
-        let count = js_sys::Reflect::get(&data, &JsValue::from_f64(0.0)).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let mut map = carried.borrow_mut();
-        let slot = map.entry(key.clone()).or_insert((0, 0));
-        slot.0 += 1;
-        slot.1 += count as u64;
+        let Some(inbox) = inbox.upgrade() else { return };
+        let Some(parcel) = parcel_of(&e.data(), conn, writer) else { return };
+        let callback = {
+            let mut inbox = inbox.borrow_mut();
+            let tally = inbox.carried.entry((parcel.from.clone(), parcel.to.clone())).or_insert((0, 0));
+            tally.0 += 1;
+            tally.1 += parcel.bytes.len() as u64;
+            inbox.arrived.push_back(parcel);
+            inbox.on_arrival.clone()
+        };
+        if let Some(resume) = callback {
+            resume();
+        }
     })
 }
 
-impl Wire {
-    pub fn new() -> Wire {
-        Wire::default()
-    }
+/// A port message is `[chunk, from, to, bytes]`; the connection and side are the port's own.
+fn parcel_of(data: &JsValue, conn: u64, side: u8) -> Option<Parcel> {
+    let array: &js_sys::Array = data.dyn_ref()?;
+    let chunk = array.get(0).as_f64()? as u64;
+    let from = array.get(1).as_string()?;
+    let to = array.get(2).as_string()?;
+    let bytes = array.get(3).dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
+    Some(Parcel { conn, side, chunk, from, to, bytes })
+}
 
-    /// The tallies so far (for `window.__replscope.wire` and the link cards).
+impl PortWire {
+    /// Bytes and messages that came out of the ports so far, per direction.
     pub fn carried(&self) -> Carried {
-        self.carried.borrow().clone()
+        self.inbox.borrow().carried.clone()
     }
 
-    fn pair(&mut self, from: &str, to: &str) -> Result<&Pair, JsValue> {
-        if let Some(i) = self.pairs.iter().position(|p| (p.a == from && p.b == to) || (p.a == to && p.b == from)) {
-            return Ok(&self.pairs[i]);
+    fn set_on_arrival(&self, f: Rc<dyn Fn()>) {
+        self.inbox.borrow_mut().on_arrival = Some(f);
+    }
+
+    /// Forget parcels nobody waits for (their walk was cancelled).
+    fn drop_arrived(&self) {
+        self.inbox.borrow_mut().arrived.clear();
+    }
+
+    fn channel(&mut self, conn: u64) -> Result<&Channel, JsValue> {
+        if !self.channels.contains_key(&conn) {
+            if self.channels.len() >= MAX_CHANNELS {
+                self.channels.pop_first();
+            }
+            let channel = MessageChannel::new()?;
+            let ports = [channel.port1(), channel.port2()];
+            // What side 0 writes on port1 comes out of port2, read for side 1; and back.
+            let readers = [reader(Rc::downgrade(&self.inbox), conn, 1), reader(Rc::downgrade(&self.inbox), conn, 0)];
+            for (port, read) in ports.iter().zip(&readers) {
+                port.set_onmessage(Some(read.as_ref().unchecked_ref()));
+            }
+            self.channels.insert(conn, Channel { ports, _readers: readers });
         }
-        let channel = MessageChannel::new()?;
-        let (port_a, port_b) = (channel.port1(), channel.port2());
-        // What a writes comes out at b's port, and the other way round.
-        let read_b = reader(self.carried.clone(), from, to);
-        let read_a = reader(self.carried.clone(), to, from);
-        port_b.set_onmessage(Some(read_b.as_ref().unchecked_ref()));
-        port_a.set_onmessage(Some(read_a.as_ref().unchecked_ref()));
-        self.pairs.push(Pair { a: from.into(), b: to.into(), port_a, port_b, _read_a: read_a, _read_b: read_b });
-        Ok(self.pairs.last().expect("just pushed"))
+        self.channels.get(&conn).ok_or_else(|| JsValue::from_str("channel vanished"))
     }
 
-    /// Put a delivery on the wire: `[count, payload]`, the payload a transferred `Uint8Array`.
-    pub fn post(&mut self, from: &str, to: &str, count: u64, payload: &[u8]) -> Result<(), JsValue> {
-        let pair = self.pair(from, to)?;
-        let port = if pair.a == from { &pair.port_a } else { &pair.port_b };
-        let bytes = js_sys::Uint8Array::from(payload);
-        let message = js_sys::Array::of2(&JsValue::from_f64(count as f64), &bytes);
+    fn post(&mut self, parcel: &Parcel) -> Result<(), JsValue> {
+        let port = &self.channel(parcel.conn)?.ports[usize::from(parcel.side & 1)];
+        let bytes = js_sys::Uint8Array::from(parcel.bytes.as_slice());
+        let message = js_sys::Array::new();
+        message.push(&JsValue::from_f64(parcel.chunk as f64));
+        message.push(&JsValue::from_str(&parcel.from));
+        message.push(&JsValue::from_str(&parcel.to));
+        message.push(&bytes);
+        // The buffer is transferred, not copied: the bytes leave this side as on a socket.
         port.post_message_with_transferable(&message, &js_sys::Array::of1(&bytes.buffer()))
     }
 }
 
-impl Drop for Pair {
-    fn drop(&mut self) {
-        self.port_a.set_onmessage(None);
-        self.port_b.set_onmessage(None);
-        self.port_a.close();
-        self.port_b.close();
+impl Wire for PortWire {
+    fn put(&mut self, parcel: Parcel) {
+        if let Err(e) = self.post(&parcel) {
+            // A port that cannot post (should not happen) must not stall the world: the
+            // parcel comes back as from memory, and the console says why.
+            web_sys::console::warn_1(&JsValue::from_str(&format!("MessagePort post failed ({e:?}); delivering from memory")));
+            self.inbox.borrow_mut().arrived.push_back(parcel);
+        }
+    }
+    fn take(&mut self) -> Option<Parcel> {
+        self.inbox.borrow_mut().arrived.pop_front()
+    }
+}
+
+/// Why a walk was started, handed back when it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Step,
+    Tick,
+    Decision,
+    /// A test or tool walking to a step.
+    Replay,
+}
+
+struct Job {
+    session: Rc<RefCell<Session>>,
+    walk: Walk,
+    purpose: Purpose,
+}
+
+/// Walks a session over the ports. One walk at a time; the page is told when it ends.
+#[derive(Default)]
+pub struct Driver {
+    wire: PortWire,
+    job: Option<Job>,
+    notify: Option<Rc<dyn Fn(WalkState, Purpose)>>,
+}
+
+impl Driver {
+    /// A driver whose ports resume its walks.
+    pub fn new() -> Rc<RefCell<Driver>> {
+        let driver = Rc::new(RefCell::new(Driver::default()));
+        let weak = Rc::downgrade(&driver);
+        driver.borrow().wire.set_on_arrival(Rc::new(move || {
+            if let Some(d) = weak.upgrade() {
+                pump(&d);
+            }
+        }));
+        driver
+    }
+
+    /// Who hears that an asynchronous walk ended.
+    pub fn set_notify(&mut self, f: Rc<dyn Fn(WalkState, Purpose)>) {
+        self.notify = Some(f);
+    }
+
+    pub fn is_walking(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Stop the current walk (the world lands its parcel from memory on its next move).
+    pub fn cancel(&mut self) {
+        self.job = None;
+    }
+
+    pub fn carried(&self) -> Carried {
+        self.wire.carried()
+    }
+}
+
+/// Start walking `session` toward `goal`. `Some(state)` if it ended at once (no parcel had
+/// to wait: nothing crossed the ports, or the walk is already there); `None` if it waits on
+/// the ports, and the driver's notify hears the end. A walk already under way is replaced.
+pub fn start(driver: &Rc<RefCell<Driver>>, session: Rc<RefCell<Session>>, goal: Goal, purpose: Purpose) -> Option<WalkState> {
+    let walk = session.borrow_mut().walk(goal);
+    driver.borrow_mut().job = Some(Job { session, walk, purpose });
+    advance(driver).map(|(state, _)| state)
+}
+
+/// Advance the current walk; `Some` when it ended (the job is then gone).
+fn advance(driver: &Rc<RefCell<Driver>>) -> Option<(WalkState, Purpose)> {
+    let mut d = driver.borrow_mut();
+    let d = &mut *d;
+    let Some(job) = d.job.as_mut() else {
+        d.wire.drop_arrived();
+        return None;
+    };
+    let state = job.session.borrow_mut().advance(&mut job.walk, &mut d.wire);
+    if state == WalkState::Waiting {
+        return None;
+    }
+    let purpose = job.purpose;
+    d.job = None;
+    Some((state, purpose))
+}
+
+/// A parcel came out of a port: resume, and say so if the walk ended.
+fn pump(driver: &Rc<RefCell<Driver>>) {
+    if let Some((state, purpose)) = advance(driver) {
+        let notify = driver.borrow().notify.clone();
+        if let Some(notify) = notify {
+            notify(state, purpose);
+        }
     }
 }

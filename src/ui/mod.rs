@@ -58,8 +58,33 @@ fn stored_theme() -> Theme {
         .unwrap_or(Theme::System)
 }
 
-/// Publish the numbers for end-to-end tests: `window.__replscope`.
-fn publish(state: &AppState, carried: &channel::Carried) {
+thread_local! {
+    /// The state `window.__replscope` reads (the latest rendered one).
+    static PUBLISHED: std::cell::RefCell<Option<AppState>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Publish the numbers for end-to-end tests: `window.__replscope`, a getter that serializes the
+/// latest state when read, so a render pays only for keeping a handle on it.
+fn publish(state: &AppState) {
+    let first = PUBLISHED.with(|p| p.borrow_mut().replace(state.clone()).is_none());
+    if !first {
+        return;
+    }
+    let getter = Closure::<dyn Fn() -> JsValue>::new(|| {
+        PUBLISHED.with(|p| p.borrow().as_ref().map(|s| published(s, &s.driver.borrow().carried())).unwrap_or(JsValue::NULL))
+    });
+    let descriptor = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str("get"), getter.as_ref());
+    let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str("configurable"), &JsValue::TRUE);
+    if let Some(window) = web_sys::window() {
+        js_sys::Object::define_property(&window, &JsValue::from_str("__replscope"), &descriptor);
+    }
+    // The getter lives as long as the page.
+    getter.forget();
+}
+
+/// The published numbers as a plain JS object.
+fn published(state: &AppState, carried: &channel::Carried) -> JsValue {
     #[derive(serde::Serialize)]
     struct WireTally<'a> {
         from: &'a str,
@@ -89,9 +114,7 @@ fn publish(state: &AppState, carried: &channel::Carried) {
         snapshot: &state.snapshot,
     };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    if let (Some(window), Ok(js)) = (web_sys::window(), serde::Serialize::serialize(&value, &serializer)) {
-        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__replscope"), &js);
-    }
+    serde::Serialize::serialize(&value, &serializer).unwrap_or(JsValue::NULL)
 }
 
 /// Whether a key press belongs to a text field (so shortcuts must not fire).
@@ -105,7 +128,9 @@ fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| {
+    // `_eq`: a reduce that changed nothing visible (a step whose parcel is still crossing a
+    // port) keeps the version, and the page is not rendered again for it.
+    let state = use_reducer_eq(|| {
         let (lesson, seed, problem) = url_params();
         AppState::initial(lesson, seed, problem, stored_theme())
     });
@@ -178,31 +203,19 @@ pub fn app() -> Html {
         }
     });
 
-    // Deliveries of the step just taken go through the links' MessagePorts (see channel.rs).
-    let wire = use_mut_ref(channel::Wire::new);
-    let shown_step = use_mut_ref(|| 0u64);
-    use_effect_with(state.current_step, {
-        let state = state.clone();
-        let wire = wire.clone();
-        move |&step| {
-            let prev = std::mem::replace(&mut *shown_step.borrow_mut(), step);
-            // Forward by a few steps only: a jump across the timeline is not traffic.
-            if step > prev && step - prev <= 64 {
-                for e in state.trace().iter().filter(|e| e.step > prev && e.step <= step) {
-                    if let Some(m) = api::message_of(e) {
-                        let payload = m.bytes.unwrap_or(m.label.as_bytes());
-                        let _ = wire.borrow_mut().post(m.from, m.to, m.len, payload);
-                    }
-                }
-            }
-        }
-    });
+    // Walks over the MessagePorts end asynchronously: the driver tells the reducer.
+    {
+        let dispatcher = state.dispatcher();
+        let driver = state.driver.clone();
+        use_effect_with((), move |_| {
+            driver.borrow_mut().set_notify(std::rc::Rc::new(move |walked, purpose| dispatcher.dispatch(Msg::Walked(walked, purpose))));
+        });
+    }
 
     // End-to-end tests read the current numbers from `window.__replscope`.
     use_effect_with(state.version, {
         let state = state.clone();
-        let wire = wire.clone();
-        move |_| publish(&state, &wire.borrow().carried())
+        move |_| publish(&state)
     });
 
     let dismiss_banner = {

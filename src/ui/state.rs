@@ -2,7 +2,8 @@
 //! keeps what the page needs between renders (play/pause, selection, console history, the
 //! offset samples the chart draws). Every replication number comes from the snapshot.
 
-use super::api::{Action, Session, Snapshot, TraceEntry};
+use super::api::{Action, Goal, Session, Snapshot, TraceEntry, WalkState};
+use super::channel::{self, Driver, Purpose};
 use super::lessons;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -59,6 +60,10 @@ pub struct OffsetSample {
 #[derive(Clone)]
 pub struct AppState {
     pub session: Rc<RefCell<Session>>,
+    /// Walks the session over the page's MessagePorts (see channel.rs).
+    pub driver: Rc<RefCell<Driver>>,
+    /// A walk is under way: its parcel is crossing a port.
+    pub walking: bool,
     pub snapshot: Rc<Snapshot>,
     /// The trace of the whole branch, as seen the last time we stood at its end (after a jump
     /// back the world only holds the past, but stepping forward wants to know the future).
@@ -109,6 +114,8 @@ pub enum Msg {
     TogglePlay,
     /// A play-timer tick: one step, pause when nothing moves.
     Tick,
+    /// A walk over the ports ended (the driver says so).
+    Walked(WalkState, Purpose),
     Speed(u32),
     Select(Option<String>),
     LoadLesson(String),
@@ -140,6 +147,8 @@ impl AppState {
         };
         let mut state = AppState {
             session: Rc::new(RefCell::new(Session::new(seed))),
+            driver: Driver::new(),
+            walking: false,
             snapshot: Rc::new(Snapshot::default()),
             full_trace: Rc::new(RefCell::new(Vec::new())),
             current_step: 0,
@@ -250,57 +259,78 @@ impl AppState {
         }
     }
 
-    /// One step forward; returns whether the step counter moved. Behind the branch's end this
-    /// replays to the next step that shows something (as the sim's own `Step` does).
-    fn step(&mut self) -> bool {
+    /// One step forward, over the ports: to the next recorded step that shows something if
+    /// we stepped back, else the world's next visible step (as the sim's own `Step` does).
+    fn step(&mut self, purpose: Purpose) {
+        if self.walking {
+            return; // the previous step's parcel is still crossing
+        }
         let (current, last) = {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
-        if current < last {
+        let goal = if current < last {
             let next = self.full_trace.borrow().iter().map(|e| e.step).find(|&s| s > current).unwrap_or(last);
-            self.session.borrow_mut().jump_to(next.min(last));
+            Goal::Step(next.min(last))
         } else {
-            let before = self.session.borrow().world().trace().len();
-            if let Err(e) = self.session.borrow_mut().apply(Action::Step) {
-                self.notice = Some(e.to_string());
-                return false;
-            }
-            if self.session.borrow().world().trace().len() == before {
-                // The sim ran out its step budget without anything to show: say so, and stop.
-                self.notice = Some(QUIET.to_string());
-                return false;
-            }
-        }
-        self.session.borrow().current_step() != current
+            Goal::Visible
+        };
+        self.walk(goal, purpose);
     }
 
     fn next_decision(&mut self) {
+        if self.walking {
+            return;
+        }
         let (current, last) = {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
         let recorded = self.full_trace.borrow().iter().find(|e| e.step > current && is_decision(e)).map(|e| e.step);
         match recorded {
-            Some(step) if current < last => self.session.borrow_mut().jump_to(step),
+            Some(step) if current < last => self.walk(Goal::Step(step), Purpose::Decision),
             _ => {
                 // Past everything recorded: go to the end, then let the world run to one.
                 if current < last {
                     self.session.borrow_mut().jump_to(last);
                 }
-                let before = self.session.borrow().world().trace().len();
-                if let Err(e) = self.session.borrow_mut().apply(Action::StepToDecision) {
-                    self.notice = Some(e.to_string());
-                    return;
-                }
-                let s = self.session.borrow();
-                if !s.world().trace()[before.min(s.world().trace().len())..].iter().any(is_decision) {
-                    drop(s);
-                    self.notice = Some(
-                        "No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string(),
-                    );
-                }
+                self.walk(Goal::Decision, Purpose::Decision);
             }
+        }
+    }
+
+    fn walk(&mut self, goal: Goal, purpose: Purpose) {
+        match channel::start(&self.driver, self.session.clone(), goal, purpose) {
+            Some(state) => self.walked(state, purpose),
+            None => self.walking = true,
+        }
+    }
+
+    /// A walk ended: say why if it found nothing.
+    fn walked(&mut self, state: WalkState, purpose: Purpose) {
+        self.walking = false;
+        if state != WalkState::Quiet {
+            return;
+        }
+        match purpose {
+            Purpose::Step | Purpose::Tick => {
+                self.notice = Some(QUIET.to_string());
+                self.playing = false;
+            }
+            Purpose::Decision => {
+                self.notice = Some(
+                    "No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string(),
+                )
+            }
+            Purpose::Replay => {}
+        }
+    }
+
+    /// Anything but a step stops a walk under way (the world lands its parcel from memory).
+    fn interrupt(&mut self) {
+        if self.walking {
+            self.driver.borrow_mut().cancel();
+            self.walking = false;
         }
     }
 
@@ -345,6 +375,17 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut s = (*self).clone();
         let mut refresh = true;
+        let steps = matches!(
+            msg,
+            Msg::Step | Msg::NextDecision | Msg::Tick | Msg::Walked(..) | Msg::Play | Msg::Pause | Msg::TogglePlay | Msg::Speed(_)
+        );
+        let cosmetic = matches!(
+            msg,
+            Msg::Select(_) | Msg::Banner(_) | Msg::DismissNotice | Msg::Help(_) | Msg::ToggleHelp | Msg::SetTheme(_) | Msg::ConsoleHistory { .. }
+        );
+        if !steps && !cosmetic {
+            s.interrupt();
+        }
         match msg {
             Msg::Act(action) => {
                 s.notice = None;
@@ -361,7 +402,8 @@ impl Reducible for AppState {
             }
             Msg::Step => {
                 s.notice = None;
-                s.step();
+                s.step(Purpose::Step);
+                refresh = !s.walking;
             }
             Msg::NextDecision => {
                 s.notice = None;
@@ -384,13 +426,16 @@ impl Reducible for AppState {
             Msg::Pause => s.playing = false,
             Msg::TogglePlay => s.playing = !s.playing,
             Msg::Tick => {
-                if !s.playing {
+                if !s.playing || s.walking {
                     return self;
                 }
-                if !s.step() {
-                    s.playing = false;
+                s.step(Purpose::Tick);
+                if s.walking {
+                    // Nothing to show until the parcel lands (Msg::Walked renders it).
+                    return Rc::new(s);
                 }
             }
+            Msg::Walked(state, purpose) => s.walked(state, purpose),
             Msg::Speed(v) => {
                 s.speed = v.clamp(1, 64);
                 refresh = false;

@@ -43,7 +43,9 @@ export async function decision(page) {
     outcome: await card.getAttribute('data-outcome'),
     rule: await card.getAttribute('data-rule'),
     text,
-    asked: num(/asked (\d+)/),
+    // An offset, not a replid that happens to start with digits ("asked 4010… · replid …").
+    asked: num(/asked (\d+)(?![\da-f…])/),
+    askedReplid: (text.match(/asked ([0-9a-f]{4})…/) ?? [])[1] ?? null,
     masterReplOffset: num(/master_repl_offset (\d+)/),
     continueBytes: num(/\((\d+) bytes of backlog\)/),
   };

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 /// How many rows are drawn before older ones fold into "show earlier".
 const PAGE: usize = 60;
+/// Bytes of one message shown when expanded (an RDB chunk is up to 16 KB).
+const SHOWN_BYTES: usize = 2048;
 const LANE: f64 = 100.0;
 
 /// The handshake in order, as the progress strip shows it (`REPL_STATE_CONNECT` … `CONNECTED`).
@@ -64,33 +66,62 @@ fn arrow_row(lanes: &[String], from: &str, to: &str, label: &str) -> Html {
     }
 }
 
-fn message_row(lanes: &[String], e: &TraceEntry, current: u64) -> Html {
+/// The bytes as redis-cli would quote them, one RESP line per row (each ending in `\r\n`),
+/// at most `limit` bytes; also how many bytes were left out.
+pub fn resp_rows(bytes: &[u8], limit: usize) -> (Vec<String>, usize) {
+    let shown = &bytes[..bytes.len().min(limit)];
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for i in 1..shown.len() {
+        if shown[i - 1] == b'\r' && shown[i] == b'\n' {
+            rows.push(escape_bytes(&shown[start..=i]));
+            start = i + 1;
+        }
+    }
+    if start < shown.len() {
+        rows.push(escape_bytes(&shown[start..]));
+    }
+    (rows, bytes.len() - shown.len())
+}
+
+fn message_row(key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
     let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.len);
     html! {
-        <li class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
+        <li key={key} class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
                 <summary aria-label={summary.clone()}>
                     <span class="seq-step">{ format!("#{}", e.step) }</span>
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
                 <p class="muted">{ summary }</p>
-                if let Some(bytes) = m.bytes {
-                    <pre class="resp" aria-label="Exact bytes, escaped">{ format!("\"{}\"", escape_bytes(bytes)) }</pre>
-                } else {
-                    <p class="muted">{"The exact bytes of this delivery are not in the trace of this build; the label above is the sim's rendering of the write."}</p>
-                }
+                { bytes_view(m.bytes) }
             </details>
         </li>
     }
 }
 
-fn state_row(lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
+/// The exact bytes that crossed the wire, one RESP line per row, escaped as redis-cli quotes.
+fn bytes_view(bytes: &[u8]) -> Html {
+    let (rows, hidden) = resp_rows(bytes, SHOWN_BYTES);
+    html! {
+        <>
+            <pre class="resp" data-testid="resp-bytes" aria-label="Exact bytes, escaped">
+                { for rows.iter().map(|r| html! { <>{ r.clone() }{"\n"}</> }) }
+            </pre>
+            if hidden > 0 {
+                <p class="muted">{ format!("… and {hidden} more bytes (the first {SHOWN_BYTES} are shown).") }</p>
+            }
+        </>
+    }
+}
+
+fn state_row(key: usize, lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
     let i = lanes.iter().position(|l| l == node).unwrap_or(0);
     // Rows draw lanes at LANE px apart from the same left edge: start the text near lane i.
     let pad = format!("margin-left: {:.0}px", (lane_x(i) - 24.0).max(0.0));
     html! {
-        <li class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
+        <li key={key} class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
             <span class="seq-step">{ format!("#{}", e.step) }</span>
             <span class="state-change" style={pad}>
                 { format!("{node}: {} → ", repl_state_label(from)) }<strong>{ repl_state_label(to) }</strong>
@@ -99,9 +130,9 @@ fn state_row(lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: 
     }
 }
 
-fn note_row(e: &TraceEntry, text: String) -> Html {
+fn note_row(key: usize, e: &TraceEntry, text: String) -> Html {
     html! {
-        <li class="seq-item seq-note" data-step={e.step.to_string()}>
+        <li key={key} class="seq-item seq-note" data-step={e.step.to_string()}>
             <span class="seq-step">{ format!("#{}", e.step) }</span>
             <span class="note-text">{ text }</span>
         </li>
@@ -131,9 +162,12 @@ pub fn sequence_panel() -> Html {
     let show_all = use_state(|| false);
     let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
     let trace = app.trace();
-    let rows: Vec<&TraceEntry> = trace
+    // Each row keeps its trace index as its key: as the window of the latest rows slides, the
+    // page moves one row in and one out instead of rewriting every row.
+    let rows: Vec<(usize, &TraceEntry)> = trace
         .iter()
-        .filter(|e| {
+        .enumerate()
+        .filter(|(_, e)| {
             // Node-to-node messages only: console traffic (from "cli") shows in the console.
             message_of(e).is_some_and(|m| lanes.iter().any(|l| l == m.from) && lanes.iter().any(|l| l == m.to))
                 || note_of(e).is_some()
@@ -176,11 +210,11 @@ pub fn sequence_panel() -> Html {
                 </button>
             }
             <ol class="seq-list" aria-label="Messages and state changes, oldest first">
-                { for rows.iter().skip(hidden).map(|e| match event_of(e) {
-                    Some((node, Event::ReplState { from, to })) => state_row(&lanes, e, node, *from, *to),
+                { for rows.iter().skip(hidden).map(|&(i, e)| match event_of(e) {
+                    Some((node, Event::ReplState { from, to })) => state_row(i, &lanes, e, node, *from, *to),
                     _ => match note_of(e) {
-                        Some(text) => note_row(e, text),
-                        None => message_row(&lanes, e, app.current_step),
+                        Some(text) => note_row(i, e, text),
+                        None => message_row(i, &lanes, e, app.current_step),
                     },
                 }) }
             </ol>
