@@ -400,6 +400,10 @@ impl Node {
         self.now_ms = now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
             c.delivered = (c.delivered + n).min(c.sent);
+            if c.replica.is_none() {
+                // Both steps below concern replicas only (a client's reply is the common case).
+                return;
+            }
         }
         self.replica_stream_delivered(conn);
         self.replica_delivered(conn);
@@ -446,13 +450,24 @@ impl Node {
 
     /// `addReply` to a client; our master only hears from us when it asks (GETACK).
     pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
-        if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
+        // One client lookup for the check and the write (`send`, inlined).
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        if c.is_master {
             return;
         }
         if matches!(f, Frame::Error(_)) {
             self.stats.error_replies += 1;
         }
-        self.send(conn, f.to_bytes());
+        let bytes = f.to_bytes();
+        let n = bytes.len() as u64;
+        c.sent += n;
+        if c.replica.is_some() {
+            self.stats.net_repl_output_bytes += n;
+        } else {
+            self.stats.net_output_bytes += n;
+        }
+        self.stats.writes_processed += 1;
+        self.outputs.push_back(Output::Send { conn, bytes });
     }
 
     /// `freeClient`: forget the client; a lost master link becomes the cached master.
