@@ -213,13 +213,10 @@ impl Backlog {
                 let copy = (size as usize).min(s.len());
                 let id = self.next_block_id;
                 self.next_block_id += 1;
-                self.blocks.push_back(Block {
-                    id,
-                    repl_offset: self.master_repl_offset + 1,
-                    size,
-                    data: s[..copy].to_vec(),
-                    refcount: 0,
-                });
+                // The whole block at once, as zmalloc does: later feeds append without regrowing.
+                let mut data = Vec::with_capacity(size as usize);
+                data.extend_from_slice(&s[..copy]);
+                self.blocks.push_back(Block { id, repl_offset: self.master_repl_offset + 1, size, data, refcount: 0 });
                 add_new_block = true;
                 if start.is_none() {
                     start = Some((id, 0));

@@ -14,7 +14,7 @@ use crate::engine::cmd::{self, flags, CommandSpec, Ctx, ExpireMode, Family};
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
-use crate::engine::resp::RequestParser;
+use crate::engine::resp::{ArgPool, RequestParser};
 use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
 use crate::engine::resp::Frame;
 use crate::engine::rng::Rng;
@@ -94,8 +94,10 @@ pub(crate) struct Client {
     pub reploff: u64,
     pub read_reploff: u64,
     pub pre_psync: bool,
-    /// Master client: the raw bytes read and not yet applied (to proxy them unchanged).
-    pub raw: VecDeque<u8>,
+    /// Master client: the raw bytes read (to proxy them unchanged); those before `raw_pos`
+    /// were applied already and go at the next compaction.
+    pub raw: Vec<u8>,
+    pub raw_pos: usize,
     /// Master client: bytes of commands processed inside a MULTI, applied at EXEC.
     pub applied_pending: Vec<u8>,
     /// `woff`: master_repl_offset after this client's last command (WAIT waits for it).
@@ -130,7 +132,8 @@ impl Client {
             reploff: 0,
             read_reploff: 0,
             pre_psync: false,
-            raw: VecDeque::new(),
+            raw: Vec::new(),
+            raw_pos: 0,
             applied_pending: Vec::new(),
             woff: 0,
             blocked: None,
@@ -199,6 +202,12 @@ pub struct Node {
     pub(crate) dump: Option<Vec<u8>>,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
+    /// The (db, argv) list `call` fills and propagation drains, kept to reuse its allocation.
+    pub(crate) ops_scratch: Vec<(usize, Vec<Vec<u8>>)>,
+    /// A keyspace command's `Ctx::propagate`, kept for the same reason.
+    pub(crate) prop_scratch: Vec<Vec<Vec<u8>>>,
+    /// Argument buffers of propagated commands, handed back to the request parsers.
+    pub(crate) arg_pool: ArgPool,
 }
 
 /// What the dispatcher needs to know about a command, from the command table (cmd/mod.rs).
@@ -218,9 +227,9 @@ pub(crate) struct Spec {
     pub arbitrary_keys: bool,
 }
 
-/// `lookupCommand`.
-pub(crate) fn lookup(name: &str) -> Option<Spec> {
-    let spec = cmd::lookup(name.as_bytes())?;
+/// `lookupCommand`, case-insensitively on the raw name.
+pub(crate) fn lookup(name: &[u8]) -> Option<Spec> {
+    let spec = cmd::lookup(name)?;
     Some(Spec {
         spec,
         write: spec.is_write(),
@@ -232,7 +241,7 @@ pub(crate) fn lookup(name: &str) -> Option<Spec> {
     })
 }
 
-fn unknown_command(argv: &[Vec<u8>]) -> String {
+pub(crate) fn unknown_command(argv: &[Vec<u8>]) -> String {
     match cmd::unknown_command(argv) {
         Frame::Error(e) => e,
         _ => String::new(),
@@ -292,6 +301,9 @@ impl Node {
             dump: None,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
+            ops_scratch: Vec::new(),
+            prop_scratch: Vec::new(),
+            arg_pool: ArgPool::default(),
         };
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
@@ -370,7 +382,14 @@ impl Node {
             self.stats.net_input_bytes += bytes.len() as u64;
         }
         if c.is_master {
-            c.raw.extend(bytes.iter().copied());
+            if c.raw_pos == c.raw.len() {
+                c.raw.clear();
+                c.raw_pos = 0;
+            } else if c.raw_pos >= 4096 {
+                c.raw.drain(..c.raw_pos);
+                c.raw_pos = 0;
+            }
+            c.raw.extend_from_slice(bytes);
             c.read_reploff += bytes.len() as u64;
         }
         self.process_input(conn);
@@ -381,6 +400,10 @@ impl Node {
         self.now_ms = now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
             c.delivered = (c.delivered + n).min(c.sent);
+            if c.replica.is_none() {
+                // Both steps below concern replicas only (a client's reply is the common case).
+                return;
+            }
         }
         self.replica_stream_delivered(conn);
         self.replica_delivered(conn);
@@ -427,13 +450,24 @@ impl Node {
 
     /// `addReply` to a client; our master only hears from us when it asks (GETACK).
     pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
-        if self.clients.get(&conn).map(|c| c.is_master).unwrap_or(true) {
+        // One client lookup for the check and the write (`send`, inlined).
+        let Some(c) = self.clients.get_mut(&conn) else { return };
+        if c.is_master {
             return;
         }
         if matches!(f, Frame::Error(_)) {
             self.stats.error_replies += 1;
         }
-        self.send(conn, f.to_bytes());
+        let bytes = f.to_bytes();
+        let n = bytes.len() as u64;
+        c.sent += n;
+        if c.replica.is_some() {
+            self.stats.net_repl_output_bytes += n;
+        } else {
+            self.stats.net_output_bytes += n;
+        }
+        self.stats.writes_processed += 1;
+        self.outputs.push_back(Output::Send { conn, bytes });
     }
 
     /// `freeClient`: forget the client; a lost master link becomes the cached master.
@@ -479,7 +513,7 @@ impl Node {
             if c.blocked.is_some() || c.close_after_reply {
                 return;
             }
-            let req = match c.parser.next_request() {
+            let req = match c.parser.next_request_pooled(&mut self.arg_pool) {
                 Ok(Some(r)) => r,
                 Ok(None) => return,
                 Err(e) => {
@@ -498,7 +532,13 @@ impl Node {
                 }
             };
             let is_master = c.is_master;
-            let raw: Vec<u8> = if is_master { c.raw.drain(..req.wire_len.min(c.raw.len())).collect() } else { Vec::new() };
+            let raw = if is_master {
+                let n = req.wire_len.min(c.raw.len() - c.raw_pos);
+                c.raw_pos += n;
+                c.raw_pos - n..c.raw_pos
+            } else {
+                0..0
+            };
             if req.argv.is_empty() {
                 if is_master {
                     self.master_applied(conn, raw);
@@ -514,13 +554,14 @@ impl Node {
 
     /// `processCommand`: the checks before `call`, in Redis's order.
     pub(crate) fn process_command(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
-        let name = lower(&argv[0]);
         let Some(c) = self.clients.get(&conn) else { return };
         let obey = c.is_master;
         let in_multi = c.multi.is_some();
-        let Some(spec) = lookup(&name) else {
+        let Some(spec) = lookup(&argv[0]) else {
             return self.reject(conn, unknown_command(&argv));
         };
+        // The table's lowercase name: what `lower(argv[0])` is for any name the table knows.
+        let name = spec.spec.name;
         if let Err(Frame::Error(e)) = cmd::check_arity(spec.spec, argv.len()) {
             return self.reject(conn, e);
         }
@@ -547,21 +588,22 @@ impl Node {
         if in_multi && spec.no_multi {
             return self.reject(conn, "ERR Command not allowed inside a transaction".into());
         }
-        if in_multi && !matches!(name.as_str(), "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
+        if in_multi && !matches!(name, "exec" | "discard" | "multi" | "quit" | "watch" | "reset") {
             if let Some(c) = self.clients.get_mut(&conn) {
                 c.multi.get_or_insert_with(Vec::new).push(argv);
             }
             return self.reply(conn, Frame::Simple("QUEUED".into()));
         }
-        let mut ops = Vec::new();
-        let reply = self.call(conn, &name, &argv, &mut ops);
+        let mut ops = std::mem::take(&mut self.ops_scratch);
+        let reply = self.call(conn, spec, argv, &mut ops);
         if let Some(r) = reply {
             self.reply(conn, r);
         }
         if self.clients.get(&conn).map(|c| c.close_after_reply).unwrap_or(false) {
             self.close(conn, "close after reply");
         }
-        self.propagate_pending(ops, !spec.arbitrary_keys);
+        self.propagate_pending(&mut ops, !spec.arbitrary_keys);
+        self.ops_scratch = ops;
         if let Some(c) = self.clients.get_mut(&conn) {
             if c.blocked.is_none() {
                 c.woff = self.master_repl_offset;
@@ -583,21 +625,21 @@ impl Node {
         self.clients
             .get(&conn)
             .and_then(|c| c.multi.as_ref())
-            .map(|q| q.iter().any(|a| lookup(&lower(&a[0])).map(|s| s.write).unwrap_or(false)))
+            .map(|q| q.iter().any(|a| lookup(&a[0]).map(|s| s.write).unwrap_or(false)))
             .unwrap_or(false)
     }
 
     /// `call`: run one command. Returns its reply (None when the command replied itself or
-    /// blocked) and appends what it propagates to `ops` as (db, argv).
+    /// blocked) and appends what it propagates to `ops` as (db, argv). Takes argv by value so
+    /// a command propagated as it came moves into `ops` instead of being cloned.
     pub(crate) fn call(
         &mut self,
         conn: ConnId,
-        name: &str,
-        argv: &[Vec<u8>],
+        spec: Spec,
+        argv: Vec<Vec<u8>>,
         ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
     ) -> Option<Frame> {
         self.stat_numcommands += 1;
-        let Some(spec) = lookup(name) else { return Some(Frame::Error(unknown_command(argv))) };
         if spec.keyspace {
             let (db, is_master) = match self.clients.get(&conn) {
                 Some(c) => (c.db, c.is_master),
@@ -610,13 +652,16 @@ impl Node {
             } else {
                 ExpireMode::Master
             };
-            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate: Vec::new(), dirty: 0 };
-            let reply = cmd::execute(&mut ctx, argv);
+            let propagate = std::mem::take(&mut self.prop_scratch);
+            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0 };
+            let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
-            ops.extend(ctx.propagate.into_iter().map(|a| (db, a)));
+            let mut propagate = ctx.propagate;
+            ops.extend(propagate.drain(..).map(|a| (db, a)));
+            self.prop_scratch = propagate;
             return Some(reply);
         }
-        self.call_node_command(conn, name, argv, ops)
+        self.call_node_command(conn, spec.spec.name, &argv, ops)
     }
 
     fn call_node_command(
@@ -715,10 +760,10 @@ impl Node {
     /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,
     /// never wrapped (`propagate_no_multi`).
     fn active_expire_cycle(&mut self, now_ms: u64) {
-        let dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
+        let mut dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
         self.stat_expiredkeys += dels.len() as u64;
         self.dirty += dels.len() as u64;
-        self.propagate_pending(dels, false);
+        self.propagate_pending(&mut dels, false);
     }
 
     /// `replicationCron` (once per second).

@@ -81,6 +81,11 @@ impl Frame {
 
 /// Append `v` in decimal (`ll2string`), without going through `format!`.
 pub fn write_i64(v: i64, out: &mut Vec<u8>) {
+    if (0..10).contains(&v) {
+        // Most RESP lengths and counts: one digit.
+        out.push(b'0' + v as u8);
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut u = v.unsigned_abs();
@@ -100,6 +105,9 @@ pub fn write_i64(v: i64, out: &mut Vec<u8>) {
 
 /// Number of bytes `write_i64(v)` writes.
 pub fn i64_len(v: i64) -> usize {
+    if (0..10).contains(&v) {
+        return 1;
+    }
     let mut u = v.unsigned_abs();
     let mut n = if v < 0 { 2 } else { 1 };
     while u >= 10 {
@@ -255,6 +263,55 @@ fn strchr(buf: &[u8], c: u8) -> Option<usize> {
     None
 }
 
+/// Spare argument buffers a parser fills instead of allocating: a node hands back the argv
+/// of each command it is done with (Redis reuses its argv array and query buffer the same way).
+/// Only small buffers are kept, and only a few.
+#[derive(Clone, Debug, Default)]
+pub struct ArgPool {
+    args: Vec<Vec<u8>>,
+    argvs: Vec<Vec<Vec<u8>>>,
+}
+
+impl ArgPool {
+    const MAX_ARGS: usize = 64;
+    const MAX_ARG_CAPACITY: usize = 4096;
+    const MAX_ARGVS: usize = 8;
+    const MAX_ARGV_CAPACITY: usize = 64;
+
+    /// Take back a finished argv: its buffers serve the next requests.
+    pub fn recycle(&mut self, mut argv: Vec<Vec<u8>>) {
+        for a in argv.drain(..) {
+            if self.args.len() < Self::MAX_ARGS && a.capacity() <= Self::MAX_ARG_CAPACITY {
+                self.args.push(a);
+            }
+        }
+        if self.argvs.len() < Self::MAX_ARGVS && argv.capacity() <= Self::MAX_ARGV_CAPACITY {
+            self.argvs.push(argv);
+        }
+    }
+
+    fn arg(&mut self, bytes: &[u8]) -> Vec<u8> {
+        match self.args.pop() {
+            Some(mut v) => {
+                v.clear();
+                v.extend_from_slice(bytes);
+                v
+            }
+            None => bytes.to_vec(),
+        }
+    }
+
+    fn argv(&mut self, count: usize) -> Vec<Vec<u8>> {
+        match self.argvs.pop() {
+            Some(mut v) => {
+                v.reserve(count);
+                v
+            }
+            None => Vec::with_capacity(count),
+        }
+    }
+}
+
 /// Progress through one multibulk request (`c->multibulklen`, `c->bulklen`), kept across
 /// `feed`s so a request arriving in pieces is scanned once.
 #[derive(Clone, Debug, Default)]
@@ -324,6 +381,11 @@ impl RequestParser {
     /// The next complete request; `Ok(None)` when more bytes are needed. After an error every
     /// call returns it again (the connection is to be closed).
     pub fn next_request(&mut self) -> Result<Option<Request>, ProtocolError> {
+        self.next_request_pooled(&mut ArgPool::default())
+    }
+
+    /// [`RequestParser::next_request`], taking argument buffers from `pool` when it has some.
+    pub fn next_request_pooled(&mut self, pool: &mut ArgPool) -> Result<Option<Request>, ProtocolError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
@@ -332,7 +394,7 @@ impl RequestParser {
                 return Ok(None);
             }
             let step = if self.mb.is_some() || self.buf[self.start] == b'*' {
-                self.step_multibulk()
+                self.step_multibulk(pool)
             } else {
                 self.step_inline()
             };
@@ -378,7 +440,7 @@ impl RequestParser {
     }
 
     /// `processMultibulkBuffer`, resumable.
-    fn step_multibulk(&mut self) -> Result<Step, ProtocolError> {
+    fn step_multibulk(&mut self, pool: &mut ArgPool) -> Result<Step, ProtocolError> {
         let base = self.start;
         if self.mb.is_none() {
             let rest = &self.buf[base..];
@@ -403,7 +465,7 @@ impl RequestParser {
                 left: count as usize,
                 bulklen: None,
                 pos: cr + 2,
-                argv: Vec::with_capacity((count as usize).min(1024)),
+                argv: pool.argv((count as usize).min(1024)),
             });
         }
         let buf = &self.buf[base..];
@@ -443,7 +505,7 @@ impl RequestParser {
             if buf.len() - mb.pos < bulklen + 2 {
                 return Ok(Step::Incomplete);
             }
-            mb.argv.push(buf[mb.pos..mb.pos + bulklen].to_vec());
+            mb.argv.push(pool.arg(&buf[mb.pos..mb.pos + bulklen]));
             mb.pos += bulklen + 2;
             mb.bulklen = None;
             mb.left -= 1;
@@ -950,6 +1012,33 @@ mod tests {
         assert_eq!(p.buffered(), 15);
         assert_eq!(p.take_buffered(), b"*2\r\n$3\r\nGET\r\n$1".to_vec());
         assert_eq!(p.buffered(), 0);
+    }
+
+    #[test]
+    fn write_i64_and_i64_len_agree_with_display() {
+        for v in [0, 1, 9, 10, 11, 99, 100, 12345, -1, -9, -10, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_i64(v, &mut out);
+            assert_eq!(out, v.to_string().into_bytes());
+            assert_eq!(i64_len(v), out.len(), "{v}");
+        }
+    }
+
+    #[test]
+    fn recycled_buffers_parse_the_same_requests() {
+        let mut pool = ArgPool::default();
+        let mut p = RequestParser::new();
+        let mut wire = Vec::new();
+        encode_command(&["SET", "a-longer-key", "v"], &mut wire);
+        encode_command(&["GET", "k"], &mut wire);
+        encode_command(&["MSET", "x", "1", "y", "22"], &mut wire);
+        p.feed(&wire);
+        let mut got = Vec::new();
+        while let Some(req) = p.next_request_pooled(&mut pool).unwrap() {
+            got.push(req.argv.clone());
+            pool.recycle(req.argv);
+        }
+        assert_eq!(got, vec![args(&["SET", "a-longer-key", "v"]), args(&["GET", "k"]), args(&["MSET", "x", "1", "y", "22"])]);
     }
 
     #[test]

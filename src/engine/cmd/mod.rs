@@ -288,8 +288,8 @@ static SUBCOMMANDS: &[CommandSpec] = &[
     spec("client|help", 2, LOADING | STALE | SENTINEL, None),
 ];
 
-/// The command named `name`, case-insensitively (`lookupCommand`): a binary search over the
-/// names, sorted once.
+/// The command named `name`, case-insensitively (`lookupCommand`): one probe of a hash table
+/// over the lowercase names (Redis's `server.commands` is a dict too), built once.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
     if name.is_empty() || name.len() > 16 {
         return None;
@@ -299,16 +299,47 @@ pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
         *d = s.to_ascii_lowercase();
     }
     let lower = &buf[..name.len()];
-    let index = sorted_index();
-    index.binary_search_by(|&i| TABLE[i].name.as_bytes().cmp(lower)).ok().map(|pos| &TABLE[index[pos]])
+    let slots = name_index();
+    let mut h = name_hash(lower) as usize;
+    loop {
+        let i = slots[h & (NAME_SLOTS - 1)];
+        if i == u16::MAX {
+            return None;
+        }
+        let spec = &TABLE[i as usize];
+        if spec.name.as_bytes() == lower {
+            return Some(spec);
+        }
+        h += 1;
+    }
 }
 
-fn sorted_index() -> &'static [usize] {
-    static INDEX: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+/// Slots of the name index: a power of two well above the table's size, so probes are short.
+const NAME_SLOTS: usize = 1024;
+
+/// FNV-1a over the lowercase name.
+fn name_hash(lower: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in lower {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Open-addressing index into TABLE by name (`u16::MAX` = empty slot).
+fn name_index() -> &'static [u16; NAME_SLOTS] {
+    static INDEX: std::sync::OnceLock<Box<[u16; NAME_SLOTS]>> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut v: Vec<usize> = (0..TABLE.len()).collect();
-        v.sort_by_key(|&i| TABLE[i].name);
-        v
+        let mut slots = Box::new([u16::MAX; NAME_SLOTS]);
+        for (i, spec) in TABLE.iter().enumerate() {
+            let mut h = name_hash(spec.name.as_bytes()) as usize;
+            while slots[h & (NAME_SLOTS - 1)] != u16::MAX {
+                h += 1;
+            }
+            slots[h & (NAME_SLOTS - 1)] = i as u16;
+        }
+        slots
     })
 }
 
@@ -395,6 +426,26 @@ pub fn execute_owned(ctx: &mut Ctx, argv: Vec<Vec<u8>>) -> Frame {
 fn run(ctx: &mut Ctx, argv: &[Vec<u8>], handoff: Option<&mut Option<bool>>) -> Frame {
     let Some(name) = argv.first() else { return unknown_command(argv) };
     let Some(spec) = lookup(name) else { return unknown_command(argv) };
+    run_spec(ctx, spec, argv, handoff)
+}
+
+/// Like [`execute_owned`], for a caller that already looked the command up (the node's
+/// `processCommand` did): no second lookup on the hot path.
+pub fn execute_spec_owned(ctx: &mut Ctx, spec: &'static CommandSpec, argv: Vec<Vec<u8>>) -> Frame {
+    let mut handoff = None;
+    let reply = run_spec(ctx, spec, &argv, Some(&mut handoff));
+    if handoff == Some(true) {
+        ctx.propagate.push(argv);
+    }
+    reply
+}
+
+fn run_spec(
+    ctx: &mut Ctx,
+    spec: &'static CommandSpec,
+    argv: &[Vec<u8>],
+    handoff: Option<&mut Option<bool>>,
+) -> Frame {
     if let Err(e) = check_arity(spec, argv.len()) {
         return e;
     }
@@ -644,6 +695,17 @@ mod tests {
         assert!(lookup(b"nosuch").is_none());
         assert_eq!(lookup_subcommand(b"CONFIG", b"set").unwrap().arity, -4);
         assert_eq!(lookup_subcommand(b"client", b"KILL").unwrap().name, "client|kill");
+    }
+
+    #[test]
+    fn every_table_name_finds_its_own_row_in_any_case() {
+        for spec in all_commands() {
+            assert!(std::ptr::eq(lookup(spec.name.as_bytes()).unwrap(), spec), "{}", spec.name);
+            let upper = spec.name.to_ascii_uppercase();
+            assert!(std::ptr::eq(lookup(upper.as_bytes()).unwrap(), spec), "{}", spec.name);
+        }
+        assert!(lookup(b"sets").is_none() && lookup(b"se").is_none() && lookup(b"").is_none());
+        assert!(lookup(&[0xff, b's']).is_none());
     }
 
     #[test]

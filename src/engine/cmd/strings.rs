@@ -5,6 +5,7 @@
 use super::float::incr_by_float_text;
 use super::{err, not_integer, parse_i64, syntax_error, wrongtype, Cx};
 use crate::engine::keyspace::Value;
+use std::collections::btree_map::Entry;
 use crate::engine::resp::{write_i64, Frame};
 
 const NX: u32 = 1 << 0;
@@ -161,14 +162,21 @@ pub fn set(c: &mut Cx) -> Frame {
         let val = c.arg(2);
         c.expire_if_needed(key, true);
         let db = c.db();
-        // Overwrite in place when the key holds a string: no allocation on the hot path.
-        if let Some(Value::Str(s)) = db.entries.get_mut(key) {
-            s.clear();
-            s.extend_from_slice(val);
-            db.persist(key);
-        } else {
-            db.set(key.to_vec(), Value::Str(val.to_vec()));
+        // One descent of the tree either way (a new key used to cost a failed get_mut and then
+        // an insert); a string already there is overwritten in place. Any deadline goes.
+        match db.entries.entry(key.to_vec()) {
+            Entry::Occupied(mut e) => match e.get_mut() {
+                Value::Str(s) => {
+                    s.clear();
+                    s.extend_from_slice(val);
+                }
+                other => *other = Value::Str(val.to_vec()),
+            },
+            Entry::Vacant(e) => {
+                e.insert(Value::Str(val.to_vec()));
+            }
         }
+        db.persist(key);
         c.dirty(1);
         return Frame::ok();
     }

@@ -2,7 +2,7 @@
 //! `discardTransaction`). Queueing itself happens in `processCommand` (node.rs); what EXEC
 //! runs is propagated as one unit, wrapped in MULTI/EXEC only when it holds two or more writes.
 
-use crate::engine::node::{lower, ConnId, Node};
+use crate::engine::node::{lookup, unknown_command, ConnId, Node};
 use crate::engine::resp::Frame;
 
 impl Node {
@@ -37,8 +37,15 @@ impl Node {
         let mut replies = Vec::with_capacity(queue.len());
         self.in_exec = true;
         for argv in queue {
-            let name = lower(&argv[0]);
-            let r = self.call(conn, &name, &argv, ops).unwrap_or(Frame::Null);
+            // Only commands the table knows were queued; the arm for others keeps `call`'s
+            // old accounting (counted, then refused).
+            let r = match lookup(&argv[0]) {
+                Some(spec) => self.call(conn, spec, argv, ops).unwrap_or(Frame::Null),
+                None => {
+                    self.stat_numcommands += 1;
+                    Frame::Error(unknown_command(&argv))
+                }
+            };
             replies.push(r);
         }
         self.in_exec = false;

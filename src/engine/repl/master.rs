@@ -352,11 +352,13 @@ impl Node {
     pub(crate) fn replica_delivered(&mut self, conn: ConnId) {
         let Some(c) = self.clients.get_mut(&conn) else { return };
         let delivered = c.delivered;
-        let addr = c.replica_addr();
-        let Some(r) = c.replica.as_mut() else { return };
+        let Some(r) = c.replica.as_ref() else { return };
         if r.state != SlaveState::SendBulk || delivered < r.bulk_end {
             return;
         }
+        // Only now: every delivery to a replica passes here, and formatting costs.
+        let addr = c.replica_addr();
+        let Some(r) = c.replica.as_mut() else { return };
         r.state = SlaveState::Online;
         r.ack_time_ms = self.now_ms;
         self.log(format!("Synchronization with replica {addr} succeeded"));

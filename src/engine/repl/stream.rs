@@ -20,33 +20,59 @@ pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
 
 /// `shared.select[db]`: `*2\r\n$6\r\nSELECT\r\n$<n>\r\n<db>\r\n`.
 pub fn select_bytes(db: i64) -> Vec<u8> {
-    command_bytes(&[b"SELECT".to_vec(), db.to_string().into_bytes()])
+    let mut n = Vec::with_capacity(20);
+    resp::write_i64(db, &mut n);
+    command_bytes(&[b"SELECT".as_slice(), &n])
+}
+
+/// Stream bytes being fed: borrowed from the caller, or handed over.
+enum Feed<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Feed<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Feed::Borrowed(b) => b,
+            Feed::Owned(v) => v,
+        }
+    }
+    /// The bytes as an owned buffer: moved out if owned (this is the last use), else copied.
+    fn take(&mut self) -> Vec<u8> {
+        match self {
+            Feed::Borrowed(b) => b.to_vec(),
+            Feed::Owned(v) => std::mem::take(v),
+        }
+    }
 }
 
 impl Node {
     /// `propagatePendingCommands`: wrap more than one op in MULTI/EXEC (MULTI carries the first
     /// op's db, so its SELECT comes first; EXEC the last op's db, so it needs none), unless
     /// `wrap` is off (active expiry's `propagate_no_multi`, CMD_TOUCHES_ARBITRARY_KEYS).
-    pub(crate) fn propagate_pending(&mut self, ops: Vec<(usize, Vec<Vec<u8>>)>, wrap: bool) {
+    /// Leaves `ops` empty (the caller reuses its allocation).
+    pub(crate) fn propagate_pending(&mut self, ops: &mut Vec<(usize, Vec<Vec<u8>>)>, wrap: bool) {
         if ops.is_empty() {
             return;
         }
         let transaction = wrap && ops.len() > 1;
         if transaction {
-            self.feed_command(ops[0].0 as i64, &[b"MULTI".to_vec()]);
+            self.feed_command(ops[0].0 as i64, &[b"MULTI".as_slice()]);
         }
         let last_db = ops[ops.len() - 1].0 as i64;
-        for (db, argv) in &ops {
-            self.feed_command(*db as i64, argv);
+        for (db, argv) in ops.drain(..) {
+            self.feed_command(db as i64, &argv);
+            self.arg_pool.recycle(argv);
         }
         if transaction {
-            self.feed_command(last_db, &[b"EXEC".to_vec()]);
+            self.feed_command(last_db, &[b"EXEC".as_slice()]);
         }
     }
 
     /// `replicationFeedSlaves`: only a top-level master writes its own stream, and only when
     /// there is a backlog or a replica to write it to.
-    pub(crate) fn feed_command(&mut self, dictid: i64, argv: &[Vec<u8>]) {
+    pub(crate) fn feed_command<A: AsRef<[u8]>>(&mut self, dictid: i64, argv: &[A]) {
         if self.master.is_some() {
             return;
         }
@@ -54,27 +80,51 @@ impl Node {
             return;
         }
         if self.slaveseldb != dictid {
-            self.feed_stream(&select_bytes(dictid));
+            self.feed_stream_owned(select_bytes(dictid));
             self.slaveseldb = dictid;
         }
-        self.feed_stream(&command_bytes(argv));
+        // Encoded once, straight into the buffer that becomes the replica's write.
+        self.feed_stream_owned(command_bytes(argv));
     }
 
     /// `feedReplicationBuffer`: the bytes enter the offset, the backlog and every replica.
     pub(crate) fn feed_stream(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() {
+        self.feed_stream_from(Feed::Borrowed(bytes));
+    }
+
+    /// [`Node::feed_stream`] for bytes the caller no longer needs: the last streaming replica
+    /// gets the buffer itself instead of a copy.
+    pub(crate) fn feed_stream_owned(&mut self, bytes: Vec<u8>) {
+        self.feed_stream_from(Feed::Owned(bytes));
+    }
+
+    fn feed_stream_from(&mut self, mut feed: Feed<'_>) {
+        if feed.bytes().is_empty() {
             return;
         }
         let Some(backlog) = self.backlog.as_mut() else { return };
         let first_before = backlog.first_byte();
-        backlog.feed(bytes);
-        self.master_repl_offset += bytes.len() as u64;
-        for conn in self.slaves.clone() {
+        backlog.feed(feed.bytes());
+        self.master_repl_offset += feed.bytes().len() as u64;
+        // The replicas as they were before this feed (a limit check may free one meanwhile).
+        let one;
+        let many;
+        let slaves: &[ConnId] = if self.slaves.len() == 1 {
+            one = [self.slaves[0]];
+            &one
+        } else {
+            many = self.slaves.clone();
+            &many
+        };
+        for (i, &conn) in slaves.iter().enumerate() {
             let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) else { continue };
             match r.state {
                 SlaveState::WaitBgsaveStart => continue,
-                SlaveState::Online if !r.start_stream_on_ack => self.send_stream(conn, bytes.to_vec()),
-                _ => r.pending.extend_from_slice(bytes),
+                SlaveState::Online if !r.start_stream_on_ack => {
+                    let bytes = if i + 1 == slaves.len() { feed.take() } else { feed.bytes().to_vec() };
+                    self.send_stream(conn, bytes);
+                }
+                _ => r.pending.extend_from_slice(feed.bytes()),
             }
             self.check_output_buffer_limit(conn);
         }
@@ -129,16 +179,31 @@ impl Node {
     }
 
     /// An intermediate replica: bytes our master's client applied go, unchanged, into our
-    /// offset, backlog and sub-replicas (`replicationFeedStreamFromMasterStream`).
-    pub(crate) fn master_applied(&mut self, conn: ConnId, raw: Vec<u8>) {
+    /// offset, backlog and sub-replicas (`replicationFeedStreamFromMasterStream`). `raw` is
+    /// their range in the client's `raw` buffer.
+    pub(crate) fn master_applied(&mut self, conn: ConnId, raw: std::ops::Range<usize>) {
         let Some(c) = self.clients.get_mut(&conn) else { return };
-        c.applied_pending.extend_from_slice(&raw);
+        if c.multi.is_none() && c.applied_pending.is_empty() {
+            // Nothing held back: feed straight from the read buffer, no copy.
+            let buf = std::mem::take(&mut c.raw);
+            if let Some(applied) = buf.get(raw) {
+                c.reploff += applied.len() as u64;
+                self.feed_stream(applied);
+            }
+            if let Some(c) = self.clients.get_mut(&conn) {
+                c.raw = buf;
+            }
+            return;
+        }
+        if let Some(applied) = c.raw.get(raw) {
+            c.applied_pending.extend_from_slice(applied);
+        }
         if c.multi.is_some() {
             return;
         }
         let applied = std::mem::take(&mut c.applied_pending);
         c.reploff += applied.len() as u64;
-        self.feed_stream(&applied);
+        self.feed_stream_owned(applied);
     }
 
     /// Start streaming to a replica: flush what accumulated (`replicaStartCommandStream`).
