@@ -157,10 +157,16 @@ native_trace_digests() {
 test_wasm() {
   log "wasm tests: wasm-bindgen-test in headless Chromium"
   local digests; digests="$(native_trace_digests)"
-  env "${WASM_ENV[@]}" REPLSCOPE_NATIVE_TRACE_DIGESTS="$digests" \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
+  local runner=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+                CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300)
+  env "${WASM_ENV[@]}" "${runner[@]}" REPLSCOPE_NATIVE_TRACE_DIGESTS="$digests" \
+    REPLSCOPE_WASM_PROFILE="opt-level z, as the page ships" \
     cargo test --release --target wasm32-unknown-unknown --test wasm -- --nocapture 2>&1 | tee "$STATE/wasm-test.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  # The throughput bench again at the native bench's opt-level 3: engine against engine.
+  env "${WASM_ENV[@]}" "${runner[@]}" REPLSCOPE_NATIVE_TRACE_DIGESTS="$digests" \
+    REPLSCOPE_WASM_PROFILE="opt-level 3, as the native bench" \
+    cargo test --profile bench --target wasm32-unknown-unknown --test wasm bench_ -- --nocapture 2>&1 | tee -a "$STATE/wasm-test.log"
   return "${PIPESTATUS[0]}"
 }
 

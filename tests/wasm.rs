@@ -29,8 +29,11 @@ fn bench_replicated_writes_in_the_browser() {
     let bytes = pair.replicate_sets(n, 1000);
     let secs = (js_sys::Date::now() - t0) / 1000.0;
     assert!(pair.in_sync(), "the replica must have applied everything");
+    // scripts/dev.sh says which profile this build is: the page's size-first one, or the
+    // native bench's opt-level 3 (the fair engine-for-engine comparison).
+    let profile = option_env!("REPLSCOPE_WASM_PROFILE").unwrap_or("release profile");
     let line = format!(
-        "bench: engine throughput wasm: {:.0} replicated writes/s ({n} SETs, {:.1} MB of stream in {:.3} s)",
+        "bench: engine throughput wasm ({profile}): {:.0} replicated writes/s ({n} SETs, {:.1} MB of stream in {:.3} s)",
         n as f64 / secs,
         bytes as f64 / 1e6,
         secs
