@@ -188,9 +188,11 @@ impl Backlog {
     /// `feedReplicationBuffer`: append to the tail block while it has room, else allocate a
     /// new block of `min(max(len, 16 KB), max(size / 16, 16 KB))` bytes rounded up to the
     /// allocator's size class; replicas without a reference start at the first byte of this
-    /// feed; after each new block, trim up to 10 head blocks.
-    pub fn feed(&mut self, bytes: &[u8]) {
+    /// feed; after each new block, trim up to 10 head blocks. True if a block was added (the
+    /// moment Redis checks the replicas' output-buffer limits).
+    pub fn feed(&mut self, bytes: &[u8]) -> bool {
         let mut s = bytes;
+        let mut added_any = false;
         while !s.is_empty() {
             let mut start: Option<(u64, u64)> = None; // (block id, pos)
             let mut add_new_block = false;
@@ -248,9 +250,11 @@ impl Backlog {
                 self.backlog_ref = true;
             }
             if add_new_block {
+                added_any = true;
                 self.trim(REPL_BACKLOG_TRIM_BLOCKS_PER_CALL);
             }
         }
+        added_any
     }
 
     /// `incrementalTrimReplicationBacklog`: free head blocks, at most `max_blocks`, while

@@ -190,7 +190,8 @@ pub struct Node {
     /// replicationCron runs on a 1000 ms grid from start; this counts its runs.
     pub(crate) cron_loops: u64,
     pub(crate) next_cron_ms: u64,
-    /// serverCron's active expiry runs every 100 ms (hz 10) on a master with volatile keys.
+    /// serverCron's 100 ms tick (hz 10): active expiry on a master with volatile keys, and
+    /// clientsCron's output-buffer check while a replica is at a limit.
     pub(crate) next_expire_ms: u64,
     pub(crate) next_outbound: u64,
     pub(crate) now_ms: u64,
@@ -722,6 +723,11 @@ impl Node {
         if self.active_expire_due() {
             t = t.min(self.next_expire_ms);
         }
+        if self.obuf_watch_due() {
+            // The next 100 ms serverCron tick (clientsCron), on the grid even if expiry idled.
+            let next = if self.next_expire_ms > self.now_ms { self.next_expire_ms } else { self.now_ms - self.now_ms % 100 + 100 };
+            t = t.min(next);
+        }
         if let Some(ch) = &self.child {
             t = t.min(ch.end_ms);
         }
@@ -743,6 +749,9 @@ impl Node {
         if self.next_expire_ms <= now_ms {
             if self.active_expire_due() {
                 self.active_expire_cycle(now_ms);
+            }
+            if self.obuf_watch_due() {
+                self.clients_cron_obuf();
             }
             self.next_expire_ms = now_ms - now_ms % 100 + 100;
         }

@@ -428,10 +428,12 @@ impl Node {
             || self.good_replicas() >= self.config.min_replicas_to_write
     }
 
-    /// `checkClientOutputBufferLimits` for a replica: its output buffer is what was written but
-    /// not delivered, plus what waits in its pending buffer. The hard limit is raised to
-    /// repl-backlog-size; the soft one must hold for longer than its seconds.
-    pub(crate) fn check_output_buffer_limit(&mut self, conn: ConnId) {
+    /// `closeClientOnOutputBufferLimitReached` for a replica (`checkClientOutputBufferLimits`):
+    /// its output buffer is the shared blocks from its reference on. The hard limit is raised
+    /// to repl-backlog-size; the soft one must hold for more than its seconds (whole seconds of
+    /// `server.unixtime`). Redis 7.0 checks a replica when a feed adds a block (closing it
+    /// asynchronously) and in clientsCron every 100 ms (closing it at once): `from_cron`.
+    pub(crate) fn check_output_buffer_limit(&mut self, conn: ConnId, from_cron: bool) {
         let now = self.now_ms;
         let lim = self.config.client_output_buffer_limit_replica;
         let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
@@ -452,7 +454,7 @@ impl Node {
         if lim.soft > 0 && used >= lim.soft {
             match r.soft_limit_since_ms {
                 None => r.soft_limit_since_ms = Some(now),
-                Some(t) if (now - t) / 1000 > lim.soft_seconds => reason = reason.or(Some("soft")),
+                Some(t) if now / 1000 - t / 1000 > lim.soft_seconds => reason = reason.or(Some("soft")),
                 _ => {}
             }
         } else {
@@ -460,10 +462,38 @@ impl Node {
         }
         if let Some(which) = reason {
             let addr = c.replica_addr();
-            self.log(format!(
-                "Client {addr} scheduled to be closed ASAP for overcoming of output buffer limits ({which} limit, {used} bytes)."
-            ));
+            if from_cron {
+                self.log(format!("Client {addr} closed for overcoming of output buffer limits ({which} limit, {used} bytes)."));
+            } else {
+                self.log(format!(
+                    "Client {addr} scheduled to be closed ASAP for overcoming of output buffer limits ({which} limit, {used} bytes)."
+                ));
+            }
             self.close(conn, &format!("client-output-buffer-limit ({which} limit, {used} bytes)"));
+        }
+    }
+
+    /// Whether clientsCron's output-buffer check could do anything now: some replica is at a
+    /// limit or its soft-limit clock runs. (Only then does the node ask for the 100 ms tick,
+    /// so an idle world is not flooded with steps that change nothing.)
+    pub(crate) fn obuf_watch_due(&self) -> bool {
+        let lim = self.config.client_output_buffer_limit_replica;
+        let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
+        let lowest = [hard, lim.soft].into_iter().filter(|&l| l > 0).min();
+        self.slaves.iter().any(|s| {
+            let Some(r) = self.clients.get(s).and_then(|c| c.replica.as_ref()) else { return false };
+            let used = match (r.reader, self.backlog.as_ref()) {
+                (Some(id), Some(b)) => b.reader_usage(id),
+                _ => 0,
+            };
+            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| used >= l)
+        })
+    }
+
+    /// clientsCron's `closeClientOnOutputBufferLimitReached(c, 0)` for every replica.
+    pub(crate) fn clients_cron_obuf(&mut self) {
+        for s in self.slaves.clone() {
+            self.check_output_buffer_limit(s, true);
         }
     }
 
@@ -493,9 +523,7 @@ impl Node {
                 self.log(format!("Disconnecting timedout replica (streaming sync): {addr}"));
                 self.emit(Event::Timeout { peer: addr, reason: "repl-timeout: no REPLCONF ACK".into() });
                 self.close(s, "timeout");
-                continue;
             }
-            self.check_output_buffer_limit(s);
         }
         if self.slaves.is_empty() && self.config.repl_backlog_ttl > 0 && self.backlog.is_some() && self.master.is_none() {
             let idle = now_s.saturating_sub(self.repl_no_slaves_since_ms / 1000);

@@ -953,6 +953,63 @@ mod tests {
         assert_eq!(net.info_field("m", "connected_slaves"), "0");
     }
 
+    /// Redis 7.0 checks a replica's output buffer when a feed adds a block and in clientsCron
+    /// (hz 10); the soft limit counts whole seconds of `server.unixtime` and must be exceeded
+    /// (`elapsed > soft_seconds`). So a replica over its soft limit from time t is dropped at
+    /// the first 100 ms tick where `now_s - t_s > soft_seconds`, writes or not.
+    #[test]
+    fn soft_limit_drop_comes_from_clients_cron_at_its_second() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 0 16kb 2"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        // Mid-second, so whole seconds and milliseconds disagree.
+        let to_mid = 1000 - net.now % 1000 + 700;
+        net.advance(to_mid);
+        let c = net.client("m");
+        // One write adds the first stream block: its allocation alone is over 16 KB.
+        net.cmd(c, &["SET", "k", &"x".repeat(100)]);
+        let t_s = net.now / 1000;
+        let due_ms = (t_s + 2 + 1) * 1000; // the first second with now_s - t_s > 2
+        // No write after that: only the cron can drop it, and not before its second.
+        while net.now + 100 < due_ms {
+            net.advance(100);
+            assert_eq!(net.info_field("m", "connected_slaves"), "1", "at {} ms before the due second", due_ms - net.now);
+        }
+        net.advance(due_ms - net.now);
+        assert_eq!(net.info_field("m", "connected_slaves"), "0", "dropped at the due second's tick");
+        let logged = |text: &str| net.events[net.idx("m")].iter().any(|e| matches!(e, Event::Log { text: t } if t.contains(text)));
+        assert!(logged("closed for overcoming of output buffer limits"));
+    }
+
+    /// Between new blocks a feed does not check (and the buffer's size, counted in whole
+    /// blocks, does not grow): the hard limit is met when the block that crosses it is added.
+    #[test]
+    fn hard_limit_is_met_when_the_crossing_block_is_added() {
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 40kb 0 0"]);
+        net.attach("r", "m");
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        let mut blocks_before_drop = 0;
+        for i in 0..200 {
+            let blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+            if net.info_field("m", "connected_slaves") == "0" {
+                let now_blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+                assert!(now_blocks > blocks, "the drop came with a new block ({blocks} -> {now_blocks})");
+                blocks_before_drop = blocks;
+                break;
+            }
+        }
+        // The buffer is counted in whole allocated blocks (20 KB each for a 16 KB backlog), so
+        // it grows, and crosses the limit, only as a block is added.
+        assert!(blocks_before_drop >= 1, "some writes fit before the crossing block");
+        let logged = |text: &str| net.events[net.idx("m")].iter().any(|e| matches!(e, Event::Log { text: t } if t.contains(text)));
+        assert!(logged("scheduled to be closed ASAP"));
+    }
+
     #[test]
     fn multi_exec_propagates_select_before_multi_and_wraps_two_writes() {
         let mut net = Net::new(&["m", "r"]);

@@ -104,7 +104,7 @@ impl Node {
         }
         let Some(backlog) = self.backlog.as_mut() else { return };
         let first_before = backlog.first_byte();
-        backlog.feed(feed.bytes());
+        let added_block = backlog.feed(feed.bytes());
         self.master_repl_offset += feed.bytes().len() as u64;
         // The replicas as they were before this feed (a limit check may free one meanwhile).
         let one;
@@ -126,7 +126,10 @@ impl Node {
                 }
                 _ => r.pending.extend_from_slice(feed.bytes()),
             }
-            self.check_output_buffer_limit(conn);
+            // feedReplicationBuffer: "Check output buffer limit only when add new block."
+            if added_block {
+                self.check_output_buffer_limit(conn, false);
+            }
         }
         self.note_backlog_trim(first_before);
     }
