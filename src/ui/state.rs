@@ -410,7 +410,6 @@ impl Reducible for AppState {
             Msg::Step => {
                 s.notice = None;
                 s.step(Purpose::Step);
-                refresh = !s.walking;
             }
             Msg::NextDecision => {
                 s.notice = None;
@@ -508,7 +507,9 @@ impl Reducible for AppState {
                 refresh = false;
             }
         }
-        if refresh {
+        // While a walk's parcel crosses a port the world is between the two halves of a step:
+        // keep showing the last whole step; `Msg::Walked` refreshes when it lands.
+        if refresh && !s.walking {
             s.refresh();
         }
         s.version += 1;
