@@ -32,6 +32,10 @@ test('stepping carries each message over the MessagePorts, and a row opens to it
   const d = await decision(page);
   assert.equal(d.outcome, 'fullresync', d.text);
 
+  // The Messages list follows the current step: scrolled to its newest rows.
+  const scroll = await page.locator('ol.seq-list').evaluate((ol) => ({ top: ol.scrollTop, client: ol.clientHeight, height: ol.scrollHeight }));
+  assert.ok(scroll.height <= scroll.client || scroll.top + scroll.client >= scroll.height - 2, JSON.stringify(scroll));
+
   // What came out of the ports is what the sequence diagram shows as delivered, message for message.
   const now = await published(page);
   const rows = page.locator('li.seq-item:not(.seq-state):not(.seq-note)');

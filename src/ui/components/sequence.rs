@@ -160,6 +160,17 @@ fn handshake_strip(node: &str, state: ReplState) -> Html {
 pub fn sequence_panel() -> Html {
     let app = use_context::<AppCtx>().expect("App provides AppCtx");
     let show_all = use_state(|| false);
+    // Follow the current step: when it changes, the list scrolls to its newest rows (the
+    // rows shown end at the current step). Opening a row does not move the list.
+    let list = use_node_ref();
+    {
+        let list = list.clone();
+        use_effect_with(app.current_step, move |_| {
+            if let Some(ol) = list.cast::<web_sys::Element>() {
+                ol.set_scroll_top(ol.scroll_height());
+            }
+        });
+    }
     let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
     let trace = app.trace();
     // Each row keeps its trace index as its key: as the window of the latest rows slides, the
@@ -209,7 +220,7 @@ pub fn sequence_panel() -> Html {
                     { if *show_all { "Show only the latest".to_string() } else { format!("Show {hidden} earlier rows") } }
                 </button>
             }
-            <ol class="seq-list" aria-label="Messages and state changes, oldest first">
+            <ol class="seq-list" ref={list} aria-label="Messages and state changes, oldest first">
                 { for rows.iter().skip(hidden).map(|&(i, e)| match event_of(e) {
                     Some((node, Event::ReplState { from, to })) => state_row(i, &lanes, e, node, *from, *to),
                     _ => match note_of(e) {
