@@ -362,7 +362,12 @@ impl Session {
                 ),
             });
         }
-        let got: Vec<serde_json::Value> = s.world.trace().iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect();
+        // Through text, not `to_value`: the page already has both halves (export writes JSON,
+        // import parses values), so no third serializer is compiled into the wasm.
+        let as_value = |e: &crate::sim::trace::TraceEntry| {
+            serde_json::to_string(e).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()).unwrap_or_default()
+        };
+        let got: Vec<serde_json::Value> = s.world.trace().iter().map(as_value).collect();
         if let Some(i) = (0..got.len().max(file.trace.len())).find(|&i| got.get(i) != file.trace.get(i)) {
             return Err(ImportError {
                 message: format!("trace file does not replay: entry {} differs (recorded by another version of the engine?)", i),
