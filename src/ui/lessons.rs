@@ -9,8 +9,53 @@
 pub struct Lesson {
     pub id: &'static str,
     pub title: &'static str,
-    pub watch: &'static str,
+    pub watch: String,
     pub text: String,
+    /// Where the picker lists it: a written lesson, or a scenario file shipped as it is.
+    pub group: Group,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Lesson,
+    ScenarioFile,
+}
+
+impl Group {
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Lesson => "Lessons",
+            Group::ScenarioFile => "Scenario files (scenarios/*.scn)",
+        }
+    }
+}
+
+macro_rules! scenario_file {
+    ($name:literal) => {
+        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")))
+    };
+}
+
+/// The simulation's scenario files (the CLI and the tests run the same ones), offered as
+/// they are: (id, file name, text).
+const SCENARIO_FILES: [(&str, &str, &str); 8] = [
+    scenario_file!("first-full-sync"),
+    scenario_file!("short-cut-partial-resync"),
+    scenario_file!("long-cut-backlog-overflow-full-resync"),
+    scenario_file!("replica-restart-partial-resync"),
+    scenario_file!("failover-psync2"),
+    scenario_file!("diskless-two-replicas-one-delay"),
+    scenario_file!("slow-replica-output-buffer-limit"),
+    scenario_file!("chained-replica"),
+];
+
+/// A scenario file's opening comment, as one line: what it shows.
+fn opening_comment(text: &'static str) -> String {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const FULL_SYNC: &str = "\
@@ -73,37 +118,56 @@ fn overrun() -> String {
     text
 }
 
-/// Every lesson, in the order the picker lists them; the first is the default.
-pub fn all() -> Vec<Lesson> {
+/// Every lesson and shipped scenario file, in the order the picker lists them; the first is
+/// the default. Built once per page.
+pub fn all() -> &'static [Lesson] {
+    static ALL: std::sync::OnceLock<Vec<Lesson>> = std::sync::OnceLock::new();
+    ALL.get_or_init(build)
+}
+
+fn build() -> Vec<Lesson> {
     vec![
         Lesson {
             id: "full-sync",
             title: "1. First sync: handshake and full resync",
-            watch: "Watch r1's handshake states, the master's +FULLRESYNC decision and the RDB transfer.",
+            watch: "Watch r1's handshake states, the master's +FULLRESYNC decision and the RDB transfer.".to_string(),
             text: FULL_SYNC.to_string(),
+            group: Group::Lesson,
         },
         Lesson {
             id: "partial-resync",
             title: "2. A short outage: partial resync",
-            watch: "After the heal, the decision card shows the asked offset inside the backlog window: +CONTINUE.",
+            watch: "After the heal, the decision card shows the asked offset inside the backlog window: +CONTINUE.".to_string(),
             text: PARTIAL.to_string(),
+            group: Group::Lesson,
         },
         Lesson {
             id: "backlog-overrun",
             title: "3. A long outage: backlog overrun",
-            watch: "The backlog ring wraps past r1's offset; the marker lands outside the window: +FULLRESYNC.",
+            watch: "The backlog ring wraps past r1's offset; the marker lands outside the window: +FULLRESYNC.".to_string(),
             text: overrun(),
+            group: Group::Lesson,
         },
         Lesson {
             id: "promote",
             title: "4. Promotion and PSYNC2 (replid2)",
-            watch: "The old master asks with the old replid; the new master accepts it via replid2.",
+            watch: "The old master asks with the old replid; the new master accepts it via replid2.".to_string(),
             text: PROMOTE.to_string(),
+            group: Group::Lesson,
         },
     ]
+    .into_iter()
+    .chain(SCENARIO_FILES.iter().map(|&(id, file, text)| Lesson {
+        id,
+        title: file,
+        watch: opening_comment(text),
+        text: text.to_string(),
+        group: Group::ScenarioFile,
+    }))
+    .collect()
 }
 
 /// The lesson with this id.
-pub fn find(id: &str) -> Option<Lesson> {
-    all().into_iter().find(|l| l.id == id)
+pub fn find(id: &str) -> Option<&'static Lesson> {
+    all().iter().find(|l| l.id == id)
 }

@@ -98,8 +98,12 @@ pub fn header() -> Html {
                     if current.is_none() {
                         <option value="" selected=true>{"(custom session)"}</option>
                     }
-                    { for lessons::all().into_iter().map(|l| html! {
-                        <option value={l.id} selected={l.id == app.lesson}>{ l.title }</option>
+                    { for [lessons::Group::Lesson, lessons::Group::ScenarioFile].into_iter().map(|g| html! {
+                        <optgroup label={g.label()}>
+                            { for lessons::all().iter().filter(|l| l.group == g).map(|l| html! {
+                                <option value={l.id} selected={l.id == app.lesson}>{ l.title }</option>
+                            }) }
+                        </optgroup>
                     }) }
                 </select>
             </label>
@@ -120,7 +124,7 @@ pub fn header() -> Html {
                 <button onclick={on_help} data-testid="help" aria-label="Keyboard shortcuts and help" aria-keyshortcuts="?">{"?"}</button>
             </div>
             if let Some(l) = current {
-                <p class="lesson-watch">{ icon(Icon::Watch) }{" "}{ l.watch }</p>
+                <p class="lesson-watch">{ icon(Icon::Watch) }{" "}{ l.watch.clone() }</p>
             }
         </header>
     }
