@@ -44,9 +44,7 @@ pub enum Action {
 pub enum Goal {
     /// The next step that shows something (a delivery, an event, a reply).
     Visible,
-    /// The next PSYNC decision a master makes.
-    Decision,
-    /// The next happening of a chosen kind.
+    /// The next happening of a chosen kind (`Next(Kind::Decision)`: the next PSYNC decision).
     Next(Kind),
     /// Step `n` of the recorded branch (replaying forward to it).
     Step(u64),
@@ -212,22 +210,17 @@ impl Session {
         result
     }
 
-    /// Begin a walk toward `goal`. A fresh goal ([`Goal::Visible`], [`Goal::Decision`]) walks
-    /// past the recorded branch's end only from its end, like [`Session::apply`] of `Step`;
-    /// behind the end it replays the recorded steps first.
+    /// Begin a walk toward `goal`. A fresh goal ([`Goal::Visible`], [`Goal::Next`]) walks past
+    /// the recorded branch's end only from its end, like [`Session::apply`] of `Step`; behind
+    /// the end it replays the recorded steps first.
     pub fn walk(&mut self, goal: Goal) -> Walk {
         self.world.finish_transit();
         self.apply_recorded_inputs();
-        if let Goal::Step(n) = goal {
-            if n <= self.current_step() {
-                return Walk { goal, start_len: 0, horizon_ms: 0, steps_left: 0 };
-            }
-        }
         // Recorded steps are replayed however far apart they lie; a fresh goal looks ahead
         // only so far, like `World::step_until`.
         let horizon_ms = match goal {
             Goal::Step(_) => u64::MAX,
-            Goal::Visible | Goal::Decision | Goal::Next(_) => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
+            Goal::Visible | Goal::Next(_) => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
         };
         Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left: MAX_STEPS_PER_ACTION }
     }
@@ -263,7 +256,6 @@ impl Session {
         let new = || self.world.trace().get(walk.start_len..).unwrap_or(&[]);
         match walk.goal {
             Goal::Visible => !new().is_empty(),
-            Goal::Decision => new().iter().any(|e| Kind::Decision.matches(&e.kind)),
             Goal::Next(kind) => new().iter().any(|e| kind.matches(&e.kind)),
             Goal::Step(n) => self.world.current_step() >= n,
         }
@@ -599,7 +591,7 @@ mod tests {
         setup(&mut b);
         let mut wire = SlowWire::default();
         act(&mut a, Action::StepToDecision);
-        let mut walk = b.walk(Goal::Decision);
+        let mut walk = b.walk(Goal::Next(Kind::Decision));
         assert_eq!(drive(&mut b, &mut walk, &mut wire), WalkState::Reached);
         for _ in 0..25 {
             act(&mut a, Action::Step);
@@ -611,7 +603,7 @@ mod tests {
         assert_eq!(a.last_step(), b.last_step());
         // A quiet world: the walk says so instead of running the crons forever.
         let mut idle = Session::new(1);
-        let mut walk = idle.walk(Goal::Decision);
+        let mut walk = idle.walk(Goal::Next(Kind::Decision));
         assert_eq!(drive(&mut idle, &mut walk, &mut wire), WalkState::Quiet);
     }
 
