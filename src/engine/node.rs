@@ -228,6 +228,31 @@ pub(crate) struct Spec {
     pub arbitrary_keys: bool,
 }
 
+/// serverCron's next 100 ms (hz 10) tick after `now_ms`.
+fn next_hz_tick(now_ms: u64) -> u64 {
+    now_ms - now_ms % 100 + 100
+}
+
+/// Queue bytes for `conn`, counted as INFO counts them: the client's own total and
+/// `stat_net_(repl_)output_bytes` (a connection the node has no client for counts as plain
+/// output).
+fn queue_send(stats: &mut NetStats, outputs: &mut VecDeque<Output>, client: Option<&mut Client>, conn: ConnId, bytes: Vec<u8>) {
+    let n = bytes.len() as u64;
+    match client {
+        Some(c) => {
+            c.sent += n;
+            if c.replica.is_some() {
+                stats.net_repl_output_bytes += n;
+            } else {
+                stats.net_output_bytes += n;
+            }
+        }
+        None => stats.net_output_bytes += n,
+    }
+    stats.writes_processed += 1;
+    outputs.push_back(Output::Send { conn, bytes });
+}
+
 /// `lookupCommand`, case-insensitively on the raw name.
 pub(crate) fn lookup(name: &[u8]) -> Option<Spec> {
     let spec = cmd::lookup(name)?;
@@ -433,25 +458,13 @@ impl Node {
         if bytes.is_empty() {
             return;
         }
-        let n = bytes.len() as u64;
-        match self.clients.get_mut(&conn) {
-            Some(c) => {
-                c.sent += n;
-                if c.replica.is_some() {
-                    self.stats.net_repl_output_bytes += n;
-                } else {
-                    self.stats.net_output_bytes += n;
-                }
-            }
-            None => self.stats.net_output_bytes += n,
-        }
-        self.stats.writes_processed += 1;
-        self.outputs.push_back(Output::Send { conn, bytes });
+        let client = self.clients.get_mut(&conn);
+        queue_send(&mut self.stats, &mut self.outputs, client, conn, bytes);
     }
 
     /// `addReply` to a client; our master only hears from us when it asks (GETACK).
     pub(crate) fn reply(&mut self, conn: ConnId, f: Frame) {
-        // One client lookup for the check and the write (`send`, inlined).
+        // One client lookup for the check and the write.
         let Some(c) = self.clients.get_mut(&conn) else { return };
         if c.is_master {
             return;
@@ -459,16 +472,7 @@ impl Node {
         if matches!(f, Frame::Error(_)) {
             self.stats.error_replies += 1;
         }
-        let bytes = f.to_bytes();
-        let n = bytes.len() as u64;
-        c.sent += n;
-        if c.replica.is_some() {
-            self.stats.net_repl_output_bytes += n;
-        } else {
-            self.stats.net_output_bytes += n;
-        }
-        self.stats.writes_processed += 1;
-        self.outputs.push_back(Output::Send { conn, bytes });
+        queue_send(&mut self.stats, &mut self.outputs, Some(c), conn, f.to_bytes());
     }
 
     /// `freeClient`: forget the client; a lost master link becomes the cached master.
@@ -725,7 +729,7 @@ impl Node {
         }
         if self.obuf_watch_due() {
             // The next 100 ms serverCron tick (clientsCron), on the grid even if expiry idled.
-            let next = if self.next_expire_ms > self.now_ms { self.next_expire_ms } else { self.now_ms - self.now_ms % 100 + 100 };
+            let next = if self.next_expire_ms > self.now_ms { self.next_expire_ms } else { next_hz_tick(self.now_ms) };
             t = t.min(next);
         }
         if let Some(ch) = &self.child {
@@ -753,7 +757,7 @@ impl Node {
             if self.obuf_watch_due() {
                 self.clients_cron_obuf();
             }
-            self.next_expire_ms = now_ms - now_ms % 100 + 100;
+            self.next_expire_ms = next_hz_tick(now_ms);
         }
         while self.next_cron_ms <= now_ms {
             self.replication_cron(now_ms);
