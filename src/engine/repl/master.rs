@@ -436,17 +436,13 @@ impl Node {
     pub(crate) fn check_output_buffer_limit(&mut self, conn: ConnId, from_cron: bool) {
         let now = self.now_ms;
         let lim = self.config.client_output_buffer_limit_replica;
-        let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
+        let hard = self.replica_hard_limit();
         let Some(c) = self.clients.get_mut(&conn) else { return };
         let Some(r) = c.replica.as_mut() else { return };
         if r.state == SlaveState::WaitBgsaveStart {
             return;
         }
-        // getClientOutputBufferMemoryUsage: the shared blocks from the replica's reference on.
-        let used = match (r.reader, self.backlog.as_ref()) {
-            (Some(id), Some(b)) => b.reader_usage(id),
-            _ => 0,
-        };
+        let used = obuf_usage(r, self.backlog.as_ref());
         let mut reason = None;
         if hard > 0 && used >= hard {
             reason = Some("hard");
@@ -477,17 +473,22 @@ impl Node {
     /// limit or its soft-limit clock runs. (Only then does the node ask for the 100 ms tick,
     /// so an idle world is not flooded with steps that change nothing.)
     pub(crate) fn obuf_watch_due(&self) -> bool {
-        let lim = self.config.client_output_buffer_limit_replica;
-        let hard = if lim.hard > 0 { lim.hard.max(self.config.repl_backlog_size) } else { 0 };
-        let lowest = [hard, lim.soft].into_iter().filter(|&l| l > 0).min();
+        let lowest = [self.replica_hard_limit(), self.config.client_output_buffer_limit_replica.soft].into_iter().filter(|&l| l > 0).min();
         self.slaves.iter().any(|s| {
             let Some(r) = self.clients.get(s).and_then(|c| c.replica.as_ref()) else { return false };
-            let used = match (r.reader, self.backlog.as_ref()) {
-                (Some(id), Some(b)) => b.reader_usage(id),
-                _ => 0,
-            };
-            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| used >= l)
+            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| obuf_usage(r, self.backlog.as_ref()) >= l)
         })
+    }
+
+    /// The replica class's hard limit as `checkClientOutputBufferLimits` applies it: raised to
+    /// repl-backlog-size when set lower (0: no hard limit).
+    fn replica_hard_limit(&self) -> u64 {
+        let hard = self.config.client_output_buffer_limit_replica.hard;
+        if hard > 0 {
+            hard.max(self.config.repl_backlog_size)
+        } else {
+            0
+        }
     }
 
     /// clientsCron's `closeClientOnOutputBufferLimitReached(c, 0)` for every replica.
@@ -583,6 +584,14 @@ impl Node {
     }
 }
 
+
+/// `getClientOutputBufferMemoryUsage` for a replica: the shared blocks from its reference on.
+fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {
+    match (r.reader, backlog) {
+        (Some(id), Some(b)) => b.reader_usage(id),
+        _ => 0,
+    }
+}
 #[cfg(test)]
 mod tests {
     use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
