@@ -15,7 +15,9 @@ STATE="${XDG_CACHE_HOME:-$HOME/.cache}/replscope"
 mkdir -p "$STATE"
 export PATH="$HOME/.cargo/bin:$ROOT/tests/e2e/node_modules/.bin:$PATH"
 
-log() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
+# Each line carries the seconds since this command started, so install steps can be timed.
+DEV_T0=$SECONDS
+log() { printf '\033[1m[dev +%ss]\033[0m %s\n' "$((SECONDS - DEV_T0))" "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # --- system packages -------------------------------------------------------------------
