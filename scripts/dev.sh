@@ -55,7 +55,7 @@ wasm_toolchain() {
 }
 
 debian_toolchain() {
-  apt_install rustc-web cargo-web rust-web-src lld-22
+  apt_install rustc-web cargo-web rust-web-src rust-web-clippy lld-22
   rustup toolchain list 2>/dev/null | grep -q '^debian-web' || rustup toolchain link debian-web /usr
 }
 
@@ -107,9 +107,22 @@ node_modules() {
   touch "$stamp"
 }
 
+# Every build runs with --offline, so everything a build needs is fetched here first: the
+# crates of the host and of wasm32 and, for each build-std route, std's own dependencies
+# (dlmalloc, libc, compiler_builtins, ...), which cargo resolves only under that route's
+# environment. Without them a machine with an empty registry cannot build the page offline.
+# Seconds when everything is cached; honours CARGO_HOME (the fresh-registry check sets it).
+fetch_deps() {
+  log "fetching crates for the offline builds (host, wasm32, std's own dependencies)"
+  cargo fetch --locked -q
+  env "${WASM_ENV[@]}" cargo fetch --locked -q --target wasm32-unknown-unknown
+  if [ ${#APP_ENV[@]} -gt 0 ]; then env "${APP_ENV[@]}" cargo fetch --locked -q --target wasm32-unknown-unknown; fi
+}
+
 setup_app() {
   if [ -f Cargo.lock ]; then :; else cargo generate-lockfile -q; fi
   app_toolchain
+  fetch_deps
   wasm_bindgen_cli
   trunk_tool
   node_modules   # wasm-opt (npm binaryen) is used by trunk's release build
@@ -121,20 +134,57 @@ setup_test() {
 }
 
 # --- build, serve ------------------------------------------------------------------------
+# `serve` builds into dist/ (Trunk.toml); the test command into its own folder, so both can run
+# side by side in one checkout. Trunk's watcher looks only at sources (Trunk.toml [watch]).
+TEST_DIST="$ROOT/target/e2e-dist"
+
+# build_app [DIST]: the page's release build, offline; its log goes to $STATE.
 build_app() {
-  log "trunk build --release"
-  env "${APP_ENV[@]}" trunk build --release --offline >"$STATE/trunk-build.log" 2>&1 \
-    || { cat "$STATE/trunk-build.log" >&2; return 1; }
+  local dist="${1:-$ROOT/dist}"
+  log "trunk build --release into ${dist#"$ROOT"/}"
+  env "${APP_ENV[@]}" trunk build --release --offline --dist "$dist" >"$STATE/trunk-build.log" 2>&1 \
+    || { tail -n 40 "$STATE/trunk-build.log" >&2; return 1; }
 }
 
 wasm_size() {
-  node tests/e2e/bundle-size.mjs dist
+  node tests/e2e/bundle-size.mjs "${1:-dist}"
 }
 
 serve() {
   setup_app
-  log "serving on http://127.0.0.1:8080 (Ctrl-C to stop)"
+  # Build before serving: a server that answers 404 because the build failed would pretend.
+  local first=""; [ -f dist/index.html ] || first=" (the first build takes about 3 minutes on 2 cores; later ones seconds)"
+  log "building the page$first"
+  if ! build_app "$ROOT/dist"; then
+    cat >&2 <<EOF
+
+The page's release build failed, so nothing is being served. The last lines of trunk's log are
+above; the whole log is $STATE/trunk-build.log. An "offline" or "no matching package" error
+means a crate is missing from the cargo registry: run 'scripts/dev.sh setup app' (it fetches
+every crate the offline build needs) and try again. A compile error means the code in this
+checkout does not build: 'cargo check' shows it natively.
+EOF
+    exit 1
+  fi
+  log "serving on http://127.0.0.1:8080 (Ctrl-C to stop); edits under src/ and www/ rebuild the page"
   exec env "${APP_ENV[@]}" trunk serve --release --offline --address 127.0.0.1 --port 8080
+}
+
+# Would a fresh machine's offline build find every crate it needs? The setup's fetch step and the
+# page's release build (the one the end-to-end tests then use) run with CARGO_HOME in an empty
+# folder (the tools' bin/ linked in) and an empty cache folder: a build that relies on a crate an
+# earlier run left in ~/.cargo/registry fails here, in CI, instead of for a new user.
+build_app_fresh_registry() {
+  local home; home="$(mktemp -d "${TMPDIR:-/tmp}/replscope-fresh-home.XXXXXX")"
+  ln -s "$HOME/.cargo/bin" "$home/bin"
+  mkdir -p "$home/cache"
+  log "fresh-registry check: fetch, then the release build, with CARGO_HOME=$home (empty)"
+  local rc=0
+  ( export CARGO_HOME="$home" XDG_CACHE_HOME="$home/cache"
+    fetch_deps && build_app "$TEST_DIST" ) || rc=$?
+  rm -rf "$home"
+  [ "$rc" -eq 0 ] || log "fresh-registry check FAILED: the offline build needs something the setup does not fetch"
+  return "$rc"
 }
 
 # --- tests -------------------------------------------------------------------------------
@@ -173,10 +223,10 @@ test_wasm() {
 }
 
 test_e2e() {
-  build_app
-  wasm_size
+  build_app_fresh_registry || return 1
+  wasm_size "$TEST_DIST"
   log "end-to-end tests: Playwright (playwright-core) driving /usr/bin/chromium"
-  (cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs)
+  (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" node --test --test-concurrency=1 ./*.test.mjs)
 }
 
 bench() {
@@ -192,9 +242,19 @@ bench() {
   [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 
+# The quality bar: rustfmt-formatted (rustfmt.toml) and clippy-clean, natively (every target)
+# and for wasm32, where the page's UI code lives.
+test_lint() {
+  log "lint: cargo fmt --check, cargo clippy (native --all-targets, wasm32)"
+  cargo fmt --all --check || { log "cargo fmt --check: run 'cargo fmt --all'"; return 1; }
+  cargo clippy -q --all-targets -- -D warnings || return 1
+  env "${WASM_ENV[@]}" cargo clippy -q --target wasm32-unknown-unknown --lib --bins -- -D warnings
+}
+
 run_tests() {
   setup_test
   local failed=()
+  test_lint || failed+=(lint)
   test_native || failed+=(native)
   test_wasm || failed+=(wasm)
   test_e2e || failed+=(e2e)
@@ -211,6 +271,7 @@ case "${1:-}" in
   serve) serve ;;
   test) run_tests ;;
   test-native) test_native ;;
+  lint) wasm_toolchain; test_lint ;;
   test-wasm) wasm_toolchain; test_wasm ;;
   test-e2e) setup_test; test_e2e ;;
   bench) bench ;;

@@ -8,7 +8,9 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
-export const DIST = path.join(ROOT, 'dist');
+// The test command builds into its own folder (REPLSCOPE_DIST), so a `serve` running in the
+// same checkout keeps its dist/ and its open page does not reload while the tests run.
+export const DIST = process.env.REPLSCOPE_DIST ? path.resolve(process.env.REPLSCOPE_DIST) : path.join(ROOT, 'dist');
 export const OUT = path.join(here, 'out');
 
 const TYPES = {
