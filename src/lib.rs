@@ -6,8 +6,9 @@
 //!   the browser, and next to a real `redis-server` in the differential tests.
 //! - [`sim`]: the world the nodes live in: links that can be cut or held, logical time, a
 //!   seeded RNG, the trace with checkpoints for rewind, and the scenario language.
-//! - `ui` (wasm32 only): Yew components that render a [`sim::snapshot::Snapshot`] and send
-//!   actions. They never decide a replication rule themselves.
+//! - [`ui`]: the page's model, a plain value reduced from messages (native, unit-tested), and
+//!   on wasm32 the Yew components that render it and send actions. They never decide a
+//!   replication rule themselves.
 
 pub mod engine;
 pub mod sim;
@@ -17,5 +18,4 @@ pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod net;
 
-#[cfg(target_arch = "wasm32")]
 pub mod ui;

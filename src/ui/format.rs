@@ -53,7 +53,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -195,7 +195,9 @@ pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
         Event::HandshakeReply { reply } => format!("{node} reads {reply}"),
         Event::PsyncSent { replid, offset } if replid == "SYNC" => format!("{node} falls back to SYNC (offset {offset})"),
         Event::PsyncSent { replid, offset } => format!("{node} asks PSYNC {} {offset}", short_id(replid)),
-        Event::RdbSent { replica, sent, total } => format!("{node} sent {} of {} RDB to {replica}", human_bytes(*sent), human_bytes(*total)),
+        Event::RdbSent { replica, sent, total } => {
+            format!("{node} sent {} of {} RDB to {replica}", human_bytes(*sent), human_bytes(*total))
+        }
         Event::RdbReceived { received, total } => match total {
             Some(t) => format!("{node} received {} of {} RDB", human_bytes(*received), human_bytes(*t)),
             None => format!("{node} received {} of RDB", human_bytes(*received)),

@@ -51,11 +51,7 @@ const SCENARIO_FILES: [(&str, &str, &str); 8] = [
 
 /// A scenario file's opening comment, as one line: what it shows.
 fn opening_comment(text: &'static str) -> String {
-    text.lines()
-        .take_while(|l| l.starts_with('#'))
-        .map(|l| l.trim_start_matches('#').trim())
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.lines().take_while(|l| l.starts_with('#')).map(|l| l.trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ")
 }
 
 const FULL_SYNC: &str = "\

@@ -5,11 +5,12 @@
 
 use crate::engine::event::Event;
 use crate::engine::view::{BacklogView, NodeView};
-use crate::ui::api::event_of;
+use crate::ui::api::{event_of, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::format::human_bytes;
-use crate::ui::AppCtx;
+use crate::ui::model::Trace;
 use std::f64::consts::PI;
+use std::rc::Rc;
 use yew::prelude::*;
 
 const R: f64 = 70.0;
@@ -44,8 +45,8 @@ struct Request {
     where_: String,
 }
 
-fn last_request(app: &AppCtx, node: &str) -> Option<Request> {
-    app.trace().iter().rev().find_map(|e| match event_of(e) {
+fn last_request(trace: &Trace, node: &str) -> Option<Request> {
+    trace.shown().iter().rev().find_map(|e| match event_of(e) {
         Some((n, Event::PsyncDecision(d))) if n == node && d.requested_offset > 0 => {
             let asked = d.requested_offset;
             let where_ = match d.backlog {
@@ -92,13 +93,13 @@ fn blocks_strip(b: &BacklogView) -> Html {
     }
 }
 
-fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
+fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
     let size = b.size.max(1);
     let head = b.first_byte + b.histlen;
     let shown = b.histlen.min(size);
     let (hx, hy) = point(head, size, R);
     let (hx2, hy2) = point(head, size, R + 16.0);
-    let request = last_request(app, &node.name);
+    let request = last_request(trace, &node.name);
     let over = b.histlen > b.size;
     html! {
         <figure class="ring" data-testid={format!("backlog-{}", node.name)} data-first-byte={b.first_byte.to_string()}
@@ -150,10 +151,16 @@ fn ring(app: &AppCtx, node: &NodeView, b: &BacklogView) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct BacklogProps {
+    pub snapshot: Rc<Snapshot>,
+    /// For the last PSYNC each master decided.
+    pub trace: Trace,
+}
+
 #[function_component(BacklogPanel)]
-pub fn backlog_panel() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
-    let with: Vec<&NodeView> = app.snapshot.nodes.iter().filter(|n| n.backlog.is_some()).collect();
+pub fn backlog_panel(p: &BacklogProps) -> Html {
+    let with: Vec<&NodeView> = p.snapshot.nodes.iter().filter(|n| n.backlog.is_some()).collect();
     if with.is_empty() {
         return html! {
             <p class="muted">{"No backlog yet: a master creates one when its first replica attaches (and a replica after its first sync)."}</p>
@@ -161,7 +168,7 @@ pub fn backlog_panel() -> Html {
     }
     html! {
         <div class="rings">
-            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(&app, n, b))) }
+            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(&p.trace, n, b))) }
         </div>
     }
 }

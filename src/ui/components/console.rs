@@ -2,9 +2,11 @@
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
-use crate::ui::api::{console_of, Action, ConsoleLine, TraceEntry};
-use crate::ui::state::Msg;
-use crate::ui::AppCtx;
+use crate::ui::api::{console_of, Action, ConsoleLine, Snapshot, TraceEntry};
+use crate::ui::model::Trace;
+use crate::ui::runtime::Msg;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -31,9 +33,9 @@ fn values(seed: u64, n: usize, len: usize) -> Vec<String> {
 }
 
 /// A node's console exchanges in order: each command with its reply once it has come back.
-fn exchanges<'a>(trace: &'a [TraceEntry], node: &str) -> Vec<(&'a str, Option<&'a str>)> {
+fn exchanges<'a>(trace: &'a [Rc<TraceEntry>], node: &str) -> Vec<(&'a str, Option<&'a str>)> {
     let mut out: Vec<(&str, Option<&str>)> = Vec::new();
-    for line in trace.iter().filter(|e| e.node.as_deref() == Some(node)).filter_map(console_of) {
+    for line in trace.iter().filter(|e| e.node.as_deref() == Some(node)).filter_map(|e| console_of(e)) {
         match line {
             ConsoleLine::Sent(cmd) => out.push((cmd, None)),
             ConsoleLine::Replied(cmd, reply) => match out.iter_mut().find(|(c, r)| r.is_none() && *c == cmd) {
@@ -49,19 +51,24 @@ fn exchanges<'a>(trace: &'a [TraceEntry], node: &str) -> Vec<(&'a str, Option<&'
 struct NodeConsoleProps {
     node: String,
     port: u16,
+    /// Lines typed in this node's console, oldest first.
+    history: Vec<String>,
+    trace: Trace,
+    seed: u64,
+    current_step: u64,
+    dispatch: Callback<Msg>,
 }
 
 #[function_component(NodeConsole)]
 fn node_console(p: &NodeConsoleProps) -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
     let input = use_node_ref();
     // Position while browsing history: None = editing a new line.
     let cursor = use_state(|| None::<usize>);
     let count = use_state(|| 1000usize);
-    let history: Vec<String> = app.console_history.get(&p.node).cloned().unwrap_or_default();
+    let history = p.history.clone();
 
     let onsubmit = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let input = input.clone();
         let node = p.node.clone();
         let cursor = cursor.clone();
@@ -74,8 +81,8 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             }
             el.set_value("");
             cursor.set(None);
-            d.dispatch(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
-            d.dispatch(Msg::Act(Action::Command { node: node.clone(), line }));
+            d.emit(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
+            d.emit(Msg::Act(Action::Command { node: node.clone(), line }));
         })
     };
     let onkeydown = {
@@ -110,22 +117,21 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         })
     };
     let on_random = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let node = p.node.clone();
         let n = *count;
-        let seed = app.seed ^ app.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let seed = p.seed ^ p.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         Callback::from(move |_| {
             let actions = values(seed, n, 16)
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| Action::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
                 .collect();
-            d.dispatch(Msg::Acts(actions));
+            d.emit(Msg::Acts(actions));
         })
     };
 
-    let trace = app.trace();
-    let exchanges = exchanges(&trace, &p.node);
+    let exchanges = exchanges(p.trace.shown(), &p.node);
     let skip = exchanges.len().saturating_sub(SHOWN);
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
@@ -163,32 +169,44 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ConsolePanelProps {
+    pub snapshot: Rc<Snapshot>,
+    pub selected: Option<String>,
+    pub history: Rc<BTreeMap<String, Vec<String>>>,
+    pub trace: Trace,
+    pub seed: u64,
+    pub current_step: u64,
+    pub dispatch: Callback<Msg>,
+}
+
 #[function_component(ConsolePanel)]
-pub fn console_panel() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
-    let nodes = &app.snapshot.nodes;
+pub fn console_panel(p: &ConsolePanelProps) -> Html {
+    let nodes = &p.snapshot.nodes;
     if nodes.is_empty() {
         return html! { <p class="muted">{"Add a node to get a console."}</p> };
     }
-    let selected = app.selected.clone().unwrap_or_else(|| nodes[0].name.clone());
+    let selected = p.selected.clone().unwrap_or_else(|| nodes[0].name.clone());
     let port = nodes.iter().find(|n| n.name == selected).map(|n| n.port).unwrap_or(0);
+    let history = p.history.get(&selected).cloned().unwrap_or_default();
     html! {
         <div class="consoles">
             <div class="tabs" role="tablist" aria-label="Console of node">
                 { for nodes.iter().map(|n| {
-                    let d = app.dispatcher();
+                    let d = p.dispatch.clone();
                     let name = n.name.clone();
                     let active = n.name == selected;
                     html! {
                         <button role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))}
                             data-testid={format!("console-tab-{}", n.name)}
-                            onclick={Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))}>
+                            onclick={Callback::from(move |_| d.emit(Msg::Select(Some(name.clone()))))}>
                             { n.name.clone() }
                         </button>
                     }
                 }) }
             </div>
-            <NodeConsole key={selected.clone()} node={selected.clone()} {port} />
+            <NodeConsole key={selected.clone()} node={selected.clone()} {port} {history} trace={p.trace.clone()}
+                seed={p.seed} current_step={p.current_step} dispatch={p.dispatch.clone()} />
         </div>
     }
 }

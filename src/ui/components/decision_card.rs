@@ -11,7 +11,8 @@ use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
 use crate::ui::components::icons::{icon, Icon};
 use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id};
-use crate::ui::AppCtx;
+use crate::ui::model::Trace;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// A test's verdict, always as a word and an icon (never colour alone).
@@ -26,7 +27,7 @@ fn verdict(check: Check) -> Html {
 }
 
 /// The RDB transfer after a full resync: the latest sent/received counts for this decision.
-fn rdb_progress(after: &[TraceEntry], master: &str, replica_addr: &str) -> Html {
+fn rdb_progress(after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> Html {
     let mut sent: Option<(u64, u64)> = None;
     let mut received: Option<(u64, Option<u64>, String)> = None;
     let mut loaded: Option<(String, u64, u64)> = None;
@@ -66,7 +67,7 @@ fn rdb_progress(after: &[TraceEntry], master: &str, replica_addr: &str) -> Html 
     }
 }
 
-fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Html {
+fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) -> Html {
     let checks = psync_checks(d.rule);
     let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
     let cont = is_continue(d);
@@ -122,10 +123,15 @@ fn card(master: &str, d: &PsyncDecision, after: &[TraceEntry], step: u64) -> Htm
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct DecisionProps {
+    /// The card shows the last PSYNC decision up to the current step.
+    pub trace: Trace,
+}
+
 #[function_component(DecisionCard)]
-pub fn decision_card() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
-    let trace = app.trace();
+pub fn decision_card(p: &DecisionProps) -> Html {
+    let trace = p.trace.shown();
     let last = trace.iter().enumerate().rev().find_map(|(i, e)| match event_of(e) {
         Some((node, Event::PsyncDecision(d))) => Some((i, node.to_string(), d, e.step)),
         _ => None,

@@ -1,13 +1,16 @@
 //! The help overlay (`?`): the keyboard shortcuts and how to read the page.
 
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::state::Msg;
-use crate::ui::AppCtx;
+use crate::ui::runtime::Msg;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    pub dispatch: Callback<Msg>,
+}
+
 #[function_component(HelpOverlay)]
-pub fn help_overlay() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+pub fn help_overlay(p: &HelpProps) -> Html {
     let close_ref = use_node_ref();
     {
         // Move focus into the dialog so Escape/Enter work at once.
@@ -19,8 +22,8 @@ pub fn help_overlay() -> Html {
         });
     }
     let close = {
-        let d = app.dispatcher();
-        Callback::from(move |_| d.dispatch(Msg::Help(false)))
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Msg::Help(false)))
     };
     html! {
         <div class="overlay" data-testid="help-overlay">

@@ -1,5 +1,6 @@
-//! The panels of the page, one file each. Every panel reads the shared `AppCtx` and renders
-//! from the snapshot and the trace; none decides a replication rule.
+//! The panels of the page, one file each. Every panel takes the part of the model it renders
+//! as props (and a `Callback<Msg>` when it can change something); none decides a replication
+//! rule.
 
 pub mod backlog_ring;
 pub mod console;

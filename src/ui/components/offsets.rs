@@ -2,19 +2,21 @@
 //! slave_repl_offset, the lag in bytes behind its master, and a small chart of offsets over
 //! the steps seen so far (lines told apart by dash pattern and an end label, not colour alone).
 
+use crate::ui::api::Snapshot;
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::state::node_offset;
-use crate::ui::AppCtx;
+use crate::ui::labels::{is_master, lag, master_name, node_offset};
+use crate::ui::model::{OffsetSample, Slot};
+use std::rc::Rc;
 use yew::prelude::*;
 
 const DASHES: [&str; 5] = ["", "6 3", "2 3", "10 3 2 3", "1 2"];
 
-fn chart(app: &AppCtx) -> Html {
-    let samples = &app.samples;
+fn chart(p: &OffsetsProps) -> Html {
+    let samples = &p.samples;
     if samples.len() < 2 {
         return html! { <p class="muted">{"The chart draws offsets as you step or play."}</p> };
     }
-    let names: Vec<String> = app.snapshot.nodes.iter().map(|n| n.name.clone()).collect();
+    let names: Vec<String> = p.snapshot.nodes.iter().map(|n| n.name.clone()).collect();
     let max = samples.iter().flat_map(|s| s.offsets.iter().map(|(_, o)| *o)).max().unwrap_or(0).max(1) as f64;
     let (w, h, pad) = (320.0, 120.0, 4.0);
     let count = (samples.len() - 1) as f64;
@@ -23,7 +25,9 @@ fn chart(app: &AppCtx) -> Html {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| s.offsets.iter().find(|(n, _)| n == name).map(|(_, o)| (i, *o)))
-            .map(|(i, o)| format!("{:.1},{:.1}", pad + (w - 2.0 * pad - 30.0) * i as f64 / count, h - pad - (h - 2.0 * pad) * o as f64 / max))
+            .map(|(i, o)| {
+                format!("{:.1},{:.1}", pad + (w - 2.0 * pad - 30.0) * i as f64 / count, h - pad - (h - 2.0 * pad) * o as f64 / max)
+            })
             .collect();
         let end = pts.last().cloned().unwrap_or_default();
         let (ex, ey) = end.split_once(',').unwrap_or(("0", "0"));
@@ -48,10 +52,17 @@ fn chart(app: &AppCtx) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct OffsetsProps {
+    pub snapshot: Rc<Snapshot>,
+    /// To find each replica's master, running or stopped.
+    pub layout: Rc<Vec<Slot>>,
+    pub samples: Rc<Vec<OffsetSample>>,
+}
+
 #[function_component(OffsetsPanel)]
-pub fn offsets_panel() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
-    let nodes = &app.snapshot.nodes;
+pub fn offsets_panel(p: &OffsetsProps) -> Html {
+    let nodes = &p.snapshot.nodes;
     html! {
         <div class="offsets">
             <table class="offset-table" data-testid="offsets">
@@ -61,26 +72,20 @@ pub fn offsets_panel() -> Html {
                 <tbody>
                     { for nodes.iter().map(|n| {
                         let offset = node_offset(n);
-                        let lag = if n.role == "master" {
-                            "—".to_string()
-                        } else {
-                            match app.master_name(n).and_then(|m| app.snapshot.node(m)) {
-                                Some(m) => format!("{} B behind {}", m.master_repl_offset.saturating_sub(offset), m.name),
-                                None => "?".to_string(),
-                            }
-                        };
+                        let lag = lag(n, master_name(&p.layout, n).and_then(|m| p.snapshot.node(m)));
+                        let master = is_master(n);
                         html! {
                             <tr data-node={n.name.clone()}>
                                 <th scope="row">{ n.name.clone() }</th>
-                                <td>{ if n.role == "master" { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ if n.role == "master" { " master" } else { " replica" } }</td>
-                                <td class="num" title={if n.role == "master" { "master_repl_offset" } else { "slave_repl_offset" }}>{ offset }</td>
+                                <td>{ if master { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ if master { " master" } else { " replica" } }</td>
+                                <td class="num" title={if master { "master_repl_offset" } else { "slave_repl_offset" }}>{ offset }</td>
                                 <td class="num">{ lag }</td>
                             </tr>
                         }
                     }) }
                 </tbody>
             </table>
-            { chart(&app) }
+            { chart(p) }
         </div>
     }
 }

@@ -3,9 +3,10 @@
 //! state changes (`REPL_STATE_*`), and the handshake progress of the selected replica.
 
 use crate::engine::event::{Event, ReplState};
-use crate::ui::api::{event_of, message_of, note_of, TraceEntry};
+use crate::ui::api::{event_of, message_of, note_of, Snapshot, TraceEntry};
 use crate::ui::format::{escape_bytes, repl_state_label};
-use crate::ui::AppCtx;
+use crate::ui::model::{Slot, Trace};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// How many rows are drawn before older ones fold into "show earlier".
@@ -156,27 +157,37 @@ fn handshake_strip(node: &str, state: ReplState) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct SequenceProps {
+    pub trace: Trace,
+    pub snapshot: Rc<Snapshot>,
+    /// The lanes: every node ever added, in creation order.
+    pub layout: Rc<Vec<Slot>>,
+    pub selected: Option<String>,
+    pub current_step: u64,
+}
+
 #[function_component(SequencePanel)]
-pub fn sequence_panel() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+pub fn sequence_panel(p: &SequenceProps) -> Html {
     let show_all = use_state(|| false);
     // Follow the current step: when it changes, the list scrolls to its newest rows (the
     // rows shown end at the current step). Opening a row does not move the list.
     let list = use_node_ref();
     {
         let list = list.clone();
-        use_effect_with(app.current_step, move |_| {
+        use_effect_with(p.current_step, move |_| {
             if let Some(ol) = list.cast::<web_sys::Element>() {
                 ol.set_scroll_top(ol.scroll_height());
             }
         });
     }
-    let lanes: Vec<String> = app.layout.iter().map(|(n, _, _)| n.clone()).collect();
-    let trace = app.trace();
+    let lanes: Vec<String> = p.layout.iter().map(|s| s.name.clone()).collect();
+    let trace = p.trace.shown();
     // Each row keeps its trace index as its key: as the window of the latest rows slides, the
     // page moves one row in and one out instead of rewriting every row.
     let rows: Vec<(usize, &TraceEntry)> = trace
         .iter()
+        .map(|e| &**e)
         .enumerate()
         .filter(|(_, e)| {
             // Node-to-node messages only: console traffic (from "cli") shows in the console.
@@ -190,7 +201,7 @@ pub fn sequence_panel() -> Html {
         let show_all = show_all.clone();
         Callback::from(move |_| show_all.set(!*show_all))
     };
-    let selected = app.selected.as_ref().and_then(|s| app.snapshot.nodes.iter().find(|n| &n.name == s));
+    let selected = p.selected.as_ref().and_then(|s| p.snapshot.node(s));
     let width = LANE * lanes.len().max(1) as f64;
     html! {
         <div class="sequence">
@@ -203,7 +214,7 @@ pub fn sequence_panel() -> Html {
                 <svg class="seq-row" viewBox={format!("0 0 {width} 22")} preserveAspectRatio="xMinYMid meet"
                     style={format!("min-width: {}px", (lanes.len() * 90).max(180))}>
                     { for lanes.iter().enumerate().map(|(i, name)| {
-                        let state = app.snapshot.node(name).and_then(|n| n.repl_state).map(|s| format!(" · {}", repl_state_label(s)));
+                        let state = p.snapshot.node(name).and_then(|n| n.repl_state).map(|s| format!(" · {}", repl_state_label(s)));
                         html! {
                             <text class="lane-head" x={lane_x(i).to_string()} y="15" text-anchor="middle">
                                 { format!("{name}{}", state.unwrap_or_default()) }
@@ -225,7 +236,7 @@ pub fn sequence_panel() -> Html {
                     Some((node, Event::ReplState { from, to })) => state_row(i, &lanes, e, node, *from, *to),
                     _ => match note_of(e) {
                         Some(text) => note_row(i, e, text),
-                        None => message_row(i, &lanes, e, app.current_step),
+                        None => message_row(i, &lanes, e, p.current_step),
                     },
                 }) }
             </ol>

@@ -1,61 +1,43 @@
 //! The header (lesson picker, import/export, theme, help) and the time controls (play, step,
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
-use crate::ui::components::icons::{icon, Icon};
 use crate::ui::api::Kind;
+use crate::ui::components::icons::{icon, Icon};
+use crate::ui::labels;
 use crate::ui::lessons;
-use crate::ui::state::{Msg, SPEEDS};
-use crate::ui::AppCtx;
+use crate::ui::model::{Theme, SPEEDS};
+use crate::ui::runtime::Msg;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Offer `text` as a file download named `name` (Blob + object URL + a clicked anchor).
-fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
-}
-
-/// The export file: the sim's versioned JSON (seed, inputs, trace), which Import replays.
-fn export_json(app: &AppCtx) -> String {
-    app.session.borrow_mut().export_json()
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The loaded lesson's id ("" for a custom session).
+    pub lesson: String,
+    pub theme: Theme,
+    pub dispatch: Callback<Msg>,
 }
 
 #[function_component(Header)]
-pub fn header() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+pub fn header(p: &HeaderProps) -> Html {
     let on_lesson = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
                 if !sel.value().is_empty() {
-                    d.dispatch(Msg::LoadLesson(sel.value()));
+                    d.emit(Msg::LoadLesson(sel.value()));
                 }
             }
         })
     };
     let on_export = {
-        let app = app.clone();
-        Callback::from(move |_| {
-            let file = format!("replscope-step{}.json", app.current_step);
-            if let Err(e) = download(&file, "application/json", &export_json(&app)) {
-                app.dispatch(Msg::Banner(Some(format!("The export failed: {e:?}"))));
-            }
-        })
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Msg::Export))
     };
     let on_import = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
@@ -63,8 +45,8 @@ pub fn header() -> Html {
             let d = d.clone();
             let r = reader.clone();
             let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
-                Some(text) => d.dispatch(Msg::Import(text)),
-                None => d.dispatch(Msg::Banner(Some("The file could not be read as text.".into()))),
+                Some(text) => d.emit(Msg::Import(text)),
+                None => d.emit(Msg::Banner(Some("The file could not be read as text.".into()))),
             });
             reader.set_onload(Some(onload.unchecked_ref()));
             let _ = reader.read_as_text(&file);
@@ -72,20 +54,20 @@ pub fn header() -> Html {
         })
     };
     let on_theme = {
-        let d = app.dispatcher();
-        let next = app.theme.next();
-        Callback::from(move |_| d.dispatch(Msg::SetTheme(next)))
+        let d = p.dispatch.clone();
+        let next = p.theme.next();
+        Callback::from(move |_| d.emit(Msg::SetTheme(next)))
     };
     let on_help = {
-        let d = app.dispatcher();
-        Callback::from(move |_| d.dispatch(Msg::Help(true)))
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Msg::Help(true)))
     };
-    let theme_icon = match app.theme.as_str() {
-        "light" => Icon::ThemeLight,
-        "dark" => Icon::ThemeDark,
-        _ => Icon::ThemeSystem,
+    let theme_icon = match p.theme {
+        Theme::Light => Icon::ThemeLight,
+        Theme::Dark => Icon::ThemeDark,
+        Theme::System => Icon::ThemeSystem,
     };
-    let current = lessons::find(&app.lesson);
+    let current = lessons::find(&p.lesson);
     html! {
         <header class="header">
             <div class="brand">
@@ -101,7 +83,7 @@ pub fn header() -> Html {
                     { for [lessons::Group::Lesson, lessons::Group::ScenarioFile].into_iter().map(|g| html! {
                         <optgroup label={g.label()}>
                             { for lessons::all().iter().filter(|l| l.group == g).map(|l| html! {
-                                <option value={l.id} selected={l.id == app.lesson}>{ l.title }</option>
+                                <option value={l.id} selected={l.id == p.lesson}>{ l.title }</option>
                             }) }
                         </optgroup>
                     }) }
@@ -116,10 +98,10 @@ pub fn header() -> Html {
                     <input type="file" class="visually-hidden" accept=".json,.txt,.scn,.scenario,text/plain,application/json"
                         data-testid="import" onchange={on_import} />
                 </label>
-                <button onclick={on_theme} data-testid="theme" aria-label={format!("Colour theme: {} (change)", app.theme.as_str())}
-                    title={format!("Theme: {}", app.theme.as_str())}>
+                <button onclick={on_theme} data-testid="theme" aria-label={format!("Colour theme: {} (change)", p.theme.as_str())}
+                    title={format!("Theme: {}", p.theme.as_str())}>
                     { icon(theme_icon) }
-                    <span class="label-wide">{ app.theme.as_str() }</span>
+                    <span class="label-wide">{ p.theme.as_str() }</span>
                 </button>
                 <button onclick={on_help} data-testid="help" aria-label="Keyboard shortcuts and help" aria-keyshortcuts="?">{"?"}</button>
             </div>
@@ -130,55 +112,55 @@ pub fn header() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct TimeControlsProps {
+    pub playing: bool,
+    pub speed: u32,
+    pub current_step: u64,
+    pub last_step: u64,
+    /// The world's logical time at the current step.
+    pub time_ms: u64,
+    /// What the current step shows, in words, oldest first.
+    pub now: Vec<String>,
+    pub dispatch: Callback<Msg>,
+}
+
 #[function_component(TimeControls)]
-pub fn time_controls() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+pub fn time_controls(p: &TimeControlsProps) -> Html {
     let send = |msg: fn() -> Msg| {
-        let d = app.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(msg()))
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
     let on_speed = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
                 if let Ok(v) = sel.value().parse() {
-                    d.dispatch(Msg::Speed(v));
+                    d.emit(Msg::Speed(v));
                 }
             }
         })
     };
     let on_scrub = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 if let Ok(v) = input.value().parse() {
-                    d.dispatch(Msg::JumpTo(v));
+                    d.emit(Msg::JumpTo(v));
                 }
             }
         })
     };
-    let t = app.snapshot.time_ms;
-    // Logical Unix time, shown as a UTC wall clock (the sim starts at a realistic date).
-    let seconds = format!("{:02}:{:02}:{:02}.{:03}", (t / 3_600_000) % 24, (t / 60_000) % 60, (t / 1000) % 60, t % 1000);
-    let behind = app.current_step < app.last_step;
-    // What the current step shows, in words (the last few lines of it).
-    let now: Vec<String> = app
-        .trace()
-        .iter()
-        .rev()
-        .take_while(|e| e.step == app.current_step)
-        .filter_map(crate::ui::format::describe)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let behind = p.current_step < p.last_step;
+    // The last few lines of what the current step shows.
+    let now = &p.now;
     let shown = now.len().min(3);
     let on_next_kind = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
             let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
             if let Some(kind) = sel.value().parse::<usize>().ok().and_then(|i| Kind::ALL.get(i).copied()) {
-                d.dispatch(Msg::NextOf(kind));
+                d.emit(Msg::NextOf(kind));
             }
             // Back to the prompt, so the same kind can be chosen again.
             sel.set_value("");
@@ -186,11 +168,11 @@ pub fn time_controls() -> Html {
     };
     html! {
         <nav class="time-controls" aria-label="Time controls">
-            <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={app.current_step == 0}
+            <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={p.current_step == 0}
                 aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">
                 { icon(Icon::Back) }<span class="label-wide">{"Back"}</span>
             </button>
-            if app.playing {
+            if p.playing {
                 <button class="primary" onclick={send(|| Msg::Pause)} data-testid="pause" aria-label="Pause" aria-keyshortcuts="Space" title="Pause (space)">
                     { icon(Icon::Pause) }<span class="label-wide">{"Pause"}</span>
                 </button>
@@ -218,19 +200,19 @@ pub fn time_controls() -> Html {
                 <span>{"Speed"}</span>
                 <select data-testid="speed" onchange={on_speed} aria-label="Playback speed in steps per second">
                     { for SPEEDS.iter().map(|&s| html! {
-                        <option value={s.to_string()} selected={s == app.speed}>{ format!("{s}×") }</option>
+                        <option value={s.to_string()} selected={s == p.speed}>{ format!("{s}×") }</option>
                     }) }
                 </select>
             </label>
             <label class="timeline">
                 <span class="visually-hidden">{"Timeline"}</span>
-                <input type="range" data-testid="timeline" min="0" max={app.last_step.to_string()}
-                    value={app.current_step.to_string()} oninput={on_scrub}
+                <input type="range" data-testid="timeline" min="0" max={p.last_step.to_string()}
+                    value={p.current_step.to_string()} oninput={on_scrub}
                     aria-label="Timeline: jump to any step"
-                    aria-valuetext={format!("step {} of {}", app.current_step, app.last_step)} />
+                    aria-valuetext={format!("step {} of {}", p.current_step, p.last_step)} />
             </label>
             <output class="clock" aria-live="polite" data-testid="clock">
-                { format!("step {} / {} · {seconds}", app.current_step, app.last_step) }
+                { labels::clock(p.current_step, p.last_step, p.time_ms) }
                 if behind {
                     <span class="branch-hint">{" · acting now branches from here"}</span>
                 }

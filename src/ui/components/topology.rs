@@ -4,11 +4,13 @@
 //! add a node.
 
 use crate::engine::view::NodeView;
+use crate::ui::api::{Action, Flight, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
-use crate::ui::api::{Action, Flight, LinkView};
 use crate::ui::format::short_id;
-use crate::ui::state::{node_offset, Msg};
-use crate::ui::AppCtx;
+use crate::ui::labels::{is_master, master_name, next_name, node_offset, topology_description};
+use crate::ui::model::Slot;
+use crate::ui::runtime::Msg;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -22,20 +24,20 @@ const MAX_FLIGHTS: usize = 8;
 /// Where each node of the layout sits, as a replication tree read left to right: masters
 /// (and stopped nodes) in the first column, each replica one column right of its master.
 /// Returns the centres, by layout index, and the drawing's height.
-fn places(app: &AppCtx) -> (Vec<(f64, f64)>, f64) {
-    let layout = &app.layout;
-    let nodes = &app.snapshot.nodes;
+fn places(p: &TopologyProps) -> (Vec<(f64, f64)>, f64) {
+    let layout = &p.layout;
+    let nodes = &p.snapshot.nodes;
     // The master a node replicates from, as a layout index.
     let parent = |name: &str| -> Option<usize> {
         let n = nodes.iter().find(|n| n.name == name)?;
-        let master = app.master_name(n)?;
-        layout.iter().position(|(m, _, _)| m == master)
+        let master = master_name(layout, n)?;
+        layout.iter().position(|s| s.name == master)
     };
     let depth: Vec<usize> = (0..layout.len())
         .map(|i| {
             let (mut d, mut at) = (0, i);
             // Bounded walk: a replication cycle (possible mid-failover) must not loop forever.
-            while let Some(up) = parent(&layout[at].0) {
+            while let Some(up) = parent(&layout[at].name) {
                 d += 1;
                 at = up;
                 if d >= layout.len() {
@@ -64,8 +66,8 @@ fn places(app: &AppCtx) -> (Vec<(f64, f64)>, f64) {
 }
 
 /// A node's place in the layout (creation order, stopped nodes included).
-fn slot(layout: &[(String, u16, bool)], name: &str) -> Option<usize> {
-    layout.iter().position(|(n, _, _)| n == name)
+fn slot(layout: &[Slot], name: &str) -> Option<usize> {
+    layout.iter().position(|s| s.name == name)
 }
 
 fn trim_label(label: &str, max: usize) -> String {
@@ -85,9 +87,9 @@ fn progress(f: &Flight, now: u64) -> f64 {
     (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
 }
 
-fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
-    let snapshot = &app.snapshot;
-    let (Some(ia), Some(ib)) = (slot(&app.layout, &link.a), slot(&app.layout, &link.b)) else {
+fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
+    let snapshot = &p.snapshot;
+    let (Some(ia), Some(ib)) = (slot(&p.layout, &link.a), slot(&p.layout, &link.b)) else {
         return html! {};
     };
     let (ax, ay) = places[ia];
@@ -146,11 +148,11 @@ fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
 }
 
 /// A stopped node: a dashed outline where it stood, so its links still have an end.
-fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
+fn stopped_svg(p: &TopologyProps, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
     let onclick = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let name = name.to_string();
-        Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
+        Callback::from(move |_| d.emit(Msg::Select(Some(name.clone()))))
     };
     html! {
         <g class="node stopped" style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
@@ -164,20 +166,16 @@ fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Htm
     }
 }
 
-fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
-    let selected = app.selected.as_deref() == Some(node.name.as_str());
-    let (role_icon, role) = if node.role == "master" {
-        (Icon::Promote, "master".to_string())
-    } else {
-        (Icon::Replica, "replica".to_string())
-    };
+fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
+    let selected = p.selected.as_deref() == Some(node.name.as_str());
+    let (role_icon, role) = if is_master(node) { (Icon::Promote, "master".to_string()) } else { (Icon::Replica, "replica".to_string()) };
     let onclick = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let name = node.name.clone();
-        Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
+        Callback::from(move |_| d.emit(Msg::Select(Some(name.clone()))))
     };
     html! {
-        <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, selected.then_some("selected"))}
+        <g class={classes!("node", if is_master(node) { "master" } else { "replica" }, selected.then_some("selected"))}
             style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
             <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
@@ -186,7 +184,7 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
-            if node.role != "master" && !node.link_up {
+            if !is_master(node) && !node.link_up {
                 <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"link down"}</text>
             }
         </g>
@@ -194,15 +192,15 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
 }
 
 /// The HTML controls of one node (and its summary, so it reads without the drawing).
-fn node_card(app: &AppCtx, node: &NodeView) -> Html {
+fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
     let name = node.name.clone();
     let act = |action: Action| {
-        let d = app.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(action.clone())))
     };
-    let others: Vec<&NodeView> = app.snapshot.nodes.iter().filter(|n| n.name != name).collect();
+    let others: Vec<&NodeView> = p.snapshot.nodes.iter().filter(|n| n.name != name).collect();
     let on_follow = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let name = name.clone();
         let ports: Vec<(String, u16)> = others.iter().map(|n| (n.name.clone(), n.port)).collect();
         Callback::from(move |e: Event| {
@@ -210,16 +208,16 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             let target = sel.value();
             sel.set_value("");
             if let Some((host, port)) = ports.iter().find(|(n, _)| *n == target) {
-                d.dispatch(Msg::Act(Action::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
+                d.emit(Msg::Act(Action::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
             }
         })
     };
     let select = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let name = name.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Select(Some(name.clone()))))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Select(Some(name.clone()))))
     };
-    let selected = app.selected.as_deref() == Some(name.as_str());
+    let selected = p.selected.as_deref() == Some(name.as_str());
     html! {
         <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
             data-role={node.role.clone()} data-offset={node_offset(node).to_string()}>
@@ -231,7 +229,7 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
                     aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
-                <button data-testid="promote" disabled={node.role == "master"}
+                <button data-testid="promote" disabled={is_master(node)}
                     onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
@@ -244,11 +242,11 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
     }
 }
 
-fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
+fn stopped_card(p: &TopologyProps, name: &str, port: u16) -> Html {
     let restart = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let node = name.to_string();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(Action::Restart { node: node.clone() })))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(Action::Restart { node: node.clone() })))
     };
     html! {
         <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
@@ -260,10 +258,10 @@ fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
     }
 }
 
-fn link_card(app: &AppCtx, link: &LinkView) -> Html {
+fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
     let act = |action: Action| {
-        let d = app.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(action.clone())))
     };
     let (a, b) = (link.a.clone(), link.b.clone());
     let state = link.state.as_str();
@@ -292,23 +290,22 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
     }
 }
 
-/// A free node name: r1, r2, … (m if the world is empty).
-fn next_name(layout: &[(String, u16, bool)]) -> String {
-    if layout.is_empty() {
-        return "m".into();
-    }
-    (1..).map(|i| format!("r{i}")).find(|n| !layout.iter().any(|(v, _, _)| v == n)).unwrap_or_default()
+#[derive(Properties, PartialEq)]
+pub struct TopologyProps {
+    pub snapshot: Rc<Snapshot>,
+    pub layout: Rc<Vec<Slot>>,
+    pub selected: Option<String>,
+    pub dispatch: Callback<Msg>,
 }
 
 #[function_component(Topology)]
-pub fn topology() -> Html {
-    let app = use_context::<AppCtx>().expect("App provides AppCtx");
+pub fn topology(p: &TopologyProps) -> Html {
     let name_ref = use_node_ref();
-    let snapshot = &app.snapshot;
-    let suggestion = next_name(&app.layout);
-    let (places, height) = places(&app);
+    let snapshot = &p.snapshot;
+    let suggestion = next_name(&p.layout);
+    let (places, height) = places(p);
     let on_add = {
-        let d = app.dispatcher();
+        let d = p.dispatch.clone();
         let name_ref = name_ref.clone();
         let suggestion = suggestion.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -319,39 +316,34 @@ pub fn topology() -> Html {
             if let Some(i) = input {
                 i.set_value("");
             }
-            d.dispatch(Msg::Act(Action::AddNode { name }));
+            d.emit(Msg::Act(Action::AddNode { name }));
         })
     };
-    let description = format!(
-        "{} nodes, {} links, {} messages in flight",
-        snapshot.nodes.len(),
-        snapshot.links.len(),
-        snapshot.links.iter().map(|l| l.in_flight.len()).sum::<usize>()
-    );
+    let description = topology_description(snapshot);
     html! {
         <div class="topology">
             <svg class="topology-svg" viewBox={format!("0 0 {W} {height}")} role="img" aria-label={description.clone()}>
                 <title>{ description }</title>
-                { for snapshot.links.iter().map(|l| link_svg(&app, &places, l)) }
-                { for app.layout.iter().enumerate().map(|(i, (name, port, stopped))| match snapshot.node(name) {
-                    Some(n) if !*stopped => node_svg(&app, places[i], n),
-                    _ => stopped_svg(&app, places[i], name, *port),
+                { for snapshot.links.iter().map(|l| link_svg(p, &places, l)) }
+                { for p.layout.iter().enumerate().map(|(i, s)| match snapshot.node(&s.name) {
+                    Some(n) if !s.stopped => node_svg(p, places[i], n),
+                    _ => stopped_svg(p, places[i], &s.name, s.port),
                 }) }
-                if app.layout.is_empty() {
+                if p.layout.is_empty() {
                     <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
                         {"No nodes yet: press Play to run the lesson, or add a node below."}
                     </text>
                 }
             </svg>
             <ul class="cards" aria-label="Nodes">
-                { for app.layout.iter().map(|(name, port, stopped)| match snapshot.node(name) {
-                    Some(n) if !*stopped => node_card(&app, n),
-                    _ => stopped_card(&app, name, *port),
+                { for p.layout.iter().map(|s| match snapshot.node(&s.name) {
+                    Some(n) if !s.stopped => node_card(p, n),
+                    _ => stopped_card(p, &s.name, s.port),
                 }) }
             </ul>
             if !snapshot.links.is_empty() {
                 <ul class="cards" aria-label="Links">
-                    { for snapshot.links.iter().map(|l| link_card(&app, l)) }
+                    { for snapshot.links.iter().map(|l| link_card(p, l)) }
                 </ul>
             }
             <form class="add-node" onsubmit={on_add}>

@@ -1,0 +1,400 @@
+//! The page's model: a plain value the components render (Elm's model, Redux's store state).
+//!
+//! The runtime (`ui::runtime`, wasm32) owns the sim's `Session` and the MessagePort driver; it
+//! applies a message to them and hands this model a fresh [`Frame`] (the world's snapshot at
+//! the current step, the trace, the selected node's INFO and keys). Everything else here is
+//! UI-only state (play/pause, selection, banner and notice, console history, theme), changed
+//! by the small reducer methods below. No browser crate is imported: `cargo test` runs the
+//! tests at the bottom natively, model in, model out.
+
+use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
+use super::labels::node_offset;
+use super::lessons;
+use crate::engine::view::DbKeysView;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// What the page says when stepping finds nothing more to show.
+pub const QUIET: &str = "Nothing more happens on its own: the world is quiet. Send a command, heal a link, or add a node.";
+
+/// Play speeds the selector offers, in steps per second.
+pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 32];
+
+/// Offset samples the chart keeps (older ones scroll out).
+pub const MAX_SAMPLES: usize = 400;
+
+/// The colour scheme: follow the system, or forced by the toggle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+    pub fn parse(s: &str) -> Theme {
+        match s {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+    pub fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+}
+
+/// Offsets of every node at one step, for the chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OffsetSample {
+    pub step: u64,
+    pub time_ms: u64,
+    pub offsets: Vec<(String, u64)>,
+}
+
+/// A node of the layout: every node ever added, running or stopped, in creation (port) order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub name: String,
+    pub port: u16,
+    pub stopped: bool,
+}
+
+/// The branch's trace as last seen at its end, and how much of it the current step shows.
+///
+/// After a jump back the world only holds the past, but stepping forward wants to know the
+/// recorded future: so the whole branch is kept. Entries sit behind `Rc` so that growing the
+/// trace by a step copies pointers, not payloads (an RDB chunk is up to 16 KB), and the model
+/// stays cheap to clone on every message. Equal when it is the same list, by identity.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    all: Rc<Vec<Rc<TraceEntry>>>,
+    shown: usize,
+}
+
+impl PartialEq for Trace {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.all, &other.all) && self.shown == other.shown
+    }
+}
+
+impl Trace {
+    /// The trace up to and including the current step.
+    pub fn shown(&self) -> &[Rc<TraceEntry>] {
+        &self.all[..self.shown]
+    }
+    /// The whole branch, past the current step too.
+    pub fn branch(&self) -> &[Rc<TraceEntry>] {
+        &self.all
+    }
+    fn replace(&mut self, entries: &[TraceEntry]) {
+        self.all = Rc::new(entries.iter().cloned().map(Rc::new).collect());
+    }
+    /// Follow the world's trace: append what is new while it is still the same branch (ours is
+    /// a prefix of it), else start over from it.
+    fn follow(&mut self, now: &[TraceEntry]) {
+        let n = self.all.len();
+        let same_branch = n <= now.len() && (n == 0 || self.all.last().map(|e| &**e) == now.get(n - 1));
+        if !same_branch {
+            self.replace(now);
+        } else if n < now.len() {
+            Rc::make_mut(&mut self.all).extend(now[n..].iter().cloned().map(Rc::new));
+        }
+    }
+    fn show_up_to(&mut self, step: u64) {
+        self.shown = self.all.partition_point(|e| e.step <= step);
+    }
+}
+
+/// The selected node as the inspector shows it, read from the engine when the frame was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspected {
+    pub node: String,
+    /// `INFO replication` field/value pairs as the engine prints them, and the sync counters
+    /// of its `# Stats` section.
+    pub info: Vec<(String, String)>,
+    /// The keys per database, at most a page each.
+    pub keys: Vec<DbKeysView>,
+}
+
+/// What the runtime hands over after it changed the session.
+pub struct Frame<'a> {
+    pub snapshot: Snapshot,
+    pub current_step: u64,
+    pub last_step: u64,
+    /// The world's trace as it holds it now (up to the current step).
+    pub trace: &'a [TraceEntry],
+    /// The ports of the stopped nodes (the snapshot only names them).
+    pub stopped_ports: Vec<(String, u16)>,
+}
+
+/// What a walk was for, as far as the page's words go when it finds nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sought {
+    /// One step (the Step button, an arrow key, a play tick).
+    Step,
+    /// The next happening of a kind.
+    Next(Kind),
+    /// A step of the recorded branch: reaching it needs no words.
+    Replay,
+}
+
+/// Everything a render needs; cheap to clone (the heavy parts are behind `Rc`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub snapshot: Rc<Snapshot>,
+    pub trace: Trace,
+    pub current_step: u64,
+    pub last_step: u64,
+    pub layout: Rc<Vec<Slot>>,
+    pub inspected: Option<Rc<Inspected>>,
+    /// A walk is under way: its parcel is crossing a port.
+    pub walking: bool,
+    pub playing: bool,
+    /// Steps per second while playing.
+    pub speed: u32,
+    pub selected: Option<String>,
+    /// A lasting problem (bad URL parameter, bad import): shown until dismissed.
+    pub banner: Option<String>,
+    /// The last refused action (e.g. "no link between a and b").
+    pub notice: Option<String>,
+    pub samples: Rc<Vec<OffsetSample>>,
+    pub console_history: Rc<BTreeMap<String, Vec<String>>>,
+    pub lesson: String,
+    pub seed: u64,
+    pub help: bool,
+    pub theme: Theme,
+}
+
+/// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
+/// banner to show: the URL's other problems, plus an unknown lesson's.
+pub fn opening_lesson(asked: Option<String>, banner: Option<String>) -> (String, Option<String>) {
+    let default = lessons::all()[0].id.to_string();
+    match asked {
+        Some(id) if lessons::find(&id).is_some() => (id, banner),
+        Some(id) => {
+            let why = no_such_lesson(&id);
+            (default, Some(banner.map_or(why.clone(), |b| format!("{b} {why}"))))
+        }
+        None => (default, banner),
+    }
+}
+
+pub fn no_such_lesson(id: &str) -> String {
+    format!("There is no lesson named \u{201c}{id}\u{201d}; showing the first lesson instead.")
+}
+
+impl Model {
+    /// The model before any session is loaded.
+    pub fn new(seed: u64, banner: Option<String>, theme: Theme) -> Model {
+        Model {
+            snapshot: Rc::new(Snapshot::default()),
+            trace: Trace::default(),
+            current_step: 0,
+            last_step: 0,
+            layout: Rc::new(Vec::new()),
+            inspected: None,
+            walking: false,
+            playing: false,
+            speed: 4,
+            selected: None,
+            banner,
+            notice: None,
+            samples: Rc::new(Vec::new()),
+            console_history: Rc::new(BTreeMap::new()),
+            lesson: String::new(),
+            seed,
+            help: false,
+            theme,
+        }
+    }
+
+    // ---- UI-only transitions ----
+
+    pub fn play(&mut self) {
+        self.playing = true;
+    }
+    pub fn pause(&mut self) {
+        self.playing = false;
+    }
+    pub fn toggle_play(&mut self) {
+        self.playing = !self.playing;
+    }
+    pub fn set_speed(&mut self, v: u32) {
+        self.speed = v.clamp(1, 64);
+    }
+    pub fn select(&mut self, node: Option<String>) {
+        self.selected = node;
+    }
+    pub fn set_banner(&mut self, banner: Option<String>) {
+        self.banner = banner;
+    }
+    pub fn dismiss_notice(&mut self) {
+        self.notice = None;
+    }
+    pub fn set_help(&mut self, open: bool) {
+        self.help = open;
+    }
+    pub fn toggle_help(&mut self) {
+        self.help = !self.help;
+    }
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+    }
+    /// A line typed in a node's console, for ↑/↓ (a repeat of the last line is kept once).
+    pub fn remember_command(&mut self, node: String, line: String) {
+        let lines = Rc::make_mut(&mut self.console_history).entry(node).or_default();
+        if lines.last() != Some(&line) {
+            lines.push(line);
+        }
+    }
+    /// The session refused an action: say why until the next one.
+    pub fn refused(&mut self, why: String) {
+        self.notice = Some(why);
+    }
+
+    // ---- what the runtime reports ----
+
+    /// A new session was loaded: `trace` is its whole recorded branch, the world stands at
+    /// its start. `lesson` is the lesson's id, or None for a custom session.
+    pub fn loaded(&mut self, trace: &[TraceEntry], lesson: Option<&str>) {
+        self.trace.replace(trace);
+        self.samples = Rc::new(Vec::new());
+        self.lesson = lesson.unwrap_or_default().to_string();
+        self.selected = None;
+        self.playing = false;
+    }
+
+    /// A walk started and waits on the ports.
+    pub fn walk_started(&mut self) {
+        self.walking = true;
+    }
+
+    /// A walk ended; if it found nothing, say so (and stop playing when it was a step).
+    pub fn walked(&mut self, state: WalkState, sought: Sought) {
+        self.walking = false;
+        if state != WalkState::Quiet {
+            return;
+        }
+        match sought {
+            Sought::Step => {
+                self.notice = Some(QUIET.to_string());
+                self.playing = false;
+            }
+            Sought::Next(Kind::Decision) => {
+                self.notice =
+                    Some("No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string())
+            }
+            Sought::Next(kind) => {
+                self.notice = Some(format!(
+                    "No {} came within a minute of simulated time. Send a command, cut or heal a link, or add a node.",
+                    kind.name()
+                ))
+            }
+            Sought::Replay => {}
+        }
+    }
+
+    /// Take in the world as it stands after a change.
+    pub fn absorb(&mut self, frame: Frame<'_>) {
+        let Frame { snapshot, current_step, last_step, trace, stopped_ports } = frame;
+        self.current_step = current_step;
+        self.last_step = last_step;
+        // Behind the end the world holds only the past: keep the recorded future we know.
+        if current_step >= last_step || self.trace.all.is_empty() {
+            self.trace.follow(trace);
+        }
+        self.trace.show_up_to(current_step);
+        let mut layout: Vec<Slot> = snapshot
+            .nodes
+            .iter()
+            .map(|n| Slot { name: n.name.clone(), port: n.port, stopped: false })
+            .chain(snapshot.stopped.iter().map(|s| Slot {
+                name: s.clone(),
+                port: stopped_ports.iter().find(|(n, _)| n == s).map_or(0, |(_, p)| *p),
+                stopped: true,
+            }))
+            .collect();
+        layout.sort_by_key(|s| s.port);
+        self.layout = Rc::new(layout);
+        // The chart's samples: those before this step, then this one.
+        let mut samples: Vec<OffsetSample> = self.samples.iter().filter(|s| s.step < snapshot.step).cloned().collect();
+        samples.push(OffsetSample {
+            step: snapshot.step,
+            time_ms: snapshot.time_ms,
+            offsets: snapshot.nodes.iter().map(|n| (n.name.clone(), node_offset(n))).collect(),
+        });
+        if samples.len() > MAX_SAMPLES {
+            samples.drain(..samples.len() - MAX_SAMPLES);
+        }
+        self.samples = Rc::new(samples);
+        // A selection that is gone falls back to the first running node.
+        if let Some(sel) = &self.selected {
+            if !snapshot.nodes.iter().any(|n| &n.name == sel) {
+                self.selected = None;
+            }
+        }
+        if self.selected.is_none() {
+            self.selected = snapshot.nodes.first().map(|n| n.name.clone());
+        }
+        self.snapshot = Rc::new(snapshot);
+    }
+
+    pub fn set_inspected(&mut self, inspected: Option<Inspected>) {
+        self.inspected = inspected.map(Rc::new);
+    }
+
+    // ---- stepping bookkeeping (read from the recorded branch) ----
+
+    /// Where one step forward goes: the next recorded step that shows something if we stepped
+    /// back, else the world's next visible step (as the sim's own `Step` does).
+    pub fn step_goal(&self) -> Goal {
+        if self.current_step < self.last_step {
+            let next = self.trace.branch().iter().map(|e| e.step).find(|&s| s > self.current_step).unwrap_or(self.last_step);
+            Goal::Step(next.min(self.last_step))
+        } else {
+            Goal::Visible
+        }
+    }
+
+    /// The recorded step of the next happening of `kind` after the current step, when we are
+    /// behind the end and the branch has one.
+    pub fn recorded_next(&self, kind: Kind) -> Option<u64> {
+        if self.current_step >= self.last_step {
+            return None;
+        }
+        self.trace.branch().iter().find(|e| e.step > self.current_step && kind.matches(&e.kind)).map(|e| e.step)
+    }
+
+    /// The previous step that showed something (mirror of a step forward); None before the first.
+    pub fn previous_step(&self) -> Option<u64> {
+        self.trace.branch().iter().rev().map(|e| e.step).find(|&s| s < self.current_step)
+    }
+
+    /// What the current step shows, in words, oldest first.
+    pub fn just_happened(&self) -> Vec<String> {
+        let shown = self.trace.shown();
+        let start = shown.iter().rposition(|e| e.step != self.current_step).map_or(0, |i| i + 1);
+        shown[start..].iter().filter_map(|e| super::format::describe(e)).collect()
+    }
+
+    /// The node a replica follows (see [`super::labels::master_name`]).
+    pub fn master_name(&self, n: &crate::engine::view::NodeView) -> Option<&str> {
+        super::labels::master_name(&self.layout, n)
+    }
+}
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;

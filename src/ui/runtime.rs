@@ -1,0 +1,352 @@
+//! The page's runtime (wasm32): it owns the sim's `Session` and the MessagePort [`Driver`],
+//! and is the one place a [`Msg`] is handled. It applies the message to the session (or only
+//! to the model, for UI-only state), then hands the [`Model`] a fresh [`Frame`] of the world.
+//! Components never see the session: they render the model and send messages.
+
+use super::api::{Action, Goal, Kind, Session, WalkState};
+use super::channel::{self, Driver, Purpose};
+use super::labels::inspector_info;
+use super::model::{opening_lesson, Frame, Inspected, Model, Sought, Theme};
+use super::{lessons, model};
+use crate::engine::view::keyspace_listing;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// At most this many keys per database are listed; the heading says how many there are.
+const KEY_LIMIT: usize = 200;
+
+/// What the page can ask of the runtime.
+pub enum Msg {
+    Act(Action),
+    /// Several actions as one user gesture (e.g. "write 1000 random keys").
+    Acts(Vec<Action>),
+    /// One step forward: replay if we stepped back, otherwise advance the world.
+    Step,
+    /// Forward to the next PSYNC decision.
+    NextDecision,
+    /// Forward to the next happening of a kind.
+    NextOf(Kind),
+    StepBack,
+    JumpTo(u64),
+    Play,
+    Pause,
+    TogglePlay,
+    /// A play-timer tick: one step, pause when nothing moves.
+    Tick,
+    /// A walk over the ports ended (the driver says so).
+    Walked(WalkState, Purpose),
+    Speed(u32),
+    Select(Option<String>),
+    LoadLesson(String),
+    /// A scenario (text) or an exported trace (JSON with a `scenario` field).
+    Import(String),
+    /// Download the session as the sim's versioned JSON.
+    Export,
+    Banner(Option<String>),
+    DismissNotice,
+    Help(bool),
+    ToggleHelp,
+    SetTheme(Theme),
+    ConsoleHistory {
+        node: String,
+        line: String,
+    },
+}
+
+/// Where a step-like message wants to go.
+enum Forward {
+    Step(Purpose),
+    Next(Kind),
+}
+
+pub struct Runtime {
+    session: Rc<RefCell<Session>>,
+    /// Walks the session over the page's MessagePorts (see channel.rs).
+    driver: Rc<RefCell<Driver>>,
+    /// The latest model; the page renders a clone of it.
+    model: Rc<Model>,
+}
+
+impl Runtime {
+    /// The page at load: `lesson` (or the default) with `seed`, and any URL problem.
+    pub fn new(lesson: Option<String>, seed: u64, problem: Option<String>, theme: Theme) -> Runtime {
+        let (id, banner) = opening_lesson(lesson, problem);
+        let mut rt = Runtime {
+            session: Rc::new(RefCell::new(Session::new(seed))),
+            driver: Driver::new(),
+            model: Rc::new(Model::new(seed, banner, theme)),
+        };
+        rt.load_lesson(&id);
+        rt.refresh();
+        rt
+    }
+
+    pub fn model(&self) -> Rc<Model> {
+        self.model.clone()
+    }
+
+    pub fn driver(&self) -> Rc<RefCell<Driver>> {
+        self.driver.clone()
+    }
+
+    fn m(&mut self) -> &mut Model {
+        Rc::make_mut(&mut self.model)
+    }
+
+    /// Apply one message; the new model to render.
+    pub fn handle(&mut self, msg: Msg) -> Rc<Model> {
+        // Anything that changes the world stops a walk under way (the world lands its parcel
+        // from memory); steps, play control and UI-only state do not.
+        let keeps_walk = matches!(
+            msg,
+            Msg::Step
+                | Msg::NextDecision
+                | Msg::NextOf(_)
+                | Msg::Tick
+                | Msg::Walked(..)
+                | Msg::Play
+                | Msg::Pause
+                | Msg::TogglePlay
+                | Msg::Speed(_)
+                | Msg::Select(_)
+                | Msg::Export
+                | Msg::Banner(_)
+                | Msg::DismissNotice
+                | Msg::Help(_)
+                | Msg::ToggleHelp
+                | Msg::SetTheme(_)
+                | Msg::ConsoleHistory { .. }
+        );
+        if !keeps_walk && self.model.walking {
+            self.driver.borrow_mut().cancel();
+            self.m().walking = false;
+        }
+        let world_changed = match msg {
+            Msg::Act(action) => self.apply_all(vec![action]),
+            Msg::Acts(actions) => self.apply_all(actions),
+            Msg::Step => self.forward(Forward::Step(Purpose::Step)),
+            Msg::NextDecision => self.forward(Forward::Next(Kind::Decision)),
+            Msg::NextOf(kind) => self.forward(Forward::Next(kind)),
+            Msg::Tick => {
+                if !self.model.playing || self.model.walking {
+                    return self.model.clone();
+                }
+                self.forward(Forward::Step(Purpose::Tick))
+            }
+            Msg::StepBack => {
+                self.m().pause();
+                let mut session = self.session.borrow_mut();
+                match self.model.previous_step() {
+                    Some(step) => session.jump_to(step),
+                    None => session.step_back(),
+                }
+                true
+            }
+            Msg::JumpTo(step) => {
+                self.session.borrow_mut().jump_to(step);
+                true
+            }
+            Msg::Walked(state, purpose) => {
+                self.m().walked(state, sought(purpose));
+                true
+            }
+            Msg::LoadLesson(id) => {
+                self.m().set_banner(None);
+                self.m().dismiss_notice();
+                self.load_lesson(&id);
+                true
+            }
+            Msg::Import(text) => {
+                self.import(&text);
+                true
+            }
+            Msg::Export => {
+                let json = self.session.borrow_mut().export_json();
+                let file = format!("replscope-step{}.json", self.model.current_step);
+                if let Err(e) = download(&file, "application/json", &json) {
+                    self.m().set_banner(Some(format!("The export failed: {e:?}")));
+                }
+                false
+            }
+            Msg::Play => self.ui(Model::play),
+            Msg::Pause => self.ui(Model::pause),
+            Msg::TogglePlay => self.ui(Model::toggle_play),
+            Msg::Speed(v) => self.ui(|m| m.set_speed(v)),
+            Msg::Select(node) => {
+                self.m().select(node);
+                // The inspector shows the newly selected node at once.
+                let inspected = self.inspect();
+                self.m().set_inspected(inspected);
+                false
+            }
+            Msg::Banner(b) => self.ui(|m| m.set_banner(b)),
+            Msg::DismissNotice => self.ui(Model::dismiss_notice),
+            Msg::Help(open) => self.ui(|m| m.set_help(open)),
+            Msg::ToggleHelp => self.ui(Model::toggle_help),
+            Msg::SetTheme(t) => self.ui(|m| m.set_theme(t)),
+            Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
+        };
+        // While a walk's parcel crosses a port the world is between the two halves of a step:
+        // keep showing the last whole step; `Msg::Walked` refreshes when it lands.
+        if world_changed && !self.model.walking {
+            self.refresh();
+        }
+        self.model.clone()
+    }
+
+    /// A change to UI-only state: the world is untouched.
+    fn ui(&mut self, f: impl FnOnce(&mut Model)) -> bool {
+        f(self.m());
+        false
+    }
+
+    /// Apply actions in order; the first refused one stops the rest and says why.
+    fn apply_all(&mut self, actions: Vec<Action>) -> bool {
+        self.m().dismiss_notice();
+        for action in actions {
+            let result = self.session.borrow_mut().apply(action);
+            if let Err(e) = result {
+                self.m().refused(e.to_string());
+                break;
+            }
+        }
+        true
+    }
+
+    /// One step, or to the next happening of a kind: the recorded one if we stepped back,
+    /// else the world runs to it. Over the ports; a step under way is not interrupted.
+    fn forward(&mut self, to: Forward) -> bool {
+        if !matches!(to, Forward::Step(Purpose::Tick)) {
+            self.m().dismiss_notice();
+        }
+        if self.model.walking {
+            return false; // the previous step's parcel is still crossing
+        }
+        let (goal, purpose) = match to {
+            Forward::Step(purpose) => (self.model.step_goal(), purpose),
+            Forward::Next(kind) => {
+                let purpose = if kind == Kind::Decision { Purpose::Decision } else { Purpose::Next(kind) };
+                match self.model.recorded_next(kind) {
+                    Some(step) => (Goal::Step(step), purpose),
+                    None => {
+                        // Past everything recorded: go to the end, then let the world run to one.
+                        let last = self.model.last_step;
+                        if self.model.current_step < last {
+                            self.session.borrow_mut().jump_to(last);
+                        }
+                        (Goal::Next(kind), purpose)
+                    }
+                }
+            }
+        };
+        match channel::start(&self.driver, self.session.clone(), goal, purpose) {
+            Some(state) => self.m().walked(state, sought(purpose)),
+            None => self.m().walk_started(),
+        }
+        true
+    }
+
+    /// Replace the session with a lesson's, positioned at its start so it can be played.
+    fn load_lesson(&mut self, id: &str) {
+        match lessons::find(id) {
+            Some(lesson) => {
+                self.load_scenario(&lesson.text, Some(lesson.id));
+            }
+            None => self.m().set_banner(Some(model::no_such_lesson(id))),
+        }
+    }
+
+    fn load_scenario(&mut self, text: &str, lesson: Option<&str>) -> bool {
+        match Session::from_scenario(text, self.model.seed) {
+            Ok(mut session) => {
+                let trace = session.world().trace().to_vec();
+                session.jump_to(0);
+                self.session = Rc::new(RefCell::new(session));
+                self.m().loaded(&trace, lesson);
+                true
+            }
+            Err(e) => {
+                self.m().set_banner(Some(format!("This scenario could not be read ({e}); the current one is kept.")));
+                false
+            }
+        }
+    }
+
+    fn import(&mut self, text: &str) {
+        self.m().dismiss_notice();
+        if !text.trim_start().starts_with('{') {
+            if self.load_scenario(text, None) {
+                self.m().set_banner(None);
+            }
+            return;
+        }
+        match Session::import_json(text) {
+            Ok(session) => {
+                self.session = Rc::new(RefCell::new(session));
+                // The trace is read from the imported world on the refresh that follows; the
+                // selection stays if the imported world has that node too.
+                let selected = self.model.selected.clone();
+                self.m().loaded(&[], None);
+                self.m().select(selected);
+                self.m().set_banner(None);
+            }
+            Err(e) => self.m().set_banner(Some(format!("This file could not be imported: {e}. The current session is kept."))),
+        }
+    }
+
+    /// Hand the model the world as it stands.
+    fn refresh(&mut self) {
+        let session = self.session.clone();
+        let session = session.borrow();
+        let world = session.world();
+        let snapshot = world.snapshot();
+        let stopped_ports = snapshot.stopped.iter().map(|s| (s.clone(), world.port_of(s).unwrap_or(0))).collect();
+        let frame =
+            Frame { snapshot, current_step: session.current_step(), last_step: session.last_step(), trace: world.trace(), stopped_ports };
+        self.m().absorb(frame);
+        drop(session);
+        let inspected = self.inspect();
+        self.m().set_inspected(inspected);
+    }
+
+    /// The selected node's INFO and keys, read from the engine at the world's logical now.
+    fn inspect(&self) -> Option<Inspected> {
+        let name = self.model.selected.as_ref()?;
+        let session = self.session.try_borrow().ok()?;
+        let world = session.world();
+        let node = world.node(name)?;
+        Some(Inspected {
+            node: name.clone(),
+            info: inspector_info(&node.info("replication"), &node.info("stats")),
+            keys: keyspace_listing(node, world.now_ms(), KEY_LIMIT),
+        })
+    }
+}
+
+/// What the page says when a walk for `purpose` finds nothing.
+fn sought(purpose: Purpose) -> Sought {
+    match purpose {
+        Purpose::Step | Purpose::Tick => Sought::Step,
+        Purpose::Decision => Sought::Next(Kind::Decision),
+        Purpose::Next(kind) => Sought::Next(kind),
+        Purpose::Replay => Sought::Replay,
+    }
+}
+
+/// Offer `text` as a file download named `name` (Blob + object URL + a clicked anchor).
+fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
