@@ -9,7 +9,7 @@
 //! hold A B | release A B      # stall / resume delivery on a link
 //! stop N | restart N          # stop a node; restart it (from its last RDB, if saved)
 //! settle                      # run until quiet and every replica that can sync is online
-//! save N PATH | load N PATH   # write / read a node's RDB file (native only)
+//! save N PATH | load N PATH   # write / read a node's RDB file (through the runner's hooks)
 //! expect r1> GET foo == "bar" # a command and its reply as redis-cli prints it
 //! check                       # a point where the differential harness compares figures
 //! ```
@@ -19,13 +19,17 @@
 //! link's latency and bandwidth. In `==` replies a multi-line rendering is written with `\n`
 //! between lines (`1) "a"\n2) "b"`). A `#` that starts a word (outside quotes) starts a comment,
 //! except in the reply text after `==` / `~=`.
+//!
+//! Running: the world statements lower to [`Input`]s, applied by `World::apply` (the same
+//! inputs the page sends and the journal records); `run`, `settle`, `expect`, `check` and the
+//! waiting for a command's reply are the runner's own directives. Files (`save`, `load`) are
+//! read and written through [`RunHooks`], so the simulation itself touches no file system.
 
-use crate::engine::resp::Frame;
+use crate::engine::resp::{repr, split_args, Frame};
 use crate::sim::clock::{format_duration, parse_duration};
-use crate::sim::glue;
-use crate::sim::session::SETTLE_MAX_MS;
+use crate::sim::input::Input;
 use crate::sim::trace::{check_version, ImportError, SCENARIO_VERSION};
-use crate::sim::world::World;
+use crate::sim::world::{World, SETTLE_MAX_MS};
 use serde::{Deserialize, Serialize};
 
 /// A parsed scenario: statements with the line they came from (1-based).
@@ -42,26 +46,68 @@ pub struct Located {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Statement {
-    Node { name: String },
+    Node {
+        name: String,
+    },
     /// `NAME> ARG ARG …`; args are split like redis-cli does (quotes, escapes).
-    Command { node: String, args: Vec<String> },
-    Run { ms: u64 },
-    Cut { a: String, b: String },
-    Heal { a: String, b: String },
-    Hold { a: String, b: String },
-    Release { a: String, b: String },
-    Stop { node: String },
-    Restart { node: String },
+    Command {
+        node: String,
+        args: Vec<String>,
+    },
+    Run {
+        ms: u64,
+    },
+    Cut {
+        a: String,
+        b: String,
+    },
+    Heal {
+        a: String,
+        b: String,
+    },
+    Hold {
+        a: String,
+        b: String,
+    },
+    Release {
+        a: String,
+        b: String,
+    },
+    Stop {
+        node: String,
+    },
+    Restart {
+        node: String,
+    },
     Settle,
-    Save { node: String, path: String },
-    Load { node: String, path: String },
+    Save {
+        node: String,
+        path: String,
+    },
+    Load {
+        node: String,
+        path: String,
+    },
     /// `expect NAME> ARGS == REPLY` where REPLY is the redis-cli rendering.
-    Expect { node: String, args: Vec<String>, reply: String },
+    Expect {
+        node: String,
+        args: Vec<String>,
+        reply: String,
+    },
     Check,
     /// `expect NAME> ARGS ~= LINE`: some line of the reply is LINE (a final `*`: starts with).
-    ExpectLine { node: String, args: Vec<String>, pattern: String },
+    ExpectLine {
+        node: String,
+        args: Vec<String>,
+        pattern: String,
+    },
     /// `slow A B LATENCY [BYTES_PER_MS]` (bandwidth 0 or absent: unlimited).
-    Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
+    Slow {
+        a: String,
+        b: String,
+        latency_ms: u64,
+        bytes_per_ms: u64,
+    },
 }
 
 /// A malformed scenario: where, and what was expected.
@@ -125,7 +171,7 @@ fn words(line: &str, from: usize, lineno: usize) -> Result<Vec<Word>, ParseError
             }
         }
         let raw = &line[start..i];
-        let split = glue::split_args(raw).map_err(|e| perr(lineno, start + 1, format!("bad argument: {}", e)))?;
+        let split = split_args(raw).map_err(|e| perr(lineno, start + 1, format!("bad argument: {}", e)))?;
         let text = split.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join(" ");
         out.push(Word { text, column: start + 1, end: i });
     }
@@ -294,7 +340,7 @@ pub fn join_args(args: &[String]) -> String {
             if plain {
                 a.clone()
             } else {
-                glue::repr(a.as_bytes())
+                repr(a.as_bytes())
             }
         })
         .collect::<Vec<_>>()
@@ -302,6 +348,29 @@ pub fn join_args(args: &[String]) -> String {
 }
 
 impl Statement {
+    /// The world input a statement stands for; `None` for the runner's directives (commands
+    /// and expects, which wait for their reply; run, settle, save, load, check).
+    pub fn input(&self) -> Option<Input> {
+        Some(match self.clone() {
+            Statement::Node { name } => Input::AddNode { name },
+            Statement::Cut { a, b } => Input::Cut { a, b },
+            Statement::Heal { a, b } => Input::Heal { a, b },
+            Statement::Hold { a, b } => Input::Hold { a, b },
+            Statement::Release { a, b } => Input::Release { a, b },
+            Statement::Slow { a, b, latency_ms, bytes_per_ms } => Input::Slow { a, b, latency_ms, bytes_per_ms },
+            Statement::Stop { node } => Input::Stop { node },
+            Statement::Restart { node } => Input::Restart { node },
+            Statement::Command { .. }
+            | Statement::Expect { .. }
+            | Statement::ExpectLine { .. }
+            | Statement::Run { .. }
+            | Statement::Settle
+            | Statement::Save { .. }
+            | Statement::Load { .. }
+            | Statement::Check => return None,
+        })
+    }
+
     /// The statement as a scenario line (what `parse` reads back to the same statement).
     pub fn to_line(&self) -> String {
         match self {
@@ -312,7 +381,9 @@ impl Statement {
             Statement::Heal { a, b } => format!("heal {} {}", a, b),
             Statement::Hold { a, b } => format!("hold {} {}", a, b),
             Statement::Release { a, b } => format!("release {} {}", a, b),
-            Statement::Slow { a, b, latency_ms, bytes_per_ms } => format!("slow {} {} {} {}", a, b, format_duration(*latency_ms), bytes_per_ms),
+            Statement::Slow { a, b, latency_ms, bytes_per_ms } => {
+                format!("slow {} {} {} {}", a, b, format_duration(*latency_ms), bytes_per_ms)
+            }
             Statement::Stop { node } => format!("stop {}", node),
             Statement::Restart { node } => format!("restart {}", node),
             Statement::Settle => "settle".into(),
@@ -338,7 +409,7 @@ impl Scenario {
 
     /// Read a JSON export; every statement must survive a round trip through the language.
     pub fn from_json(json: &str) -> Result<Scenario, ImportError> {
-        check_version(json, "scenario", SCENARIO_VERSION)?;
+        check_version(json, "scenario", SCENARIO_VERSION..=SCENARIO_VERSION)?;
         #[derive(Deserialize)]
         struct File {
             scenario: Scenario,
@@ -348,19 +419,31 @@ impl Scenario {
             let line = s.statement.to_line();
             match parse_line(&line, s.line) {
                 Ok(Some(back)) if back == s.statement => {}
-                _ => return Err(ImportError { message: format!("malformed scenario file: statement at line {} is not valid: {}", s.line, line) }),
+                _ => {
+                    return Err(ImportError {
+                        message: format!("malformed scenario file: statement at line {} is not valid: {}", s.line, line),
+                    })
+                }
             }
         }
         Ok(file.scenario)
     }
 }
 
-/// Callbacks for whoever runs a scenario (the differential tests, the CLI).
+/// Callbacks for whoever runs a scenario (the differential tests, the CLI), and its files.
 pub trait RunHooks {
     /// A command's reply arrived (`text` as redis-cli prints it).
     fn on_reply(&mut self, _line: usize, _node: &str, _frame: &Frame, _text: &str) {}
     /// A `check` statement was reached.
     fn on_check(&mut self, _line: usize, _world: &World) {}
+    /// `save N PATH`: write the node's RDB file out. A runner without files says so.
+    fn write_file(&mut self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+        Err("save writes files: run this scenario with the native CLI".into())
+    }
+    /// `load N PATH`: the bytes of an RDB file. A runner without files says so.
+    fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, String> {
+        Err("load reads files: run this scenario with the native CLI".into())
+    }
 }
 
 /// Hooks that do nothing.
@@ -396,7 +479,8 @@ pub const REPLY_WAIT_MS: u64 = 120_000;
 
 /// Send a command and run the world until its reply arrives.
 pub fn command_and_wait(world: &mut World, node: &str, line: &str) -> Result<(Frame, String), String> {
-    let id = world.command_id(node, line).map_err(|e| e.message)?;
+    let id = world.next_command_id();
+    world.apply(&Input::Command { node: node.to_string(), line: line.to_string() }).map_err(|e| e.message)?;
     let deadline = world.now_ms().saturating_add(REPLY_WAIT_MS);
     loop {
         if let Some(r) = world.reply(id) {
@@ -434,8 +518,11 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
         let line = located.line;
         let fail = |message: String| RunError { line, message };
         report.statements += 1;
+        if let Some(input) = located.statement.input() {
+            world.apply(&input).map_err(|e| fail(e.message))?;
+            continue;
+        }
         match &located.statement {
-            Statement::Node { name } => world.add_node(name).map_err(|e| fail(e.message))?,
             Statement::Command { node, args } => {
                 let text_line = join_args(args);
                 let (frame, text) = command_and_wait(world, node, &text_line).map_err(fail)?;
@@ -457,53 +544,30 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
                 report.expects += 1;
             }
             Statement::Run { ms } => world.run_for(*ms),
-            Statement::Cut { a, b } => world.cut(a, b).map_err(|e| fail(e.message))?,
-            Statement::Heal { a, b } => world.heal(a, b).map_err(|e| fail(e.message))?,
-            Statement::Hold { a, b } => world.hold(a, b).map_err(|e| fail(e.message))?,
-            Statement::Release { a, b } => world.release(a, b).map_err(|e| fail(e.message))?,
-            Statement::Slow { a, b, latency_ms, bytes_per_ms } => world.slow(a, b, *latency_ms, *bytes_per_ms).map_err(|e| fail(e.message))?,
-            Statement::Stop { node } => world.stop(node).map_err(|e| fail(e.message))?,
-            Statement::Restart { node } => world.restart(node).map_err(|e| fail(e.message))?,
             Statement::Settle => {
-                if !world.settle(SETTLE_MAX_MS) {
+                let settled = world.settle(SETTLE_MAX_MS);
+                if !settled {
                     return Err(fail(format!("did not settle within {}", format_duration(SETTLE_MAX_MS))));
                 }
             }
             Statement::Save { node, path } => {
-                let rdb = world.save_dump(node).map_err(|e| fail(e.message))?;
-                write_file(path, &rdb).map_err(fail)?;
+                world.apply(&Input::SaveDump { node: node.clone() }).map_err(|e| fail(e.message))?;
+                let rdb = world.dump(node).unwrap_or_default().to_vec();
+                hooks.write_file(path, &rdb).map_err(fail)?;
             }
             Statement::Load { node, path } => {
-                let rdb = read_file(path).map_err(fail)?;
-                world.load_dump(node, rdb).map_err(|e| fail(e.message))?;
+                let rdb = hooks.read_file(path).map_err(fail)?;
+                world.apply(&Input::LoadDump { node: node.clone(), rdb }).map_err(|e| fail(e.message))?;
             }
             Statement::Check => {
                 report.checks += 1;
                 hooks.on_check(line, world);
             }
+            // World inputs were applied above.
+            _ => {}
         }
     }
     Ok(report)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn write_file(path: &str, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {}", path, e))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn read_file(path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path, e))
-}
-
-#[cfg(target_arch = "wasm32")]
-fn write_file(_path: &str, _bytes: &[u8]) -> Result<(), String> {
-    Err("save writes files: run this scenario with the native CLI".into())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn read_file(_path: &str) -> Result<Vec<u8>, String> {
-    Err("load reads files: run this scenario with the native CLI".into())
 }
 
 #[cfg(test)]
@@ -617,6 +681,28 @@ mod tests {
         let bad = sc.to_json().replace("\"name\":\"m\"", "\"name\":\"bad name\"");
         assert!(Scenario::from_json(&bad).unwrap_err().message.contains("not valid"));
         assert!(Scenario::from_json("{\"version\":9}").unwrap_err().message.contains("version 9"));
+    }
+
+    #[test]
+    fn save_and_load_go_through_the_hooks() {
+        struct Files(std::collections::BTreeMap<String, Vec<u8>>);
+        impl RunHooks for Files {
+            fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+                self.0.insert(path.to_string(), bytes.to_vec());
+                Ok(())
+            }
+            fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+                self.0.get(path).cloned().ok_or_else(|| format!("cannot read {path}"))
+            }
+        }
+        let sc = parse("node m\nm> SET k v\nsave m dump.rdb\nm> FLUSHALL\nload m dump.rdb\nexpect m> GET k == \"v\"\n").unwrap();
+        let mut files = Files(Default::default());
+        run(&mut World::new(1), &sc, &mut files).unwrap();
+        assert!(files.0["dump.rdb"].starts_with(b"REDIS"));
+        // A runner without files says so, at the line that needed one.
+        let e = run(&mut World::new(1), &sc, &mut NoHooks).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("native CLI"), "{}", e.message);
     }
 
     #[test]

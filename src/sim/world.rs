@@ -8,16 +8,17 @@
 //! command, cut/heal, stop/restart, the clock moving at the end of a `run`) happen between
 //! steps and are journaled with the step they followed, so a session can replay them.
 
+use crate::engine::config::Config;
 use crate::engine::event::{Event, RdbMode};
 use crate::engine::node::{ConnId, Node, Output};
-use crate::engine::resp::Frame;
+use crate::engine::resp::{format_cli, split_args, Frame, ReplyParser};
 use crate::engine::rng::Rng;
 use crate::sim::clock::DEFAULT_EPOCH_MS;
-use crate::sim::glue::{self, NodeConfig, ReplyParser};
+use crate::sim::input::{Input, JournalEntry};
 use crate::sim::label::label;
 use crate::sim::link::{LinkParams, LinkState, Pipe};
 use crate::sim::snapshot::{Flight, LinkView, Snapshot};
-use crate::sim::trace::{JournalEntry, Payload, Prim, TraceEntry, TraceKind};
+use crate::sim::trace::{Payload, TraceEntry, TraceFile, TraceKind, TRACE_VERSION};
 use crate::sim::wire::{MemoryWire, Parcel, Stepped, Wire};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -53,6 +54,8 @@ const REPLIES_KEPT: usize = 256;
 const CONSOLE_HOST: &str = "127.0.0.1";
 /// How far ahead of now a step-until-something search looks (logical ms).
 pub const STEP_HORIZON_MS: u64 = 60_000;
+/// How much logical time a scenario's `settle` (and a session's `Goal::Settle`) may run.
+pub const SETTLE_MAX_MS: u64 = 120_000;
 /// Name the trace gives the console end of a connection.
 pub const CONSOLE: &str = "cli";
 
@@ -151,8 +154,8 @@ struct Slot {
     node: Option<Node>,
     /// Bumped at every (re)start, so timers and connects of a dead process are ignored.
     incarnation: u64,
-    /// redis.conf, in effect: kept across restarts.
-    config: NodeConfig,
+    /// redis.conf, in effect: kept across restarts (including `replicaof`).
+    config: Config,
     /// The node's RDB file on disk (SAVE, a disk BGSAVE for replication, a replica's received RDB).
     dump: Option<Vec<u8>>,
     next_inbound: ConnId,
@@ -230,7 +233,6 @@ pub struct World {
     /// Keyed (lower idx, higher idx).
     pairs: BTreeMap<(usize, usize), Pair>,
     queue: BinaryHeap<Queued>,
-    default_params: LinkParams,
     next_conn: u64,
     next_chunk: u64,
     next_command: u64,
@@ -263,7 +265,6 @@ impl World {
             by_end: BTreeMap::new(),
             pairs: BTreeMap::new(),
             queue: BinaryHeap::new(),
-            default_params: LinkParams::default(),
             next_conn: 1,
             next_chunk: 1,
             next_command: 1,
@@ -331,14 +332,21 @@ impl World {
     pub fn reply(&self, id: u64) -> Option<&ConsoleReply> {
         self.replies.iter().find(|r| r.id == id)
     }
-    /// Bytes written on node-to-node links and not yet delivered.
-    pub fn bytes_in_flight(&self) -> u64 {
-        self.conns.values().filter(|c| !c.is_console()).map(|c| c.pipes[0].pending_bytes() + c.pipes[1].pending_bytes()).sum()
+    /// The id the next console command will get (to look its reply up with [`World::reply`]).
+    pub fn next_command_id(&self) -> u64 {
+        self.next_command
     }
 
-    /// Default latency/bandwidth for pairs with no setting of their own.
-    pub fn set_default_link(&mut self, params: LinkParams) {
-        self.default_params = params;
+    /// The file for the whole run so far: its seed, inputs and trace.
+    pub fn trace_file(&self) -> TraceFile {
+        TraceFile {
+            version: TRACE_VERSION,
+            seed: self.seed,
+            epoch_ms: self.epoch_ms,
+            last_step: self.step,
+            journal: self.journal().to_vec(),
+            trace: self.trace().to_vec(),
+        }
     }
 
     /// Keep a copy of the world every `every` steps (0: never), for rewind.
@@ -374,14 +382,11 @@ impl World {
     }
 
     fn pair(&self, x: usize, y: usize) -> Pair {
-        self.pairs
-            .get(&(x.min(y), x.max(y)))
-            .copied()
-            .unwrap_or(Pair { state: LinkState::Up, params: self.default_params })
+        self.pairs.get(&(x.min(y), x.max(y))).copied().unwrap_or(Pair { state: LinkState::Up, params: LinkParams::default() })
     }
 
     fn pair_mut(&mut self, x: usize, y: usize) -> &mut Pair {
-        let default = Pair { state: LinkState::Up, params: self.default_params };
+        let default = Pair { state: LinkState::Up, params: LinkParams::default() };
         self.pairs.entry((x.min(y), x.max(y))).or_insert(default)
     }
 
@@ -393,8 +398,8 @@ impl World {
         append_at(&mut self.history.trace, &mut self.trace_len, entry);
     }
 
-    fn journal_push(&mut self, prim: Prim) {
-        let entry = JournalEntry { step: self.step, prim };
+    fn journal_push(&mut self, input: Input) {
+        let entry = JournalEntry { step: self.step, input };
         append_at(&mut self.history.journal, &mut self.journal_len, entry);
     }
 
@@ -413,25 +418,27 @@ impl World {
 
     // ----- inputs (journaled) -----
 
-    /// Apply a journaled input again (replay), or any input given as data.
-    pub fn apply_prim(&mut self, prim: &Prim) -> Result<(), SimError> {
-        match prim {
-            Prim::AddNode { name } => self.add_node(name),
-            Prim::Command { node, line } => self.command(node, line),
-            Prim::Cut { a, b } => self.cut(a, b),
-            Prim::Heal { a, b } => self.heal(a, b),
-            Prim::Hold { a, b } => self.hold(a, b),
-            Prim::Release { a, b } => self.release(a, b),
-            Prim::Slow { a, b, latency_ms, bytes_per_ms } => self.slow(a, b, *latency_ms, *bytes_per_ms),
-            Prim::Stop { node } => self.stop(node),
-            Prim::Restart { node } => self.restart(node),
-            Prim::AdvanceTo { ms } => {
+    /// Apply an input: the one dispatcher for what is done to a world (the page, a scenario, a
+    /// replay of the journal). A mistake is an error and changes nothing; an input that is
+    /// applied is journaled by its verb, with the step it followed.
+    pub fn apply(&mut self, input: &Input) -> Result<(), SimError> {
+        match input {
+            Input::AddNode { name } => self.add_node(name),
+            Input::Command { node, line } => self.command(node, line),
+            Input::Cut { a, b } => self.cut(a, b),
+            Input::Heal { a, b } => self.heal(a, b),
+            Input::Hold { a, b } => self.hold(a, b),
+            Input::Release { a, b } => self.release(a, b),
+            Input::Slow { a, b, latency_ms, bytes_per_ms } => self.slow(a, b, *latency_ms, *bytes_per_ms),
+            Input::Stop { node } => self.stop(node),
+            Input::Restart { node } => self.restart(node),
+            Input::AdvanceTo { ms } => {
                 self.advance_to(*ms);
                 Ok(())
             }
-            Prim::SaveDump { node } => self.save_dump(node).map(|_| ()),
-            Prim::LoadDump { node, rdb } => self.load_dump(node, rdb.clone()),
-            Prim::Note { text } => {
+            Input::SaveDump { node } => self.save_dump(node).map(|_| ()),
+            Input::LoadDump { node, rdb } => self.load_dump(node, rdb.clone()),
+            Input::Note { text } => {
                 self.note(text);
                 Ok(())
             }
@@ -447,11 +454,11 @@ impl World {
         if self.slots.len() >= MAX_NODES {
             return Err(SimError::new(format!("a world holds at most {} nodes", MAX_NODES)));
         }
-        self.journal_push(Prim::AddNode { name: name.to_string() });
+        self.journal_push(Input::AddNode { name: name.to_string() });
         let port = FIRST_PORT + self.slots.len() as u16;
         let seed = self.rng.next_u64();
         let node = Node::new(name, port, seed, self.now_ms);
-        let config = glue::kept_config(&node);
+        let config = node.config().clone();
         self.slots.push(Slot {
             name: name.to_string(),
             port,
@@ -478,12 +485,12 @@ impl World {
     /// `REPLICAOF name` (a node name alone) is expanded to `REPLICAOF name <its port>`.
     pub fn command_id(&mut self, node: &str, line: &str) -> Result<u64, SimError> {
         let idx = self.running(node)?;
-        let mut argv = glue::split_args(line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
+        let mut argv = split_args(line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
         if argv.is_empty() {
             return Err(SimError::new("empty command"));
         }
         self.expand_node_address(&mut argv);
-        self.journal_push(Prim::Command { node: node.to_string(), line: line.to_string() });
+        self.journal_push(Input::Command { node: node.to_string(), line: line.to_string() });
         let key = self.console_conn(idx);
         let id = self.next_command;
         self.next_command += 1;
@@ -517,7 +524,7 @@ impl World {
     /// flight are lost, and new connects between them fail until `heal`.
     pub fn cut(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
-        self.journal_push(Prim::Cut { a: a.to_string(), b: b.to_string() });
+        self.journal_push(Input::Cut { a: a.to_string(), b: b.to_string() });
         self.pair_mut(x, y).state = LinkState::Cut;
         self.record(None, TraceKind::Action { text: format!("cut {} {}", a, b) });
         let keys: Vec<u64> = self.conns.iter().filter(|(_, c)| c.joins(x, y)).map(|(k, _)| *k).collect();
@@ -530,7 +537,7 @@ impl World {
     /// Restore a cut or held link (held bytes are delivered).
     pub fn heal(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
-        self.journal_push(Prim::Heal { a: a.to_string(), b: b.to_string() });
+        self.journal_push(Input::Heal { a: a.to_string(), b: b.to_string() });
         let was = self.pair(x, y).state;
         self.pair_mut(x, y).state = LinkState::Up;
         self.record(None, TraceKind::Action { text: format!("heal {} {}", a, b) });
@@ -546,7 +553,7 @@ impl World {
         if self.pair(x, y).state == LinkState::Cut {
             return Err(SimError::new(format!("the link {}–{} is cut; heal it first", a, b)));
         }
-        self.journal_push(Prim::Hold { a: a.to_string(), b: b.to_string() });
+        self.journal_push(Input::Hold { a: a.to_string(), b: b.to_string() });
         self.pair_mut(x, y).state = LinkState::Held;
         self.record(None, TraceKind::Action { text: format!("hold {} {}", a, b) });
         Ok(())
@@ -558,7 +565,7 @@ impl World {
         if self.pair(x, y).state == LinkState::Cut {
             return Err(SimError::new(format!("the link {}–{} is cut, not held; use heal", a, b)));
         }
-        self.journal_push(Prim::Release { a: a.to_string(), b: b.to_string() });
+        self.journal_push(Input::Release { a: a.to_string(), b: b.to_string() });
         let was = self.pair(x, y).state;
         self.pair_mut(x, y).state = LinkState::Up;
         self.record(None, TraceKind::Action { text: format!("release {} {}", a, b) });
@@ -571,7 +578,7 @@ impl World {
     /// Set latency and bandwidth of a link (for what is written from now on).
     pub fn slow(&mut self, a: &str, b: &str, latency_ms: u64, bytes_per_ms: u64) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
-        self.journal_push(Prim::Slow { a: a.to_string(), b: b.to_string(), latency_ms, bytes_per_ms });
+        self.journal_push(Input::Slow { a: a.to_string(), b: b.to_string(), latency_ms, bytes_per_ms });
         self.pair_mut(x, y).params = LinkParams { latency_ms, bytes_per_ms };
         let bw = if bytes_per_ms == 0 { "unlimited".to_string() } else { format!("{} B/ms", bytes_per_ms) };
         self.record(None, TraceKind::Action { text: format!("slow {} {}: {} ms, {}", a, b, latency_ms, bw) });
@@ -581,7 +588,7 @@ impl World {
     /// Kill the node's process: its connections close for the peers, its memory is gone.
     pub fn stop(&mut self, node: &str) -> Result<(), SimError> {
         let idx = self.running(node)?;
-        self.journal_push(Prim::Stop { node: node.to_string() });
+        self.journal_push(Input::Stop { node: node.to_string() });
         self.record(Some(idx), TraceKind::Action { text: format!("stop {}", node) });
         self.kill(idx);
         Ok(())
@@ -589,12 +596,11 @@ impl World {
 
     fn kill(&mut self, idx: usize) {
         if let Some(n) = self.slots[idx].node.as_ref() {
-            self.slots[idx].config = glue::kept_config(n);
+            self.slots[idx].config = n.config().clone();
         }
         self.slots[idx].node = None;
         self.slots[idx].timer = None;
-        let keys: Vec<u64> =
-            self.conns.iter().filter(|(_, c)| c.ends.iter().any(|e| e.idx() == idx)).map(|(k, _)| *k).collect();
+        let keys: Vec<u64> = self.conns.iter().filter(|(_, c)| c.ends.iter().any(|e| e.idx() == idx)).map(|(k, _)| *k).collect();
         for key in keys {
             self.break_conn(key, "peer stopped");
         }
@@ -605,7 +611,7 @@ impl World {
     /// with its kept configuration (e.g. its `replicaof`).
     pub fn restart(&mut self, node: &str) -> Result<(), SimError> {
         let idx = self.known(node)?;
-        self.journal_push(Prim::Restart { node: node.to_string() });
+        self.journal_push(Input::Restart { node: node.to_string() });
         self.record(Some(idx), TraceKind::Action { text: format!("restart {}", node) });
         if self.slots[idx].node.is_some() {
             self.kill(idx);
@@ -616,7 +622,11 @@ impl World {
     fn start(&mut self, idx: usize) -> Result<(), SimError> {
         let seed = self.rng.next_u64();
         let slot = &self.slots[idx];
-        let started = glue::restart(&slot.name, slot.port, seed, &slot.config, slot.dump.as_deref(), self.now_ms);
+        // From its last saved RDB when there is one, else empty; with its kept config.
+        let started = match slot.dump.as_deref() {
+            Some(rdb) => Node::from_rdb(&slot.name, slot.port, seed, slot.config.clone(), rdb, self.now_ms),
+            None => Ok(Node::with_config(&slot.name, slot.port, seed, slot.config.clone(), self.now_ms)),
+        };
         let slot = &mut self.slots[idx];
         slot.incarnation += 1;
         slot.next_inbound = 1;
@@ -637,9 +647,9 @@ impl World {
     /// Write the node's dataset to its RDB file now (what `SAVE` does); returns the bytes.
     pub fn save_dump(&mut self, node: &str) -> Result<Vec<u8>, SimError> {
         let idx = self.running(node)?;
-        self.journal_push(Prim::SaveDump { node: node.to_string() });
+        self.journal_push(Input::SaveDump { node: node.to_string() });
         let now = self.now_ms;
-        let rdb = self.slots[idx].node.as_mut().map(|n| glue::save_rdb(n, now)).unwrap_or_default();
+        let rdb = self.slots[idx].node.as_mut().map(|n| n.save_rdb(now)).unwrap_or_default();
         self.slots[idx].dump = Some(rdb.clone());
         self.record(Some(idx), TraceKind::Action { text: format!("save {} ({} bytes)", node, rdb.len()) });
         Ok(rdb)
@@ -648,7 +658,7 @@ impl World {
     /// Replace the node's RDB file with `rdb` and restart it from it.
     pub fn load_dump(&mut self, node: &str, rdb: Vec<u8>) -> Result<(), SimError> {
         let idx = self.known(node)?;
-        self.journal_push(Prim::LoadDump { node: node.to_string(), rdb: rdb.clone() });
+        self.journal_push(Input::LoadDump { node: node.to_string(), rdb: rdb.clone() });
         self.record(Some(idx), TraceKind::Action { text: format!("load {} ({} bytes)", node, rdb.len()) });
         if self.slots[idx].node.is_some() {
             self.kill(idx);
@@ -659,14 +669,14 @@ impl World {
 
     /// Put a line on the record (journaled, so a replay shows it too).
     pub fn note(&mut self, text: &str) {
-        self.journal_push(Prim::Note { text: text.to_string() });
+        self.journal_push(Input::Note { text: text.to_string() });
         self.record(None, TraceKind::Note { text: text.to_string() });
     }
 
     /// Move the clock forward with nothing happening (events before `ms` must be processed first).
     fn advance_to(&mut self, ms: u64) {
         if ms > self.now_ms {
-            self.journal_push(Prim::AdvanceTo { ms });
+            self.journal_push(Input::AdvanceTo { ms });
             self.now_ms = ms;
         }
     }
@@ -769,7 +779,7 @@ impl World {
 
     fn end_step(&mut self) {
         if self.checkpoint_every > 0
-            && self.step % self.checkpoint_every == 0
+            && self.step.is_multiple_of(self.checkpoint_every)
             && self.history.checkpoints.last().is_none_or(|c| c.step < self.step)
         {
             self.take_checkpoint();
@@ -791,16 +801,6 @@ impl World {
             }
         }
         false
-    }
-
-    /// Step until something lands in the trace (a step a person can see). False if nothing is left.
-    pub fn step_visible(&mut self, max_steps: u64) -> bool {
-        self.step_until(|_| true, max_steps)
-    }
-
-    /// Step until the next PSYNC decision a master makes.
-    pub fn step_to_decision(&mut self, max_steps: u64) -> bool {
-        self.step_until(|k| matches!(k, TraceKind::Event(Event::PsyncDecision(_))), max_steps)
     }
 
     /// Handle every event due within `ms`, then move the clock to the end of the interval.
@@ -840,12 +840,8 @@ impl World {
         if self.queue.iter().any(|q| matches!(q.ev, Ev::Connect { .. }) && self.is_live(&q.ev)) {
             return false;
         }
-        let views: Vec<(usize, crate::engine::view::NodeView)> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| s.node.as_ref().map(|n| (i, glue::view(n))))
-            .collect();
+        let views: Vec<(usize, crate::engine::view::NodeView)> =
+            self.slots.iter().enumerate().filter_map(|(i, s)| s.node.as_ref().map(|n| (i, n.view()))).collect();
         for (idx, v) in &views {
             if v.role != "slave" {
                 continue;
@@ -958,7 +954,7 @@ impl World {
         if let End::Node { idx, conn } = from {
             if self.conns.get(&key).is_some_and(|c| c.open[side]) {
                 if let Some(node) = self.slots[idx].node.as_mut() {
-                    glue::delivered(node, conn, n, now);
+                    node.handle_delivered(conn, n, now);
                 }
                 self.drain(idx, false);
             }
@@ -980,11 +976,11 @@ impl World {
                 }
             };
             let Some(p) = console.pending.pop_front() else {
-                let text = glue::format_cli(&frame);
+                let text = format_cli(&frame);
                 self.record(Some(idx), TraceKind::Note { text: format!("unexpected reply: {}", text) });
                 continue;
             };
-            let text = glue::render_reply(&p.argv, &frame);
+            let text = render_reply(&p.argv, &frame);
             self.record(Some(idx), TraceKind::Reply { line: p.line.clone(), reply: text.clone() });
             self.after_reply(idx, &p.argv, &frame);
             let node = self.slots[idx].name.clone();
@@ -1001,7 +997,7 @@ impl World {
         if (name == b"save" || name == b"bgsave") && !matches!(frame, Frame::Error(_)) {
             let now = self.now_ms;
             if let Some(n) = self.slots[idx].node.as_mut() {
-                self.slots[idx].dump = Some(glue::save_rdb(n, now));
+                self.slots[idx].dump = Some(n.save_rdb(now));
             }
         }
     }
@@ -1230,7 +1226,7 @@ impl World {
             if keeps_rdb {
                 // A replica keeps the RDB it loaded; a disk BGSAVE writes the master's dump.rdb.
                 if let Some(n) = self.slots[idx].node.as_mut() {
-                    self.slots[idx].dump = Some(glue::save_rdb(n, now));
+                    self.slots[idx].dump = Some(n.save_rdb(now));
                 }
             }
             self.record(Some(idx), TraceKind::Event(e));
@@ -1247,7 +1243,7 @@ impl World {
                     let latency = match &target {
                         Ok(t) if *t != idx => self.pair(idx, *t).params.latency_ms,
                         Ok(_) => 0,
-                        Err(_) => self.default_params.latency_ms,
+                        Err(_) => LinkParams::default().latency_ms,
                     };
                     let incarnation = self.slots[idx].incarnation;
                     self.push_event(now + latency, Ev::Connect { idx, incarnation, conn, host, port, target });
@@ -1273,7 +1269,7 @@ impl World {
     // ----- the picture -----
 
     pub fn snapshot(&self) -> Snapshot {
-        let nodes = self.slots.iter().filter_map(|s| s.node.as_ref().map(glue::view)).collect();
+        let nodes = self.slots.iter().filter_map(|s| s.node.as_ref().map(Node::view)).collect();
         let stopped = self.slots.iter().filter(|s| s.node.is_none()).map(|s| s.name.clone()).collect();
         let links = self
             .pairs
@@ -1313,6 +1309,29 @@ impl World {
     }
 }
 
+/// Commands redis-cli prints raw (no quotes, real newlines), as `cliSendCommand` decides.
+fn prints_raw(argv: &[Vec<u8>]) -> bool {
+    let name = |i: usize| argv.get(i).map(|a| String::from_utf8_lossy(a).to_ascii_lowercase());
+    match name(0).as_deref() {
+        Some("info") | Some("lolwut") => true,
+        Some("client") => name(1).as_deref() == Some("list") || name(1).as_deref() == Some("info"),
+        Some("memory") => matches!(name(1).as_deref(), Some("stats") | Some("doctor")),
+        _ => false,
+    }
+}
+
+/// How redis-cli shows the reply to `argv`: INFO's bulk as plain text (CRLF → LF, no final
+/// newline), everything else as [`format_cli`] (`cliFormatReplyTTY`).
+pub fn render_reply(argv: &[Vec<u8>], frame: &Frame) -> String {
+    match frame {
+        Frame::Bulk(b) if prints_raw(argv) => {
+            let text = String::from_utf8_lossy(b).replace("\r\n", "\n");
+            text.trim_end_matches('\n').to_string()
+        }
+        _ => format_cli(frame),
+    }
+}
+
 /// Append at a cursor: past the end, push; over a recorded future (a replay), keep the entry
 /// that is there when it is the same, else the future is wrong: drop it from here.
 fn append_at<T: PartialEq>(list: &mut Vec<T>, cursor: &mut usize, entry: T) {
@@ -1332,10 +1351,7 @@ fn append_at<T: PartialEq>(list: &mut Vec<T>, cursor: &mut usize, entry: T) {
 fn validate_name(name: &str) -> Result<(), SimError> {
     let ok_chars = name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
     if name.is_empty() || name.len() > 32 || !ok_chars || !name.as_bytes()[0].is_ascii_alphabetic() {
-        return Err(SimError::new(format!(
-            "bad node name '{}': use 1-32 letters, digits, '-' or '_', starting with a letter",
-            name
-        )));
+        return Err(SimError::new(format!("bad node name '{}': use 1-32 letters, digits, '-' or '_', starting with a letter", name)));
     }
     if name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("no") || name == CONSOLE {
         return Err(SimError::new(format!("'{}' is reserved", name)));
@@ -1351,6 +1367,74 @@ fn split_host_port(addr: &str) -> Option<(String, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn frames(bytes: &[u8]) -> Vec<Frame> {
+        let mut p = ReplyParser::new();
+        let mut out = Vec::new();
+        for b in bytes {
+            p.feed(&[*b]);
+            while let Some(f) = p.next_frame().unwrap() {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn parses_replies_fed_byte_by_byte() {
+        let got = frames(b"+OK\r\n:1\r\n$3\r\nbar\r\n$-1\r\n*2\r\n$1\r\na\r\n*0\r\n-ERR x\r\n");
+        assert_eq!(
+            got,
+            vec![
+                Frame::Simple("OK".into()),
+                Frame::Integer(1),
+                Frame::Bulk(b"bar".to_vec()),
+                Frame::Null,
+                Frame::Array(vec![Frame::Bulk(b"a".to_vec()), Frame::Array(vec![])]),
+                Frame::Error("ERR x".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn renders_like_redis_cli() {
+        assert_eq!(format_cli(&Frame::Simple("OK".into())), "OK");
+        assert_eq!(format_cli(&Frame::Integer(1)), "(integer) 1");
+        assert_eq!(format_cli(&Frame::Bulk(b"bar".to_vec())), "\"bar\"");
+        assert_eq!(format_cli(&Frame::Null), "(nil)");
+        assert_eq!(format_cli(&Frame::Error("ERR wrong".into())), "(error) ERR wrong");
+        assert_eq!(format_cli(&Frame::Array(vec![])), "(empty array)");
+        let arr = Frame::Array(vec![Frame::Bulk(b"a".to_vec()), Frame::Bulk(b"b\n".to_vec())]);
+        assert_eq!(format_cli(&arr), "1) \"a\"\n2) \"b\\n\"");
+        // ROLE on a master: nested arrays indent by the width of the index plus ") ".
+        let role = Frame::Array(vec![
+            Frame::Bulk(b"master".to_vec()),
+            Frame::Integer(54),
+            Frame::Array(vec![Frame::Array(vec![Frame::Bulk(b"r1".to_vec()), Frame::Bulk(b"6380".to_vec())])]),
+        ]);
+        assert_eq!(format_cli(&role), "1) \"master\"\n2) (integer) 54\n3) 1) 1) \"r1\"\n      2) \"6380\"");
+    }
+
+    #[test]
+    fn info_is_printed_raw() {
+        let argv = vec![b"INFO".to_vec(), b"replication".to_vec()];
+        let f = Frame::Bulk(b"# Replication\r\nrole:master\r\n".to_vec());
+        assert_eq!(render_reply(&argv, &f), "# Replication\nrole:master");
+        assert_eq!(render_reply(&[b"GET".to_vec()], &f), "\"# Replication\\r\\nrole:master\\r\\n\"");
+    }
+
+    #[test]
+    fn splits_like_redis_cli() {
+        let s = |l: &str| split_args(l).unwrap();
+        assert_eq!(s("SET foo bar"), vec![b"SET".to_vec(), b"foo".to_vec(), b"bar".to_vec()]);
+        assert_eq!(s("  set \"a b\" 'c d'  "), vec![b"set".to_vec(), b"a b".to_vec(), b"c d".to_vec()]);
+        assert_eq!(s(r#"set k "\x41\n""#), vec![b"set".to_vec(), b"k".to_vec(), b"A\n".to_vec()]);
+        assert_eq!(s(r#"set k """#), vec![b"set".to_vec(), b"k".to_vec(), b"".to_vec()]);
+        assert!(split_args("set \"a").is_err());
+        assert!(split_args("set 'a").is_err());
+        assert!(split_args("set \"a\"b").is_err());
+        assert_eq!(s(""), Vec::<Vec<u8>>::new());
+    }
 
     fn world(names: &[&str]) -> World {
         let mut w = World::new(42);
@@ -1405,7 +1489,10 @@ mod tests {
         assert_eq!(last.node.as_deref(), Some("m"));
         assert_eq!(last.time_ms, DEFAULT_EPOCH_MS, "the console is local: no delay");
         let payload = Payload(b"*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\na b\r\n".to_vec());
-        assert_eq!(last.kind, TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into(), payload });
+        assert_eq!(
+            last.kind,
+            TraceKind::Delivered { from: CONSOLE.into(), to: "m".into(), bytes: 31, label: "SET foo \"a b\"".into(), payload }
+        );
         assert!(w.step_until(|k| matches!(k, TraceKind::Reply { .. }), 10));
         assert_eq!(w.reply(id).map(|r| r.text.as_str()), Some("OK"));
         assert_eq!(w.trace().last().unwrap().kind, TraceKind::Reply { line: "SET foo \"a b\"".into(), reply: "OK".into() });
@@ -1462,7 +1549,10 @@ mod tests {
         w.command("m", "PING").unwrap();
         w.stop("m").unwrap();
         // The command still waiting for its reply gets redis-cli's error.
-        assert!(w.trace().iter().any(|e| matches!(&e.kind, TraceKind::Reply { reply, .. } if reply == "Error: Server closed the connection")));
+        assert!(w
+            .trace()
+            .iter()
+            .any(|e| matches!(&e.kind, TraceKind::Reply { reply, .. } if reply == "Error: Server closed the connection")));
         assert!(!w.step() || w.trace().iter().all(|e| !matches!(e.kind, TraceKind::Delivered { .. })));
         w.restart("m").unwrap();
         assert!(w.is_running("m"));
@@ -1475,7 +1565,7 @@ mod tests {
         let mut w = world(&["m"]);
         w.run_for(2500);
         assert_eq!(w.now_ms(), DEFAULT_EPOCH_MS + 2500);
-        assert_eq!(w.journal().last().unwrap().prim, Prim::AdvanceTo { ms: DEFAULT_EPOCH_MS + 2500 });
+        assert_eq!(w.journal().last().unwrap().input, Input::AdvanceTo { ms: DEFAULT_EPOCH_MS + 2500 });
         assert!(w.settle(1000));
         let w2 = World::with_epoch(1, 1000);
         assert_eq!(w2.now_ms(), 1000);
@@ -1535,7 +1625,8 @@ mod tests {
     fn a_cut_closes_both_ends_and_connects_fail_until_healed() {
         let mut w = replicated();
         w.cut("m", "r1").unwrap();
-        let closed: Vec<_> = w.trace().iter().filter(|e| matches!(e.kind, TraceKind::Closed { .. })).map(|e| e.node.clone().unwrap()).collect();
+        let closed: Vec<_> =
+            w.trace().iter().filter(|e| matches!(e.kind, TraceKind::Closed { .. })).map(|e| e.node.clone().unwrap()).collect();
         assert!(closed.contains(&"m".to_string()) && closed.contains(&"r1".to_string()), "{closed:?}");
         w.run_for(3_000);
         assert!(w.trace().iter().any(|e| matches!(&e.kind, TraceKind::ConnectFailed { from, .. } if from == "r1")));

@@ -168,7 +168,7 @@ pub fn app() -> Html {
                 }
                 let msg = match e.key().as_str() {
                     " " => Msg::TogglePlay,
-                    "ArrowRight" => Msg::Step,
+                    "ArrowRight" => Msg::Walk(api::Goal::Visible),
                     "ArrowLeft" => Msg::StepBack,
                     "?" => Msg::ToggleHelp,
                     "Escape" => Msg::Help(false),
@@ -208,7 +208,7 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         let driver = state.driver.clone();
         use_effect_with((), move |_| {
-            driver.borrow_mut().set_notify(std::rc::Rc::new(move |walked, purpose| dispatcher.dispatch(Msg::Walked(walked, purpose))));
+            driver.borrow_mut().set_notify(std::rc::Rc::new(move |walked, asked| dispatcher.dispatch(Msg::Walked(walked, asked))));
         });
     }
 

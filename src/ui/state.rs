@@ -1,9 +1,9 @@
-//! The UI's state: a Yew `Reducible` around the sim's `Session`. It only forwards actions and
+//! The UI's state: a Yew `Reducible` around the sim's `Session`. It only forwards inputs and
 //! keeps what the page needs between renders (play/pause, selection, console history, the
 //! offset samples the chart draws). Every replication number comes from the snapshot.
 
-use super::api::{Action, Goal, Kind, Session, Snapshot, TraceEntry, WalkState};
-use super::channel::{self, Driver, Purpose};
+use super::api::{Goal, Input, Kind, Session, Snapshot, TraceEntry, WalkState};
+use super::channel::{self, Driver};
 use super::lessons;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -100,15 +100,14 @@ impl PartialEq for AppState {
 
 /// What the page can ask of the state.
 pub enum Msg {
-    Act(Action),
-    /// Several actions as one user gesture (e.g. "write 1000 random keys").
-    Acts(Vec<Action>),
-    /// One step forward: replay if we stepped back, otherwise advance the world.
-    Step,
-    /// Forward to the next PSYNC decision.
-    NextDecision,
-    /// Forward to the next happening of a kind.
-    NextOf(Kind),
+    /// Something done to the world (a click, a console line).
+    Input(Input),
+    /// Several inputs as one user gesture (e.g. "write 1000 random keys").
+    Inputs(Vec<Input>),
+    /// Walk forward over the ports: `Goal::Visible` is one step (replaying if we stepped
+    /// back), `Goal::Next(kind)` the next happening of a kind (`Kind::Decision`: the next
+    /// PSYNC decision), `Goal::Step(n)` a recorded step.
+    Walk(Goal),
     StepBack,
     JumpTo(u64),
     Play,
@@ -116,8 +115,8 @@ pub enum Msg {
     TogglePlay,
     /// A play-timer tick: one step, pause when nothing moves.
     Tick,
-    /// A walk over the ports ended (the driver says so).
-    Walked(WalkState, Purpose),
+    /// A walk over the ports ended (the driver says so), with the goal that was asked for.
+    Walked(WalkState, Goal),
     Speed(u32),
     Select(Option<String>),
     LoadLesson(String),
@@ -254,8 +253,8 @@ impl AppState {
         self.snapshot = Rc::new(snapshot);
     }
 
-    fn apply(&mut self, action: Action) {
-        let result = self.session.borrow_mut().apply(action);
+    fn apply(&mut self, input: Input) {
+        let result = self.session.borrow_mut().apply(input);
         if let Err(e) = result {
             self.notice = Some(e.to_string());
         }
@@ -263,7 +262,7 @@ impl AppState {
 
     /// One step forward, over the ports: to the next recorded step that shows something if
     /// we stepped back, else the world's next visible step (as the sim's own `Step` does).
-    fn step(&mut self, purpose: Purpose) {
+    fn step(&mut self) {
         if self.walking {
             return; // the previous step's parcel is still crossing
         }
@@ -277,7 +276,7 @@ impl AppState {
         } else {
             Goal::Visible
         };
-        self.walk(goal, purpose);
+        self.walk(goal, Goal::Visible);
     }
 
     /// Forward to the next happening of `kind`: the recorded one if we stepped back, else
@@ -290,50 +289,66 @@ impl AppState {
             let s = self.session.borrow();
             (s.current_step(), s.last_step())
         };
-        let purpose = if kind == Kind::Decision { Purpose::Decision } else { Purpose::Next(kind) };
+        let asked = Goal::Next(kind);
         let recorded = self.full_trace.borrow().iter().find(|e| e.step > current && kind.matches(&e.kind)).map(|e| e.step);
         match recorded {
-            Some(step) if current < last => self.walk(Goal::Step(step), purpose),
+            Some(step) if current < last => self.walk(Goal::Step(step), asked),
             _ => {
                 // Past everything recorded: go to the end, then let the world run to one.
                 if current < last {
                     self.session.borrow_mut().jump_to(last);
                 }
-                self.walk(Goal::Next(kind), purpose);
+                self.walk(asked, asked);
             }
         }
     }
 
-    fn walk(&mut self, goal: Goal, purpose: Purpose) {
-        match channel::start(&self.driver, self.session.clone(), goal, purpose) {
-            Some(state) => self.walked(state, purpose),
+    /// What `Msg::Walk(goal)` asks: a step and a next-of choose between the recorded branch
+    /// and the world's future; any other goal is walked as it is.
+    fn walk_to(&mut self, goal: Goal) {
+        match goal {
+            Goal::Visible => self.step(),
+            Goal::Next(kind) => self.next_of(kind),
+            other => {
+                if !self.walking {
+                    self.walk(other, other)
+                }
+            }
+        }
+    }
+
+    /// Walk toward `goal` over the ports; `asked` (what the person asked for) comes back
+    /// with the end of the walk, to say why it found nothing.
+    fn walk(&mut self, goal: Goal, asked: Goal) {
+        match channel::start(&self.driver, self.session.clone(), goal, asked) {
+            Some(state) => self.walked(state, asked),
             None => self.walking = true,
         }
     }
 
     /// A walk ended: say why if it found nothing.
-    fn walked(&mut self, state: WalkState, purpose: Purpose) {
+    fn walked(&mut self, state: WalkState, asked: Goal) {
         self.walking = false;
         if state != WalkState::Quiet {
             return;
         }
-        match purpose {
-            Purpose::Step | Purpose::Tick => {
+        match asked {
+            Goal::Visible => {
                 self.notice = Some(QUIET.to_string());
                 self.playing = false;
             }
-            Purpose::Decision => {
+            Goal::Next(Kind::Decision) => {
                 self.notice = Some(
                     "No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string(),
                 )
             }
-            Purpose::Next(kind) => {
+            Goal::Next(kind) => {
                 self.notice = Some(format!(
                     "No {} came within a minute of simulated time. Send a command, cut or heal a link, or add a node.",
                     kind.name()
                 ))
             }
-            Purpose::Replay => {}
+            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle => {}
         }
     }
 
@@ -384,7 +399,7 @@ impl Reducible for AppState {
         let mut refresh = true;
         let steps = matches!(
             msg,
-            Msg::Step | Msg::NextDecision | Msg::NextOf(_) | Msg::Tick | Msg::Walked(..) | Msg::Play | Msg::Pause | Msg::TogglePlay | Msg::Speed(_)
+            Msg::Walk(_) | Msg::Tick | Msg::Walked(..) | Msg::Play | Msg::Pause | Msg::TogglePlay | Msg::Speed(_)
         );
         let cosmetic = matches!(
             msg,
@@ -394,30 +409,22 @@ impl Reducible for AppState {
             s.interrupt();
         }
         match msg {
-            Msg::Act(action) => {
+            Msg::Input(input) => {
                 s.notice = None;
-                s.apply(action);
+                s.apply(input);
             }
-            Msg::Acts(actions) => {
+            Msg::Inputs(inputs) => {
                 s.notice = None;
-                for action in actions {
-                    s.apply(action);
+                for input in inputs {
+                    s.apply(input);
                     if s.notice.is_some() {
                         break;
                     }
                 }
             }
-            Msg::Step => {
+            Msg::Walk(goal) => {
                 s.notice = None;
-                s.step(Purpose::Step);
-            }
-            Msg::NextDecision => {
-                s.notice = None;
-                s.next_of(Kind::Decision);
-            }
-            Msg::NextOf(kind) => {
-                s.notice = None;
-                s.next_of(kind);
+                s.walk_to(goal);
             }
             Msg::StepBack => {
                 s.playing = false;
@@ -439,13 +446,13 @@ impl Reducible for AppState {
                 if !s.playing || s.walking {
                     return self;
                 }
-                s.step(Purpose::Tick);
+                s.step();
                 if s.walking {
                     // Nothing to show until the parcel lands (Msg::Walked renders it).
                     return Rc::new(s);
                 }
             }
-            Msg::Walked(state, purpose) => s.walked(state, purpose),
+            Msg::Walked(state, asked) => s.walked(state, asked),
             Msg::Speed(v) => {
                 s.speed = v.clamp(1, 64);
                 refresh = false;

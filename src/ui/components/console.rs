@@ -2,7 +2,7 @@
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
-use crate::ui::api::{console_of, Action, ConsoleLine, TraceEntry};
+use crate::ui::api::{console_of, ConsoleLine, Input, TraceEntry};
 use crate::ui::state::Msg;
 use crate::ui::AppCtx;
 use web_sys::{HtmlInputElement, KeyboardEvent};
@@ -75,7 +75,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             el.set_value("");
             cursor.set(None);
             d.dispatch(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
-            d.dispatch(Msg::Act(Action::Command { node: node.clone(), line }));
+            d.dispatch(Msg::Input(Input::Command { node: node.clone(), line }));
         })
     };
     let onkeydown = {
@@ -115,12 +115,12 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         let n = *count;
         let seed = app.seed ^ app.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         Callback::from(move |_| {
-            let actions = values(seed, n, 16)
+            let inputs = values(seed, n, 16)
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Action::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
+                .map(|(i, v)| Input::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
                 .collect();
-            d.dispatch(Msg::Acts(actions));
+            d.dispatch(Msg::Inputs(inputs));
         })
     };
 

@@ -4,7 +4,7 @@
 
 use crate::engine::view::{keyspace_listing, printable, DbKeysView, NodeView};
 use crate::ui::format::{human_ms, thousands};
-use crate::ui::api::Action;
+use crate::ui::api::Input;
 use crate::ui::state::Msg;
 use crate::ui::AppCtx;
 use web_sys::HtmlInputElement;
@@ -114,7 +114,7 @@ fn knob(p: &KnobProps) -> Html {
             } else {
                 value
             };
-            d.dispatch(Msg::Act(Action::Command { node: node.clone(), line: format!("CONFIG SET {name} {arg}") }));
+            d.dispatch(Msg::Input(Input::Command { node: node.clone(), line: format!("CONFIG SET {name} {arg}") }));
         })
     };
     html! {

@@ -2,7 +2,7 @@
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::api::Kind;
+use crate::ui::api::{Goal, Kind};
 use crate::ui::lessons;
 use crate::ui::state::{Msg, SPEEDS};
 use crate::ui::AppCtx;
@@ -178,7 +178,7 @@ pub fn time_controls() -> Html {
         Callback::from(move |e: Event| {
             let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
             if let Some(kind) = sel.value().parse::<usize>().ok().and_then(|i| Kind::ALL.get(i).copied()) {
-                d.dispatch(Msg::NextOf(kind));
+                d.dispatch(Msg::Walk(Goal::Next(kind)));
             }
             // Back to the prompt, so the same kind can be chosen again.
             sel.set_value("");
@@ -199,10 +199,10 @@ pub fn time_controls() -> Html {
                     { icon(Icon::Play) }<span class="label-wide">{"Play"}</span>
                 </button>
             }
-            <button onclick={send(|| Msg::Step)} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
+            <button onclick={send(|| Msg::Walk(Goal::Visible))} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
                 { icon(Icon::Step) }<span class="label-wide">{"Step"}</span>
             </button>
-            <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
+            <button onclick={send(|| Msg::Walk(Goal::Next(Kind::Decision)))} data-testid="next-decision" title="Run to the next PSYNC decision">
                 { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
             </button>
             <label class="next-kind">

@@ -5,7 +5,7 @@
 
 use crate::engine::view::NodeView;
 use crate::ui::components::icons::{icon, icon_at, Icon};
-use crate::ui::api::{Action, Flight, LinkView};
+use crate::ui::api::{Flight, Input, LinkView};
 use crate::ui::format::short_id;
 use crate::ui::state::{node_offset, Msg};
 use crate::ui::AppCtx;
@@ -196,9 +196,9 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
 /// The HTML controls of one node (and its summary, so it reads without the drawing).
 fn node_card(app: &AppCtx, node: &NodeView) -> Html {
     let name = node.name.clone();
-    let act = |action: Action| {
+    let act = |input: Input| {
         let d = app.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Input(input.clone())))
     };
     let others: Vec<&NodeView> = app.snapshot.nodes.iter().filter(|n| n.name != name).collect();
     let on_follow = {
@@ -210,7 +210,7 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             let target = sel.value();
             sel.set_value("");
             if let Some((host, port)) = ports.iter().find(|(n, _)| *n == target) {
-                d.dispatch(Msg::Act(Action::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
+                d.dispatch(Msg::Input(Input::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
             }
         })
     };
@@ -229,10 +229,10 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
                 { format!(" {} · {} · offset {}", node.role, short_id(&node.replid), node_offset(node)) }
             </button>
             <span class="card-actions">
-                <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
+                <button data-testid="stop" onclick={act(Input::Stop { node: name.clone() })}
                     aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
                 <button data-testid="promote" disabled={node.role == "master"}
-                    onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
+                    onclick={act(Input::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
                     aria-label={format!("Make {name} a replica of another node")}>
@@ -248,7 +248,7 @@ fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
     let restart = {
         let d = app.dispatcher();
         let node = name.to_string();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(Action::Restart { node: node.clone() })))
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Input(Input::Restart { node: node.clone() })))
     };
     html! {
         <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
@@ -261,9 +261,9 @@ fn stopped_card(app: &AppCtx, name: &str, port: u16) -> Html {
 }
 
 fn link_card(app: &AppCtx, link: &LinkView) -> Html {
-    let act = |action: Action| {
+    let act = |input: Input| {
         let d = app.dispatcher();
-        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Act(action.clone())))
+        Callback::from(move |_: MouseEvent| d.dispatch(Msg::Input(input.clone())))
     };
     let (a, b) = (link.a.clone(), link.b.clone());
     let state = link.state.as_str();
@@ -279,13 +279,13 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
                 { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
             </span>
             <span class="card-actions">
-                <button data-testid="cut" disabled={state == "cut"} onclick={act(Action::Cut { a: a.clone(), b: b.clone() })}
+                <button data-testid="cut" disabled={state == "cut"} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Cut the link {a}–{b}")}>{ icon(Icon::Cut) }{"Cut"}</button>
-                <button data-testid="heal" disabled={state != "cut"} onclick={act(Action::Heal { a: a.clone(), b: b.clone() })}
+                <button data-testid="heal" disabled={state != "cut"} onclick={act(Input::Heal { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Heal the link {a}–{b}")}>{ icon(Icon::Heal) }{"Heal"}</button>
-                <button data-testid="hold" disabled={state != "up"} onclick={act(Action::Hold { a: a.clone(), b: b.clone() })}
+                <button data-testid="hold" disabled={state != "up"} onclick={act(Input::Hold { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Hold messages on {a}–{b}")}>{ icon(Icon::Hold) }{"Hold"}</button>
-                <button data-testid="release" disabled={state != "held"} onclick={act(Action::Release { a: a.clone(), b: b.clone() })}
+                <button data-testid="release" disabled={state != "held"} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Release messages on {a}–{b}")}>{ icon(Icon::Release) }{"Release"}</button>
             </span>
         </li>
@@ -319,7 +319,7 @@ pub fn topology() -> Html {
             if let Some(i) = input {
                 i.set_value("");
             }
-            d.dispatch(Msg::Act(Action::AddNode { name }));
+            d.dispatch(Msg::Input(Input::AddNode { name }));
         })
     };
     let description = format!(
