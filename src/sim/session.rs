@@ -1,9 +1,10 @@
-//! Rewind: a `World` plus checkpoints (a copy of the world every N steps) and the journal of
-//! inputs, so any step can be shown again by restoring the nearest earlier checkpoint and
+//! Rewind: a `World` plus its checkpoints (a copy of the world every N steps, `sim::history`)
+//! and the journal of inputs, so any step can be shown again by restoring the nearest earlier checkpoint and
 //! replaying deterministically. Acting after jumping back drops the old future and starts a
 //! new branch from there (as RaftScope does).
 
 use crate::engine::event::Event;
+use crate::sim::history::History;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::scenario::{self, NoHooks, ParseError};
 use crate::sim::trace::{ImportError, TraceFile};
@@ -108,42 +109,44 @@ pub enum WalkState {
 
 #[derive(Clone, Debug)]
 pub struct Session {
-    /// Its history holds the whole branch (inputs, trace, checkpoints), also past the current step.
+    /// Its record holds the whole branch (inputs, trace), also past the current step.
     world: World,
+    /// Checkpoints of this branch (and of the steps a replay passed).
+    history: History,
     last_step: u64,
 }
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session::with_world(World::new(seed))
+        Session::with_world(World::new(seed), CHECKPOINT_EVERY)
     }
 
     pub fn with_epoch(seed: u64, epoch_ms: u64) -> Session {
-        Session::with_world(World::with_epoch(seed, epoch_ms))
+        Session::with_world(World::with_epoch(seed, epoch_ms), CHECKPOINT_EVERY)
     }
 
     /// A session that keeps a checkpoint every `checkpoint_every` steps (tests use small ones).
     pub fn with_options(seed: u64, epoch_ms: u64, checkpoint_every: u64) -> Session {
-        let mut world = World::with_epoch(seed, epoch_ms);
-        world.enable_checkpoints(checkpoint_every.max(1));
-        Session { world, last_step: 0 }
+        Session::with_world(World::with_epoch(seed, epoch_ms), checkpoint_every)
     }
 
-    fn with_world(mut world: World) -> Session {
-        world.enable_checkpoints(CHECKPOINT_EVERY);
-        Session { world, last_step: 0 }
+    /// `world` at step 0, before any input.
+    fn with_world(world: World, checkpoint_every: u64) -> Session {
+        let history = History::new(checkpoint_every, world.clone());
+        Session { world, history, last_step: 0 }
     }
 
     /// Run a scenario into a new session. A failing `expect` stops the run there and is left
-    /// as a note in the trace (the CLI is where scenarios are judged).
+    /// as a note in the trace (the CLI is where scenarios are judged). The scenario runs on
+    /// the bare world; checkpoints are taken when the session first replays its steps.
     pub fn from_scenario(text: &str, seed: u64) -> Result<Session, ParseError> {
         let sc = scenario::parse(text)?;
-        let mut s = Session::new(seed);
-        if let Err(e) = scenario::run(&mut s.world, &sc, &mut NoHooks) {
-            s.world.note(&e.to_string());
+        let mut world = World::new(seed);
+        if let Err(e) = scenario::run(&mut world, &sc, &mut NoHooks) {
+            world.note(&e.to_string());
         }
-        s.last_step = s.world.current_step();
-        Ok(s)
+        let last_step = world.current_step();
+        Ok(Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step })
     }
 
     pub fn world(&self) -> &World {
@@ -157,12 +160,31 @@ impl Session {
     }
     /// The inputs of the current branch (also those past the current step).
     pub fn journal(&self) -> &[JournalEntry] {
-        &self.world.history.journal
+        self.world.recorded_journal()
+    }
+
+    /// How many checkpoints the session holds (one at step 0, then one per `checkpoint_every`
+    /// steps it has stepped or replayed through).
+    pub fn checkpoints(&self) -> usize {
+        self.history.len()
+    }
+
+    /// A step just ended: keep a checkpoint if one is due.
+    fn stepped(&mut self) {
+        self.history.after_step(&mut self.world);
+    }
+
+    /// Land a delivery left on a wire from memory (the world must move on); that ends its step.
+    fn finish_transit(&mut self) {
+        if self.world.in_transit() {
+            self.world.finish_transit();
+            self.stepped();
+        }
     }
 
     /// Do something to the world. After a jump back, this first drops the future (a new branch).
     pub fn apply(&mut self, input: Input) -> Result<(), SimError> {
-        self.world.finish_transit();
+        self.finish_transit();
         self.branch_here();
         let result = self.world.apply(&input);
         self.last_step = self.world.current_step();
@@ -181,7 +203,7 @@ impl Session {
     /// steps first. `RunFor` and `Settle` run fresh time, as an input does: behind the end
     /// they first drop the future (a new branch).
     pub fn walk(&mut self, goal: Goal) -> Walk {
-        self.world.finish_transit();
+        self.finish_transit();
         if matches!(goal, Goal::RunFor(_) | Goal::Settle) {
             self.branch_here();
         }
@@ -219,6 +241,7 @@ impl Session {
                 Stepped::Waiting => return WalkState::Waiting,
                 Stepped::Idle => return self.out_of_time(walk),
                 Stepped::Done => {
+                    self.stepped();
                     self.last_step = self.last_step.max(self.world.current_step());
                     self.apply_recorded_inputs();
                 }
@@ -269,35 +292,32 @@ impl Session {
     /// Drop what lies beyond the current step: inputs, trace, checkpoints.
     fn branch_here(&mut self) {
         self.world.drop_future();
+        self.history.drop_after(self.world.current_step());
         self.last_step = self.world.current_step();
     }
 
     /// Show the world as it was right after step `step` (and the inputs made at that step).
     pub fn jump_to(&mut self, step: u64) {
-        self.world.finish_transit();
+        self.finish_transit();
         let target = step.min(self.last_step);
-        let cps = &self.world.history.checkpoints;
-        let Some(i) = cps.iter().rposition(|c| c.step <= target) else { return };
-        let cp_step = cps[i].step;
+        let Some(cp) = self.history.at_or_before(target) else { return };
         let at = self.world.current_step();
         // Forward from here unless a checkpoint lies between here and the target.
-        if target < at || cp_step > at {
-            let history = std::mem::take(&mut self.world.history);
-            let mut w = (*history.checkpoints[i].world).clone();
-            w.history = history;
-            self.world = w;
+        if target < at || cp.step > at {
+            self.world.restore(&cp.world);
         }
         self.forward_to(target);
     }
 
     /// Replay inputs and steps until `target`.
     fn forward_to(&mut self, target: u64) {
-        self.world.finish_transit();
+        self.finish_transit();
         loop {
             self.apply_recorded_inputs();
             if self.world.current_step() >= target || !self.world.step() {
                 break;
             }
+            self.stepped();
         }
     }
 
@@ -321,7 +341,7 @@ impl Session {
     /// walking it forward replays the run, tracing it anew.
     pub fn from_journal<T>(file: &TraceFile<T>) -> Session {
         let mut s = Session::with_epoch(file.seed, file.epoch_ms);
-        s.world.history.journal = file.journal.clone();
+        s.world.set_recorded_journal(file.journal.clone());
         s.last_step = file.last_step;
         s
     }
@@ -636,6 +656,25 @@ mod tests {
         let mut reference = Session::from_journal(&file);
         reference.jump_to(file.last_step);
         assert_eq!(json(&reference.world().trace()), json(&s.world().trace()));
+    }
+
+    #[test]
+    fn checkpoints_are_taken_as_the_session_steps_or_replays() {
+        let s = busy(4);
+        assert_eq!(s.checkpoints() as u64, s.last_step() / 4 + 1, "step 0, then every 4th step");
+        let mut t = Session::from_scenario("node m\nnode r\nr> REPLICAOF m\nsettle\n", 3).unwrap();
+        assert_eq!(t.checkpoints(), 1, "a scenario runs on the bare world");
+        let last = t.last_step();
+        let full = json(&t.world().trace());
+        t.jump_to(0);
+        t.jump_to(last);
+        assert_eq!(t.checkpoints() as u64, last / CHECKPOINT_EVERY + 1);
+        assert_eq!(json(&t.world().trace()), full);
+        // Dropping the future drops its checkpoints too.
+        let mut u = busy(4);
+        u.jump_to(9);
+        act(&mut u, Input::Note { text: "branch".into() });
+        assert_eq!(u.checkpoints(), 3, "steps 0, 4 and 8");
     }
 
     #[test]
