@@ -231,7 +231,9 @@ impl World {
                 // redis-cli: the commands still waiting get no reply.
                 if let Some(console) = self.slots[idx].console.take() {
                     for p in console.pending {
-                        self.record(Some(idx), TraceKind::Reply { line: p.line, reply: "Error: Server closed the connection".into() });
+                        let reply = "Error: Server closed the connection";
+                        self.log_reply(idx, p.id, reply);
+                        self.record(Some(idx), TraceKind::Reply { line: p.line, reply: reply.into() });
                     }
                 }
             }

@@ -5,6 +5,11 @@
 //! of its commands): the one pairing the page and the scenario runner read.
 
 use super::*;
+use crate::engine::resp::encode_command;
+use crate::sim::snapshot::Exchange;
+
+/// How many exchanges each node's console log keeps (the page shows the latest 80).
+pub(super) const LOG_KEPT: usize = 100;
 
 /// A console command waiting for its reply.
 #[derive(Clone, Debug)]
@@ -51,15 +56,16 @@ impl World {
         let key = self.console_conn(idx);
         let id = self.next_command;
         self.next_command += 1;
+        // As redis-cli sends it: a RESP array of bulk strings.
         let mut wire = Vec::new();
-        wire.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
-        for a in &argv {
-            wire.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            wire.extend_from_slice(a);
-            wire.extend_from_slice(b"\r\n");
-        }
+        encode_command(&argv, &mut wire);
         if let Some(console) = self.slots[idx].console.as_mut() {
             console.pending.push_back(Pending { id, line: line.to_string(), argv });
+        }
+        let log = &mut self.slots[idx].log;
+        log.push_back(Exchange { id, line: line.to_string(), reply: None });
+        if log.len() > LOG_KEPT {
+            log.pop_front();
         }
         self.record(Some(idx), TraceKind::Command { line: line.to_string() });
         self.write(key, 0, &wire);
@@ -124,6 +130,7 @@ impl World {
                 continue;
             };
             let text = render_reply(&p.argv, &frame);
+            self.log_reply(idx, p.id, &text);
             self.record(Some(idx), TraceKind::Reply { line: p.line.clone(), reply: text.clone() });
             self.after_reply(idx, &p.argv, &frame);
             let node = self.slots[idx].name.clone();
@@ -131,6 +138,13 @@ impl World {
             if self.replies.len() > REPLIES_KEPT {
                 self.replies.pop_front();
             }
+        }
+    }
+
+    /// Pair a reply with its command, by id, in the node's console log.
+    pub(super) fn log_reply(&mut self, idx: usize, id: u64, text: &str) {
+        if let Some(x) = self.slots[idx].log.iter_mut().rev().find(|x| x.id == id) {
+            x.reply = Some(text.to_string());
         }
     }
 

@@ -35,7 +35,7 @@ use crate::sim::history::Record;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::label::label;
 use crate::sim::link::{LinkParams, LinkState, Pipe};
-use crate::sim::snapshot::{Flight, LinkView, Snapshot};
+use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot};
 use crate::sim::trace::{Payload, TraceEntry, TraceFile, TraceKind, TRACE_VERSION};
 use crate::sim::wire::{MemoryWire, Parcel, Stepped, Wire};
 use conns::{Connection, End};
@@ -101,6 +101,8 @@ struct Slot {
     /// The deadline a Timer event is queued for.
     timer: Option<u64>,
     console: Option<Console>,
+    /// The console's latest exchanges (kept across stops, like the terminal's scrollback).
+    log: VecDeque<Exchange>,
 }
 
 /// The simulated world.

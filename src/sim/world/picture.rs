@@ -1,6 +1,7 @@
 //! The picture of the world the page renders ([`Snapshot`]): every running node's view (its
-//! `INFO replication` numbers), every node pair's link with what is in flight on it, and which
-//! nodes are stopped; and the trace file of the run so far (its seed, journal and trace).
+//! `INFO replication` numbers), every node pair's link with what is in flight on it, which
+//! nodes are stopped, each node's console exchanges; and the trace file of the run so far
+//! (its seed, journal and trace).
 
 use super::*;
 
@@ -34,7 +35,7 @@ impl World {
                 LinkView {
                     a: self.slots[x].name.clone(),
                     b: self.slots[y].name.clone(),
-                    state: p.state.as_str().to_string(),
+                    state: p.state,
                     latency_ms: p.params.latency_ms,
                     bytes_per_ms: p.params.bytes_per_ms,
                     connections,
@@ -42,7 +43,13 @@ impl World {
                 }
             })
             .collect();
-        Snapshot { step: self.step, time_ms: self.now_ms, nodes, links, stopped }
+        let consoles = self
+            .slots
+            .iter()
+            .filter(|s| !s.log.is_empty())
+            .map(|s| ConsoleLog { node: s.name.clone(), exchanges: s.log.iter().cloned().collect() })
+            .collect();
+        Snapshot { step: self.step, time_ms: self.now_ms, nodes, links, stopped, consoles }
     }
 
     /// The file for the whole run so far: its seed, inputs and trace.

@@ -1,5 +1,6 @@
 //! The world's behaviour: inputs, connections, the console, stepping and the picture.
 
+use super::console::LOG_KEPT;
 use super::*;
 
 fn frames(bytes: &[u8]) -> Vec<Frame> {
@@ -164,12 +165,14 @@ fn link_states_show_in_the_snapshot() {
     w.slow("m", "r1", 30, 500).unwrap();
     let snap = w.snapshot();
     let l = snap.link("r1", "m").unwrap();
-    assert_eq!((l.a.as_str(), l.b.as_str(), l.state.as_str(), l.latency_ms, l.bytes_per_ms), ("m", "r1", "held", 30, 500));
-    assert_eq!(snap.link("m", "r2").unwrap().state, "cut");
+    assert_eq!((l.a.as_str(), l.b.as_str(), l.state, l.latency_ms, l.bytes_per_ms), ("m", "r1", LinkState::Held, 30, 500));
+    assert_eq!(snap.link("m", "r2").unwrap().state, LinkState::Cut);
+    // The page's JSON keeps the strings it always had.
+    assert!(serde_json::to_string(l).unwrap().contains("\"state\":\"held\""));
     w.release("m", "r1").unwrap();
     w.heal("m", "r2").unwrap();
     let snap = w.snapshot();
-    assert!(snap.links.iter().all(|l| l.state == "up"));
+    assert!(snap.links.iter().all(|l| l.state == LinkState::Up));
     w.stop("r2").unwrap();
     let snap = w.snapshot();
     assert_eq!(snap.stopped, vec!["r2"]);
@@ -243,7 +246,7 @@ fn a_held_link_queues_bytes_and_release_delivers_them() {
     w.run_for(5_000);
     let snap = w.snapshot();
     let link = snap.link("m", "r1").unwrap();
-    assert_eq!(link.state, "held");
+    assert_eq!(link.state, LinkState::Held);
     assert!(link.in_flight.iter().any(|f| f.label.contains("SET foo bar")), "{:?}", link.in_flight);
     assert_eq!(offset(&w, "r1").1, before, "nothing delivered while held");
     w.release("m", "r1").unwrap();
@@ -289,4 +292,30 @@ fn a_slow_link_spreads_a_big_write_over_time() {
     assert!(first.time_ms >= start + 160, "{} vs {}", first.time_ms, start);
     assert!(w.settle(60_000));
     assert!(w.now_ms() >= start + 400, "40 KB at 100 B/ms takes at least 400 ms");
+}
+
+#[test]
+fn the_snapshot_pairs_console_replies_with_their_commands_by_id() {
+    let mut w = world(&["m", "r1"]);
+    w.apply(&Input::Command { node: "m".into(), line: "PING".into() }).unwrap();
+    w.apply(&Input::Command { node: "m".into(), line: "PING".into() }).unwrap();
+    w.apply(&Input::Command { node: "r1".into(), line: "SET k v".into() }).unwrap();
+    let ex = |w: &World, node: &str| w.snapshot().console(node).iter().map(|x| (x.id, x.line.clone(), x.reply.clone())).collect::<Vec<_>>();
+    assert_eq!(ex(&w, "m"), vec![(1, "PING".into(), None), (2, "PING".into(), None)]);
+    assert!(w.settle(10_000));
+    let pong = Some("PONG".to_string());
+    assert_eq!(ex(&w, "m"), vec![(1, "PING".into(), pong.clone()), (2, "PING".into(), pong)]);
+    assert_eq!(ex(&w, "r1"), vec![(3, "SET k v".into(), Some("OK".into()))]);
+    // A command still waiting when the node stops gets redis-cli's error; the log stays.
+    w.apply(&Input::Command { node: "r1".into(), line: "GET k".into() }).unwrap();
+    w.apply(&Input::Stop { node: "r1".into() }).unwrap();
+    assert_eq!(ex(&w, "r1")[1], (4, "GET k".into(), Some("Error: Server closed the connection".into())));
+    // The log keeps the latest exchanges only.
+    for i in 0..LOG_KEPT + 5 {
+        w.apply(&Input::Command { node: "m".into(), line: format!("SET k{i} v") }).unwrap();
+    }
+    assert!(w.settle(60_000));
+    let log = ex(&w, "m");
+    assert_eq!(log.len(), LOG_KEPT);
+    assert_eq!(log.last().unwrap().1, format!("SET k{} v", LOG_KEPT + 4));
 }

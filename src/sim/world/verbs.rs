@@ -61,6 +61,7 @@ impl World {
             next_inbound: 1,
             timer: None,
             console: None,
+            log: VecDeque::new(),
         });
         let idx = self.slots.len() - 1;
         self.record(Some(idx), TraceKind::Action { text: format!("node {} (port {})", name, port) });

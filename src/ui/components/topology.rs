@@ -5,7 +5,7 @@
 
 use crate::engine::view::NodeView;
 use crate::ui::components::icons::{icon, icon_at, Icon};
-use crate::ui::api::{Flight, Input, LinkView};
+use crate::ui::api::{Flight, Input, LinkState, LinkView};
 use crate::ui::format::short_id;
 use crate::ui::state::{node_offset, Msg};
 use crate::ui::AppCtx;
@@ -97,10 +97,10 @@ fn link_svg(app: &AppCtx, places: &[(f64, f64)], link: &LinkView) -> Html {
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     // A unit normal: messages a→b ride on one side of the line, b→a on the other.
     let (nx, ny) = (-dy / len, dx / len);
-    let state_mark = match link.state.as_str() {
-        "cut" => Some((Icon::Cut, "cut")),
-        "held" => Some((Icon::Hold, "held")),
-        _ => None,
+    let state_mark = match link.state {
+        LinkState::Cut => Some((Icon::Cut, "cut")),
+        LinkState::Held => Some((Icon::Hold, "held")),
+        LinkState::Up => None,
     };
     // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
     let hidden = link.in_flight.len().saturating_sub(MAX_FLIGHTS);
@@ -266,11 +266,11 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(Msg::Input(input.clone())))
     };
     let (a, b) = (link.a.clone(), link.b.clone());
-    let state = link.state.as_str();
+    let state = link.state;
     let state_icon = match state {
-        "cut" => Icon::Cut,
-        "held" => Icon::Hold,
-        _ => Icon::LinkUp,
+        LinkState::Cut => Icon::Cut,
+        LinkState::Held => Icon::Hold,
+        LinkState::Up => Icon::LinkUp,
     };
     html! {
         <li class={classes!("link-card", format!("link-{state}"))} data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
@@ -279,13 +279,13 @@ fn link_card(app: &AppCtx, link: &LinkView) -> Html {
                 { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
             </span>
             <span class="card-actions">
-                <button data-testid="cut" disabled={state == "cut"} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}
+                <button data-testid="cut" disabled={state == LinkState::Cut} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Cut the link {a}–{b}")}>{ icon(Icon::Cut) }{"Cut"}</button>
-                <button data-testid="heal" disabled={state != "cut"} onclick={act(Input::Heal { a: a.clone(), b: b.clone() })}
+                <button data-testid="heal" disabled={state != LinkState::Cut} onclick={act(Input::Heal { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Heal the link {a}–{b}")}>{ icon(Icon::Heal) }{"Heal"}</button>
-                <button data-testid="hold" disabled={state != "up"} onclick={act(Input::Hold { a: a.clone(), b: b.clone() })}
+                <button data-testid="hold" disabled={state != LinkState::Up} onclick={act(Input::Hold { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Hold messages on {a}–{b}")}>{ icon(Icon::Hold) }{"Hold"}</button>
-                <button data-testid="release" disabled={state != "held"} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
+                <button data-testid="release" disabled={state != LinkState::Held} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Release messages on {a}–{b}")}>{ icon(Icon::Release) }{"Release"}</button>
             </span>
         </li>
