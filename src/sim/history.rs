@@ -1,48 +1,10 @@
-//! Rewind's memory (what RaftScope calls the timeline): the *record* a world writes as it runs
-//! (its trace and the journal of inputs) and the *checkpoints* a session keeps (a copy of the
-//! world every N steps), so any step can be shown again by restoring the nearest earlier
-//! checkpoint and replaying deterministically.
-//!
-//! After a jump back the record still holds the branch's future: the world's cursors say how
-//! much of it the current step has reached, and replaying forward walks the cursors over
-//! entries that are already there ([`Record::push_trace`] keeps an entry that is the same).
+//! Rewind's checkpoints (what RaftScope keeps to jump along its timeline): a copy of the world
+//! every N steps, kept by the session, so any step can be shown again by restoring the nearest
+//! earlier checkpoint and replaying deterministically. What the world itself recorded (its
+//! trace and journal, also past the current step after a jump back) is its record
+//! (`world/record.rs`) and is never copied into a checkpoint.
 
-use crate::sim::input::JournalEntry;
-use crate::sim::trace::TraceEntry;
 use crate::sim::world::World;
-
-/// What a world recorded, rather than part of its state: never copied into checkpoints.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Record {
-    pub(crate) trace: Vec<TraceEntry>,
-    pub(crate) journal: Vec<JournalEntry>,
-}
-
-impl Record {
-    /// Append a trace entry at the world's cursor (see [`append_at`]).
-    pub(crate) fn push_trace(&mut self, cursor: &mut usize, entry: TraceEntry) {
-        append_at(&mut self.trace, cursor, entry);
-    }
-    /// Append a journal entry at the world's cursor (see [`append_at`]).
-    pub(crate) fn push_journal(&mut self, cursor: &mut usize, entry: JournalEntry) {
-        append_at(&mut self.journal, cursor, entry);
-    }
-}
-
-/// Append at a cursor: past the end, push; over a recorded future (a replay), keep the entry
-/// that is there when it is the same, else the future is wrong: drop it from here.
-fn append_at<T: PartialEq>(list: &mut Vec<T>, cursor: &mut usize, entry: T) {
-    if *cursor < list.len() {
-        if list[*cursor] != entry {
-            list.truncate(*cursor);
-            list.push(entry);
-        }
-    } else {
-        list.truncate(*cursor);
-        list.push(entry);
-    }
-    *cursor += 1;
-}
 
 /// A copy of the world's state taken right after a step (before the inputs made at it).
 #[derive(Clone, Debug)]

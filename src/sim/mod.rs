@@ -6,7 +6,7 @@
 //! - [`clock`]: logical Unix-millisecond time and durations (`2s`, `150ms`).
 //! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
 //! - [`trace`]: the append-only record of everything that happened, and its JSON export.
-//! - [`history`]: rewind's memory: the record a world writes, the checkpoints a session keeps.
+//! - [`history`]: rewind's checkpoints (a copy of the world every N steps), kept by the session.
 //! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind), and the
 //!   goals time is run toward (`Goal`: a step, the next PSYNC decision, a run, settling).
 //! - [`snapshot`]: the serializable picture the UI renders.

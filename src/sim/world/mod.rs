@@ -11,13 +11,14 @@
 //! The rooms: this file holds the world's state, its reading side and its record; [`verbs`]
 //! what each [`Input`] does ([`World::apply`]); [`queue`] the event queue; [`conns`] the
 //! connections; [`console`] the console clients; [`stepping`] the steps and the runs built on
-//! them; [`picture`] the snapshot and the trace file. Checkpoints for rewind are the
-//! session's (`sim::history`).
+//! them; [`picture`] the snapshot and the trace file; [`record`] the trace and journal as
+//! written. Checkpoints for rewind are the session's (`sim::history`).
 
 mod conns;
 mod console;
 mod picture;
 mod queue;
+mod record;
 mod stepping;
 #[cfg(test)]
 mod tests;
@@ -31,7 +32,6 @@ use crate::engine::node::{ConnId, Node, Output};
 use crate::engine::resp::{format_cli, split_args, Frame, ReplyParser};
 use crate::engine::rng::Rng;
 use crate::sim::clock::DEFAULT_EPOCH_MS;
-use crate::sim::history::Record;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::label::label;
 use crate::sim::link::{LinkParams, LinkState, Pipe};
@@ -41,6 +41,7 @@ use crate::sim::wire::{MemoryWire, Parcel, Stepped, Wire};
 use conns::{Connection, End};
 use console::Console;
 use queue::{Ev, Queued};
+use record::Record;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use stepping::Transit;
