@@ -143,7 +143,8 @@ impl Session {
         let sc = scenario::parse(text)?;
         let mut world = World::new(seed);
         if let Err(e) = scenario::run(&mut world, &sc, &mut NoHooks) {
-            world.note(&e.to_string());
+            // A note cannot fail.
+            let _ = world.apply(&Input::Note { text: e.to_string() });
         }
         let last_step = world.current_step();
         Ok(Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step })

@@ -39,13 +39,13 @@ pub struct ConsoleReply {
 
 impl World {
     /// Send a redis-cli style line to the node's console client; its reply lands in the trace.
-    pub fn command(&mut self, node: &str, line: &str) -> Result<(), SimError> {
+    pub(super) fn command(&mut self, node: &str, line: &str) -> Result<(), SimError> {
         self.command_id(node, line).map(|_| ())
     }
 
     /// As [`World::command`], returning the id to look the reply up with [`World::reply`].
     /// `REPLICAOF name` (a node name alone) is expanded to `REPLICAOF name <its port>`.
-    pub fn command_id(&mut self, node: &str, line: &str) -> Result<u64, SimError> {
+    pub(super) fn command_id(&mut self, node: &str, line: &str) -> Result<u64, SimError> {
         let idx = self.running(node)?;
         let mut argv = split_args(line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
         if argv.is_empty() {

@@ -6,6 +6,8 @@
 //! changes nothing; an input that is applied is journaled first, with the step it followed.
 //!
 //! The console's verb (a typed command) lives with the console client, in `console.rs`.
+//! The verbs are private to the world: [`World::apply`] is the one way in, so a new input is
+//! one `Input` variant and its arm here.
 
 use super::*;
 
@@ -38,7 +40,7 @@ impl World {
     }
 
     /// A new node, empty master, on the next free port.
-    pub fn add_node(&mut self, name: &str) -> Result<(), SimError> {
+    pub(super) fn add_node(&mut self, name: &str) -> Result<(), SimError> {
         validate_name(name)?;
         if self.find(name).is_some() {
             return Err(SimError::new(format!("a node named '{}' already exists", name)));
@@ -71,7 +73,7 @@ impl World {
 
     /// Break the link between two nodes: their connections close at both ends, bytes in
     /// flight are lost, and new connects between them fail until `heal`.
-    pub fn cut(&mut self, a: &str, b: &str) -> Result<(), SimError> {
+    pub(super) fn cut(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
         self.journal_push(Input::Cut { a: a.to_string(), b: b.to_string() });
         self.pair_mut(x, y).state = LinkState::Cut;
@@ -84,7 +86,7 @@ impl World {
     }
 
     /// Restore a cut or held link (held bytes are delivered).
-    pub fn heal(&mut self, a: &str, b: &str) -> Result<(), SimError> {
+    pub(super) fn heal(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
         self.journal_push(Input::Heal { a: a.to_string(), b: b.to_string() });
         let was = self.pair(x, y).state;
@@ -97,7 +99,7 @@ impl World {
     }
 
     /// Stall the link: bytes queue, nothing is delivered, connections stay open.
-    pub fn hold(&mut self, a: &str, b: &str) -> Result<(), SimError> {
+    pub(super) fn hold(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
         if self.pair(x, y).state == LinkState::Cut {
             return Err(SimError::new(format!("the link {}–{} is cut; heal it first", a, b)));
@@ -109,7 +111,7 @@ impl World {
     }
 
     /// Resume delivery on a held link: what was due arrives now, in order.
-    pub fn release(&mut self, a: &str, b: &str) -> Result<(), SimError> {
+    pub(super) fn release(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
         if self.pair(x, y).state == LinkState::Cut {
             return Err(SimError::new(format!("the link {}–{} is cut, not held; use heal", a, b)));
@@ -125,7 +127,7 @@ impl World {
     }
 
     /// Set latency and bandwidth of a link (for what is written from now on).
-    pub fn slow(&mut self, a: &str, b: &str, latency_ms: u64, bytes_per_ms: u64) -> Result<(), SimError> {
+    pub(super) fn slow(&mut self, a: &str, b: &str, latency_ms: u64, bytes_per_ms: u64) -> Result<(), SimError> {
         let (x, y) = self.pair_of(a, b)?;
         self.journal_push(Input::Slow { a: a.to_string(), b: b.to_string(), latency_ms, bytes_per_ms });
         self.pair_mut(x, y).params = LinkParams { latency_ms, bytes_per_ms };
@@ -135,7 +137,7 @@ impl World {
     }
 
     /// Kill the node's process: its connections close for the peers, its memory is gone.
-    pub fn stop(&mut self, node: &str) -> Result<(), SimError> {
+    pub(super) fn stop(&mut self, node: &str) -> Result<(), SimError> {
         let idx = self.running(node)?;
         self.journal_push(Input::Stop { node: node.to_string() });
         self.record(Some(idx), TraceKind::Action { text: format!("stop {}", node) });
@@ -158,7 +160,7 @@ impl World {
 
     /// Start the node again (stopping it first if running): from its RDB file if it has one,
     /// with its kept configuration (e.g. its `replicaof`).
-    pub fn restart(&mut self, node: &str) -> Result<(), SimError> {
+    pub(super) fn restart(&mut self, node: &str) -> Result<(), SimError> {
         let idx = self.known(node)?;
         self.journal_push(Input::Restart { node: node.to_string() });
         self.record(Some(idx), TraceKind::Action { text: format!("restart {}", node) });
@@ -194,7 +196,7 @@ impl World {
     }
 
     /// Write the node's dataset to its RDB file now (what `SAVE` does); returns the bytes.
-    pub fn save_dump(&mut self, node: &str) -> Result<Vec<u8>, SimError> {
+    pub(super) fn save_dump(&mut self, node: &str) -> Result<Vec<u8>, SimError> {
         let idx = self.running(node)?;
         self.journal_push(Input::SaveDump { node: node.to_string() });
         let now = self.now_ms;
@@ -205,7 +207,7 @@ impl World {
     }
 
     /// Replace the node's RDB file with `rdb` and restart it from it.
-    pub fn load_dump(&mut self, node: &str, rdb: Vec<u8>) -> Result<(), SimError> {
+    pub(super) fn load_dump(&mut self, node: &str, rdb: Vec<u8>) -> Result<(), SimError> {
         let idx = self.known(node)?;
         self.journal_push(Input::LoadDump { node: node.to_string(), rdb: rdb.clone() });
         self.record(Some(idx), TraceKind::Action { text: format!("load {} ({} bytes)", node, rdb.len()) });
@@ -217,7 +219,7 @@ impl World {
     }
 
     /// Put a line on the record (journaled, so a replay shows it too).
-    pub fn note(&mut self, text: &str) {
+    pub(super) fn note(&mut self, text: &str) {
         self.journal_push(Input::Note { text: text.to_string() });
         self.record(None, TraceKind::Note { text: text.to_string() });
     }
