@@ -39,4 +39,3 @@ fn append_at<T: PartialEq>(list: &mut Vec<T>, cursor: &mut usize, entry: T) {
     }
     *cursor += 1;
 }
-
