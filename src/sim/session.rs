@@ -1,7 +1,9 @@
 //! Rewind: a `World` plus its checkpoints (a copy of the world every N steps, `sim::history`)
-//! and the journal of inputs, so any step can be shown again by restoring the nearest earlier checkpoint and
-//! replaying deterministically. Acting after jumping back drops the old future and starts a
-//! new branch from there (as RaftScope does).
+//! and the journal of inputs, so any step can be shown again by restoring the nearest earlier
+//! checkpoint and replaying deterministically. Acting after jumping back drops the old future
+//! and starts a new branch from there (as RaftScope does). Time is run toward a [`Goal`] (the
+//! next visible step, the next happening of a [`Kind`], a recorded step, a run, settling),
+//! over memory ([`Session::run`]) or over the page's ports ([`Session::walk`]).
 
 use crate::engine::event::Event;
 use crate::sim::history::History;
