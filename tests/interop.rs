@@ -53,7 +53,9 @@ fn live_keyspace(c: &mut Client) -> Keyspace {
             };
             let value = match ty.as_str() {
                 "string" => Value::Str(bulk(c.cmd(&[b"GET".as_slice(), &key]).unwrap())),
-                "list" => Value::List(bulks(c.cmd(&[b"LRANGE".as_slice(), &key, b"0", b"-1"]).unwrap()).into_iter().collect::<VecDeque<_>>()),
+                "list" => {
+                    Value::List(bulks(c.cmd(&[b"LRANGE".as_slice(), &key, b"0", b"-1"]).unwrap()).into_iter().collect::<VecDeque<_>>())
+                }
                 "set" => Value::Set(bulks(c.cmd(&[b"SMEMBERS".as_slice(), &key]).unwrap()).into_iter().collect::<BTreeSet<_>>()),
                 "hash" => {
                     let flat = bulks(c.cmd(&[b"HGETALL".as_slice(), &key]).unwrap());
@@ -97,14 +99,29 @@ fn assert_same(redis: &Keyspace, ours: &Keyspace, what: &str) {
         for k in keys {
             let (va, vb) = (a.entries.get(k), b.entries.get(k));
             if va != vb {
-                diffs.push(format!("db{db} {:?}: redis={:?} replscope={:?}", String::from_utf8_lossy(k), va.map(|v| format!("{v:?}").chars().take(200).collect::<String>()), vb.map(|v| format!("{v:?}").chars().take(200).collect::<String>())));
+                diffs.push(format!(
+                    "db{db} {:?}: redis={:?} replscope={:?}",
+                    String::from_utf8_lossy(k),
+                    va.map(|v| format!("{v:?}").chars().take(200).collect::<String>()),
+                    vb.map(|v| format!("{v:?}").chars().take(200).collect::<String>())
+                ));
             }
             if a.expires.get(k) != b.expires.get(k) {
-                diffs.push(format!("db{db} {:?} expiry: redis={:?} replscope={:?}", String::from_utf8_lossy(k), a.expires.get(k), b.expires.get(k)));
+                diffs.push(format!(
+                    "db{db} {:?} expiry: redis={:?} replscope={:?}",
+                    String::from_utf8_lossy(k),
+                    a.expires.get(k),
+                    b.expires.get(k)
+                ));
             }
         }
     }
-    assert!(diffs.is_empty(), "{what}: {} differences, first ones:\n{}", diffs.len(), diffs.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{what}: {} differences, first ones:\n{}",
+        diffs.len(),
+        diffs.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// Commands that build every type in both its compact and its large encoding (7.0 thresholds:
@@ -157,9 +174,8 @@ fn populate_commands(expire_at_ms: u64) -> Vec<Vec<String>> {
 
 fn run_all(c: &mut Client, cmds: &[Vec<String>]) {
     for cmd in cmds {
-        match c.cmd(cmd).unwrap() {
-            Frame::Error(e) => panic!("{cmd:?}: {e}"),
-            _ => {}
+        if let Frame::Error(e) = c.cmd(cmd).unwrap() {
+            panic!("{cmd:?}: {e}");
         }
     }
 }
@@ -173,7 +189,17 @@ fn rdb_saved_by_redis_decodes_in_replscope() {
     // DEBUG POPULATE: many plain string keys ("key:N" → "value:N"), in db 0.
     ok(c.cmd(&["DEBUG", "POPULATE", "3000"]).unwrap());
     // 7.0 keeps every list as a quicklist (of listpack nodes; list:plain has a PLAIN node).
-    for (key, enc) in [("list:small", "quicklist"), ("list:plain", "quicklist"), ("list:big", "quicklist"), ("set:ints", "intset"), ("set:bigints", "hashtable"), ("hash:small", "listpack"), ("hash:big", "hashtable"), ("zset:small", "listpack"), ("zset:big", "skiplist")] {
+    for (key, enc) in [
+        ("list:small", "quicklist"),
+        ("list:plain", "quicklist"),
+        ("list:big", "quicklist"),
+        ("set:ints", "intset"),
+        ("set:bigints", "hashtable"),
+        ("hash:small", "listpack"),
+        ("hash:big", "hashtable"),
+        ("zset:small", "listpack"),
+        ("zset:big", "skiplist"),
+    ] {
         assert_eq!(bulk(c.cmd(&["OBJECT", "ENCODING", key]).unwrap()), enc.as_bytes(), "redis-server should hold {key} as {enc}");
     }
     ok(c.cmd(&["SAVE"]).unwrap());
@@ -284,7 +310,12 @@ fn caught_up(master: &mut Client, replica: &mut Client) -> bool {
 fn redis_cli_talks_to_replscope_serve() {
     let port = start_replscope(None);
     let cli = |args: &[&str]| {
-        let out = std::process::Command::new("redis-cli").arg("-p").arg(port.to_string()).args(args).output().expect("redis-cli (installed with redis-server) must be on PATH");
+        let out = std::process::Command::new("redis-cli")
+            .arg("-p")
+            .arg(port.to_string())
+            .args(args)
+            .output()
+            .expect("redis-cli (installed with redis-server) must be on PATH");
         String::from_utf8_lossy(&out.stdout).trim_end().to_string()
     };
     assert_eq!(cli(&["PING"]), "PONG");
@@ -306,7 +337,14 @@ fn real_replica_of_a_replscope_master() {
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after full sync");
 
     // The live stream.
-    run_all(&mut m, &[vec!["SET".into(), "live".into(), "1".into()], vec!["INCRBYFLOAT".into(), "f".into(), "1.5".into()], vec!["EXPIRE".into(), "live".into(), "1000".into()]]);
+    run_all(
+        &mut m,
+        &[
+            vec!["SET".into(), "live".into(), "1".into()],
+            vec!["INCRBYFLOAT".into(), "f".into(), "1.5".into()],
+            vec!["EXPIRE".into(), "live".into(), "1000".into()],
+        ],
+    );
     wait_for("the live stream", 10, || caught_up(&mut m, &mut r));
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after the live stream");
 
@@ -332,7 +370,16 @@ fn replscope_replica_of_a_real_master() {
     wait_for("full sync from redis-server's RDB", 15, || caught_up(&mut m, &mut r));
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after full sync");
 
-    run_all(&mut m, &[vec!["SET".into(), "live".into(), "1".into()], vec!["SELECT".into(), "2".into()], vec!["RPUSH".into(), "l".into(), "a".into(), "b".into()], vec!["SELECT".into(), "0".into()], vec!["HINCRBYFLOAT".into(), "hash:small".into(), "n".into(), "0.5".into()]]);
+    run_all(
+        &mut m,
+        &[
+            vec!["SET".into(), "live".into(), "1".into()],
+            vec!["SELECT".into(), "2".into()],
+            vec!["RPUSH".into(), "l".into(), "a".into(), "b".into()],
+            vec!["SELECT".into(), "0".into()],
+            vec!["HINCRBYFLOAT".into(), "hash:small".into(), "n".into(), "0.5".into()],
+        ],
+    );
     wait_for("the live stream", 10, || caught_up(&mut m, &mut r));
     assert_same(&live_keyspace(&mut m), &live_keyspace(&mut r), "after the live stream");
 }
@@ -367,7 +414,13 @@ fn harness_rendering_matches_redis_cli() {
     ];
     for cmd in cases {
         let ours = support::format_cli(&c.cmd(cmd).unwrap());
-        let out = std::process::Command::new("redis-cli").arg("--no-raw").arg("-p").arg(server.port.to_string()).args(*cmd).output().expect("redis-cli");
+        let out = std::process::Command::new("redis-cli")
+            .arg("--no-raw")
+            .arg("-p")
+            .arg(server.port.to_string())
+            .args(*cmd)
+            .output()
+            .expect("redis-cli");
         let theirs = String::from_utf8_lossy(&out.stdout).trim_end_matches('\n').to_string();
         assert_eq!(ours, theirs, "rendering of {cmd:?}");
     }

@@ -48,11 +48,11 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// The trace file `replscope run SCENARIO --trace FILE` writes natively, made here in wasm.
 fn trace_json(text: &str) -> String {
-    use replscope::sim::{scenario, trace::TraceFile, world::World};
+    use replscope::sim::{scenario, world::World};
     let sc = scenario::parse(text).expect("shipped scenarios parse");
     let mut world = World::new(1); // the CLI's default seed
     let _ = scenario::run(&mut world, &sc, &mut scenario::NoHooks);
-    TraceFile::of_world(&world).to_json()
+    world.trace_file().to_json()
 }
 
 macro_rules! scenario {
@@ -78,8 +78,8 @@ fn shipped() -> [(&'static str, &'static str); 8] {
 /// The native trace digest of a shipped scenario (scripts/dev.sh passes them in
 /// REPLSCOPE_NATIVE_TRACE_DIGESTS, computed by `replscope run … --trace`).
 fn native_digest(name: &str) -> &'static str {
-    let native = option_env!("REPLSCOPE_NATIVE_TRACE_DIGESTS")
-        .expect("run through scripts/dev.sh test: it passes the native trace digests");
+    let native =
+        option_env!("REPLSCOPE_NATIVE_TRACE_DIGESTS").expect("run through scripts/dev.sh test: it passes the native trace digests");
     native
         .split(';')
         .find_map(|kv| kv.strip_prefix(name).and_then(|r| r.strip_prefix('=')))
@@ -104,7 +104,7 @@ async fn shipped_scenarios_over_message_ports_give_the_native_trace() {
     use replscope::sim::session::{Goal, Session, WalkState};
     use replscope::sim::trace::{TraceFile, TraceKind};
     use replscope::sim::world::CONSOLE;
-    use replscope::ui::channel::{self, Driver, Purpose};
+    use replscope::ui::channel::{self, Driver};
     use std::cell::RefCell;
     use std::rc::Rc;
     let (t0, mut parcels) = (js_sys::Date::now(), 0);
@@ -118,18 +118,15 @@ async fn shipped_scenarios_over_message_ports_give_the_native_trace() {
         driver.borrow_mut().set_notify(Rc::new(move |state: WalkState, _| {
             let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &format!("{state:?}").into());
         }));
-        let state = match channel::start(&driver, session.clone(), Goal::Step(recorded.last_step), Purpose::Replay) {
+        let state = match channel::start(&driver, session.clone(), Goal::Step(recorded.last_step), Goal::Step(recorded.last_step)) {
             Some(state) => format!("{state:?}"),
             None => wasm_bindgen_futures::JsFuture::from(ended).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
         };
         assert_eq!(state, "Reached", "{name}: the walk over the ports did not reach the last step");
-        let json = TraceFile::of_world(session.borrow().world()).to_json();
+        let json = session.borrow().world().trace_file().to_json();
         assert_eq!(format!("{:016x}", fnv1a64(json.as_bytes())), native_digest(name), "{name}: the trace over MessagePorts differs");
-        let between_nodes = recorded
-            .trace
-            .iter()
-            .filter(|e| matches!(&e.kind, TraceKind::Delivered { from, .. } if from != CONSOLE))
-            .count() as u64;
+        let between_nodes =
+            recorded.trace.iter().filter(|e| matches!(&e.kind, TraceKind::Delivered { from, .. } if from != CONSOLE)).count() as u64;
         let carried: u64 = driver.borrow().carried().values().map(|(messages, _)| messages).sum();
         assert!(between_nodes > 0, "{name}: no traffic between nodes?");
         assert_eq!(carried, between_nodes, "{name}: the ports carried another number of messages than the trace delivered");

@@ -9,8 +9,7 @@
 
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
-use replscope::sim::trace::TraceFile;
-use replscope::sim::{Action, Session, World};
+use replscope::sim::{Goal, Input, Session, World};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -75,7 +74,8 @@ impl<'a> Opts<'a> {
     }
 }
 
-/// Prints replies as they arrive: every line of the rendering prefixed by the node.
+/// Prints replies as they arrive: every line of the rendering prefixed by the node. `save`
+/// and `load` read and write real files (the simulation itself touches none).
 struct Printer;
 
 impl RunHooks for Printer {
@@ -83,6 +83,12 @@ impl RunHooks for Printer {
         for l in text.split('\n') {
             println!("{node}> {l}");
         }
+    }
+    fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {}", path, e))
+    }
+    fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path, e))
     }
 }
 
@@ -99,7 +105,7 @@ fn cmd_run(args: &[String]) -> CliResult {
     let mut world = World::new(seed);
     let outcome = scenario::run(&mut world, &sc, &mut Printer);
     if let Some(out) = trace_out {
-        let file = TraceFile::of_world(&world);
+        let file = world.trace_file();
         std::fs::write(&out, file.to_json()).map_err(|e| (2, format!("cannot write {out}: {e}")))?;
     }
     match outcome {
@@ -144,26 +150,26 @@ fn cmd_serve(args: &[String]) -> CliResult {
 /// A long trace: a master, two replicas, a stream of writes with cuts now and then.
 fn bench_session(steps: u64, every: u64) -> Session {
     let mut s = Session::with_options(7, replscope::sim::clock::DEFAULT_EPOCH_MS, every);
-    let act = |s: &mut Session, a: Action| {
+    let act = |s: &mut Session, a: Input| {
         let _ = s.apply(a);
     };
     for n in ["m", "r1", "r2"] {
-        act(&mut s, Action::AddNode { name: n.into() });
+        act(&mut s, Input::AddNode { name: n.into() });
     }
-    act(&mut s, Action::Command { node: "r1".into(), line: "REPLICAOF m".into() });
-    act(&mut s, Action::Command { node: "r2".into(), line: "REPLICAOF m".into() });
-    act(&mut s, Action::RunFor { ms: 10_000 });
+    act(&mut s, Input::Command { node: "r1".into(), line: "REPLICAOF m".into() });
+    act(&mut s, Input::Command { node: "r2".into(), line: "REPLICAOF m".into() });
+    s.run(Goal::RunFor(10_000));
     let mut i = 0u64;
     while s.current_step() < steps {
         for _ in 0..20 {
-            act(&mut s, Action::Command { node: "m".into(), line: format!("SET key:{} {}", i % 5000, i) });
+            act(&mut s, Input::Command { node: "m".into(), line: format!("SET key:{} {}", i % 5000, i) });
             i += 1;
         }
-        act(&mut s, Action::RunFor { ms: 50 });
-        if i % 4000 == 0 {
-            act(&mut s, Action::Cut { a: "m".into(), b: "r2".into() });
-            act(&mut s, Action::RunFor { ms: 2_000 });
-            act(&mut s, Action::Heal { a: "m".into(), b: "r2".into() });
+        s.run(Goal::RunFor(50));
+        if i.is_multiple_of(4000) {
+            act(&mut s, Input::Cut { a: "m".into(), b: "r2".into() });
+            s.run(Goal::RunFor(2_000));
+            act(&mut s, Input::Heal { a: "m".into(), b: "r2".into() });
         }
     }
     s
@@ -179,7 +185,13 @@ fn cmd_bench_rewind(args: &[String]) -> CliResult {
     let mut s = bench_session(steps, every);
     let built = t0.elapsed();
     let last = s.last_step();
-    println!("checkpoint every {} steps; built {} steps ({} trace entries) in {:.1} ms", every, last, s.world().trace().len(), built.as_secs_f64() * 1e3);
+    println!(
+        "checkpoint every {} steps; built {} steps ({} trace entries) in {:.1} ms",
+        every,
+        last,
+        s.world().trace().len(),
+        built.as_secs_f64() * 1e3
+    );
     // A fixed pseudo-random walk over the timeline (SplitMix64), so runs compare.
     let mut rng = replscope::engine::rng::Rng::new(99);
     let mut times = Vec::new();

@@ -42,7 +42,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
 
 /// Render milliseconds the way the scenario language writes them.
 pub fn format_duration(ms: u64) -> String {
-    if ms % 1000 == 0 && ms > 0 {
+    if ms.is_multiple_of(1000) && ms > 0 {
         format!("{}s", ms / 1000)
     } else {
         format!("{}ms", ms)

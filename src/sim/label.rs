@@ -22,7 +22,7 @@ fn shown(bytes: &[u8]) -> String {
     if !bytes.is_empty() && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'"') {
         short(&String::from_utf8_lossy(bytes))
     } else {
-        short(&crate::sim::glue::repr(bytes))
+        short(&crate::engine::resp::repr(bytes))
     }
 }
 
@@ -96,7 +96,7 @@ fn label_bulk(bytes: &[u8]) -> String {
     match head.parse::<i64>() {
         // An exact bulk reply: "$3\r\nbar\r\n".
         Ok(n) if n >= 0 && bytes.len() == end + 2 + n as usize + 2 && bytes.ends_with(b"\r\n") => {
-            short(&crate::sim::glue::repr(&bytes[end + 2..end + 2 + n as usize]))
+            short(&crate::engine::resp::repr(&bytes[end + 2..end + 2 + n as usize]))
         }
         Ok(-1) => "(nil)".into(),
         // `$<len>\r\n` opening a disk-based RDB transfer (no trailing CRLF).
@@ -122,10 +122,7 @@ mod tests {
     #[test]
     fn replies_and_rdb_payloads() {
         assert_eq!(label(b"+CONTINUE\r\n"), "+CONTINUE");
-        assert_eq!(
-            label(b"+FULLRESYNC 8371aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0\r\n"),
-            "+FULLRESYNC 8371… 0"
-        );
+        assert_eq!(label(b"+FULLRESYNC 8371aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0\r\n"), "+FULLRESYNC 8371… 0");
         assert_eq!(label(b"$3\r\nbar\r\n"), "\"bar\"");
         assert_eq!(label(b"$120\r\nREDIS0010"), "$120 rdb bytes");
         assert_eq!(label(b"$EOF:0123456789012345678901234567890123456789\r\n"), "$EOF:0123… rdb stream");

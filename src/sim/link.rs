@@ -25,9 +25,12 @@ impl Default for LinkParams {
     }
 }
 
-/// What the operator did to a node pair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What the operator did to a node pair. Serialised as "up", "cut", "held" (the snapshot's
+/// JSON, read by the page's end-to-end tests, keeps those strings).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LinkState {
+    #[default]
     Up,
     /// Connections dropped; new connects between the pair fail until healed.
     Cut,
@@ -42,6 +45,12 @@ impl LinkState {
             LinkState::Cut => "cut",
             LinkState::Held => "held",
         }
+    }
+}
+
+impl std::fmt::Display for LinkState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

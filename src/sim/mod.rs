@@ -1,18 +1,21 @@
 //! The simulated world: nodes, links, logical time, the trace and scenarios (no browser crate).
 //!
+//! - [`input`]: the one vocabulary of what is done to a world (`Input`), as the journal records it.
 //! - [`world`]: the deterministic event loop (`World`): nodes, connections, the event queue.
 //! - [`link`]: a TCP-like byte pipe with latency and bandwidth, cut / held / released.
 //! - [`clock`]: logical Unix-millisecond time and durations (`2s`, `150ms`).
 //! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
 //! - [`trace`]: the append-only record of everything that happened, and its JSON export.
-//! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind).
+//! - [`history`]: rewind's checkpoints (a copy of the world every N steps), kept by the session.
+//! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind), and the
+//!   goals time is run toward (`Goal`: a step, the next PSYNC decision, a run, settling).
 //! - [`snapshot`]: the serializable picture the UI renders.
 //! - [`scenario`]: the scenario language (parse with positions, run with hooks).
 //! - [`wire`]: the medium bytes cross at delivery time (memory natively, MessagePorts in the page).
-//! - [`glue`]: the seam to engine calls (node view, RDB save/restart, reply parsing).
 
 pub mod clock;
-pub mod glue;
+pub mod history;
+pub mod input;
 pub mod label;
 pub mod link;
 pub mod scenario;
@@ -22,7 +25,8 @@ pub mod trace;
 pub mod wire;
 pub mod world;
 
-pub use session::{Action, Session};
+pub use input::Input;
+pub use session::{Goal, Session};
 pub use snapshot::Snapshot;
 pub use trace::{TraceEntry, TraceKind};
 pub use world::{SimError, World};

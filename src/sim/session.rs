@@ -1,45 +1,27 @@
-//! Rewind: a `World` plus checkpoints (a copy of the world every N steps) and the journal of
-//! inputs, so any step can be shown again by restoring the nearest earlier checkpoint and
-//! replaying deterministically. Acting after jumping back drops the old future and starts a
-//! new branch from there (as RaftScope does).
+//! Rewind: a `World` plus its checkpoints (a copy of the world every N steps, `sim::history`)
+//! and the journal of inputs, so any step can be shown again by restoring the nearest earlier
+//! checkpoint and replaying deterministically. Acting after jumping back drops the old future
+//! and starts a new branch from there (as RaftScope does). Time is run toward a [`Goal`] (the
+//! next visible step, the next happening of a [`Kind`], a recorded step, a run, settling),
+//! over memory ([`Session::run`]) or over the page's ports ([`Session::walk`]).
 
-use crate::sim::scenario::{self, NoHooks, ParseError};
-use crate::sim::trace::{ImportError, JournalEntry, TraceFile};
-use crate::sim::wire::{Stepped, Wire};
-use crate::sim::world::{SimError, World, STEP_HORIZON_MS};
-use crate::sim::TraceKind;
 use crate::engine::event::Event;
+use crate::sim::history::History;
+use crate::sim::input::{Input, JournalEntry};
+use crate::sim::scenario::{self, NoHooks, ParseError};
+use crate::sim::trace::{ImportError, TraceFile};
+use crate::sim::wire::{MemoryWire, Stepped, Wire};
+use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
+use crate::sim::TraceKind;
 use serde::{Deserialize, Serialize};
 
 /// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
 pub const CHECKPOINT_EVERY: u64 = 1024;
-/// Bound on steps for one Step / StepToDecision action (it stops early when nothing is left).
-pub const MAX_STEPS_PER_ACTION: u64 = 1_000_000;
-/// Bound on logical time for Settle.
-pub const SETTLE_MAX_MS: u64 = 120_000;
+/// Bound on steps for one walk to a step, a visible step or a next happening (it stops early
+/// when nothing is left).
+pub const MAX_STEPS_PER_WALK: u64 = 1_000_000;
 
-/// What a person (or the UI) can do to the world.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Action {
-    AddNode { name: String },
-    Command { node: String, line: String },
-    Cut { a: String, b: String },
-    Heal { a: String, b: String },
-    Hold { a: String, b: String },
-    Release { a: String, b: String },
-    Stop { node: String },
-    Restart { node: String },
-    /// Advance to the next step that shows something (a delivery, an event, a reply).
-    Step,
-    /// Advance to the next PSYNC decision a master makes.
-    StepToDecision,
-    RunFor { ms: u64 },
-    Settle,
-    /// Set a link's latency (ms) and bandwidth (bytes per ms, 0 = unlimited).
-    Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
-}
-
-/// Where a [`Walk`] stops.
+/// Where a [`Walk`] stops: the one way time is run in a session (inputs are [`Input`]s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Goal {
     /// The next step that shows something (a delivery, an event, a reply).
@@ -48,6 +30,12 @@ pub enum Goal {
     Next(Kind),
     /// Step `n` of the recorded branch (replaying forward to it).
     Step(u64),
+    /// Every event due within this many ms, then the clock moves to the end of the interval
+    /// (a journaled `AdvanceTo`), as a scenario's `run`.
+    RunFor(u64),
+    /// Until settled (see [`World::is_settled`]), at most [`SETTLE_MAX_MS`] of logical time,
+    /// as a scenario's `settle`; `Quiet` if it did not settle.
+    Settle,
 }
 
 /// Kinds of happening a walk can stop at ("step to the next …").
@@ -104,7 +92,8 @@ pub struct Walk {
     goal: Goal,
     /// Trace length when the walk began: a goal is met by what is traced after it.
     start_len: usize,
-    /// Like [`World::step_until`], give up on events further than this (an idle world's crons).
+    /// Like [`World::step_until`], give up on events further than this (an idle world's crons);
+    /// for `RunFor`, the end of the interval.
     horizon_ms: u64,
     steps_left: u64,
 }
@@ -122,42 +111,45 @@ pub enum WalkState {
 
 #[derive(Clone, Debug)]
 pub struct Session {
-    /// Its history holds the whole branch (inputs, trace, checkpoints), also past the current step.
+    /// Its record holds the whole branch (inputs, trace), also past the current step.
     world: World,
+    /// Checkpoints of this branch (and of the steps a replay passed).
+    history: History,
     last_step: u64,
 }
 
 impl Session {
     pub fn new(seed: u64) -> Session {
-        Session::with_world(World::new(seed))
+        Session::with_world(World::new(seed), CHECKPOINT_EVERY)
     }
 
     pub fn with_epoch(seed: u64, epoch_ms: u64) -> Session {
-        Session::with_world(World::with_epoch(seed, epoch_ms))
+        Session::with_world(World::with_epoch(seed, epoch_ms), CHECKPOINT_EVERY)
     }
 
     /// A session that keeps a checkpoint every `checkpoint_every` steps (tests use small ones).
     pub fn with_options(seed: u64, epoch_ms: u64, checkpoint_every: u64) -> Session {
-        let mut world = World::with_epoch(seed, epoch_ms);
-        world.enable_checkpoints(checkpoint_every.max(1));
-        Session { world, last_step: 0 }
+        Session::with_world(World::with_epoch(seed, epoch_ms), checkpoint_every)
     }
 
-    fn with_world(mut world: World) -> Session {
-        world.enable_checkpoints(CHECKPOINT_EVERY);
-        Session { world, last_step: 0 }
+    /// `world` at step 0, before any input.
+    fn with_world(world: World, checkpoint_every: u64) -> Session {
+        let history = History::new(checkpoint_every, world.clone());
+        Session { world, history, last_step: 0 }
     }
 
     /// Run a scenario into a new session. A failing `expect` stops the run there and is left
-    /// as a note in the trace (the CLI is where scenarios are judged).
+    /// as a note in the trace (the CLI is where scenarios are judged). The scenario runs on
+    /// the bare world; checkpoints are taken when the session first replays its steps.
     pub fn from_scenario(text: &str, seed: u64) -> Result<Session, ParseError> {
         let sc = scenario::parse(text)?;
-        let mut s = Session::new(seed);
-        if let Err(e) = scenario::run(&mut s.world, &sc, &mut NoHooks) {
-            s.world.note(&e.to_string());
+        let mut world = World::new(seed);
+        if let Err(e) = scenario::run(&mut world, &sc, &mut NoHooks) {
+            // A note cannot fail.
+            let _ = world.apply(&Input::Note { text: e.to_string() });
         }
-        s.last_step = s.world.current_step();
-        Ok(s)
+        let last_step = world.current_step();
+        Ok(Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step })
     }
 
     pub fn world(&self) -> &World {
@@ -171,58 +163,65 @@ impl Session {
     }
     /// The inputs of the current branch (also those past the current step).
     pub fn journal(&self) -> &[JournalEntry] {
-        &self.world.history.journal
+        self.world.recorded_journal()
     }
 
-    /// Do something. After a jump back, this first drops the future (a new branch).
-    pub fn apply(&mut self, action: Action) -> Result<(), SimError> {
-        self.world.finish_transit();
+    /// How many checkpoints the session holds (one at step 0, then one per `checkpoint_every`
+    /// steps it has stepped or replayed through).
+    pub fn checkpoints(&self) -> usize {
+        self.history.len()
+    }
+
+    /// A step just ended: keep a checkpoint if one is due.
+    fn stepped(&mut self) {
+        self.history.after_step(&mut self.world);
+    }
+
+    /// Land a delivery left on a wire from memory (the world must move on); that ends its step.
+    fn finish_transit(&mut self) {
+        if self.world.in_transit() {
+            self.world.finish_transit();
+            self.stepped();
+        }
+    }
+
+    /// Do something to the world. After a jump back, this first drops the future (a new branch).
+    pub fn apply(&mut self, input: Input) -> Result<(), SimError> {
+        self.finish_transit();
         self.branch_here();
-        let w = &mut self.world;
-        let result = match action {
-            Action::AddNode { name } => w.add_node(&name),
-            Action::Command { node, line } => w.command(&node, &line),
-            Action::Cut { a, b } => w.cut(&a, &b),
-            Action::Heal { a, b } => w.heal(&a, &b),
-            Action::Hold { a, b } => w.hold(&a, &b),
-            Action::Release { a, b } => w.release(&a, &b),
-            Action::Stop { node } => w.stop(&node),
-            Action::Restart { node } => w.restart(&node),
-            Action::Slow { a, b, latency_ms, bytes_per_ms } => w.slow(&a, &b, latency_ms, bytes_per_ms),
-            Action::Step => {
-                w.step_visible(MAX_STEPS_PER_ACTION);
-                Ok(())
-            }
-            Action::StepToDecision => {
-                w.step_to_decision(MAX_STEPS_PER_ACTION);
-                Ok(())
-            }
-            Action::RunFor { ms } => {
-                w.run_for(ms);
-                Ok(())
-            }
-            Action::Settle => {
-                w.settle(SETTLE_MAX_MS);
-                Ok(())
-            }
-        };
+        let result = self.world.apply(&input);
         self.last_step = self.world.current_step();
         result
     }
 
+    /// Walk to `goal` over memory, at once (what [`Session::walk`] + [`Session::advance`] do
+    /// over the page's ports).
+    pub fn run(&mut self, goal: Goal) -> WalkState {
+        let mut walk = self.walk(goal);
+        self.advance(&mut walk, &mut MemoryWire::default())
+    }
+
     /// Begin a walk toward `goal`. A fresh goal ([`Goal::Visible`], [`Goal::Next`]) walks past
-    /// the recorded branch's end only from its end, like [`Session::apply`] of `Step`; behind
-    /// the end it replays the recorded steps first.
+    /// the recorded branch's end only from its end; behind the end it replays the recorded
+    /// steps first. `RunFor` and `Settle` run fresh time, as an input does: behind the end
+    /// they first drop the future (a new branch).
     pub fn walk(&mut self, goal: Goal) -> Walk {
-        self.world.finish_transit();
+        self.finish_transit();
+        if matches!(goal, Goal::RunFor(_) | Goal::Settle) {
+            self.branch_here();
+        }
         self.apply_recorded_inputs();
         // Recorded steps are replayed however far apart they lie; a fresh goal looks ahead
-        // only so far, like `World::step_until`.
-        let horizon_ms = match goal {
-            Goal::Step(_) => u64::MAX,
-            Goal::Visible | Goal::Next(_) => self.world.now_ms().saturating_add(STEP_HORIZON_MS),
+        // only so far, like `World::step_until`. Running and settling take as many steps as
+        // their time holds, as `World::run_for` and `World::settle` do.
+        let now = self.world.now_ms();
+        let (horizon_ms, steps_left) = match goal {
+            Goal::Step(_) => (u64::MAX, MAX_STEPS_PER_WALK),
+            Goal::Visible | Goal::Next(_) => (now.saturating_add(STEP_HORIZON_MS), MAX_STEPS_PER_WALK),
+            Goal::RunFor(ms) => (now.saturating_add(ms), u64::MAX),
+            Goal::Settle => (now.saturating_add(SETTLE_MAX_MS), u64::MAX),
         };
-        Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left: MAX_STEPS_PER_ACTION }
+        Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left }
     }
 
     /// Take raw steps over `wire` until `walk`'s goal is met, nothing is left, or the wire
@@ -237,14 +236,15 @@ impl Session {
                     return WalkState::Reached;
                 }
                 if walk.steps_left == 0 || self.world.next_event_time().is_none_or(|t| t > walk.horizon_ms) {
-                    return WalkState::Quiet;
+                    return self.out_of_time(walk);
                 }
                 walk.steps_left -= 1;
             }
             match self.world.step_via(wire) {
                 Stepped::Waiting => return WalkState::Waiting,
-                Stepped::Idle => return WalkState::Quiet,
+                Stepped::Idle => return self.out_of_time(walk),
                 Stepped::Done => {
+                    self.stepped();
                     self.last_step = self.last_step.max(self.world.current_step());
                     self.apply_recorded_inputs();
                 }
@@ -258,6 +258,23 @@ impl Session {
             Goal::Visible => !new().is_empty(),
             Goal::Next(kind) => new().iter().any(|e| kind.matches(&e.kind)),
             Goal::Step(n) => self.world.current_step() >= n,
+            Goal::Settle => self.world.is_settled(),
+            // Met when nothing more is due within the interval (see `out_of_time`).
+            Goal::RunFor(_) => false,
+        }
+    }
+
+    /// Nothing more is due before the horizon: a run is over (the clock moves to its end),
+    /// any other goal was not met.
+    fn out_of_time(&mut self, walk: &Walk) -> WalkState {
+        match walk.goal {
+            Goal::RunFor(_) => {
+                // Only moves the clock forward; cannot fail.
+                let _ = self.world.apply(&Input::AdvanceTo { ms: walk.horizon_ms });
+                self.last_step = self.last_step.max(self.world.current_step());
+                WalkState::Reached
+            }
+            _ => WalkState::Quiet,
         }
     }
 
@@ -267,9 +284,9 @@ impl Session {
             if e.step > self.world.current_step() {
                 break;
             }
-            let prim = e.prim.clone();
+            let input = e.input.clone();
             // Inputs that failed when first made fail the same way again (and journal nothing).
-            if self.world.apply_prim(&prim).is_err() {
+            if self.world.apply(&input).is_err() {
                 break;
             }
         }
@@ -278,35 +295,32 @@ impl Session {
     /// Drop what lies beyond the current step: inputs, trace, checkpoints.
     fn branch_here(&mut self) {
         self.world.drop_future();
+        self.history.drop_after(self.world.current_step());
         self.last_step = self.world.current_step();
     }
 
     /// Show the world as it was right after step `step` (and the inputs made at that step).
     pub fn jump_to(&mut self, step: u64) {
-        self.world.finish_transit();
+        self.finish_transit();
         let target = step.min(self.last_step);
-        let cps = &self.world.history.checkpoints;
-        let Some(i) = cps.iter().rposition(|c| c.step <= target) else { return };
-        let cp_step = cps[i].step;
+        let Some(cp) = self.history.at_or_before(target) else { return };
         let at = self.world.current_step();
         // Forward from here unless a checkpoint lies between here and the target.
-        if target < at || cp_step > at {
-            let history = std::mem::take(&mut self.world.history);
-            let mut w = (*history.checkpoints[i].world).clone();
-            w.history = history;
-            self.world = w;
+        if target < at || cp.step > at {
+            self.world.restore(&cp.world);
         }
         self.forward_to(target);
     }
 
     /// Replay inputs and steps until `target`.
     fn forward_to(&mut self, target: u64) {
-        self.world.finish_transit();
+        self.finish_transit();
         loop {
             self.apply_recorded_inputs();
             if self.world.current_step() >= target || !self.world.step() {
                 break;
             }
+            self.stepped();
         }
     }
 
@@ -321,7 +335,7 @@ impl Session {
     pub fn export_json(&mut self) -> String {
         let here = self.current_step();
         self.jump_to(self.last_step);
-        let file = TraceFile::of_world(&self.world);
+        let file = self.world.trace_file();
         self.jump_to(here);
         file.to_json()
     }
@@ -330,7 +344,7 @@ impl Session {
     /// walking it forward replays the run, tracing it anew.
     pub fn from_journal<T>(file: &TraceFile<T>) -> Session {
         let mut s = Session::with_epoch(file.seed, file.epoch_ms);
-        s.world.history.journal = file.journal.clone();
+        s.world.set_recorded_journal(file.journal.clone());
         s.last_step = file.last_step;
         s
     }
@@ -367,18 +381,6 @@ impl Session {
         }
         Ok(s)
     }
-
-    /// Act on the world directly (the scenario runner does): the future past the current step
-    /// is dropped first, as for [`Session::apply`]; call [`Session::sync`] afterwards.
-    pub fn world_mut(&mut self) -> &mut World {
-        self.branch_here();
-        &mut self.world
-    }
-
-    /// Pick up the steps made through [`Session::world_mut`].
-    pub fn sync(&mut self) {
-        self.last_step = self.world.current_step();
-    }
 }
 
 #[cfg(test)]
@@ -386,42 +388,42 @@ mod tests {
     use super::*;
     use crate::sim::clock::DEFAULT_EPOCH_MS;
 
-    fn act(s: &mut Session, a: Action) {
+    fn act(s: &mut Session, a: Input) {
         s.apply(a.clone()).unwrap_or_else(|e| panic!("{a:?}: {e}"));
     }
 
     /// A session with some history: nodes, commands, link actions, time passing.
     fn busy(every: u64) -> Session {
         let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
-        act(&mut s, Action::AddNode { name: "m".into() });
-        act(&mut s, Action::AddNode { name: "r1".into() });
+        act(&mut s, Input::AddNode { name: "m".into() });
+        act(&mut s, Input::AddNode { name: "r1".into() });
         writes_with_cuts(&mut s);
-        act(&mut s, Action::RunFor { ms: 5000 });
+        s.run(Goal::RunFor(5000));
         s
     }
 
     /// `busy`, with r1 replicating from m through it all.
     fn replicating(every: u64) -> Session {
         let mut s = Session::with_options(3, DEFAULT_EPOCH_MS, every);
-        act(&mut s, Action::AddNode { name: "m".into() });
-        act(&mut s, Action::AddNode { name: "r1".into() });
-        act(&mut s, Action::Command { node: "r1".into(), line: "REPLICAOF m 6379".into() });
-        act(&mut s, Action::Settle);
+        act(&mut s, Input::AddNode { name: "m".into() });
+        act(&mut s, Input::AddNode { name: "r1".into() });
+        act(&mut s, Input::Command { node: "r1".into(), line: "REPLICAOF m 6379".into() });
+        s.run(Goal::Settle);
         writes_with_cuts(&mut s);
-        act(&mut s, Action::Settle);
+        s.run(Goal::Settle);
         s
     }
 
     /// Thirty writes on m, the m–r1 link cut for 100 ms every seventh.
     fn writes_with_cuts(s: &mut Session) {
         for i in 0..30 {
-            act(s, Action::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
+            act(s, Input::Command { node: "m".into(), line: format!("SET k{} v{}", i, i) });
             if i % 7 == 0 {
-                act(s, Action::Cut { a: "m".into(), b: "r1".into() });
-                act(s, Action::RunFor { ms: 100 });
-                act(s, Action::Heal { a: "m".into(), b: "r1".into() });
+                act(s, Input::Cut { a: "m".into(), b: "r1".into() });
+                s.run(Goal::RunFor(100));
+                act(s, Input::Heal { a: "m".into(), b: "r1".into() });
             }
-            act(s, Action::Step);
+            s.run(Goal::Visible);
         }
     }
 
@@ -446,11 +448,8 @@ mod tests {
             s.jump_to(k);
             assert_eq!(s.current_step(), k);
             assert!(s.world().trace().iter().all(|e| e.step <= k));
-            let prefix: Vec<_> = serde_json::from_str::<Vec<crate::sim::trace::TraceEntry>>(&full)
-                .unwrap()
-                .into_iter()
-                .filter(|e| e.step <= k)
-                .collect();
+            let prefix: Vec<_> =
+                serde_json::from_str::<Vec<crate::sim::trace::TraceEntry>>(&full).unwrap().into_iter().filter(|e| e.step <= k).collect();
             assert_eq!(json(&s.world().trace()), json(&prefix), "at step {k}");
         }
         s.jump_to(last);
@@ -478,11 +477,11 @@ mod tests {
         let last = s.last_step();
         s.jump_to(10);
         let before: usize = s.journal().len();
-        act(&mut s, Action::Command { node: "r1".into(), line: "PING".into() });
+        act(&mut s, Input::Command { node: "r1".into(), line: "PING".into() });
         assert_eq!(s.last_step(), 10, "the old future is gone");
         assert!(s.journal().len() <= before + 1);
         assert!(s.journal().iter().all(|e| e.step <= 10));
-        act(&mut s, Action::RunFor { ms: 10 });
+        s.run(Goal::RunFor(10));
         let branch_last = s.last_step();
         assert!(branch_last < last);
         // The new branch replays exactly too.
@@ -496,8 +495,8 @@ mod tests {
     fn bad_actions_change_nothing() {
         let mut s = busy(16);
         let (step, journal) = (s.current_step(), s.journal().len());
-        assert!(s.apply(Action::Cut { a: "m".into(), b: "nobody".into() }).is_err());
-        assert!(s.apply(Action::AddNode { name: "m".into() }).is_err());
+        assert!(s.apply(Input::Cut { a: "m".into(), b: "nobody".into() }).is_err());
+        assert!(s.apply(Input::AddNode { name: "m".into() }).is_err());
         assert_eq!((s.current_step(), s.journal().len()), (step, journal));
     }
 
@@ -515,7 +514,7 @@ mod tests {
         assert_eq!(t.current_step(), 2);
         let tampered = json_text.replacen("\"SET k1 v1\"", "\"SET k1 v2\"", 1);
         assert!(Session::import_json(&tampered).unwrap_err().message.contains("does not replay"));
-        assert!(Session::import_json("{\"version\":3}").unwrap_err().message.contains("version 3"));
+        assert!(Session::import_json("{\"version\":4}").unwrap_err().message.contains("version 4"));
     }
 
     /// A wire that hands parcels back only when told to (as a MessagePort does a task later).
@@ -555,7 +554,7 @@ mod tests {
     #[test]
     fn replaying_over_a_slow_wire_gives_the_recorded_trace() {
         let s = replicating(16);
-        let file = TraceFile::of_world(s.world());
+        let file = s.world().trace_file();
         let mut t = Session::from_journal(&file);
         let mut wire = SlowWire::default();
         let mut walk = t.walk(Goal::Step(file.last_step));
@@ -579,22 +578,22 @@ mod tests {
     }
 
     #[test]
-    fn walking_goals_match_the_step_actions() {
+    fn walking_over_memory_and_over_a_slow_wire_agree() {
         let setup = |s: &mut Session| {
-            act(s, Action::AddNode { name: "m".into() });
-            act(s, Action::AddNode { name: "r".into() });
-            act(s, Action::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
+            act(s, Input::AddNode { name: "m".into() });
+            act(s, Input::AddNode { name: "r".into() });
+            act(s, Input::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
         };
         let mut a = Session::with_options(5, DEFAULT_EPOCH_MS, 8);
         let mut b = Session::with_options(5, DEFAULT_EPOCH_MS, 8);
         setup(&mut a);
         setup(&mut b);
         let mut wire = SlowWire::default();
-        act(&mut a, Action::StepToDecision);
+        assert_eq!(a.run(Goal::Next(Kind::Decision)), WalkState::Reached);
         let mut walk = b.walk(Goal::Next(Kind::Decision));
         assert_eq!(drive(&mut b, &mut walk, &mut wire), WalkState::Reached);
         for _ in 0..25 {
-            act(&mut a, Action::Step);
+            assert_eq!(a.run(Goal::Visible), WalkState::Reached);
             let mut walk = b.walk(Goal::Visible);
             assert_eq!(drive(&mut b, &mut walk, &mut wire), WalkState::Reached);
             assert_eq!(a.current_step(), b.current_step());
@@ -610,9 +609,9 @@ mod tests {
     #[test]
     fn walks_stop_at_the_next_happening_of_a_chosen_kind() {
         let mut s = Session::with_options(9, DEFAULT_EPOCH_MS, 8);
-        act(&mut s, Action::AddNode { name: "m".into() });
-        act(&mut s, Action::AddNode { name: "r".into() });
-        act(&mut s, Action::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
+        act(&mut s, Input::AddNode { name: "m".into() });
+        act(&mut s, Input::AddNode { name: "r".into() });
+        act(&mut s, Input::Command { node: "r".into(), line: "REPLICAOF m 6379".into() });
         let mut wire = SlowWire::default();
         // In the order a first sync makes them happen.
         for kind in [Kind::HandshakeState, Kind::Message, Kind::Decision, Kind::FullSync, Kind::ReplicaOnline] {
@@ -625,10 +624,10 @@ mod tests {
             let last_step = new.last().map(|e| e.step).unwrap_or(0);
             assert!(new.iter().filter(|e| e.step < last_step).all(|e| !kind.matches(&e.kind)), "{kind:?}");
         }
-        act(&mut s, Action::Cut { a: "m".into(), b: "r".into() });
+        act(&mut s, Input::Cut { a: "m".into(), b: "r".into() });
         assert!(s.world().trace().iter().rev().take(20).any(|e| Kind::Disconnect.matches(&e.kind)));
         // Nothing more of a kind that cannot come: the walk says so.
-        act(&mut s, Action::Stop { node: "m".into() });
+        act(&mut s, Input::Stop { node: "m".into() });
         let mut walk = s.walk(Goal::Next(Kind::FullSync));
         assert_eq!(drive(&mut s, &mut walk, &mut wire), WalkState::Quiet);
     }
@@ -638,7 +637,7 @@ mod tests {
         let mut s = replicating(16);
         let mut wire = SlowWire::default();
         // A write on the master is propagated to r1: walk until that delivery is on the wire.
-        act(&mut s, Action::Command { node: "m".into(), line: "SET late 1".into() });
+        act(&mut s, Input::Command { node: "m".into(), line: "SET late 1".into() });
         let mut state = WalkState::Reached;
         for _ in 0..20 {
             let mut walk = s.walk(Goal::Visible);
@@ -650,23 +649,55 @@ mod tests {
         assert_eq!(state, WalkState::Waiting);
         assert!(s.world().in_transit());
         // The action lands the parcel from memory; the wire's copy, arriving later, is skipped.
-        act(&mut s, Action::Cut { a: "m".into(), b: "r1".into() });
+        act(&mut s, Input::Cut { a: "m".into(), b: "r1".into() });
         assert!(!s.world().in_transit());
         wire.deliver_all();
         let mut walk = s.walk(Goal::Step(s.current_step() + 3));
         assert_ne!(drive(&mut s, &mut walk, &mut wire), WalkState::Waiting);
         // Same inputs over memory give the same trace: the stale parcel changed nothing.
-        let file = TraceFile::of_world(s.world());
+        let file = s.world().trace_file();
         let mut reference = Session::from_journal(&file);
         reference.jump_to(file.last_step);
         assert_eq!(json(&reference.world().trace()), json(&s.world().trace()));
     }
 
     #[test]
-    fn actions_serialize() {
-        let a = Action::Command { node: "m".into(), line: "SET a 1".into() };
-        let text = json(&a);
-        assert_eq!(serde_json::from_str::<Action>(&text).unwrap(), a);
-        assert_eq!(json(&Action::Step), "\"Step\"");
+    fn checkpoints_are_taken_as_the_session_steps_or_replays() {
+        let s = busy(4);
+        assert_eq!(s.checkpoints() as u64, s.last_step() / 4 + 1, "step 0, then every 4th step");
+        let mut t = Session::from_scenario("node m\nnode r\nr> REPLICAOF m\nsettle\n", 3).unwrap();
+        assert_eq!(t.checkpoints(), 1, "a scenario runs on the bare world");
+        let last = t.last_step();
+        let full = json(&t.world().trace());
+        t.jump_to(0);
+        t.jump_to(last);
+        assert_eq!(t.checkpoints() as u64, last / CHECKPOINT_EVERY + 1);
+        assert_eq!(json(&t.world().trace()), full);
+        // Dropping the future drops its checkpoints too.
+        let mut u = busy(4);
+        u.jump_to(9);
+        act(&mut u, Input::Note { text: "branch".into() });
+        assert_eq!(u.checkpoints(), 3, "steps 0, 4 and 8");
+    }
+
+    #[test]
+    fn run_and_settle_goals_run_time_as_the_world_does() {
+        // The same inputs, time run by the session's goals and by the world's own loops.
+        let mut s = Session::with_options(4, DEFAULT_EPOCH_MS, 8);
+        let mut w = World::new(4);
+        for n in ["m", "r1"] {
+            act(&mut s, Input::AddNode { name: n.into() });
+            w.apply(&Input::AddNode { name: n.into() }).unwrap();
+        }
+        act(&mut s, Input::Command { node: "r1".into(), line: "REPLICAOF m".into() });
+        w.apply(&Input::Command { node: "r1".into(), line: "REPLICAOF m".into() }).unwrap();
+        assert_eq!(s.run(Goal::RunFor(1500)), WalkState::Reached);
+        w.run_for(1500);
+        assert_eq!(s.world().now_ms(), DEFAULT_EPOCH_MS + 1500);
+        assert_eq!(s.run(Goal::Settle), WalkState::Reached);
+        assert!(w.settle(SETTLE_MAX_MS));
+        assert_eq!(json(&s.world().trace()), json(&w.trace()));
+        assert_eq!(s.journal(), w.journal());
+        assert_eq!(s.last_step(), w.current_step());
     }
 }

@@ -1,7 +1,9 @@
 //! The picture of a world at one step that the UI renders: every node's `INFO replication`
-//! numbers (`NodeView`), every link with what is in flight on it, and which nodes are down.
+//! numbers (`NodeView`), every link with what is in flight on it, which nodes are down, and
+//! each node's console (commands paired with their replies).
 
 use crate::engine::view::NodeView;
+use crate::sim::link::LinkState;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -14,14 +16,33 @@ pub struct Snapshot {
     pub links: Vec<LinkView>,
     /// Stopped nodes, in creation order.
     pub stopped: Vec<String>,
+    /// Each node's console, running or stopped, in creation order (nodes never sent a command
+    /// are left out): its latest exchanges, commands paired with replies by id.
+    pub consoles: Vec<ConsoleLog>,
+}
+
+/// One node's console: its latest exchanges, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleLog {
+    pub node: String,
+    pub exchanges: Vec<Exchange>,
+}
+
+/// A command typed into a node's console and, once it came back, its reply as redis-cli
+/// prints it. The world pairs them by the command's id (replies come in command order).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub id: u64,
+    pub line: String,
+    pub reply: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkView {
     pub a: String,
     pub b: String,
-    /// "up", "cut" or "held".
-    pub state: String,
+    /// Up, cut or held (in JSON: "up", "cut", "held").
+    pub state: LinkState,
     pub latency_ms: u64,
     pub bytes_per_ms: u64,
     /// Open connections between the pair (a replica link, a client, …).
@@ -46,5 +67,9 @@ impl Snapshot {
     }
     pub fn link(&self, a: &str, b: &str) -> Option<&LinkView> {
         self.links.iter().find(|l| (l.a == a && l.b == b) || (l.a == b && l.b == a))
+    }
+    /// The console exchanges of `node` (empty if it never had a command).
+    pub fn console(&self, node: &str) -> &[Exchange] {
+        self.consoles.iter().find(|c| c.node == node).map_or(&[], |c| &c.exchanges)
     }
 }

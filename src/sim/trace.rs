@@ -3,7 +3,9 @@
 //! and the journal of world inputs that lets a session replay it exactly.
 
 use crate::engine::event::Event;
+use crate::sim::input::JournalEntry;
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 
 /// One line of the trace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,43 +65,20 @@ impl<'de> Deserialize<'de> for Payload {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         text.chars()
-            .map(|c| u8::try_from(u32::from(c)).map_err(|_| serde::de::Error::custom(format!("payload character {c:?} is not a byte (U+0000..U+00FF)"))))
+            .map(|c| {
+                u8::try_from(u32::from(c))
+                    .map_err(|_| serde::de::Error::custom(format!("payload character {c:?} is not a byte (U+0000..U+00FF)")))
+            })
             .collect::<Result<Vec<u8>, _>>()
             .map(Payload)
     }
 }
 
-/// An input to the world, as the journal records it for replay.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Prim {
-    AddNode { name: String },
-    Command { node: String, line: String },
-    Cut { a: String, b: String },
-    Heal { a: String, b: String },
-    Hold { a: String, b: String },
-    Release { a: String, b: String },
-    Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
-    Stop { node: String },
-    Restart { node: String },
-    /// The clock moved forward with no event (the end of a `run`).
-    AdvanceTo { ms: u64 },
-    /// `SAVE`-like: the node's current dataset becomes its RDB file.
-    SaveDump { node: String },
-    /// The node's RDB file is replaced by these bytes and the node restarts from it.
-    LoadDump { node: String, rdb: Vec<u8> },
-    /// A line for the record (a scenario's failed expect, …).
-    Note { text: String },
-}
-
-/// A world input and the step it was applied after.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    pub step: u64,
-    pub prim: Prim,
-}
-
-/// The version of the trace JSON format (2: deliveries carry their payload).
-pub const TRACE_VERSION: u32 = 2;
+/// The version of the trace JSON format (2: deliveries carry their payload; 3: a journal entry
+/// names its input `input`, where 2 said `prim`).
+pub const TRACE_VERSION: u32 = 3;
+/// The oldest trace version an import still reads (a version-2 file replays as it did).
+pub const TRACE_OLDEST: u32 = 2;
 /// The version of the scenario JSON format.
 pub const SCENARIO_VERSION: u32 = 1;
 
@@ -135,29 +114,22 @@ impl std::error::Error for ImportError {}
 
 /// Read the `version` field first, so a newer or foreign file gets a clear message rather than
 /// a field-by-field serde complaint.
-pub fn check_version(json: &str, what: &str, expected: u32) -> Result<(), ImportError> {
+pub fn check_version(json: &str, what: &str, read: RangeInclusive<u32>) -> Result<(), ImportError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
+    let reads = if read.start() == read.end() {
+        format!("version {}", read.start())
+    } else {
+        format!("versions {} to {}", read.start(), read.end())
+    };
     match value.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(expected) => Ok(()),
-        Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads version {expected})") }),
+        Some(v) if u32::try_from(v).is_ok_and(|v| read.contains(&v)) => Ok(()),
+        Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads {reads})") }),
         None => Err(ImportError { message: format!("not a {what} file: no \"version\" field") }),
     }
 }
 
 impl TraceFile<TraceEntry> {
-    /// The file for a world's whole run so far: its seed, inputs and trace.
-    pub fn of_world(world: &crate::sim::world::World) -> TraceFile {
-        TraceFile {
-            version: TRACE_VERSION,
-            seed: world.seed(),
-            epoch_ms: world.epoch_ms(),
-            last_step: world.current_step(),
-            journal: world.journal().to_vec(),
-            trace: world.trace().to_vec(),
-        }
-    }
-
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
@@ -165,16 +137,23 @@ impl TraceFile<TraceEntry> {
 
 impl<T: serde::de::DeserializeOwned> TraceFile<T> {
     /// Parse and validate: version, then shape, then the journal's steps must not go back.
+    /// Versions 2 and 3 read alike (the journal's field is read under either name); what is
+    /// read is held in the current shape, so writing it again writes the current version.
     pub fn from_json(json: &str) -> Result<TraceFile<T>, ImportError> {
-        check_version(json, "trace", TRACE_VERSION)?;
-        let file: TraceFile<T> =
+        check_version(json, "trace", TRACE_OLDEST..=TRACE_VERSION)?;
+        let mut file: TraceFile<T> =
             serde_json::from_str(json).map_err(|e| ImportError { message: format!("malformed trace file: {e}") })?;
+        file.version = TRACE_VERSION;
         if let Some(w) = file.journal.windows(2).find(|w| w[1].step < w[0].step) {
-            return Err(ImportError { message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step) });
+            return Err(ImportError {
+                message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step),
+            });
         }
         if let Some(last) = file.journal.last() {
             if last.step > file.last_step {
-                return Err(ImportError { message: format!("malformed trace file: journal entry at step {} after last_step {}", last.step, file.last_step) });
+                return Err(ImportError {
+                    message: format!("malformed trace file: journal entry at step {} after last_step {}", last.step, file.last_step),
+                });
             }
         }
         Ok(file)
@@ -184,15 +163,20 @@ impl<T: serde::de::DeserializeOwned> TraceFile<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::input::Input;
 
     #[test]
     fn version_is_checked_first() {
-        assert!(check_version("{\"version\":2}", "trace", 2).is_ok());
-        let e = check_version("{\"version\":1}", "trace", 2).unwrap_err();
+        assert!(check_version("{\"version\":2}", "trace", 2..=3).is_ok());
+        assert!(check_version("{\"version\":3}", "trace", 2..=3).is_ok());
+        let e = check_version("{\"version\":1}", "trace", 2..=3).unwrap_err();
         assert!(e.message.contains("unsupported trace file version 1"), "{}", e.message);
-        let e = check_version("{}", "trace", 2).unwrap_err();
+        assert!(e.message.contains("reads versions 2 to 3"), "{}", e.message);
+        let e = check_version("{\"version\":4}", "scenario", 1..=1).unwrap_err();
+        assert!(e.message.contains("reads version 1)"), "{}", e.message);
+        let e = check_version("{}", "trace", 2..=3).unwrap_err();
         assert!(e.message.contains("no \"version\""), "{}", e.message);
-        let e = check_version("nope", "trace", 2).unwrap_err();
+        let e = check_version("nope", "trace", 2..=3).unwrap_err();
         assert!(e.message.contains("invalid JSON"), "{}", e.message);
     }
 
@@ -203,14 +187,23 @@ mod tests {
             seed: 7,
             epoch_ms: 1,
             last_step: 3,
-            journal: vec![JournalEntry { step: 0, prim: Prim::AddNode { name: "m".into() } }],
+            journal: vec![JournalEntry { step: 0, input: Input::AddNode { name: "m".into() } }],
             trace: vec![TraceEntry { step: 0, time_ms: 1, node: None, kind: TraceKind::Action { text: "node m".into() } }],
         };
         assert_eq!(TraceFile::from_json(&file.to_json()), Ok(file.clone()));
         let mut bad = file.clone();
-        bad.journal.push(JournalEntry { step: 9, prim: Prim::Stop { node: "m".into() } });
+        bad.journal.push(JournalEntry { step: 9, input: Input::Stop { node: "m".into() } });
         assert!(TraceFile::<TraceEntry>::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
         let e = TraceFile::<TraceEntry>::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
         assert!(e.message.starts_with("malformed trace file"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_version_2_journal_reads_its_prim_field() {
+        let v2 = "{\"version\":2,\"seed\":7,\"epoch_ms\":1,\"last_step\":0,\"journal\":[{\"step\":0,\"prim\":{\"AddNode\":{\"name\":\"m\"}}}],\"trace\":[]}";
+        let file = TraceFile::<TraceEntry>::from_json(v2).unwrap();
+        assert_eq!(file.journal, vec![JournalEntry { step: 0, input: Input::AddNode { name: "m".into() } }]);
+        assert!(file.to_json().contains("\"input\":{\"AddNode\""));
+        assert_eq!(file.version, TRACE_VERSION);
     }
 }

@@ -169,7 +169,7 @@ pub fn app() -> Html {
                 }
                 let msg = match e.key().as_str() {
                     " " => Msg::TogglePlay,
-                    "ArrowRight" => Msg::Step,
+                    "ArrowRight" => Msg::Walk(api::Goal::Visible),
                     "ArrowLeft" => Msg::StepBack,
                     "?" => Msg::ToggleHelp,
                     "Escape" => Msg::Help(false),
@@ -209,7 +209,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let driver = runtime.borrow().driver();
         use_effect_with((), move |_| {
-            driver.borrow_mut().set_notify(Rc::new(move |walked, purpose| dispatch.emit(Msg::Walked(walked, purpose))));
+            driver.borrow_mut().set_notify(Rc::new(move |walked, asked| dispatch.emit(Msg::Walked(walked, asked))));
         });
     }
 

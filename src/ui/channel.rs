@@ -145,21 +145,11 @@ impl Wire for PortWire {
     }
 }
 
-/// Why a walk was started, handed back when it ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    Step,
-    Tick,
-    Decision,
-    Next(crate::sim::session::Kind),
-    /// A test or tool walking to a step.
-    Replay,
-}
-
 struct Job {
     session: Rc<RefCell<Session>>,
     walk: Walk,
-    purpose: Purpose,
+    /// What the page asked for (a step may walk to a recorded step): handed back at the end.
+    asked: Goal,
 }
 
 /// Walks a session over the ports. One walk at a time; the page is told when it ends.
@@ -167,7 +157,7 @@ struct Job {
 pub struct Driver {
     wire: PortWire,
     job: Option<Job>,
-    notify: Option<Rc<dyn Fn(WalkState, Purpose)>>,
+    notify: Option<Rc<dyn Fn(WalkState, Goal)>>,
 }
 
 impl Driver {
@@ -184,12 +174,8 @@ impl Driver {
     }
 
     /// Who hears that an asynchronous walk ended.
-    pub fn set_notify(&mut self, f: Rc<dyn Fn(WalkState, Purpose)>) {
+    pub fn set_notify(&mut self, f: Rc<dyn Fn(WalkState, Goal)>) {
         self.notify = Some(f);
-    }
-
-    pub fn is_walking(&self) -> bool {
-        self.job.is_some()
     }
 
     /// Stop the current walk (the world lands its parcel from memory on its next move).
@@ -204,15 +190,16 @@ impl Driver {
 
 /// Start walking `session` toward `goal`. `Some(state)` if it ended at once (no parcel had
 /// to wait: nothing crossed the ports, or the walk is already there); `None` if it waits on
-/// the ports, and the driver's notify hears the end. A walk already under way is replaced.
-pub fn start(driver: &Rc<RefCell<Driver>>, session: Rc<RefCell<Session>>, goal: Goal, purpose: Purpose) -> Option<WalkState> {
+/// the ports, and the driver's notify hears the end, with `asked`. A walk already under way
+/// is replaced.
+pub fn start(driver: &Rc<RefCell<Driver>>, session: Rc<RefCell<Session>>, goal: Goal, asked: Goal) -> Option<WalkState> {
     let walk = session.borrow_mut().walk(goal);
-    driver.borrow_mut().job = Some(Job { session, walk, purpose });
+    driver.borrow_mut().job = Some(Job { session, walk, asked });
     advance(driver).map(|(state, _)| state)
 }
 
 /// Advance the current walk; `Some` when it ended (the job is then gone).
-fn advance(driver: &Rc<RefCell<Driver>>) -> Option<(WalkState, Purpose)> {
+fn advance(driver: &Rc<RefCell<Driver>>) -> Option<(WalkState, Goal)> {
     let mut d = driver.borrow_mut();
     let d = &mut *d;
     let Some(job) = d.job.as_mut() else {
@@ -223,17 +210,17 @@ fn advance(driver: &Rc<RefCell<Driver>>) -> Option<(WalkState, Purpose)> {
     if state == WalkState::Waiting {
         return None;
     }
-    let purpose = job.purpose;
+    let asked = job.asked;
     d.job = None;
-    Some((state, purpose))
+    Some((state, asked))
 }
 
 /// A parcel came out of a port: resume, and say so if the walk ended.
 fn pump(driver: &Rc<RefCell<Driver>>) {
-    if let Some((state, purpose)) = advance(driver) {
+    if let Some((state, asked)) = advance(driver) {
         let notify = driver.borrow().notify.clone();
         if let Some(notify) = notify {
-            notify(state, purpose);
+            notify(state, asked);
         }
     }
 }

@@ -139,17 +139,6 @@ pub struct Frame<'a> {
     pub stopped_ports: Vec<(String, u16)>,
 }
 
-/// What a walk was for, as far as the page's words go when it finds nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sought {
-    /// One step (the Step button, an arrow key, a play tick).
-    Step,
-    /// The next happening of a kind.
-    Next(Kind),
-    /// A step of the recorded branch: reaching it needs no words.
-    Replay,
-}
-
 /// Everything a render needs; cheap to clone (the heavy parts are behind `Rc`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -282,27 +271,28 @@ impl Model {
     }
 
     /// A walk ended; if it found nothing, say so (and stop playing when it was a step).
-    pub fn walked(&mut self, state: WalkState, sought: Sought) {
+    /// `asked` is what the person asked for (a step may have walked to a recorded step).
+    pub fn walked(&mut self, state: WalkState, asked: Goal) {
         self.walking = false;
         if state != WalkState::Quiet {
             return;
         }
-        match sought {
-            Sought::Step => {
+        match asked {
+            Goal::Visible => {
                 self.notice = Some(QUIET.to_string());
                 self.playing = false;
             }
-            Sought::Next(Kind::Decision) => {
+            Goal::Next(Kind::Decision) => {
                 self.notice =
                     Some("No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string())
             }
-            Sought::Next(kind) => {
+            Goal::Next(kind) => {
                 self.notice = Some(format!(
                     "No {} came within a minute of simulated time. Send a command, cut or heal a link, or add a node.",
                     kind.name()
                 ))
             }
-            Sought::Replay => {}
+            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle => {}
         }
     }
 

@@ -122,18 +122,18 @@ fn walk_endings_say_why_only_when_quiet() {
     m.play();
     m.walk_started();
     assert!(m.walking);
-    m.walked(WalkState::Reached, Sought::Step);
+    m.walked(WalkState::Reached, Goal::Visible);
     assert!(!m.walking && m.playing && m.notice.is_none());
-    m.walked(WalkState::Quiet, Sought::Step);
+    m.walked(WalkState::Quiet, Goal::Visible);
     assert_eq!(m.notice.as_deref(), Some(QUIET));
     assert!(!m.playing, "a quiet world stops play");
     m.dismiss_notice();
-    m.walked(WalkState::Quiet, Sought::Next(Kind::Decision));
+    m.walked(WalkState::Quiet, Goal::Next(Kind::Decision));
     assert!(m.notice.as_deref().unwrap().starts_with("No PSYNC decision came"));
-    m.walked(WalkState::Quiet, Sought::Next(Kind::ReplicaOnline));
+    m.walked(WalkState::Quiet, Goal::Next(Kind::ReplicaOnline));
     assert!(m.notice.as_deref().unwrap().starts_with("No replica online came within a minute"));
     m.dismiss_notice();
-    m.walked(WalkState::Quiet, Sought::Replay);
+    m.walked(WalkState::Quiet, Goal::Step(3));
     assert_eq!(m.notice, None);
 }
 
@@ -191,7 +191,7 @@ fn jumping_back_keeps_the_future_and_acting_there_branches() {
     assert_eq!(m.trace.branch().len(), whole, "behind the end the recorded future stays");
     assert!(m.trace.shown().len() < whole);
     // Acting here starts a new branch: the model follows the world's trace from then on.
-    s.apply(crate::ui::api::Action::Command { node: "m".into(), line: "SET b 2".into() }).unwrap();
+    s.apply(crate::ui::api::Input::Command { node: "m".into(), line: "SET b 2".into() }).unwrap();
     absorb(&mut m, &s);
     assert_eq!(m.last_step, s.last_step());
     assert_eq!(m.trace.branch().len(), s.world().trace().len());
@@ -217,7 +217,7 @@ fn a_selection_that_is_gone_falls_back_to_the_first_node() {
     s.jump_to(s.last_step());
     absorb(&mut m, &s);
     assert_eq!(m.selected.as_deref(), Some("r1"));
-    s.apply(crate::ui::api::Action::Stop { node: "r1".into() }).unwrap();
+    s.apply(crate::ui::api::Input::Stop { node: "r1".into() }).unwrap();
     absorb(&mut m, &s);
     assert_eq!(m.selected.as_deref(), Some("m"));
     let r1 = m.layout.iter().find(|x| x.name == "r1").unwrap();

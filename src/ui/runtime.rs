@@ -3,10 +3,10 @@
 //! to the model, for UI-only state), then hands the [`Model`] a fresh [`Frame`] of the world.
 //! Components never see the session: they render the model and send messages.
 
-use super::api::{Action, Goal, Kind, Session, WalkState};
-use super::channel::{self, Driver, Purpose};
+use super::api::{Goal, Input, Session, WalkState};
+use super::channel::{self, Driver};
 use super::labels::inspector_info;
-use super::model::{opening_lesson, Frame, Inspected, Model, Sought, Theme};
+use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::{lessons, model};
 use crate::engine::view::keyspace_listing;
 use std::cell::RefCell;
@@ -19,15 +19,14 @@ const KEY_LIMIT: usize = 200;
 
 /// What the page can ask of the runtime.
 pub enum Msg {
-    Act(Action),
-    /// Several actions as one user gesture (e.g. "write 1000 random keys").
-    Acts(Vec<Action>),
-    /// One step forward: replay if we stepped back, otherwise advance the world.
-    Step,
-    /// Forward to the next PSYNC decision.
-    NextDecision,
-    /// Forward to the next happening of a kind.
-    NextOf(Kind),
+    /// Something done to the world (a click, a console line).
+    Input(Input),
+    /// Several inputs as one user gesture (e.g. "write 1000 random keys").
+    Inputs(Vec<Input>),
+    /// Walk forward over the ports: `Goal::Visible` is one step (replaying if we stepped
+    /// back), `Goal::Next(kind)` the next happening of a kind (`Kind::Decision`: the next
+    /// PSYNC decision), `Goal::Step(n)` a recorded step.
+    Walk(Goal),
     StepBack,
     JumpTo(u64),
     Play,
@@ -35,8 +34,8 @@ pub enum Msg {
     TogglePlay,
     /// A play-timer tick: one step, pause when nothing moves.
     Tick,
-    /// A walk over the ports ended (the driver says so).
-    Walked(WalkState, Purpose),
+    /// A walk over the ports ended (the driver says so), with the goal that was asked for.
+    Walked(WalkState, Goal),
     Speed(u32),
     Select(Option<String>),
     LoadLesson(String),
@@ -53,12 +52,6 @@ pub enum Msg {
         node: String,
         line: String,
     },
-}
-
-/// Where a step-like message wants to go.
-enum Forward {
-    Step(Purpose),
-    Next(Kind),
 }
 
 pub struct Runtime {
@@ -101,9 +94,7 @@ impl Runtime {
         // from memory); steps, play control and UI-only state do not.
         let keeps_walk = matches!(
             msg,
-            Msg::Step
-                | Msg::NextDecision
-                | Msg::NextOf(_)
+            Msg::Walk(_)
                 | Msg::Tick
                 | Msg::Walked(..)
                 | Msg::Play
@@ -124,16 +115,17 @@ impl Runtime {
             self.m().walking = false;
         }
         let world_changed = match msg {
-            Msg::Act(action) => self.apply_all(vec![action]),
-            Msg::Acts(actions) => self.apply_all(actions),
-            Msg::Step => self.forward(Forward::Step(Purpose::Step)),
-            Msg::NextDecision => self.forward(Forward::Next(Kind::Decision)),
-            Msg::NextOf(kind) => self.forward(Forward::Next(kind)),
+            Msg::Input(input) => self.apply_all(vec![input]),
+            Msg::Inputs(inputs) => self.apply_all(inputs),
+            Msg::Walk(goal) => {
+                self.m().dismiss_notice();
+                self.forward(goal)
+            }
             Msg::Tick => {
                 if !self.model.playing || self.model.walking {
                     return self.model.clone();
                 }
-                self.forward(Forward::Step(Purpose::Tick))
+                self.forward(Goal::Visible)
             }
             Msg::StepBack => {
                 self.m().pause();
@@ -148,8 +140,8 @@ impl Runtime {
                 self.session.borrow_mut().jump_to(step);
                 true
             }
-            Msg::Walked(state, purpose) => {
-                self.m().walked(state, sought(purpose));
+            Msg::Walked(state, asked) => {
+                self.m().walked(state, asked);
                 true
             }
             Msg::LoadLesson(id) => {
@@ -202,11 +194,11 @@ impl Runtime {
         false
     }
 
-    /// Apply actions in order; the first refused one stops the rest and says why.
-    fn apply_all(&mut self, actions: Vec<Action>) -> bool {
+    /// Apply inputs in order; the first refused one stops the rest and says why.
+    fn apply_all(&mut self, inputs: Vec<Input>) -> bool {
         self.m().dismiss_notice();
-        for action in actions {
-            let result = self.session.borrow_mut().apply(action);
+        for input in inputs {
+            let result = self.session.borrow_mut().apply(input);
             if let Err(e) = result {
                 self.m().refused(e.to_string());
                 break;
@@ -215,34 +207,30 @@ impl Runtime {
         true
     }
 
-    /// One step, or to the next happening of a kind: the recorded one if we stepped back,
-    /// else the world runs to it. Over the ports; a step under way is not interrupted.
-    fn forward(&mut self, to: Forward) -> bool {
-        if !matches!(to, Forward::Step(Purpose::Tick)) {
-            self.m().dismiss_notice();
-        }
+    /// Walk toward what was `asked`, over the ports: a step or a next-of goes to the recorded
+    /// step if we stepped back, else the world runs to it; any other goal is walked as it is.
+    /// A walk under way is not interrupted.
+    fn forward(&mut self, asked: Goal) -> bool {
         if self.model.walking {
             return false; // the previous step's parcel is still crossing
         }
-        let (goal, purpose) = match to {
-            Forward::Step(purpose) => (self.model.step_goal(), purpose),
-            Forward::Next(kind) => {
-                let purpose = if kind == Kind::Decision { Purpose::Decision } else { Purpose::Next(kind) };
-                match self.model.recorded_next(kind) {
-                    Some(step) => (Goal::Step(step), purpose),
-                    None => {
-                        // Past everything recorded: go to the end, then let the world run to one.
-                        let last = self.model.last_step;
-                        if self.model.current_step < last {
-                            self.session.borrow_mut().jump_to(last);
-                        }
-                        (Goal::Next(kind), purpose)
+        let goal = match asked {
+            Goal::Visible => self.model.step_goal(),
+            Goal::Next(kind) => match self.model.recorded_next(kind) {
+                Some(step) => Goal::Step(step),
+                None => {
+                    // Past everything recorded: go to the end, then let the world run to one.
+                    let last = self.model.last_step;
+                    if self.model.current_step < last {
+                        self.session.borrow_mut().jump_to(last);
                     }
+                    asked
                 }
-            }
+            },
+            other => other,
         };
-        match channel::start(&self.driver, self.session.clone(), goal, purpose) {
-            Some(state) => self.m().walked(state, sought(purpose)),
+        match channel::start(&self.driver, self.session.clone(), goal, asked) {
+            Some(state) => self.m().walked(state, asked),
             None => self.m().walk_started(),
         }
         true
@@ -322,16 +310,6 @@ impl Runtime {
             info: inspector_info(&node.info("replication"), &node.info("stats")),
             keys: keyspace_listing(node, world.now_ms(), KEY_LIMIT),
         })
-    }
-}
-
-/// What the page says when a walk for `purpose` finds nothing.
-fn sought(purpose: Purpose) -> Sought {
-    match purpose {
-        Purpose::Step | Purpose::Tick => Sought::Step,
-        Purpose::Decision => Sought::Next(Kind::Decision),
-        Purpose::Next(kind) => Sought::Next(kind),
-        Purpose::Replay => Sought::Replay,
     }
 }
 

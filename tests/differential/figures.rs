@@ -22,7 +22,10 @@ pub enum Record {
 pub const EXCLUDED: &[&str] = &[];
 
 fn strip_excluded(nodes: &[(String, NodeFigures)]) -> Vec<(String, NodeFigures)> {
-    nodes.iter().map(|(n, f)| (n.clone(), f.iter().filter(|(k, _)| !EXCLUDED.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())).collect()
+    nodes
+        .iter()
+        .map(|(n, f)| (n.clone(), f.iter().filter(|(k, _)| !EXCLUDED.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()))
+        .collect()
 }
 
 /// Replace replid / replid2 values with relation labels, across all nodes of one check.
@@ -57,7 +60,9 @@ pub fn normalize_reply(command: &str, frame: &Frame) -> Frame {
     }
     match frame {
         Frame::Array(items) => {
-            let all_ints = items.iter().all(|f| matches!(f, Frame::Bulk(b) if std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()).is_some()));
+            let all_ints = items
+                .iter()
+                .all(|f| matches!(f, Frame::Bulk(b) if std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()).is_some()));
             let mut items = items.clone();
             if !all_ints || command.eq_ignore_ascii_case("keys") {
                 items.sort_by(|a, b| match (a, b) {
@@ -94,7 +99,11 @@ pub fn diff(real: &[Record], sim: &[Record]) -> Vec<String> {
                     for k in keys {
                         let (x, y) = (rf.get(k), sf.get(k));
                         if x != y {
-                            out.push(format!("line {line} check {name}.{k}: redis={} replscope={}", x.map(String::as_str).unwrap_or("-"), y.map(String::as_str).unwrap_or("-")));
+                            out.push(format!(
+                                "line {line} check {name}.{k}: redis={} replscope={}",
+                                x.map(String::as_str).unwrap_or("-"),
+                                y.map(String::as_str).unwrap_or("-")
+                            ));
                         }
                     }
                 }

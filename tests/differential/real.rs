@@ -50,7 +50,14 @@ fn pair(a: &str, b: &str) -> (String, String) {
 
 impl RealWorld {
     pub fn new(tag: &str) -> RealWorld {
-        RealWorld { _tmp: TempDir::new(tag), nodes: Vec::new(), links: BTreeMap::new(), relays: BTreeMap::new(), records: Vec::new(), failures: Vec::new() }
+        RealWorld {
+            _tmp: TempDir::new(tag),
+            nodes: Vec::new(),
+            links: BTreeMap::new(),
+            relays: BTreeMap::new(),
+            records: Vec::new(),
+            failures: Vec::new(),
+        }
     }
 
     fn idx(&self, name: &str) -> Result<usize, String> {
@@ -166,7 +173,9 @@ impl RealWorld {
                 return Ok(false);
             }
             let port = self.nodes[i].port.to_string();
-            let acked = slave_lines(&mf).into_iter().any(|s| s.get("port") == Some(&port) && s.get("state").map(String::as_str) == Some("online") && s.get("offset") == Some(&moff));
+            let acked = slave_lines(&mf).into_iter().any(|s| {
+                s.get("port") == Some(&port) && s.get("state").map(String::as_str) == Some("online") && s.get("offset") == Some(&moff)
+            });
             if !acked {
                 return Ok(false);
             }
@@ -219,7 +228,15 @@ impl RealWorld {
                     // First start on a free port (retried if the port gets taken meanwhile);
                     // restarts reuse it, as a redis.conf `port` line would.
                     let server = RedisServer::start(&dir, &[]);
-                    self.nodes.push(RealNode { name: name.clone(), port: server.port, dir, server: Some(server), client: None, config: Vec::new(), replicaof: None });
+                    self.nodes.push(RealNode {
+                        name: name.clone(),
+                        port: server.port,
+                        dir,
+                        server: Some(server),
+                        client: None,
+                        config: Vec::new(),
+                        replicaof: None,
+                    });
                 }
                 Statement::Command { node, args } => {
                     self.command(line, node, args)?;
@@ -228,7 +245,8 @@ impl RealWorld {
                     let got = self.command(line, node, args)?;
                     // Multi-line renderings are written with a literal `\n` (the sim's convention).
                     if got.replace('\n', "\\n") != *reply {
-                        self.failures.push(format!("line {line}: expect {node}> {} == {reply}, redis-server replied {got}", args.join(" ")));
+                        self.failures
+                            .push(format!("line {line}: expect {node}> {} == {reply}, redis-server replied {got}", args.join(" ")));
                     }
                 }
                 Statement::Run { ms } => std::thread::sleep(Duration::from_millis(*ms)),
@@ -251,7 +269,9 @@ impl RealWorld {
                 }
                 Statement::Settle => self.settle(line)?,
                 Statement::Check => self.check(line)?,
-                Statement::Save { .. } | Statement::Load { .. } => return Err(format!("line {line}: save/load PATH are sim-only; the differential suite does not use them")),
+                Statement::Save { .. } | Statement::Load { .. } => {
+                    return Err(format!("line {line}: save/load PATH are sim-only; the differential suite does not use them"))
+                }
                 // `slow` (latency/bandwidth) and `expect … ~=` are sim-language extras the
                 // differential scenarios do not use.
                 #[allow(unreachable_patterns)]
@@ -284,7 +304,18 @@ pub fn figures_from_info(info: &BTreeMap<String, String>, port_names: &BTreeMap<
             f.insert(k.to_string(), v.clone());
         }
     };
-    for k in ["role", "master_repl_offset", "master_replid", "master_replid2", "second_repl_offset", "repl_backlog_active", "sync_full", "sync_partial_ok", "sync_partial_err", "connected_slaves"] {
+    for k in [
+        "role",
+        "master_repl_offset",
+        "master_replid",
+        "master_replid2",
+        "second_repl_offset",
+        "repl_backlog_active",
+        "sync_full",
+        "sync_partial_ok",
+        "sync_partial_err",
+        "connected_slaves",
+    ] {
         copy(k);
     }
     if info.get("role").map(String::as_str) == Some("slave") {
@@ -300,7 +331,10 @@ pub fn figures_from_info(info: &BTreeMap<String, String>, port_names: &BTreeMap<
     for s in slave_lines(info) {
         let port = s.get("port").cloned().unwrap_or_default();
         let name = port_names.get(&port).cloned().unwrap_or(port);
-        f.insert(format!("replica.{name}"), format!("state={} offset={}", s.get("state").cloned().unwrap_or_default(), s.get("offset").cloned().unwrap_or_default()));
+        f.insert(
+            format!("replica.{name}"),
+            format!("state={} offset={}", s.get("state").cloned().unwrap_or_default(), s.get("offset").cloned().unwrap_or_default()),
+        );
     }
     for db in 0..16 {
         if let Some(v) = info.get(&format!("db{db}")) {

@@ -29,7 +29,8 @@ impl RunHooks for Recorder {
     fn on_check(&mut self, line: usize, world: &World) {
         let snap = world.snapshot();
         let names = world.node_names();
-        let port_names: BTreeMap<String, String> = names.iter().filter_map(|n| world.port_of(n).map(|p| (p.to_string(), n.clone()))).collect();
+        let port_names: BTreeMap<String, String> =
+            names.iter().filter_map(|n| world.port_of(n).map(|p| (p.to_string(), n.clone()))).collect();
         let mut nodes = Vec::new();
         for name in names {
             match snap.nodes.iter().find(|v| v.name == name) {

@@ -2,7 +2,7 @@
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
-use crate::ui::api::{console_of, Action, ConsoleLine, Snapshot, TraceEntry};
+use crate::ui::api::{console_of, ConsoleLine, Input, Snapshot, TraceEntry};
 use crate::ui::model::Trace;
 use crate::ui::runtime::Msg;
 use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             el.set_value("");
             cursor.set(None);
             d.emit(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
-            d.emit(Msg::Act(Action::Command { node: node.clone(), line }));
+            d.emit(Msg::Input(Input::Command { node: node.clone(), line }));
         })
     };
     let onkeydown = {
@@ -125,9 +125,9 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             let actions = values(seed, n, 16)
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| Action::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
+                .map(|(i, v)| Input::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
                 .collect();
-            d.emit(Msg::Acts(actions));
+            d.emit(Msg::Inputs(actions));
         })
     };
 

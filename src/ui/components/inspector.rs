@@ -4,7 +4,7 @@
 //! editable through `CONFIG SET` sent as a console command (so the reply shows in its console).
 
 use crate::engine::view::{printable, DbKeysView, NodeView};
-use crate::ui::api::Action;
+use crate::ui::api::Input;
 use crate::ui::format::human_ms;
 use crate::ui::labels::{config_set_line, db_heading};
 use crate::ui::model::Inspected;
@@ -68,7 +68,7 @@ fn knob(p: &KnobProps) -> Html {
             e.prevent_default();
             let Some(el) = input.cast::<HtmlInputElement>() else { return };
             let line = config_set_line(&name, &el.value());
-            d.emit(Msg::Act(Action::Command { node: node.clone(), line }));
+            d.emit(Msg::Input(Input::Command { node: node.clone(), line }));
         })
     };
     html! {

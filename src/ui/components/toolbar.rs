@@ -1,7 +1,7 @@
 //! The header (lesson picker, import/export, theme, help) and the time controls (play, step,
 //! step to the next PSYNC decision, step back, speed, timeline scrubbing via `Session::jump_to`).
 
-use crate::ui::api::Kind;
+use crate::ui::api::{Goal, Kind};
 use crate::ui::components::icons::{icon, Icon};
 use crate::ui::labels;
 use crate::ui::lessons;
@@ -160,7 +160,7 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
         Callback::from(move |e: Event| {
             let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
             if let Some(kind) = sel.value().parse::<usize>().ok().and_then(|i| Kind::ALL.get(i).copied()) {
-                d.emit(Msg::NextOf(kind));
+                d.emit(Msg::Walk(Goal::Next(kind)));
             }
             // Back to the prompt, so the same kind can be chosen again.
             sel.set_value("");
@@ -181,10 +181,10 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
                     { icon(Icon::Play) }<span class="label-wide">{"Play"}</span>
                 </button>
             }
-            <button onclick={send(|| Msg::Step)} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
+            <button onclick={send(|| Msg::Walk(Goal::Visible))} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
                 { icon(Icon::Step) }<span class="label-wide">{"Step"}</span>
             </button>
-            <button onclick={send(|| Msg::NextDecision)} data-testid="next-decision" title="Run to the next PSYNC decision">
+            <button onclick={send(|| Msg::Walk(Goal::Next(Kind::Decision)))} data-testid="next-decision" title="Run to the next PSYNC decision">
                 { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
             </button>
             <label class="next-kind">

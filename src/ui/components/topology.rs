@@ -4,7 +4,7 @@
 //! add a node.
 
 use crate::engine::view::NodeView;
-use crate::ui::api::{Action, Flight, LinkView, Snapshot};
+use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::format::short_id;
 use crate::ui::labels::{is_master, master_name, next_name, node_offset, topology_description};
@@ -99,10 +99,10 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     // A unit normal: messages a→b ride on one side of the line, b→a on the other.
     let (nx, ny) = (-dy / len, dx / len);
-    let state_mark = match link.state.as_str() {
-        "cut" => Some((Icon::Cut, "cut")),
-        "held" => Some((Icon::Hold, "held")),
-        _ => None,
+    let state_mark = match link.state {
+        LinkState::Cut => Some((Icon::Cut, "cut")),
+        LinkState::Held => Some((Icon::Hold, "held")),
+        LinkState::Up => None,
     };
     // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
     let hidden = link.in_flight.len().saturating_sub(MAX_FLIGHTS);
@@ -194,9 +194,9 @@ fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
 /// The HTML controls of one node (and its summary, so it reads without the drawing).
 fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
     let name = node.name.clone();
-    let act = |action: Action| {
+    let act = |action: Input| {
         let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(action.clone())))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Input(action.clone())))
     };
     let others: Vec<&NodeView> = p.snapshot.nodes.iter().filter(|n| n.name != name).collect();
     let on_follow = {
@@ -208,7 +208,7 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
             let target = sel.value();
             sel.set_value("");
             if let Some((host, port)) = ports.iter().find(|(n, _)| *n == target) {
-                d.emit(Msg::Act(Action::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
+                d.emit(Msg::Input(Input::Command { node: name.clone(), line: format!("REPLICAOF {host} {port}") }));
             }
         })
     };
@@ -227,10 +227,10 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
                 { format!(" {} · {} · offset {}", node.role, short_id(&node.replid), node_offset(node)) }
             </button>
             <span class="card-actions">
-                <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
+                <button data-testid="stop" onclick={act(Input::Stop { node: name.clone() })}
                     aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
                 <button data-testid="promote" disabled={is_master(node)}
-                    onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
+                    onclick={act(Input::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
                     aria-label={format!("Make {name} a replica of another node")}>
@@ -246,7 +246,7 @@ fn stopped_card(p: &TopologyProps, name: &str, port: u16) -> Html {
     let restart = {
         let d = p.dispatch.clone();
         let node = name.to_string();
-        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(Action::Restart { node: node.clone() })))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Input(Input::Restart { node: node.clone() })))
     };
     html! {
         <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
@@ -259,16 +259,16 @@ fn stopped_card(p: &TopologyProps, name: &str, port: u16) -> Html {
 }
 
 fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
-    let act = |action: Action| {
+    let act = |action: Input| {
         let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Msg::Act(action.clone())))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Input(action.clone())))
     };
     let (a, b) = (link.a.clone(), link.b.clone());
-    let state = link.state.as_str();
+    let state = link.state;
     let state_icon = match state {
-        "cut" => Icon::Cut,
-        "held" => Icon::Hold,
-        _ => Icon::LinkUp,
+        LinkState::Cut => Icon::Cut,
+        LinkState::Held => Icon::Hold,
+        LinkState::Up => Icon::LinkUp,
     };
     html! {
         <li class={classes!("link-card", format!("link-{state}"))} data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
@@ -277,13 +277,13 @@ fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
                 { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
             </span>
             <span class="card-actions">
-                <button data-testid="cut" disabled={state == "cut"} onclick={act(Action::Cut { a: a.clone(), b: b.clone() })}
+                <button data-testid="cut" disabled={state == LinkState::Cut} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Cut the link {a}–{b}")}>{ icon(Icon::Cut) }{"Cut"}</button>
-                <button data-testid="heal" disabled={state != "cut"} onclick={act(Action::Heal { a: a.clone(), b: b.clone() })}
+                <button data-testid="heal" disabled={state != LinkState::Cut} onclick={act(Input::Heal { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Heal the link {a}–{b}")}>{ icon(Icon::Heal) }{"Heal"}</button>
-                <button data-testid="hold" disabled={state != "up"} onclick={act(Action::Hold { a: a.clone(), b: b.clone() })}
+                <button data-testid="hold" disabled={state != LinkState::Up} onclick={act(Input::Hold { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Hold messages on {a}–{b}")}>{ icon(Icon::Hold) }{"Hold"}</button>
-                <button data-testid="release" disabled={state != "held"} onclick={act(Action::Release { a: a.clone(), b: b.clone() })}
+                <button data-testid="release" disabled={state != LinkState::Held} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
                     aria-label={format!("Release messages on {a}–{b}")}>{ icon(Icon::Release) }{"Release"}</button>
             </span>
         </li>
@@ -316,7 +316,7 @@ pub fn topology(p: &TopologyProps) -> Html {
             if let Some(i) = input {
                 i.set_value("");
             }
-            d.emit(Msg::Act(Action::AddNode { name }));
+            d.emit(Msg::Input(Input::AddNode { name }));
         })
     };
     let description = topology_description(snapshot);

@@ -1,0 +1,229 @@
+//! Reading the scenario language: one statement per line, words split as redis-cli splits
+//! them (`sdssplitargs`: quotes, escapes), a `#` that starts a word starts a comment. The first
+//! malformed line is reported with its line, column and what was expected.
+
+use super::{Located, Scenario, Statement};
+use crate::engine::resp::split_args;
+use crate::sim::clock::parse_duration;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn perr(line: usize, column: usize, message: impl Into<String>) -> ParseError {
+    ParseError { line, column, message: message.into() }
+}
+
+/// One word of a line: its text (quotes removed, escapes applied), its 1-based column, and
+/// the byte offset just past it.
+#[derive(Clone, Debug, PartialEq)]
+struct Word {
+    text: String,
+    column: usize,
+    end: usize,
+}
+
+/// Split `line[from..]` into words like redis-cli, stopping at a `#` that starts a word.
+fn words(line: &str, from: usize, lineno: usize) -> Result<Vec<Word>, ParseError> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = from;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] == b'#' {
+            return Ok(out);
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            match bytes[i] {
+                q @ (b'"' | b'\'') => {
+                    let open = i;
+                    i += 1;
+                    loop {
+                        match bytes.get(i) {
+                            None => return Err(perr(lineno, open + 1, "unbalanced quotes: expected a closing quote")),
+                            Some(b'\\') => i += 2,
+                            Some(&c) if c == q => break,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        let raw = &line[start..i];
+        let split = split_args(raw).map_err(|e| perr(lineno, start + 1, format!("bad argument: {}", e)))?;
+        let text = split.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join(" ");
+        out.push(Word { text, column: start + 1, end: i });
+    }
+}
+
+fn is_name(text: &str) -> bool {
+    let b = text.as_bytes();
+    !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+}
+
+/// `NAME>` at `from` (after spaces): the name and the offset after the `>`.
+fn prompt_at(line: &str, from: usize) -> Option<(String, usize)> {
+    let rest = &line[from..];
+    let trimmed = rest.trim_start();
+    let offset = from + (rest.len() - trimmed.len());
+    let gt = trimmed.find('>')?;
+    let name = &trimmed[..gt];
+    is_name(name).then(|| (name.to_string(), offset + gt + 1))
+}
+
+/// Parse a whole scenario; the first malformed line is reported with line and column.
+pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    let mut statements = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let lineno = i + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(statement) = parse_line(line, lineno)? {
+            statements.push(Located { line: lineno, statement });
+        }
+    }
+    Ok(Scenario { statements })
+}
+
+pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, ParseError> {
+    let first = words(line, 0, n)?;
+    let Some(head) = first.first() else { return Ok(None) };
+    if let Some((node, after)) = prompt_at(line, 0) {
+        if !head.text.starts_with('"') && !head.text.starts_with('\'') && line[..after].trim_start().len() == node.len() + 1 {
+            let args: Vec<String> = words(line, after, n)?.into_iter().map(|w| w.text).collect();
+            if args.is_empty() {
+                return Err(perr(n, after + 1, format!("expected a command after '{}>'", node)));
+            }
+            return Ok(Some(Statement::Command { node, args }));
+        }
+    }
+    let args: Vec<&Word> = first.iter().skip(1).collect();
+    let want = |count: usize, what: &str| -> Result<(), ParseError> {
+        if args.len() < count {
+            let col = first.last().map_or(1, |w| w.end + 2);
+            return Err(perr(n, col, format!("expected {} after '{}'", what, head.text)));
+        }
+        if args.len() > count {
+            return Err(perr(n, args[count].column, format!("unexpected '{}': '{}' takes {}", args[count].text, head.text, what)));
+        }
+        Ok(())
+    };
+    let name_at = |w: &Word| -> Result<String, ParseError> {
+        if is_name(&w.text) {
+            Ok(w.text.clone())
+        } else {
+            Err(perr(n, w.column, format!("expected a node name, got '{}'", w.text)))
+        }
+    };
+    let duration_at = |w: &Word| parse_duration(&w.text).map_err(|e| perr(n, w.column, e));
+    let st = match head.text.as_str() {
+        "node" => {
+            want(1, "a node name")?;
+            Statement::Node { name: name_at(args[0])? }
+        }
+        "run" => {
+            want(1, "a duration (e.g. 2s, 150ms)")?;
+            Statement::Run { ms: duration_at(args[0])? }
+        }
+        kw @ ("cut" | "heal" | "hold" | "release") => {
+            want(2, "two node names")?;
+            let (a, b) = (name_at(args[0])?, name_at(args[1])?);
+            if a == b {
+                return Err(perr(n, args[1].column, "expected two different nodes"));
+            }
+            match kw {
+                "cut" => Statement::Cut { a, b },
+                "heal" => Statement::Heal { a, b },
+                "hold" => Statement::Hold { a, b },
+                _ => Statement::Release { a, b },
+            }
+        }
+        "slow" => {
+            if args.len() == 3 {
+                want(3, "two node names, a latency and a bandwidth")?;
+            } else {
+                want(4, "two node names, a latency and a bandwidth")?;
+            }
+            let (a, b) = (name_at(args[0])?, name_at(args[1])?);
+            let latency_ms = duration_at(args[2])?;
+            let bytes_per_ms = match args.get(3) {
+                Some(w) => w.text.parse().map_err(|_| perr(n, w.column, format!("expected bytes per ms (a number), got '{}'", w.text)))?,
+                None => 0,
+            };
+            Statement::Slow { a, b, latency_ms, bytes_per_ms }
+        }
+        "stop" => {
+            want(1, "a node name")?;
+            Statement::Stop { node: name_at(args[0])? }
+        }
+        "restart" => {
+            want(1, "a node name")?;
+            Statement::Restart { node: name_at(args[0])? }
+        }
+        "settle" => {
+            want(0, "nothing")?;
+            Statement::Settle
+        }
+        "check" => {
+            want(0, "nothing")?;
+            Statement::Check
+        }
+        kw @ ("save" | "load") => {
+            want(2, "a node name and a file path")?;
+            let (node, path) = (name_at(args[0])?, args[1].text.clone());
+            if kw == "save" {
+                Statement::Save { node, path }
+            } else {
+                Statement::Load { node, path }
+            }
+        }
+        "expect" => return parse_expect(line, head.end, n).map(Some),
+        other => {
+            return Err(perr(
+                n,
+                head.column,
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, restart, settle, save, load, expect, check), got '{}'", other),
+            ))
+        }
+    };
+    Ok(Some(st))
+}
+
+fn parse_expect(line: &str, from: usize, n: usize) -> Result<Statement, ParseError> {
+    let Some((node, after)) = prompt_at(line, from) else {
+        return Err(perr(n, from + 2, "expected 'NAME> COMMAND == REPLY' after 'expect'"));
+    };
+    let all = words(line, after, n)?;
+    let Some(op_at) = all.iter().position(|w| w.text == "==" || w.text == "~=") else {
+        return Err(perr(n, line.trim_end().len() + 1, "expected '== REPLY' or '~= LINE' after the command"));
+    };
+    let args: Vec<String> = all[..op_at].iter().map(|w| w.text.clone()).collect();
+    if args.is_empty() {
+        return Err(perr(n, all[op_at].column, "expected a command before the comparison"));
+    }
+    let expected = line[all[op_at].end..].trim().to_string();
+    if expected.is_empty() {
+        return Err(perr(n, all[op_at].end + 2, "expected the reply after the comparison"));
+    }
+    Ok(if all[op_at].text == "==" {
+        Statement::Expect { node, args, reply: expected }
+    } else {
+        Statement::ExpectLine { node, args, pattern: expected }
+    })
+}

@@ -1,0 +1,150 @@
+//! Running a scenario against a world: world statements are applied as [`Input`]s; commands
+//! and expects wait for their reply (as redis-cli does); `run` and `settle` run time; `check`
+//! hands the world to the runner's hooks; `save` / `load` files go through the hooks too.
+
+use super::{join_args, Scenario, Statement};
+use crate::engine::resp::Frame;
+use crate::sim::clock::format_duration;
+use crate::sim::input::Input;
+use crate::sim::world::{World, SETTLE_MAX_MS};
+use serde::{Deserialize, Serialize};
+
+/// Callbacks for whoever runs a scenario (the differential tests, the CLI), and its files.
+pub trait RunHooks {
+    /// A command's reply arrived (`text` as redis-cli prints it).
+    fn on_reply(&mut self, _line: usize, _node: &str, _frame: &Frame, _text: &str) {}
+    /// A `check` statement was reached.
+    fn on_check(&mut self, _line: usize, _world: &World) {}
+    /// `save N PATH`: write the node's RDB file out. A runner without files says so.
+    fn write_file(&mut self, _path: &str, _bytes: &[u8]) -> Result<(), String> {
+        Err("save writes files: run this scenario with the native CLI".into())
+    }
+    /// `load N PATH`: the bytes of an RDB file. A runner without files says so.
+    fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, String> {
+        Err("load reads files: run this scenario with the native CLI".into())
+    }
+}
+
+/// Hooks that do nothing.
+pub struct NoHooks;
+impl RunHooks for NoHooks {}
+
+/// What a finished run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub statements: usize,
+    pub commands: usize,
+    pub expects: usize,
+    pub checks: usize,
+}
+
+/// Why a run stopped: the scenario line and what went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// How long (logical time) a command statement waits for its reply.
+pub const REPLY_WAIT_MS: u64 = 120_000;
+
+/// Send a command and run the world until its reply arrives.
+pub fn command_and_wait(world: &mut World, node: &str, line: &str) -> Result<(Frame, String), String> {
+    let id = world.next_command_id();
+    world.apply(&Input::Command { node: node.to_string(), line: line.to_string() }).map_err(|e| e.message)?;
+    let deadline = world.now_ms().saturating_add(REPLY_WAIT_MS);
+    loop {
+        if let Some(r) = world.reply(id) {
+            return Ok((r.frame.clone(), r.text.clone()));
+        }
+        if !world.is_running(node) {
+            return Err(format!("{} stopped before replying to '{}'", node, line));
+        }
+        match world.next_event_time() {
+            Some(t) if t <= deadline => {
+                world.step();
+            }
+            _ => return Err(format!("no reply from {} to '{}' within {}", node, line, format_duration(REPLY_WAIT_MS))),
+        }
+    }
+}
+
+/// Does the rendering match `== expected`? Lines are joined with a literal `\n`.
+pub fn reply_matches(text: &str, expected: &str) -> bool {
+    text.replace('\n', "\\n") == expected
+}
+
+/// Does the rendering match `~= pattern`? Some line equals it (or starts with it, with `*`).
+pub fn line_matches(text: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => text.lines().any(|l| l.trim_end().starts_with(prefix)),
+        None => text.lines().any(|l| l.trim_end() == pattern),
+    }
+}
+
+/// Run a scenario against a world. Stops at the first failing statement.
+pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result<RunReport, RunError> {
+    let mut report = RunReport::default();
+    for located in &sc.statements {
+        let line = located.line;
+        let fail = |message: String| RunError { line, message };
+        report.statements += 1;
+        if let Some(input) = located.statement.input() {
+            world.apply(&input).map_err(|e| fail(e.message))?;
+            continue;
+        }
+        match &located.statement {
+            Statement::Command { node, args } => {
+                let text_line = join_args(args);
+                let (frame, text) = command_and_wait(world, node, &text_line).map_err(fail)?;
+                report.commands += 1;
+                hooks.on_reply(line, node, &frame, &text);
+            }
+            Statement::Expect { node, args, reply } | Statement::ExpectLine { node, args, pattern: reply } => {
+                let exact = matches!(located.statement, Statement::Expect { .. });
+                let text_line = join_args(args);
+                let (frame, text) = command_and_wait(world, node, &text_line).map_err(fail)?;
+                report.commands += 1;
+                hooks.on_reply(line, node, &frame, &text);
+                let ok = if exact { reply_matches(&text, reply) } else { line_matches(&text, reply) };
+                if !ok {
+                    let got = if exact { text.replace('\n', "\\n") } else { text.clone() };
+                    let op = if exact { "==" } else { "~=" };
+                    return Err(fail(format!("expect {}> {} {} {}: got {}", node, text_line, op, reply, got)));
+                }
+                report.expects += 1;
+            }
+            Statement::Run { ms } => world.run_for(*ms),
+            Statement::Settle => {
+                let settled = world.settle(SETTLE_MAX_MS);
+                if !settled {
+                    return Err(fail(format!("did not settle within {}", format_duration(SETTLE_MAX_MS))));
+                }
+            }
+            Statement::Save { node, path } => {
+                world.apply(&Input::SaveDump { node: node.clone() }).map_err(|e| fail(e.message))?;
+                let rdb = world.dump(node).unwrap_or_default().to_vec();
+                hooks.write_file(path, &rdb).map_err(fail)?;
+            }
+            Statement::Load { node, path } => {
+                let rdb = hooks.read_file(path).map_err(fail)?;
+                world.apply(&Input::LoadDump { node: node.clone(), rdb }).map_err(|e| fail(e.message))?;
+            }
+            Statement::Check => {
+                report.checks += 1;
+                hooks.on_check(line, world);
+            }
+            // World inputs were applied above.
+            _ => {}
+        }
+    }
+    Ok(report)
+}
