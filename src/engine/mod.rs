@@ -9,6 +9,7 @@ pub mod backlog;
 pub mod cmd;
 pub mod config;
 pub mod event;
+pub mod io;
 pub mod keyspace;
 pub mod node;
 pub mod rdb;
@@ -18,4 +19,5 @@ pub mod rng;
 pub mod view;
 
 pub use event::Event;
-pub use node::{ConnId, Node, Output};
+pub use io::{ConnId, Output};
+pub use node::Node;

@@ -18,7 +18,6 @@ use crate::engine::resp::{ArgPool, RequestParser};
 use crate::engine::repl::{CachedMaster, MasterLink, RdbChild, ReplicaLink};
 use crate::engine::resp::Frame;
 use crate::engine::rng::Rng;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 #[path = "cmd/connection.rs"]
@@ -31,24 +30,7 @@ mod server;
 mod transaction;
 
 use crate::engine::backlog::Backlog;
-
-/// A connection handle, local to one node.
-pub type ConnId = u64;
-
-/// Bit set on connection ids the node allocates itself (outbound connects).
-pub const OUTBOUND: ConnId = 1 << 63;
-
-/// Something the node asks its environment to do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Output {
-    /// Write these bytes on `conn`.
-    Send { conn: ConnId, bytes: Vec<u8> },
-    /// Open a TCP-like connection to `host:port`; answer with `handle_connected(conn)` or
-    /// `handle_connect_failed(conn)`.
-    Connect { conn: ConnId, host: String, port: u16 },
-    /// Close `conn` (after flushing what was already sent).
-    Close { conn: ConnId },
-}
+pub use crate::engine::io::{ConnId, Output, OUTBOUND};
 
 /// The INFO stats counters beyond the replication ones.
 #[derive(Clone, Debug, Default)]
@@ -786,11 +768,6 @@ impl Node {
         self.cron_loops += 1;
     }
 
-    // ------------------------------------------------------------------ view
-
-    pub fn view(&self) -> crate::engine::view::NodeView {
-        crate::engine::view::build(self)
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! window, as plain serializable data. Built by `Node::view()`; the UI only reads it.
 
 use crate::engine::event::ReplState;
+use crate::engine::node::Node;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -57,8 +58,15 @@ pub struct ReplicaView {
     pub lag_s: u64,
 }
 
+impl Node {
+    /// The node as the visualizer sees it (INFO replication's numbers, the backlog window).
+    pub fn view(&self) -> NodeView {
+        build(self)
+    }
+}
+
 /// `Node::view()`: read the node's state into the serializable view.
-pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
+fn build(n: &Node) -> NodeView {
     let master_link = n.master.as_ref();
     let slave_repl_offset = master_link.map(|_| {
         n.master_conn
@@ -144,7 +152,7 @@ pub const PREVIEW_CHARS: usize = 40;
 /// database, sorted by key bytes. A key whose deadline has passed is hidden, as Redis hides it
 /// from clients (`expireIfNeeded`: a master would delete it, a replica reports it missing).
 /// Reads only; no clock: the caller gives the time (`World::now_ms()`).
-pub fn keyspace_listing(node: &crate::engine::node::Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
+pub fn keyspace_listing(node: &Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
     node.ks
         .dbs
         .iter()
@@ -261,7 +269,6 @@ mod tests {
     use super::*;
     use crate::engine::event::PsyncRule;
     use crate::engine::keyspace::Value;
-    use crate::engine::node::Node;
     use crate::engine::repl::testkit::{Net, T0};
 
     fn listing_of(net: &Net, node: &str, limit: usize) -> Vec<DbKeysView> {

@@ -17,7 +17,7 @@ pub mod testkit;
 use crate::engine::backlog::ReaderId;
 use crate::engine::event::{RdbMode, ReplState};
 use std::collections::VecDeque;
-use crate::engine::node::ConnId;
+use crate::engine::io::ConnId;
 
 /// `SLAVE_STATE_*` (server.h): where a replica stands, seen from its master.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
