@@ -3,6 +3,7 @@
 
 use crate::engine::event::ReplState;
 use crate::engine::node::Node;
+use crate::engine::resp::{quote, Quoting};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -203,25 +204,10 @@ fn preview(value: &crate::engine::keyspace::Value) -> String {
     }
 }
 
-/// Bytes as text: UTF-8 as is, except control characters and invalid bytes, which are
-/// escaped the way redis-cli's `sdscatrepr` does (`\n`, `\r`, `\t`, `\xHH`).
+/// Bytes as text: UTF-8 as is, control characters and invalid bytes escaped the way
+/// redis-cli's `sdscatrepr` does (`\n`, `\r`, `\t`, `\xHH`); see [`Quoting::Text`].
 pub fn printable(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
+    quote(bytes, Quoting::Text)
 }
 
 // ---------------------------------------------------------------- the decision card's two tests

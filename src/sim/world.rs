@@ -488,12 +488,7 @@ impl World {
         let id = self.next_command;
         self.next_command += 1;
         let mut wire = Vec::new();
-        wire.extend_from_slice(format!("*{}\r\n", argv.len()).as_bytes());
-        for a in &argv {
-            wire.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            wire.extend_from_slice(a);
-            wire.extend_from_slice(b"\r\n");
-        }
+        crate::engine::resp::encode_command(&argv, &mut wire);
         if let Some(console) = self.slots[idx].console.as_mut() {
             console.pending.push_back(Pending { id, line: line.to_string(), argv });
         }
@@ -1344,8 +1339,7 @@ fn validate_name(name: &str) -> Result<(), SimError> {
 }
 
 fn split_host_port(addr: &str) -> Option<(String, u16)> {
-    let (h, p) = addr.rsplit_once(':')?;
-    Some((h.to_string(), p.parse().ok()?))
+    crate::engine::io::parse_addr(addr).map(|(h, p)| (h.to_string(), p))
 }
 
 #[cfg(test)]

@@ -352,7 +352,7 @@ impl AppState {
             return None;
         }
         let addr = n.master.as_deref()?;
-        let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+        let (host, port) = crate::engine::io::split_addr(addr);
         let port: Option<u16> = port.parse().ok();
         self.layout
             .iter()

@@ -14,7 +14,7 @@ use yew::prelude::*;
 fn info_fields(n: &NodeView) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![("role".into(), n.role.clone())];
     if let Some(master) = &n.master {
-        let (host, port) = master.rsplit_once(':').unwrap_or((master.as_str(), ""));
+        let (host, port) = crate::engine::io::split_addr(master);
         f.push(("master_host".into(), host.into()));
         f.push(("master_port".into(), port.into()));
         f.push(("master_link_status".into(), if n.link_up { "up" } else { "down" }.into()));
@@ -24,7 +24,7 @@ fn info_fields(n: &NodeView) -> Vec<(String, String)> {
     }
     f.push(("connected_slaves".into(), n.replicas.len().to_string()));
     for (i, r) in n.replicas.iter().enumerate() {
-        let (ip, port) = r.addr.rsplit_once(':').unwrap_or((r.addr.as_str(), ""));
+        let (ip, port) = crate::engine::io::split_addr(&r.addr);
         f.push((format!("slave{i}"), format!("ip={ip},port={port},state={},offset={},lag={}", r.state, r.ack_offset, r.lag_s)));
     }
     f.push(("master_replid".into(), n.replid.clone()));
