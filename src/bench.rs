@@ -42,7 +42,7 @@ impl ReplicatedPair {
         // Sync: advance logical time through the handshake, the RDB and the first ACK.
         for _ in 0..200 {
             p.pump();
-            if p.in_sync() && p.replica_out.is_some() && p.master.view().replicas.iter().any(|r| r.state == "online") {
+            if p.in_sync() && p.replica_out.is_some() && p.master.view().replicas.iter().any(|r| r.state == crate::engine::view::ReplicaState::Online) {
                 // One more second so a diskless sync's first ACK releases the stream.
                 p.advance(1000);
                 return Ok(p);

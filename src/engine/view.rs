@@ -3,6 +3,7 @@
 
 use crate::engine::event::ReplState;
 use crate::engine::node::Node;
+use crate::engine::repl::SlaveState;
 use crate::engine::resp::{quote, Quoting};
 use serde::{Deserialize, Serialize};
 
@@ -10,8 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct NodeView {
     pub name: String,
     pub port: u16,
-    /// "master" or "slave", as INFO says.
-    pub role: String,
+    /// `role:master` or `role:slave`, as INFO says (serialised as those words).
+    pub role: Role,
     /// `Some("host:port")` when configured as a replica.
     pub master: Option<String>,
     pub repl_state: Option<ReplState>,
@@ -34,6 +35,70 @@ pub struct NodeView {
     pub config: Vec<(String, String)>,
 }
 
+/// INFO's `role:` line. Serialised as the word INFO prints, so exported JSON and the page's
+/// snapshot read as they did when this was a string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Master,
+    Slave,
+}
+
+impl Role {
+    /// The word INFO prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Master => "master",
+            Role::Slave => "slave",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A replica's state as its master's INFO shows it (`replstateToString`): the two
+/// WAIT_BGSAVE states read the same. Serialised as those words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaState {
+    #[default]
+    WaitBgsave,
+    SendBulk,
+    Online,
+}
+
+impl ReplicaState {
+    /// The word INFO prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicaState::WaitBgsave => "wait_bgsave",
+            ReplicaState::SendBulk => "send_bulk",
+            ReplicaState::Online => "online",
+        }
+    }
+}
+
+impl From<SlaveState> for ReplicaState {
+    fn from(s: SlaveState) -> ReplicaState {
+        match s {
+            SlaveState::WaitBgsaveStart | SlaveState::WaitBgsaveEnd => ReplicaState::WaitBgsave,
+            SlaveState::SendBulk => ReplicaState::SendBulk,
+            SlaveState::Online => ReplicaState::Online,
+        }
+    }
+}
+
+impl std::fmt::Display for ReplicaState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The backlog in offset terms (what `INFO` reports) plus the ring the articles draw.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BacklogView {
@@ -51,8 +116,8 @@ pub struct BacklogView {
 pub struct ReplicaView {
     /// `ip:port` as INFO's slaveN line names it.
     pub addr: String,
-    /// wait_bgsave | send_bulk | online
-    pub state: String,
+    /// INFO's `state=` for it: wait_bgsave | send_bulk | online.
+    pub state: ReplicaState,
     /// Last acknowledged offset.
     pub ack_offset: u64,
     /// Seconds since the last ACK.
@@ -79,7 +144,7 @@ fn build(n: &Node) -> NodeView {
     NodeView {
         name: n.name.clone(),
         port: n.port,
-        role: if master_link.is_none() { "master" } else { "slave" }.to_string(),
+        role: if master_link.is_none() { Role::Master } else { Role::Slave },
         master: master_link.map(|m| format!("{}:{}", m.host, m.port)),
         repl_state: master_link.map(|m| m.state),
         link_up: master_link.map(|m| m.state == ReplState::Connected).unwrap_or(false),
@@ -99,7 +164,7 @@ fn build(n: &Node) -> NodeView {
             .into_iter()
             .map(|(addr, _, _, state, ack, lag)| ReplicaView {
                 addr,
-                state: state.as_info().to_string(),
+                state: state.into(),
                 ack_offset: ack,
                 lag_s: lag,
             })
@@ -372,6 +437,25 @@ mod tests {
         assert_eq!(printable(b"caf\xc3\xa9"), "café");
         assert_eq!(printable(b"\x00a\xff\x7f"), "\\x00a\\xff\\x7f");
         assert_eq!(printable(b"<b>"), "<b>");
+    }
+
+    #[test]
+    fn role_and_replica_state_serialise_as_the_words_info_prints() {
+        let words = |v: serde_json::Value| v.as_str().map(str::to_string);
+        assert_eq!(words(serde_json::to_value(Role::Master).unwrap()).as_deref(), Some("master"));
+        assert_eq!(words(serde_json::to_value(Role::Slave).unwrap()).as_deref(), Some("slave"));
+        for (s, w) in [
+            (SlaveState::WaitBgsaveStart, "wait_bgsave"),
+            (SlaveState::WaitBgsaveEnd, "wait_bgsave"),
+            (SlaveState::SendBulk, "send_bulk"),
+            (SlaveState::Online, "online"),
+        ] {
+            let state = ReplicaState::from(s);
+            assert_eq!((state.as_str(), state.to_string()), (s.as_info(), w.to_string()));
+            assert_eq!(words(serde_json::to_value(state).unwrap()).as_deref(), Some(w));
+            assert_eq!(serde_json::from_value::<ReplicaState>(serde_json::json!(w)).unwrap(), state);
+        }
+        assert_eq!(serde_json::from_str::<Role>("\"slave\"").unwrap(), Role::Slave);
     }
 
     #[test]

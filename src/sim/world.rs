@@ -842,7 +842,7 @@ impl World {
             .filter_map(|(i, s)| s.node.as_ref().map(|n| (i, glue::view(n))))
             .collect();
         for (idx, v) in &views {
-            if v.role != "slave" {
+            if v.role != crate::engine::view::Role::Slave {
                 continue;
             }
             let Some((host, port)) = v.master.as_deref().and_then(split_host_port) else { continue };
@@ -852,7 +852,7 @@ impl World {
                 continue;
             }
             let my_port = format!(":{}", self.slots[*idx].port);
-            let listed = mv.replicas.iter().any(|r| r.state == "online" && r.addr.ends_with(&my_port));
+            let listed = mv.replicas.iter().any(|r| r.state == crate::engine::view::ReplicaState::Online && r.addr.ends_with(&my_port));
             if !v.link_up || v.slave_repl_offset != Some(mv.master_repl_offset) || !listed {
                 return false;
             }

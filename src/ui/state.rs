@@ -348,7 +348,7 @@ impl AppState {
     /// The node a replica follows, from INFO's `master_host:master_port` (the sim's hosts are
     /// node names; `127.0.0.1`/`localhost` go by port). Running or stopped; None for masters.
     pub fn master_name(&self, n: &crate::engine::view::NodeView) -> Option<&str> {
-        if n.role == "master" {
+        if n.role == crate::engine::view::Role::Master {
             return None;
         }
         let addr = n.master.as_deref()?;

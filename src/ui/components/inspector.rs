@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 /// `INFO replication` as field/value pairs from the node's view.
 fn info_fields(n: &NodeView) -> Vec<(String, String)> {
-    let mut f: Vec<(String, String)> = vec![("role".into(), n.role.clone())];
+    let mut f: Vec<(String, String)> = vec![("role".into(), n.role.to_string())];
     if let Some(master) = &n.master {
         let (host, port) = crate::engine::io::split_addr(master);
         f.push(("master_host".into(), host.into()));

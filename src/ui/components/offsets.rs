@@ -2,6 +2,7 @@
 //! slave_repl_offset, the lag in bytes behind its master, and a small chart of offsets over
 //! the steps seen so far (lines told apart by dash pattern and an end label, not colour alone).
 
+use crate::engine::view::Role;
 use crate::ui::components::icons::{icon, Icon};
 use crate::ui::state::node_offset;
 use crate::ui::AppCtx;
@@ -61,7 +62,7 @@ pub fn offsets_panel() -> Html {
                 <tbody>
                     { for nodes.iter().map(|n| {
                         let offset = node_offset(n);
-                        let lag = if n.role == "master" {
+                        let lag = if n.role == Role::Master {
                             "—".to_string()
                         } else {
                             match app.master_name(n).and_then(|m| app.snapshot.node(m)) {
@@ -72,8 +73,8 @@ pub fn offsets_panel() -> Html {
                         html! {
                             <tr data-node={n.name.clone()}>
                                 <th scope="row">{ n.name.clone() }</th>
-                                <td>{ if n.role == "master" { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ if n.role == "master" { " master" } else { " replica" } }</td>
-                                <td class="num" title={if n.role == "master" { "master_repl_offset" } else { "slave_repl_offset" }}>{ offset }</td>
+                                <td>{ if n.role == Role::Master { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ if n.role == Role::Master { " master" } else { " replica" } }</td>
+                                <td class="num" title={if n.role == Role::Master { "master_repl_offset" } else { "slave_repl_offset" }}>{ offset }</td>
                                 <td class="num">{ lag }</td>
                             </tr>
                         }

@@ -3,7 +3,7 @@
 //! hold/release, per node stop/restart, promote (`REPLICAOF NO ONE`), follow another master;
 //! add a node.
 
-use crate::engine::view::NodeView;
+use crate::engine::view::{NodeView, Role};
 use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::api::{Action, Flight, LinkView};
 use crate::ui::format::short_id;
@@ -166,7 +166,7 @@ fn stopped_svg(app: &AppCtx, (cx, cy): (f64, f64), name: &str, port: u16) -> Htm
 
 fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     let selected = app.selected.as_deref() == Some(node.name.as_str());
-    let (role_icon, role) = if node.role == "master" {
+    let (role_icon, role) = if node.role == Role::Master {
         (Icon::Promote, "master".to_string())
     } else {
         (Icon::Replica, "replica".to_string())
@@ -177,7 +177,7 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
         Callback::from(move |_| d.dispatch(Msg::Select(Some(name.clone()))))
     };
     html! {
-        <g class={classes!("node", if node.role == "master" { "master" } else { "replica" }, selected.then_some("selected"))}
+        <g class={classes!("node", if node.role == Role::Master { "master" } else { "replica" }, selected.then_some("selected"))}
             style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
             <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
@@ -186,7 +186,7 @@ fn node_svg(app: &AppCtx, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
-            if node.role != "master" && !node.link_up {
+            if node.role != Role::Master && !node.link_up {
                 <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"link down"}</text>
             }
         </g>
@@ -222,7 +222,7 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
     let selected = app.selected.as_deref() == Some(name.as_str());
     html! {
         <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
-            data-role={node.role.clone()} data-offset={node_offset(node).to_string()}>
+            data-role={node.role.as_str()} data-offset={node_offset(node).to_string()}>
             <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
                 aria-label={format!("Inspect {name}")}>
                 <strong>{ name.clone() }</strong>
@@ -231,7 +231,7 @@ fn node_card(app: &AppCtx, node: &NodeView) -> Html {
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Action::Stop { node: name.clone() })}
                     aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
-                <button data-testid="promote" disabled={node.role == "master"}
+                <button data-testid="promote" disabled={node.role == Role::Master}
                     onclick={act(Action::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
