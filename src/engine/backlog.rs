@@ -434,13 +434,6 @@ impl Backlog {
         }
     }
 
-    /// How many blocks have ever been allocated. The output-buffer limit of replicas is
-    /// checked only when a feed allocates a block (`closeClientOnOutputBufferLimitReached`
-    /// in `feedReplicationBuffer`): compare this before and after `feed`.
-    pub fn blocks_created(&self) -> u64 {
-        self.next_block_id
-    }
-
     /// `getClientOutputBufferMemoryUsage` for a replica: from its block to the end of the
     /// last block's capacity, plus `sizeof(listNode) + sizeof(replBufBlock)` per block.
     pub fn reader_usage(&self, id: ReaderId) -> u64 {
@@ -457,14 +450,6 @@ impl Backlog {
         let buf = last.repl_offset + last.size - cur.repl_offset;
         let nodes = last.id - cur.id + 1;
         buf + (LIST_NODE_SIZE + REPL_BUF_BLOCK_HEADER) * nodes
-    }
-
-    /// `server.repl_buffer_mem`: every block's allocation plus its list node.
-    pub fn buffer_mem(&self) -> u64 {
-        self.blocks
-            .iter()
-            .map(|b| b.size + REPL_BUF_BLOCK_HEADER + LIST_NODE_SIZE)
-            .sum()
     }
 
     /// (first offset, used bytes) per block, head first.

@@ -162,12 +162,7 @@ fn build(n: &Node) -> NodeView {
         replicas: n
             .replica_rows()
             .into_iter()
-            .map(|(addr, _, _, state, ack, lag)| ReplicaView {
-                addr,
-                state: state.into(),
-                ack_offset: ack,
-                lag_s: lag,
-            })
+            .map(|r| ReplicaView { addr: r.addr, state: r.state.into(), ack_offset: r.ack_off, lag_s: r.lag_s })
             .collect(),
         dbs: n
             .ks

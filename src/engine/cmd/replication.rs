@@ -43,12 +43,12 @@ impl Node {
                 let rows = self
                     .replica_rows()
                     .into_iter()
-                    .filter(|r| r.3 == SlaveState::Online)
-                    .map(|(_, ip, port, _, ack, _)| {
+                    .filter(|r| r.state == SlaveState::Online)
+                    .map(|r| {
                         Frame::Array(vec![
-                            Frame::Bulk(ip.into_bytes()),
-                            Frame::Bulk(port.to_string().into_bytes()),
-                            Frame::Bulk(ack.to_string().into_bytes()),
+                            Frame::Bulk(r.ip.into_bytes()),
+                            Frame::Bulk(r.port.to_string().into_bytes()),
+                            Frame::Bulk(r.ack_off.to_string().into_bytes()),
                         ])
                     })
                     .collect();

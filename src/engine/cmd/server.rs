@@ -172,8 +172,8 @@ impl Node {
         if self.config.min_replicas_to_write > 0 && self.config.min_replicas_max_lag > 0 {
             o.push_str(&format!("min_slaves_good_slaves:{}\r\n", self.good_replicas()));
         }
-        for (i, (_, ip, port, state, ack, lag)) in self.replica_rows().into_iter().enumerate() {
-            o.push_str(&format!("slave{}:ip={},port={},state={},offset={},lag={}\r\n", i, ip, port, state.as_info(), ack, lag));
+        for (i, r) in self.replica_rows().into_iter().enumerate() {
+            o.push_str(&format!("slave{}:ip={},port={},state={},offset={},lag={}\r\n", i, r.ip, r.port, r.state.as_info(), r.ack_off, r.lag_s));
         }
         o.push_str("master_failover_state:no-failover\r\n");
         o.push_str(&format!("master_replid:{}\r\nmaster_replid2:{}\r\n", self.replid, self.replid2));

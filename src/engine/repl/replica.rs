@@ -619,8 +619,8 @@ impl Node {
         }
     }
 
-    /// Our replicas that are attached and reachable: (addr, state, ack offset, lag seconds).
-    pub(crate) fn replica_rows(&self) -> Vec<(String, String, u16, SlaveState, u64, u64)> {
+    /// Our replicas that are attached and reachable, in attach order: INFO's `slaveN` lines.
+    pub(crate) fn replica_rows(&self) -> Vec<ReplicaRow> {
         let now_s = self.now_ms / 1000;
         self.slaves
             .iter()
@@ -629,10 +629,25 @@ impl Node {
                 let r = c.replica.as_ref()?;
                 let ip = c.announced_ip.clone().unwrap_or_else(|| c.peer_host.clone());
                 let lag = if r.state == SlaveState::Online { now_s.saturating_sub(r.ack_time_ms / 1000) } else { 0 };
-                Some((c.replica_addr(), ip, c.listening_port, r.state, r.ack_off, lag))
+                Some(ReplicaRow { addr: c.replica_addr(), ip, port: c.listening_port, state: r.state, ack_off: r.ack_off, lag_s: lag })
             })
             .collect()
     }
+}
+
+/// One `slaveN:` line of INFO replication (and a row of ROLE and the view).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReplicaRow {
+    /// `ip:port` as the events and the view name the replica.
+    pub addr: String,
+    /// The announced ip, else the peer's address.
+    pub ip: String,
+    /// Its `REPLCONF listening-port`.
+    pub port: u16,
+    pub state: SlaveState,
+    pub ack_off: u64,
+    /// Seconds since its last ACK (0 until online).
+    pub lag_s: u64,
 }
 
 impl Client {

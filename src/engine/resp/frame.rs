@@ -53,10 +53,6 @@ impl Frame {
         encode(self, &mut out);
         out
     }
-    /// Is this an error reply?
-    pub fn is_error(&self) -> bool {
-        matches!(self, Frame::Error(_))
-    }
     /// The bytes of a bulk or simple string (for tests and the console).
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
