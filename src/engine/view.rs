@@ -133,12 +133,12 @@ impl Node {
 
 /// `Node::view()`: read the node's state into the serializable view.
 fn build(n: &Node) -> NodeView {
-    let master_link = n.master.as_ref();
+    let master_link = n.repl.master.as_ref();
     let slave_repl_offset = master_link.map(|_| {
-        n.master_conn
+        n.repl.master_conn
             .and_then(|c| n.clients.get(&c))
             .map(|c| c.reploff)
-            .or_else(|| n.cached_master.as_ref().map(|cm| cm.reploff))
+            .or_else(|| n.repl.cached_master.as_ref().map(|cm| cm.reploff))
             .unwrap_or(0)
     });
     NodeView {
@@ -148,12 +148,12 @@ fn build(n: &Node) -> NodeView {
         master: master_link.map(|m| format!("{}:{}", m.host, m.port)),
         repl_state: master_link.map(|m| m.state),
         link_up: master_link.map(|m| m.state == ReplState::Connected).unwrap_or(false),
-        replid: n.replid.clone(),
-        replid2: n.replid2.clone(),
-        second_replid_offset: n.second_replid_offset,
-        master_repl_offset: n.master_repl_offset,
+        replid: n.repl.replid.clone(),
+        replid2: n.repl.replid2.clone(),
+        second_replid_offset: n.repl.second_replid_offset,
+        master_repl_offset: n.repl.master_repl_offset,
         slave_repl_offset,
-        backlog: n.backlog.as_ref().map(|b| BacklogView {
+        backlog: n.repl.backlog.as_ref().map(|b| BacklogView {
             size: b.size(),
             first_byte: b.first_byte(),
             histlen: b.histlen(),
@@ -172,9 +172,9 @@ fn build(n: &Node) -> NodeView {
             .filter(|(_, d)| !d.entries.is_empty())
             .map(|(i, d)| (i, d.entries.len() as u64, d.expires.len() as u64))
             .collect(),
-        sync_full: n.stat_sync_full,
-        sync_partial_ok: n.stat_sync_partial_ok,
-        sync_partial_err: n.stat_sync_partial_err,
+        sync_full: n.repl.stat_sync_full,
+        sync_partial_ok: n.repl.stat_sync_partial_ok,
+        sync_partial_err: n.repl.stat_sync_partial_err,
         config: n.config.listing(),
     }
 }

@@ -5,7 +5,7 @@
 use super::Node;
 use crate::engine::event::Event;
 use crate::engine::io::{ConnId, Output, OUTBOUND};
-use crate::engine::repl::ReplicaLink;
+use crate::engine::repl::state::ReplicaLink;
 use crate::engine::resp::{Frame, RequestParser};
 use std::collections::VecDeque;
 
@@ -157,14 +157,14 @@ impl Node {
     pub(crate) fn free_client(&mut self, conn: ConnId, reason: &str) {
         let Some(c) = self.clients.remove(&conn) else { return };
         if let Some(r) = &c.replica {
-            if let (Some(id), Some(b)) = (r.reader, self.backlog.as_mut()) {
+            if let (Some(id), Some(b)) = (r.reader, self.repl.backlog.as_mut()) {
                 let first_before = b.first_byte();
                 b.remove_reader(id);
                 self.note_backlog_trim(first_before);
             }
-            self.slaves.retain(|s| *s != conn);
-            if self.slaves.is_empty() {
-                self.repl_no_slaves_since_ms = self.now_ms;
+            self.repl.slaves.retain(|s| *s != conn);
+            if self.repl.slaves.is_empty() {
+                self.repl.repl_no_slaves_since_ms = self.now_ms;
             }
             self.emit(Event::Disconnected { peer: c.replica_addr(), reason: reason.to_string() });
             self.unblock_satisfied_waits();

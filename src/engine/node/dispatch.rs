@@ -69,7 +69,7 @@ impl Node {
                         if let Some(c) = self.clients.get_mut(&conn) {
                             c.is_master = false;
                         }
-                        self.master_conn = None;
+                        self.repl.master_conn = None;
                         self.replica_link_lost(self.now_ms);
                     }
                     self.close(conn, "protocol error");
@@ -114,16 +114,16 @@ impl Node {
             return self.reject(conn, "NOAUTH Authentication required.".into());
         }
         let is_write = spec.write || (name == "exec" && self.queued_has_write(conn));
-        if !obey && is_write && self.master.is_none() && !self.enough_good_replicas() {
+        if !obey && is_write && self.repl.master.is_none() && !self.enough_good_replicas() {
             return self.reject(conn, "NOREPLICAS Not enough good replicas to write.".into());
         }
-        if !obey && is_write && self.master.is_some() && self.config.replica_read_only {
+        if !obey && is_write && self.repl.master.is_some() && self.config.replica_read_only {
             return self.reject(conn, "READONLY You can't write against a read only replica.".into());
         }
         if !obey
             && !spec.stale_ok
             && !self.config.replica_serve_stale_data
-            && self.master.as_ref().map(|m| m.state != ReplState::Connected).unwrap_or(false)
+            && self.repl.master.as_ref().map(|m| m.state != ReplState::Connected).unwrap_or(false)
         {
             return self.reject(
                 conn,
@@ -151,7 +151,7 @@ impl Node {
         self.ops_scratch = ops;
         if let Some(c) = self.clients.get_mut(&conn) {
             if c.blocked.is_none() {
-                c.woff = self.master_repl_offset;
+                c.woff = self.repl.master_repl_offset;
             }
         }
     }
@@ -192,7 +192,7 @@ impl Node {
             };
             let expire_mode = if is_master {
                 ExpireMode::ReplicaMasterLink
-            } else if self.master.is_some() {
+            } else if self.repl.master.is_some() {
                 ExpireMode::ReplicaClient
             } else {
                 ExpireMode::Master

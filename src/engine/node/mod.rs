@@ -14,12 +14,11 @@
 //! CONFIG, SAVE; MULTI/EXEC; ROLE, REPLICAOF, REPLCONF, WAIT). Keyspace commands are in `cmd/`,
 //! replication's protocol (`replication.c`) in `repl/`. Connection ids: see `engine::io`.
 
-use crate::engine::backlog::Backlog;
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
 use crate::engine::resp::ArgPool;
-use crate::engine::repl::{CachedMaster, MasterLink, RdbChild};
+use crate::engine::repl::state::{RdbChild, Replication};
 use crate::engine::rng::Rng;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -43,25 +42,10 @@ pub struct Node {
     pub(crate) rng: Rng,
     pub(crate) ks: Keyspace,
     pub(crate) clients: BTreeMap<ConnId, Client>,
-    /// `server.slaves`, in attach order (INFO numbers them in this order).
-    pub(crate) slaves: Vec<ConnId>,
-    pub(crate) replid: String,
-    pub(crate) replid2: String,
-    pub(crate) second_replid_offset: i64,
-    pub(crate) master_repl_offset: u64,
-    pub(crate) backlog: Option<Backlog>,
-    /// Last db selected in the replication stream; -1 = emit SELECT before the next write.
-    pub(crate) slaveseldb: i64,
-    pub(crate) repl_no_slaves_since_ms: u64,
-    /// Replica side (`server.masterhost != NULL`).
-    pub(crate) master: Option<MasterLink>,
-    /// The master client's connection, once CONNECTED.
-    pub(crate) master_conn: Option<ConnId>,
-    pub(crate) cached_master: Option<CachedMaster>,
+    /// Replication: history, backlog, replicas, master link, cached master, the PSYNC rule.
+    pub(crate) repl: Replication,
+    /// The RDB child (BGSAVE, or a replication's full sync).
     pub(crate) child: Option<RdbChild>,
-    pub(crate) stat_sync_full: u64,
-    pub(crate) stat_sync_partial_ok: u64,
-    pub(crate) stat_sync_partial_err: u64,
     pub(crate) stat_numcommands: u64,
     pub(crate) stat_numconnections: u64,
     pub(crate) stat_expiredkeys: u64,
@@ -116,21 +100,8 @@ impl Node {
             rng,
             ks: Keyspace::new(),
             clients: BTreeMap::new(),
-            slaves: Vec::new(),
-            replid,
-            replid2: "0".repeat(40),
-            second_replid_offset: -1,
-            master_repl_offset: 0,
-            backlog: None,
-            slaveseldb: -1,
-            repl_no_slaves_since_ms: now_ms,
-            master: None,
-            master_conn: None,
-            cached_master: None,
+            repl: Replication::new(replid, now_ms),
             child: None,
-            stat_sync_full: 0,
-            stat_sync_partial_ok: 0,
-            stat_sync_partial_err: 0,
             stat_numcommands: 0,
             stat_numconnections: 0,
             stat_expiredkeys: 0,
@@ -213,7 +184,7 @@ impl Node {
         self.now_ms = now_ms;
         if self.master_in_handshake(conn) {
             // Handshake replies are read synchronously and not counted; the RDB payload is.
-            if self.master.as_ref().map(|m| m.state) == Some(ReplState::Transfer) {
+            if self.repl.master.as_ref().map(|m| m.state) == Some(ReplState::Transfer) {
                 self.stats.net_repl_input_bytes += bytes.len() as u64;
             }
             self.replica_read(conn, bytes, now_ms);
@@ -322,7 +293,7 @@ impl Node {
 
     /// Only a master expires keys actively (`iAmMaster()` in serverCron's databasesCron).
     fn active_expire_due(&self) -> bool {
-        self.master.is_none() && self.ks.dbs.iter().any(|d| !d.expires.is_empty())
+        self.repl.master.is_none() && self.ks.dbs.iter().any(|d| !d.expires.is_empty())
     }
 
     /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,

@@ -37,11 +37,11 @@ enum PsyncReply {
 
 impl Node {
     pub(crate) fn master_addr(&self) -> String {
-        self.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default()
+        self.repl.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default()
     }
 
     pub(crate) fn set_repl_state(&mut self, to: ReplState) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let from = m.state;
         if from != to {
             m.state = to;
@@ -51,7 +51,7 @@ impl Node {
 
     /// Become a replica of `host:port` with no link yet (repl_state CONNECT).
     pub(crate) fn set_master_link(&mut self, host: String, port: u16, _now_ms: u64) {
-        self.master = Some(MasterLink {
+        self.repl.master = Some(MasterLink {
             host: host.clone(),
             port,
             state: ReplState::None,
@@ -69,13 +69,13 @@ impl Node {
 
     /// The conn is our master link and the link is not yet a client (handshake or transfer).
     pub(crate) fn master_in_handshake(&self, conn: ConnId) -> bool {
-        self.master.as_ref().map(|m| m.conn == Some(conn) && m.state != ReplState::Connected).unwrap_or(false)
+        self.repl.master.as_ref().map(|m| m.conn == Some(conn) && m.state != ReplState::Connected).unwrap_or(false)
     }
 
     /// `connectWithMaster`.
     pub(crate) fn connect_with_master(&mut self, now_ms: u64) {
         let conn = self.next_outbound_conn();
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         m.conn = Some(conn);
         m.buf.clear();
         m.transfer = None;
@@ -88,12 +88,12 @@ impl Node {
 
     /// The non-blocking connect fired: send PING (`syncWithMaster`, CONNECTING).
     pub(crate) fn replica_connected(&mut self, conn: ConnId, now_ms: u64) {
-        let ok = self.master.as_ref().map(|m| m.conn == Some(conn) && m.state == ReplState::Connecting).unwrap_or(false);
+        let ok = self.repl.master.as_ref().map(|m| m.conn == Some(conn) && m.state == ReplState::Connecting).unwrap_or(false);
         if !ok {
             self.outputs.push_back(Output::Close { conn });
             return;
         }
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.lastio_ms = now_ms;
         }
         self.set_repl_state(ReplState::ReceivePingReply);
@@ -101,9 +101,9 @@ impl Node {
     }
 
     pub(crate) fn replica_connect_failed(&mut self, conn: ConnId, _now_ms: u64) {
-        if self.master.as_ref().map(|m| m.conn == Some(conn)).unwrap_or(false) {
+        if self.repl.master.as_ref().map(|m| m.conn == Some(conn)).unwrap_or(false) {
             self.log("Error condition on socket for SYNC: Connection refused".into());
-            if let Some(m) = self.master.as_mut() {
+            if let Some(m) = self.repl.master.as_mut() {
                 m.conn = None;
             }
             self.set_repl_state(ReplState::Connect);
@@ -118,7 +118,7 @@ impl Node {
 
     /// `cancelReplicationHandshake` after an error: close, back to CONNECT (cron retries).
     pub(crate) fn cancel_handshake(&mut self, reason: &str, _now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         if !(m.state == ReplState::Connecting || m.state == ReplState::Transfer || in_handshake(m.state)) {
             return;
         }
@@ -134,11 +134,11 @@ impl Node {
 
     /// Bytes on the master link before it became the master client.
     pub(crate) fn replica_read(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         m.buf.extend_from_slice(bytes);
         m.lastio_ms = now_ms;
         loop {
-            let Some(m) = self.master.as_ref() else { return };
+            let Some(m) = self.repl.master.as_ref() else { return };
             if m.conn != Some(conn) {
                 return;
             }
@@ -149,14 +149,14 @@ impl Node {
             }
             if state == ReplState::Connected {
                 // The rest of what arrived is the replication stream.
-                let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
+                let rest = self.repl.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
                 if !rest.is_empty() {
                     self.handle_bytes(conn, &rest, now_ms);
                 }
                 return;
             }
             // receiveSynchronousResponse: one line.
-            let Some(line) = self.master.as_mut().and_then(|m| take_line(&mut m.buf)) else { return };
+            let Some(line) = self.repl.master.as_mut().and_then(|m| take_line(&mut m.buf)) else { return };
             if !self.handshake_reply(conn, state, line, now_ms) {
                 return;
             }
@@ -244,7 +244,7 @@ impl Node {
                     self.log("Retrying with SYNC...".into());
                     self.emit(Event::PsyncSent { replid: "SYNC".into(), offset: -1 });
                     self.outputs.push_back(Output::Send { conn, bytes: b"SYNC\r\n".to_vec() });
-                    if let Some(m) = self.master.as_mut() {
+                    if let Some(m) = self.repl.master.as_mut() {
                         m.master_initial_offset = -1;
                     }
                     self.begin_transfer(now_ms);
@@ -257,11 +257,11 @@ impl Node {
 
     /// `slaveTryPartialResynchronization(conn, 0)`: PSYNC with the cached master, or `? -1`.
     fn send_psync(&mut self, conn: ConnId) {
-        let (replid, offset) = match &self.cached_master {
+        let (replid, offset) = match &self.repl.cached_master {
             Some(cm) if !cm.pre_psync => (cm.replid.clone(), cm.reploff as i64 + 1),
             _ => ("?".to_string(), -1),
         };
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.master_initial_offset = -1;
         }
         if replid == "?" {
@@ -281,7 +281,7 @@ impl Node {
         self.emit(Event::PsyncReply { reply: line.to_string() });
         if line.starts_with("+FULLRESYNC") {
             let parts: Vec<&str> = line.split(' ').collect();
-            let m = self.master.as_mut().expect("psync reply on a replica");
+            let m = self.repl.master.as_mut().expect("psync reply on a replica");
             if parts.len() >= 3 && parts[1].len() == 40 {
                 m.master_replid = parts[1].to_string();
                 m.master_initial_offset = parts[2].parse().unwrap_or(-1);
@@ -296,18 +296,18 @@ impl Node {
         if line.starts_with("+CONTINUE") {
             self.log("Successful partial resynchronization with master.".into());
             let new = line.get(10..).unwrap_or("").trim();
-            let Some(mut cm) = self.cached_master.take() else { return PsyncReply::TryLater };
+            let Some(mut cm) = self.repl.cached_master.take() else { return PsyncReply::TryLater };
             if new.len() == 40 && new != cm.replid {
                 self.log(format!("Master replication ID changed to {new}"));
-                self.replid2 = cm.replid.clone();
-                self.second_replid_offset = self.master_repl_offset as i64 + 1;
-                self.replid = new.to_string();
+                self.repl.replid2 = cm.replid.clone();
+                self.repl.second_replid_offset = self.repl.master_repl_offset as i64 + 1;
+                self.repl.replid = new.to_string();
                 cm.replid = new.to_string();
                 self.emit_replid_changed();
                 self.disconnect_slaves("master replication ID changed");
             }
             self.resurrect_cached_master(cm);
-            if self.backlog.is_none() {
+            if self.repl.backlog.is_none() {
                 self.create_backlog();
             }
             return PsyncReply::Continue;
@@ -325,7 +325,7 @@ impl Node {
     }
 
     fn begin_transfer(&mut self, now_ms: u64) {
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.transfer = Some(Transfer::default());
             m.lastio_ms = now_ms;
         }
@@ -334,7 +334,7 @@ impl Node {
 
     /// `readSyncBulkPayload`: the `$` preamble, then the RDB, then load it.
     fn read_sync_bulk_payload(&mut self, conn: ConnId, now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(t) = m.transfer.as_mut() else { return };
         if t.eofmark.is_none() && t.size.is_none() {
             loop {
@@ -359,7 +359,7 @@ impl Node {
                 break;
             }
         }
-        let m = self.master.as_mut().expect("transfer on a replica");
+        let m = self.repl.master.as_mut().expect("transfer on a replica");
         let t = m.transfer.as_mut().expect("transfer in progress");
         // Take only what belongs to the payload; the rest is the stream that follows.
         let (done, take) = match (&t.eofmark, t.size) {
@@ -393,7 +393,7 @@ impl Node {
     /// The end of `readSyncBulkPayload`: drop sub-replicas and backlog, flush, load, adopt the
     /// master's replid and offset, create our backlog, ACK at once after a diskless load.
     fn load_transferred_rdb(&mut self, conn: ConnId, now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(t) = m.transfer.take() else { return };
         let usemark = t.eofmark.is_some();
         let mut rdb = t.data;
@@ -403,7 +403,7 @@ impl Node {
         let master_replid = m.master_replid.clone();
         let initial = m.master_initial_offset;
         // replicationAttachToNewMaster
-        self.cached_master = None;
+        self.repl.cached_master = None;
         self.disconnect_slaves("full resync with my master");
         self.free_backlog("full resync with a new master");
         self.ks.flush_all();
@@ -424,13 +424,13 @@ impl Node {
         let mut client = Client::new_master(conn, now_ms, reploff, db, self.master_addr());
         client.pre_psync = initial < 0;
         self.clients.insert(conn, client);
-        self.master_conn = Some(conn);
-        if let Some(m) = self.master.as_mut() {
+        self.repl.master_conn = Some(conn);
+        if let Some(m) = self.repl.master.as_mut() {
             m.down_since_ms = None;
         }
         self.set_repl_state(ReplState::Connected);
-        self.replid = master_replid.clone();
-        self.master_repl_offset = reploff;
+        self.repl.replid = master_replid.clone();
+        self.repl.master_repl_offset = reploff;
         self.clear_replication_id2();
         self.create_backlog();
         let keys = self.ks.total_keys() as u64;
@@ -440,7 +440,7 @@ impl Node {
             self.send_ack();
         }
         // Whatever followed the payload is the stream.
-        let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
+        let rest = self.repl.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
         if !rest.is_empty() {
             self.handle_bytes(conn, &rest, now_ms);
         }
@@ -449,7 +449,7 @@ impl Node {
     /// `replicationResurrectCachedMaster`: the cached master gets the new connection.
     fn resurrect_cached_master(&mut self, cm: CachedMaster) {
         let now = self.now_ms;
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(conn) = m.conn else { return };
         m.master_replid = cm.replid.clone();
         m.down_since_ms = None;
@@ -457,13 +457,13 @@ impl Node {
         let mut client = Client::new_master(conn, now, cm.reploff, cm.db, addr);
         client.pre_psync = cm.pre_psync;
         self.clients.insert(conn, client);
-        self.master_conn = Some(conn);
+        self.repl.master_conn = Some(conn);
         self.set_repl_state(ReplState::Connected);
     }
 
     /// `replicationSendAck`: `REPLCONF ACK <reploff>` even though masters get no replies.
     pub(crate) fn send_ack(&mut self) {
-        let Some(conn) = self.master_conn else { return };
+        let Some(conn) = self.repl.master_conn else { return };
         let Some(c) = self.clients.get(&conn) else { return };
         let off = c.reploff;
         self.send(conn, command_bytes(&[b"REPLCONF".to_vec(), b"ACK".to_vec(), off.to_string().into_bytes()]));
@@ -472,12 +472,12 @@ impl Node {
 
     /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`.
     pub(crate) fn cache_master(&mut self, c: Client) {
-        self.master_conn = None;
-        let Some(m) = self.master.as_mut() else { return };
+        self.repl.master_conn = None;
+        let Some(m) = self.repl.master.as_mut() else { return };
         if m.conn == Some(c.conn) {
             m.conn = None;
         }
-        self.cached_master = Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+        self.repl.cached_master = Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
         m.down_since_ms = Some(self.now_ms);
         self.log("Caching the disconnected master state.".into());
         self.set_repl_state(ReplState::Connect);
@@ -486,7 +486,7 @@ impl Node {
 
     /// A master link dropped on a protocol error: not cached (freeClient skips caching).
     pub(crate) fn replica_link_lost(&mut self, now_ms: u64) {
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.conn = None;
             m.down_since_ms = Some(now_ms);
         }
@@ -495,7 +495,7 @@ impl Node {
 
     /// `disconnectSlaves`.
     pub(crate) fn disconnect_slaves(&mut self, reason: &str) {
-        for s in self.slaves.clone() {
+        for s in self.repl.slaves.clone() {
             self.close(s, reason);
         }
     }
@@ -503,27 +503,27 @@ impl Node {
     /// `replicationSetMaster`.
     pub(crate) fn replication_set_master(&mut self, host: String, port: u16) {
         let now = self.now_ms;
-        let was_master = self.master.is_none();
+        let was_master = self.repl.master.is_none();
         // freeClient(master) with masterhost already NULL: cached, but no reconnect.
-        let old_down_since = self.master.as_ref().and_then(|m| m.down_since_ms);
-        if let Some(mc) = self.master_conn.take() {
+        let old_down_since = self.repl.master.as_ref().and_then(|m| m.down_since_ms);
+        if let Some(mc) = self.repl.master_conn.take() {
             self.outputs.push_back(Output::Close { conn: mc });
             if let Some(c) = self.clients.remove(&mc) {
-                let replid = self.master.as_ref().map(|m| m.master_replid.clone()).unwrap_or_default();
-                self.cached_master = Some(CachedMaster { replid, reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+                let replid = self.repl.master.as_ref().map(|m| m.master_replid.clone()).unwrap_or_default();
+                self.repl.cached_master = Some(CachedMaster { replid, reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
             }
-        } else if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
+        } else if let Some(conn) = self.repl.master.as_ref().and_then(|m| m.conn) {
             self.outputs.push_back(Output::Close { conn }); // cancelReplicationHandshake
         }
-        self.master = None;
+        self.repl.master = None;
         self.unblock_all_waits();
         if was_master {
             // replicationCacheMasterUsingMyself: our own history is what we can continue.
-            self.cached_master =
-                Some(CachedMaster { replid: self.replid.clone(), reploff: self.master_repl_offset, db: 0, pre_psync: false });
+            self.repl.cached_master =
+                Some(CachedMaster { replid: self.repl.replid.clone(), reploff: self.repl.master_repl_offset, db: 0, pre_psync: false });
         }
         self.set_master_link(host.clone(), port, now);
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.down_since_ms = old_down_since;
         }
         self.emit(Event::RoleChanged { role: "slave".into(), master: Some(format!("{host}:{port}")) });
@@ -532,19 +532,19 @@ impl Node {
 
     /// `replicationUnsetMaster`: REPLICAOF NO ONE.
     pub(crate) fn replication_unset_master(&mut self) {
-        let Some(old) = self.master.take() else { return };
-        if let Some(mc) = self.master_conn.take() {
+        let Some(old) = self.repl.master.take() else { return };
+        if let Some(mc) = self.repl.master_conn.take() {
             self.outputs.push_back(Output::Close { conn: mc });
             self.clients.remove(&mc);
         } else if let Some(conn) = old.conn {
             self.outputs.push_back(Output::Close { conn });
         }
-        self.cached_master = None;
+        self.repl.cached_master = None;
         self.config.replicaof = None;
         self.shift_replication_id();
         self.disconnect_slaves("master mode enabled: replicas resync with us");
-        self.slaveseldb = -1;
-        self.repl_no_slaves_since_ms = self.now_ms;
+        self.repl.slaveseldb = -1;
+        self.repl.repl_no_slaves_since_ms = self.now_ms;
         self.emit(Event::ReplState { from: old.state, to: ReplState::None });
         self.emit(Event::RoleChanged { role: "master".into(), master: None });
         self.log("MASTER MODE enabled".into());
@@ -566,7 +566,7 @@ impl Node {
 
     /// The replica half of `replicationCron`: timeouts, (re)connect, periodic ACK.
     pub(crate) fn replica_cron(&mut self, now_ms: u64) {
-        let Some(m) = self.master.as_ref() else { return };
+        let Some(m) = self.repl.master.as_ref() else { return };
         let now_s = now_ms / 1000;
         let timeout = self.config.repl_timeout;
         let state = m.state;
@@ -585,9 +585,9 @@ impl Node {
             self.cancel_handshake("timeout", now_ms);
             self.connect_with_master(now_ms);
         }
-        let state = self.master.as_ref().map(|m| m.state).unwrap_or(ReplState::None);
+        let state = self.repl.master.as_ref().map(|m| m.state).unwrap_or(ReplState::None);
         if state == ReplState::Connected {
-            if let Some(mc) = self.master_conn {
+            if let Some(mc) = self.repl.master_conn {
                 let last = self.clients.get(&mc).map(|c| c.lastinteraction_ms / 1000).unwrap_or(now_s);
                 if now_s.saturating_sub(last) > timeout {
                     self.log("MASTER timeout: no data nor PING received...".into());
@@ -597,10 +597,10 @@ impl Node {
                 }
             }
         }
-        if self.master.as_ref().map(|m| m.state) == Some(ReplState::Connect) {
+        if self.repl.master.as_ref().map(|m| m.state) == Some(ReplState::Connect) {
             self.connect_with_master(now_ms);
         }
-        let ackable = self.master_conn.and_then(|c| self.clients.get(&c)).map(|c| !c.pre_psync).unwrap_or(false);
+        let ackable = self.repl.master_conn.and_then(|c| self.clients.get(&c)).map(|c| !c.pre_psync).unwrap_or(false);
         if ackable {
             self.send_ack();
         }
@@ -608,7 +608,7 @@ impl Node {
 
     /// Replica state for ROLE (`slavestate`).
     pub(crate) fn role_state(&self) -> &'static str {
-        match self.master.as_ref().map(|m| m.state) {
+        match self.repl.master.as_ref().map(|m| m.state) {
             Some(s) if in_handshake(s) => "handshake",
             Some(ReplState::None) | None => "none",
             Some(ReplState::Connect) => "connect",
@@ -622,7 +622,7 @@ impl Node {
     /// Our replicas that are attached and reachable, in attach order: INFO's `slaveN` lines.
     pub(crate) fn replica_rows(&self) -> Vec<ReplicaRow> {
         let now_s = self.now_ms / 1000;
-        self.slaves
+        self.repl.slaves
             .iter()
             .filter_map(|s| self.clients.get(s))
             .filter_map(|c| {
@@ -1009,10 +1009,10 @@ mod tests {
         let v = "x".repeat(1000);
         let mut blocks_before_drop = 0;
         for i in 0..200 {
-            let blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+            let blocks = net.node("m").repl.backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
             net.cmd(c, &["SET", &format!("k{i}"), &v]);
             if net.info_field("m", "connected_slaves") == "0" {
-                let now_blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+                let now_blocks = net.node("m").repl.backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
                 assert!(now_blocks > blocks, "the drop came with a new block ({blocks} -> {now_blocks})");
                 blocks_before_drop = blocks;
                 break;
