@@ -11,6 +11,7 @@
 //! - `replica`: the handshake (`syncWithMaster`, `slaveTryPartialResynchronization`), the RDB
 //!   transfer (`readSyncBulkPayload`), the cached master, REPLICAOF, ACKs, cron.
 
+pub mod handshake;
 pub mod master;
 pub mod replica;
 pub mod state;
