@@ -1,6 +1,7 @@
 //! The dispatch of keyspace commands (`call()` in `server.c`): the lazy expiry of
-//! `expireIfNeeded` (`db.c`), and the propagation rule of `call()`: a command is propagated (possibly rewritten, `rewriteClientCommandVector`) iff it made `server.dirty` move,
-//! after any `DEL` that lazy expiry queued with `alsoPropagate`.
+//! `expireIfNeeded` (`db.c`), and the propagation rule of `call()`: a command is propagated
+//! (possibly rewritten, `rewriteClientCommandVector`) iff it made `server.dirty` move, after
+//! any `DEL` that lazy expiry queued with `alsoPropagate`.
 //!
 //! The command table (`redisCommandTable`: arity and flags of every command) is in `table`;
 //! the families live one per file.
