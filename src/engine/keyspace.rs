@@ -188,13 +188,8 @@ pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usi
         if out.len() >= max_keys {
             break;
         }
-        let due: Vec<Vec<u8>> = db
-            .expires
-            .iter()
-            .filter(|(_, &when)| now_ms > when)
-            .map(|(k, _)| k.clone())
-            .take(max_keys - out.len())
-            .collect();
+        let due: Vec<Vec<u8>> =
+            db.expires.iter().filter(|(_, &when)| now_ms > when).map(|(k, _)| k.clone()).take(max_keys - out.len()).collect();
         for key in due {
             db.remove(&key);
             out.push((dbi, vec![b"DEL".to_vec(), key]));

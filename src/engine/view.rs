@@ -135,7 +135,8 @@ impl Node {
 fn build(n: &Node) -> NodeView {
     let master_link = n.repl.master.as_ref();
     let slave_repl_offset = master_link.map(|_| {
-        n.repl.master_conn
+        n.repl
+            .master_conn
             .and_then(|c| n.clients.get(&c))
             .map(|c| c.reploff)
             .or_else(|| n.repl.cached_master.as_ref().map(|cm| cm.reploff))

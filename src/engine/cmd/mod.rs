@@ -21,8 +21,8 @@ mod table;
 pub(crate) mod zsets;
 
 pub use keys::string_match;
-pub use table::{all_commands, arity_error, check_arity, flags, lookup, lookup_subcommand, unknown_command, CommandSpec, Family};
 pub use sets::members_in_order;
+pub use table::{all_commands, arity_error, check_arity, flags, lookup, lookup_subcommand, unknown_command, CommandSpec, Family};
 
 /// How lazy expiry behaves for this call (`expireIfNeeded`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,12 +86,7 @@ pub fn execute_spec_owned(ctx: &mut Ctx, spec: &'static CommandSpec, argv: Vec<V
     reply
 }
 
-fn run_spec(
-    ctx: &mut Ctx,
-    spec: &'static CommandSpec,
-    argv: &[Vec<u8>],
-    handoff: Option<&mut Option<bool>>,
-) -> Frame {
+fn run_spec(ctx: &mut Ctx, spec: &'static CommandSpec, argv: &[Vec<u8>], handoff: Option<&mut Option<bool>>) -> Frame {
     if let Err(e) = check_arity(spec, argv.len()) {
         return e;
     }
@@ -263,13 +258,10 @@ pub(crate) fn string2d(b: &[u8]) -> Option<f64> {
     Some(v)
 }
 
-
 /// `addReplyDouble` in RESP2: `%.17g`, with `inf` / `-inf` spelled out.
 pub(crate) fn double_reply(d: f64) -> Frame {
     Frame::Bulk(float::fmt_g17(d).into_bytes())
 }
-
-
 
 #[cfg(test)]
 pub(crate) mod testkit {
@@ -299,14 +291,7 @@ pub(crate) mod testkit {
             self.run_argv(argv)
         }
         pub fn run_argv(&mut self, argv: Vec<Vec<u8>>) -> String {
-            let mut ctx = Ctx {
-                ks: &mut self.ks,
-                db: self.db,
-                now_ms: self.now,
-                expire_mode: self.mode,
-                propagate: Vec::new(),
-                dirty: 0,
-            };
+            let mut ctx = Ctx { ks: &mut self.ks, db: self.db, now_ms: self.now, expire_mode: self.mode, propagate: Vec::new(), dirty: 0 };
             let reply = execute(&mut ctx, &argv);
             self.last_prop = ctx.propagate;
             self.dirty = ctx.dirty;
@@ -314,10 +299,7 @@ pub(crate) mod testkit {
         }
         /// The last call's propagated commands, each joined by spaces.
         pub fn prop(&self) -> Vec<String> {
-            self.last_prop
-                .iter()
-                .map(|a| a.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect::<Vec<_>>().join(" "))
-                .collect()
+            self.last_prop.iter().map(|a| a.iter().map(|x| String::from_utf8_lossy(x).into_owned()).collect::<Vec<_>>().join(" ")).collect()
         }
     }
 }
@@ -441,8 +423,7 @@ mod bench {
         let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
         let after = stat.rsplit(')').next().unwrap_or("");
         let f: Vec<&str> = after.split_whitespace().collect();
-        let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-            + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
         ticks / 100.0
     }
 
@@ -465,14 +446,7 @@ mod bench {
         for chunk in wire.chunks(16 * 1024) {
             parser.feed(chunk);
             while let Ok(Some(req)) = parser.next_request() {
-                let mut ctx = Ctx {
-                    ks: &mut master,
-                    db: 0,
-                    now_ms: 1,
-                    expire_mode: ExpireMode::Master,
-                    propagate: Vec::new(),
-                    dirty: 0,
-                };
+                let mut ctx = Ctx { ks: &mut master, db: 0, now_ms: 1, expire_mode: ExpireMode::Master, propagate: Vec::new(), dirty: 0 };
                 let reply = execute_owned(&mut ctx, req.argv);
                 crate::engine::resp::encode(&reply, &mut out);
                 out.clear();
@@ -485,14 +459,8 @@ mod bench {
         for chunk in stream.chunks(16 * 1024) {
             rparser.feed(chunk);
             while let Ok(Some(req)) = rparser.next_request() {
-                let mut ctx = Ctx {
-                    ks: &mut replica,
-                    db: 0,
-                    now_ms: 1,
-                    expire_mode: ExpireMode::ReplicaMasterLink,
-                    propagate: Vec::new(),
-                    dirty: 0,
-                };
+                let mut ctx =
+                    Ctx { ks: &mut replica, db: 0, now_ms: 1, expire_mode: ExpireMode::ReplicaMasterLink, propagate: Vec::new(), dirty: 0 };
                 execute_owned(&mut ctx, req.argv);
             }
         }

@@ -65,8 +65,7 @@ fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
         }
         idx += 1;
     }
-    let (incr, nx, xx, gt, lt) =
-        (flags & Z_INCR != 0, flags & Z_NX != 0, flags & Z_XX != 0, flags & Z_GT != 0, flags & Z_LT != 0);
+    let (incr, nx, xx, gt, lt) = (flags & Z_INCR != 0, flags & Z_NX != 0, flags & Z_XX != 0, flags & Z_GT != 0, flags & Z_LT != 0);
     let elements = argv.len() - idx;
     if elements % 2 == 1 || elements == 0 {
         return syntax_error();
@@ -516,7 +515,10 @@ mod tests {
         assert_eq!(t.run("zrevrangebyscore z 3 2"), "*3\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n");
         assert_eq!(t.run("zrange z [b (d bylex"), "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
         assert_eq!(t.run("zrange z + - bylex rev limit 0 1"), "*1\r\n$1\r\nd\r\n");
-        assert_eq!(t.run("zrange z 0 1 limit 0 1"), "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n");
+        assert_eq!(
+            t.run("zrange z 0 1 limit 0 1"),
+            "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"
+        );
         assert_eq!(t.run("zrange z - + bylex withscores"), "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n");
         assert_eq!(t.run("zrange z x 1 byscore"), "-ERR min or max is not a float\r\n");
         assert_eq!(t.run("zrange z a b bylex"), "-ERR min or max not valid string range item\r\n");

@@ -1,8 +1,8 @@
 //! Connection commands as `impl Node` (server.c `pingCommand`, acl.c `authCommand`,
 //! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node.rs).
 
-use crate::engine::keyspace::DB_COUNT;
 use crate::engine::cmd;
+use crate::engine::keyspace::DB_COUNT;
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::resp::Frame;
 
@@ -67,10 +67,7 @@ impl Node {
     pub(crate) fn client_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
         let sub = lower(&argv[1]);
         let Some(spec) = cmd::lookup_subcommand(b"client", &argv[1]) else {
-            return Frame::Error(format!(
-                "ERR unknown subcommand '{}'. Try CLIENT HELP.",
-                String::from_utf8_lossy(&argv[1])
-            ));
+            return Frame::Error(format!("ERR unknown subcommand '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])));
         };
         if let Err(e) = cmd::check_arity(spec, argv.len()) {
             return e;

@@ -125,10 +125,7 @@ impl Node {
             && !self.config.replica_serve_stale_data
             && self.repl.master.as_ref().map(|m| m.state != ReplState::Connected).unwrap_or(false)
         {
-            return self.reject(
-                conn,
-                "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".into(),
-            );
+            return self.reject(conn, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".into());
         }
         if in_multi && spec.no_multi {
             return self.reject(conn, "ERR Command not allowed inside a transaction".into());
@@ -177,13 +174,7 @@ impl Node {
     /// `call`: run one command. Returns its reply (None when the command replied itself or
     /// blocked) and appends what it propagates to `ops` as (db, argv). Takes argv by value so
     /// a command propagated as it came moves into `ops` instead of being cloned.
-    pub(crate) fn call(
-        &mut self,
-        conn: ConnId,
-        spec: Spec,
-        argv: Vec<Vec<u8>>,
-        ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
-    ) -> Option<Frame> {
+    pub(crate) fn call(&mut self, conn: ConnId, spec: Spec, argv: Vec<Vec<u8>>, ops: &mut Vec<(usize, Vec<Vec<u8>>)>) -> Option<Frame> {
         self.stat_numcommands += 1;
         if spec.keyspace {
             let (db, is_master) = match self.clients.get(&conn) {
@@ -209,13 +200,7 @@ impl Node {
         self.call_node_command(conn, spec.spec.name, &argv, ops)
     }
 
-    fn call_node_command(
-        &mut self,
-        conn: ConnId,
-        name: &str,
-        argv: &[Vec<u8>],
-        ops: &mut Vec<(usize, Vec<Vec<u8>>)>,
-    ) -> Option<Frame> {
+    fn call_node_command(&mut self, conn: ConnId, name: &str, argv: &[Vec<u8>], ops: &mut Vec<(usize, Vec<Vec<u8>>)>) -> Option<Frame> {
         match name {
             "ping" => Some(self.ping_command(conn, argv)),
             "echo" => Some(Frame::Bulk(argv[1].clone())),

@@ -17,8 +17,8 @@
 use crate::engine::config::Config;
 use crate::engine::event::{Event, ReplState};
 use crate::engine::keyspace::Keyspace;
-use crate::engine::resp::ArgPool;
 use crate::engine::repl::state::{RdbChild, Replication};
+use crate::engine::resp::ArgPool;
 use crate::engine::rng::Rng;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -29,9 +29,9 @@ mod replication;
 mod server;
 mod transaction;
 
+pub use crate::engine::io::{ConnId, Output, OUTBOUND};
 pub(crate) use client::{Client, NetStats, WaitBlock};
 pub(crate) use dispatch::{lookup, lower, unknown_command};
-pub use crate::engine::io::{ConnId, Output, OUTBOUND};
 
 /// One Redis node.
 #[derive(Clone, Debug)]
@@ -311,7 +311,6 @@ impl Node {
         self.master_cron(now_ms);
         self.cron_loops += 1;
     }
-
 }
 
 #[cfg(test)]

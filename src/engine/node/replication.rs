@@ -28,7 +28,10 @@ impl Node {
         let host = String::from_utf8_lossy(&argv[1]).to_string();
         if let Some(m) = &self.repl.master {
             if m.host.eq_ignore_ascii_case(&host) && m.port == port {
-                self.log("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.".into());
+                self.log(
+                    "REPLICAOF would result into synchronization with the master we are already connected with. No operation performed."
+                        .into(),
+                );
                 return Frame::Simple("OK Already connected to specified master".into());
             }
         }

@@ -173,11 +173,22 @@ impl Node {
             o.push_str(&format!("min_slaves_good_slaves:{}\r\n", self.good_replicas()));
         }
         for (i, r) in self.replica_rows().into_iter().enumerate() {
-            o.push_str(&format!("slave{}:ip={},port={},state={},offset={},lag={}\r\n", i, r.ip, r.port, r.state.as_info(), r.ack_off, r.lag_s));
+            o.push_str(&format!(
+                "slave{}:ip={},port={},state={},offset={},lag={}\r\n",
+                i,
+                r.ip,
+                r.port,
+                r.state.as_info(),
+                r.ack_off,
+                r.lag_s
+            ));
         }
         o.push_str("master_failover_state:no-failover\r\n");
         o.push_str(&format!("master_replid:{}\r\nmaster_replid2:{}\r\n", self.repl.replid, self.repl.replid2));
-        o.push_str(&format!("master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n", self.repl.master_repl_offset, self.repl.second_replid_offset));
+        o.push_str(&format!(
+            "master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n",
+            self.repl.master_repl_offset, self.repl.second_replid_offset
+        ));
         let (first, hist) = self.repl.backlog.as_ref().map(|b| (b.first_byte(), b.histlen())).unwrap_or((0, 0));
         o.push_str(&format!(
             "repl_backlog_active:{}\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{}\r\nrepl_backlog_histlen:{}\r\n",
@@ -246,10 +257,16 @@ impl Node {
             "rewrite" if argv.len() == 2 => Frame::Simple("OK".into()),
             "set" => Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command")),
             "help" => Frame::Array(
-                ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>", "SET <directive> <value>", "RESETSTAT", "REWRITE"]
-                    .iter()
-                    .map(|l| Frame::Simple(l.to_string()))
-                    .collect(),
+                [
+                    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GET <pattern>",
+                    "SET <directive> <value>",
+                    "RESETSTAT",
+                    "REWRITE",
+                ]
+                .iter()
+                .map(|l| Frame::Simple(l.to_string()))
+                .collect(),
             ),
             _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1]))),
         }

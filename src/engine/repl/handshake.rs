@@ -318,10 +318,8 @@ mod scripted_master_tests {
     fn to_psync(n: &mut Node) -> ConnId {
         n.handle_accept(1, "127.0.0.1", T0);
         n.handle_bytes(1, b"*3\r\n$9\r\nREPLICAOF\r\n$1\r\nm\r\n$4\r\n6379\r\n", T0);
-        let conn = outputs(n)
-            .iter()
-            .find_map(|o| if let Output::Connect { conn, .. } = o { Some(*conn) } else { None })
-            .expect("a connect");
+        let conn =
+            outputs(n).iter().find_map(|o| if let Output::Connect { conn, .. } = o { Some(*conn) } else { None }).expect("a connect");
         n.handle_connected(conn, T0);
         n.handle_bytes(conn, b"+PONG\r\n", T0);
         n.handle_bytes(conn, b"+OK\r\n+OK\r\n", T0);
@@ -356,7 +354,9 @@ mod scripted_master_tests {
 
     #[test]
     fn nomasterlink_and_loading_mean_try_later() {
-        for reply in ["-NOMASTERLINK Can't SYNC while not connected with my master\r\n", "-LOADING Redis is loading the dataset in memory\r\n"] {
+        for reply in
+            ["-NOMASTERLINK Can't SYNC while not connected with my master\r\n", "-LOADING Redis is loading the dataset in memory\r\n"]
+        {
             let mut n = Node::new("r", 6380, 5, T0);
             let conn = to_psync(&mut n);
             outputs(&mut n);

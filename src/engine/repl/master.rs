@@ -3,8 +3,8 @@
 //! `updateSlavesWaitingBgsave`, `replicaPutOnline`, the master half of `replicationCron`,
 //! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
 
-use crate::engine::event::{Event, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::backlog::Backlog;
+use crate::engine::event::{Event, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::rdb::{self, RdbAux};
 use crate::engine::repl::{child_duration_ms, RdbChild, ReplicaLink, SlaveState};
@@ -70,8 +70,7 @@ impl Node {
             Some((RdbMode::Disk, _)) => {
                 // CASE 1: a disk BGSAVE runs; attach to a replica already registering the diff.
                 let donor = self.repl.slaves.iter().copied().find(|s| {
-                    *s != conn
-                        && self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveEnd)
+                    *s != conn && self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveEnd)
                 });
                 if let Some(d) = donor {
                     let (pending, off) = {
@@ -122,7 +121,13 @@ impl Node {
             None => return,
         };
         self.repl.slaves.push(conn);
-        self.emit_decision(&addr, replid, offset, rule, PsyncOutcome::Continue { replid: self.repl.replid.clone(), bytes: data.len() as u64 });
+        self.emit_decision(
+            &addr,
+            replid,
+            offset,
+            rule,
+            PsyncOutcome::Continue { replid: self.repl.replid.clone(), bytes: data.len() as u64 },
+        );
         let line = if psync2 { format!("+CONTINUE {}\r\n", self.repl.replid) } else { "+CONTINUE\r\n".to_string() };
         self.send(conn, line.into_bytes());
         self.log(format!(
@@ -222,10 +227,7 @@ impl Node {
             .filter(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveStart))
             .collect();
         let names: Vec<String> = waiting.iter().filter_map(|s| self.clients.get(s).map(|c| c.replica_addr())).collect();
-        self.log(format!(
-            "Starting BGSAVE for SYNC with target: {}",
-            if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }
-        ));
+        self.log(format!("Starting BGSAVE for SYNC with target: {}", if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }));
         self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
         self.stats.total_forks += 1;
         let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
@@ -364,7 +366,8 @@ impl Node {
     /// `refreshGoodSlavesCount`: ONLINE replicas whose last ACK is at most max-lag old.
     pub(crate) fn good_replicas(&self) -> u64 {
         let now_s = self.now_ms / 1000;
-        self.repl.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
             .filter(|r| r.state == SlaveState::Online && now_s.saturating_sub(r.ack_time_ms / 1000) <= self.config.min_replicas_max_lag)
@@ -482,10 +485,7 @@ impl Node {
                 self.change_replication_id();
                 self.clear_replication_id2();
                 self.free_backlog(&format!("{} seconds without connected replicas", self.config.repl_backlog_ttl));
-                self.log(format!(
-                    "Replication backlog freed after {} seconds without connected replicas.",
-                    self.config.repl_backlog_ttl
-                ));
+                self.log(format!("Replication backlog freed after {} seconds without connected replicas.", self.config.repl_backlog_ttl));
             }
         }
         self.start_pending_fork(now_ms);
@@ -493,7 +493,8 @@ impl Node {
 
     /// `replicationCountAcksByOffset`.
     pub(crate) fn count_acks(&self, offset: u64) -> u64 {
-        self.repl.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
             .filter(|r| r.state == SlaveState::Online && r.ack_off >= offset)
@@ -533,7 +534,6 @@ impl Node {
         }
     }
 }
-
 
 /// `getClientOutputBufferMemoryUsage` for a replica: the shared blocks from its reference on.
 fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {

@@ -197,7 +197,8 @@ impl Node {
         if m.conn == Some(c.conn) {
             m.conn = None;
         }
-        self.repl.cached_master = Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+        self.repl.cached_master =
+            Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
         m.down_since_ms = Some(self.now_ms);
         self.log("Caching the disconnected master state.".into());
         self.set_repl_state(ReplState::Connect);
@@ -342,7 +343,8 @@ impl Node {
     /// Our replicas that are attached and reachable, in attach order: INFO's `slaveN` lines.
     pub(crate) fn replica_rows(&self) -> Vec<ReplicaRow> {
         let now_s = self.now_ms / 1000;
-        self.repl.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s))
             .filter_map(|c| {
@@ -403,10 +405,8 @@ mod tests {
             "*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6379\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n*3\r\n$5\r\nPSYNC\r\n$40\r\n{own}\r\n$1\r\n1\r\n"
         );
         assert_eq!(String::from_utf8_lossy(&sent), expected);
-        let states: Vec<ReplState> = net.events[net.idx("r")]
-            .iter()
-            .filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None })
-            .collect();
+        let states: Vec<ReplState> =
+            net.events[net.idx("r")].iter().filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None }).collect();
         assert_eq!(
             states,
             vec![
@@ -501,10 +501,8 @@ mod tests {
         assert_eq!(w, b":1\r\n".to_vec());
         let after_set = net.offset("m") - 37;
         assert!(after_set > before);
-        let acked: Vec<u64> = net.events[net.idx("r")]
-            .iter()
-            .filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None })
-            .collect();
+        let acked: Vec<u64> =
+            net.events[net.idx("r")].iter().filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None }).collect();
         assert_eq!(acked.last(), Some(&after_set));
         assert!(String::from_utf8_lossy(&net.wire_bytes("m", "r")).contains("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"));
     }
@@ -583,10 +581,8 @@ mod tests {
         }
         assert_eq!(stat(&net, "r1", "sync_partial_ok"), 2);
         assert_eq!(stat(&net, "r1", "sync_full"), 0);
-        let rules: Vec<PsyncRule> = net.events[net.idx("r1")]
-            .iter()
-            .filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None })
-            .collect();
+        let rules: Vec<PsyncRule> =
+            net.events[net.idx("r1")].iter().filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None }).collect();
         assert_eq!(rules, vec![PsyncRule::AcceptedViaReplid2, PsyncRule::AcceptedViaReplid2]);
         net.run("r1", &["SET", "b", "2"]);
         assert_eq!(net.run("m", &["GET", "b"]), "$1\r\n2\r\n");
@@ -706,7 +702,7 @@ mod tests {
         net.cmd(c, &["SET", "k", &"x".repeat(100)]);
         let t_s = net.now / 1000;
         let due_ms = (t_s + 2 + 1) * 1000; // the first second with now_s - t_s > 2
-        // No write after that: only the cron can drop it, and not before its second.
+                                           // No write after that: only the cron can drop it, and not before its second.
         while net.now + 100 < due_ms {
             net.advance(100);
             assert_eq!(net.info_field("m", "connected_slaves"), "1", "at {} ms before the due second", due_ms - net.now);

@@ -8,8 +8,8 @@
 
 use crate::engine::event::Event;
 use crate::engine::node::{ConnId, Node};
-use crate::engine::resp;
 use crate::engine::repl::SlaveState;
+use crate::engine::resp;
 
 /// A command as the RESP multibulk `replicationFeedSlaves` / `sendCommand` write.
 pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
@@ -243,10 +243,7 @@ mod flow_tests {
         net.clear_wire();
         assert_eq!(net.run("m", &["SET", "foo", "bar"]), "+OK\r\n");
         assert_eq!(net.offset("m"), base + 54);
-        assert_eq!(
-            net.wire_bytes("m", "r"),
-            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec()
-        );
+        assert_eq!(net.wire_bytes("m", "r"), b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec());
         assert_eq!(net.run("m", &["set", "foo", "baz"]), "+OK\r\n");
         assert_eq!(net.offset("m"), base + 54 + 31);
         assert_eq!(net.offset("r"), base + 85);

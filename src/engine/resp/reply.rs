@@ -85,9 +85,7 @@ fn parse_reply(buf: &[u8], depth: usize) -> Result<Parsed, ProtocolError> {
     let Some(nl) = find_crlf(buf) else { return Ok(Parsed::Incomplete) };
     let line = &buf[1..nl];
     let after = nl + 2;
-    let int = |l: &[u8]| -> Result<i64, ProtocolError> {
-        string2ll(l).ok_or_else(|| ProtocolError::new("Bad integer value"))
-    };
+    let int = |l: &[u8]| -> Result<i64, ProtocolError> { string2ll(l).ok_or_else(|| ProtocolError::new("Bad integer value")) };
     let text = |l: &[u8]| String::from_utf8_lossy(l).into_owned();
     match buf[0] {
         b'+' => Ok(Parsed::Frame(Frame::Simple(text(line)), after)),

@@ -154,11 +154,7 @@ impl RequestParser {
         }
         loop {
             let Some(&first) = self.input.rest().first() else { return Ok(None) };
-            let step = if self.mb.is_some() || first == b'*' {
-                self.step_multibulk(pool)
-            } else {
-                self.step_inline()
-            };
+            let step = if self.mb.is_some() || first == b'*' { self.step_multibulk(pool) } else { self.step_inline() };
             match step {
                 Err(e) => {
                     self.failed = Some(e.clone());
@@ -188,8 +184,7 @@ impl RequestParser {
             return Ok(Step::Incomplete);
         };
         let line_end = if nl > 0 && rest[nl - 1] == b'\r' { nl - 1 } else { nl };
-        let argv = split_args_bytes(&rest[..line_end])
-            .map_err(|_| ProtocolError::new("Protocol error: unbalanced quotes in request"))?;
+        let argv = split_args_bytes(&rest[..line_end]).map_err(|_| ProtocolError::new("Protocol error: unbalanced quotes in request"))?;
         if line_end == 0 {
             self.newlines += 1;
         }
@@ -221,12 +216,7 @@ impl RequestParser {
             if count <= 0 {
                 return Ok(Step::Empty(cr + 2));
             }
-            self.mb = Some(Multibulk {
-                left: count as usize,
-                bulklen: None,
-                pos: cr + 2,
-                argv: pool.argv((count as usize).min(1024)),
-            });
+            self.mb = Some(Multibulk { left: count as usize, bulklen: None, pos: cr + 2, argv: pool.argv((count as usize).min(1024)) });
         }
         let buf = self.input.rest();
         let Some(mb) = self.mb.as_mut() else { return Ok(Step::Incomplete) };
@@ -237,9 +227,7 @@ impl RequestParser {
                     let rest = &buf[mb.pos..];
                     let Some(cr) = strchr(rest, b'\r') else {
                         if rest.len() > PROTO_INLINE_MAX_SIZE {
-                            return Err(ProtocolError::new(
-                                "Protocol error: too big bulk count string",
-                            ));
+                            return Err(ProtocolError::new("Protocol error: too big bulk count string"));
                         }
                         return Ok(Step::Incomplete);
                     };

@@ -264,11 +264,7 @@ fn cli_formatting_matches_redis_cli() {
     assert_eq!(format_cli(&Frame::error("ERR syntax error")), "(error) ERR syntax error");
     assert_eq!(format_cli(&Frame::Array(vec![])), "(empty array)");
     assert_eq!(format_cli(&Frame::bulks(["a", "b"])), "1) \"a\"\n2) \"b\"");
-    let nested = Frame::Array(vec![
-        Frame::bulk("a"),
-        Frame::Array(vec![Frame::Integer(1), Frame::bulk("x")]),
-        Frame::Array(vec![]),
-    ]);
+    let nested = Frame::Array(vec![Frame::bulk("a"), Frame::Array(vec![Frame::Integer(1), Frame::bulk("x")]), Frame::Array(vec![])]);
     assert_eq!(format_cli(&nested), "1) \"a\"\n2) 1) (integer) 1\n   2) \"x\"\n3) (empty array)");
     let ten = Frame::bulks((1..=10).map(|i| i.to_string()));
     let s = format_cli(&ten);
