@@ -273,7 +273,7 @@ impl Config {
     /// `<class> <hard> <soft> <soft seconds>` groups, class normal|replica|slave|pubsub.
     fn set_buffer_limits(&mut self, value: &str) -> Result<(), String> {
         let words: Vec<&str> = value.split_whitespace().collect();
-        if words.is_empty() || words.len() % 4 != 0 {
+        if words.is_empty() || !words.len().is_multiple_of(4) {
             return Err("Wrong number of arguments in buffer limit configuration.".into());
         }
         let mut next = self.clone();

@@ -126,7 +126,7 @@ impl Node {
             self.kill_client(target, conn);
             return Frame::Simple("OK".into());
         }
-        if argv.len() % 2 != 0 {
+        if !argv.len().is_multiple_of(2) {
             return Frame::Error("ERR syntax error".into());
         }
         let mut kind: Option<String> = None;

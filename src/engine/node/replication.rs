@@ -72,7 +72,7 @@ impl Node {
 
     /// `replconfCommand`. ACK and GETACK never reply.
     pub(crate) fn replconf_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Option<Frame> {
-        if argv.len() % 2 == 0 {
+        if argv.len().is_multiple_of(2) {
             return Some(Frame::Error("ERR syntax error".into()));
         }
         for pair in argv[1..].chunks(2) {

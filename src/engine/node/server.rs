@@ -225,7 +225,7 @@ impl Node {
                 }
                 Frame::Array(out)
             }
-            "set" if argv.len() % 2 == 0 => {
+            "set" if argv.len().is_multiple_of(2) => {
                 // All or nothing, as 7.0's multi-argument CONFIG SET.
                 let mut next = self.config.clone();
                 let mut changed = Vec::new();

@@ -454,7 +454,7 @@ impl Node {
     /// The master half of `replicationCron`.
     pub(crate) fn master_cron(&mut self, now_ms: u64) {
         let period = self.config.repl_ping_replica_period.max(1);
-        if self.cron_loops % period == 0 && !self.repl.slaves.is_empty() {
+        if self.cron_loops.is_multiple_of(period) && !self.repl.slaves.is_empty() {
             // PING into the stream with the current selection: no SELECT, counts in offsets.
             let db = self.repl.slaveseldb;
             self.feed_command(db, &[b"ping".to_vec()]);
@@ -572,7 +572,7 @@ mod tests {
         let mut net = Net::new(&["m"]);
         psync(&mut net, "m", "?", "-1");
         assert_eq!(last_decision(&net, "m").rule, PsyncRule::NoHistory);
-        assert_eq!(net.node("m").info("stats").contains("sync_partial_err:0"), true);
+        assert!(net.node("m").info("stats").contains("sync_partial_err:0"));
         assert!(net.node("m").info("stats").contains("sync_full:1"));
     }
 

@@ -434,7 +434,7 @@ mod tests {
         let mut net = Net::new(&["m", "r"]);
         net.run("r", &["REPLICAOF", "m", "6379"]);
         net.advance(4000);
-        assert_eq!(net.info_field("m", "slave0").contains("state=wait_bgsave"), true);
+        assert!(net.info_field("m", "slave0").contains("state=wait_bgsave"));
         assert_eq!(net.info_field("r", "master_link_status"), "down");
         net.advance(2000);
         assert_eq!(net.info_field("r", "master_link_status"), "up");
