@@ -6,7 +6,8 @@
 //! - [`reply`]: the client side, a [`ReplyParser`] (hiredis's reader).
 //! - [`cli`]: redis-cli's text handling: `sdssplitargs`, `sdscatrepr`, `cliFormatReplyTTY`.
 //!
-//! Both parsers keep their input in a [`ReadBuf`], so the buffer handling is written once.
+//! Both parsers are a [`Parser`]: one read buffer ([`ReadBuf`]) and the side's own state, so
+//! the buffer handling (feed, compaction, what is left) is written once.
 
 pub mod cli;
 pub mod frame;
@@ -15,8 +16,8 @@ pub mod request;
 
 pub use cli::{format_cli, quote, repr, split_args, split_args_bytes, Quoting, UnbalancedQuotes};
 pub use frame::{command_len, encode, encode_bulk, encode_command, i64_len, write_i64, Frame};
-pub use reply::{peek_reply, ReplyParser};
-pub use request::{ArgPool, Request, RequestParser, PROTO_INLINE_MAX_SIZE, PROTO_MAX_BULK_LEN};
+pub use reply::{peek_reply, ReplyParser, ReplyState};
+pub use request::{ArgPool, Request, RequestParser, RequestState, PROTO_INLINE_MAX_SIZE, PROTO_MAX_BULK_LEN};
 
 /// A protocol error: the node replies `-ERR <message>` and closes the connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +77,30 @@ pub fn string2ll(s: &[u8]) -> Option<i64> {
             return None;
         }
         Some(v as i64)
+    }
+}
+
+/// An incremental parser: the connection's read buffer, handled the same way on both sides,
+/// and the state `S` of the side that reads it ([`RequestState`] or [`ReplyState`]).
+#[derive(Clone, Debug, Default)]
+pub struct Parser<S> {
+    input: ReadBuf,
+    state: S,
+}
+
+impl<S: Default> Parser<S> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Append bytes read from the connection.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.input.feed(bytes);
+    }
+
+    /// Unparsed bytes held (on the server, the query buffer from `qb_pos` on).
+    pub fn buffered(&self) -> usize {
+        self.input.buffered()
     }
 }
 

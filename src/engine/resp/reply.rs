@@ -3,12 +3,14 @@
 
 use super::cli::repr;
 use super::Frame;
-use super::{string2ll, ProtocolError, ReadBuf};
+use super::{string2ll, Parser, ProtocolError};
 
 /// Client-side incremental reply parser (hiredis's reader, RESP2).
+pub type ReplyParser = Parser<ReplyState>;
+
+/// What the reply parser keeps besides its buffer: a protocol error, once met, sticks.
 #[derive(Clone, Debug, Default)]
-pub struct ReplyParser {
-    input: ReadBuf,
+pub struct ReplyState {
     failed: Option<ProtocolError>,
 }
 
@@ -17,17 +19,7 @@ enum Parsed {
     Frame(Frame, usize),
 }
 
-impl ReplyParser {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn feed(&mut self, bytes: &[u8]) {
-        self.input.feed(bytes);
-    }
-    /// Unparsed bytes held.
-    pub fn buffered(&self) -> usize {
-        self.input.buffered()
-    }
+impl Parser<ReplyState> {
     /// Take the raw unparsed bytes (e.g. the replication stream after `+CONTINUE`).
     pub fn take_buffered(&mut self) -> Vec<u8> {
         self.input.take_rest()
@@ -52,7 +44,7 @@ impl ReplyParser {
     }
     /// The next complete reply, `Ok(None)` if more bytes are needed.
     pub fn next_frame(&mut self) -> Result<Option<Frame>, ProtocolError> {
-        if let Some(e) = &self.failed {
+        if let Some(e) = &self.state.failed {
             return Err(e.clone());
         }
         match parse_reply(self.input.rest(), 0) {
@@ -62,7 +54,7 @@ impl ReplyParser {
                 Ok(Some(f))
             }
             Err(e) => {
-                self.failed = Some(e.clone());
+                self.state.failed = Some(e.clone());
                 Err(e)
             }
         }

@@ -3,7 +3,7 @@
 //! split them, with the same limits, the same protocol-error texts and the same quirks.
 
 use super::cli::split_args_bytes;
-use super::{string2ll, ProtocolError, ReadBuf};
+use super::{string2ll, Parser, ProtocolError};
 
 /// `PROTO_INLINE_MAX_SIZE`: the longest inline request / count line Redis waits for.
 pub const PROTO_INLINE_MAX_SIZE: usize = 1024 * 64;
@@ -96,12 +96,14 @@ struct Multibulk {
     argv: Vec<Vec<u8>>,
 }
 
-/// Server-side request parser for one connection (`processInputBuffer`).
+/// Server-side request parser for one connection (`processInputBuffer`). Its input is the
+/// query buffer; the read position is the start of the current (unfinished) request
+/// (`c->qb_pos`).
+pub type RequestParser = Parser<RequestState>;
+
+/// What the request parser keeps besides its buffer.
 #[derive(Clone, Debug, Default)]
-pub struct RequestParser {
-    /// The query buffer; its read position is the start of the current (unfinished) request
-    /// (`c->qb_pos`).
-    input: ReadBuf,
+pub struct RequestState {
     /// Bytes of empty requests skipped since the last request returned.
     skipped: usize,
     /// Empty inline lines seen (a replica's bare `\n` refreshes its ack time).
@@ -110,35 +112,21 @@ pub struct RequestParser {
     failed: Option<ProtocolError>,
 }
 
-impl RequestParser {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Append bytes read from the connection.
-    pub fn feed(&mut self, bytes: &[u8]) {
-        self.input.feed(bytes);
-    }
-
-    /// Unparsed bytes held (the rest of the query buffer from `qb_pos`).
-    pub fn buffered(&self) -> usize {
-        self.input.buffered()
-    }
-
+impl Parser<RequestState> {
     /// Take the raw unparsed bytes (from the start of any half-read request) and reset.
     pub fn take_buffered(&mut self) -> Vec<u8> {
-        self.mb = None;
+        self.state.mb = None;
         self.input.take_rest()
     }
 
     /// Empty inline lines skipped since the last call (a replica's keep-alive newline).
     pub fn take_newlines(&mut self) -> usize {
-        std::mem::take(&mut self.newlines)
+        std::mem::take(&mut self.state.newlines)
     }
 
     /// Bytes of empty requests skipped and not yet counted in a returned request's wire_len.
     pub fn skipped(&self) -> usize {
-        self.skipped
+        self.state.skipped
     }
 
     /// The next complete request; `Ok(None)` when more bytes are needed. After an error every
@@ -149,25 +137,25 @@ impl RequestParser {
 
     /// [`RequestParser::next_request`], taking argument buffers from `pool` when it has some.
     pub fn next_request_pooled(&mut self, pool: &mut ArgPool) -> Result<Option<Request>, ProtocolError> {
-        if let Some(e) = &self.failed {
+        if let Some(e) = &self.state.failed {
             return Err(e.clone());
         }
         loop {
             let Some(&first) = self.input.rest().first() else { return Ok(None) };
-            let step = if self.mb.is_some() || first == b'*' { self.step_multibulk(pool) } else { self.step_inline() };
+            let step = if self.state.mb.is_some() || first == b'*' { self.step_multibulk(pool) } else { self.step_inline() };
             match step {
                 Err(e) => {
-                    self.failed = Some(e.clone());
+                    self.state.failed = Some(e.clone());
                     return Err(e);
                 }
                 Ok(Step::Incomplete) => return Ok(None),
                 Ok(Step::Empty(n)) => {
                     self.input.consume(n);
-                    self.skipped += n;
+                    self.state.skipped += n;
                 }
                 Ok(Step::Done(argv, n)) => {
                     self.input.consume(n);
-                    let wire_len = n + std::mem::take(&mut self.skipped);
+                    let wire_len = n + std::mem::take(&mut self.state.skipped);
                     return Ok(Some(Request { argv, wire_len }));
                 }
             }
@@ -186,7 +174,7 @@ impl RequestParser {
         let line_end = if nl > 0 && rest[nl - 1] == b'\r' { nl - 1 } else { nl };
         let argv = split_args_bytes(&rest[..line_end]).map_err(|_| ProtocolError::new("Protocol error: unbalanced quotes in request"))?;
         if line_end == 0 {
-            self.newlines += 1;
+            self.state.newlines += 1;
         }
         if argv.is_empty() {
             Ok(Step::Empty(nl + 1))
@@ -197,7 +185,7 @@ impl RequestParser {
 
     /// `processMultibulkBuffer`, resumable.
     fn step_multibulk(&mut self, pool: &mut ArgPool) -> Result<Step, ProtocolError> {
-        if self.mb.is_none() {
+        if self.state.mb.is_none() {
             let rest = self.input.rest();
             let Some(cr) = strchr(rest, b'\r') else {
                 if rest.len() > PROTO_INLINE_MAX_SIZE {
@@ -216,10 +204,11 @@ impl RequestParser {
             if count <= 0 {
                 return Ok(Step::Empty(cr + 2));
             }
-            self.mb = Some(Multibulk { left: count as usize, bulklen: None, pos: cr + 2, argv: pool.argv((count as usize).min(1024)) });
+            self.state.mb =
+                Some(Multibulk { left: count as usize, bulklen: None, pos: cr + 2, argv: pool.argv((count as usize).min(1024)) });
         }
         let buf = self.input.rest();
-        let Some(mb) = self.mb.as_mut() else { return Ok(Step::Incomplete) };
+        let Some(mb) = self.state.mb.as_mut() else { return Ok(Step::Incomplete) };
         while mb.left > 0 {
             let bulklen = match mb.bulklen {
                 Some(l) => l,
@@ -258,7 +247,7 @@ impl RequestParser {
             mb.bulklen = None;
             mb.left -= 1;
         }
-        let Some(mb) = self.mb.take() else { return Ok(Step::Incomplete) };
+        let Some(mb) = self.state.mb.take() else { return Ok(Step::Incomplete) };
         Ok(Step::Done(mb.argv, mb.pos))
     }
 }
