@@ -3,7 +3,7 @@
 
 use crate::engine::event::ReplState;
 use crate::engine::node::Node;
-use crate::engine::repl::SlaveState;
+use crate::engine::repl::state::SlaveState;
 use crate::engine::resp::{quote, Quoting};
 use serde::{Deserialize, Serialize};
 
