@@ -51,7 +51,7 @@ pub struct Ctx<'a> {
 }
 
 /// Run one keyspace command (arity already checked or not: checked again here). Node-family
-/// commands are refused: node.rs runs them.
+/// commands are refused: `node/dispatch.rs` runs them.
 pub fn execute(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     run(ctx, argv, None)
 }

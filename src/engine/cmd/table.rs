@@ -191,7 +191,7 @@ static TABLE: &[CommandSpec] = &[
     spec("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, Some(zsets::bzpopmax)),
     spec("zunionstore", -4, WRITE | DENYOOM, Some(zsets::zunionstore)),
     spec("zinterstore", -4, WRITE | DENYOOM, Some(zsets::zinterstore)),
-    // Node family: executed by node.rs, listed here so arity and flags come from one table.
+    // Node family: executed by node/dispatch.rs, listed here so arity and flags come from one table.
     spec("ping", -1, FAST | SENTINEL, None),
     spec("echo", 2, LOADING | STALE | FAST, None),
     spec("select", 2, LOADING | STALE | FAST, None),

@@ -1,5 +1,5 @@
 //! Connection commands as `impl Node` (server.c `pingCommand`, acl.c `authCommand`,
-//! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node.rs).
+//! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node/dispatch.rs).
 
 use crate::engine::cmd;
 use crate::engine::keyspace::DB_COUNT;

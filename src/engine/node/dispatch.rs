@@ -8,7 +8,7 @@ use crate::engine::event::ReplState;
 use crate::engine::io::ConnId;
 use crate::engine::resp::Frame;
 
-/// What the dispatcher needs to know about a command, from the command table (cmd/mod.rs).
+/// What the dispatcher needs to know about a command, from the command table (cmd/table.rs).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spec {
     pub spec: &'static CommandSpec,
