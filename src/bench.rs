@@ -42,7 +42,10 @@ impl ReplicatedPair {
         // Sync: advance logical time through the handshake, the RDB and the first ACK.
         for _ in 0..200 {
             p.pump();
-            if p.in_sync() && p.replica_out.is_some() && p.master.view().replicas.iter().any(|r| r.state == "online") {
+            if p.in_sync()
+                && p.replica_out.is_some()
+                && p.master.view().replicas.iter().any(|r| r.state == crate::engine::view::ReplicaState::Online)
+            {
                 // One more second so a diskless sync's first ACK releases the stream.
                 p.advance(1000);
                 return Ok(p);
@@ -56,11 +59,7 @@ impl ReplicatedPair {
     pub fn advance(&mut self, ms: u64) {
         let until = self.now_ms + ms;
         loop {
-            let next = [self.master.poll_timeout(), self.replica.poll_timeout()]
-                .into_iter()
-                .flatten()
-                .filter(|t| *t <= until)
-                .min();
+            let next = [self.master.poll_timeout(), self.replica.poll_timeout()].into_iter().flatten().filter(|t| *t <= until).min();
             match next {
                 Some(t) => {
                     self.now_ms = self.now_ms.max(t);
@@ -173,10 +172,6 @@ mod tests {
     fn the_pipeline_is_set_key_j_v_j() {
         let mut buf = Vec::new();
         set_commands(9, 11, &mut buf);
-        assert_eq!(
-            buf,
-            b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n"
-                .to_vec()
-        );
+        assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n".to_vec());
     }
 }

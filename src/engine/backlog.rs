@@ -312,16 +312,9 @@ impl Backlog {
         let mut reader = Reader { node: None, pos: 0 };
         if self.histlen > 0 {
             let offset = from_offset.clamp(self.offset, self.master_repl_offset + 1);
-            if let Some(b) = self
-                .blocks
-                .iter_mut()
-                .find(|b| b.repl_offset + b.used() >= offset)
-            {
+            if let Some(b) = self.blocks.iter_mut().find(|b| b.repl_offset + b.used() >= offset) {
                 b.refcount += 1;
-                reader = Reader {
-                    node: Some(b.id),
-                    pos: offset - b.repl_offset,
-                };
+                reader = Reader { node: Some(b.id), pos: offset - b.repl_offset };
             }
         }
         self.readers.insert(id, reader);
@@ -342,11 +335,7 @@ impl Backlog {
     /// (`src`) is already waiting for gets the same position in the stream (and shares its
     /// `+FULLRESYNC` offset). Unknown `src`: a reader that starts at the next feed.
     pub fn copy_reader(&mut self, src: ReaderId) -> ReaderId {
-        let copy = self
-            .readers
-            .get(&src)
-            .cloned()
-            .unwrap_or(Reader { node: None, pos: 0 });
+        let copy = self.readers.get(&src).cloned().unwrap_or(Reader { node: None, pos: 0 });
         if let Some(node) = copy.node {
             if let Some(b) = self.block_mut(node) {
                 b.refcount += 1;
@@ -374,8 +363,7 @@ impl Backlog {
         };
         let next_byte = {
             let b = &self.blocks[idx];
-            (delivered_up_to.saturating_add(1))
-                .clamp(b.repl_offset + pos, self.master_repl_offset + 1)
+            (delivered_up_to.saturating_add(1)).clamp(b.repl_offset + pos, self.master_repl_offset + 1)
         };
         loop {
             let b = &self.blocks[idx];
@@ -392,9 +380,7 @@ impl Backlog {
                     r.pos = 0;
                 }
                 self.trim(REPL_BACKLOG_TRIM_BLOCKS_PER_CALL);
-                idx = self
-                    .index_of(node)
-                    .expect("a referenced block is never freed");
+                idx = self.index_of(node).expect("a referenced block is never freed");
                 continue;
             }
             break;
@@ -434,13 +420,6 @@ impl Backlog {
         }
     }
 
-    /// How many blocks have ever been allocated. The output-buffer limit of replicas is
-    /// checked only when a feed allocates a block (`closeClientOnOutputBufferLimitReached`
-    /// in `feedReplicationBuffer`): compare this before and after `feed`.
-    pub fn blocks_created(&self) -> u64 {
-        self.next_block_id
-    }
-
     /// `getClientOutputBufferMemoryUsage` for a replica: from its block to the end of the
     /// last block's capacity, plus `sizeof(listNode) + sizeof(replBufBlock)` per block.
     pub fn reader_usage(&self, id: ReaderId) -> u64 {
@@ -448,10 +427,7 @@ impl Backlog {
             return 0;
         };
         let Some(node) = r.node else { return 0 };
-        let (Some(cur), Some(last)) = (
-            self.index_of(node).map(|i| &self.blocks[i]),
-            self.blocks.back(),
-        ) else {
+        let (Some(cur), Some(last)) = (self.index_of(node).map(|i| &self.blocks[i]), self.blocks.back()) else {
             return 0;
         };
         let buf = last.repl_offset + last.size - cur.repl_offset;
@@ -459,33 +435,16 @@ impl Backlog {
         buf + (LIST_NODE_SIZE + REPL_BUF_BLOCK_HEADER) * nodes
     }
 
-    /// `server.repl_buffer_mem`: every block's allocation plus its list node.
-    pub fn buffer_mem(&self) -> u64 {
-        self.blocks
-            .iter()
-            .map(|b| b.size + REPL_BUF_BLOCK_HEADER + LIST_NODE_SIZE)
-            .sum()
-    }
-
     /// (first offset, used bytes) per block, head first.
     pub fn blocks(&self) -> Vec<(u64, u64)> {
-        self.blocks
-            .iter()
-            .map(|b| (b.repl_offset, b.used()))
-            .collect()
+        self.blocks.iter().map(|b| (b.repl_offset, b.used())).collect()
     }
 
     /// Every block with its capacity and reference count, head first.
     pub fn block_views(&self) -> Vec<BlockView> {
         self.blocks
             .iter()
-            .map(|b| BlockView {
-                id: b.id,
-                repl_offset: b.repl_offset,
-                used: b.used(),
-                size: b.size,
-                refcount: b.refcount,
-            })
+            .map(|b| BlockView { id: b.id, repl_offset: b.repl_offset, used: b.used(), size: b.size, refcount: b.refcount })
             .collect()
     }
 
@@ -526,12 +485,7 @@ mod tests {
     fn set_cmd(i: usize) -> Vec<u8> {
         let k = format!("k{i:05}");
         let v = "x".repeat(60);
-        format!(
-            "*3\r\n$3\r\nSET\r\n${}\r\n{k}\r\n${}\r\n{v}\r\n",
-            k.len(),
-            v.len()
-        )
-        .into_bytes()
+        format!("*3\r\n$3\r\nSET\r\n${}\r\n{k}\r\n${}\r\n{v}\r\n", k.len(), v.len()).into_bytes()
     }
     const SELECT0: &[u8] = b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n";
     const PING: &[u8] = b"*1\r\n$4\r\nping\r\n";
@@ -606,14 +560,7 @@ mod tests {
         for i in 0..60000 {
             let k = format!("k{i:06}");
             let v = "x".repeat(100);
-            b.feed(
-                format!(
-                    "*3\r\n$3\r\nSET\r\n${}\r\n{k}\r\n${}\r\n{v}\r\n",
-                    k.len(),
-                    v.len()
-                )
-                .as_bytes(),
-            );
+            b.feed(format!("*3\r\n$3\r\nSET\r\n${}\r\n{k}\r\n${}\r\n{v}\r\n", k.len(), v.len()).as_bytes());
         }
         assert_eq!(b.end_offset(), 8040023);
         assert_eq!(b.first_byte(), 1); // pinned by the replica at byte 1

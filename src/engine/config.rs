@@ -273,13 +273,21 @@ impl Config {
     /// `<class> <hard> <soft> <soft seconds>` groups, class normal|replica|slave|pubsub.
     fn set_buffer_limits(&mut self, value: &str) -> Result<(), String> {
         let words: Vec<&str> = value.split_whitespace().collect();
-        if words.is_empty() || words.len() % 4 != 0 {
+        if words.is_empty() || !words.len().is_multiple_of(4) {
             return Err("Wrong number of arguments in buffer limit configuration.".into());
         }
         let mut next = self.clone();
         for g in words.chunks(4) {
-            let parse = |s: &str| parse_memory(s).ok_or_else(|| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string());
-            let lim = BufferLimit { hard: parse(g[1])?, soft: parse(g[2])?, soft_seconds: g[3].parse().map_err(|_| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string())? };
+            let parse = |s: &str| {
+                parse_memory(s).ok_or_else(|| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string())
+            };
+            let lim = BufferLimit {
+                hard: parse(g[1])?,
+                soft: parse(g[2])?,
+                soft_seconds: g[3]
+                    .parse()
+                    .map_err(|_| "Error in hard, soft or soft_seconds setting in buffer limit configuration.".to_string())?,
+            };
             match g[0].to_ascii_lowercase().as_str() {
                 "normal" => next.client_output_buffer_limit_normal = lim,
                 "replica" | "slave" => next.client_output_buffer_limit_replica = lim,

@@ -36,7 +36,9 @@ impl Value {
 }
 
 /// A sorted set: member -> score, plus the (score, member) order Redis's skiplist keeps.
+/// Only the scores are serialised; deserialising rebuilds the order from them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ZSetScores")]
 pub struct ZSet {
     scores: HashMap<Vec<u8>, f64>,
     #[serde(skip)]
@@ -89,9 +91,18 @@ impl ZSet {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], f64)> + '_ {
         self.order.iter().map(|k| (k.1.as_slice(), k.0))
     }
-    /// Rebuild the order index (after deserializing, where it is skipped).
-    pub fn reindex(&mut self) {
-        self.order = self.scores.iter().map(|(m, s)| ScoreKey(*s, m.clone())).collect();
+}
+
+/// A sorted set as serialised: its scores (the order index is derived from them).
+#[derive(Deserialize)]
+struct ZSetScores {
+    scores: HashMap<Vec<u8>, f64>,
+}
+
+impl From<ZSetScores> for ZSet {
+    fn from(z: ZSetScores) -> ZSet {
+        let order = z.scores.iter().map(|(m, s)| ScoreKey(*s, m.clone())).collect();
+        ZSet { scores: z.scores, order }
     }
 }
 
@@ -177,13 +188,8 @@ pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usi
         if out.len() >= max_keys {
             break;
         }
-        let due: Vec<Vec<u8>> = db
-            .expires
-            .iter()
-            .filter(|(_, &when)| now_ms > when)
-            .map(|(k, _)| k.clone())
-            .take(max_keys - out.len())
-            .collect();
+        let due: Vec<Vec<u8>> =
+            db.expires.iter().filter(|(_, &when)| now_ms > when).map(|(k, _)| k.clone()).take(max_keys - out.len()).collect();
         for key in due {
             db.remove(&key);
             out.push((dbi, vec![b"DEL".to_vec(), key]));
@@ -274,5 +280,17 @@ mod tests {
         assert_eq!(order, vec![&b"c"[..], b"a", b"b"]);
         assert_eq!(z.insert(b"c".to_vec(), 2.0), Some(0.5));
         assert_eq!(z.iter().last().unwrap().0, b"c");
+    }
+
+    #[test]
+    fn a_deserialised_zset_has_its_order_back() {
+        let mut z = ZSet::new();
+        z.insert(b"b".to_vec(), 2.0);
+        z.insert(b"a".to_vec(), 3.0);
+        z.insert(b"c".to_vec(), 1.0);
+        // What deserialising does (serde_json itself cannot key a map by bytes).
+        let back = ZSet::from(ZSetScores { scores: z.scores.clone() });
+        assert_eq!(back, z);
+        assert_eq!(back.iter().map(|(m, _)| m.to_vec()).collect::<Vec<_>>(), vec![b"c".to_vec(), b"b".to_vec(), b"a".to_vec()]);
     }
 }

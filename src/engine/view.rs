@@ -2,14 +2,17 @@
 //! window, as plain serializable data. Built by `Node::view()`; the UI only reads it.
 
 use crate::engine::event::ReplState;
+use crate::engine::node::Node;
+use crate::engine::repl::state::SlaveState;
+use crate::engine::resp::{quote, Quoting};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeView {
     pub name: String,
     pub port: u16,
-    /// "master" or "slave", as INFO says.
-    pub role: String,
+    /// `role:master` or `role:slave`, as INFO says (serialised as those words).
+    pub role: Role,
     /// `Some("host:port")` when configured as a replica.
     pub master: Option<String>,
     pub repl_state: Option<ReplState>,
@@ -32,6 +35,70 @@ pub struct NodeView {
     pub config: Vec<(String, String)>,
 }
 
+/// INFO's `role:` line. Serialised as the word INFO prints, so exported JSON and the page's
+/// snapshot read as they did when this was a string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Master,
+    Slave,
+}
+
+impl Role {
+    /// The word INFO prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Master => "master",
+            Role::Slave => "slave",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A replica's state as its master's INFO shows it (`replstateToString`): the two
+/// WAIT_BGSAVE states read the same. Serialised as those words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaState {
+    #[default]
+    WaitBgsave,
+    SendBulk,
+    Online,
+}
+
+impl ReplicaState {
+    /// The word INFO prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplicaState::WaitBgsave => "wait_bgsave",
+            ReplicaState::SendBulk => "send_bulk",
+            ReplicaState::Online => "online",
+        }
+    }
+}
+
+impl From<SlaveState> for ReplicaState {
+    fn from(s: SlaveState) -> ReplicaState {
+        match s {
+            SlaveState::WaitBgsaveStart | SlaveState::WaitBgsaveEnd => ReplicaState::WaitBgsave,
+            SlaveState::SendBulk => ReplicaState::SendBulk,
+            SlaveState::Online => ReplicaState::Online,
+        }
+    }
+}
+
+impl std::fmt::Display for ReplicaState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The backlog in offset terms (what `INFO` reports) plus the ring the articles draw.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BacklogView {
@@ -49,37 +116,45 @@ pub struct BacklogView {
 pub struct ReplicaView {
     /// `ip:port` as INFO's slaveN line names it.
     pub addr: String,
-    /// wait_bgsave | send_bulk | online
-    pub state: String,
+    /// INFO's `state=` for it: wait_bgsave | send_bulk | online.
+    pub state: ReplicaState,
     /// Last acknowledged offset.
     pub ack_offset: u64,
     /// Seconds since the last ACK.
     pub lag_s: u64,
 }
 
+impl Node {
+    /// The node as the visualizer sees it (INFO replication's numbers, the backlog window).
+    pub fn view(&self) -> NodeView {
+        build(self)
+    }
+}
+
 /// `Node::view()`: read the node's state into the serializable view.
-pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
-    let master_link = n.master.as_ref();
+fn build(n: &Node) -> NodeView {
+    let master_link = n.repl.master.as_ref();
     let slave_repl_offset = master_link.map(|_| {
-        n.master_conn
+        n.repl
+            .master_conn
             .and_then(|c| n.clients.get(&c))
             .map(|c| c.reploff)
-            .or_else(|| n.cached_master.as_ref().map(|cm| cm.reploff))
+            .or_else(|| n.repl.cached_master.as_ref().map(|cm| cm.reploff))
             .unwrap_or(0)
     });
     NodeView {
         name: n.name.clone(),
         port: n.port,
-        role: if master_link.is_none() { "master" } else { "slave" }.to_string(),
+        role: if master_link.is_none() { Role::Master } else { Role::Slave },
         master: master_link.map(|m| format!("{}:{}", m.host, m.port)),
         repl_state: master_link.map(|m| m.state),
         link_up: master_link.map(|m| m.state == ReplState::Connected).unwrap_or(false),
-        replid: n.replid.clone(),
-        replid2: n.replid2.clone(),
-        second_replid_offset: n.second_replid_offset,
-        master_repl_offset: n.master_repl_offset,
+        replid: n.repl.replid.clone(),
+        replid2: n.repl.replid2.clone(),
+        second_replid_offset: n.repl.second_replid_offset,
+        master_repl_offset: n.repl.master_repl_offset,
         slave_repl_offset,
-        backlog: n.backlog.as_ref().map(|b| BacklogView {
+        backlog: n.repl.backlog.as_ref().map(|b| BacklogView {
             size: b.size(),
             first_byte: b.first_byte(),
             histlen: b.histlen(),
@@ -88,12 +163,7 @@ pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
         replicas: n
             .replica_rows()
             .into_iter()
-            .map(|(addr, _, _, state, ack, lag)| ReplicaView {
-                addr,
-                state: state.as_info().to_string(),
-                ack_offset: ack,
-                lag_s: lag,
-            })
+            .map(|r| ReplicaView { addr: r.addr, state: r.state.into(), ack_offset: r.ack_off, lag_s: r.lag_s })
             .collect(),
         dbs: n
             .ks
@@ -103,9 +173,9 @@ pub(crate) fn build(n: &crate::engine::node::Node) -> NodeView {
             .filter(|(_, d)| !d.entries.is_empty())
             .map(|(i, d)| (i, d.entries.len() as u64, d.expires.len() as u64))
             .collect(),
-        sync_full: n.stat_sync_full,
-        sync_partial_ok: n.stat_sync_partial_ok,
-        sync_partial_err: n.stat_sync_partial_err,
+        sync_full: n.repl.stat_sync_full,
+        sync_partial_ok: n.repl.stat_sync_partial_ok,
+        sync_partial_err: n.repl.stat_sync_partial_err,
         config: n.config.listing(),
     }
 }
@@ -144,7 +214,7 @@ pub const PREVIEW_CHARS: usize = 40;
 /// database, sorted by key bytes. A key whose deadline has passed is hidden, as Redis hides it
 /// from clients (`expireIfNeeded`: a master would delete it, a replica reports it missing).
 /// Reads only; no clock: the caller gives the time (`World::now_ms()`).
-pub fn keyspace_listing(node: &crate::engine::node::Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
+pub fn keyspace_listing(node: &Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
     node.ks
         .dbs
         .iter()
@@ -195,25 +265,10 @@ fn preview(value: &crate::engine::keyspace::Value) -> String {
     }
 }
 
-/// Bytes as text: UTF-8 as is, except control characters and invalid bytes, which are
-/// escaped the way redis-cli's `sdscatrepr` does (`\n`, `\r`, `\t`, `\xHH`).
+/// Bytes as text: UTF-8 as is, control characters and invalid bytes escaped the way
+/// redis-cli's `sdscatrepr` does (`\n`, `\r`, `\t`, `\xHH`); see [`Quoting::Text`].
 pub fn printable(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
+    quote(bytes, Quoting::Text)
 }
 
 // ---------------------------------------------------------------- the decision card's two tests
@@ -261,7 +316,6 @@ mod tests {
     use super::*;
     use crate::engine::event::PsyncRule;
     use crate::engine::keyspace::Value;
-    use crate::engine::node::Node;
     use crate::engine::repl::testkit::{Net, T0};
 
     fn listing_of(net: &Net, node: &str, limit: usize) -> Vec<DbKeysView> {
@@ -379,6 +433,25 @@ mod tests {
         assert_eq!(printable(b"caf\xc3\xa9"), "café");
         assert_eq!(printable(b"\x00a\xff\x7f"), "\\x00a\\xff\\x7f");
         assert_eq!(printable(b"<b>"), "<b>");
+    }
+
+    #[test]
+    fn role_and_replica_state_serialise_as_the_words_info_prints() {
+        let words = |v: serde_json::Value| v.as_str().map(str::to_string);
+        assert_eq!(words(serde_json::to_value(Role::Master).unwrap()).as_deref(), Some("master"));
+        assert_eq!(words(serde_json::to_value(Role::Slave).unwrap()).as_deref(), Some("slave"));
+        for (s, w) in [
+            (SlaveState::WaitBgsaveStart, "wait_bgsave"),
+            (SlaveState::WaitBgsaveEnd, "wait_bgsave"),
+            (SlaveState::SendBulk, "send_bulk"),
+            (SlaveState::Online, "online"),
+        ] {
+            let state = ReplicaState::from(s);
+            assert_eq!((state.as_str(), state.to_string()), (s.as_info(), w.to_string()));
+            assert_eq!(words(serde_json::to_value(state).unwrap()).as_deref(), Some(w));
+            assert_eq!(serde_json::from_value::<ReplicaState>(serde_json::json!(w)).unwrap(), state);
+        }
+        assert_eq!(serde_json::from_str::<Role>("\"slave\"").unwrap(), Role::Slave);
     }
 
     #[test]

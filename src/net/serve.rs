@@ -11,7 +11,9 @@
 //! Timers: `poll_timeout` says when to call `handle_timeout`; here, and only here, the real
 //! clock is read (the engine never reads one).
 
-use crate::engine::node::{ConnId, Node, Output, OUTBOUND};
+use crate::engine::io::{ConnId, Output, OUTBOUND};
+use crate::engine::resp::encode_command;
+use crate::engine::Node;
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, ToSocketAddrs};
@@ -188,15 +190,6 @@ impl Shell {
 /// The id of the built-in client that issues `REPLICAOF` at start (its replies are dropped).
 const STARTUP_CLIENT: ConnId = 0;
 
-/// Encode a command as a client would send it.
-fn command_bytes(argv: &[&str]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", argv.len()).into_bytes();
-    for a in argv {
-        out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-    }
-    out
-}
-
 /// Serve one ReplScope node on `127.0.0.1:port` (loopback only, like the stock redis.conf
 /// `bind 127.0.0.1`: it has no authentication by default); with `replicaof`, start as a
 /// replica of that master. Runs until the process ends.
@@ -214,7 +207,9 @@ pub fn run_on(listener: TcpListener, replicaof: Option<(String, u16)>) -> io::Re
     let mut node = Node::new("replscope", port, seed, now);
     if let Some((host, mport)) = replicaof {
         node.handle_accept(STARTUP_CLIENT, "127.0.0.1", now);
-        node.handle_bytes(STARTUP_CLIENT, &command_bytes(&["REPLICAOF", &host, &mport.to_string()]), now);
+        let mut request = Vec::new();
+        encode_command(&["REPLICAOF", &host, &mport.to_string()], &mut request);
+        node.handle_bytes(STARTUP_CLIENT, &request, now);
         node.handle_closed(STARTUP_CLIENT, now);
     }
     let (tx, rx) = channel::<Input>();

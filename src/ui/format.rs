@@ -6,21 +6,7 @@ use crate::engine::event::{PsyncDecision, PsyncOutcome, PsyncRule, ReplState};
 
 /// Bytes as `sdscatrepr` prints them: `\r`, `\n`, `\t`, `\"`, `\\` and `\xHH` for the rest.
 pub fn escape_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 8);
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x07 => out.push_str("\\a"),
-            0x08 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out
+    crate::engine::resp::quote(bytes, crate::engine::resp::Quoting::Bare)
 }
 
 /// A 40-hex replication id shortened for labels: `8371…`.

@@ -9,7 +9,7 @@ use crate::engine::view::NodeView;
 
 /// Whether INFO calls this node a master (`role:master`), the one place the UI reads `role`.
 pub fn is_master(n: &NodeView) -> bool {
-    n.role == "master"
+    n.role == crate::engine::view::Role::Master
 }
 
 /// A node's replication offset as INFO shows it: the replica's applied offset, else
@@ -25,7 +25,7 @@ pub fn master_name<'a>(layout: &'a [Slot], n: &NodeView) -> Option<&'a str> {
         return None;
     }
     let addr = n.master.as_deref()?;
-    let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
+    let (host, port) = crate::engine::io::split_addr(addr);
     let port: Option<u16> = port.parse().ok();
     layout
         .iter()

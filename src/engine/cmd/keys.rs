@@ -142,12 +142,10 @@ pub fn flushall(c: &mut Cx) -> Frame {
 
 /// `getIntFromObjectOrReply` for a database index, then the range check of `selectDb`.
 fn db_index(arg: &[u8], msg: Option<&str>) -> Result<usize, Frame> {
-    let v = crate::engine::resp::string2ll(arg)
-        .filter(|v| *v >= i32::MIN as i64 && *v <= i32::MAX as i64)
-        .ok_or_else(|| match msg {
-            Some(m) => err(m),
-            None => super::not_integer(),
-        })?;
+    let v = crate::engine::resp::string2ll(arg).filter(|v| *v >= i32::MIN as i64 && *v <= i32::MAX as i64).ok_or_else(|| match msg {
+        Some(m) => err(m),
+        None => super::not_integer(),
+    })?;
     if v < 0 || v >= DB_COUNT as i64 {
         return Err(err("DB index is out of range"));
     }
@@ -260,21 +258,18 @@ pub fn string_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn match_impl(
-    pat: &[u8],
-    mut p: usize,
-    mut plen: isize,
-    s: &[u8],
-    mut si: usize,
-    mut slen: isize,
-    nocase: bool,
-    skip: &mut bool,
-) -> bool {
+fn match_impl(pat: &[u8], mut p: usize, mut plen: isize, s: &[u8], mut si: usize, mut slen: isize, nocase: bool, skip: &mut bool) -> bool {
     // Bytes past the end read as the C string's NUL.
     let at = |v: &[u8], i: usize| -> u8 { v.get(i).copied().unwrap_or(0) };
     // C `char` is signed here; `tolower` only folds ASCII capitals.
     let signed = |b: u8| -> i32 { b as i8 as i32 };
-    let lower_i = |x: i32| -> i32 { if (65..=90).contains(&x) { x + 32 } else { x } };
+    let lower_i = |x: i32| -> i32 {
+        if (65..=90).contains(&x) {
+            x + 32
+        } else {
+            x
+        }
+    };
     let lower = |b: u8| -> i32 { lower_i(signed(b)) };
     while plen > 0 && slen > 0 {
         match at(pat, p) {

@@ -5,8 +5,8 @@
 use super::float::incr_by_float_text;
 use super::{err, not_integer, parse_i64, syntax_error, wrongtype, Cx};
 use crate::engine::keyspace::Value;
-use std::collections::btree_map::Entry;
 use crate::engine::resp::{write_i64, Frame};
+use std::collections::btree_map::Entry;
 
 const NX: u32 = 1 << 0;
 const XX: u32 = 1 << 1;
@@ -107,14 +107,7 @@ fn ms_text(ms: i64) -> Vec<u8> {
 }
 
 /// `setGenericCommand`
-fn set_generic(
-    c: &mut Cx,
-    flags: u32,
-    val_idx: usize,
-    expire: Option<usize>,
-    ok_reply: Frame,
-    abort_reply: Frame,
-) -> Frame {
+fn set_generic(c: &mut Cx, flags: u32, val_idx: usize, expire: Option<usize>, ok_reply: Frame, abort_reply: Frame) -> Frame {
     let key = c.arg(1);
     let val = c.arg(val_idx);
     let ms = match expire {
@@ -148,8 +141,7 @@ fn set_generic(
         c.rewrite = Some(vec![b"SET".to_vec(), key.to_vec(), val.to_vec(), b"PXAT".to_vec(), ms_text(ms)]);
     } else if flags & GET != 0 {
         // Propagate without the GET argument(s).
-        let argv: Vec<Vec<u8>> =
-            c.argv.iter().enumerate().filter(|(j, a)| *j < 3 || !is(a, b"get")).map(|(_, a)| a.clone()).collect();
+        let argv: Vec<Vec<u8>> = c.argv.iter().enumerate().filter(|(j, a)| *j < 3 || !is(a, b"get")).map(|(_, a)| a.clone()).collect();
         c.rewrite = Some(argv);
     }
     reply.unwrap_or(ok_reply)

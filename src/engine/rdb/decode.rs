@@ -6,9 +6,12 @@
 //! LRU idle / LFU frequency are read and dropped (the keyspace does not model eviction);
 //! a duplicated key or set member is an error instead of a server panic.
 
+mod reader;
+
 use super::*;
 use crate::engine::keyspace::{Db, Keyspace, Value, ZSet, DB_COUNT};
 use indexmap::IndexMap;
+use reader::Reader;
 use std::collections::{BTreeSet, VecDeque};
 
 type Result<T> = std::result::Result<T, RdbError>;
@@ -23,9 +26,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, RdbAux)> {
 pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> {
     let mut items = Vec::new();
     let mut r = Reader { buf: bytes, pos: 0 };
-    let magic = r
-        .bytes(9)
-        .map_err(|_| r.err(0, "file shorter than the 9-byte signature"))?;
+    let magic = r.bytes(9).map_err(|_| r.err(0, "file shorter than the 9-byte signature"))?;
     if &magic[..5] != b"REDIS" {
         return Err(r.err(0, "wrong signature (not an RDB file)"));
     }
@@ -33,20 +34,10 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
     if !(1..=RDB_VERSION as i64).contains(&rdbver) {
         return Err(r.err(5, &format!("can't handle RDB format version {rdbver}")));
     }
-    items.push(RdbItem {
-        offset: 0,
-        len: 9,
-        kind: RdbItemKind::Header {
-            version: rdbver as u32,
-        },
-    });
+    items.push(RdbItem { offset: 0, len: 9, kind: RdbItemKind::Header { version: rdbver as u32 } });
 
     let mut ks = Keyspace::new();
-    let mut aux = RdbAux {
-        redis_ver: String::new(),
-        redis_bits: 0,
-        ..RdbAux::default()
-    };
+    let mut aux = RdbAux { redis_ver: String::new(), redis_bits: 0, ..RdbAux::default() };
     let mut dbid = 0usize;
     let mut expiretime: Option<i64> = None;
     // Where the current key's prefix opcodes (EXPIRETIME, IDLE, FREQ) began.
@@ -54,15 +45,8 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
     loop {
         let at = r.pos;
         let ty = r.u8()?;
-        let item = |kind: RdbItemKind, end: usize| RdbItem {
-            offset: at,
-            len: end - at,
-            kind,
-        };
-        if matches!(
-            ty,
-            OPCODE_EXPIRETIME | OPCODE_EXPIRETIME_MS | OPCODE_FREQ | OPCODE_IDLE
-        ) {
+        let item = |kind: RdbItemKind, end: usize| RdbItem { offset: at, len: end - at, kind };
+        if matches!(ty, OPCODE_EXPIRETIME | OPCODE_EXPIRETIME_MS | OPCODE_FREQ | OPCODE_IDLE) {
             key_start.get_or_insert(at);
         }
         match ty {
@@ -84,10 +68,7 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
             OPCODE_SELECTDB => {
                 let id = r.len()?;
                 if id >= DB_COUNT as u64 {
-                    return Err(r.err(
-                        at,
-                        &format!("SELECTDB {id}: the file needs more than {DB_COUNT} databases"),
-                    ));
+                    return Err(r.err(at, &format!("SELECTDB {id}: the file needs more than {DB_COUNT} databases")));
                 }
                 dbid = id as usize;
                 items.push(item(RdbItemKind::SelectDb { db: dbid }, r.pos));
@@ -95,31 +76,16 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
             OPCODE_RESIZEDB => {
                 let db_size = r.len()?;
                 let expires_size = r.len()?;
-                items.push(item(
-                    RdbItemKind::ResizeDb {
-                        db_size,
-                        expires_size,
-                    },
-                    r.pos,
-                ));
+                items.push(item(RdbItemKind::ResizeDb { db_size, expires_size }, r.pos));
             }
             OPCODE_AUX => {
                 let key = r.string()?;
                 let val = r.string()?;
-                items.push(item(
-                    RdbItemKind::Aux {
-                        key: lossy(&key),
-                        value: lossy(&val),
-                    },
-                    r.pos,
-                ));
+                items.push(item(RdbItemKind::Aux { key: lossy(&key), value: lossy(&val) }, r.pos));
                 read_aux(&mut aux, key, val);
             }
             OPCODE_MODULE_AUX => {
-                return Err(r.err(
-                    at,
-                    "module AUX data (0xF7) needs the module that wrote it; not supported",
-                ));
+                return Err(r.err(at, "module AUX data (0xF7) needs the module that wrote it; not supported"));
             }
             OPCODE_FUNCTION2 => {
                 // One string: the library's code. Functions are not modelled; skip it.
@@ -127,10 +93,7 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
                 items.push(item(RdbItemKind::Function, r.pos));
             }
             OPCODE_FUNCTION => {
-                return Err(r.err(
-                    at,
-                    "pre-release function format (0xF6, 7.0-rc) is not supported",
-                ));
+                return Err(r.err(at, "pre-release function format (0xF6, 7.0-rc) is not supported"));
             }
             _ => {
                 let key_at = r.pos;
@@ -151,10 +114,7 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
                 let db: &mut Db = &mut ks.dbs[dbid];
                 if let Some(v) = value {
                     if db.entries.insert(key.clone(), v).is_some() {
-                        return Err(r.err(
-                            key_at,
-                            &format!("duplicated key {:?} in DB {dbid}", lossy(&key)),
-                        ));
+                        return Err(r.err(key_at, &format!("duplicated key {:?} in DB {dbid}", lossy(&key))));
                     }
                     if let Some(ms) = expiretime {
                         db.expires.insert(key, ms.max(0) as u64);
@@ -168,25 +128,12 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
     if rdbver >= 5 {
         let body_end = r.pos;
         let at = r.pos;
-        let stored = u64::from_le_bytes(
-            r.array::<8>()
-                .map_err(|_| r.err(at, "missing the 8-byte checksum after EOF"))?,
-        );
+        let stored = u64::from_le_bytes(r.array::<8>().map_err(|_| r.err(at, "missing the 8-byte checksum after EOF"))?);
         let expected = crc64(&bytes[..body_end]);
-        items.push(RdbItem {
-            offset: at,
-            len: 8,
-            kind: RdbItemKind::Checksum {
-                stored,
-                computed: expected,
-            },
-        });
+        items.push(RdbItem { offset: at, len: 8, kind: RdbItemKind::Checksum { stored, computed: expected } });
         // A stored 0 means the writer ran with rdbchecksum no: nothing to verify.
         if stored != 0 && stored != expected {
-            return Err(r.err(
-                at,
-                &format!("RDB CRC error: computed {expected:016x}, file says {stored:016x}"),
-            ));
+            return Err(r.err(at, &format!("RDB CRC error: computed {expected:016x}, file says {stored:016x}")));
         }
     }
     Ok((ks, aux, items))
@@ -213,13 +160,7 @@ pub enum RdbItemKind {
     /// 0xFB: the dict size hints.
     ResizeDb { db_size: u64, expires_size: u64 },
     /// A key with its value, including any EXPIRETIME / IDLE / FREQ opcodes before it.
-    Key {
-        db: usize,
-        key: Vec<u8>,
-        rdb_type: u8,
-        encoding: String,
-        expire_ms: Option<u64>,
-    },
+    Key { db: usize, key: Vec<u8>, rdb_type: u8, encoding: String, expire_ms: Option<u64> },
     /// 0xFF.
     Eof,
     /// The CRC-64 trailer: as stored (0 = not checked) and as computed.
@@ -349,9 +290,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                 if ty == TYPE_LIST_QUICKLIST_2 {
                     let c_at = r.pos;
                     container = r.len()?;
-                    if container != QUICKLIST_NODE_CONTAINER_PACKED
-                        && container != QUICKLIST_NODE_CONTAINER_PLAIN
-                    {
+                    if container != QUICKLIST_NODE_CONTAINER_PACKED && container != QUICKLIST_NODE_CONTAINER_PLAIN {
                         return Err(r.err(c_at, "quicklist integrity check failed (container)"));
                     }
                 }
@@ -364,12 +303,8 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     list.push_back(blob);
                     continue;
                 }
-                let items = if ty == TYPE_LIST_QUICKLIST_2 {
-                    listpack::parse(&blob)
-                } else {
-                    ziplist::parse(&blob)
-                }
-                .map_err(|m| r.err(blob_at, &m))?;
+                let items = if ty == TYPE_LIST_QUICKLIST_2 { listpack::parse(&blob) } else { ziplist::parse(&blob) }
+                    .map_err(|m| r.err(blob_at, &m))?;
                 list.extend(items);
             }
             Value::List(list)
@@ -448,133 +383,6 @@ fn unique(r: &Reader, at: usize, items: Vec<Vec<u8>>, what: &str) -> Result<BTre
     Ok(set)
 }
 
-/// A cursor over the file; every read is bounds-checked.
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-/// A decoded length field (`rdbLoadLenByRef`).
-enum Len {
-    Plain(u64),
-    /// `11xxxxxx`: a special string encoding (RDB_ENC_*) follows.
-    Encoded(u8),
-}
-
-impl<'a> Reader<'a> {
-    fn err(&self, offset: usize, message: &str) -> RdbError {
-        RdbError {
-            offset,
-            message: message.to_string(),
-        }
-    }
-
-    fn bytes(&mut self, n: u64) -> Result<&'a [u8]> {
-        let remaining = (self.buf.len() - self.pos) as u64;
-        if n > remaining {
-            return Err(self.err(
-                self.pos,
-                &format!("unexpected end of file (needed {n} bytes, {remaining} left)"),
-            ));
-        }
-        let s = &self.buf[self.pos..self.pos + n as usize];
-        self.pos += n as usize;
-        Ok(s)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let s = self.bytes(N as u64)?;
-        let mut a = [0u8; N];
-        a.copy_from_slice(s);
-        Ok(a)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn len_or_enc(&mut self) -> Result<Len> {
-        let at = self.pos;
-        let b = self.u8()?;
-        Ok(match b >> 6 {
-            0 => Len::Plain((b & 0x3F) as u64),
-            1 => Len::Plain((((b & 0x3F) as u64) << 8) | self.u8()? as u64),
-            3 => Len::Encoded(b & 0x3F),
-            _ => match b {
-                0x80 => Len::Plain(u32::from_be_bytes(self.array::<4>()?) as u64),
-                0x81 => Len::Plain(u64::from_be_bytes(self.array::<8>()?)),
-                _ => return Err(self.err(at, &format!("unknown length encoding 0x{b:02x}"))),
-            },
-        })
-    }
-
-    /// `rdbLoadLen(rdb, NULL)`: a count; like Redis, a special-encoding byte reads as its low bits.
-    fn len(&mut self) -> Result<u64> {
-        Ok(match self.len_or_enc()? {
-            Len::Plain(n) => n,
-            Len::Encoded(e) => e as u64,
-        })
-    }
-
-    /// `rdbGenericLoadStringObject`: raw, integer (0xC0-0xC2) or LZF (0xC3).
-    fn string(&mut self) -> Result<Vec<u8>> {
-        let at = self.pos;
-        match self.len_or_enc()? {
-            Len::Plain(n) => Ok(self.bytes(n)?.to_vec()),
-            Len::Encoded(0) => Ok((self.u8()? as i8).to_string().into_bytes()),
-            Len::Encoded(1) => Ok(i16::from_le_bytes(self.array::<2>()?)
-                .to_string()
-                .into_bytes()),
-            Len::Encoded(2) => Ok(i32::from_le_bytes(self.array::<4>()?)
-                .to_string()
-                .into_bytes()),
-            Len::Encoded(3) => {
-                let clen = self.len()?;
-                let len = self.len()?;
-                let data = self.bytes(clen)?;
-                if len == 0 {
-                    return Err(self.err(at, "invalid LZF compressed string (empty)"));
-                }
-                // LZF expands at most ~100x (a 3-byte back reference yields 264 bytes): refuse
-                // absurd sizes before allocating them.
-                if len > clen.saturating_mul(300).saturating_add(64) {
-                    return Err(self.err(
-                        at,
-                        &format!("invalid LZF compressed string ({clen} bytes claiming {len})"),
-                    ));
-                }
-                match ::lzf::decompress(data, len as usize) {
-                    Ok(v) if v.len() as u64 == len => Ok(v),
-                    _ => Err(self.err(at, "invalid LZF compressed string")),
-                }
-            }
-            Len::Encoded(e) => Err(self.err(at, &format!("unknown RDB string encoding type {e}"))),
-        }
-    }
-
-    /// `rdbLoadBinaryDoubleValue`: 8 bytes little-endian IEEE 754.
-    fn binary_double(&mut self) -> Result<f64> {
-        Ok(f64::from_le_bytes(self.array::<8>()?))
-    }
-
-    /// `rdbLoadDoubleValue` (RDB type 3): length byte, 253 NaN, 254 +inf, 255 -inf, else text.
-    fn text_double(&mut self) -> Result<f64> {
-        let at = self.pos;
-        match self.u8()? {
-            255 => Ok(f64::NEG_INFINITY),
-            254 => Ok(f64::INFINITY),
-            253 => Ok(f64::NAN),
-            n => {
-                let text = self.bytes(n as u64)?;
-                std::str::from_utf8(text)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<f64>().ok())
-                    .ok_or_else(|| self.err(at, "unreadable double"))
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,29 +419,15 @@ mod tests {
     fn redis6_ziplist_encodings() {
         let zl = ziplist(&[b"a", b"1", b"b", b"-2"]);
         let list = one(&file("0009", &key_value(TYPE_LIST_ZIPLIST, b"k", &s(&zl))));
-        assert_eq!(
-            list,
-            Value::List(
-                ["a", "1", "b", "-2"]
-                    .iter()
-                    .map(|x| x.as_bytes().to_vec())
-                    .collect()
-            )
-        );
+        assert_eq!(list, Value::List(["a", "1", "b", "-2"].iter().map(|x| x.as_bytes().to_vec()).collect()));
 
         let hash = one(&file("0009", &key_value(TYPE_HASH_ZIPLIST, b"k", &s(&zl))));
         let Value::Hash(h) = hash else { panic!() };
         assert_eq!(h.get(&b"a"[..]), Some(&b"1".to_vec()));
-        assert_eq!(
-            h.keys().collect::<Vec<_>>(),
-            vec![&b"a".to_vec(), &b"b".to_vec()]
-        );
+        assert_eq!(h.keys().collect::<Vec<_>>(), vec![&b"a".to_vec(), &b"b".to_vec()]);
 
         let zl = ziplist(&[b"x", b"1.5", b"y", b"-3"]);
-        let Value::ZSet(z) = one(&file("0009", &key_value(TYPE_ZSET_ZIPLIST, b"k", &s(&zl))))
-        else {
-            panic!()
-        };
+        let Value::ZSet(z) = one(&file("0009", &key_value(TYPE_ZSET_ZIPLIST, b"k", &s(&zl)))) else { panic!() };
         assert_eq!((z.score(b"x"), z.score(b"y")), (Some(1.5), Some(-3.0)));
 
         // Quicklist (type 14): a count of ziplist nodes.
@@ -641,27 +435,13 @@ mod tests {
         save_len(&mut payload, 2);
         payload.extend(s(&ziplist(&[b"p", b"q"])));
         payload.extend(s(&ziplist(&[b"7"])));
-        let list = one(&file(
-            "0009",
-            &key_value(TYPE_LIST_QUICKLIST, b"k", &payload),
-        ));
-        assert_eq!(
-            list,
-            Value::List(
-                ["p", "q", "7"]
-                    .iter()
-                    .map(|x| x.as_bytes().to_vec())
-                    .collect()
-            )
-        );
+        let list = one(&file("0009", &key_value(TYPE_LIST_QUICKLIST, b"k", &payload)));
+        assert_eq!(list, Value::List(["p", "q", "7"].iter().map(|x| x.as_bytes().to_vec()).collect()));
     }
 
     #[test]
     fn quicklist2_plain_node_and_lzf_node() {
-        let lp = listpack::build([
-            &b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..],
-            b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
-        ]);
+        let lp = listpack::build([&b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"[..], b"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"]);
         let compressed = ::lzf::compress(&lp).unwrap();
         let mut payload = Vec::new();
         save_len(&mut payload, 2);
@@ -672,12 +452,7 @@ mod tests {
         payload.extend(&compressed);
         save_len(&mut payload, QUICKLIST_NODE_CONTAINER_PLAIN);
         payload.extend(s(b"one big element"));
-        let Value::List(l) = one(&file(
-            "0010",
-            &key_value(TYPE_LIST_QUICKLIST_2, b"k", &payload),
-        )) else {
-            panic!()
-        };
+        let Value::List(l) = one(&file("0010", &key_value(TYPE_LIST_QUICKLIST_2, b"k", &payload))) else { panic!() };
         assert_eq!(l.len(), 3);
         assert_eq!(l[2], b"one big element");
         assert_eq!(l[0], vec![b'a'; 42]);
@@ -699,9 +474,7 @@ mod tests {
         payload.push(255); // -inf
         body.extend(key_value(TYPE_ZSET, b"z", &payload));
         let (ks, _) = decode(&file("0006", &body)).unwrap();
-        let Some(Value::ZSet(z)) = ks.dbs[2].entries.get(&b"z"[..]) else {
-            panic!()
-        };
+        let Some(Value::ZSet(z)) = ks.dbs[2].entries.get(&b"z"[..]) else { panic!() };
         assert_eq!(z.score(b"a"), Some(1.5));
         assert_eq!(z.score(b"b"), Some(f64::INFINITY));
         assert_eq!(z.score(b"c"), Some(f64::NEG_INFINITY));
@@ -717,10 +490,7 @@ mod tests {
         assert!(e.message.contains("version 11"), "{e}");
         let e = err(&file("0010", &[OPCODE_MODULE_AUX, 1, 2, 3]));
         assert_eq!((e.offset, e.message.contains("module")), (9, true));
-        let e = err(&file(
-            "0010",
-            &key_value(TYPE_STREAM_LISTPACKS_2, b"st", b""),
-        ));
+        let e = err(&file("0010", &key_value(TYPE_STREAM_LISTPACKS_2, b"st", b"")));
         assert!(e.message.contains("stream"), "{e}");
         let e = err(&file("0010", &key_value(42, b"k", b"")));
         assert!(e.message.contains("unknown RDB type 42"), "{e}");
@@ -741,9 +511,7 @@ mod tests {
         let mut body = vec![TYPE_STRING];
         body.extend(s(b"k"));
         body.extend([0xC3, 2, 0x82, 1, 2]);
-        assert!(err(&file("0010", &body))
-            .message
-            .contains("length encoding"));
+        assert!(err(&file("0010", &body)).message.contains("length encoding"));
         let mut body = vec![TYPE_STRING];
         body.extend(s(b"k"));
         body.extend([0xC3, 2, 0x80, 0x7F, 0, 0, 0, 1, 2]);
@@ -753,14 +521,9 @@ mod tests {
     #[test]
     fn outline_covers_the_file() {
         let mut ks = Keyspace::new();
-        ks.dbs[0]
-            .entries
-            .insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
+        ks.dbs[0].entries.insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
         ks.dbs[0].expires.insert(b"foo".to_vec(), 4102444800000);
-        ks.dbs[2].entries.insert(
-            b"s".to_vec(),
-            Value::Set([b"1".to_vec()].into_iter().collect()),
-        );
+        ks.dbs[2].entries.insert(b"s".to_vec(), Value::Set([b"1".to_vec()].into_iter().collect()));
         let f = encode(&ks, &RdbAux::default());
         let (_, _, items) = decode_outline(&f).unwrap();
         // Contiguous from 0 to the end of the file.
@@ -773,38 +536,19 @@ mod tests {
         let keys: Vec<_> = items
             .iter()
             .filter_map(|i| match &i.kind {
-                RdbItemKind::Key {
-                    db,
-                    key,
-                    encoding,
-                    expire_ms,
-                    ..
-                } => Some((*db, key.clone(), encoding.clone(), *expire_ms)),
+                RdbItemKind::Key { db, key, encoding, expire_ms, .. } => Some((*db, key.clone(), encoding.clone(), *expire_ms)),
                 _ => None,
             })
             .collect();
         assert_eq!(
             keys,
-            vec![
-                (
-                    0,
-                    b"foo".to_vec(),
-                    "string".to_string(),
-                    Some(4102444800000)
-                ),
-                (2, b"s".to_vec(), "set (intset)".to_string(), None)
-            ]
+            vec![(0, b"foo".to_vec(), "string".to_string(), Some(4102444800000)), (2, b"s".to_vec(), "set (intset)".to_string(), None)]
         );
         // The key item of "foo" starts at its EXPIRETIME_MS opcode: 1 + 8 + 1 + 4 + 4 bytes.
-        let foo = items
-            .iter()
-            .find(|i| matches!(&i.kind, RdbItemKind::Key { db: 0, .. }))
-            .unwrap();
+        let foo = items.iter().find(|i| matches!(&i.kind, RdbItemKind::Key { db: 0, .. })).unwrap();
         assert_eq!(f[foo.offset], OPCODE_EXPIRETIME_MS);
         assert_eq!(foo.len, 18);
-        assert!(
-            matches!(items.last().unwrap().kind, RdbItemKind::Checksum { stored, computed } if stored == computed)
-        );
+        assert!(matches!(items.last().unwrap().kind, RdbItemKind::Checksum { stored, computed } if stored == computed));
     }
 
     #[test]
@@ -818,9 +562,7 @@ mod tests {
     #[test]
     fn function_library_is_skipped() {
         let mut body = vec![OPCODE_FUNCTION2];
-        body.extend(s(
-            b"#!lua name=x\nredis.register_function('f', function() return 1 end)",
-        ));
+        body.extend(s(b"#!lua name=x\nredis.register_function('f', function() return 1 end)"));
         body.extend(key_value(TYPE_STRING, b"k", &s(b"v")));
         let (ks, _) = decode(&file("0010", &body)).unwrap();
         assert_eq!(ks.total_keys(), 1);

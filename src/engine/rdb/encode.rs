@@ -33,10 +33,7 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions {
-            encoding: Encoding::Redis70,
-            rdbcompression: true,
-        }
+        EncodeOptions { encoding: Encoding::Redis70, rdbcompression: true }
     }
 }
 
@@ -49,14 +46,7 @@ pub fn encode(ks: &Keyspace, aux: &RdbAux) -> Vec<u8> {
 /// Serialize with a chosen value [`Encoding`], uncompressed (`rdbcompression no`), so
 /// every value's bytes are visible in the payload.
 pub fn encode_with(ks: &Keyspace, aux: &RdbAux, encoding: Encoding) -> Vec<u8> {
-    encode_opts(
-        ks,
-        aux,
-        EncodeOptions {
-            encoding,
-            rdbcompression: false,
-        },
-    )
+    encode_opts(ks, aux, EncodeOptions { encoding, rdbcompression: false })
 }
 
 /// Serialize with explicit [`EncodeOptions`].
@@ -65,8 +55,7 @@ pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u
     out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
     save_aux_fields(&mut out, aux, options.rdbcompression);
     for (dbid, db) in ks.dbs.iter().enumerate() {
-        let keys: Vec<(&Vec<u8>, &Value)> =
-            db.entries.iter().filter(|(_, v)| !is_empty(v)).collect();
+        let keys: Vec<(&Vec<u8>, &Value)> = db.entries.iter().filter(|(_, v)| !is_empty(v)).collect();
         if keys.is_empty() {
             continue;
         }
@@ -74,24 +63,13 @@ pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u
         save_len(&mut out, dbid as u64);
         out.push(OPCODE_RESIZEDB);
         save_len(&mut out, keys.len() as u64);
-        save_len(
-            &mut out,
-            keys.iter()
-                .filter(|(k, _)| db.expires.contains_key(*k))
-                .count() as u64,
-        );
+        save_len(&mut out, keys.iter().filter(|(k, _)| db.expires.contains_key(*k)).count() as u64);
         for (key, value) in keys {
             if let Some(&ms) = db.expires.get(key) {
                 out.push(OPCODE_EXPIRETIME_MS);
                 out.extend_from_slice(&(ms as i64).to_le_bytes());
             }
-            save_key_value(
-                &mut out,
-                key,
-                value,
-                options.encoding,
-                options.rdbcompression,
-            );
+            save_key_value(&mut out, key, value, options.encoding, options.rdbcompression);
         }
     }
     out.push(OPCODE_EOF);
@@ -118,24 +96,9 @@ fn save_aux_fields(out: &mut Vec<u8>, aux: &RdbAux, c: bool) {
     save_aux(out, c, b"ctime", aux.ctime.to_string().as_bytes());
     save_aux(out, c, b"used-mem", aux.used_mem.to_string().as_bytes());
     if aux.repl_id.is_some() || aux.repl_offset.is_some() {
-        save_aux(
-            out,
-            c,
-            b"repl-stream-db",
-            aux.repl_stream_db.to_string().as_bytes(),
-        );
-        save_aux(
-            out,
-            c,
-            b"repl-id",
-            aux.repl_id.as_deref().unwrap_or("").as_bytes(),
-        );
-        save_aux(
-            out,
-            c,
-            b"repl-offset",
-            aux.repl_offset.unwrap_or(0).to_string().as_bytes(),
-        );
+        save_aux(out, c, b"repl-stream-db", aux.repl_stream_db.to_string().as_bytes());
+        save_aux(out, c, b"repl-id", aux.repl_id.as_deref().unwrap_or("").as_bytes());
+        save_aux(out, c, b"repl-offset", aux.repl_offset.unwrap_or(0).to_string().as_bytes());
     }
     save_aux(out, c, b"aof-base", aux.aof_base.to_string().as_bytes());
     for (k, v) in &aux.other {
@@ -192,8 +155,7 @@ pub(crate) fn save_string(out: &mut Vec<u8>, s: &[u8]) {
 /// longer than 20 bytes are LZF-compressed when that saves at least 4 bytes
 /// (`rdbSaveLzfStringObject`), as 0xC3 <compressed len> <original len> <data>.
 pub(crate) fn save_str(out: &mut Vec<u8>, compress: bool, s: &[u8]) {
-    let int_encodable =
-        s.len() <= 11 && listpack::canonical_int(s).is_some_and(|v| i32::try_from(v).is_ok());
+    let int_encodable = s.len() <= 11 && listpack::canonical_int(s).is_some_and(|v| i32::try_from(v).is_ok());
     if compress && !int_encodable && s.len() > 20 {
         if let Some(c) = lzf::compress(s, s.len() - 4) {
             out.push(0xC3);
@@ -234,17 +196,10 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
                 save_str(out, c, item);
             }
         }
-        Value::Set(s)
-            if compact
-                && s.len() <= SET_MAX_INTSET_ENTRIES
-                && s.iter().all(|m| listpack::canonical_int(m).is_some()) =>
-        {
+        Value::Set(s) if compact && s.len() <= SET_MAX_INTSET_ENTRIES && s.iter().all(|m| listpack::canonical_int(m).is_some()) => {
             out.push(TYPE_SET_INTSET);
             save_str(out, c, key);
-            let ints: Vec<i64> = s
-                .iter()
-                .filter_map(|m| listpack::canonical_int(m))
-                .collect();
+            let ints: Vec<i64> = s.iter().filter_map(|m| listpack::canonical_int(m)).collect();
             save_str(out, c, &intset::build(&ints));
         }
         Value::Set(s) => {
@@ -258,9 +213,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
         Value::Hash(h)
             if compact
                 && h.len() <= HASH_MAX_LISTPACK_ENTRIES
-                && h.iter().all(|(f, v)| {
-                    f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE
-                }) =>
+                && h.iter().all(|(f, v)| f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE) =>
         {
             out.push(TYPE_HASH_LISTPACK);
             save_str(out, c, key);
@@ -276,29 +229,14 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
                 save_str(out, c, v);
             }
         }
-        Value::ZSet(z)
-            if compact
-                && z.len() <= ZSET_MAX_LISTPACK_ENTRIES
-                && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) =>
-        {
+        Value::ZSet(z) if compact && z.len() <= ZSET_MAX_LISTPACK_ENTRIES && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) => {
             out.push(TYPE_ZSET_LISTPACK);
             save_str(out, c, key);
             // `zzlInsertAt`: an integral score goes in as an integer (`lpAppendInteger`),
             // any other as its `d2string` text.
-            let scores: Vec<Vec<u8>> = z
-                .iter()
-                .map(|(_, s)| {
-                    double2ll(s)
-                        .map(|l| l.to_string())
-                        .unwrap_or_else(|| d2string(s))
-                        .into_bytes()
-                })
-                .collect();
-            let lp = listpack::build(
-                z.iter()
-                    .zip(&scores)
-                    .flat_map(|((m, _), s)| [m, s.as_slice()]),
-            );
+            let scores: Vec<Vec<u8>> =
+                z.iter().map(|(_, s)| double2ll(s).map(|l| l.to_string()).unwrap_or_else(|| d2string(s)).into_bytes()).collect();
+            let lp = listpack::build(z.iter().zip(&scores).flat_map(|((m, _), s)| [m, s.as_slice()]));
             save_str(out, c, &lp);
         }
         Value::ZSet(z) => {
@@ -335,8 +273,7 @@ fn quicklist_nodes<'a>(items: &[&'a [u8]]) -> Vec<Vec<&'a [u8]>> {
     let mut nodes: Vec<Vec<&[u8]>> = Vec::new();
     let mut lp_bytes = 0usize; // lpBytes of the tail node
     for &item in items {
-        let fits = !nodes.is_empty()
-            && lp_bytes + item.len() + SIZE_ESTIMATE_OVERHEAD <= LIST_NODE_MAX_BYTES;
+        let fits = !nodes.is_empty() && lp_bytes + item.len() + SIZE_ESTIMATE_OVERHEAD <= LIST_NODE_MAX_BYTES;
         if !fits {
             nodes.push(Vec::new());
             lp_bytes = 7; // empty listpack: header 6 + terminator
@@ -359,11 +296,7 @@ pub(crate) fn d2string(v: f64) -> String {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if v == 0.0 {
-        return if v.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if v.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     if let Some(l) = double2ll(v) {
         return l.to_string();
@@ -455,9 +388,7 @@ mod tests {
     fn live_sample_tail() {
         // Reference §10: `…\xfe\x00\xfb\x01\x00\x00\x03foo\x03bar\xff<crc>`.
         let mut ks = Keyspace::new();
-        ks.dbs[0]
-            .entries
-            .insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
+        ks.dbs[0].entries.insert(b"foo".to_vec(), Value::Str(b"bar".to_vec()));
         let rdb = encode(&ks, &RdbAux::default());
         let tail = b"\xfe\x00\xfb\x01\x00\x00\x03foo\x03bar\xff";
         let body = &rdb[..rdb.len() - 8];

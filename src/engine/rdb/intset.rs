@@ -5,10 +5,7 @@
 /// Decode an intset blob into its members' decimal text, ascending.
 pub fn parse(is: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if is.len() < 8 {
-        return Err(format!(
-            "intset shorter than its header ({} bytes)",
-            is.len()
-        ));
+        return Err(format!("intset shorter than its header ({} bytes)", is.len()));
     }
     let width = u32::from_le_bytes([is[0], is[1], is[2], is[3]]) as usize;
     if !matches!(width, 2 | 4 | 8) {
@@ -19,10 +16,7 @@ pub fn parse(is: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         return Err("intset is empty".into());
     }
     if count.checked_mul(width).and_then(|n| n.checked_add(8)) != Some(is.len()) {
-        return Err(format!(
-            "intset of {count} x {width} bytes does not fit a {}-byte blob",
-            is.len()
-        ));
+        return Err(format!("intset of {count} x {width} bytes does not fit a {}-byte blob", is.len()));
     }
     let mut prev: Option<i64> = None;
     let mut out = Vec::with_capacity(count);
@@ -69,10 +63,7 @@ mod tests {
 
     #[test]
     fn widths() {
-        assert_eq!(
-            build(&[3, 1, 2]),
-            vec![2, 0, 0, 0, 3, 0, 0, 0, 1, 0, 2, 0, 3, 0]
-        );
+        assert_eq!(build(&[3, 1, 2]), vec![2, 0, 0, 0, 3, 0, 0, 0, 1, 0, 2, 0, 3, 0]);
         assert_eq!(build(&[70000])[0], 4);
         assert_eq!(build(&[1, i64::MIN])[0], 8);
         for vals in [&[1i64, 2, 3][..], &[-5, 70000], &[i64::MIN, 0, i64::MAX]] {

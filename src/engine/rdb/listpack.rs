@@ -15,17 +15,11 @@ const EOF: u8 = 0xFF;
 /// Redis hands them out). Errors name the byte position inside the blob.
 pub fn parse(lp: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if lp.len() < HDR_SIZE + 1 {
-        return Err(format!(
-            "listpack shorter than its header ({} bytes)",
-            lp.len()
-        ));
+        return Err(format!("listpack shorter than its header ({} bytes)", lp.len()));
     }
     let total = u32::from_le_bytes([lp[0], lp[1], lp[2], lp[3]]) as usize;
     if total != lp.len() {
-        return Err(format!(
-            "listpack header says {total} bytes, blob has {}",
-            lp.len()
-        ));
+        return Err(format!("listpack header says {total} bytes, blob has {}", lp.len()));
     }
     let count = u16::from_le_bytes([lp[4], lp[5]]);
     let mut out = Vec::new();
@@ -45,31 +39,22 @@ pub fn parse(lp: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         p += enc_len;
         let backlen_size = backlen_size(enc_len as u64);
         let Some(back) = lp.get(p..p + backlen_size) else {
-            return Err(format!(
-                "listpack entry at {start}: backlen runs past the end"
-            ));
+            return Err(format!("listpack entry at {start}: backlen runs past the end"));
         };
         if decode_backlen(back) != Some(enc_len as u64) {
-            return Err(format!(
-                "listpack entry at {start}: backlen does not match its size"
-            ));
+            return Err(format!("listpack entry at {start}: backlen does not match its size"));
         }
         p += backlen_size;
         out.push(value);
     }
     if count != NUMELE_UNKNOWN && count as usize != out.len() {
-        return Err(format!(
-            "listpack header counts {count} entries, found {}",
-            out.len()
-        ));
+        return Err(format!("listpack header counts {count} entries, found {}", out.len()));
     }
     Ok(out)
 }
 
 fn take(lp: &[u8], from: usize, n: usize, at: usize) -> Result<&[u8], String> {
-    from.checked_add(n)
-        .and_then(|end| lp.get(from..end))
-        .ok_or_else(|| format!("listpack entry at {at} runs past the end"))
+    from.checked_add(n).and_then(|end| lp.get(from..end)).ok_or_else(|| format!("listpack entry at {at} runs past the end"))
 }
 
 /// One entry at `p`: its value and the size of encoding + data (without the backlen).
@@ -106,9 +91,7 @@ fn entry(lp: &[u8], p: usize) -> Result<(Vec<u8>, usize), String> {
         }
         0xF3 => int(le(take(lp, p + 1, 4, p)?) as u32 as i32 as i64, 5),
         0xF4 => int(le(take(lp, p + 1, 8, p)?) as i64, 9),
-        _ => Err(format!(
-            "listpack entry at {p}: invalid encoding byte 0x{b:02x}"
-        )),
+        _ => Err(format!("listpack entry at {p}: invalid encoding byte 0x{b:02x}")),
     }
 }
 
@@ -211,11 +194,7 @@ pub fn build<'a>(elements: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     out.push(EOF);
     let total = out.len() as u32;
     out[0..4].copy_from_slice(&total.to_le_bytes());
-    let n = if count < NUMELE_UNKNOWN as usize {
-        count as u16
-    } else {
-        NUMELE_UNKNOWN
-    };
+    let n = if count < NUMELE_UNKNOWN as usize { count as u16 } else { NUMELE_UNKNOWN };
     out[4..6].copy_from_slice(&n.to_le_bytes());
     out
 }
@@ -228,25 +207,11 @@ mod tests {
     fn known_bytes() {
         // lpAppend of "a", "1", "-1", "hello": 7-bit uint 1, 13-bit -1 = 0xDF 0xFF.
         let lp = build([&b"a"[..], b"1", b"-1", b"hello"]);
-        let want: Vec<u8> = [
-            &[0x16, 0, 0, 0, 4, 0][..],
-            &[0x81, b'a', 2],
-            &[0x01, 1],
-            &[0xDF, 0xFF, 2],
-            &[0x85, b'h', b'e', b'l', b'l', b'o', 6],
-            &[0xFF],
-        ]
-        .concat();
+        let want: Vec<u8> =
+            [&[0x16, 0, 0, 0, 4, 0][..], &[0x81, b'a', 2], &[0x01, 1], &[0xDF, 0xFF, 2], &[0x85, b'h', b'e', b'l', b'l', b'o', 6], &[0xFF]]
+                .concat();
         assert_eq!(lp, want);
-        assert_eq!(
-            parse(&lp).unwrap(),
-            vec![
-                b"a".to_vec(),
-                b"1".to_vec(),
-                b"-1".to_vec(),
-                b"hello".to_vec()
-            ]
-        );
+        assert_eq!(parse(&lp).unwrap(), vec![b"a".to_vec(), b"1".to_vec(), b"-1".to_vec(), b"hello".to_vec()]);
     }
 
     #[test]
@@ -287,9 +252,7 @@ mod tests {
 
     #[test]
     fn backlen_boundaries() {
-        for l in [
-            0u64, 127, 128, 16382, 16383, 2097150, 2097151, 268435454, 268435455,
-        ] {
+        for l in [0u64, 127, 128, 16382, 16383, 2097150, 2097151, 268435454, 268435455] {
             let mut v = Vec::new();
             encode_backlen(l, &mut v);
             assert_eq!(v.len(), backlen_size(l));

@@ -87,12 +87,7 @@ fn compress_with(input: &[u8], out_limit: usize, htab: &mut HashTable) -> Option
         let slot = idx(hval);
         let r = htab.swap(slot, ip);
         let off = ip.wrapping_sub(r).wrapping_sub(1);
-        if off < MAX_OFF
-            && r > 0
-            && input[r + 2] == input[ip + 2]
-            && input[r] == input[ip]
-            && input[r + 1] == input[ip + 1]
-        {
+        if off < MAX_OFF && r > 0 && input[r + 2] == input[ip + 2] && input[r] == input[ip] && input[r + 1] == input[ip + 1] {
             let mut len = 2usize;
             let maxlen = (n - ip - len).min(MAX_REF);
             if op + 3 + 1 >= out_limit && op - (lit == 0) as usize + 3 + 1 >= out_limit {

@@ -12,24 +12,16 @@ const ZIP_BIG_PREVLEN: u8 = 0xFE;
 /// Decode every element of a ziplist blob (integers as decimal text).
 pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if zl.len() < HDR_SIZE + 1 {
-        return Err(format!(
-            "ziplist shorter than its header ({} bytes)",
-            zl.len()
-        ));
+        return Err(format!("ziplist shorter than its header ({} bytes)", zl.len()));
     }
     let zlbytes = u32::from_le_bytes([zl[0], zl[1], zl[2], zl[3]]) as usize;
     if zlbytes != zl.len() {
-        return Err(format!(
-            "ziplist header says {zlbytes} bytes, blob has {}",
-            zl.len()
-        ));
+        return Err(format!("ziplist header says {zlbytes} bytes, blob has {}", zl.len()));
     }
     let zltail = u32::from_le_bytes([zl[4], zl[5], zl[6], zl[7]]) as usize;
     let zllen = u16::from_le_bytes([zl[8], zl[9]]);
     let take = |from: usize, n: usize, at: usize| -> Result<&[u8], String> {
-        from.checked_add(n)
-            .and_then(|end| zl.get(from..end))
-            .ok_or_else(|| format!("ziplist entry at {at} runs past the end"))
+        from.checked_add(n).and_then(|end| zl.get(from..end)).ok_or_else(|| format!("ziplist entry at {at} runs past the end"))
     };
     let mut out = Vec::new();
     let mut p = HDR_SIZE;
@@ -53,9 +45,7 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             (u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize, 5)
         };
         if prevlen != prev_size {
-            return Err(format!(
-                "ziplist entry at {start}: prevlen {prevlen} != previous entry size {prev_size}"
-            ));
+            return Err(format!("ziplist entry at {start}: prevlen {prevlen} != previous entry size {prev_size}"));
         }
         p += prevlen_size;
         let enc = take(p, 1, start)?[0];
@@ -77,9 +67,7 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
             }
             2 => {
                 if enc != 0x80 {
-                    return Err(format!(
-                        "ziplist entry at {start}: invalid encoding 0x{enc:02x}"
-                    ));
+                    return Err(format!("ziplist entry at {start}: invalid encoding 0x{enc:02x}"));
                 }
                 let d = take(p + 1, 4, start)?;
                 let len = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) as usize;
@@ -100,11 +88,7 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
                     }
                     0xFE => (take(p, 1, start)?[0] as i8 as i64, 1),
                     0xF1..=0xFD => ((enc & 0x0F) as i64 - 1, 0),
-                    _ => {
-                        return Err(format!(
-                            "ziplist entry at {start}: invalid encoding 0x{enc:02x}"
-                        ))
-                    }
+                    _ => return Err(format!("ziplist entry at {start}: invalid encoding 0x{enc:02x}")),
                 };
                 p += n;
                 v.to_string().into_bytes()
@@ -115,15 +99,10 @@ pub fn parse(zl: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         out.push(value);
     }
     if !out.is_empty() && zltail != last_entry {
-        return Err(format!(
-            "ziplist tail offset {zltail} != last entry at {last_entry}"
-        ));
+        return Err(format!("ziplist tail offset {zltail} != last entry at {last_entry}"));
     }
     if zllen != u16::MAX && zllen as usize != out.len() {
-        return Err(format!(
-            "ziplist header counts {zllen} entries, found {}",
-            out.len()
-        ));
+        return Err(format!("ziplist header counts {zllen} entries, found {}", out.len()));
     }
     Ok(out)
 }

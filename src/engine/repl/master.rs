@@ -3,18 +3,12 @@
 //! `updateSlavesWaitingBgsave`, `replicaPutOnline`, the master half of `replicationCron`,
 //! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
 
-use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::backlog::Backlog;
+use crate::engine::event::{Event, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::rdb::{self, RdbAux};
-use crate::engine::repl::{RdbChild, ReplicaLink, SlaveState};
+use crate::engine::repl::{child_duration_ms, RdbChild, ReplicaLink, SlaveState};
 use crate::engine::resp::Frame;
-
-/// How long the simulated RDB child runs: a fork cost plus a write rate, so a big keyspace
-/// takes visibly longer (100 ms + 1 ms per KB of RDB).
-pub fn child_duration_ms(rdb_len: usize) -> u64 {
-    100 + rdb_len as u64 / 1024
-}
 
 impl Node {
     /// `syncCommand` for SYNC and PSYNC.
@@ -23,7 +17,7 @@ impl Node {
         if c.replica.is_some() {
             return; // already a replica: ignored
         }
-        if self.master.is_some() && self.master.as_ref().map(|m| m.state) != Some(crate::engine::event::ReplState::Connected) {
+        if self.repl.master.is_some() && self.repl.master.as_ref().map(|m| m.state) != Some(crate::engine::event::ReplState::Connected) {
             return self.reply(conn, Frame::Error("NOMASTERLINK Can't SYNC while not connected with my master".into()));
         }
         if c.sent > c.delivered {
@@ -41,27 +35,27 @@ impl Node {
                 return self.reply(conn, Frame::Error("ERR value is not an integer or out of range".into()));
             };
             requested = (replid.clone(), offset);
-            rule = self.psync_rule(&replid, offset);
+            rule = self.repl.psync_rule(&replid, offset);
             if matches!(rule, PsyncRule::Accepted | PsyncRule::AcceptedViaReplid2) {
-                self.stat_sync_partial_ok += 1;
+                self.repl.stat_sync_partial_ok += 1;
                 return self.accept_partial(conn, &replid, offset, rule);
             }
             if !replid.starts_with('?') {
-                self.stat_sync_partial_err += 1;
+                self.repl.stat_sync_partial_err += 1;
             }
         } else {
             pre_psync = true;
         }
-        self.stat_sync_full += 1;
+        self.repl.stat_sync_full += 1;
         let placeholder = PsyncOutcome::FullResync { replid: String::new(), offset: 0 };
-        let mut decision = self.decision_inputs(&addr, &requested.0, requested.1, rule, placeholder);
+        let mut decision = self.repl.decision(&addr, &requested.0, requested.1, rule, placeholder);
         let now = self.now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
             c.pre_psync = pre_psync;
             c.replica = Some(ReplicaLink::new(SlaveState::WaitBgsaveStart, now, pre_psync));
         }
-        self.slaves.push(conn);
-        if self.slaves.len() == 1 && self.backlog.is_none() {
+        self.repl.slaves.push(conn);
+        if self.repl.slaves.len() == 1 && self.repl.backlog.is_none() {
             // A backlog from scratch means no valid past history: new replid, no replid2.
             self.change_replication_id();
             self.clear_replication_id2();
@@ -69,22 +63,21 @@ impl Node {
         }
         // The decision event carries the offset the +FULLRESYNC will announce when it is known
         // now; a delayed diskless sync announces the fork-time offset later.
-        decision.outcome = PsyncOutcome::FullResync { replid: self.replid.clone(), offset: self.master_repl_offset };
+        decision.outcome = PsyncOutcome::FullResync { replid: self.repl.replid.clone(), offset: self.repl.master_repl_offset };
         self.emit(Event::PsyncDecision(decision));
         let capa_eof = self.clients.get(&conn).map(|c| c.capa_eof).unwrap_or(false);
         match self.child.as_ref().map(|c| (c.mode, c.for_replication)) {
             Some((RdbMode::Disk, _)) => {
                 // CASE 1: a disk BGSAVE runs; attach to a replica already registering the diff.
-                let donor = self.slaves.iter().copied().find(|s| {
-                    *s != conn
-                        && self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveEnd)
+                let donor = self.repl.slaves.iter().copied().find(|s| {
+                    *s != conn && self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveEnd)
                 });
                 if let Some(d) = donor {
                     let (pending, off) = {
                         let r = self.clients[&d].replica.as_ref().expect("donor is a replica");
                         (r.pending.clone(), r.psync_initial_offset)
                     };
-                    let reader = self.backlog.as_mut().map(|b| b.add_reader(off + 1));
+                    let reader = self.repl.backlog.as_mut().map(|b| b.add_reader(off + 1));
                     if let Some(r) = self.clients.get_mut(&conn).and_then(|c| c.replica.as_mut()) {
                         r.pending = pending;
                         r.reader = reader;
@@ -108,59 +101,16 @@ impl Node {
         }
     }
 
-    /// The clause of `masterTryPartialResynchronization` that decides this request.
-    pub(crate) fn psync_rule(&self, replid: &str, offset: i64) -> PsyncRule {
-        let is_id1 = replid.eq_ignore_ascii_case(&self.replid);
-        let is_id2 = replid.eq_ignore_ascii_case(&self.replid2);
-        if !is_id1 && (!is_id2 || offset > self.second_replid_offset) {
-            return if replid.starts_with('?') {
-                PsyncRule::NoHistory
-            } else if !is_id2 {
-                PsyncRule::ReplidMismatch
-            } else {
-                PsyncRule::Replid2OffsetTooHigh
-            };
-        }
-        let Some(b) = &self.backlog else { return PsyncRule::NoBacklog };
-        if offset < b.first_byte() as i64 {
-            return PsyncRule::OffsetBeforeBacklog;
-        }
-        if offset > (b.first_byte() + b.histlen()) as i64 {
-            return PsyncRule::OffsetAfterBacklog;
-        }
-        if is_id1 {
-            PsyncRule::Accepted
-        } else {
-            PsyncRule::AcceptedViaReplid2
-        }
-    }
-
     fn emit_decision(&mut self, addr: &str, replid: &str, offset: i64, rule: PsyncRule, outcome: PsyncOutcome) {
-        let d = self.decision_inputs(addr, replid, offset, rule, outcome);
+        let d = self.repl.decision(addr, replid, offset, rule, outcome);
         self.emit(Event::PsyncDecision(d));
-    }
-
-    /// The inputs of a decision as they stand now.
-    fn decision_inputs(&self, addr: &str, replid: &str, offset: i64, rule: PsyncRule, outcome: PsyncOutcome) -> PsyncDecision {
-        PsyncDecision {
-            replica: addr.to_string(),
-            requested_replid: replid.to_string(),
-            requested_offset: offset,
-            replid: self.replid.clone(),
-            replid2: self.replid2.clone(),
-            second_replid_offset: self.second_replid_offset,
-            master_repl_offset: self.master_repl_offset,
-            backlog: self.backlog.as_ref().map(|b| (b.first_byte(), b.histlen())),
-            rule,
-            outcome,
-        }
     }
 
     /// The success path: ONLINE at once, `+CONTINUE`, then the backlog from `offset`.
     fn accept_partial(&mut self, conn: ConnId, replid: &str, offset: i64, rule: PsyncRule) {
         let now = self.now_ms;
-        let data = self.backlog.as_ref().and_then(|b| b.copy_from(offset as u64)).unwrap_or_default();
-        let reader = self.backlog.as_mut().map(|b| b.add_reader(offset as u64));
+        let data = self.repl.backlog.as_ref().and_then(|b| b.copy_from(offset as u64)).unwrap_or_default();
+        let reader = self.repl.backlog.as_mut().map(|b| b.add_reader(offset as u64));
         let (addr, psync2) = match self.clients.get_mut(&conn) {
             Some(c) => {
                 let mut link = ReplicaLink::new(SlaveState::Online, now, false);
@@ -170,9 +120,15 @@ impl Node {
             }
             None => return,
         };
-        self.slaves.push(conn);
-        self.emit_decision(&addr, replid, offset, rule, PsyncOutcome::Continue { replid: self.replid.clone(), bytes: data.len() as u64 });
-        let line = if psync2 { format!("+CONTINUE {}\r\n", self.replid) } else { "+CONTINUE\r\n".to_string() };
+        self.repl.slaves.push(conn);
+        self.emit_decision(
+            &addr,
+            replid,
+            offset,
+            rule,
+            PsyncOutcome::Continue { replid: self.repl.replid.clone(), bytes: data.len() as u64 },
+        );
+        let line = if psync2 { format!("+CONTINUE {}\r\n", self.repl.replid) } else { "+CONTINUE\r\n".to_string() };
         self.send(conn, line.into_bytes());
         self.log(format!(
             "Partial resynchronization request from {addr} accepted. Sending {} bytes of backlog starting from offset {offset}.",
@@ -184,62 +140,60 @@ impl Node {
 
     /// `changeReplicationId`.
     pub(crate) fn change_replication_id(&mut self) {
-        self.replid = self.rng.replid();
+        self.repl.replid = self.rng.replid();
         self.emit_replid_changed();
     }
 
     /// `clearReplicationId2`.
     pub(crate) fn clear_replication_id2(&mut self) {
-        self.replid2 = "0".repeat(40);
-        self.second_replid_offset = -1;
+        self.repl.clear_replid2();
         self.emit_replid_changed();
     }
 
     /// `shiftReplicationId`: the old id stays valid up to the current offset.
     pub(crate) fn shift_replication_id(&mut self) {
-        self.replid2 = self.replid.clone();
-        self.second_replid_offset = self.master_repl_offset as i64 + 1;
-        self.replid = self.rng.replid();
+        let new_replid = self.rng.replid();
+        self.repl.shift_replid(new_replid);
         self.log(format!(
             "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
-            self.replid2, self.second_replid_offset, self.replid
+            self.repl.replid2, self.repl.second_replid_offset, self.repl.replid
         ));
         self.emit_replid_changed();
     }
 
     pub(crate) fn emit_replid_changed(&mut self) {
         let e = Event::ReplidChanged {
-            replid: self.replid.clone(),
-            replid2: self.replid2.clone(),
-            second_replid_offset: self.second_replid_offset,
+            replid: self.repl.replid.clone(),
+            replid2: self.repl.replid2.clone(),
+            second_replid_offset: self.repl.second_replid_offset,
         };
         self.emit(e);
     }
 
     /// `createReplicationBacklog`: empty, first byte = master_repl_offset + 1.
     pub(crate) fn create_backlog(&mut self) {
-        self.backlog = Some(Backlog::new(self.config.repl_backlog_size, self.master_repl_offset));
-        self.emit(Event::BacklogCreated { size: self.config.repl_backlog_size, offset: self.master_repl_offset + 1 });
+        self.repl.backlog = Some(Backlog::new(self.config.repl_backlog_size, self.repl.master_repl_offset));
+        self.emit(Event::BacklogCreated { size: self.config.repl_backlog_size, offset: self.repl.master_repl_offset + 1 });
     }
 
     pub(crate) fn free_backlog(&mut self, reason: &str) {
-        if self.backlog.take().is_some() {
+        if self.repl.backlog.take().is_some() {
             self.emit(Event::BacklogFreed { reason: reason.to_string() });
         }
     }
 
     /// `replicationSetupSlaveForFullResync`: WAIT_BGSAVE_END, SELECT again, `+FULLRESYNC`.
     fn setup_full_resync(&mut self, conn: ConnId, offset: u64) {
-        let replid = self.replid.clone();
+        let replid = self.repl.replid.clone();
         let Some(c) = self.clients.get_mut(&conn) else { return };
         let Some(r) = c.replica.as_mut() else { return };
         r.psync_initial_offset = offset;
         r.state = SlaveState::WaitBgsaveEnd;
         if r.reader.is_none() {
-            r.reader = self.backlog.as_mut().map(|b| b.add_fullsync_reader());
+            r.reader = self.repl.backlog.as_mut().map(|b| b.add_fullsync_reader());
         }
         let pre = r.pre_psync;
-        self.slaveseldb = -1;
+        self.repl.slaveseldb = -1;
         if !pre {
             self.send(conn, format!("+FULLRESYNC {replid} {offset}\r\n").into_bytes());
         }
@@ -247,14 +201,14 @@ impl Node {
 
     /// What the RDB's aux fields say about replication (`rdbPopulateSaveInfo`).
     pub(crate) fn rdb_aux(&self) -> RdbAux {
-        let (id, off, db) = if self.master.is_none() {
-            (self.replid.clone(), self.master_repl_offset as i64, if self.slaveseldb < 0 { 0 } else { self.slaveseldb })
-        } else if let Some(mc) = self.master_conn.and_then(|c| self.clients.get(&c)) {
-            (self.replid.clone(), self.master_repl_offset as i64, mc.db as i64)
-        } else if let Some(cm) = &self.cached_master {
-            (self.replid.clone(), self.master_repl_offset as i64, cm.db as i64)
+        let (id, off, db) = if self.repl.master.is_none() {
+            (self.repl.replid.clone(), self.repl.master_repl_offset as i64, if self.repl.slaveseldb < 0 { 0 } else { self.repl.slaveseldb })
+        } else if let Some(mc) = self.repl.master_conn.and_then(|c| self.clients.get(&c)) {
+            (self.repl.replid.clone(), self.repl.master_repl_offset as i64, mc.db as i64)
+        } else if let Some(cm) = &self.repl.cached_master {
+            (self.repl.replid.clone(), self.repl.master_repl_offset as i64, cm.db as i64)
         } else {
-            (self.replid.clone(), self.master_repl_offset as i64, 0)
+            (self.repl.replid.clone(), self.repl.master_repl_offset as i64, 0)
         };
         RdbAux { repl_stream_db: db, repl_id: Some(id), repl_offset: Some(off), ctime: self.now_ms / 1000, ..RdbAux::default() }
     }
@@ -264,18 +218,16 @@ impl Node {
     pub(crate) fn start_bgsave_for_replication(&mut self, mincapa_eof: bool) {
         let mode = if self.config.repl_diskless_sync && mincapa_eof { RdbMode::Diskless } else { RdbMode::Disk };
         let rdb = rdb::encode(&self.ks, &self.rdb_aux());
-        let offset = self.master_repl_offset;
+        let offset = self.repl.master_repl_offset;
         let waiting: Vec<ConnId> = self
+            .repl
             .slaves
             .iter()
             .copied()
             .filter(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()).map(|r| r.state) == Some(SlaveState::WaitBgsaveStart))
             .collect();
         let names: Vec<String> = waiting.iter().filter_map(|s| self.clients.get(s).map(|c| c.replica_addr())).collect();
-        self.log(format!(
-            "Starting BGSAVE for SYNC with target: {}",
-            if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }
-        ));
+        self.log(format!("Starting BGSAVE for SYNC with target: {}", if mode == RdbMode::Diskless { "replicas sockets" } else { "disk" }));
         self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
         self.stats.total_forks += 1;
         let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
@@ -301,7 +253,7 @@ impl Node {
             self.lastsave_ms = now_ms;
             self.log("Background saving terminated with success".into());
         }
-        for conn in self.slaves.clone() {
+        for conn in self.repl.slaves.clone() {
             let Some(c) = self.clients.get(&conn) else { continue };
             let Some(r) = c.replica.as_ref() else { continue };
             if r.state != SlaveState::WaitBgsaveEnd {
@@ -374,7 +326,7 @@ impl Node {
         let mut waiting = 0u64;
         let mut max_idle_s = 0u64;
         let mut mincapa_eof = true;
-        for s in &self.slaves {
+        for s in &self.repl.slaves {
             let Some(c) = self.clients.get(s) else { continue };
             let Some(r) = c.replica.as_ref() else { continue };
             if r.state == SlaveState::WaitBgsaveStart {
@@ -414,7 +366,8 @@ impl Node {
     /// `refreshGoodSlavesCount`: ONLINE replicas whose last ACK is at most max-lag old.
     pub(crate) fn good_replicas(&self) -> u64 {
         let now_s = self.now_ms / 1000;
-        self.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
             .filter(|r| r.state == SlaveState::Online && now_s.saturating_sub(r.ack_time_ms / 1000) <= self.config.min_replicas_max_lag)
@@ -442,7 +395,7 @@ impl Node {
         if r.state == SlaveState::WaitBgsaveStart {
             return;
         }
-        let used = obuf_usage(r, self.backlog.as_ref());
+        let used = obuf_usage(r, self.repl.backlog.as_ref());
         let mut reason = None;
         if hard > 0 && used >= hard {
             reason = Some("hard");
@@ -474,9 +427,9 @@ impl Node {
     /// so an idle world is not flooded with steps that change nothing.)
     pub(crate) fn obuf_watch_due(&self) -> bool {
         let lowest = [self.replica_hard_limit(), self.config.client_output_buffer_limit_replica.soft].into_iter().filter(|&l| l > 0).min();
-        self.slaves.iter().any(|s| {
+        self.repl.slaves.iter().any(|s| {
             let Some(r) = self.clients.get(s).and_then(|c| c.replica.as_ref()) else { return false };
-            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| obuf_usage(r, self.backlog.as_ref()) >= l)
+            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| obuf_usage(r, self.repl.backlog.as_ref()) >= l)
         })
     }
 
@@ -493,7 +446,7 @@ impl Node {
 
     /// clientsCron's `closeClientOnOutputBufferLimitReached(c, 0)` for every replica.
     pub(crate) fn clients_cron_obuf(&mut self) {
-        for s in self.slaves.clone() {
+        for s in self.repl.slaves.clone() {
             self.check_output_buffer_limit(s, true);
         }
     }
@@ -501,12 +454,12 @@ impl Node {
     /// The master half of `replicationCron`.
     pub(crate) fn master_cron(&mut self, now_ms: u64) {
         let period = self.config.repl_ping_replica_period.max(1);
-        if self.cron_loops % period == 0 && !self.slaves.is_empty() {
+        if self.cron_loops.is_multiple_of(period) && !self.repl.slaves.is_empty() {
             // PING into the stream with the current selection: no SELECT, counts in offsets.
-            let db = self.slaveseldb;
+            let db = self.repl.slaveseldb;
             self.feed_command(db, &[b"ping".to_vec()]);
         }
-        for s in self.slaves.clone() {
+        for s in self.repl.slaves.clone() {
             let presync = self.clients.get(&s).and_then(|c| c.replica.as_ref()).map(|r| {
                 r.state == SlaveState::WaitBgsaveStart
                     || (r.state == SlaveState::WaitBgsaveEnd && self.child.as_ref().map(|c| c.mode) != Some(RdbMode::Diskless))
@@ -516,7 +469,7 @@ impl Node {
             }
         }
         let now_s = now_ms / 1000;
-        for s in self.slaves.clone() {
+        for s in self.repl.slaves.clone() {
             let Some(c) = self.clients.get(&s) else { continue };
             let Some(r) = c.replica.as_ref() else { continue };
             if r.state == SlaveState::Online && !r.pre_psync && now_s.saturating_sub(r.ack_time_ms / 1000) > self.config.repl_timeout {
@@ -526,16 +479,13 @@ impl Node {
                 self.close(s, "timeout");
             }
         }
-        if self.slaves.is_empty() && self.config.repl_backlog_ttl > 0 && self.backlog.is_some() && self.master.is_none() {
-            let idle = now_s.saturating_sub(self.repl_no_slaves_since_ms / 1000);
+        if self.repl.slaves.is_empty() && self.config.repl_backlog_ttl > 0 && self.repl.backlog.is_some() && self.repl.master.is_none() {
+            let idle = now_s.saturating_sub(self.repl.repl_no_slaves_since_ms / 1000);
             if idle > self.config.repl_backlog_ttl {
                 self.change_replication_id();
                 self.clear_replication_id2();
                 self.free_backlog(&format!("{} seconds without connected replicas", self.config.repl_backlog_ttl));
-                self.log(format!(
-                    "Replication backlog freed after {} seconds without connected replicas.",
-                    self.config.repl_backlog_ttl
-                ));
+                self.log(format!("Replication backlog freed after {} seconds without connected replicas.", self.config.repl_backlog_ttl));
             }
         }
         self.start_pending_fork(now_ms);
@@ -543,7 +493,8 @@ impl Node {
 
     /// `replicationCountAcksByOffset`.
     pub(crate) fn count_acks(&self, offset: u64) -> u64 {
-        self.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
             .filter(|r| r.state == SlaveState::Online && r.ack_off >= offset)
@@ -584,7 +535,6 @@ impl Node {
     }
 }
 
-
 /// `getClientOutputBufferMemoryUsage` for a replica: the shared blocks from its reference on.
 fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {
     match (r.reader, backlog) {
@@ -622,7 +572,7 @@ mod tests {
         let mut net = Net::new(&["m"]);
         psync(&mut net, "m", "?", "-1");
         assert_eq!(last_decision(&net, "m").rule, PsyncRule::NoHistory);
-        assert_eq!(net.node("m").info("stats").contains("sync_partial_err:0"), true);
+        assert!(net.node("m").info("stats").contains("sync_partial_err:0"));
         assert!(net.node("m").info("stats").contains("sync_full:1"));
     }
 

@@ -1,5 +1,5 @@
-//! The replica side (replication.c): `connectWithMaster`, `syncWithMaster` (the handshake
-//! state machine), `slaveTryPartialResynchronization`, `readSyncBulkPayload`,
+//! The replica side (replication.c) once the handshake (in `handshake`) has its answer:
+//! `readSyncBulkPayload`,
 //! `replicationCacheMaster`, `replicationCacheMasterUsingMyself`,
 //! `replicationResurrectCachedMaster`, `replicationSetMaster` / `replicationUnsetMaster`,
 //! `replicationSendAck` and the replica half of `replicationCron`.
@@ -7,41 +7,18 @@
 use crate::engine::event::{Event, ReplState};
 use crate::engine::node::{Client, ConnId, Node, Output};
 use crate::engine::rdb;
+use crate::engine::repl::handshake::in_handshake;
 use crate::engine::repl::stream::command_bytes;
 use crate::engine::repl::{stream_db, take_line, CachedMaster, MasterLink, SlaveState, Transfer};
 use crate::engine::resp::Frame;
 
-/// `slaveIsInHandshakeState`.
-fn in_handshake(s: ReplState) -> bool {
-    matches!(
-        s,
-        ReplState::ReceivePingReply
-            | ReplState::SendHandshake
-            | ReplState::ReceiveAuthReply
-            | ReplState::ReceivePortReply
-            | ReplState::ReceiveIpReply
-            | ReplState::ReceiveCapaReply
-            | ReplState::SendPsync
-            | ReplState::ReceivePsyncReply
-    )
-}
-
-/// What the PSYNC reply told us (`PSYNC_*` results).
-enum PsyncReply {
-    Wait,
-    FullResync,
-    Continue,
-    TryLater,
-    NotSupported,
-}
-
 impl Node {
     pub(crate) fn master_addr(&self) -> String {
-        self.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default()
+        self.repl.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default()
     }
 
     pub(crate) fn set_repl_state(&mut self, to: ReplState) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let from = m.state;
         if from != to {
             m.state = to;
@@ -51,7 +28,7 @@ impl Node {
 
     /// Become a replica of `host:port` with no link yet (repl_state CONNECT).
     pub(crate) fn set_master_link(&mut self, host: String, port: u16, _now_ms: u64) {
-        self.master = Some(MasterLink {
+        self.repl.master = Some(MasterLink {
             host: host.clone(),
             port,
             state: ReplState::None,
@@ -67,265 +44,8 @@ impl Node {
         self.config.replicaof = Some((host, port));
     }
 
-    /// The conn is our master link and the link is not yet a client (handshake or transfer).
-    pub(crate) fn master_in_handshake(&self, conn: ConnId) -> bool {
-        self.master.as_ref().map(|m| m.conn == Some(conn) && m.state != ReplState::Connected).unwrap_or(false)
-    }
-
-    /// `connectWithMaster`.
-    pub(crate) fn connect_with_master(&mut self, now_ms: u64) {
-        let conn = self.next_outbound_conn();
-        let Some(m) = self.master.as_mut() else { return };
-        m.conn = Some(conn);
-        m.buf.clear();
-        m.transfer = None;
-        m.lastio_ms = now_ms;
-        let (host, port) = (m.host.clone(), m.port);
-        self.outputs.push_back(Output::Connect { conn, host: host.clone(), port });
-        self.log(format!("Connecting to MASTER {host}:{port}"));
-        self.set_repl_state(ReplState::Connecting);
-    }
-
-    /// The non-blocking connect fired: send PING (`syncWithMaster`, CONNECTING).
-    pub(crate) fn replica_connected(&mut self, conn: ConnId, now_ms: u64) {
-        let ok = self.master.as_ref().map(|m| m.conn == Some(conn) && m.state == ReplState::Connecting).unwrap_or(false);
-        if !ok {
-            self.outputs.push_back(Output::Close { conn });
-            return;
-        }
-        if let Some(m) = self.master.as_mut() {
-            m.lastio_ms = now_ms;
-        }
-        self.set_repl_state(ReplState::ReceivePingReply);
-        self.handshake_send(conn, vec![b"PING".to_vec()]);
-    }
-
-    pub(crate) fn replica_connect_failed(&mut self, conn: ConnId, _now_ms: u64) {
-        if self.master.as_ref().map(|m| m.conn == Some(conn)).unwrap_or(false) {
-            self.log("Error condition on socket for SYNC: Connection refused".into());
-            if let Some(m) = self.master.as_mut() {
-                m.conn = None;
-            }
-            self.set_repl_state(ReplState::Connect);
-        }
-    }
-
-    fn handshake_send(&mut self, conn: ConnId, argv: Vec<Vec<u8>>) {
-        let text = argv.iter().map(|a| String::from_utf8_lossy(a).to_string()).collect::<Vec<_>>().join(" ");
-        self.emit(Event::HandshakeSent { command: text });
-        self.outputs.push_back(Output::Send { conn, bytes: command_bytes(&argv) });
-    }
-
-    /// `cancelReplicationHandshake` after an error: close, back to CONNECT (cron retries).
-    pub(crate) fn cancel_handshake(&mut self, reason: &str, _now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
-        if !(m.state == ReplState::Connecting || m.state == ReplState::Transfer || in_handshake(m.state)) {
-            return;
-        }
-        if let Some(conn) = m.conn.take() {
-            self.outputs.push_back(Output::Close { conn });
-        }
-        m.buf.clear();
-        m.transfer = None;
-        let peer = self.master_addr();
-        self.emit(Event::Disconnected { peer, reason: reason.to_string() });
-        self.set_repl_state(ReplState::Connect);
-    }
-
-    /// Bytes on the master link before it became the master client.
-    pub(crate) fn replica_read(&mut self, conn: ConnId, bytes: &[u8], now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
-        m.buf.extend_from_slice(bytes);
-        m.lastio_ms = now_ms;
-        loop {
-            let Some(m) = self.master.as_ref() else { return };
-            if m.conn != Some(conn) {
-                return;
-            }
-            let state = m.state;
-            if state == ReplState::Transfer {
-                self.read_sync_bulk_payload(conn, now_ms);
-                return;
-            }
-            if state == ReplState::Connected {
-                // The rest of what arrived is the replication stream.
-                let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
-                if !rest.is_empty() {
-                    self.handle_bytes(conn, &rest, now_ms);
-                }
-                return;
-            }
-            // receiveSynchronousResponse: one line.
-            let Some(line) = self.master.as_mut().and_then(|m| take_line(&mut m.buf)) else { return };
-            if !self.handshake_reply(conn, state, line, now_ms) {
-                return;
-            }
-        }
-    }
-
-    /// One handshake reply in `state`; false when the link was dropped.
-    fn handshake_reply(&mut self, conn: ConnId, state: ReplState, line: String, now_ms: u64) -> bool {
-        if state != ReplState::ReceivePsyncReply || !line.is_empty() {
-            self.emit(Event::HandshakeReply { reply: line.clone() });
-        }
-        match state {
-            ReplState::ReceivePingReply => {
-                if !line.starts_with('+')
-                    && !line.starts_with("-NOAUTH")
-                    && !line.starts_with("-NOPERM")
-                    && !line.starts_with("-ERR operation not permitted")
-                {
-                    self.log(format!("Error reply to PING from master: '{line}'"));
-                    self.cancel_handshake("error reply to PING", now_ms);
-                    return false;
-                }
-                self.set_repl_state(ReplState::SendHandshake);
-                if let Some(pass) = self.config.masterauth.clone() {
-                    let mut argv = vec![b"AUTH".to_vec()];
-                    if let Some(u) = self.config.masteruser.clone() {
-                        argv.push(u.into_bytes());
-                    }
-                    argv.push(pass.into_bytes());
-                    self.handshake_send(conn, argv);
-                }
-                let port = self.port.to_string().into_bytes();
-                self.handshake_send(conn, vec![b"REPLCONF".to_vec(), b"listening-port".to_vec(), port]);
-                if let Some(ip) = self.config.replica_announce_ip.clone() {
-                    self.handshake_send(conn, vec![b"REPLCONF".to_vec(), b"ip-address".to_vec(), ip.into_bytes()]);
-                }
-                self.handshake_send(
-                    conn,
-                    vec![b"REPLCONF".to_vec(), b"capa".to_vec(), b"eof".to_vec(), b"capa".to_vec(), b"psync2".to_vec()],
-                );
-                let next = if self.config.masterauth.is_some() { ReplState::ReceiveAuthReply } else { ReplState::ReceivePortReply };
-                self.set_repl_state(ReplState::ReceiveAuthReply);
-                self.set_repl_state(next);
-            }
-            ReplState::ReceiveAuthReply => {
-                if line.starts_with('-') {
-                    self.log(format!("Unable to AUTH to MASTER: {line}"));
-                    self.cancel_handshake("AUTH refused", now_ms);
-                    return false;
-                }
-                self.set_repl_state(ReplState::ReceivePortReply);
-            }
-            ReplState::ReceivePortReply => {
-                if line.starts_with('-') {
-                    self.log(format!("(Non critical) Master does not understand REPLCONF listening-port: {line}"));
-                }
-                let next = if self.config.replica_announce_ip.is_some() { ReplState::ReceiveIpReply } else { ReplState::ReceiveCapaReply };
-                self.set_repl_state(next);
-            }
-            ReplState::ReceiveIpReply => {
-                if line.starts_with('-') {
-                    self.log(format!("(Non critical) Master does not understand REPLCONF ip-address: {line}"));
-                }
-                self.set_repl_state(ReplState::ReceiveCapaReply);
-            }
-            ReplState::ReceiveCapaReply => {
-                if line.starts_with('-') {
-                    self.log(format!("(Non critical) Master does not understand REPLCONF capa: {line}"));
-                }
-                self.set_repl_state(ReplState::SendPsync);
-                self.send_psync(conn);
-                self.set_repl_state(ReplState::ReceivePsyncReply);
-            }
-            ReplState::ReceivePsyncReply => match self.psync_reply(&line) {
-                PsyncReply::Wait => {}
-                PsyncReply::Continue => {
-                    self.log("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.".into());
-                }
-                PsyncReply::FullResync => self.begin_transfer(now_ms),
-                PsyncReply::TryLater => {
-                    self.cancel_handshake("master can't PSYNC now", now_ms);
-                    return false;
-                }
-                PsyncReply::NotSupported => {
-                    self.log("Retrying with SYNC...".into());
-                    self.emit(Event::PsyncSent { replid: "SYNC".into(), offset: -1 });
-                    self.outputs.push_back(Output::Send { conn, bytes: b"SYNC\r\n".to_vec() });
-                    if let Some(m) = self.master.as_mut() {
-                        m.master_initial_offset = -1;
-                    }
-                    self.begin_transfer(now_ms);
-                }
-            },
-            _ => {}
-        }
-        true
-    }
-
-    /// `slaveTryPartialResynchronization(conn, 0)`: PSYNC with the cached master, or `? -1`.
-    fn send_psync(&mut self, conn: ConnId) {
-        let (replid, offset) = match &self.cached_master {
-            Some(cm) if !cm.pre_psync => (cm.replid.clone(), cm.reploff as i64 + 1),
-            _ => ("?".to_string(), -1),
-        };
-        if let Some(m) = self.master.as_mut() {
-            m.master_initial_offset = -1;
-        }
-        if replid == "?" {
-            self.log("Partial resynchronization not possible (no cached master)".into());
-        } else {
-            self.log(format!("Trying a partial resynchronization (request {replid}:{offset})."));
-        }
-        self.emit(Event::PsyncSent { replid: replid.clone(), offset });
-        self.handshake_send(conn, vec![b"PSYNC".to_vec(), replid.into_bytes(), offset.to_string().into_bytes()]);
-    }
-
-    /// `slaveTryPartialResynchronization(conn, 1)`.
-    fn psync_reply(&mut self, line: &str) -> PsyncReply {
-        if line.is_empty() {
-            return PsyncReply::Wait; // a keepalive newline while the master prepares
-        }
-        self.emit(Event::PsyncReply { reply: line.to_string() });
-        if line.starts_with("+FULLRESYNC") {
-            let parts: Vec<&str> = line.split(' ').collect();
-            let m = self.master.as_mut().expect("psync reply on a replica");
-            if parts.len() >= 3 && parts[1].len() == 40 {
-                m.master_replid = parts[1].to_string();
-                m.master_initial_offset = parts[2].parse().unwrap_or(-1);
-                let text = format!("Full resync from master: {}:{}", m.master_replid, m.master_initial_offset);
-                self.log(text);
-            } else {
-                m.master_replid = String::new();
-                self.log("Master replied with wrong +FULLRESYNC syntax.".into());
-            }
-            return PsyncReply::FullResync;
-        }
-        if line.starts_with("+CONTINUE") {
-            self.log("Successful partial resynchronization with master.".into());
-            let new = line.get(10..).unwrap_or("").trim();
-            let Some(mut cm) = self.cached_master.take() else { return PsyncReply::TryLater };
-            if new.len() == 40 && new != cm.replid {
-                self.log(format!("Master replication ID changed to {new}"));
-                self.replid2 = cm.replid.clone();
-                self.second_replid_offset = self.master_repl_offset as i64 + 1;
-                self.replid = new.to_string();
-                cm.replid = new.to_string();
-                self.emit_replid_changed();
-                self.disconnect_slaves("master replication ID changed");
-            }
-            self.resurrect_cached_master(cm);
-            if self.backlog.is_none() {
-                self.create_backlog();
-            }
-            return PsyncReply::Continue;
-        }
-        if line.starts_with("-NOMASTERLINK") || line.starts_with("-LOADING") {
-            self.log(format!("Master is currently unable to PSYNC but should be in the future: {line}"));
-            return PsyncReply::TryLater;
-        }
-        if line.starts_with("-ERR") {
-            self.log(format!("Master does not support PSYNC or is in error state (reply: {line})"));
-        } else {
-            self.log(format!("Unexpected reply to PSYNC from master: {line}"));
-        }
-        PsyncReply::NotSupported
-    }
-
-    fn begin_transfer(&mut self, now_ms: u64) {
-        if let Some(m) = self.master.as_mut() {
+    pub(crate) fn begin_transfer(&mut self, now_ms: u64) {
+        if let Some(m) = self.repl.master.as_mut() {
             m.transfer = Some(Transfer::default());
             m.lastio_ms = now_ms;
         }
@@ -333,8 +53,8 @@ impl Node {
     }
 
     /// `readSyncBulkPayload`: the `$` preamble, then the RDB, then load it.
-    fn read_sync_bulk_payload(&mut self, conn: ConnId, now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+    pub(crate) fn read_sync_bulk_payload(&mut self, conn: ConnId, now_ms: u64) {
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(t) = m.transfer.as_mut() else { return };
         if t.eofmark.is_none() && t.size.is_none() {
             loop {
@@ -359,7 +79,7 @@ impl Node {
                 break;
             }
         }
-        let m = self.master.as_mut().expect("transfer on a replica");
+        let m = self.repl.master.as_mut().expect("transfer on a replica");
         let t = m.transfer.as_mut().expect("transfer in progress");
         // Take only what belongs to the payload; the rest is the stream that follows.
         let (done, take) = match (&t.eofmark, t.size) {
@@ -393,7 +113,7 @@ impl Node {
     /// The end of `readSyncBulkPayload`: drop sub-replicas and backlog, flush, load, adopt the
     /// master's replid and offset, create our backlog, ACK at once after a diskless load.
     fn load_transferred_rdb(&mut self, conn: ConnId, now_ms: u64) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(t) = m.transfer.take() else { return };
         let usemark = t.eofmark.is_some();
         let mut rdb = t.data;
@@ -403,7 +123,7 @@ impl Node {
         let master_replid = m.master_replid.clone();
         let initial = m.master_initial_offset;
         // replicationAttachToNewMaster
-        self.cached_master = None;
+        self.repl.cached_master = None;
         self.disconnect_slaves("full resync with my master");
         self.free_backlog("full resync with a new master");
         self.ks.flush_all();
@@ -424,13 +144,13 @@ impl Node {
         let mut client = Client::new_master(conn, now_ms, reploff, db, self.master_addr());
         client.pre_psync = initial < 0;
         self.clients.insert(conn, client);
-        self.master_conn = Some(conn);
-        if let Some(m) = self.master.as_mut() {
+        self.repl.master_conn = Some(conn);
+        if let Some(m) = self.repl.master.as_mut() {
             m.down_since_ms = None;
         }
         self.set_repl_state(ReplState::Connected);
-        self.replid = master_replid.clone();
-        self.master_repl_offset = reploff;
+        self.repl.replid = master_replid.clone();
+        self.repl.master_repl_offset = reploff;
         self.clear_replication_id2();
         self.create_backlog();
         let keys = self.ks.total_keys() as u64;
@@ -440,16 +160,16 @@ impl Node {
             self.send_ack();
         }
         // Whatever followed the payload is the stream.
-        let rest = self.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
+        let rest = self.repl.master.as_mut().map(|m| std::mem::take(&mut m.buf)).unwrap_or_default();
         if !rest.is_empty() {
             self.handle_bytes(conn, &rest, now_ms);
         }
     }
 
     /// `replicationResurrectCachedMaster`: the cached master gets the new connection.
-    fn resurrect_cached_master(&mut self, cm: CachedMaster) {
+    pub(crate) fn resurrect_cached_master(&mut self, cm: CachedMaster) {
         let now = self.now_ms;
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.repl.master.as_mut() else { return };
         let Some(conn) = m.conn else { return };
         m.master_replid = cm.replid.clone();
         m.down_since_ms = None;
@@ -457,13 +177,13 @@ impl Node {
         let mut client = Client::new_master(conn, now, cm.reploff, cm.db, addr);
         client.pre_psync = cm.pre_psync;
         self.clients.insert(conn, client);
-        self.master_conn = Some(conn);
+        self.repl.master_conn = Some(conn);
         self.set_repl_state(ReplState::Connected);
     }
 
     /// `replicationSendAck`: `REPLCONF ACK <reploff>` even though masters get no replies.
     pub(crate) fn send_ack(&mut self) {
-        let Some(conn) = self.master_conn else { return };
+        let Some(conn) = self.repl.master_conn else { return };
         let Some(c) = self.clients.get(&conn) else { return };
         let off = c.reploff;
         self.send(conn, command_bytes(&[b"REPLCONF".to_vec(), b"ACK".to_vec(), off.to_string().into_bytes()]));
@@ -472,12 +192,13 @@ impl Node {
 
     /// `replicationCacheMaster` + `replicationHandleMasterDisconnection`.
     pub(crate) fn cache_master(&mut self, c: Client) {
-        self.master_conn = None;
-        let Some(m) = self.master.as_mut() else { return };
+        self.repl.master_conn = None;
+        let Some(m) = self.repl.master.as_mut() else { return };
         if m.conn == Some(c.conn) {
             m.conn = None;
         }
-        self.cached_master = Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+        self.repl.cached_master =
+            Some(CachedMaster { replid: m.master_replid.clone(), reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
         m.down_since_ms = Some(self.now_ms);
         self.log("Caching the disconnected master state.".into());
         self.set_repl_state(ReplState::Connect);
@@ -486,7 +207,7 @@ impl Node {
 
     /// A master link dropped on a protocol error: not cached (freeClient skips caching).
     pub(crate) fn replica_link_lost(&mut self, now_ms: u64) {
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.conn = None;
             m.down_since_ms = Some(now_ms);
         }
@@ -495,7 +216,7 @@ impl Node {
 
     /// `disconnectSlaves`.
     pub(crate) fn disconnect_slaves(&mut self, reason: &str) {
-        for s in self.slaves.clone() {
+        for s in self.repl.slaves.clone() {
             self.close(s, reason);
         }
     }
@@ -503,27 +224,27 @@ impl Node {
     /// `replicationSetMaster`.
     pub(crate) fn replication_set_master(&mut self, host: String, port: u16) {
         let now = self.now_ms;
-        let was_master = self.master.is_none();
+        let was_master = self.repl.master.is_none();
         // freeClient(master) with masterhost already NULL: cached, but no reconnect.
-        let old_down_since = self.master.as_ref().and_then(|m| m.down_since_ms);
-        if let Some(mc) = self.master_conn.take() {
+        let old_down_since = self.repl.master.as_ref().and_then(|m| m.down_since_ms);
+        if let Some(mc) = self.repl.master_conn.take() {
             self.outputs.push_back(Output::Close { conn: mc });
             if let Some(c) = self.clients.remove(&mc) {
-                let replid = self.master.as_ref().map(|m| m.master_replid.clone()).unwrap_or_default();
-                self.cached_master = Some(CachedMaster { replid, reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
+                let replid = self.repl.master.as_ref().map(|m| m.master_replid.clone()).unwrap_or_default();
+                self.repl.cached_master = Some(CachedMaster { replid, reploff: c.reploff, db: c.db, pre_psync: c.pre_psync });
             }
-        } else if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
+        } else if let Some(conn) = self.repl.master.as_ref().and_then(|m| m.conn) {
             self.outputs.push_back(Output::Close { conn }); // cancelReplicationHandshake
         }
-        self.master = None;
+        self.repl.master = None;
         self.unblock_all_waits();
         if was_master {
             // replicationCacheMasterUsingMyself: our own history is what we can continue.
-            self.cached_master =
-                Some(CachedMaster { replid: self.replid.clone(), reploff: self.master_repl_offset, db: 0, pre_psync: false });
+            self.repl.cached_master =
+                Some(CachedMaster { replid: self.repl.replid.clone(), reploff: self.repl.master_repl_offset, db: 0, pre_psync: false });
         }
         self.set_master_link(host.clone(), port, now);
-        if let Some(m) = self.master.as_mut() {
+        if let Some(m) = self.repl.master.as_mut() {
             m.down_since_ms = old_down_since;
         }
         self.emit(Event::RoleChanged { role: "slave".into(), master: Some(format!("{host}:{port}")) });
@@ -532,19 +253,19 @@ impl Node {
 
     /// `replicationUnsetMaster`: REPLICAOF NO ONE.
     pub(crate) fn replication_unset_master(&mut self) {
-        let Some(old) = self.master.take() else { return };
-        if let Some(mc) = self.master_conn.take() {
+        let Some(old) = self.repl.master.take() else { return };
+        if let Some(mc) = self.repl.master_conn.take() {
             self.outputs.push_back(Output::Close { conn: mc });
             self.clients.remove(&mc);
         } else if let Some(conn) = old.conn {
             self.outputs.push_back(Output::Close { conn });
         }
-        self.cached_master = None;
+        self.repl.cached_master = None;
         self.config.replicaof = None;
         self.shift_replication_id();
         self.disconnect_slaves("master mode enabled: replicas resync with us");
-        self.slaveseldb = -1;
-        self.repl_no_slaves_since_ms = self.now_ms;
+        self.repl.slaveseldb = -1;
+        self.repl.repl_no_slaves_since_ms = self.now_ms;
         self.emit(Event::ReplState { from: old.state, to: ReplState::None });
         self.emit(Event::RoleChanged { role: "master".into(), master: None });
         self.log("MASTER MODE enabled".into());
@@ -566,7 +287,7 @@ impl Node {
 
     /// The replica half of `replicationCron`: timeouts, (re)connect, periodic ACK.
     pub(crate) fn replica_cron(&mut self, now_ms: u64) {
-        let Some(m) = self.master.as_ref() else { return };
+        let Some(m) = self.repl.master.as_ref() else { return };
         let now_s = now_ms / 1000;
         let timeout = self.config.repl_timeout;
         let state = m.state;
@@ -585,9 +306,9 @@ impl Node {
             self.cancel_handshake("timeout", now_ms);
             self.connect_with_master(now_ms);
         }
-        let state = self.master.as_ref().map(|m| m.state).unwrap_or(ReplState::None);
+        let state = self.repl.master.as_ref().map(|m| m.state).unwrap_or(ReplState::None);
         if state == ReplState::Connected {
-            if let Some(mc) = self.master_conn {
+            if let Some(mc) = self.repl.master_conn {
                 let last = self.clients.get(&mc).map(|c| c.lastinteraction_ms / 1000).unwrap_or(now_s);
                 if now_s.saturating_sub(last) > timeout {
                     self.log("MASTER timeout: no data nor PING received...".into());
@@ -597,10 +318,10 @@ impl Node {
                 }
             }
         }
-        if self.master.as_ref().map(|m| m.state) == Some(ReplState::Connect) {
+        if self.repl.master.as_ref().map(|m| m.state) == Some(ReplState::Connect) {
             self.connect_with_master(now_ms);
         }
-        let ackable = self.master_conn.and_then(|c| self.clients.get(&c)).map(|c| !c.pre_psync).unwrap_or(false);
+        let ackable = self.repl.master_conn.and_then(|c| self.clients.get(&c)).map(|c| !c.pre_psync).unwrap_or(false);
         if ackable {
             self.send_ack();
         }
@@ -608,7 +329,7 @@ impl Node {
 
     /// Replica state for ROLE (`slavestate`).
     pub(crate) fn role_state(&self) -> &'static str {
-        match self.master.as_ref().map(|m| m.state) {
+        match self.repl.master.as_ref().map(|m| m.state) {
             Some(s) if in_handshake(s) => "handshake",
             Some(ReplState::None) | None => "none",
             Some(ReplState::Connect) => "connect",
@@ -619,20 +340,36 @@ impl Node {
         }
     }
 
-    /// Our replicas that are attached and reachable: (addr, state, ack offset, lag seconds).
-    pub(crate) fn replica_rows(&self) -> Vec<(String, String, u16, SlaveState, u64, u64)> {
+    /// Our replicas that are attached and reachable, in attach order: INFO's `slaveN` lines.
+    pub(crate) fn replica_rows(&self) -> Vec<ReplicaRow> {
         let now_s = self.now_ms / 1000;
-        self.slaves
+        self.repl
+            .slaves
             .iter()
             .filter_map(|s| self.clients.get(s))
             .filter_map(|c| {
                 let r = c.replica.as_ref()?;
                 let ip = c.announced_ip.clone().unwrap_or_else(|| c.peer_host.clone());
                 let lag = if r.state == SlaveState::Online { now_s.saturating_sub(r.ack_time_ms / 1000) } else { 0 };
-                Some((c.replica_addr(), ip, c.listening_port, r.state, r.ack_off, lag))
+                Some(ReplicaRow { addr: c.replica_addr(), ip, port: c.listening_port, state: r.state, ack_off: r.ack_off, lag_s: lag })
             })
             .collect()
     }
+}
+
+/// One `slaveN:` line of INFO replication (and a row of ROLE and the view).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ReplicaRow {
+    /// `ip:port` as the events and the view name the replica.
+    pub addr: String,
+    /// The announced ip, else the peer's address.
+    pub ip: String,
+    /// Its `REPLCONF listening-port`.
+    pub port: u16,
+    pub state: SlaveState,
+    pub ack_off: u64,
+    /// Seconds since its last ACK (0 until online).
+    pub lag_s: u64,
 }
 
 impl Client {
@@ -668,10 +405,8 @@ mod tests {
             "*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6379\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n*3\r\n$5\r\nPSYNC\r\n$40\r\n{own}\r\n$1\r\n1\r\n"
         );
         assert_eq!(String::from_utf8_lossy(&sent), expected);
-        let states: Vec<ReplState> = net.events[net.idx("r")]
-            .iter()
-            .filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None })
-            .collect();
+        let states: Vec<ReplState> =
+            net.events[net.idx("r")].iter().filter_map(|e| if let Event::ReplState { to, .. } = e { Some(*to) } else { None }).collect();
         assert_eq!(
             states,
             vec![
@@ -699,7 +434,7 @@ mod tests {
         let mut net = Net::new(&["m", "r"]);
         net.run("r", &["REPLICAOF", "m", "6379"]);
         net.advance(4000);
-        assert_eq!(net.info_field("m", "slave0").contains("state=wait_bgsave"), true);
+        assert!(net.info_field("m", "slave0").contains("state=wait_bgsave"));
         assert_eq!(net.info_field("r", "master_link_status"), "down");
         net.advance(2000);
         assert_eq!(net.info_field("r", "master_link_status"), "up");
@@ -766,10 +501,8 @@ mod tests {
         assert_eq!(w, b":1\r\n".to_vec());
         let after_set = net.offset("m") - 37;
         assert!(after_set > before);
-        let acked: Vec<u64> = net.events[net.idx("r")]
-            .iter()
-            .filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None })
-            .collect();
+        let acked: Vec<u64> =
+            net.events[net.idx("r")].iter().filter_map(|e| if let Event::AckSent { offset } = e { Some(*offset) } else { None }).collect();
         assert_eq!(acked.last(), Some(&after_set));
         assert!(String::from_utf8_lossy(&net.wire_bytes("m", "r")).contains("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"));
     }
@@ -848,10 +581,8 @@ mod tests {
         }
         assert_eq!(stat(&net, "r1", "sync_partial_ok"), 2);
         assert_eq!(stat(&net, "r1", "sync_full"), 0);
-        let rules: Vec<PsyncRule> = net.events[net.idx("r1")]
-            .iter()
-            .filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None })
-            .collect();
+        let rules: Vec<PsyncRule> =
+            net.events[net.idx("r1")].iter().filter_map(|e| if let Event::PsyncDecision(d) = e { Some(d.rule) } else { None }).collect();
         assert_eq!(rules, vec![PsyncRule::AcceptedViaReplid2, PsyncRule::AcceptedViaReplid2]);
         net.run("r1", &["SET", "b", "2"]);
         assert_eq!(net.run("m", &["GET", "b"]), "$1\r\n2\r\n");
@@ -971,7 +702,7 @@ mod tests {
         net.cmd(c, &["SET", "k", &"x".repeat(100)]);
         let t_s = net.now / 1000;
         let due_ms = (t_s + 2 + 1) * 1000; // the first second with now_s - t_s > 2
-        // No write after that: only the cron can drop it, and not before its second.
+                                           // No write after that: only the cron can drop it, and not before its second.
         while net.now + 100 < due_ms {
             net.advance(100);
             assert_eq!(net.info_field("m", "connected_slaves"), "1", "at {} ms before the due second", due_ms - net.now);
@@ -994,10 +725,10 @@ mod tests {
         let v = "x".repeat(1000);
         let mut blocks_before_drop = 0;
         for i in 0..200 {
-            let blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+            let blocks = net.node("m").repl.backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
             net.cmd(c, &["SET", &format!("k{i}"), &v]);
             if net.info_field("m", "connected_slaves") == "0" {
-                let now_blocks = net.node("m").backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
+                let now_blocks = net.node("m").repl.backlog.as_ref().map(|b| b.blocks().len()).unwrap_or(0);
                 assert!(now_blocks > blocks, "the drop came with a new block ({blocks} -> {now_blocks})");
                 blocks_before_drop = blocks;
                 break;
@@ -1079,134 +810,5 @@ mod tests {
         net.advance(3000);
         assert_eq!(net.info_field("r", "master_link_status"), "up");
         assert_eq!(stat(&net, "m", "sync_partial_ok"), 2);
-    }
-}
-
-/// The replica state machine driven by hand against a scripted master.
-#[cfg(test)]
-mod scripted_master_tests {
-    use crate::engine::event::ReplState;
-    use crate::engine::keyspace::{Keyspace, Value};
-    use crate::engine::node::{ConnId, Node, Output};
-    use crate::engine::rdb;
-    use crate::engine::repl::testkit::T0;
-
-    fn outputs(n: &mut Node) -> Vec<Output> {
-        std::iter::from_fn(|| n.poll_output()).collect()
-    }
-
-    fn sent_text(outs: &[Output], conn: ConnId) -> String {
-        outs.iter()
-            .filter_map(|o| match o {
-                Output::Send { conn: c, bytes } if *c == conn => Some(String::from_utf8_lossy(bytes).to_string()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// REPLICAOF m 6379 from a console, connect, and answer the handshake; returns the link.
-    fn to_psync(n: &mut Node) -> ConnId {
-        n.handle_accept(1, "127.0.0.1", T0);
-        n.handle_bytes(1, b"*3\r\n$9\r\nREPLICAOF\r\n$1\r\nm\r\n$4\r\n6379\r\n", T0);
-        let conn = outputs(n)
-            .iter()
-            .find_map(|o| if let Output::Connect { conn, .. } = o { Some(*conn) } else { None })
-            .expect("a connect");
-        n.handle_connected(conn, T0);
-        n.handle_bytes(conn, b"+PONG\r\n", T0);
-        n.handle_bytes(conn, b"+OK\r\n+OK\r\n", T0);
-        assert_eq!(n.view().repl_state, Some(ReplState::ReceivePsyncReply));
-        conn
-    }
-
-    fn tiny_rdb() -> Vec<u8> {
-        let mut ks = Keyspace::new();
-        ks.dbs[0].entries.insert(b"k".to_vec(), Value::Str(b"v".to_vec()));
-        rdb::encode(&ks, &rdb::RdbAux::default())
-    }
-
-    #[test]
-    fn psync_error_falls_back_to_legacy_sync_without_acks() {
-        let mut n = Node::new("r", 6380, 5, T0);
-        let conn = to_psync(&mut n);
-        outputs(&mut n);
-        n.handle_bytes(conn, b"-ERR unknown command 'PSYNC'\r\n", T0);
-        assert_eq!(sent_text(&outputs(&mut n), conn), "SYNC\r\n");
-        assert_eq!(n.view().repl_state, Some(ReplState::Transfer));
-        let rdb = tiny_rdb();
-        let mut payload = format!("\n\n${}\r\n", rdb.len()).into_bytes();
-        payload.extend_from_slice(&rdb);
-        n.handle_bytes(conn, &payload, T0 + 10);
-        assert_eq!(n.view().repl_state, Some(ReplState::Connected));
-        assert_eq!(n.view().dbs, vec![(0, 1, 0)]);
-        outputs(&mut n);
-        n.handle_timeout(T0 + 1000);
-        assert_eq!(sent_text(&outputs(&mut n), conn), "", "no REPLCONF ACK to a pre-PSYNC master");
-    }
-
-    #[test]
-    fn nomasterlink_and_loading_mean_try_later() {
-        for reply in ["-NOMASTERLINK Can't SYNC while not connected with my master\r\n", "-LOADING Redis is loading the dataset in memory\r\n"] {
-            let mut n = Node::new("r", 6380, 5, T0);
-            let conn = to_psync(&mut n);
-            outputs(&mut n);
-            n.handle_bytes(conn, reply.as_bytes(), T0);
-            let outs = outputs(&mut n);
-            assert!(outs.contains(&Output::Close { conn }));
-            assert_eq!(n.view().repl_state, Some(ReplState::Connect));
-            n.handle_timeout(T0 + 1000);
-            assert!(outputs(&mut n).iter().any(|o| matches!(o, Output::Connect { .. })), "replicationCron retries");
-        }
-    }
-
-    #[test]
-    fn diskless_payload_split_anywhere_then_stream_follows() {
-        let rdb = tiny_rdb();
-        let mark = "0123456789abcdef0123456789abcdef01234567";
-        let mut wire = format!("+FULLRESYNC {} 100\r\n\n$EOF:{}\r\n", "f".repeat(40), mark).into_bytes();
-        wire.extend_from_slice(&rdb);
-        wire.extend_from_slice(mark.as_bytes());
-        wire.extend_from_slice(b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
-        for split in 0..wire.len() {
-            let mut n = Node::new("r", 6380, 5, T0);
-            let conn = to_psync(&mut n);
-            outputs(&mut n);
-            n.handle_bytes(conn, &wire[..split], T0);
-            n.handle_bytes(conn, &wire[split..], T0);
-            let v = n.view();
-            assert_eq!(v.repl_state, Some(ReplState::Connected), "split at {split}");
-            assert_eq!(v.slave_repl_offset, Some(127), "split at {split}");
-            assert_eq!(v.master_repl_offset, 127);
-            assert_eq!(v.replid, "f".repeat(40));
-            assert_eq!(v.dbs, vec![(0, 2, 0)]);
-            let sent = sent_text(&outputs(&mut n), conn);
-            assert!(sent.starts_with("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$3\r\n100\r\n"), "ACK right after a diskless load: {sent:?}");
-        }
-    }
-
-    #[test]
-    fn continue_without_id_keeps_our_replid() {
-        let mut n = Node::new("r", 6380, 5, T0);
-        let own = n.view().replid;
-        let conn = to_psync(&mut n);
-        n.handle_bytes(conn, b"+CONTINUE\r\n", T0);
-        let v = n.view();
-        assert_eq!(v.repl_state, Some(ReplState::Connected));
-        assert_eq!(v.replid, own);
-        assert_eq!(v.replid2, "0".repeat(40));
-        assert!(v.backlog.is_some());
-    }
-
-    #[test]
-    fn stale_replica_can_refuse_reads() {
-        let mut n = Node::new("r", 6380, 5, T0);
-        to_psync(&mut n);
-        outputs(&mut n);
-        n.handle_bytes(1, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$24\r\nreplica-serve-stale-data\r\n$2\r\nno\r\n", T0);
-        n.handle_bytes(1, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\na\r\n", T0);
-        let text = sent_text(&outputs(&mut n), 1);
-        // Measured on redis-server 7.0.15: PING has no CMD_STALE flag in 7.0, ECHO has.
-        let down = "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n";
-        assert_eq!(text, format!("+OK\r\n{down}{down}$1\r\na\r\n"));
     }
 }

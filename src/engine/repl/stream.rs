@@ -8,8 +8,8 @@
 
 use crate::engine::event::Event;
 use crate::engine::node::{ConnId, Node};
-use crate::engine::resp;
 use crate::engine::repl::SlaveState;
+use crate::engine::resp;
 
 /// A command as the RESP multibulk `replicationFeedSlaves` / `sendCommand` write.
 pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
@@ -73,15 +73,15 @@ impl Node {
     /// `replicationFeedSlaves`: only a top-level master writes its own stream, and only when
     /// there is a backlog or a replica to write it to.
     pub(crate) fn feed_command<A: AsRef<[u8]>>(&mut self, dictid: i64, argv: &[A]) {
-        if self.master.is_some() {
+        if self.repl.master.is_some() {
             return;
         }
-        if self.backlog.is_none() && self.slaves.is_empty() {
+        if self.repl.backlog.is_none() && self.repl.slaves.is_empty() {
             return;
         }
-        if self.slaveseldb != dictid {
+        if self.repl.slaveseldb != dictid {
             self.feed_stream_owned(select_bytes(dictid));
-            self.slaveseldb = dictid;
+            self.repl.slaveseldb = dictid;
         }
         // Encoded once, straight into the buffer that becomes the replica's write.
         self.feed_stream_owned(command_bytes(argv));
@@ -102,18 +102,18 @@ impl Node {
         if feed.bytes().is_empty() {
             return;
         }
-        let Some(backlog) = self.backlog.as_mut() else { return };
+        let Some(backlog) = self.repl.backlog.as_mut() else { return };
         let first_before = backlog.first_byte();
         let added_block = backlog.feed(feed.bytes());
-        self.master_repl_offset += feed.bytes().len() as u64;
+        self.repl.master_repl_offset += feed.bytes().len() as u64;
         // The replicas as they were before this feed (a limit check may free one meanwhile).
         let one;
         let many;
-        let slaves: &[ConnId] = if self.slaves.len() == 1 {
-            one = [self.slaves[0]];
+        let slaves: &[ConnId] = if self.repl.slaves.len() == 1 {
+            one = [self.repl.slaves[0]];
             &one
         } else {
-            many = self.slaves.clone();
+            many = self.repl.slaves.clone();
             &many
         };
         for (i, &conn) in slaves.iter().enumerate() {
@@ -136,7 +136,7 @@ impl Node {
 
     /// Emit `BacklogTrimmed` when head blocks went away.
     pub(crate) fn note_backlog_trim(&mut self, first_before: u64) {
-        if let Some(b) = &self.backlog {
+        if let Some(b) = &self.repl.backlog {
             if b.first_byte() != first_before {
                 let e = Event::BacklogTrimmed { first_byte: b.first_byte(), histlen: b.histlen() };
                 self.emit(e);
@@ -151,7 +151,7 @@ impl Node {
             return;
         }
         self.send(conn, bytes);
-        let off = self.master_repl_offset;
+        let off = self.repl.master_repl_offset;
         if let Some(c) = self.clients.get_mut(&conn) {
             let sent = c.sent;
             if let Some(r) = c.replica.as_mut() {
@@ -175,7 +175,7 @@ impl Node {
             r.stream_marks.pop_front();
         }
         let (Some(off), Some(id)) = (upto, r.reader) else { return };
-        let Some(b) = self.backlog.as_mut() else { return };
+        let Some(b) = self.repl.backlog.as_mut() else { return };
         let first_before = b.first_byte();
         b.advance_reader(id, off);
         self.note_backlog_trim(first_before);
@@ -243,10 +243,7 @@ mod flow_tests {
         net.clear_wire();
         assert_eq!(net.run("m", &["SET", "foo", "bar"]), "+OK\r\n");
         assert_eq!(net.offset("m"), base + 54);
-        assert_eq!(
-            net.wire_bytes("m", "r"),
-            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec()
-        );
+        assert_eq!(net.wire_bytes("m", "r"), b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n".to_vec());
         assert_eq!(net.run("m", &["set", "foo", "baz"]), "+OK\r\n");
         assert_eq!(net.offset("m"), base + 54 + 31);
         assert_eq!(net.offset("r"), base + 85);

@@ -174,7 +174,8 @@ impl Net {
             // Deliver queued bytes on links no longer held.
             let mut still = VecDeque::new();
             while let Some((from, to, bytes)) = self.queued.pop_front() {
-                if self.is_held(from, to) || !still.is_empty() && still.iter().any(|(f, t, _): &(End, End, Vec<u8>)| *f == from && *t == to) {
+                if self.is_held(from, to) || !still.is_empty() && still.iter().any(|(f, t, _): &(End, End, Vec<u8>)| *f == from && *t == to)
+                {
                     still.push_back((from, to, bytes));
                 } else {
                     self.deliver(from, to, bytes);

@@ -321,6 +321,5 @@ fn validate_name(name: &str) -> Result<(), SimError> {
 }
 
 fn split_host_port(addr: &str) -> Option<(String, u16)> {
-    let (h, p) = addr.rsplit_once(':')?;
-    Some((h.to_string(), p.parse().ok()?))
+    crate::engine::io::parse_addr(addr).map(|(h, p)| (h.to_string(), p))
 }

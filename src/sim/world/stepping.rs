@@ -137,7 +137,7 @@ impl World {
         let views: Vec<(usize, crate::engine::view::NodeView)> =
             self.slots.iter().enumerate().filter_map(|(i, s)| s.node.as_ref().map(|n| (i, n.view()))).collect();
         for (idx, v) in &views {
-            if v.role != "slave" {
+            if v.role != crate::engine::view::Role::Slave {
                 continue;
             }
             let Some((host, port)) = v.master.as_deref().and_then(split_host_port) else { continue };
@@ -147,7 +147,7 @@ impl World {
                 continue;
             }
             let my_port = format!(":{}", self.slots[*idx].port);
-            let listed = mv.replicas.iter().any(|r| r.state == "online" && r.addr.ends_with(&my_port));
+            let listed = mv.replicas.iter().any(|r| r.state == crate::engine::view::ReplicaState::Online && r.addr.ends_with(&my_port));
             if !v.link_up || v.slave_repl_offset != Some(mv.master_repl_offset) || !listed {
                 return false;
             }

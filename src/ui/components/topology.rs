@@ -220,7 +220,7 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
     let selected = p.selected.as_deref() == Some(name.as_str());
     html! {
         <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
-            data-role={node.role.clone()} data-offset={node_offset(node).to_string()}>
+            data-role={node.role.to_string()} data-offset={node_offset(node).to_string()}>
             <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
                 aria-label={format!("Inspect {name}")}>
                 <strong>{ name.clone() }</strong>

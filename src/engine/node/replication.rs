@@ -2,7 +2,7 @@
 //! `replconfCommand`, `waitCommand`). SYNC/PSYNC live in repl/master.rs (`syncCommand`).
 
 use crate::engine::node::{lower, ConnId, Node, WaitBlock};
-use crate::engine::repl::SlaveState;
+use crate::engine::repl::state::SlaveState;
 use crate::engine::resp::Frame;
 
 fn parse_i64(a: &[u8]) -> Option<i64> {
@@ -13,7 +13,7 @@ impl Node {
     /// `replicaofCommand`.
     pub(crate) fn replicaof_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
         if lower(&argv[1]) == "no" && lower(&argv[2]) == "one" {
-            if self.master.is_some() {
+            if self.repl.master.is_some() {
                 self.replication_unset_master();
             }
             return Frame::Simple("OK".into());
@@ -26,9 +26,12 @@ impl Node {
             _ => return Frame::Error("ERR Invalid master port".into()),
         };
         let host = String::from_utf8_lossy(&argv[1]).to_string();
-        if let Some(m) = &self.master {
+        if let Some(m) = &self.repl.master {
             if m.host.eq_ignore_ascii_case(&host) && m.port == port {
-                self.log("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.".into());
+                self.log(
+                    "REPLICAOF would result into synchronization with the master we are already connected with. No operation performed."
+                        .into(),
+                );
                 return Frame::Simple("OK Already connected to specified master".into());
             }
         }
@@ -38,24 +41,24 @@ impl Node {
 
     /// `roleCommand`.
     pub(crate) fn role_command(&mut self) -> Frame {
-        match &self.master {
+        match &self.repl.master {
             None => {
                 let rows = self
                     .replica_rows()
                     .into_iter()
-                    .filter(|r| r.3 == SlaveState::Online)
-                    .map(|(_, ip, port, _, ack, _)| {
+                    .filter(|r| r.state == SlaveState::Online)
+                    .map(|r| {
                         Frame::Array(vec![
-                            Frame::Bulk(ip.into_bytes()),
-                            Frame::Bulk(port.to_string().into_bytes()),
-                            Frame::Bulk(ack.to_string().into_bytes()),
+                            Frame::Bulk(r.ip.into_bytes()),
+                            Frame::Bulk(r.port.to_string().into_bytes()),
+                            Frame::Bulk(r.ack_off.to_string().into_bytes()),
                         ])
                     })
                     .collect();
-                Frame::Array(vec![Frame::Bulk(b"master".to_vec()), Frame::Integer(self.master_repl_offset as i64), Frame::Array(rows)])
+                Frame::Array(vec![Frame::Bulk(b"master".to_vec()), Frame::Integer(self.repl.master_repl_offset as i64), Frame::Array(rows)])
             }
             Some(m) => {
-                let reploff = self.master_conn.and_then(|c| self.clients.get(&c)).map(|c| c.reploff as i64).unwrap_or(-1);
+                let reploff = self.repl.master_conn.and_then(|c| self.clients.get(&c)).map(|c| c.reploff as i64).unwrap_or(-1);
                 Frame::Array(vec![
                     Frame::Bulk(b"slave".to_vec()),
                     Frame::Bulk(m.host.clone().into_bytes()),
@@ -69,7 +72,7 @@ impl Node {
 
     /// `replconfCommand`. ACK and GETACK never reply.
     pub(crate) fn replconf_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Option<Frame> {
-        if argv.len() % 2 == 0 {
+        if argv.len().is_multiple_of(2) {
             return Some(Frame::Error("ERR syntax error".into()));
         }
         for pair in argv[1..].chunks(2) {
@@ -110,7 +113,7 @@ impl Node {
                     return None;
                 }
                 "getack" => {
-                    if self.master.is_some() && self.master_conn == Some(conn) {
+                    if self.repl.master.is_some() && self.repl.master_conn == Some(conn) {
                         self.send_ack();
                     }
                     return None;
@@ -125,7 +128,7 @@ impl Node {
     /// `waitCommand`: reply now if enough replicas acknowledged this client's last write,
     /// else block (timeout in ms, 0 = forever) and ask every replica for an ACK.
     pub(crate) fn wait_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Option<Frame> {
-        if self.master.is_some() {
+        if self.repl.master.is_some() {
             return Some(Frame::Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.".into()));
         }
         let Some(numreplicas) = parse_i64(&argv[1]) else {
@@ -146,7 +149,7 @@ impl Node {
             c.blocked = Some(WaitBlock { numreplicas: numreplicas.max(0) as u64, deadline_ms, woff });
         }
         // replicationRequestAckFromSlaves (beforeSleep): GETACK in the stream, no SELECT.
-        let db = self.slaveseldb;
+        let db = self.repl.slaveseldb;
         self.feed_command(db, &[b"REPLCONF".to_vec(), b"GETACK".to_vec(), b"*".to_vec()]);
         None
     }

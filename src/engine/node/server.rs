@@ -7,7 +7,7 @@ use crate::engine::config::Config;
 use crate::engine::event::{RdbMode, ReplState};
 use crate::engine::node::{lower, Node};
 use crate::engine::rdb;
-use crate::engine::repl::{CachedMaster, RdbChild};
+use crate::engine::repl::state::{CachedMaster, RdbChild};
 use crate::engine::resp::Frame;
 
 impl Node {
@@ -58,7 +58,7 @@ impl Node {
         let uptime = self.now_ms.saturating_sub(self.start_ms) / 1000;
         format!(
             "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nrun_id:{}\r\ntcp_port:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\n",
-            self.replid, self.port, uptime, uptime / 86400
+            self.repl.replid, self.port, uptime, uptime / 86400
         )
     }
 
@@ -78,9 +78,9 @@ impl Node {
             ("instantaneous_input_repl_kbps", "0.00".into()),
             ("instantaneous_output_repl_kbps", "0.00".into()),
             ("rejected_connections", "0".into()),
-            ("sync_full", self.stat_sync_full.to_string()),
-            ("sync_partial_ok", self.stat_sync_partial_ok.to_string()),
-            ("sync_partial_err", self.stat_sync_partial_err.to_string()),
+            ("sync_full", self.repl.stat_sync_full.to_string()),
+            ("sync_partial_ok", self.repl.stat_sync_partial_ok.to_string()),
+            ("sync_partial_err", self.repl.stat_sync_partial_err.to_string()),
             ("expired_keys", self.stat_expiredkeys.to_string()),
             ("expired_stale_perc", "0.00".into()),
             ("expired_time_cap_reached_count", "0".into()),
@@ -131,10 +131,10 @@ impl Node {
     fn info_replication(&self) -> String {
         let now_s = self.now_ms / 1000;
         let mut o = "# Replication\r\n".to_string();
-        o.push_str(&format!("role:{}\r\n", if self.master.is_none() { "master" } else { "slave" }));
-        if let Some(m) = &self.master {
-            let mc = self.master_conn.and_then(|c| self.clients.get(&c));
-            let (reploff, read) = match (mc, &self.cached_master) {
+        o.push_str(&format!("role:{}\r\n", if self.repl.master.is_none() { "master" } else { "slave" }));
+        if let Some(m) = &self.repl.master {
+            let mc = self.repl.master_conn.and_then(|c| self.clients.get(&c));
+            let (reploff, read) = match (mc, &self.repl.cached_master) {
                 (Some(c), _) => (c.reploff as i64, c.read_reploff as i64),
                 (None, Some(cm)) => (cm.reploff as i64, cm.reploff as i64),
                 _ => (1, 1),
@@ -168,20 +168,31 @@ impl Node {
                 self.config.replica_priority, self.config.replica_read_only as u8, self.config.replica_announced as u8
             ));
         }
-        o.push_str(&format!("connected_slaves:{}\r\n", self.slaves.len()));
+        o.push_str(&format!("connected_slaves:{}\r\n", self.repl.slaves.len()));
         if self.config.min_replicas_to_write > 0 && self.config.min_replicas_max_lag > 0 {
             o.push_str(&format!("min_slaves_good_slaves:{}\r\n", self.good_replicas()));
         }
-        for (i, (_, ip, port, state, ack, lag)) in self.replica_rows().into_iter().enumerate() {
-            o.push_str(&format!("slave{}:ip={},port={},state={},offset={},lag={}\r\n", i, ip, port, state.as_info(), ack, lag));
+        for (i, r) in self.replica_rows().into_iter().enumerate() {
+            o.push_str(&format!(
+                "slave{}:ip={},port={},state={},offset={},lag={}\r\n",
+                i,
+                r.ip,
+                r.port,
+                r.state.as_info(),
+                r.ack_off,
+                r.lag_s
+            ));
         }
         o.push_str("master_failover_state:no-failover\r\n");
-        o.push_str(&format!("master_replid:{}\r\nmaster_replid2:{}\r\n", self.replid, self.replid2));
-        o.push_str(&format!("master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n", self.master_repl_offset, self.second_replid_offset));
-        let (first, hist) = self.backlog.as_ref().map(|b| (b.first_byte(), b.histlen())).unwrap_or((0, 0));
+        o.push_str(&format!("master_replid:{}\r\nmaster_replid2:{}\r\n", self.repl.replid, self.repl.replid2));
+        o.push_str(&format!(
+            "master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n",
+            self.repl.master_repl_offset, self.repl.second_replid_offset
+        ));
+        let (first, hist) = self.repl.backlog.as_ref().map(|b| (b.first_byte(), b.histlen())).unwrap_or((0, 0));
         o.push_str(&format!(
             "repl_backlog_active:{}\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:{}\r\nrepl_backlog_histlen:{}\r\n",
-            self.backlog.is_some() as u8,
+            self.repl.backlog.is_some() as u8,
             self.config.repl_backlog_size,
             first,
             hist
@@ -214,7 +225,7 @@ impl Node {
                 }
                 Frame::Array(out)
             }
-            "set" if argv.len() % 2 == 0 => {
+            "set" if argv.len().is_multiple_of(2) => {
                 // All or nothing, as 7.0's multi-argument CONFIG SET.
                 let mut next = self.config.clone();
                 let mut changed = Vec::new();
@@ -227,16 +238,16 @@ impl Node {
                 self.config = next;
                 if changed.contains(&"repl-backlog-size") {
                     let size = self.config.repl_backlog_size;
-                    if let Some(b) = self.backlog.as_mut() {
+                    if let Some(b) = self.repl.backlog.as_mut() {
                         b.set_size(size);
                     }
                 }
                 Frame::Simple("OK".into())
             }
             "resetstat" if argv.len() == 2 => {
-                self.stat_sync_full = 0;
-                self.stat_sync_partial_ok = 0;
-                self.stat_sync_partial_err = 0;
+                self.repl.stat_sync_full = 0;
+                self.repl.stat_sync_partial_ok = 0;
+                self.repl.stat_sync_partial_err = 0;
                 self.stat_numcommands = 0;
                 self.stat_numconnections = 0;
                 self.stat_expiredkeys = 0;
@@ -246,10 +257,16 @@ impl Node {
             "rewrite" if argv.len() == 2 => Frame::Simple("OK".into()),
             "set" => Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command")),
             "help" => Frame::Array(
-                ["CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET <pattern>", "SET <directive> <value>", "RESETSTAT", "REWRITE"]
-                    .iter()
-                    .map(|l| Frame::Simple(l.to_string()))
-                    .collect(),
+                [
+                    "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GET <pattern>",
+                    "SET <directive> <value>",
+                    "RESETSTAT",
+                    "REWRITE",
+                ]
+                .iter()
+                .map(|l| Frame::Simple(l.to_string()))
+                .collect(),
             ),
             _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1]))),
         }
@@ -276,7 +293,7 @@ impl Node {
         self.stats.total_forks += 1;
         self.child = Some(RdbChild {
             mode: RdbMode::Disk,
-            end_ms: self.now_ms + crate::engine::repl::master::child_duration_ms(rdb.len()),
+            end_ms: self.now_ms + crate::engine::repl::state::child_duration_ms(rdb.len()),
             rdb,
             targets: Vec::new(),
             eofmark: String::new(),
@@ -304,16 +321,16 @@ impl Node {
         node.dump = Some(rdb.to_vec());
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
             let off = off.max(0) as u64;
-            if node.master.is_none() {
-                node.replid2 = id;
-                node.second_replid_offset = off as i64 + 1;
-                node.master_repl_offset = off;
+            if node.repl.master.is_none() {
+                node.repl.replid2 = id;
+                node.repl.second_replid_offset = off as i64 + 1;
+                node.repl.master_repl_offset = off;
                 node.create_backlog();
             } else {
-                node.replid = id.clone();
-                node.master_repl_offset = off;
-                let db = crate::engine::repl::stream_db(&aux);
-                node.cached_master = Some(CachedMaster { replid: id, reploff: off, db, pre_psync: false });
+                node.repl.replid = id.clone();
+                node.repl.master_repl_offset = off;
+                let db = crate::engine::repl::state::stream_db(&aux);
+                node.repl.cached_master = Some(CachedMaster { replid: id, reploff: off, db, pre_psync: false });
             }
         }
         node.events.clear();

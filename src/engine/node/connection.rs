@@ -1,8 +1,8 @@
 //! Connection commands as `impl Node` (server.c `pingCommand`, acl.c `authCommand`,
-//! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node.rs).
+//! db.c `selectCommand`): PING, AUTH, SELECT (ECHO and QUIT are one-liners in node/dispatch.rs).
 
-use crate::engine::keyspace::DB_COUNT;
 use crate::engine::cmd;
+use crate::engine::keyspace::DB_COUNT;
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::resp::Frame;
 
@@ -67,10 +67,7 @@ impl Node {
     pub(crate) fn client_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
         let sub = lower(&argv[1]);
         let Some(spec) = cmd::lookup_subcommand(b"client", &argv[1]) else {
-            return Frame::Error(format!(
-                "ERR unknown subcommand '{}'. Try CLIENT HELP.",
-                String::from_utf8_lossy(&argv[1])
-            ));
+            return Frame::Error(format!("ERR unknown subcommand '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])));
         };
         if let Err(e) = cmd::check_arity(spec, argv.len()) {
             return e;
@@ -129,7 +126,7 @@ impl Node {
             self.kill_client(target, conn);
             return Frame::Simple("OK".into());
         }
-        if argv.len() % 2 != 0 {
+        if !argv.len().is_multiple_of(2) {
             return Frame::Error("ERR syntax error".into());
         }
         let mut kind: Option<String> = None;

@@ -1,5 +1,5 @@
 //! MULTI / EXEC / DISCARD as `impl Node` (multi.c `multiCommand`, `execCommand`,
-//! `discardTransaction`). Queueing itself happens in `processCommand` (node.rs); what EXEC
+//! `discardTransaction`). Queueing itself happens in `processCommand` (node/dispatch.rs); what EXEC
 //! runs is propagated as one unit, wrapped in MULTI/EXEC only when it holds two or more writes.
 
 use crate::engine::node::{lookup, unknown_command, ConnId, Node};
