@@ -46,10 +46,12 @@ fn stored_theme() -> Theme {
         .unwrap_or(Theme::System)
 }
 
+/// What `window.__replscope` reads: the latest rendered model, and the driver whose ports
+/// tally the wire.
+type Published = Option<(Rc<Model>, Rc<RefCell<channel::Driver>>)>;
+
 thread_local! {
-    /// What `window.__replscope` reads: the latest rendered model, and the driver whose ports
-    /// tally the wire.
-    static PUBLISHED: RefCell<Option<(Rc<Model>, Rc<RefCell<channel::Driver>>)>> = const { RefCell::new(None) };
+    static PUBLISHED: RefCell<Published> = const { RefCell::new(None) };
 }
 
 /// Publish the numbers for end-to-end tests: `window.__replscope`, a getter that serializes the
