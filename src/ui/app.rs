@@ -275,7 +275,7 @@ pub fn app() -> Html {
                 <section class="panel console-panel" aria-labelledby="h-console">
                     <h2 id="h-console">{"Console"}</h2>
                     <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
-                        trace={m.trace.clone()} seed={m.seed} current_step={m.current_step} dispatch={dispatch.clone()} />
+                        seed={m.seed} current_step={m.current_step} dispatch={dispatch.clone()} />
                 </section>
             </main>
             if m.help {

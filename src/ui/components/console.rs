@@ -2,8 +2,7 @@
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
-use crate::ui::api::{console_of, ConsoleLine, Input, Snapshot, TraceEntry};
-use crate::ui::model::Trace;
+use crate::ui::api::{Exchange, Input, Snapshot};
 use crate::ui::runtime::Msg;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -32,28 +31,14 @@ fn values(seed: u64, n: usize, len: usize) -> Vec<String> {
         .collect()
 }
 
-/// A node's console exchanges in order: each command with its reply once it has come back.
-fn exchanges<'a>(trace: &'a [Rc<TraceEntry>], node: &str) -> Vec<(&'a str, Option<&'a str>)> {
-    let mut out: Vec<(&str, Option<&str>)> = Vec::new();
-    for line in trace.iter().filter(|e| e.node.as_deref() == Some(node)).filter_map(|e| console_of(e)) {
-        match line {
-            ConsoleLine::Sent(cmd) => out.push((cmd, None)),
-            ConsoleLine::Replied(cmd, reply) => match out.iter_mut().find(|(c, r)| r.is_none() && *c == cmd) {
-                Some(slot) => slot.1 = Some(reply),
-                None => out.push((cmd, Some(reply))),
-            },
-        }
-    }
-    out
-}
-
 #[derive(Properties, PartialEq)]
 struct NodeConsoleProps {
     node: String,
     port: u16,
     /// Lines typed in this node's console, oldest first.
     history: Vec<String>,
-    trace: Trace,
+    /// The node's latest exchanges as the world paired them (by command id), oldest first.
+    exchanges: Vec<Exchange>,
     seed: u64,
     current_step: u64,
     dispatch: Callback<Msg>,
@@ -131,15 +116,14 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         })
     };
 
-    let exchanges = exchanges(p.trace.shown(), &p.node);
-    let skip = exchanges.len().saturating_sub(SHOWN);
+    let skip = p.exchanges.len().saturating_sub(SHOWN);
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
         <div class="console">
             <ol class="console-out" aria-label={format!("{} console output", p.node)} aria-live="polite">
-                { for exchanges.iter().skip(skip).map(|(line, reply)| html! {
-                    <li>
-                        <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.to_string() }</div>
+                { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply }| html! {
+                    <li key={*id}>
+                        <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.clone() }</div>
                         if let Some(reply) = reply {
                             <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
                         } else {
@@ -174,7 +158,6 @@ pub struct ConsolePanelProps {
     pub snapshot: Rc<Snapshot>,
     pub selected: Option<String>,
     pub history: Rc<BTreeMap<String, Vec<String>>>,
-    pub trace: Trace,
     pub seed: u64,
     pub current_step: u64,
     pub dispatch: Callback<Msg>,
@@ -189,6 +172,7 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
     let selected = p.selected.clone().unwrap_or_else(|| nodes[0].name.clone());
     let port = nodes.iter().find(|n| n.name == selected).map(|n| n.port).unwrap_or(0);
     let history = p.history.get(&selected).cloned().unwrap_or_default();
+    let exchanges = p.snapshot.console(&selected).to_vec();
     html! {
         <div class="consoles">
             <div class="tabs" role="tablist" aria-label="Console of node">
@@ -205,7 +189,7 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
                     }
                 }) }
             </div>
-            <NodeConsole key={selected.clone()} node={selected.clone()} {port} {history} trace={p.trace.clone()}
+            <NodeConsole key={selected.clone()} node={selected.clone()} {port} {history} {exchanges}
                 seed={p.seed} current_step={p.current_step} dispatch={p.dispatch.clone()} />
         </div>
     }
