@@ -4,8 +4,15 @@
 //! natively; the components only place them.
 
 use super::format::thousands;
-use super::model::Slot;
 use crate::engine::view::NodeView;
+
+/// A node of the layout: every node ever added, running or stopped, in creation (port) order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub name: String,
+    pub port: u16,
+    pub stopped: bool,
+}
 
 /// Whether INFO calls this node a master (`role:master`), the one place the UI reads `role`.
 pub fn is_master(n: &NodeView) -> bool {

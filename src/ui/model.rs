@@ -9,6 +9,7 @@
 
 use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
 use super::labels::node_offset;
+pub use super::labels::Slot;
 use super::lessons;
 use crate::engine::view::DbKeysView;
 use std::collections::BTreeMap;
@@ -61,14 +62,6 @@ pub struct OffsetSample {
     pub step: u64,
     pub time_ms: u64,
     pub offsets: Vec<(String, u64)>,
-}
-
-/// A node of the layout: every node ever added, running or stopped, in creation (port) order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slot {
-    pub name: String,
-    pub port: u16,
-    pub stopped: bool,
 }
 
 /// The branch's trace as last seen at its end, and how much of it the current step shows.
