@@ -17,7 +17,8 @@
 //! Also: `expect NAME> ARGS ~= LINE` passes when some line of the reply is exactly LINE (or,
 //! with a final `*`, starts with it): for INFO fields. `slow A B 50ms [BYTES_PER_MS]` sets a
 //! link's latency and bandwidth. In `==` replies a multi-line rendering is written with `\n`
-//! between lines (`1) "a"\n2) "b"`). A `#` that starts a word (outside quotes) starts a comment,
+//! between lines (`1) "a"\n2) "b"`); the reply side is kept verbatim (it is redis-cli's
+//! rendering, not arguments). Files must be UTF-8 without a byte-order mark ([`parse_bytes`]). A `#` that starts a word (outside quotes) starts a comment,
 //! except in the reply text after `==` / `~=`.
 //!
 //! Running: the world statements lower to [`Input`]s, applied by `World::apply` (the same
@@ -33,7 +34,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-pub use parse::{parse, ParseError};
+pub use parse::{parse, parse_bytes, ParseError};
 pub use run::{command_and_wait, line_matches, reply_matches, run, NoHooks, RunError, RunHooks, RunReport, REPLY_WAIT_MS};
 
 use crate::engine::resp::repr;
