@@ -129,6 +129,7 @@ scenarios! {
     prop_strings,
     prop_zsets,
     publish_and_misc_writes,
+    rdb_del_sync_files,
     replica_read_only,
     replica_restart_partial_resync,
     replica_restart_without_master_link,
