@@ -139,6 +139,7 @@ scenarios! {
     two_replicas_one_cut,
     wait_command,
     wait_with_held_link,
+    writable_replica_ttl,
 }
 
 #[test]

@@ -189,10 +189,19 @@ impl Node {
                 ExpireMode::Master
             };
             let propagate = std::mem::take(&mut self.prop_scratch);
+            // A writable replica remembers the deadlines its own clients set, to expire them
+            // itself (its master knows nothing of those keys).
+            let remember = expire_mode == ExpireMode::ReplicaClient && !self.config.replica_read_only;
+            if remember {
+                self.ks.remember_expires(true);
+            }
             let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0 };
             let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
             let mut propagate = ctx.propagate;
+            if remember {
+                self.ks.remember_expires(false);
+            }
             ops.extend(propagate.drain(..).map(|a| (db, a)));
             self.prop_scratch = propagate;
             return Some(reply);

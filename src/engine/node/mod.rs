@@ -291,14 +291,24 @@ impl Node {
         }
     }
 
-    /// Only a master expires keys actively (`iAmMaster()` in serverCron's databasesCron).
+    /// A master expires keys actively; a replica only the keys its own clients gave a deadline
+    /// while it was writable (`iAmMaster()` ? activeExpireCycle : expireSlaveKeys, databasesCron).
     fn active_expire_due(&self) -> bool {
-        self.repl.master.is_none() && self.ks.dbs.iter().any(|d| !d.expires.is_empty())
+        if self.repl.master.is_some() {
+            return self.ks.slave_keys_with_expire() > 0;
+        }
+        self.ks.dbs.iter().any(|d| !d.expires.is_empty())
     }
 
     /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,
     /// never wrapped (`propagate_no_multi`).
     fn active_expire_cycle(&mut self, now_ms: u64) {
+        if self.repl.master.is_some() {
+            let n = crate::engine::keyspace::expire_slave_keys(&mut self.ks, now_ms) as u64;
+            self.stat_expiredkeys += n;
+            self.dirty += n;
+            return;
+        }
         let mut dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
         self.stat_expiredkeys += dels.len() as u64;
         self.dirty += dels.len() as u64;
