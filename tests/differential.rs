@@ -136,6 +136,7 @@ scenarios! {
     replicaof_no_one_then_back,
     replicaof_same_master_twice,
     second_replica_later,
+    stop_is_sigterm,
     two_replicas_one_cut,
     wait_command,
     wait_with_held_link,

@@ -114,6 +114,11 @@ impl Node {
             return self.reject(conn, "NOAUTH Authentication required.".into());
         }
         let is_write = spec.write || (name == "exec" && self.queued_has_write(conn));
+        if !obey && is_write && self.shutting_down() {
+            // PAUSE_DURING_SHUTDOWN (CLIENT_PAUSE_WRITE): the write waits, unanswered, until
+            // the process exits and its connection closes.
+            return;
+        }
         if !obey && is_write && self.repl.master.is_none() && !self.enough_good_replicas() {
             return self.reject(conn, "NOREPLICAS Not enough good replicas to write.".into());
         }

@@ -27,6 +27,7 @@ mod connection;
 mod dispatch;
 mod replication;
 mod server;
+mod shutdown;
 mod transaction;
 
 pub use crate::engine::io::{ConnId, Output, OUTBOUND};
@@ -68,6 +69,10 @@ pub struct Node {
     /// What `dump.rdb` holds now: the last SAVE / BGSAVE / disk sync, or on a replica the RDB
     /// received from its master (7.0 keeps it: rdb-del-sync-files no).
     pub(crate) dump: Option<Vec<u8>>,
+    /// SIGTERM's grace period: when it ends (`shutdown_mstime`), while replicas catch up.
+    pub(crate) shutdown_deadline_ms: Option<u64>,
+    /// The process exited after SIGTERM (`finishShutdown` returned and `exit(0)`).
+    pub(crate) exited: bool,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
     /// The (db, argv) list `call` fills and propagation drains, kept to reuse its allocation.
@@ -117,6 +122,8 @@ impl Node {
             events_enabled: true,
             in_exec: false,
             dump: None,
+            shutdown_deadline_ms: None,
+            exited: false,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
             ops_scratch: Vec::new(),
@@ -261,6 +268,10 @@ impl Node {
         if let Some(ch) = &self.child {
             t = t.min(ch.end_ms);
         }
+        if self.shutting_down() {
+            // serverCron checks the shutdown at each 100 ms tick.
+            t = t.min(next_hz_tick(self.now_ms));
+        }
         for c in self.clients.values() {
             if let Some(d) = c.blocked.as_ref().and_then(|b| b.deadline_ms) {
                 t = t.min(d);
@@ -284,6 +295,9 @@ impl Node {
                 self.clients_cron_obuf();
             }
             self.next_expire_ms = next_hz_tick(now_ms);
+        }
+        if self.shutting_down() {
+            self.shutdown_cron(now_ms);
         }
         while self.next_cron_ms <= now_ms {
             self.replication_cron(now_ms);

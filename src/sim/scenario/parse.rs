@@ -206,6 +206,10 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             want(1, "a node name")?;
             Statement::Stop { node: name_at(args[0])? }
         }
+        "crash" => {
+            want(1, "a node name")?;
+            Statement::Crash { node: name_at(args[0])? }
+        }
         "restart" => {
             want(1, "a node name")?;
             Statement::Restart { node: name_at(args[0])? }
@@ -231,7 +235,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, restart, settle, save, load, expect, check), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, check), got '{}'", other),
             ))
         }
     };

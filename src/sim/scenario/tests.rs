@@ -32,6 +32,7 @@ fn every_statement_parses() {
     assert_eq!(one("slow m r1 5ms"), Statement::Slow { a: "m".into(), b: "r1".into(), latency_ms: 5, bytes_per_ms: 0 });
     assert_eq!(one("stop r1"), Statement::Stop { node: "r1".into() });
     assert_eq!(one("restart r1"), Statement::Restart { node: "r1".into() });
+    assert_eq!(one("crash r1"), Statement::Crash { node: "r1".into() });
     assert_eq!(one("settle"), Statement::Settle);
     assert_eq!(one("check"), Statement::Check);
     assert_eq!(one("save m /tmp/x.rdb"), Statement::Save { node: "m".into(), path: "/tmp/x.rdb".into() });

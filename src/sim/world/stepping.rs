@@ -248,6 +248,9 @@ impl World {
                 Output::Close { conn } => self.close_from(idx, conn),
             }
         }
+        if self.slots[idx].node.as_ref().is_some_and(|n| n.has_exited()) {
+            self.exit(idx);
+        }
         if self.slots[idx].node.is_none() {
             return;
         }
