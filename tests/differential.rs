@@ -140,6 +140,7 @@ scenarios! {
     two_replicas_one_cut,
     wait_command,
     wait_with_held_link,
+    watch_exec,
     writable_replica_ttl,
 }
 

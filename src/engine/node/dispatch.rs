@@ -245,8 +245,11 @@ impl Node {
                 Frame::Bulk((self.now_ms / 1000).to_string().into_bytes()),
                 Frame::Bulk(((self.now_ms % 1000) * 1000).to_string().into_bytes()),
             ])),
-            // No keys are watched in this model; WATCH is accepted so scripts run.
-            "watch" | "unwatch" => Some(Frame::Simple("OK".into())),
+            "watch" => Some(self.watch_command(conn, argv)),
+            "unwatch" => {
+                self.unwatch_all(conn);
+                Some(Frame::Simple("OK".into()))
+            }
             "publish" => {
                 // No subscribers here; PUBLISH is still propagated (forceCommandPropagation).
                 let db = self.clients.get(&conn).map(|c| c.db).unwrap_or(0);

@@ -29,6 +29,7 @@ mod replication;
 mod server;
 mod shutdown;
 mod transaction;
+mod watch;
 
 pub use crate::engine::io::{ConnId, Output, OUTBOUND};
 pub(crate) use client::{Client, NetStats, WaitBlock};
