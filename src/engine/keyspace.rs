@@ -212,16 +212,16 @@ pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usi
 /// `expireSlaveKeys` (from databasesCron on a replica): delete the tracked keys written on this
 /// writable replica that are past their deadline; stop tracking those that no longer have one.
 /// Redis samples the set at random within a time budget; this walks it all, in key order.
-/// Nothing is propagated: a replica never feeds its own writes to its replicas. Returns how
-/// many keys were deleted (`stat_expiredkeys`).
-pub fn expire_slave_keys(ks: &mut Keyspace, now_ms: u64) -> usize {
-    let mut deleted = 0;
-    for db in &mut ks.dbs {
+/// Nothing is propagated: a replica never feeds its own writes to its replicas. Returns the
+/// deletions as `DEL key` per database (for `stat_expiredkeys` and WATCH).
+pub fn expire_slave_keys(ks: &mut Keyspace, now_ms: u64) -> Vec<(usize, Vec<Vec<u8>>)> {
+    let mut deleted = Vec::new();
+    for (dbi, db) in ks.dbs.iter_mut().enumerate() {
         for key in std::mem::take(&mut db.slave_expires) {
             match db.expire_of(&key) {
                 Some(when) if now_ms > when => {
                     db.remove(&key);
-                    deleted += 1;
+                    deleted.push((dbi, vec![b"DEL".to_vec(), key]));
                 }
                 Some(_) => {
                     db.slave_expires.insert(key);
@@ -352,8 +352,8 @@ mod tests {
         ks.remember_expires(false);
         ks.dbs[0].persist(b"gone-ttl");
         assert_eq!(ks.slave_keys_with_expire(), 2);
-        assert_eq!(expire_slave_keys(&mut ks, 10), 0, "not past the deadline yet");
-        assert_eq!(expire_slave_keys(&mut ks, 11), 1);
+        assert!(expire_slave_keys(&mut ks, 10).is_empty(), "not past the deadline yet");
+        assert_eq!(expire_slave_keys(&mut ks, 11), vec![(0, vec![b"DEL".to_vec(), b"mine".to_vec()])]);
         assert!(!ks.dbs[0].entries.contains_key(b"mine".as_slice()));
         // The master's key waits for the master's DEL; the persisted one is no longer tracked.
         assert!(ks.dbs[0].entries.contains_key(b"master".as_slice()));

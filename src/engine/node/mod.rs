@@ -319,9 +319,11 @@ impl Node {
     /// never wrapped (`propagate_no_multi`).
     fn active_expire_cycle(&mut self, now_ms: u64) {
         if self.repl.master.is_some() {
-            let n = crate::engine::keyspace::expire_slave_keys(&mut self.ks, now_ms) as u64;
-            self.stat_expiredkeys += n;
-            self.dirty += n;
+            // Deleted, watchers touched (signalModifiedKey), nothing propagated.
+            let dels = crate::engine::keyspace::expire_slave_keys(&mut self.ks, now_ms);
+            self.touch_watched_by(&dels);
+            self.stat_expiredkeys += dels.len() as u64;
+            self.dirty += dels.len() as u64;
             return;
         }
         let mut dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
