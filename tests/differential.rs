@@ -52,7 +52,12 @@ fn scenario_dir() -> PathBuf {
 fn run_scenario(name: &str) {
     let path = scenario_dir().join(format!("{name}.scn"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let sc = with_prelude(lang::parse(&text).unwrap_or_else(|e| panic!("{name}.scn: {e}")));
+    let judged = lang::parse(&text).unwrap_or_else(|e| panic!("{name}.scn: {e}"));
+    // The sim's own parser must read the file as the harness does, so a scenario means one
+    // thing (and its expect lines are accepted by the CLI and the page too).
+    let ours = replscope::sim::scenario::parse_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("{name}.scn: ReplScope's parser: {e}"));
+    assert_eq!(ours, judged, "{name}.scn: ReplScope's parser and the harness's read it differently");
+    let sc = with_prelude(judged);
 
     let mut real = real::RealWorld::new(name);
     if let Err(e) = real.run(&sc) {
@@ -95,6 +100,7 @@ scenarios! {
     chained_replicas,
     counters_many_syncs,
     disk_sync,
+    expect_reply_text,
     diskless_two_replicas_one_delay,
     expire_lazy_del,
     failover_psync2,
@@ -123,15 +129,19 @@ scenarios! {
     prop_strings,
     prop_zsets,
     publish_and_misc_writes,
+    rdb_del_sync_files,
     replica_read_only,
     replica_restart_partial_resync,
     replica_restart_without_master_link,
     replicaof_no_one_then_back,
     replicaof_same_master_twice,
     second_replica_later,
+    stop_is_sigterm,
     two_replicas_one_cut,
     wait_command,
     wait_with_held_link,
+    watch_exec,
+    writable_replica_ttl,
 }
 
 #[test]

@@ -100,8 +100,8 @@ fn cmd_run(args: &[String]) -> CliResult {
     opts.check_known(&[("--trace", 1), ("--seed", 1)], 1)?;
     let seed = opts.number::<u64>("--seed")?.unwrap_or(1);
     let trace_out = opts.get("--trace", 1)?.map(|v| v[0].clone());
-    let text = std::fs::read_to_string(path).map_err(|e| (2, format!("cannot read {path}: {e}")))?;
-    let sc = scenario::parse(&text).map_err(|e| (2, format!("{path}:{}:{}: {}", e.line, e.column, e.message)))?;
+    let bytes = std::fs::read(path).map_err(|e| (2, format!("cannot read {path}: {e}")))?;
+    let sc = scenario::parse_bytes(&bytes).map_err(|e| (2, format!("{path}:{}:{}: {}", e.line, e.column, e.message)))?;
     let mut world = World::new(seed);
     let outcome = scenario::run(&mut world, &sc, &mut Printer);
     if let Some(out) = trace_out {

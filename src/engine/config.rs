@@ -38,6 +38,17 @@ pub struct Config {
     pub replica_announce_ip: Option<String>,
     pub replica_priority: u64,
     pub replica_announced: bool,
+    /// `rdb-del-sync-files`: a persistence-less node deletes the RDB files replication made
+    /// (`removeRDBUsedToSyncReplicas`, and the replica's copy in `readSyncBulkPayload`).
+    #[serde(default)]
+    pub rdb_del_sync_files: bool,
+    /// `shutdown-timeout` (seconds): how long SIGTERM / SHUTDOWN waits for lagging replicas.
+    #[serde(default = "default_shutdown_timeout")]
+    pub shutdown_timeout: u64,
+}
+
+fn default_shutdown_timeout() -> u64 {
+    10
 }
 
 impl Default for Config {
@@ -64,6 +75,8 @@ impl Default for Config {
             replica_announce_ip: None,
             replica_priority: 100,
             replica_announced: true,
+            rdb_del_sync_files: false,
+            shutdown_timeout: default_shutdown_timeout(),
         }
     }
 }
@@ -89,6 +102,8 @@ pub const NAMES: &[&str] = &[
     "replica-announce-ip",
     "replica-priority",
     "replica-announced",
+    "rdb-del-sync-files",
+    "shutdown-timeout",
 ];
 
 /// The 7.0 `slave-*` / `min-slaves-*` aliases (config.c `alias` fields).
@@ -200,6 +215,8 @@ impl Config {
             "replica-announce-ip" => opt(&self.replica_announce_ip),
             "replica-priority" => self.replica_priority.to_string(),
             "replica-announced" => yes_no(self.replica_announced),
+            "rdb-del-sync-files" => yes_no(self.rdb_del_sync_files),
+            "shutdown-timeout" => self.shutdown_timeout.to_string(),
             _ => return None,
         })
     }
@@ -265,6 +282,8 @@ impl Config {
             "replica-announce-ip" => self.replica_announce_ip = text(value),
             "replica-priority" => self.replica_priority = num(value)?,
             "replica-announced" => self.replica_announced = flag(value)?,
+            "rdb-del-sync-files" => self.rdb_del_sync_files = flag(value)?,
+            "shutdown-timeout" => self.shutdown_timeout = num(value)?,
             _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
         }
         Ok(canon)

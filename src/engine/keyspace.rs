@@ -111,6 +111,14 @@ impl From<ZSetScores> for ZSet {
 pub struct Db {
     pub entries: BTreeMap<Vec<u8>, Value>,
     pub expires: BTreeMap<Vec<u8>, u64>,
+    /// `slaveKeysWithExpire` (expire.c), this database's part: keys a client of a writable
+    /// replica gave a deadline (`rememberSlaveKeyWithExpire`). Only these expire on a replica.
+    #[serde(default)]
+    pub slave_expires: BTreeSet<Vec<u8>>,
+    /// Set while a writable replica runs a normal client's command (`setExpire`'s test
+    /// `c && writable_slave && !(c->flags & CLIENT_MASTER)`).
+    #[serde(skip)]
+    pub remember_expires: bool,
 }
 
 impl Db {
@@ -150,6 +158,9 @@ impl Db {
     pub fn set_expire(&mut self, key: &[u8], when_ms: u64) {
         if self.entries.contains_key(key) {
             self.expires.insert(key.to_vec(), when_ms);
+            if self.remember_expires {
+                self.slave_expires.insert(key.to_vec());
+            }
         }
     }
     /// `removeExpire`: true if a deadline was removed.
@@ -198,6 +209,30 @@ pub fn expire_cycle(ks: &mut Keyspace, now_ms: u64, max_keys: usize) -> Vec<(usi
     out
 }
 
+/// `expireSlaveKeys` (from databasesCron on a replica): delete the tracked keys written on this
+/// writable replica that are past their deadline; stop tracking those that no longer have one.
+/// Redis samples the set at random within a time budget; this walks it all, in key order.
+/// Nothing is propagated: a replica never feeds its own writes to its replicas. Returns the
+/// deletions as `DEL key` per database (for `stat_expiredkeys` and WATCH).
+pub fn expire_slave_keys(ks: &mut Keyspace, now_ms: u64) -> Vec<(usize, Vec<Vec<u8>>)> {
+    let mut deleted = Vec::new();
+    for (dbi, db) in ks.dbs.iter_mut().enumerate() {
+        for key in std::mem::take(&mut db.slave_expires) {
+            match db.expire_of(&key) {
+                Some(when) if now_ms > when => {
+                    db.remove(&key);
+                    deleted.push((dbi, vec![b"DEL".to_vec(), key]));
+                }
+                Some(_) => {
+                    db.slave_expires.insert(key);
+                }
+                None => {}
+            }
+        }
+    }
+    deleted
+}
+
 /// The 16 databases of one node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keyspace {
@@ -217,6 +252,16 @@ impl Keyspace {
     /// Keys in all databases (expired-but-not-yet-deleted keys included, like `dbsize`).
     pub fn total_keys(&self) -> usize {
         self.dbs.iter().map(|d| d.entries.len()).sum()
+    }
+    /// Keys a writable replica tracks for its own expiry (`getSlaveKeyWithExpireCount`).
+    pub fn slave_keys_with_expire(&self) -> usize {
+        self.dbs.iter().map(|d| d.slave_expires.len()).sum()
+    }
+    /// Turn `rememberSlaveKeyWithExpire` on or off for the next command.
+    pub fn remember_expires(&mut self, on: bool) {
+        for db in &mut self.dbs {
+            db.remember_expires = on;
+        }
     }
     pub fn flush_all(&mut self) {
         for db in &mut self.dbs {
@@ -292,5 +337,26 @@ mod tests {
         let back = ZSet::from(ZSetScores { scores: z.scores.clone() });
         assert_eq!(back, z);
         assert_eq!(back.iter().map(|(m, _)| m.to_vec()).collect::<Vec<_>>(), vec![b"c".to_vec(), b"b".to_vec(), b"a".to_vec()]);
+    }
+
+    #[test]
+    fn writable_replica_expires_only_the_keys_it_remembered() {
+        let mut ks = Keyspace::new();
+        for k in ["mine", "master", "gone-ttl"] {
+            ks.dbs[0].set(k.as_bytes().to_vec(), s("v"));
+        }
+        ks.dbs[0].set_expire(b"master", 10);
+        ks.remember_expires(true);
+        ks.dbs[0].set_expire(b"mine", 10);
+        ks.dbs[0].set_expire(b"gone-ttl", 10);
+        ks.remember_expires(false);
+        ks.dbs[0].persist(b"gone-ttl");
+        assert_eq!(ks.slave_keys_with_expire(), 2);
+        assert!(expire_slave_keys(&mut ks, 10).is_empty(), "not past the deadline yet");
+        assert_eq!(expire_slave_keys(&mut ks, 11), vec![(0, vec![b"DEL".to_vec(), b"mine".to_vec()])]);
+        assert!(!ks.dbs[0].entries.contains_key(b"mine".as_slice()));
+        // The master's key waits for the master's DEL; the persisted one is no longer tracked.
+        assert!(ks.dbs[0].entries.contains_key(b"master".as_slice()));
+        assert_eq!(ks.slave_keys_with_expire(), 0);
     }
 }

@@ -1,5 +1,5 @@
 //! The world's inputs: the one vocabulary for everything done *to* a world from outside (add a
-//! node, a console command, cut/heal/hold/release/slow a link, stop/restart a node, write or
+//! node, a console command, cut/heal/hold/release/slow a link, stop/crash/restart a node, write or
 //! load its RDB file, move the clock, a note on the record). What `redis-server` would see as
 //! an operator, a `redis-cli`, or a network fault. Scenario statements lower to these, the page
 //! sends them, and the journal records them so a session can replay a run exactly; one
@@ -28,8 +28,11 @@ pub enum Input {
     Release { a: String, b: String },
     /// A link's latency (ms) and bandwidth (bytes per ms, 0 = unlimited).
     Slow { a: String, b: String, latency_ms: u64, bytes_per_ms: u64 },
-    /// Kill the node's process.
+    /// SIGTERM: the node shuts down as Redis does (lagging replicas get a GETACK and up to
+    /// `shutdown-timeout` to catch up; what it wrote is still delivered), then exits.
     Stop { node: String },
+    /// kill -9: the process is gone at once; bytes in flight on its connections are lost.
+    Crash { node: String },
     /// Start the node again (from its RDB file, with its kept config).
     Restart { node: String },
     /// The clock moved forward with no event (the end of a run).

@@ -83,6 +83,7 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
             "hold" => two(|a, b| Statement::Hold { a, b })?,
             "release" => two(|a, b| Statement::Release { a, b })?,
             "stop" => one(|node| Statement::Stop { node })?,
+            "crash" => one(|node| Statement::Crash { node })?,
             "restart" => one(|node| Statement::Restart { node })?,
             "settle" if words.len() == 1 => Statement::Settle,
             "check" if words.len() == 1 => Statement::Check,

@@ -2,8 +2,8 @@
 //! link goes through a [`Relay`] so `cut`/`hold` act on that link alone.
 //!
 //! Mapping of statements: `node N` starts a server (free port, own dir); `N> REPLICAOF M`
-//! becomes `REPLICAOF 127.0.0.1 <relay port of N→M>`; `run 2s` sleeps; `stop N` is SIGKILL (the
-//! process state is gone, like the sim's stop); `restart N` starts it again on the same port
+//! becomes `REPLICAOF 127.0.0.1 <relay port of N→M>`; `run 2s` sleeps; `stop N` is SIGTERM, waited
+//! for until the process exits (a graceful shutdown); `crash N` is SIGKILL; `restart N` starts it again on the same port
 //! and dir (so a `SAVE`d dump.rdb is loaded) with the config the scenario set (`CONFIG SET`
 //! pairs and the `replicaof` line) on the command line, as redis.conf would keep them;
 //! `settle` polls INFO until every replica that can sync is online with its offset equal to
@@ -258,6 +258,17 @@ impl RealWorld {
                     let i = self.idx(node)?;
                     self.nodes[i].client = None;
                     if let Some(mut s) = self.nodes[i].server.take() {
+                        // SIGTERM, then wait for the process to exit by itself (a graceful
+                        // shutdown may wait up to shutdown-timeout for lagging replicas).
+                        s.signal("TERM");
+                        wait_exit(s.pid(), Duration::from_secs(20));
+                        s.kill();
+                    }
+                }
+                Statement::Crash { node } => {
+                    let i = self.idx(node)?;
+                    self.nodes[i].client = None;
+                    if let Some(mut s) = self.nodes[i].server.take() {
                         s.kill();
                     }
                 }
@@ -283,6 +294,20 @@ impl RealWorld {
 
     pub fn logs(&self) -> String {
         self.nodes.iter().filter_map(|n| n.server.as_ref().map(|s| format!("=== {} log\n{}", n.name, s.log()))).collect()
+    }
+}
+
+/// Wait until the process has exited (gone, or a zombie waiting to be reaped), bounded.
+fn wait_exit(pid: Option<u32>, max: Duration) {
+    let Some(pid) = pid else { return };
+    let deadline = Instant::now() + max;
+    while Instant::now() < deadline {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // The state is the field after the parenthesised command name.
+            Ok(stat) if stat.rsplit_once(") ").map(|(_, rest)| rest.starts_with('Z')).unwrap_or(true) => return,
+            Err(_) => return,
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
     }
 }
 

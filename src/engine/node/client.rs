@@ -41,6 +41,10 @@ pub(crate) struct Client {
     /// MULTI state: queued commands, and whether one was rejected (EXECABORT).
     pub multi: Option<Vec<Vec<Vec<u8>>>>,
     pub multi_dirty: bool,
+    /// WATCHed keys: (db, key, whether it was already logically expired at WATCH time).
+    pub watched: Vec<(usize, Vec<u8>, bool)>,
+    /// `CLIENT_DIRTY_CAS`: a watched key was touched; EXEC will fail with a null reply.
+    pub dirty_cas: bool,
     /// Master side: set once this client issued SYNC/PSYNC (`CLIENT_SLAVE`).
     pub replica: Option<ReplicaLink>,
     pub listening_port: u16,
@@ -82,6 +86,8 @@ impl Client {
             authenticated,
             multi: None,
             multi_dirty: false,
+            watched: Vec::new(),
+            dirty_cas: false,
             replica: None,
             listening_port: 0,
             announced_ip: None,

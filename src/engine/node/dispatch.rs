@@ -114,6 +114,11 @@ impl Node {
             return self.reject(conn, "NOAUTH Authentication required.".into());
         }
         let is_write = spec.write || (name == "exec" && self.queued_has_write(conn));
+        if !obey && is_write && self.shutting_down() {
+            // PAUSE_DURING_SHUTDOWN (CLIENT_PAUSE_WRITE): the write waits, unanswered, until
+            // the process exits and its connection closes.
+            return;
+        }
         if !obey && is_write && self.repl.master.is_none() && !self.enough_good_replicas() {
             return self.reject(conn, "NOREPLICAS Not enough good replicas to write.".into());
         }
@@ -189,10 +194,19 @@ impl Node {
                 ExpireMode::Master
             };
             let propagate = std::mem::take(&mut self.prop_scratch);
+            // A writable replica remembers the deadlines its own clients set, to expire them
+            // itself (its master knows nothing of those keys).
+            let remember = expire_mode == ExpireMode::ReplicaClient && !self.config.replica_read_only;
+            if remember {
+                self.ks.remember_expires(true);
+            }
             let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0 };
             let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
             let mut propagate = ctx.propagate;
+            if remember {
+                self.ks.remember_expires(false);
+            }
             ops.extend(propagate.drain(..).map(|a| (db, a)));
             self.prop_scratch = propagate;
             return Some(reply);
@@ -231,8 +245,11 @@ impl Node {
                 Frame::Bulk((self.now_ms / 1000).to_string().into_bytes()),
                 Frame::Bulk(((self.now_ms % 1000) * 1000).to_string().into_bytes()),
             ])),
-            // No keys are watched in this model; WATCH is accepted so scripts run.
-            "watch" | "unwatch" => Some(Frame::Simple("OK".into())),
+            "watch" => Some(self.watch_command(conn, argv)),
+            "unwatch" => {
+                self.unwatch_all(conn);
+                Some(Frame::Simple("OK".into()))
+            }
             "publish" => {
                 // No subscribers here; PUBLISH is still propagated (forceCommandPropagation).
                 let db = self.clients.get(&conn).map(|c| c.db).unwrap_or(0);

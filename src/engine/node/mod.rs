@@ -27,7 +27,9 @@ mod connection;
 mod dispatch;
 mod replication;
 mod server;
+mod shutdown;
 mod transaction;
+mod watch;
 
 pub use crate::engine::io::{ConnId, Output, OUTBOUND};
 pub(crate) use client::{Client, NetStats, WaitBlock};
@@ -68,6 +70,10 @@ pub struct Node {
     /// What `dump.rdb` holds now: the last SAVE / BGSAVE / disk sync, or on a replica the RDB
     /// received from its master (7.0 keeps it: rdb-del-sync-files no).
     pub(crate) dump: Option<Vec<u8>>,
+    /// SIGTERM's grace period: when it ends (`shutdown_mstime`), while replicas catch up.
+    pub(crate) shutdown_deadline_ms: Option<u64>,
+    /// The process exited after SIGTERM (`finishShutdown` returned and `exit(0)`).
+    pub(crate) exited: bool,
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) events: VecDeque<Event>,
     /// The (db, argv) list `call` fills and propagation drains, kept to reuse its allocation.
@@ -117,6 +123,8 @@ impl Node {
             events_enabled: true,
             in_exec: false,
             dump: None,
+            shutdown_deadline_ms: None,
+            exited: false,
             outputs: VecDeque::new(),
             events: VecDeque::new(),
             ops_scratch: Vec::new(),
@@ -261,6 +269,10 @@ impl Node {
         if let Some(ch) = &self.child {
             t = t.min(ch.end_ms);
         }
+        if self.shutting_down() {
+            // serverCron checks the shutdown at each 100 ms tick.
+            t = t.min(next_hz_tick(self.now_ms));
+        }
         for c in self.clients.values() {
             if let Some(d) = c.blocked.as_ref().and_then(|b| b.deadline_ms) {
                 t = t.min(d);
@@ -285,20 +297,35 @@ impl Node {
             }
             self.next_expire_ms = next_hz_tick(now_ms);
         }
+        if self.shutting_down() {
+            self.shutdown_cron(now_ms);
+        }
         while self.next_cron_ms <= now_ms {
             self.replication_cron(now_ms);
             self.next_cron_ms += 1000;
         }
     }
 
-    /// Only a master expires keys actively (`iAmMaster()` in serverCron's databasesCron).
+    /// A master expires keys actively; a replica only the keys its own clients gave a deadline
+    /// while it was writable (`iAmMaster()` ? activeExpireCycle : expireSlaveKeys, databasesCron).
     fn active_expire_due(&self) -> bool {
-        self.repl.master.is_none() && self.ks.dbs.iter().any(|d| !d.expires.is_empty())
+        if self.repl.master.is_some() {
+            return self.ks.slave_keys_with_expire() > 0;
+        }
+        self.ks.dbs.iter().any(|d| !d.expires.is_empty())
     }
 
     /// `activeExpireCycle`: delete what is past its deadline; the DELs are propagated bare,
     /// never wrapped (`propagate_no_multi`).
     fn active_expire_cycle(&mut self, now_ms: u64) {
+        if self.repl.master.is_some() {
+            // Deleted, watchers touched (signalModifiedKey), nothing propagated.
+            let dels = crate::engine::keyspace::expire_slave_keys(&mut self.ks, now_ms);
+            self.touch_watched_by(&dels);
+            self.stat_expiredkeys += dels.len() as u64;
+            self.dirty += dels.len() as u64;
+            return;
+        }
         let mut dels = crate::engine::keyspace::expire_cycle(&mut self.ks, now_ms, 200);
         self.stat_expiredkeys += dels.len() as u64;
         self.dirty += dels.len() as u64;

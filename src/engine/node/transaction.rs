@@ -22,6 +22,7 @@ impl Node {
             return Frame::Error("ERR DISCARD without MULTI".into());
         }
         c.multi_dirty = false;
+        self.unwatch_all(conn);
         Frame::Simple("OK".into())
     }
 
@@ -32,8 +33,16 @@ impl Node {
             return Some(Frame::Error("ERR EXEC without MULTI".into()));
         };
         if std::mem::take(&mut c.multi_dirty) {
+            self.unwatch_all(conn);
             return Some(Frame::Error("EXECABORT Transaction discarded because of previous errors.".into()));
         }
+        // A watched key touched, or expired since WATCH: the transaction does not run.
+        if self.watch_failed(conn) {
+            self.unwatch_all(conn);
+            return Some(Frame::NullArray);
+        }
+        // execCommand unwatches before running the queue (its own writes do not matter).
+        self.unwatch_all(conn);
         let mut replies = Vec::with_capacity(queue.len());
         self.in_exec = true;
         for argv in queue {

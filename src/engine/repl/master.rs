@@ -231,6 +231,11 @@ impl Node {
         self.emit(Event::RdbSaveStart { mode, replicas: names, offset });
         self.stats.total_forks += 1;
         let eofmark = if mode == RdbMode::Diskless { self.rng.hex(40) } else { String::new() };
+        // Only a disk target leaves a file; the flag is set only while the feature is on, so
+        // turning it on later never deletes a file made before.
+        if mode == RdbMode::Disk && self.config.rdb_del_sync_files {
+            self.repl.rdb_generated_by_replication = true;
+        }
         self.child = Some(RdbChild {
             mode,
             end_ms: self.now_ms + child_duration_ms(rdb.len()),
@@ -489,6 +494,37 @@ impl Node {
             }
         }
         self.start_pending_fork(now_ms);
+        self.remove_rdb_used_to_sync_replicas();
+    }
+
+    /// `removeRDBUsedToSyncReplicas`: a persistence-less master (ReplScope's nodes always are:
+    /// no `save` points, no AOF) deletes the dump.rdb a disk-based sync wrote, once no replica
+    /// still waits for or reads it.
+    fn remove_rdb_used_to_sync_replicas(&mut self) {
+        if !self.config.rdb_del_sync_files {
+            self.repl.rdb_generated_by_replication = false;
+            return;
+        }
+        if !self.repl.rdb_generated_by_replication {
+            return;
+        }
+        let busy = self
+            .repl
+            .slaves
+            .iter()
+            .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
+            .any(|r| matches!(r.state, SlaveState::WaitBgsaveStart | SlaveState::WaitBgsaveEnd | SlaveState::SendBulk));
+        if !busy && self.dump.is_some() {
+            self.repl.rdb_generated_by_replication = false;
+            self.dump = None;
+            self.log("Removing the RDB file used to feed replicas in a persistence-less instance".into());
+        }
+    }
+
+    /// True when rdb-del-sync-files has removed this node's dump.rdb (a replica's received
+    /// RDB, or a master's sync RDB no replica needs any more): a restart starts empty.
+    pub fn rdb_file_deleted(&self) -> bool {
+        self.config.rdb_del_sync_files && !self.repl.rdb_generated_by_replication && self.dump.is_none()
     }
 
     /// `replicationCountAcksByOffset`.

@@ -130,7 +130,15 @@ impl Node {
         let aux = match rdb::decode(&rdb) {
             Ok((ks, aux)) => {
                 self.ks = ks;
-                self.dump = Some(rdb);
+                // The payload was written to dump.rdb and loaded from it; without persistence
+                // and with rdb-del-sync-files on, readSyncBulkPayload deletes it right after,
+                // so a restart has no cached master to offer (`PSYNC ? -1`).
+                if self.config.rdb_del_sync_files {
+                    self.dump = None;
+                    self.log("Removing the RDB file obtained from the master. This replica has persistence disabled".into());
+                } else {
+                    self.dump = Some(rdb);
+                }
                 aux
             }
             Err(e) => {

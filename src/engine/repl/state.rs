@@ -35,6 +35,9 @@ pub struct Replication {
     pub stat_sync_full: u64,
     pub stat_sync_partial_ok: u64,
     pub stat_sync_partial_err: u64,
+    /// `RDBGeneratedByReplication`: dump.rdb was written by a disk-based sync started while
+    /// `rdb-del-sync-files` was on, so `removeRDBUsedToSyncReplicas` may delete it.
+    pub rdb_generated_by_replication: bool,
 }
 
 impl Replication {
@@ -56,6 +59,7 @@ impl Replication {
             stat_sync_full: 0,
             stat_sync_partial_ok: 0,
             stat_sync_partial_err: 0,
+            rdb_generated_by_replication: false,
         }
     }
 

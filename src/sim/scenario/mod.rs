@@ -7,7 +7,8 @@
 //! run 2s | run 150ms          # advance logical time
 //! cut A B | heal A B          # break / restore the link between two nodes
 //! hold A B | release A B      # stall / resume delivery on a link
-//! stop N | restart N          # stop a node; restart it (from its last RDB, if saved)
+//! stop N | restart N          # SIGTERM a node (graceful: waits for it to exit); restart it
+//! crash N                     # kill -9 a node (restart it from its last RDB, if saved)
 //! settle                      # run until quiet and every replica that can sync is online
 //! save N PATH | load N PATH   # write / read a node's RDB file (through the runner's hooks)
 //! expect r1> GET foo == "bar" # a command and its reply as redis-cli prints it
@@ -17,7 +18,8 @@
 //! Also: `expect NAME> ARGS ~= LINE` passes when some line of the reply is exactly LINE (or,
 //! with a final `*`, starts with it): for INFO fields. `slow A B 50ms [BYTES_PER_MS]` sets a
 //! link's latency and bandwidth. In `==` replies a multi-line rendering is written with `\n`
-//! between lines (`1) "a"\n2) "b"`). A `#` that starts a word (outside quotes) starts a comment,
+//! between lines (`1) "a"\n2) "b"`); the reply side is kept verbatim (it is redis-cli's
+//! rendering, not arguments). Files must be UTF-8 without a byte-order mark ([`parse_bytes`]). A `#` that starts a word (outside quotes) starts a comment,
 //! except in the reply text after `==` / `~=`.
 //!
 //! Running: the world statements lower to [`Input`]s, applied by `World::apply` (the same
@@ -33,7 +35,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-pub use parse::{parse, ParseError};
+pub use parse::{parse, parse_bytes, ParseError};
 pub use run::{command_and_wait, line_matches, reply_matches, run, NoHooks, RunError, RunHooks, RunReport, REPLY_WAIT_MS};
 
 use crate::engine::resp::repr;
@@ -83,7 +85,12 @@ pub enum Statement {
         a: String,
         b: String,
     },
+    /// SIGTERM: a graceful shutdown; the runner waits until the node has exited.
     Stop {
+        node: String,
+    },
+    /// kill -9.
+    Crash {
         node: String,
     },
     Restart {
@@ -147,6 +154,7 @@ impl Statement {
             Statement::Release { a, b } => Input::Release { a, b },
             Statement::Slow { a, b, latency_ms, bytes_per_ms } => Input::Slow { a, b, latency_ms, bytes_per_ms },
             Statement::Stop { node } => Input::Stop { node },
+            Statement::Crash { node } => Input::Crash { node },
             Statement::Restart { node } => Input::Restart { node },
             Statement::Command { .. }
             | Statement::Expect { .. }
@@ -173,6 +181,7 @@ impl Statement {
                 format!("slow {} {} {} {}", a, b, format_duration(*latency_ms), bytes_per_ms)
             }
             Statement::Stop { node } => format!("stop {}", node),
+            Statement::Crash { node } => format!("crash {}", node),
             Statement::Restart { node } => format!("restart {}", node),
             Statement::Settle => "settle".into(),
             Statement::Save { node, path } => format!("save {} {}", node, join_args(std::slice::from_ref(path))),

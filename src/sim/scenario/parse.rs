@@ -35,42 +35,51 @@ struct Word {
     end: usize,
 }
 
+/// The next word of `line[from..]` like redis-cli splits it (`None` at the end of the line or
+/// at a `#` that starts a word), with the offset where it starts.
+fn next_word(line: &str, from: usize, lineno: usize) -> Result<Option<(Word, usize)>, ParseError> {
+    let bytes = line.as_bytes();
+    let mut i = from;
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if i >= bytes.len() || bytes[i] == b'#' {
+        return Ok(None);
+    }
+    let start = i;
+    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+        match bytes[i] {
+            q @ (b'"' | b'\'') => {
+                let open = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => return Err(perr(lineno, open + 1, "unbalanced quotes: expected a closing quote")),
+                        Some(b'\\') => i += 2,
+                        Some(&c) if c == q => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let raw = &line[start..i];
+    let split = split_args(raw).map_err(|e| perr(lineno, start + 1, format!("bad argument: {}", e)))?;
+    let text = split.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join(" ");
+    Ok(Some((Word { text, column: start + 1, end: i }, start)))
+}
+
 /// Split `line[from..]` into words like redis-cli, stopping at a `#` that starts a word.
 fn words(line: &str, from: usize, lineno: usize) -> Result<Vec<Word>, ParseError> {
-    let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut i = from;
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() || bytes[i] == b'#' {
-            return Ok(out);
-        }
-        let start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            match bytes[i] {
-                q @ (b'"' | b'\'') => {
-                    let open = i;
-                    i += 1;
-                    loop {
-                        match bytes.get(i) {
-                            None => return Err(perr(lineno, open + 1, "unbalanced quotes: expected a closing quote")),
-                            Some(b'\\') => i += 2,
-                            Some(&c) if c == q => break,
-                            Some(_) => i += 1,
-                        }
-                    }
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-        let raw = &line[start..i];
-        let split = split_args(raw).map_err(|e| perr(lineno, start + 1, format!("bad argument: {}", e)))?;
-        let text = split.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect::<Vec<_>>().join(" ");
-        out.push(Word { text, column: start + 1, end: i });
+    while let Some((w, _)) = next_word(line, i, lineno)? {
+        i = w.end;
+        out.push(w);
     }
+    Ok(out)
 }
 
 fn is_name(text: &str) -> bool {
@@ -88,8 +97,28 @@ fn prompt_at(line: &str, from: usize) -> Option<(String, usize)> {
     is_name(name).then(|| (name.to_string(), offset + gt + 1))
 }
 
+/// Parse a scenario file's bytes: text that is not UTF-8 is reported at the line and column
+/// of its first invalid byte (a reader that decoded lossily would silently change arguments).
+pub fn parse_bytes(bytes: &[u8]) -> Result<Scenario, ParseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let column = e.valid_up_to() - line_start + 1;
+            let byte = bytes[e.valid_up_to()];
+            Err(perr(line, column, format!("not UTF-8 text (byte 0x{byte:02x}): save the scenario as UTF-8")))
+        }
+    }
+}
+
 /// Parse a whole scenario; the first malformed line is reported with line and column.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    // A byte-order mark would otherwise glue itself to the first word ("\u{feff}node").
+    if text.starts_with('\u{feff}') {
+        return Err(perr(1, 1, "the text starts with a byte-order mark (BOM): save the scenario as UTF-8 without a BOM"));
+    }
     let mut statements = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let lineno = i + 1;
@@ -102,8 +131,13 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
 }
 
 pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, ParseError> {
+    let Some((head, _)) = next_word(line, 0, n)? else { return Ok(None) };
+    // The reply side of `expect` is reply text, not words: split nothing past the keyword yet.
+    if head.text == "expect" {
+        return parse_expect(line, head.end, n).map(Some);
+    }
     let first = words(line, 0, n)?;
-    let Some(head) = first.first() else { return Ok(None) };
+    let head = &first[0];
     if let Some((node, after)) = prompt_at(line, 0) {
         if !head.text.starts_with('"') && !head.text.starts_with('\'') && line[..after].trim_start().len() == node.len() + 1 {
             let args: Vec<String> = words(line, after, n)?.into_iter().map(|w| w.text).collect();
@@ -172,6 +206,10 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             want(1, "a node name")?;
             Statement::Stop { node: name_at(args[0])? }
         }
+        "crash" => {
+            want(1, "a node name")?;
+            Statement::Crash { node: name_at(args[0])? }
+        }
         "restart" => {
             want(1, "a node name")?;
             Statement::Restart { node: name_at(args[0])? }
@@ -193,35 +231,46 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
                 Statement::Load { node, path }
             }
         }
-        "expect" => return parse_expect(line, head.end, n).map(Some),
         other => {
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, restart, settle, save, load, expect, check), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, check), got '{}'", other),
             ))
         }
     };
     Ok(Some(st))
 }
 
+/// `expect NAME> ARGS == REPLY` / `~= LINE`. Only the command side is split into words: the
+/// reply side is redis-cli's rendering (`1) "a"\n2) "b"`, `(error) ERR … 'no'.`, `""`), kept
+/// verbatim, so quotes in it need not follow the argument rules. The operator is the first
+/// unquoted word that is exactly `==` or `~=`.
 fn parse_expect(line: &str, from: usize, n: usize) -> Result<Statement, ParseError> {
     let Some((node, after)) = prompt_at(line, from) else {
         return Err(perr(n, from + 2, "expected 'NAME> COMMAND == REPLY' after 'expect'"));
     };
-    let all = words(line, after, n)?;
-    let Some(op_at) = all.iter().position(|w| w.text == "==" || w.text == "~=") else {
-        return Err(perr(n, line.trim_end().len() + 1, "expected '== REPLY' or '~= LINE' after the command"));
+    let mut args = Vec::new();
+    let mut at = after;
+    let op = loop {
+        let Some((w, start)) = next_word(line, at, n)? else {
+            return Err(perr(n, line.trim_end().len() + 1, "expected '== REPLY' or '~= LINE' after the command"));
+        };
+        at = w.end;
+        let raw = &line[start..w.end];
+        if raw == "==" || raw == "~=" {
+            break w;
+        }
+        args.push(w.text);
     };
-    let args: Vec<String> = all[..op_at].iter().map(|w| w.text.clone()).collect();
     if args.is_empty() {
-        return Err(perr(n, all[op_at].column, "expected a command before the comparison"));
+        return Err(perr(n, op.column, "expected a command before the comparison"));
     }
-    let expected = line[all[op_at].end..].trim().to_string();
+    let expected = line[op.end..].trim().to_string();
     if expected.is_empty() {
-        return Err(perr(n, all[op_at].end + 2, "expected the reply after the comparison"));
+        return Err(perr(n, op.end + 2, "expected the reply after the comparison"));
     }
-    Ok(if all[op_at].text == "==" {
+    Ok(if op.text == "==" {
         Statement::Expect { node, args, reply: expected }
     } else {
         Statement::ExpectLine { node, args, pattern: expected }

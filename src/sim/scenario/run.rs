@@ -77,6 +77,21 @@ pub fn command_and_wait(world: &mut World, node: &str, line: &str) -> Result<(Fr
     }
 }
 
+/// After `stop` (SIGTERM), run the world until the node has exited, as a shell waits for the
+/// process: it may wait up to its `shutdown-timeout` for lagging replicas.
+fn wait_exit(world: &mut World, node: &str) -> Result<(), String> {
+    let deadline = world.now_ms().saturating_add(REPLY_WAIT_MS);
+    while world.is_running(node) {
+        match world.next_event_time() {
+            Some(t) if t <= deadline => {
+                world.step();
+            }
+            _ => return Err(format!("{} did not exit within {} of SIGTERM", node, format_duration(REPLY_WAIT_MS))),
+        }
+    }
+    Ok(())
+}
+
 /// Does the rendering match `== expected`? Lines are joined with a literal `\n`.
 pub fn reply_matches(text: &str, expected: &str) -> bool {
     text.replace('\n', "\\n") == expected
@@ -99,6 +114,9 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
         report.statements += 1;
         if let Some(input) = located.statement.input() {
             world.apply(&input).map_err(|e| fail(e.message))?;
+            if let Statement::Stop { node } = &located.statement {
+                wait_exit(world, node).map_err(fail)?;
+            }
             continue;
         }
         match &located.statement {

@@ -32,6 +32,7 @@ fn every_statement_parses() {
     assert_eq!(one("slow m r1 5ms"), Statement::Slow { a: "m".into(), b: "r1".into(), latency_ms: 5, bytes_per_ms: 0 });
     assert_eq!(one("stop r1"), Statement::Stop { node: "r1".into() });
     assert_eq!(one("restart r1"), Statement::Restart { node: "r1".into() });
+    assert_eq!(one("crash r1"), Statement::Crash { node: "r1".into() });
     assert_eq!(one("settle"), Statement::Settle);
     assert_eq!(one("check"), Statement::Check);
     assert_eq!(one("save m /tmp/x.rdb"), Statement::Save { node: "m".into(), path: "/tmp/x.rdb".into() });
@@ -142,4 +143,49 @@ fn matching_rules() {
     assert!(line_matches(info, "master_link_status:up"));
     assert!(!line_matches(info, "slave_repl_offset:5"));
     assert!(line_matches(info, "slave_repl_offset:5*"));
+}
+
+#[test]
+fn expect_replies_are_reply_text_not_arguments() {
+    let reply = |line: &str| match one(line) {
+        Statement::Expect { reply, args, .. } => (args, reply),
+        other => panic!("{line}: {other:?}"),
+    };
+    // An array: a quote followed directly by `\n2)` is reply text.
+    assert_eq!(reply("expect m> LRANGE l 0 -1 == 1) \"a\"\\n2) \"b\""), (s(&["LRANGE", "l", "0", "-1"]), "1) \"a\"\\n2) \"b\"".into()));
+    // A nested array, its inner lines indented as redis-cli indents them.
+    assert_eq!(reply("expect m> EXEC == 1) OK\\n2) 1) \"x\"\\n   2) \"\""), (s(&["EXEC"]), "1) OK\\n2) 1) \"x\"\\n   2) \"\"".into()));
+    // An error whose text ends in a quoted word and a full stop.
+    assert_eq!(
+        reply("expect m> CONFIG SET appendonly maybe == (error) ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'."),
+        (
+            s(&["CONFIG", "SET", "appendonly", "maybe"]),
+            "(error) ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'.".into()
+        )
+    );
+    // The empty string, and an empty array.
+    assert_eq!(reply("expect m> GET \"\" == \"\""), (s(&["GET", ""]), "\"\"".into()));
+    assert_eq!(reply("expect m> KEYS nothing* == (empty array)"), (s(&["KEYS", "nothing*"]), "(empty array)".into()));
+    // A quoted "==" is an argument; the operator is the first bare one.
+    assert_eq!(reply("expect m> SET k \"==\" == OK"), (s(&["SET", "k", "=="]), "OK".into()));
+    // The command side is still split (and checked) as arguments.
+    let e = err("expect m> SET \"k\"x v == OK");
+    assert!(e.message.contains("bad argument"), "{}", e.message);
+    // Such lines survive the text round trip.
+    let text = "expect m> LRANGE l 0 -1 == 1) \"a\"\\n2) \"b\"\nexpect m> GET x == (error) ERR 'no'.\n";
+    assert_eq!(parse(&parse(text).unwrap().to_text()).unwrap(), parse(text).unwrap());
+}
+
+#[test]
+fn files_that_are_not_plain_utf8_are_refused_with_a_position() {
+    let e = parse_bytes(b"\xef\xbb\xbfnode m\n").unwrap_err();
+    assert_eq!((e.line, e.column), (1, 1));
+    assert!(e.message.contains("byte-order mark"), "{}", e.message);
+    let e = parse("\u{feff}node m").unwrap_err();
+    assert!(e.message.contains("byte-order mark"), "{}", e.message);
+    // Latin-1 "é" (0xe9) on line 3, column 9.
+    let e = parse_bytes(b"node m\n# ok\nm> SET k caf\xe9\n").unwrap_err();
+    assert_eq!((e.line, e.column), (3, 13));
+    assert!(e.message.contains("not UTF-8") && e.message.contains("0xe9"), "{}", e.message);
+    assert_eq!(parse_bytes(b"node m\nm> SET k \"caf\xc3\xa9\"\n").unwrap().statements.len(), 2);
 }

@@ -224,6 +224,10 @@ impl World {
             }
             self.record(Some(idx), TraceKind::Event(e));
         }
+        // rdb-del-sync-files: the node deleted the file a sync left (its restart starts empty).
+        if self.slots[idx].node.as_ref().is_some_and(|n| n.rdb_file_deleted()) {
+            self.slots[idx].dump = None;
+        }
         for o in outputs {
             match o {
                 Output::Send { conn, bytes } => {
@@ -243,6 +247,9 @@ impl World {
                 }
                 Output::Close { conn } => self.close_from(idx, conn),
             }
+        }
+        if self.slots[idx].node.as_ref().is_some_and(|n| n.has_exited()) {
+            self.exit(idx);
         }
         if self.slots[idx].node.is_none() {
             return;

@@ -25,6 +25,7 @@ impl World {
             Input::Release { a, b } => self.release(a, b),
             Input::Slow { a, b, latency_ms, bytes_per_ms } => self.slow(a, b, *latency_ms, *bytes_per_ms),
             Input::Stop { node } => self.stop(node),
+            Input::Crash { node } => self.crash(node),
             Input::Restart { node } => self.restart(node),
             Input::AdvanceTo { ms } => {
                 self.advance_to(*ms);
@@ -136,13 +137,49 @@ impl World {
         Ok(())
     }
 
-    /// Kill the node's process: its connections close for the peers, its memory is gone.
+    /// SIGTERM: the node runs its shutdown (it may wait for lagging replicas); once it has
+    /// exited, `exit` closes its connections gracefully.
     pub(super) fn stop(&mut self, node: &str) -> Result<(), SimError> {
         let idx = self.running(node)?;
         self.journal_push(Input::Stop { node: node.to_string() });
-        self.record(Some(idx), TraceKind::Action { text: format!("stop {}", node) });
+        self.record(Some(idx), TraceKind::Action { text: format!("stop {} (SIGTERM)", node) });
+        let now = self.now_ms;
+        if let Some(n) = self.slots[idx].node.as_mut() {
+            n.sigterm(now);
+        }
+        self.drain(idx, false);
+        Ok(())
+    }
+
+    /// kill -9: the process is gone at once.
+    pub(super) fn crash(&mut self, node: &str) -> Result<(), SimError> {
+        let idx = self.running(node)?;
+        self.journal_push(Input::Crash { node: node.to_string() });
+        self.record(Some(idx), TraceKind::Action { text: format!("crash {} (SIGKILL)", node) });
         self.kill(idx);
         Ok(())
+    }
+
+    /// The node's process exited by itself (after SIGTERM): every connection it still has open
+    /// is closed the way a process exit closes sockets (what was written is delivered, then
+    /// FIN), and the node is gone.
+    pub(super) fn exit(&mut self, idx: usize) {
+        let ends: Vec<_> = self.by_end.iter().filter(|((i, _), _)| *i == idx).map(|((_, c), (key, _))| (*c, *key)).collect();
+        for (conn, key) in ends {
+            // The console's pending command was never read: closing a socket with unread
+            // data resets it, and redis-cli reports the closed connection at once.
+            if self.conns.get(&key).is_some_and(|c| c.is_console()) {
+                self.break_conn(key, "peer stopped");
+            } else {
+                self.close_from(idx, conn);
+            }
+        }
+        if let Some(n) = self.slots[idx].node.as_ref() {
+            self.slots[idx].config = n.config().clone();
+        }
+        self.slots[idx].node = None;
+        self.slots[idx].timer = None;
+        self.slots[idx].console = None;
     }
 
     pub(super) fn kill(&mut self, idx: usize) {
