@@ -104,6 +104,7 @@ scenarios! {
     full_resync_backlog_overflow,
     full_sync_collections,
     full_sync_then_select,
+    glob_nesting_limit,
     hold_release_stream,
     master_restart_from_rdb,
     min_replicas_to_write,

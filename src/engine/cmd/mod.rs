@@ -20,7 +20,7 @@ pub(crate) mod strings;
 mod table;
 pub(crate) mod zsets;
 
-pub use keys::string_match;
+pub use crate::engine::glob::string_match;
 pub use sets::members_in_order;
 pub use table::{all_commands, arity_error, check_arity, flags, lookup, lookup_subcommand, unknown_command, CommandSpec, Family};
 
