@@ -262,3 +262,37 @@ fn lzf_claiming_too_much_in_an_imported_trace_is_a_clean_error() {
     let Err(e) = outcome else { panic!("the replay differs from an empty recorded trace") };
     assert!(e.message.contains("trace file does not replay"), "{e}");
 }
+
+// ------------------------------------------------------------------ a master's endless line
+
+/// A master answering PING with 300 MB and no line end: Redis reads at most 255 bytes of a
+/// handshake reply (`receiveSynchronousResponse`'s 256-byte buffer), judges them an error
+/// reply to PING and drops the link. Here the replica froze rescanning a growing line.
+#[test]
+fn a_master_answering_ping_with_an_endless_line_is_dropped() {
+    let mut f = FakeMaster::new();
+    let huge = vec![b'x'; 300 * 1024 * 1024];
+    let start = std::time::Instant::now();
+    let seen = f.converse(|cmd| (cmd[0] == "PING").then(|| huge.clone()));
+    assert_eq!(seen, ["PING"]);
+    assert!(f.closed, "the link is dropped");
+    assert!(f.logged(&format!("Error reply to PING from master: '{}'", "x".repeat(255))), "{:?}", f.events.last());
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());
+    assert_eq!(f.ask(&["PING"]), "+PONG\r\n");
+}
+
+/// The same with a `+` first (a "positive" PONG, as Redis only checks the first byte): each
+/// following 255-byte cut is the next reply, and the handshake fails at PSYNC without ever
+/// holding more than a line.
+#[test]
+fn a_master_answering_plus_and_an_endless_line_ends_the_handshake() {
+    let mut f = FakeMaster::new();
+    let mut huge = b"+".to_vec();
+    huge.extend(vec![b'y'; 20 * 1024 * 1024]);
+    let start = std::time::Instant::now();
+    f.converse(|cmd| (cmd[0] == "PING").then(|| huge.clone()));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());
+    assert_eq!(f.ask(&["PING"]), "+PONG\r\n");
+    let info = f.ask(&["INFO", "replication"]);
+    assert!(info.contains("master_link_status:down"), "{info}");
+}

@@ -9,6 +9,9 @@ use crate::engine::node::{ConnId, Node, Output};
 use crate::engine::repl::stream::command_bytes;
 use crate::engine::repl::take_line;
 
+/// `receiveSynchronousResponse` reads a reply line into `char buf[256]`.
+const SYNC_RESPONSE_SIZE: usize = 256;
+
 /// `slaveIsInHandshakeState`.
 pub(crate) fn in_handshake(s: ReplState) -> bool {
     matches!(
@@ -123,7 +126,7 @@ impl Node {
                 return;
             }
             // receiveSynchronousResponse: one line.
-            let Some(line) = self.repl.master.as_mut().and_then(|m| take_line(&mut m.buf)) else { return };
+            let Some(line) = self.repl.master.as_mut().and_then(|m| take_line(&mut m.buf, SYNC_RESPONSE_SIZE)) else { return };
             if !self.handshake_reply(conn, state, line, now_ms) {
                 return;
             }
