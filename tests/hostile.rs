@@ -296,3 +296,54 @@ fn a_master_answering_plus_and_an_endless_line_ends_the_handshake() {
     let info = f.ask(&["INFO", "replication"]);
     assert!(info.contains("master_link_status:down"), "{info}");
 }
+
+// ------------------------------------------------------------------ the CLI
+
+fn replscope() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_replscope"))
+}
+
+/// A scenario file in a fresh temporary folder.
+fn scenario_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("replscope-hostile-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.scn"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// `replscope run … | head -1`: the reader goes after one line; the run ends quietly (no
+/// panic, no backtrace) with the scenario's own status.
+#[test]
+fn run_into_a_closed_pipe_exits_quietly() {
+    use std::io::BufRead;
+    let text = format!("node m\n{}", "m> PING\n".repeat(20_000));
+    let p = scenario_file("closed_pipe", &text);
+    let mut child = replscope()
+        .args(["run", p.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first, "m> PONG\n");
+    // The reader is dropped here, as `head -1` exits.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(stderr.contains(": ok ("), "{stderr}");
+}
+
+/// `bench-rewind --jumps 0` took a percentile of no figures (index out of bounds).
+#[test]
+fn bench_rewind_with_no_jumps_is_a_usage_error() {
+    for (flag, says) in [("--jumps", "--jumps must be at least 1"), ("--every", "--every must be at least 1")] {
+        let out = replscope().args(["bench-rewind", "--steps", "10", flag, "0"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
