@@ -347,3 +347,59 @@ fn bench_rewind_with_no_jumps_is_a_usage_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+// ------------------------------------------------------------------ a user's number meets time
+
+/// A latency of u64::MAX ms wrapped around into a delivery after 6 ms (and panicked in debug
+/// builds): the world refuses it, clearly, and the link keeps its old latency.
+#[test]
+fn a_latency_past_a_day_is_refused() {
+    let mut w = world_with("m");
+    w.apply(&Input::AddNode { name: "r1".into() }).unwrap();
+    let e = w.apply(&Input::Slow { a: "m".into(), b: "r1".into(), latency_ms: u64::MAX, bytes_per_ms: 0 }).expect_err("refused");
+    assert!(e.message.contains("latency 18446744073709551615 ms is more than a day"), "{e}");
+    assert!(w.journal().iter().all(|j| !matches!(j.input, Input::Slow { .. })), "nothing recorded");
+    // A day is still fine, and replication still works across a slow link.
+    w.apply(&Input::Slow { a: "m".into(), b: "r1".into(), latency_ms: 86_400_000, bytes_per_ms: 0 }).unwrap();
+    // Through a scenario, the duration itself is refused with its line.
+    let p = scenario_file("latency", "node m\nnode r1\nslow m r1 18446744073709551615ms 0\n");
+    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(":3:") && stderr.contains("longer than the longest duration"), "{stderr}");
+}
+
+/// `run 999999999s` with a master and a replica grew to 8 GB: refused at parse time.
+#[test]
+fn a_run_of_thirty_years_is_refused_with_its_line() {
+    let p = scenario_file("long_run", "node m\nnode r1\nr1> REPLICAOF m\nrun 999999999s\n");
+    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(":4:") && stderr.contains("'999999999s' is longer than the longest duration a scenario may ask for (86400s)"),
+        "{stderr}"
+    );
+}
+
+/// A trace claiming u64::MAX steps never finished importing: refused before any replay.
+#[test]
+fn a_trace_claiming_endless_steps_is_refused() {
+    let trace = serde_json::json!({
+        "version": 3, "seed": 1, "epoch_ms": T0, "last_step": u64::MAX,
+        "journal": [{"step": 0, "input": {"AddNode": {"name": "m"}}}],
+        "trace": []
+    });
+    let Err(e) = replscope::sim::Session::import_json(&trace.to_string()) else { panic!("refused") };
+    assert!(e.message.contains("an import replays at most"), "{e}");
+}
+
+/// `load m /dev/zero` read forever: `load` reads at most 512 MB and says so.
+#[test]
+fn loading_an_endless_file_is_bounded() {
+    let p = scenario_file("dev_zero", "node m\nload m /dev/zero\n");
+    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot load /dev/zero: larger than 512 MB, the most `load` reads"), "{stderr}");
+}

@@ -10,7 +10,7 @@
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
 use replscope::sim::{Goal, Input, Session, World};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -18,6 +18,9 @@ const USAGE: &str = "usage:
   replscope run SCENARIO [--trace FILE] [--seed N]
   replscope serve --port P [--replicaof HOST PORT]
   replscope bench-rewind [--steps N] [--jumps N] [--every N]";
+
+/// The largest RDB file `load` reads (the world keeps a copy per node and in its journal).
+const MAX_LOAD_BYTES: u64 = 512 << 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -96,7 +99,14 @@ impl RunHooks for Printer {
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {}", path, e))
     }
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path, e))
+        // Bounded: `load m /dev/zero` read forever. One byte past the bound tells "too big".
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_LOAD_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        if bytes.len() as u64 > MAX_LOAD_BYTES {
+            return Err(format!("cannot load {}: larger than {} MB, the most `load` reads", path, MAX_LOAD_BYTES >> 20));
+        }
+        Ok(bytes)
     }
 }
 

@@ -79,6 +79,14 @@ impl<'de> Deserialize<'de> for Payload {
 pub const TRACE_VERSION: u32 = 3;
 /// The oldest trace version an import still reads (a version-2 file replays as it did).
 pub const TRACE_OLDEST: u32 = 2;
+/// The most steps an import replays: a file's `last_step` is a promise of work (a replay runs
+/// the world that far), so it is bounded before any is done. Ten million steps is far beyond
+/// any trace the page or the CLI writes (`bench-rewind` builds 100,000).
+pub const MAX_IMPORT_STEPS: u64 = 10_000_000;
+/// The latest epoch an import accepts, the end of year 9999 in Unix ms: times are sums of the
+/// epoch and durations, which must stay far from u64's end.
+pub const MAX_EPOCH_MS: u64 = 253_402_300_799_999;
+
 /// The version of the scenario JSON format.
 pub const SCENARIO_VERSION: u32 = 1;
 
@@ -149,6 +157,14 @@ impl<T: serde::de::DeserializeOwned> TraceFile<T> {
                 message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step),
             });
         }
+        if file.last_step > MAX_IMPORT_STEPS {
+            return Err(ImportError {
+                message: format!("trace file claims {} steps; an import replays at most {MAX_IMPORT_STEPS}", file.last_step),
+            });
+        }
+        if file.epoch_ms > MAX_EPOCH_MS {
+            return Err(ImportError { message: format!("trace file's epoch {} ms is past the year 9999", file.epoch_ms) });
+        }
         if let Some(last) = file.journal.last() {
             if last.step > file.last_step {
                 return Err(ImportError {
@@ -194,6 +210,13 @@ mod tests {
         let mut bad = file.clone();
         bad.journal.push(JournalEntry { step: 9, input: Input::Stop { node: "m".into() } });
         assert!(TraceFile::<TraceEntry>::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
+        let mut endless = file.clone();
+        endless.last_step = u64::MAX;
+        let e = TraceFile::<TraceEntry>::from_json(&endless.to_json()).unwrap_err();
+        assert!(e.message.contains("claims 18446744073709551615 steps; an import replays at most 10000000"), "{}", e.message);
+        let mut late = file.clone();
+        late.epoch_ms = u64::MAX - 5;
+        assert!(TraceFile::<TraceEntry>::from_json(&late.to_json()).unwrap_err().message.contains("past the year 9999"));
         let e = TraceFile::<TraceEntry>::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
         assert!(e.message.starts_with("malformed trace file"), "{}", e.message);
     }
