@@ -403,3 +403,29 @@ fn loading_an_endless_file_is_bounded() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot load /dev/zero: larger than 512 MB, the most `load` reads"), "{stderr}");
 }
+
+// ------------------------------------------------------------------ one huge write
+
+/// One command with 100,000 arguments, replicated: its label (a rendering of the write) rode
+/// on each of its ~100 16 KB chunks, on the link and in the trace, so memory grew with the
+/// square of the write. Now what the chunks' labels hold is bounded per chunk.
+#[test]
+fn a_write_with_100000_arguments_costs_linear_label_memory() {
+    use replscope::sim::TraceKind;
+    let mut w = world_with("m");
+    w.apply(&Input::AddNode { name: "r1".into() }).unwrap();
+    assert_eq!(ask(&mut w, "r1", "REPLICAOF m 6379"), Frame::Simple("OK".into()));
+    let args: String = (0..50_000).map(|i| format!(" key:{i} value:{i}")).collect();
+    assert_eq!(ask(&mut w, "m", &format!("MSET{args}")), Frame::Simple("OK".into()));
+    let mut chunks = 0usize;
+    let mut label_bytes = 0usize;
+    for e in w.trace() {
+        if let TraceKind::Delivered { label, .. } = &e.kind {
+            chunks += 1;
+            label_bytes += label.len();
+        }
+    }
+    assert!(chunks > 100, "the write crossed in many chunks ({chunks})");
+    assert!(label_bytes < chunks * 200, "{label_bytes} label bytes over {chunks} deliveries");
+    assert_eq!(ask(&mut w, "r1", "GET key:49999"), Frame::Bulk(b"value:49999".to_vec()));
+}
