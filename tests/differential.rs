@@ -89,6 +89,7 @@ scenarios! {
     backlog_resize_config_set,
     backlog_ttl_expires,
     backlog_ttl_zero_keep,
+    bad_input_answers,
     chain_promote_middle,
     chained_cut_lower_link,
     chained_full_resync_cascades,

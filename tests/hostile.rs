@@ -185,6 +185,8 @@ fn full_resync_with(payload: Vec<u8>, offset: &str) -> impl FnMut(&[String]) -> 
     let offset = offset.to_string();
     move |cmd: &[String]| match cmd[0].to_ascii_uppercase().as_str() {
         "PING" => Some(b"+PONG\r\n".to_vec()),
+        // A master answers no REPLCONF ACK: the conversation is over once the replica ACKs.
+        "REPLCONF" if cmd[1].eq_ignore_ascii_case("ACK") => None,
         "REPLCONF" => Some(b"+OK\r\n".to_vec()),
         "PSYNC" => {
             let mut r = format!("+FULLRESYNC {} {offset}\r\n${}\r\n", "f".repeat(40), payload.len()).into_bytes();
@@ -428,4 +430,19 @@ fn a_write_with_100000_arguments_costs_linear_label_memory() {
     assert!(chunks > 100, "the write crossed in many chunks ({chunks})");
     assert!(label_bytes < chunks * 200, "{label_bytes} label bytes over {chunks} deliveries");
     assert_eq!(ask(&mut w, "r1", "GET key:49999"), Frame::Bulk(b"value:49999".to_vec()));
+}
+
+// ------------------------------------------------------------------ a master's odd offset
+
+/// `+FULLRESYNC <id> 18446744073709551615`: Redis reads the offset with strtoll, which stops
+/// at LLONG_MAX; it was read as nothing (0) here.
+#[test]
+fn a_fullresync_offset_past_i64_reads_as_i64_max() {
+    let mut f = FakeMaster::new();
+    let empty_rdb = Node::new("m", 6379, 2, T0).save_rdb(T0);
+    f.converse(full_resync_with(empty_rdb, "18446744073709551615"));
+    assert!(f.logged("Full resync from master: ffffffffffffffffffffffffffffffffffffffff:9223372036854775807"), "{:?}", f.events);
+    let info = f.ask(&["INFO", "replication"]);
+    assert!(info.contains("master_link_status:up"), "{info}");
+    assert!(info.contains("master_repl_offset:9223372036854775807"), "{info}");
 }
