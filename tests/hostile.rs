@@ -446,3 +446,49 @@ fn a_fullresync_offset_past_i64_reads_as_i64_max() {
     assert!(info.contains("master_link_status:up"), "{info}");
     assert!(info.contains("master_repl_offset:9223372036854775807"), "{info}");
 }
+
+// ------------------------------------------------------------------ a flood of connections
+
+/// Past `maxclients` Redis answers `-ERR max number of clients reached` and keeps serving;
+/// `serve` aborted instead ("failed to spawn thread", a thread per connection). A server with
+/// maxclients 3: three clients are served, the fourth refused, and once one leaves a new one
+/// is served again.
+#[test]
+fn serve_refuses_connections_past_maxclients_and_keeps_serving() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || replscope::net::serve::run_with(listener, None, 3));
+    let ping = |s: &mut TcpStream| -> String {
+        s.write_all(b"*1\r\n$4\r\nPING\r\n").unwrap();
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let connect = || {
+        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        s
+    };
+    let mut served: Vec<TcpStream> = (0..3).map(|_| connect()).collect();
+    for s in &mut served {
+        assert_eq!(ping(s), "+PONG\r\n");
+    }
+    let mut fourth = connect();
+    let mut refused = String::new();
+    fourth.read_to_string(&mut refused).unwrap();
+    assert_eq!(refused, "-ERR max number of clients reached\r\n");
+    assert_eq!(ping(&mut served[0]), "+PONG\r\n", "the others are still served");
+    drop(served.pop());
+    // The server notices the close asynchronously; a new client is served soon after.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let mut again = connect();
+        if ping(&mut again) == "+PONG\r\n" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "a freed slot is never reused");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
