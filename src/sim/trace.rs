@@ -123,14 +123,19 @@ impl std::error::Error for ImportError {}
 /// Read the `version` field first, so a newer or foreign file gets a clear message rather than
 /// a field-by-field serde complaint.
 pub fn check_version(json: &str, what: &str, read: RangeInclusive<u32>) -> Result<(), ImportError> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
+    // Only the version is kept: the rest is checked for syntax and skipped, not built into a
+    // value tree (a second copy of a large trace in memory, before its real parse).
+    #[derive(Deserialize)]
+    struct Head {
+        version: Option<serde_json::Value>,
+    }
+    let value: Head = serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
     let reads = if read.start() == read.end() {
         format!("version {}", read.start())
     } else {
         format!("versions {} to {}", read.start(), read.end())
     };
-    match value.get("version").and_then(|v| v.as_u64()) {
+    match value.version.as_ref().and_then(|v| v.as_u64()) {
         Some(v) if u32::try_from(v).is_ok_and(|v| read.contains(&v)) => Ok(()),
         Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads {reads})") }),
         None => Err(ImportError { message: format!("not a {what} file: no \"version\" field") }),
