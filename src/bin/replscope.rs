@@ -10,6 +10,7 @@
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
 use replscope::sim::{Goal, Input, Session, World};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,6 +18,9 @@ const USAGE: &str = "usage:
   replscope run SCENARIO [--trace FILE] [--seed N]
   replscope serve --port P [--replicaof HOST PORT]
   replscope bench-rewind [--steps N] [--jumps N] [--every N]";
+
+/// The largest RDB file `load` reads (the world keeps a copy per node and in its journal).
+const MAX_LOAD_BYTES: u64 = 512 << 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,19 +80,33 @@ impl<'a> Opts<'a> {
 
 /// Prints replies as they arrive: every line of the rendering prefixed by the node. `save`
 /// and `load` read and write real files (the simulation itself touches none).
-struct Printer;
+struct Printer {
+    /// Stdout was closed (`replscope run … | head -1`): print nothing more, quietly, and let
+    /// the run finish so its exit status still says whether the scenario held.
+    closed: bool,
+}
 
 impl RunHooks for Printer {
     fn on_reply(&mut self, _line: usize, node: &str, _frame: &Frame, text: &str) {
-        for l in text.split('\n') {
-            println!("{node}> {l}");
+        if self.closed {
+            return;
         }
+        let mut out = std::io::stdout().lock();
+        // `println!` panics when the reader has gone; a failed write just ends the printing.
+        self.closed = text.split('\n').try_for_each(|l| writeln!(out, "{node}> {l}")).and_then(|_| out.flush()).is_err();
     }
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {}", path, e))
     }
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {}", path, e))
+        // Bounded: `load m /dev/zero` read forever. One byte past the bound tells "too big".
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_LOAD_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        if bytes.len() as u64 > MAX_LOAD_BYTES {
+            return Err(format!("cannot load {}: larger than {} MB, the most `load` reads", path, MAX_LOAD_BYTES >> 20));
+        }
+        Ok(bytes)
     }
 }
 
@@ -103,7 +121,7 @@ fn cmd_run(args: &[String]) -> CliResult {
     let bytes = std::fs::read(path).map_err(|e| (2, format!("cannot read {path}: {e}")))?;
     let sc = scenario::parse_bytes(&bytes).map_err(|e| (2, format!("{path}:{}:{}: {}", e.line, e.column, e.message)))?;
     let mut world = World::new(seed);
-    let outcome = scenario::run(&mut world, &sc, &mut Printer);
+    let outcome = scenario::run(&mut world, &sc, &mut Printer { closed: false });
     if let Some(out) = trace_out {
         let file = world.trace_file();
         std::fs::write(&out, file.to_json()).map_err(|e| (2, format!("cannot write {out}: {e}")))?;
@@ -181,6 +199,13 @@ fn cmd_bench_rewind(args: &[String]) -> CliResult {
     let every = opts.number::<u64>("--every")?.unwrap_or(replscope::sim::session::CHECKPOINT_EVERY);
     let steps = opts.number::<u64>("--steps")?.unwrap_or(100_000);
     let jumps = opts.number::<u64>("--jumps")?.unwrap_or(200);
+    // The figures are over the jumps made; a checkpoint every 0 steps is no interval at all.
+    if jumps == 0 {
+        return Err(usage("--jumps must be at least 1 (the figures are taken over the jumps)"));
+    }
+    if every == 0 {
+        return Err(usage("--every must be at least 1 (steps between checkpoints)"));
+    }
     let t0 = Instant::now();
     let mut s = bench_session(steps, every);
     let built = t0.elapsed();

@@ -1,6 +1,7 @@
 //! The replication knobs of `redis.conf` (config.c's `standardConfig` table, the subset the
 //! replication story uses), with CONFIG GET/SET parsing and printing as Redis 7.0 does.
 
+use crate::engine::glob::string_match;
 use serde::{Deserialize, Serialize};
 
 /// `CONFIG_REPL_BACKLOG_MIN_SIZE` (server.h): resizeReplicationBacklog never goes below it.
@@ -153,39 +154,6 @@ fn limit_text(l: &BufferLimit) -> String {
     format!("{} {} {}", l.hard, l.soft, l.soft_seconds)
 }
 
-/// Redis's `stringmatchlen` for CONFIG GET patterns: `*`, `?`, `[...]`, `\` escapes.
-pub fn glob_match(pat: &[u8], s: &[u8]) -> bool {
-    match pat.first() {
-        None => s.is_empty(),
-        Some(b'*') => (0..=s.len()).any(|i| glob_match(&pat[1..], &s[i..])),
-        Some(b'?') => !s.is_empty() && glob_match(&pat[1..], &s[1..]),
-        Some(b'[') => {
-            let Some(end) = pat.iter().skip(1).position(|&c| c == b']').map(|p| p + 1) else {
-                return !s.is_empty() && s[0] == b'[' && glob_match(&pat[1..], &s[1..]);
-            };
-            if s.is_empty() {
-                return false;
-            }
-            let class = &pat[1..end];
-            let (neg, class) = if class.first() == Some(&b'^') { (true, &class[1..]) } else { (false, class) };
-            let mut hit = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == b'-' {
-                    hit |= class[i] <= s[0] && s[0] <= class[i + 2];
-                    i += 3;
-                } else {
-                    hit |= class[i] == s[0];
-                    i += 1;
-                }
-            }
-            hit != neg && glob_match(&pat[end + 1..], &s[1..])
-        }
-        Some(b'\\') if pat.len() > 1 => !s.is_empty() && s[0] == pat[1] && glob_match(&pat[2..], &s[1..]),
-        Some(&c) => !s.is_empty() && s[0].eq_ignore_ascii_case(&c) && glob_match(&pat[1..], &s[1..]),
-    }
-}
-
 impl Config {
     /// The value CONFIG GET prints for a canonical name.
     pub fn get(&self, name: &str) -> Option<String> {
@@ -228,7 +196,8 @@ impl Config {
         }
         NAMES
             .iter()
-            .filter(|n| glob_match(pattern.as_bytes(), n.as_bytes()))
+            // configGetCommand: `stringmatch(name, de->key, 1)`, case-insensitive.
+            .filter(|n| string_match(pattern.as_bytes(), n.as_bytes(), true))
             .filter_map(|n| self.get(n).map(|v| (n.to_string(), v)))
             .collect()
     }

@@ -7,7 +7,7 @@
 //!
 //! Layers, each importing only those above it (no import cycles between files):
 //! - leaves: `io` (connection ids, outputs, `host:port`), `resp` (the protocol and redis-cli's
-//!   text handling), `keyspace`, `config`, `event`, `rng`, `backlog`, `rdb`;
+//!   text handling), `glob`, `keyspace`, `config`, `event`, `rng`, `backlog`, `rdb`;
 //! - `cmd`: the command table and the keyspace command families;
 //! - `repl::state`: the replication state (`Replication`) and the PSYNC rule, without a node;
 //! - `node`: the server, its clients, dispatch and its own commands;
@@ -19,6 +19,7 @@ pub mod backlog;
 pub mod cmd;
 pub mod config;
 pub mod event;
+pub mod glob;
 pub mod io;
 pub mod keyspace;
 pub mod node;

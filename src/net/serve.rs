@@ -42,8 +42,17 @@ enum WriterMsg {
     Close,
 }
 
-fn spawn_reader(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) {
-    thread::spawn(move || {
+/// Socket threads only copy bytes: a small stack lets many more of them exist.
+const SOCKET_THREAD_STACK: usize = 64 * 1024;
+
+/// A socket thread, or the error when the system has no more threads to give (it aborted the
+/// process near 8,500 connections when `thread::spawn` was used).
+fn spawn_socket_thread(f: impl FnOnce() + Send + 'static) -> io::Result<()> {
+    thread::Builder::new().stack_size(SOCKET_THREAD_STACK).spawn(f).map(|_| ())
+}
+
+fn spawn_reader(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) -> io::Result<()> {
+    spawn_socket_thread(move || {
         let mut buf = vec![0u8; 16 * 1024];
         loop {
             match stream.read(&mut buf) {
@@ -56,12 +65,12 @@ fn spawn_reader(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) {
             }
         }
         let _ = tx.send(Input::Closed { conn });
-    });
+    })
 }
 
-fn spawn_writer(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) -> Sender<WriterMsg> {
+fn spawn_writer(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) -> io::Result<Sender<WriterMsg>> {
     let (wtx, wrx) = channel::<WriterMsg>();
-    thread::spawn(move || {
+    spawn_socket_thread(move || {
         for msg in wrx {
             match msg {
                 WriterMsg::Bytes(b) => {
@@ -78,8 +87,8 @@ fn spawn_writer(conn: ConnId, mut stream: TcpStream, tx: Sender<Input>) -> Sende
         }
         // Close after flushing (Redis's CLIENT_CLOSE_AFTER_REPLY), or when the node forgot us.
         let _ = stream.shutdown(Shutdown::Both);
-    });
-    wtx
+    })?;
+    Ok(wtx)
 }
 
 /// The node thread's state: the node and a writer per open connection.
@@ -87,25 +96,49 @@ struct Shell {
     node: Node,
     writers: BTreeMap<ConnId, Sender<WriterMsg>>,
     tx: Sender<Input>,
+    /// Redis's `maxclients`: connections past it are refused with its error.
+    max_clients: usize,
 }
+
+/// What `acceptCommonHandler` writes to a connection past `maxclients` before closing it.
+const MAX_CLIENTS_ERROR: &[u8] = b"-ERR max number of clients reached\r\n";
+
+/// Redis's default `maxclients`.
+pub const DEFAULT_MAX_CLIENTS: usize = 10_000;
 
 impl Shell {
     fn open(&mut self, conn: ConnId, stream: TcpStream) -> io::Result<()> {
         stream.set_nodelay(true)?;
         let reader = stream.try_clone()?;
-        spawn_reader(conn, reader, self.tx.clone());
-        self.writers.insert(conn, spawn_writer(conn, stream, self.tx.clone()));
+        let writer = spawn_writer(conn, stream, self.tx.clone())?;
+        // Without a reader the writer ends when its sender is dropped here.
+        spawn_reader(conn, reader, self.tx.clone())?;
+        self.writers.insert(conn, writer);
         Ok(())
+    }
+
+    /// `acceptCommonHandler`: past `maxclients` (or out of threads) the connection gets
+    /// Redis's error and is closed, and the server keeps serving the others.
+    fn accept(&mut self, conn: ConnId, mut stream: TcpStream, peer: &str, now: u64) {
+        let refuse = self.writers.len() >= self.max_clients || {
+            let probe = stream.try_clone();
+            match probe {
+                Ok(s) => self.open(conn, s).is_err(),
+                Err(_) => true,
+            }
+        };
+        if refuse {
+            let _ = stream.write_all(MAX_CLIENTS_ERROR);
+            let _ = stream.shutdown(Shutdown::Both);
+            return;
+        }
+        self.node.handle_accept(conn, peer, now);
     }
 
     fn input(&mut self, input: Input) {
         let now = now_ms();
         match input {
-            Input::Accepted { conn, stream, peer } => {
-                if self.open(conn, stream).is_ok() {
-                    self.node.handle_accept(conn, &peer, now);
-                }
-            }
+            Input::Accepted { conn, stream, peer } => self.accept(conn, stream, &peer, now),
             Input::Connected { conn, stream } => match self.open(conn, stream) {
                 Ok(()) => self.node.handle_connected(conn, now),
                 Err(_) => self.node.handle_connect_failed(conn, now),
@@ -146,7 +179,7 @@ impl Shell {
                 }
                 Output::Connect { conn, host, port } => {
                     let tx = self.tx.clone();
-                    thread::spawn(move || {
+                    let connector = thread::Builder::new().spawn(move || {
                         let addr = (host.as_str(), port).to_socket_addrs().ok().and_then(|mut a| a.next());
                         let stream = addr.and_then(|a| TcpStream::connect_timeout(&a, Duration::from_secs(5)).ok());
                         let _ = tx.send(match stream {
@@ -154,6 +187,10 @@ impl Shell {
                             None => Input::ConnectFailed { conn },
                         });
                     });
+                    // No thread to connect with: the connect failed (the replica retries).
+                    if connector.is_err() {
+                        let _ = self.tx.send(Input::ConnectFailed { conn });
+                    }
                 }
             }
         }
@@ -200,6 +237,11 @@ pub fn run(port: u16, replicaof: Option<(String, u16)>) -> io::Result<()> {
 
 /// Like [`run`] on an already bound listener (tests bind port 0 and read the port back).
 pub fn run_on(listener: TcpListener, replicaof: Option<(String, u16)>) -> io::Result<()> {
+    run_with(listener, replicaof, DEFAULT_MAX_CLIENTS)
+}
+
+/// Like [`run_on`] with a `maxclients` of its own.
+pub fn run_with(listener: TcpListener, replicaof: Option<(String, u16)>, max_clients: usize) -> io::Result<()> {
     let port = listener.local_addr()?.port();
     let now = now_ms();
     // The seed only feeds replication ids; mixing in the time and pid keeps two servers apart.
@@ -213,7 +255,7 @@ pub fn run_on(listener: TcpListener, replicaof: Option<(String, u16)>) -> io::Re
         node.handle_closed(STARTUP_CLIENT, now);
     }
     let (tx, rx) = channel::<Input>();
-    let shell = Shell { node, writers: BTreeMap::new(), tx: tx.clone() };
+    let shell = Shell { node, writers: BTreeMap::new(), tx: tx.clone(), max_clients };
     thread::spawn(move || {
         // Inbound ids count up from 1 (0 is the startup client); outbound ones carry OUTBOUND.
         let mut next: ConnId = 1;

@@ -4,8 +4,26 @@
 /// 2026-01-01T00:00:00Z: the default start of every world.
 pub const DEFAULT_EPOCH_MS: u64 = 1_767_225_600_000;
 
-/// Parse a duration as the scenario language writes it: `150ms`, `2s`, `1.5s`, `3m`.
+/// The longest duration a scenario may ask for (a run, a latency): one day. A replicating
+/// world traces a few entries per second, so a day is already a large trace, and times stay
+/// far from u64's end however they are added (`run 999999999s` grew to 8 GB in 30 s).
+pub const MAX_DURATION_MS: u64 = 24 * 3600 * 1000;
+
+/// Parse a duration as the scenario language writes it: `150ms`, `2s`, `1.5s`, `3m`; at most
+/// [`MAX_DURATION_MS`].
 pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let ms = parse_unbounded(text)?;
+    if ms > MAX_DURATION_MS {
+        return Err(format!(
+            "'{}' is longer than the longest duration a scenario may ask for ({})",
+            text,
+            format_duration(MAX_DURATION_MS)
+        ));
+    }
+    Ok(ms)
+}
+
+fn parse_unbounded(text: &str) -> Result<u64, String> {
     let expected = || format!("expected a duration like 2s or 150ms, got '{}'", text);
     let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
         (n, 1u64)
@@ -52,6 +70,17 @@ pub fn format_duration(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_bounded_with_a_clear_message() {
+        assert_eq!(parse_duration("86400s"), Ok(MAX_DURATION_MS));
+        assert_eq!(parse_duration("1440m"), Ok(MAX_DURATION_MS));
+        for long in ["86400001ms", "999999999s", "18446744073709551615ms", "99999999999999999999s"] {
+            let e = parse_duration(long).unwrap_err();
+            assert!(e.contains("longer than the longest duration") || e.contains("expected a duration"), "{long}: {e}");
+        }
+        assert!(parse_duration("999999999s").unwrap_err().contains("(86400s)"));
+    }
 
     #[test]
     fn durations_in_every_unit() {

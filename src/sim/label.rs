@@ -8,6 +8,19 @@ use crate::engine::resp::Frame;
 /// Longest argument shown whole; longer ones (replids, RDB marks, values) are cut to 4 chars + "…".
 const MAX_ARG: usize = 16;
 
+/// Past this many characters a command's label stops listing arguments and counts the rest.
+const MAX_LABEL: usize = 120;
+
+/// A line's words, at most [`MAX_LABEL`] characters of them.
+fn capped(text: String) -> String {
+    if text.chars().count() <= MAX_LABEL {
+        return text;
+    }
+    let mut t: String = text.chars().take(MAX_LABEL).collect();
+    t.push('…');
+    t
+}
+
 fn short(text: &str) -> String {
     if text.chars().count() > MAX_ARG {
         let head: String = text.chars().take(4).collect();
@@ -27,7 +40,7 @@ fn shown(bytes: &[u8]) -> String {
 }
 
 fn words(line: &str) -> String {
-    line.split(' ').map(short).collect::<Vec<_>>().join(" ")
+    capped(line.split(' ').map(short).collect::<Vec<_>>().join(" "))
 }
 
 /// Label a write of `bytes`.
@@ -70,14 +83,23 @@ fn label_commands(bytes: &[u8]) -> String {
     let Some(Frame::Array(args)) = first else {
         return format!("{} bytes", bytes.len());
     };
-    let mut text = args
-        .iter()
-        .map(|a| match a {
-            Frame::Bulk(b) => shown(b),
-            other => format!("{:?}", other),
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Bounded: a label rides on every 16 KB chunk of its write and every delivery in the
+    // trace, so one of a command with a million arguments must not hold them all (that made
+    // the link's memory quadratic in the write's size).
+    let mut text = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if text.chars().count() > MAX_LABEL {
+            text.push_str(&format!(" …(+{} args)", args.len() - i));
+            break;
+        }
+        if i > 0 {
+            text.push(' ');
+        }
+        match a {
+            Frame::Bulk(b) => text.push_str(&shown(b)),
+            other => text.push_str(&format!("{:?}", other)),
+        }
+    }
     if count > 1 {
         text.push_str(&format!(" (+{} more)", count - 1));
     }
@@ -120,6 +142,25 @@ mod tests {
     }
 
     #[test]
+    fn a_command_with_many_arguments_gets_a_bounded_label() {
+        let n = 1_000_000;
+        let mut cmd = format!("*{}\r\n$4\r\nMSET\r\n", n + 1).into_bytes();
+        for i in 0..n {
+            let a = format!("k{i}");
+            cmd.extend(format!("${}\r\n{a}\r\n", a.len()).into_bytes());
+        }
+        let l = label(&cmd);
+        assert!(l.starts_with("MSET k0 k1 k2 "), "{l}");
+        assert!(l.len() < 200, "{} chars", l.len());
+        // The arguments shown and the count of the rest add up to the command's.
+        let (head, rest) = l.split_once(" …(+").unwrap();
+        let more: usize = rest.strip_suffix(" args)").unwrap().parse().unwrap();
+        assert_eq!(head.split(' ').count() + more, n + 1, "{l}");
+        // Short commands are untouched.
+        assert_eq!(label(b"*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n"), "SET foo bar");
+    }
+
+    #[test]
     fn replies_and_rdb_payloads() {
         assert_eq!(label(b"+CONTINUE\r\n"), "+CONTINUE");
         assert_eq!(label(b"+FULLRESYNC 8371aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0\r\n"), "+FULLRESYNC 8371… 0");
@@ -129,6 +170,8 @@ mod tests {
         assert_eq!(label(b"REDIS0010\xfa"), "10 rdb bytes");
         assert_eq!(label(b"\n"), "\\n keepalive");
         assert_eq!(label(b":1\r\n"), ":1");
+        let long_error = format!("-ERR {}\r\n", "ab ".repeat(1000));
+        assert_eq!(label(long_error.as_bytes()).chars().count(), 121);
         assert_eq!(label(b"-ERR unknown\r\n"), "-ERR unknown");
     }
 }

@@ -95,9 +95,11 @@ impl Pipe {
 
     fn push_chunk(&mut self, bytes: Vec<u8>, label: String, now: u64, params: LinkParams, fin: bool, next_id: &mut u64) -> (u64, u64) {
         let start_us = self.busy_until_us.max(now.saturating_mul(1000));
-        let tx_us = if params.bytes_per_ms == 0 { 0 } else { (bytes.len() as u64 * 1000).div_ceil(params.bytes_per_ms) };
-        self.busy_until_us = start_us + tx_us;
-        let mut arrive_at = self.busy_until_us.div_ceil(1000) + params.latency_ms;
+        let tx_us = if params.bytes_per_ms == 0 { 0 } else { (bytes.len() as u64).saturating_mul(1000).div_ceil(params.bytes_per_ms) };
+        // Saturating: a latency or a backlog of bytes near u64's end must not wrap around into
+        // an early delivery (the world refuses such latencies; this is the last line).
+        self.busy_until_us = start_us.saturating_add(tx_us);
+        let mut arrive_at = self.busy_until_us.div_ceil(1000).saturating_add(params.latency_ms);
         // FIFO: a chunk never overtakes the one before it (latency may have been lowered).
         if let Some(last) = self.chunks.back() {
             arrive_at = arrive_at.max(last.arrive_at);

@@ -79,6 +79,14 @@ impl<'de> Deserialize<'de> for Payload {
 pub const TRACE_VERSION: u32 = 3;
 /// The oldest trace version an import still reads (a version-2 file replays as it did).
 pub const TRACE_OLDEST: u32 = 2;
+/// The most steps an import replays: a file's `last_step` is a promise of work (a replay runs
+/// the world that far), so it is bounded before any is done. Ten million steps is far beyond
+/// any trace the page or the CLI writes (`bench-rewind` builds 100,000).
+pub const MAX_IMPORT_STEPS: u64 = 10_000_000;
+/// The latest epoch an import accepts, the end of year 9999 in Unix ms: times are sums of the
+/// epoch and durations, which must stay far from u64's end.
+pub const MAX_EPOCH_MS: u64 = 253_402_300_799_999;
+
 /// The version of the scenario JSON format.
 pub const SCENARIO_VERSION: u32 = 1;
 
@@ -115,14 +123,19 @@ impl std::error::Error for ImportError {}
 /// Read the `version` field first, so a newer or foreign file gets a clear message rather than
 /// a field-by-field serde complaint.
 pub fn check_version(json: &str, what: &str, read: RangeInclusive<u32>) -> Result<(), ImportError> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
+    // Only the version is kept: the rest is checked for syntax and skipped, not built into a
+    // value tree (a second copy of a large trace in memory, before its real parse).
+    #[derive(Deserialize)]
+    struct Head {
+        version: Option<serde_json::Value>,
+    }
+    let value: Head = serde_json::from_str(json).map_err(|e| ImportError { message: format!("not a {what} file: invalid JSON ({e})") })?;
     let reads = if read.start() == read.end() {
         format!("version {}", read.start())
     } else {
         format!("versions {} to {}", read.start(), read.end())
     };
-    match value.get("version").and_then(|v| v.as_u64()) {
+    match value.version.as_ref().and_then(|v| v.as_u64()) {
         Some(v) if u32::try_from(v).is_ok_and(|v| read.contains(&v)) => Ok(()),
         Some(v) => Err(ImportError { message: format!("unsupported {what} file version {v} (this build reads {reads})") }),
         None => Err(ImportError { message: format!("not a {what} file: no \"version\" field") }),
@@ -148,6 +161,14 @@ impl<T: serde::de::DeserializeOwned> TraceFile<T> {
             return Err(ImportError {
                 message: format!("malformed trace file: journal goes back from step {} to {}", w[0].step, w[1].step),
             });
+        }
+        if file.last_step > MAX_IMPORT_STEPS {
+            return Err(ImportError {
+                message: format!("trace file claims {} steps; an import replays at most {MAX_IMPORT_STEPS}", file.last_step),
+            });
+        }
+        if file.epoch_ms > MAX_EPOCH_MS {
+            return Err(ImportError { message: format!("trace file's epoch {} ms is past the year 9999", file.epoch_ms) });
         }
         if let Some(last) = file.journal.last() {
             if last.step > file.last_step {
@@ -194,6 +215,13 @@ mod tests {
         let mut bad = file.clone();
         bad.journal.push(JournalEntry { step: 9, input: Input::Stop { node: "m".into() } });
         assert!(TraceFile::<TraceEntry>::from_json(&bad.to_json()).unwrap_err().message.contains("after last_step"));
+        let mut endless = file.clone();
+        endless.last_step = u64::MAX;
+        let e = TraceFile::<TraceEntry>::from_json(&endless.to_json()).unwrap_err();
+        assert!(e.message.contains("claims 18446744073709551615 steps; an import replays at most 10000000"), "{}", e.message);
+        let mut late = file.clone();
+        late.epoch_ms = u64::MAX - 5;
+        assert!(TraceFile::<TraceEntry>::from_json(&late.to_json()).unwrap_err().message.contains("past the year 9999"));
         let e = TraceFile::<TraceEntry>::from_json("{\"version\":2,\"seed\":\"x\"}").unwrap_err();
         assert!(e.message.starts_with("malformed trace file"), "{}", e.message);
     }

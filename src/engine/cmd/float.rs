@@ -9,6 +9,7 @@
 //! full 64-bit mantissa; hexadecimal float input (`0x1p3`) is not accepted.
 
 mod big;
+mod hex;
 
 use big::{mul_big, Big};
 use std::cmp::Ordering;
@@ -109,6 +110,17 @@ fn f64_parts(d: f64) -> (bool, u128, i32) {
     } else {
         (neg, (frac | (1u64 << 52)) as u128, exp - 1075)
     }
+}
+
+/// A hexadecimal float (`0x10`, `-0X1p3`) as strtod reads it, for `string2d`; `None` when
+/// the text is not one or is out of a double's range.
+pub fn hex_to_f64(b: &[u8]) -> Option<f64> {
+    let (neg, body) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    hex::parse(body).and_then(|(m, e)| hex::to_f64(neg, &m, e))
 }
 
 /// `%.17g` as glibc prints a double; `inf`/`-inf` as `addReplyDouble` spells them, `nan`.
@@ -255,6 +267,11 @@ impl LongDouble {
         let lower = body.to_ascii_lowercase();
         if lower == b"inf" || lower == b"infinity" {
             return Some(LongDouble { neg, m: 0, e: 0, inf: true });
+        }
+        if let Some((mant, e2)) = hex::parse(body) {
+            let v = Self::round(neg, &mant, e2);
+            // Overflow or a non-zero value flushed to zero: strtold's ERANGE.
+            return (mant.is_zero() || !(v.inf || v.m == 0)).then_some(v);
         }
         // digits [. digits] [e [+-] digits]
         let mut i = 0;

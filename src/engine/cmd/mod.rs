@@ -20,7 +20,7 @@ pub(crate) mod strings;
 mod table;
 pub(crate) mod zsets;
 
-pub use keys::string_match;
+pub use crate::engine::glob::string_match;
 pub use sets::members_in_order;
 pub use table::{all_commands, arity_error, check_arity, flags, lookup, lookup_subcommand, unknown_command, CommandSpec, Family};
 
@@ -228,12 +228,10 @@ pub(crate) fn parse_i64(b: &[u8]) -> Result<i64, Frame> {
 }
 
 /// `getPositiveLongFromObjectOrReply` (count arguments).
+/// Like Redis (`getRangeLongFromObjectOrReply` with one message), text that is not a number
+/// gets the same answer as a negative one.
 pub(crate) fn parse_positive(b: &[u8]) -> Result<i64, Frame> {
-    let v = parse_i64(b)?;
-    if v < 0 {
-        return Err(err("value is out of range, must be positive"));
-    }
-    Ok(v)
+    crate::engine::resp::string2ll(b).filter(|v| *v >= 0).ok_or_else(|| err("value is out of range, must be positive"))
 }
 
 /// `string2d` / `getDoubleFromObjectOrReply`: strtod strictly (no blanks, no NaN, no
@@ -243,7 +241,8 @@ pub(crate) fn string2d(b: &[u8]) -> Option<f64> {
     if s.is_empty() || s.as_bytes()[0].is_ascii_whitespace() {
         return None;
     }
-    let v: f64 = s.parse().ok()?;
+    // strtod also reads hexadecimal floats (`ZADD z 0x10 m`); Rust's parser does not.
+    let Ok(v) = s.parse::<f64>() else { return float::hex_to_f64(b) };
     if v.is_nan() {
         return None;
     }

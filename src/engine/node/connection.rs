@@ -48,9 +48,13 @@ impl Node {
 
     /// `selectCommand`.
     pub(crate) fn select_command(&mut self, conn: ConnId, argv: &[Vec<u8>]) -> Frame {
-        let Some(db) = std::str::from_utf8(&argv[1]).ok().and_then(|s| s.parse::<i64>().ok()) else {
+        // `getIntFromObjectOrReply`: a long long first, then the range of a C int.
+        let Some(db) = crate::engine::resp::string2ll(&argv[1]) else {
             return Frame::Error("ERR value is not an integer or out of range".into());
         };
+        if i32::try_from(db).is_err() {
+            return Frame::Error("ERR value is out of range, value must between -2147483648 and 2147483647".into());
+        }
         if db < 0 || db >= DB_COUNT as i64 {
             return Frame::Error("ERR DB index is out of range".into());
         }
@@ -140,7 +144,11 @@ impl Node {
                     _ => return Frame::Error(format!("ERR Unknown client type '{val}'")),
                 },
                 "addr" => addr = Some(val),
-                "id" => addr = Some(format!("id:{val}")),
+                // `getRangeLongFromObjectOrReply(…, 1, LONG_MAX, …)` with its own message.
+                "id" => match crate::engine::resp::string2ll(&pair[1]).filter(|id| *id >= 1) {
+                    Some(id) => addr = Some(format!("id:{id}")),
+                    None => return Frame::Error("ERR client-id should be greater than 0".into()),
+                },
                 "skipme" => match val.to_ascii_lowercase().as_str() {
                     "yes" => skipme = true,
                     "no" => skipme = false,

@@ -4,8 +4,11 @@
 //!
 //! One deliberate difference: Redis leaves the hash table uninitialised (INIT_HTAB 0), so stale
 //! stack entries may occasionally let it find a match a clean table would not; we start from
-//! an empty table, which is what a fresh process does in the common case. Decompression uses
-//! the `lzf` crate (the format is fixed; any valid stream decodes the same).
+//! an empty table, which is what a fresh process does in the common case.
+//!
+//! Decompression is `lzf_decompress` (`lzf_d.c`) with its input checks, writing into memory
+//! that grows with what the stream really produces: the size a file claims is never allocated
+//! up front (an RDB claiming 30 GB for a few bytes aborted the process when it was).
 
 /// `HLOG`: 2^16 hash slots.
 const HLOG: u32 = 16;
@@ -177,6 +180,65 @@ fn compress_with(input: &[u8], out_limit: usize, htab: &mut HashTable) -> Option
     Some(out)
 }
 
+/// The most a compressed byte can yield: a 3-byte back reference copies 264 bytes.
+const MAX_EXPANSION: u64 = (MAX_REF / 3) as u64;
+
+/// `lzf_decompress(in, in_len, out, out_len) == out_len`, as `rdbLoadLzfStringObject` demands:
+/// `Some(bytes)` when `input` decodes to exactly `out_len` bytes, `None` when it does not
+/// (Redis's "Invalid LZF compressed string"). A claimed size no stream of this length can
+/// reach is refused before any work; the output grows fallibly, so memory follows real output.
+pub fn decompress(input: &[u8], out_len: u64) -> Option<Vec<u8>> {
+    if out_len > (input.len() as u64).saturating_mul(MAX_EXPANSION) {
+        return None;
+    }
+    let out_len = usize::try_from(out_len).ok()?;
+    let mut out: Vec<u8> = Vec::new();
+    let mut ip = 0usize;
+    while ip < input.len() {
+        let ctrl = input[ip] as usize;
+        ip += 1;
+        if ctrl < MAX_LIT {
+            // A literal run of ctrl + 1 bytes.
+            let n = ctrl + 1;
+            if out.len() + n > out_len || ip + n > input.len() {
+                return None;
+            }
+            out.try_reserve(n).ok()?;
+            out.extend_from_slice(&input[ip..ip + n]);
+            ip += n;
+        } else {
+            // A back reference: length in the top 3 bits (7 = one more length byte), offset
+            // in the low 5 bits and the next byte.
+            let mut len = ctrl >> 5;
+            let back_hi = (ctrl & 0x1f) << 8;
+            if ip >= input.len() {
+                return None;
+            }
+            if len == 7 {
+                len += input[ip] as usize;
+                ip += 1;
+                if ip >= input.len() {
+                    return None;
+                }
+            }
+            let back = back_hi + input[ip] as usize + 1;
+            ip += 1;
+            let n = len + 2;
+            if out.len() + n > out_len || back > out.len() {
+                return None;
+            }
+            out.try_reserve(n).ok()?;
+            // Byte by byte: the source may overlap what this copy writes (a run).
+            let from = out.len() - back;
+            for i in 0..n {
+                let b = out[from + i];
+                out.push(b);
+            }
+        }
+    }
+    (out.len() == out_len).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +251,25 @@ mod tests {
         // What redis-server 7.0.15 wrote for `SET str:lzf <100 x a>` (golden fixture).
         assert_eq!(c, [0x01, 0x61, 0x61, 0xE0, 0x57, 0x00, 0x01, 0x61, 0x61]);
         assert_eq!(::lzf::decompress(&c, 100).unwrap(), s);
+        assert_eq!(decompress(&c, 100).unwrap(), s);
+    }
+
+    #[test]
+    fn decompress_refuses_what_the_stream_cannot_hold() {
+        let c = compress(&[b'a'; 100], 96).unwrap();
+        // Short, long and absurd claims: no panic, no allocation of the claim.
+        assert_eq!(decompress(&c, 99), None);
+        assert_eq!(decompress(&c, 101), None);
+        assert_eq!(decompress(&c, 31_457_280_000), None);
+        assert_eq!(decompress(&c, u64::MAX), None);
+        // The largest a stream can yield: 264 bytes per 3-byte reference.
+        let mut c = vec![0x00, b'x'];
+        c.extend([0xE0, 0xFF, 0x00].repeat(1000));
+        assert_eq!(decompress(&c, 1 + 264 * 1000).unwrap(), vec![b'x'; 1 + 264 * 1000]);
+        // Truncated or dangling streams.
+        assert_eq!(decompress(&[0x05, b'a'], 6), None);
+        assert_eq!(decompress(&[0x00, b'a', 0x20], 4), None);
+        assert_eq!(decompress(&[0x20, 0x05], 3), None);
     }
 
     #[test]
@@ -198,12 +279,21 @@ mod tests {
     }
 
     proptest! {
+        /// Any bytes at all, against the `lzf` crate's decoder: the same answer, never a panic.
+        #[test]
+        fn decompress_agrees_with_the_lzf_crate(data in proptest::collection::vec(any::<u8>(), 0..200), len in 0u64..2000) {
+            let ours = decompress(&data, len);
+            let theirs = ::lzf::decompress(&data, len as usize).ok().filter(|v| v.len() as u64 == len);
+            prop_assert_eq!(ours, theirs);
+        }
+
         #[test]
         fn decompresses_back(data in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'b'), any::<u8>()], 4..3000)) {
             let limit = data.len() - 4;
             if let Some(c) = compress(&data, limit) {
                 prop_assert!(c.len() <= limit);
-                prop_assert_eq!(::lzf::decompress(&c, data.len()).unwrap(), data);
+                prop_assert_eq!(::lzf::decompress(&c, data.len()).unwrap(), data.clone());
+                prop_assert_eq!(decompress(&c, data.len() as u64).unwrap(), data);
             }
         }
     }

@@ -9,6 +9,26 @@ use crate::engine::node::{ConnId, Node, Output};
 use crate::engine::repl::stream::command_bytes;
 use crate::engine::repl::take_line;
 
+/// `receiveSynchronousResponse` reads a reply line into `char buf[256]`.
+const SYNC_RESPONSE_SIZE: usize = 256;
+
+/// C's `strtoll(s, NULL, 10)`: leading blanks, a sign, the digits there are (none: 0), and
+/// LLONG_MAX / LLONG_MIN past the range (`+FULLRESYNC <id> 18446744073709551615`).
+fn strtoll(s: &str) -> i64 {
+    let s = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut v: i128 = 0;
+    for d in digits.bytes().take_while(u8::is_ascii_digit) {
+        v = (v * 10 + (d - b'0') as i128).min(i64::MAX as i128 + 1);
+    }
+    let v = if neg { -v } else { v };
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
 /// `slaveIsInHandshakeState`.
 pub(crate) fn in_handshake(s: ReplState) -> bool {
     matches!(
@@ -123,7 +143,7 @@ impl Node {
                 return;
             }
             // receiveSynchronousResponse: one line.
-            let Some(line) = self.repl.master.as_mut().and_then(|m| take_line(&mut m.buf)) else { return };
+            let Some(line) = self.repl.master.as_mut().and_then(|m| take_line(&mut m.buf, SYNC_RESPONSE_SIZE)) else { return };
             if !self.handshake_reply(conn, state, line, now_ms) {
                 return;
             }
@@ -251,7 +271,7 @@ impl Node {
             let m = self.repl.master.as_mut().expect("psync reply on a replica");
             if parts.len() >= 3 && parts[1].len() == 40 {
                 m.master_replid = parts[1].to_string();
-                m.master_initial_offset = parts[2].parse().unwrap_or(-1);
+                m.master_initial_offset = strtoll(parts[2]);
                 let text = format!("Full resync from master: {}:{}", m.master_replid, m.master_initial_offset);
                 self.log(text);
             } else {

@@ -21,9 +21,25 @@ pub mod testkit;
 
 pub use state::{child_duration_ms, stream_db, CachedMaster, MasterLink, RdbChild, ReplicaLink, Replication, SlaveState, Transfer};
 
-/// `connSyncReadLine`: the next complete line of a link's buffer, without its CRLF.
-pub fn take_line(buf: &mut Vec<u8>) -> Option<String> {
-    let nl = buf.iter().position(|&b| b == b'\n')?;
-    let line: Vec<u8> = buf.drain(..=nl).collect();
-    Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string())
+/// `connSyncReadLine(conn, buf, size, …)` (`syncReadLine`): the next line of a link's buffer
+/// without its CRLF, read into a C buffer of `size` bytes. Like Redis, at most `size - 1`
+/// bytes are read: a longer line comes back cut there (the rest is the next "line"), so a
+/// master sending a huge line without an end can neither grow a line nor stall the replica
+/// rescanning it; its first bytes are judged as the reply they stand for.
+pub fn take_line(buf: &mut Vec<u8>, size: usize) -> Option<String> {
+    let max = size.saturating_sub(1);
+    let window = &buf[..buf.len().min(max)];
+    let line: Vec<u8> = match window.iter().position(|&b| b == b'\n') {
+        Some(nl) => {
+            let mut l: Vec<u8> = buf.drain(..=nl).collect();
+            l.pop();
+            if l.last() == Some(&b'\r') {
+                l.pop();
+            }
+            l
+        }
+        None if buf.len() >= max => buf.drain(..max).collect(),
+        None => return None,
+    };
+    Some(String::from_utf8_lossy(&line).into_owned())
 }

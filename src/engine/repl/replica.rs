@@ -58,7 +58,8 @@ impl Node {
         let Some(t) = m.transfer.as_mut() else { return };
         if t.eofmark.is_none() && t.size.is_none() {
             loop {
-                let Some(line) = take_line(&mut m.buf) else { return };
+                // `connSyncReadLine(conn, buf, 1024, …)`: the bulk count line.
+                let Some(line) = take_line(&mut m.buf, 1024) else { return };
                 if line.is_empty() {
                     continue; // keepalive newline while the master runs BGSAVE
                 }

@@ -129,6 +129,10 @@ impl World {
 
     /// Set latency and bandwidth of a link (for what is written from now on).
     pub(super) fn slow(&mut self, a: &str, b: &str, latency_ms: u64, bytes_per_ms: u64) -> Result<(), SimError> {
+        // A latency past a day meets time in u64 sums (it wrapped into a 6 ms delivery).
+        if latency_ms > crate::sim::clock::MAX_DURATION_MS {
+            return Err(SimError::new(format!("latency {latency_ms} ms is more than a day ({} ms)", crate::sim::clock::MAX_DURATION_MS)));
+        }
         let (x, y) = self.pair_of(a, b)?;
         self.journal_push(Input::Slow { a: a.to_string(), b: b.to_string(), latency_ms, bytes_per_ms });
         self.pair_mut(x, y).params = LinkParams { latency_ms, bytes_per_ms };
