@@ -91,8 +91,12 @@ fn message_row(key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Ht
     html! {
         <li key={key} class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
-                <summary aria-label={summary.clone()}>
+                // The name is the row's own text (its step, then the message in words for a
+                // screen reader, the drawn arrow being hidden): no aria-label that could
+                // disagree with what is on screen (WCAG 2.5.3, label in name).
+                <summary>
                     <span class="seq-step">{ format!("#{}", e.step) }</span>
+                    <span class="visually-hidden">{ format!(" {summary}") }</span>
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
                 <p class="muted">{ summary }</p>
