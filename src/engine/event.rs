@@ -91,11 +91,6 @@ pub enum Event {
     PsyncSent { replid: String, offset: i64 },
     /// Master: decided a PSYNC.
     PsyncDecision(PsyncDecision),
-    /// Master: wrote `+FULLRESYNC <replid> <offset>` to a replica
-    /// (`replicationSetupSlaveForFullResync`). Redis writes it when the RDB child starts (or
-    /// when the replica attaches to a running one), with the offset of that moment, which can
-    /// be later than the decision: a diskless sync waits `repl-diskless-sync-delay` first.
-    FullResyncSent { replica: String, replid: String, offset: u64 },
     /// Replica: got `+CONTINUE`/`+FULLRESYNC` (or an error) back.
     PsyncReply { reply: String },
     /// Master: an RDB child started for these replicas (`startBgsaveForReplication`).

@@ -194,9 +194,6 @@ pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
         Event::ReplState { to, .. } => format!("{node} is now {}", repl_state_label(*to)),
         Event::PsyncDecision(d) if is_continue(d) => format!("{node} decided {}: {}", d.replica, outcome_line(d, None)),
         Event::PsyncDecision(d) => format!("{node} decided {}: full resync (master_repl_offset {} now)", d.replica, d.master_repl_offset),
-        Event::FullResyncSent { replica, replid, offset } => {
-            format!("{node} writes +FULLRESYNC {} {offset} to {replica} (the RDB child starts)", short_id(replid))
-        }
         Event::PsyncReply { reply } => format!("{node} got {reply}"),
         Event::RdbSaveStart { replicas, offset, .. } => format!("{node} starts an RDB at offset {offset} for {}", replicas.join(", ")),
         Event::RdbLoaded { keys, offset, .. } => format!("{node} loaded the RDB: {keys} keys, offset {offset}"),

@@ -193,11 +193,9 @@ impl Node {
             r.reader = self.repl.backlog.as_mut().map(|b| b.add_fullsync_reader());
         }
         let pre = r.pre_psync;
-        let replica = c.replica_addr();
         self.repl.slaveseldb = -1;
         if !pre {
             self.send(conn, format!("+FULLRESYNC {replid} {offset}\r\n").into_bytes());
-            self.emit(Event::FullResyncSent { replica, replid, offset });
         }
     }
 

@@ -6,7 +6,7 @@
 //! `engine::view::psync_checks`); the numbers are shown as the engine reported them. The
 //! card never re-decides Redis's rule from the numbers.
 
-use crate::engine::event::{Event, PsyncDecision, PsyncRule};
+use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
 use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
 use crate::ui::components::icons::{icon, Icon};
@@ -68,14 +68,23 @@ fn rdb_progress(after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> H
     }
 }
 
-/// The `+FULLRESYNC` this decision led to, as the engine reported writing it: (step, replid,
-/// offset). None until the RDB child starts; the next decision of this master ends the search.
-fn fullresync_sent<'a>(after: &'a [Rc<TraceEntry>], master: &str, replica: &str) -> Option<(u64, &'a str, u64)> {
+/// The `+FULLRESYNC` this decision led to: (step, offset) of the moment Redis wrote it, the
+/// RDB child's start for this replica (`startBgsaveForReplication` →
+/// `replicationSetupSlaveForFullResync`), or, when it attached to a child already running, the
+/// line the replica read. None until then; the next decision of this master ends the search.
+fn fullresync_written(after: &[Rc<TraceEntry>], master: &str, replica: &str, decided: u64) -> Option<(u64, u64)> {
+    let host = crate::engine::io::split_addr(replica).0;
     for e in after {
         match event_of(e) {
             Some((_, Event::PsyncDecision(_))) if e.node.as_deref() == Some(master) => return None,
-            Some((node, Event::FullResyncSent { replica: r, replid, offset })) if node == master && r == replica => {
-                return Some((e.step, replid.as_str(), *offset))
+            Some((node, Event::RdbSaveStart { replicas, offset, .. })) if node == master && replicas.iter().any(|r| r == replica) => {
+                return Some((e.step, *offset))
+            }
+            // No child started for it: it attached to a running one and was answered with
+            // the decision (the step the replica read it is later; the write was then).
+            Some((node, Event::PsyncReply { reply })) if node == host => {
+                let offset = reply.strip_prefix("+FULLRESYNC ")?.split_whitespace().nth(1)?.parse().ok()?;
+                return Some((decided, offset));
             }
             _ => {}
         }
@@ -86,7 +95,10 @@ fn fullresync_sent<'a>(after: &'a [Rc<TraceEntry>], master: &str, replica: &str)
 fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) -> Html {
     let checks = psync_checks(d.rule);
     let cont = is_continue(d);
-    let sent = if cont { None } else { fullresync_sent(after, master, &d.replica) };
+    let sent = if cont { None } else { fullresync_written(after, master, &d.replica, step) };
+    let replid = match &d.outcome {
+        PsyncOutcome::FullResync { replid, .. } | PsyncOutcome::Continue { replid, .. } => replid.as_str(),
+    };
     let asked_replid = if d.rule == PsyncRule::NoHistory { "?".to_string() } else { short_id(&d.requested_replid) };
     html! {
         <article class={classes!("decision", if cont { "continue" } else { "full" })} data-testid="decision-card"
@@ -135,11 +147,11 @@ fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) ->
             <p class="outcome" aria-live="polite">
                 { icon(if cont { Icon::Continue } else { Icon::FullResync }) }{" "}
                 <strong>{ if cont { "Partial resync: " } else { "Full resync: " } }</strong>
-                <code data-testid="reply-line">{ outcome_line(d, sent.map(|(_, id, off)| (id, off))) }</code>
+                <code data-testid="reply-line">{ outcome_line(d, sent.map(|(_, off)| (replid, off))) }</code>
             </p>
             if !cont {
                 <p class="reply-moment" data-testid="fullresync-moment">
-                    { fullresync_moment(step, d.master_repl_offset, sent.map(|(at, _, off)| (at, off))) }
+                    { fullresync_moment(step, d.master_repl_offset, sent) }
                 </p>
             }
             <p class="arithmetic" data-testid="psync-arithmetic">{ psync_arithmetic(d) }</p>
