@@ -59,6 +59,12 @@ test('+FULLRESYNC: the card shows the offset of the bytes that crossed, and both
   const a = arithmetic.match(/^Asks for byte (\d+), but the backlog's oldest byte is (\d+): (\d+) bytes of what it needs were overwritten\.$/);
   assert.ok(a, arithmetic);
   assert.equal(Number(a[2]) - Number(a[1]), Number(a[3]));
+  // The backlog strip numbers its markers and says them in words, with the numbers above.
+  const legend = await page.getByTestId('backlog-m').getByTestId('strip-legend').locator('li').allInnerTexts();
+  const first = await page.getByTestId('backlog-m').getAttribute('data-first-byte');
+  const histlen = await page.getByTestId('backlog-m').getAttribute('data-histlen');
+  assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()),
+    [`1 first byte ${first}`, `2 write head ${Number(first) + Number(histlen)}`, `3 asked ${a[1]}`]);
   await shot(card(page), '20-decision-fullresync');
   await shot(page.getByTestId('backlog-m'), '22-backlog-overrun');
   assert.deepEqual(errors, []);

@@ -104,10 +104,11 @@ fn window_strip(b: &BacklogView, request: Option<&Request>) -> Html {
             </svg>
             <figcaption>
                 <ol class="strip-legend" data-testid="strip-legend">
-                    <li>{ format!("first byte {}", b.first_byte) }</li>
-                    <li>{ format!("write head {head}") }</li>
+                    // Numbered as the markers are (the number is text, not a list marker).
+                    <li><span class="strip-num">{"1"}</span>{ format!(" first byte {}", b.first_byte) }</li>
+                    <li><span class="strip-num">{"2"}</span>{ format!(" write head {head}") }</li>
                     if let Some(a) = asked {
-                        <li>{ format!("asked {a}") }</li>
+                        <li><span class="strip-num">{"3"}</span>{ format!(" asked {a}") }</li>
                     }
                 </ol>
                 <span class="muted">{ format!("Drawn to scale from offset {lo} to {hi} ({} B); the ring above is to scale of repl-backlog-size.", hi - lo) }</span>
