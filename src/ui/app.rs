@@ -257,7 +257,8 @@ pub fn app() -> Html {
                 <section class="panel sequence-panel" aria-labelledby="h-sequence">
                     <h2 id="h-sequence">{"Messages"}</h2>
                     <SequencePanel trace={m.trace.clone()} snapshot={m.snapshot.clone()} layout={m.layout.clone()}
-                        selected={m.selected.clone()} current_step={m.current_step} />
+                        selected={m.selected.clone()} current_step={m.current_step}
+                        hide_heartbeats={m.hide_heartbeats} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
                     <h2 id="h-backlog">{"Backlog"}</h2>

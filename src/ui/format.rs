@@ -78,6 +78,33 @@ pub fn repl_state_label(s: ReplState) -> &'static str {
     }
 }
 
+/// What a `REPL_STATE_*` means, for its tooltip (server.h's comments, in plain words).
+pub fn repl_state_help(s: ReplState) -> &'static str {
+    match s {
+        ReplState::None => "REPL_STATE_NONE: not a replica of anyone",
+        ReplState::Connect => "REPL_STATE_CONNECT: a master is configured; replicationCron will connect",
+        ReplState::Connecting => "REPL_STATE_CONNECTING: the TCP connection to the master is being opened",
+        ReplState::ReceivePingReply => "REPL_STATE_RECEIVE_PING_REPLY: sent PING, waiting for +PONG",
+        ReplState::SendHandshake => "REPL_STATE_SEND_HANDSHAKE: about to send AUTH / REPLCONF",
+        ReplState::ReceiveAuthReply => "REPL_STATE_RECEIVE_AUTH_REPLY: waiting for the reply to AUTH",
+        ReplState::ReceivePortReply => "REPL_STATE_RECEIVE_PORT_REPLY: waiting for the reply to REPLCONF listening-port",
+        ReplState::ReceiveIpReply => "REPL_STATE_RECEIVE_IP_REPLY: waiting for the reply to REPLCONF ip-address",
+        ReplState::ReceiveCapaReply => "REPL_STATE_RECEIVE_CAPA_REPLY: waiting for the reply to REPLCONF capa eof psync2",
+        ReplState::SendPsync => "REPL_STATE_SEND_PSYNC: about to ask PSYNC <replid> <offset>",
+        ReplState::ReceivePsyncReply => "REPL_STATE_RECEIVE_PSYNC_REPLY: asked PSYNC, waiting for +CONTINUE or +FULLRESYNC",
+        ReplState::Transfer => "REPL_STATE_TRANSFER: receiving the RDB of a full resync",
+        ReplState::Connected => "REPL_STATE_CONNECTED: in sync, applying the master's replication stream",
+    }
+}
+
+/// Tooltips for the words the page borrows from Redis.
+pub const GLOSSARY_REPLID: &str = "replid: the ID of a replication history (master_replid). \
+A replica that synced shares its master's; a promotion starts a new one and keeps the old as replid2. \
+Not the run_id, which is new at every process start.";
+pub const GLOSSARY_SLAVE: &str = "slave: Redis's own word in INFO (role:slave) for a replica";
+pub const GLOSSARY_BRANCH: &str = "You are looking at an earlier step. Acting now (a command, a cut, a restart) \
+drops the steps after this one and continues the simulation from here.";
+
 /// Whether the decision was a partial resync.
 pub fn is_continue(d: &PsyncDecision) -> bool {
     matches!(d.outcome, PsyncOutcome::Continue { .. })
@@ -87,8 +114,9 @@ pub fn is_continue(d: &PsyncDecision) -> bool {
 pub fn rule_words(d: &PsyncDecision) -> String {
     let asked = d.requested_offset;
     let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
+    let shown = d.backlog.map(|(first, histlen)| crate::ui::labels::backlog_window(first, histlen)).unwrap_or_default();
     match d.rule {
-        PsyncRule::NoHistory => "The replica has no history (PSYNC ? -1): it has never synced, so it needs everything: full resync.".into(),
+        PsyncRule::NoHistory => "The replica has no replication history (a fresh node, or restarted with no RDB holding repl-id/repl-offset), so it asks PSYNC ? -1 and needs everything: full resync.".into(),
         PsyncRule::ReplidMismatch => format!(
             "The replica asks for history {} but this master's history is {} (and its previous one is {}): nothing in common, full resync.",
             short_id(&d.requested_replid),
@@ -113,14 +141,14 @@ pub fn rule_words(d: &PsyncDecision) -> String {
             None => format!("Offset {asked} is beyond the backlog: full resync."),
         },
         PsyncRule::Accepted => match (&d.outcome, window) {
-            (PsyncOutcome::Continue { bytes, .. }, Some((first, end))) => format!(
-                "The replid matches and offset {asked} is inside the backlog window [{first}, {end}]: continue, sending the {bytes} bytes the replica missed."
+            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => format!(
+                "The replid matches and offset {asked} is inside the backlog window {shown}: continue, sending the {bytes} bytes the replica missed."
             ),
             _ => "The replid matches and the offset is inside the backlog window: partial resync.".into(),
         },
         PsyncRule::AcceptedViaReplid2 => match (&d.outcome, window) {
-            (PsyncOutcome::Continue { bytes, .. }, Some((first, end))) => format!(
-                "The replica's replid is this master's previous one (replid2) and offset {asked} ≤ {} where it ended; the offset is inside [{first}, {end}]: continue with {bytes} bytes (PSYNC2).",
+            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => format!(
+                "The replica's replid is this master's previous one (replid2) and offset {asked} ≤ {} where it ended; the offset is inside {shown}: continue with {bytes} bytes (PSYNC2).",
                 d.second_replid_offset
             ),
             _ => "Accepted through replid2 (PSYNC2): partial resync.".into(),
@@ -129,11 +157,14 @@ pub fn rule_words(d: &PsyncDecision) -> String {
     }
 }
 
-/// The reply line the master sends for this decision.
-pub fn outcome_line(d: &PsyncDecision) -> String {
-    match &d.outcome {
-        PsyncOutcome::Continue { replid, bytes } => format!("+CONTINUE {} ({bytes} bytes of backlog)", short_id(replid)),
-        PsyncOutcome::FullResync { replid, offset } => format!("+FULLRESYNC {} {offset}", short_id(replid)),
+/// The reply line the master sends for this decision. `+CONTINUE` goes out with the decision;
+/// `+FULLRESYNC` only when the RDB child starts (`replicationSetupSlaveForFullResync`), so
+/// its offset is the one of that moment, given as `sent` once the engine reported it.
+pub fn outcome_line(d: &PsyncDecision, sent: Option<(&str, u64)>) -> String {
+    match (&d.outcome, sent) {
+        (PsyncOutcome::Continue { replid, bytes }, _) => format!("+CONTINUE {} ({bytes} bytes of backlog)", short_id(replid)),
+        (PsyncOutcome::FullResync { .. }, Some((replid, offset))) => format!("+FULLRESYNC {} {offset}", short_id(replid)),
+        (PsyncOutcome::FullResync { .. }, None) => "+FULLRESYNC (not written yet: it goes out when the RDB child starts)".into(),
     }
 }
 
@@ -161,13 +192,16 @@ pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
     let (_, event) = event_of(e)?;
     Some(match event {
         Event::ReplState { to, .. } => format!("{node} is now {}", repl_state_label(*to)),
-        Event::PsyncDecision(d) => format!("{node} decided {}: {}", d.replica, outcome_line(d)),
+        Event::PsyncDecision(d) if is_continue(d) => format!("{node} decided {}: {}", d.replica, outcome_line(d, None)),
+        Event::PsyncDecision(d) => format!("{node} decided {}: full resync (master_repl_offset {} now)", d.replica, d.master_repl_offset),
         Event::PsyncReply { reply } => format!("{node} got {reply}"),
         Event::RdbSaveStart { replicas, offset, .. } => format!("{node} starts an RDB at offset {offset} for {}", replicas.join(", ")),
         Event::RdbLoaded { keys, offset, .. } => format!("{node} loaded the RDB: {keys} keys, offset {offset}"),
         Event::ReplicaOnline { replica } => format!("{node}: replica {replica} is online"),
         Event::BacklogCreated { size, offset } => format!("{node} created a {} backlog at offset {offset}", human_bytes(*size)),
-        Event::BacklogTrimmed { first_byte, histlen } => format!("{node}'s backlog now holds [{first_byte}, {})", first_byte + histlen),
+        Event::BacklogTrimmed { first_byte, histlen } => {
+            format!("{node}'s backlog window is now {}", crate::ui::labels::backlog_window(*first_byte, *histlen))
+        }
         Event::BacklogFreed { reason } => format!("{node} freed its backlog ({reason})"),
         Event::ReplidChanged { replid, .. } => format!("{node}'s replid is now {}", short_id(replid)),
         Event::Disconnected { peer, reason } => format!("{node} dropped {peer}: {reason}"),

@@ -118,3 +118,276 @@ pub fn config_set_line(name: &str, value: &str) -> String {
     };
     format!("CONFIG SET {name} {arg}")
 }
+
+/// A simulated duration in words: `850 ms`, `12.5 s`, `2 min 5 s`.
+pub fn duration(ms: u64) -> String {
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1000..=59_999 if ms.is_multiple_of(1000) => format!("{} s", ms / 1000),
+        1000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        _ => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+    }
+}
+
+/// A heartbeat in the Messages panel: `REPLCONF ACK` (replica → master, every second) or a
+/// `PING` a master sends down to its replica (repl-ping-replica-period). The replica's own
+/// handshake `PING` goes up to its master and is not one. `to_is_replica_of_from` says
+/// whether the receiver replicates from the sender.
+pub fn is_heartbeat(label: &str, to_is_replica_of_from: bool) -> bool {
+    label.starts_with("REPLCONF ACK") || (label == "PING" && to_is_replica_of_from)
+}
+
+/// The "write N random keys" count: at least 1, at most [`RANDOM_KEYS_MAX`]; also whether
+/// the asked number was capped, so the page can say so.
+pub const RANDOM_KEYS_MAX: usize = 20_000;
+pub fn random_keys_count(asked: usize) -> (usize, bool) {
+    (asked.clamp(1, RANDOM_KEYS_MAX), asked > RANDOM_KEYS_MAX)
+}
+
+/// An export that remembers the step it was made at (`shown_step`, read back by
+/// [`shown_step`]); the sim's own reader ignores the extra field.
+pub fn with_shown_step(json: &str, step: u64) -> String {
+    match json.trim_start().strip_prefix('{') {
+        Some(rest) => format!("{{\"shown_step\":{step},{rest}"),
+        None => json.to_string(),
+    }
+}
+
+/// The step an export was made at, when it says.
+pub fn shown_step(json: &str) -> Option<u64> {
+    serde_json::from_str::<serde_json::Value>(json).ok()?.get("shown_step")?.as_u64()
+}
+
+/// The backlog window in the one notation the page uses: the offsets a `PSYNC` may ask for,
+/// `[first byte held, next byte to be written]`, both ends included (the check in
+/// `masterTryPartialResynchronization`: fail if `psync_offset < repl_backlog->offset` or
+/// `> repl_backlog->offset + histlen`). Asking for the upper end means "nothing missed".
+pub fn backlog_window(first_byte: u64, histlen: u64) -> String {
+    format!("[{first_byte}, {}]", first_byte + histlen)
+}
+
+/// The explanation of [`backlog_window`], given once where the window is shown.
+pub const BACKLOG_WINDOW_HELP: &str = "Window [first, next]: the offsets a replica may ask for in PSYNC. \
+first = repl_backlog_first_byte_offset, the oldest byte still held; next = first + repl_backlog_histlen, \
+the byte the master writes next (asking for it means nothing was missed). Both ends are included.";
+
+/// A replica's own view of its master link, INFO's `master_link_status` with the handshake
+/// state (`REPL_STATE_*`) while it is not up: a different thing from the network between
+/// the two hosts, which the link row describes. None for a master.
+pub fn master_link_words(n: &NodeView) -> Option<String> {
+    if is_master(n) {
+        return None;
+    }
+    Some(match (n.link_up, n.repl_state) {
+        (true, _) => "master_link_status: up".to_string(),
+        (false, Some(s)) => format!("master_link_status: down ({})", super::format::repl_state_label(s)),
+        (false, None) => "master_link_status: down".to_string(),
+    })
+}
+
+/// The link row: the simulated network between two hosts (up, cut or held), how many TCP
+/// connections cross it and what is in flight. An end that is stopped has no process: the
+/// row says so instead of calling the path up.
+pub fn link_words(link: &super::api::LinkView, stopped: &[String]) -> String {
+    let down: Vec<&str> = [&link.a, &link.b].into_iter().filter(|n| stopped.contains(n)).map(String::as_str).collect();
+    let conns = match link.connections {
+        1 => "1 TCP connection".to_string(),
+        n => format!("{n} TCP connections"),
+    };
+    let network = format!("network {} ↔ {}: {}", link.a, link.b, link.state);
+    if !down.is_empty() {
+        return format!("{network} · {} stopped: no process, {conns}", down.join(" and "));
+    }
+    format!("{network} · {conns} · {} in flight · {} ms", link.in_flight.len(), link.latency_ms)
+}
+
+/// Whether a link has a stopped end (drawn dashed, never as up).
+pub fn link_has_stopped_end(link: &super::api::LinkView, stopped: &[String]) -> bool {
+    stopped.contains(&link.a) || stopped.contains(&link.b)
+}
+
+/// The decision card's arithmetic, in words: for `+CONTINUE` how many bytes the master sends
+/// (`master_repl_offset − asked + 1`); for a full resync, which check failed and by how much.
+/// The rule is the engine's verdict; this only spells its numbers out.
+pub fn psync_arithmetic(d: &crate::engine::event::PsyncDecision) -> String {
+    use crate::engine::event::{PsyncOutcome, PsyncRule};
+    let asked = d.requested_offset;
+    let m = d.master_repl_offset;
+    let window = d.backlog.map(|(first, histlen)| (first as i64, (first + histlen) as i64));
+    match (&d.outcome, d.rule, window) {
+        (PsyncOutcome::Continue { bytes, .. }, _, _) => format!(
+            "{} has {} bytes → asks for byte {asked}; the master has written {m} → sends {m} − {asked} + 1 = {bytes} bytes.",
+            d.replica,
+            asked - 1
+        ),
+        (_, PsyncRule::OffsetBeforeBacklog, Some((first, _))) => format!(
+            "Asks for byte {asked}, but the backlog's oldest byte is {first}: {} bytes of what it needs were overwritten.",
+            first - asked
+        ),
+        (_, PsyncRule::OffsetAfterBacklog, Some((_, next))) => {
+            format!("Asks for byte {asked}, but the master's next byte is {next}: {} bytes beyond the master's history.", asked - next)
+        }
+        (_, PsyncRule::Replid2OffsetTooHigh, _) => format!(
+            "Asks for byte {asked}, but the previous history (replid2) ended at {}: {} bytes past it.",
+            d.second_replid_offset,
+            asked - d.second_replid_offset
+        ),
+        (_, PsyncRule::ReplidMismatch, _) => "Check 1 failed: the replid asked for is neither this master's replid nor its replid2.".into(),
+        (_, PsyncRule::NoHistory, _) => "Check 1 failed: \"?\" means no history to continue.".into(),
+        (_, PsyncRule::NoBacklog, _) => "Check 2 failed: there is no backlog to send any bytes from.".into(),
+        (_, PsyncRule::LegacySync, _) => "SYNC has no offset: a full copy, always.".into(),
+        _ => format!("Asked for byte {asked}; master_repl_offset {m}."),
+    }
+}
+
+/// When the `+FULLRESYNC` reply went out, against when it was decided. Redis decides at the
+/// PSYNC but writes the reply when the RDB child starts (`startBgsaveForReplication`), with
+/// master_repl_offset of that moment: a diskless sync waits `repl-diskless-sync-delay` first,
+/// and writes done meanwhile move the offset.
+pub fn fullresync_moment(decided_step: u64, offset_at_decision: u64, sent: Option<(u64, u64)>) -> String {
+    match sent {
+        None => format!(
+            "Decided at step {decided_step} (master_repl_offset {offset_at_decision}). The reply is not written yet: \
+             Redis writes +FULLRESYNC when the RDB child starts (after repl-diskless-sync-delay, or when a running BGSAVE ends), \
+             with the offset of that moment."
+        ),
+        Some((step, offset)) if step == decided_step && offset == offset_at_decision => {
+            format!("Answered at once at step {step}: the RDB child started with the decision, at offset {offset}.")
+        }
+        Some((step, offset)) => format!(
+            "Decided at step {decided_step} (master_repl_offset {offset_at_decision}); written at step {step}, when the RDB child started, \
+             with the offset of that moment: {offset}{}.",
+            if offset > offset_at_decision {
+                format!(" ({} bytes written meanwhile)", offset - offset_at_decision)
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::event::ReplState;
+    use crate::engine::view::Role;
+    use crate::ui::api::{LinkState, LinkView};
+
+    fn decision(
+        rule: crate::engine::event::PsyncRule,
+        outcome: crate::engine::event::PsyncOutcome,
+        asked: i64,
+    ) -> crate::engine::event::PsyncDecision {
+        crate::engine::event::PsyncDecision {
+            replica: "r1:6380".into(),
+            requested_replid: "a".repeat(40),
+            requested_offset: asked,
+            replid: "a".repeat(40),
+            replid2: "0".repeat(40),
+            second_replid_offset: -1,
+            master_repl_offset: 149,
+            backlog: Some((1, 149)),
+            rule,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn the_card_spells_out_the_arithmetic() {
+        use crate::engine::event::{PsyncOutcome, PsyncRule};
+        let d = decision(PsyncRule::Accepted, PsyncOutcome::Continue { replid: "a".repeat(40), bytes: 95 }, 55);
+        assert_eq!(
+            psync_arithmetic(&d),
+            "r1:6380 has 54 bytes → asks for byte 55; the master has written 149 → sends 149 − 55 + 1 = 95 bytes."
+        );
+        let full = PsyncOutcome::FullResync { replid: "a".repeat(40), offset: 149 };
+        let mut d = decision(PsyncRule::OffsetBeforeBacklog, full.clone(), 10);
+        d.backlog = Some((40, 110));
+        assert_eq!(
+            psync_arithmetic(&d),
+            "Asks for byte 10, but the backlog's oldest byte is 40: 30 bytes of what it needs were overwritten."
+        );
+        let d = decision(PsyncRule::OffsetAfterBacklog, full.clone(), 160);
+        assert_eq!(psync_arithmetic(&d), "Asks for byte 160, but the master's next byte is 150: 10 bytes beyond the master's history.");
+        let mut d = decision(PsyncRule::Replid2OffsetTooHigh, full, 120);
+        d.second_replid_offset = 101;
+        assert_eq!(psync_arithmetic(&d), "Asks for byte 120, but the previous history (replid2) ended at 101: 19 bytes past it.");
+    }
+
+    #[test]
+    fn the_fullresync_reply_names_its_own_moment() {
+        assert!(fullresync_moment(5, 49039, None).contains("not written yet"));
+        assert_eq!(
+            fullresync_moment(5, 49039, Some((9, 49053))),
+            "Decided at step 5 (master_repl_offset 49039); written at step 9, when the RDB child started, with the offset of that moment: 49053 (14 bytes written meanwhile)."
+        );
+        assert_eq!(
+            fullresync_moment(5, 100, Some((5, 100))),
+            "Answered at once at step 5: the RDB child started with the decision, at offset 100."
+        );
+    }
+
+    #[test]
+    fn heartbeats_are_acks_and_pings_down_to_a_replica() {
+        assert!(is_heartbeat("REPLCONF ACK 149", false));
+        assert!(is_heartbeat("PING", true));
+        assert!(!is_heartbeat("PING", false), "the handshake PING goes up to the master");
+        assert!(!is_heartbeat("SET a 1", true));
+        assert!(!is_heartbeat("REPLCONF capa eof", false));
+    }
+
+    #[test]
+    fn random_key_count_is_kept_and_capping_is_reported() {
+        assert_eq!(random_keys_count(1000), (1000, false));
+        assert_eq!(random_keys_count(50_000), (20_000, true));
+        assert_eq!(random_keys_count(0), (1, false));
+    }
+
+    #[test]
+    fn an_export_remembers_its_step() {
+        let json = with_shown_step("{\"version\":1,\"last_step\":40}", 17);
+        assert_eq!(shown_step(&json), Some(17));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["last_step"], 40);
+        assert_eq!(shown_step("{\"version\":1}"), None);
+        assert_eq!(shown_step("not json"), None);
+    }
+
+    #[test]
+    fn durations_read_as_words() {
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(60_000), "1 min 0 s");
+        assert_eq!(duration(12_500), "12.5 s");
+        assert_eq!(duration(3000), "3 s");
+    }
+
+    #[test]
+    fn one_window_notation_with_both_ends_included() {
+        assert_eq!(backlog_window(1, 149), "[1, 150]");
+        assert_eq!(backlog_window(27_000, 0), "[27000, 27000]");
+        assert!(BACKLOG_WINDOW_HELP.contains("Both ends are included"));
+    }
+
+    #[test]
+    fn master_link_status_is_named_apart_from_the_network() {
+        let mut n = NodeView { role: Role::Slave, link_up: false, repl_state: Some(ReplState::ReceivePsyncReply), ..NodeView::default() };
+        assert_eq!(master_link_words(&n).unwrap(), "master_link_status: down (RECEIVE_PSYNC_REPLY)");
+        n.link_up = true;
+        assert_eq!(master_link_words(&n).unwrap(), "master_link_status: up");
+        n.role = Role::Master;
+        assert_eq!(master_link_words(&n), None);
+    }
+
+    #[test]
+    fn a_link_to_a_stopped_node_is_not_called_up() {
+        let link = LinkView { a: "m".into(), b: "r1".into(), state: LinkState::Up, connections: 1, latency_ms: 5, ..LinkView::default() };
+        assert_eq!(link_words(&link, &[]), "network m ↔ r1: up · 1 TCP connection · 0 in flight · 5 ms");
+        let stopped = vec!["r1".to_string()];
+        assert_eq!(
+            link_words(&LinkView { connections: 0, ..link.clone() }, &stopped),
+            "network m ↔ r1: up · r1 stopped: no process, 0 TCP connections"
+        );
+        assert!(link_has_stopped_end(&link, &stopped));
+        assert!(!link_has_stopped_end(&link, &[]));
+    }
+}

@@ -16,6 +16,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What the page says when stepping finds nothing more to show.
+/// Said when playing reaches the end a lesson recorded.
+pub const LESSON_END: &str = "End of the lesson: playback stopped at its last recorded step. \
+Press Play or Step to let the world run on (heartbeats only, unless you act), or choose another lesson.";
+
+/// A step that moved the clock this far says so (below it, time passing is not news).
+pub const IDLE_NOTICE_MS: u64 = 1000;
+
 pub const QUIET: &str = "Nothing more happens on its own: the world is quiet. Send a command, heal a link, or add a node.";
 
 /// Play speeds the selector offers, in steps per second.
@@ -157,6 +164,12 @@ pub struct Model {
     pub seed: u64,
     pub help: bool,
     pub theme: Theme,
+    /// The last step a loaded lesson recorded: playing stops there once, and says so.
+    pub lesson_end: Option<u64>,
+    /// The Messages panel hides heartbeats (PING to a replica, REPLCONF ACK); on in lessons.
+    pub hide_heartbeats: bool,
+    /// The clock when a Step was asked: a step that crossed idle time says how much.
+    pub step_from_ms: Option<u64>,
 }
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
@@ -171,6 +184,14 @@ pub fn opening_lesson(asked: Option<String>, banner: Option<String>) -> (String,
         }
         None => (default, banner),
     }
+}
+
+/// What a Step that crossed `idle_ms` of quiet simulated time says.
+pub fn idle_notice(idle_ms: u64) -> String {
+    format!(
+        "Nothing happened for {} of simulated time: this step is the next thing that did (often a periodic PING or REPLCONF ACK).",
+        super::labels::duration(idle_ms)
+    )
 }
 
 pub fn no_such_lesson(id: &str) -> String {
@@ -199,6 +220,9 @@ impl Model {
             seed,
             help: false,
             theme,
+            lesson_end: None,
+            hide_heartbeats: false,
+            step_from_ms: None,
         }
     }
 
@@ -231,6 +255,13 @@ impl Model {
     pub fn toggle_help(&mut self) {
         self.help = !self.help;
     }
+    pub fn set_hide_heartbeats(&mut self, hide: bool) {
+        self.hide_heartbeats = hide;
+    }
+    /// A Step was asked at the current time (a walk toward the next visible step).
+    pub fn step_asked(&mut self) {
+        self.step_from_ms = Some(self.snapshot.time_ms);
+    }
     pub fn set_theme(&mut self, theme: Theme) {
         self.theme = theme;
     }
@@ -256,6 +287,10 @@ impl Model {
         self.lesson = lesson.unwrap_or_default().to_string();
         self.selected = None;
         self.playing = false;
+        self.lesson_end = lesson.and(trace.last().map(|e| e.step));
+        if lesson.is_some() {
+            self.hide_heartbeats = true;
+        }
     }
 
     /// A walk started and waits on the ports.
@@ -292,6 +327,21 @@ impl Model {
     /// Take in the world as it stands after a change.
     pub fn absorb(&mut self, frame: Frame<'_>) {
         let Frame { snapshot, current_step, last_step, trace, stopped_ports } = frame;
+        // Playing across the lesson's recorded end stops there (a Play pressed at or past
+        // the end runs on: it does not cross it again).
+        if let Some(end) = self.lesson_end {
+            if self.playing && self.current_step < end && current_step >= end {
+                self.playing = false;
+                self.notice = Some(LESSON_END.to_string());
+            }
+        }
+        // A Step that crossed quiet time says how much, instead of jumping silently.
+        if let Some(from) = self.step_from_ms.take() {
+            let idle = snapshot.time_ms.saturating_sub(from);
+            if idle >= IDLE_NOTICE_MS && self.notice.is_none() {
+                self.notice = Some(idle_notice(idle));
+            }
+        }
         self.current_step = current_step;
         self.last_step = last_step;
         // Behind the end the world holds only the past: keep the recorded future we know.

@@ -308,3 +308,60 @@ fn inspector_info_is_the_engines_own_info_text() {
     assert!(field("total_commands_processed").is_none(), "only the sync counters come from # Stats");
     assert!(info.iter().all(|(k, _)| !k.starts_with('#') && !k.is_empty()));
 }
+
+#[test]
+fn playing_stops_once_at_the_lessons_recorded_end_and_says_so() {
+    let (mut m, mut s) = loaded();
+    let end = s.last_step();
+    assert_eq!(m.lesson_end, Some(end));
+    assert!(m.hide_heartbeats, "lessons open with heartbeats hidden");
+    m.play();
+    let before = m.trace.branch().iter().map(|e| e.step).filter(|&st| st < end).max().unwrap();
+    s.jump_to(before);
+    absorb(&mut m, &s);
+    assert!(m.playing, "still before the end");
+    s.jump_to(end);
+    absorb(&mut m, &s);
+    assert!(!m.playing, "stopped at the end");
+    assert_eq!(m.notice.as_deref(), Some(LESSON_END));
+    // Play again from the end: it runs on (the end is not crossed a second time).
+    m.dismiss_notice();
+    m.play();
+    s.run(Goal::Visible);
+    absorb(&mut m, &s);
+    assert!(m.playing);
+    assert_eq!(m.notice, None);
+}
+
+#[test]
+fn a_step_across_quiet_time_says_how_long_it_was() {
+    let (mut m, mut s) = loaded();
+    s.jump_to(s.last_step());
+    absorb(&mut m, &s);
+    let t0 = m.snapshot.time_ms;
+    m.step_asked();
+    s.run(Goal::Visible);
+    absorb(&mut m, &s);
+    let idle = m.snapshot.time_ms - t0;
+    if idle >= IDLE_NOTICE_MS {
+        assert_eq!(m.notice.as_deref(), Some(idle_notice(idle).as_str()));
+    } else {
+        assert_eq!(m.notice, None);
+    }
+    assert_eq!(m.step_from_ms, None, "said once");
+    // A step within the same millisecond is no news.
+    m.dismiss_notice();
+    m.step_asked();
+    absorb(&mut m, &s);
+    assert_eq!(m.notice, None);
+    assert!(idle_notice(60_000).starts_with("Nothing happened for 1 min 0 s of simulated time"));
+}
+
+#[test]
+fn a_custom_session_keeps_the_heartbeat_choice() {
+    let mut m = model();
+    m.set_hide_heartbeats(false);
+    m.loaded(&[], None);
+    assert!(!m.hide_heartbeats);
+    assert_eq!(m.lesson_end, None);
+}

@@ -5,7 +5,7 @@
 
 use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
-use super::labels::inspector_info;
+use super::labels::{inspector_info, shown_step, with_shown_step};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::{lessons, model};
 use crate::engine::view::keyspace_listing;
@@ -48,6 +48,8 @@ pub enum Msg {
     Help(bool),
     ToggleHelp,
     SetTheme(Theme),
+    /// The Messages panel's "hide heartbeats" filter.
+    HideHeartbeats(bool),
     ConsoleHistory {
         node: String,
         line: String,
@@ -108,6 +110,7 @@ impl Runtime {
                 | Msg::Help(_)
                 | Msg::ToggleHelp
                 | Msg::SetTheme(_)
+                | Msg::HideHeartbeats(_)
                 | Msg::ConsoleHistory { .. }
         );
         if !keeps_walk && self.model.walking {
@@ -119,6 +122,9 @@ impl Runtime {
             Msg::Inputs(inputs) => self.apply_all(inputs),
             Msg::Walk(goal) => {
                 self.m().dismiss_notice();
+                if goal == Goal::Visible && !self.model.walking {
+                    self.m().step_asked();
+                }
                 self.forward(goal)
             }
             Msg::Tick => {
@@ -155,7 +161,8 @@ impl Runtime {
                 true
             }
             Msg::Export => {
-                let json = self.session.borrow_mut().export_json();
+                // The step on screen travels with the file, so an import reopens it there.
+                let json = with_shown_step(&self.session.borrow_mut().export_json(), self.model.current_step);
                 let file = format!("replscope-step{}.json", self.model.current_step);
                 if let Err(e) = download(&file, "application/json", &json) {
                     self.m().set_banner(Some(format!("The export failed: {e:?}")));
@@ -178,6 +185,7 @@ impl Runtime {
             Msg::Help(open) => self.ui(|m| m.set_help(open)),
             Msg::ToggleHelp => self.ui(Model::toggle_help),
             Msg::SetTheme(t) => self.ui(|m| m.set_theme(t)),
+            Msg::HideHeartbeats(hide) => self.ui(|m| m.set_hide_heartbeats(hide)),
             Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
         };
         // While a walk's parcel crosses a port the world is between the two halves of a step:
@@ -271,7 +279,11 @@ impl Runtime {
             return;
         }
         match Session::import_json(text) {
-            Ok(session) => {
+            Ok(mut session) => {
+                // Reopen at the step the export was made at (the replay ends at its last step).
+                if let Some(step) = shown_step(text) {
+                    session.jump_to(step);
+                }
                 self.session = Rc::new(RefCell::new(session));
                 // The trace is read from the imported world on the refresh that follows; the
                 // selection stays if the imported world has that node too.

@@ -38,6 +38,8 @@ test('stepping carries each message over the MessagePorts, and a row opens to it
 
   // What came out of the ports is what the sequence diagram shows as delivered, message for message.
   const now = await published(page);
+  // Every message counts here, heartbeats too (a lesson hides them by default).
+  if (await page.getByTestId('hide-heartbeats').isChecked()) await page.getByTestId('hide-heartbeats').uncheck();
   const rows = page.locator('li.seq-item:not(.seq-state):not(.seq-note)');
   const shown = await rows.count();
   const carried = now.wire.reduce((sum, w) => sum + w.messages, 0);
@@ -48,7 +50,8 @@ test('stepping carries each message over the MessagePorts, and a row opens to it
 
   // The PSYNC row opens to the bytes the replica sent: a RESP array whose offset is the one
   // the decision card says was asked.
-  const psync = page.locator('li.seq-item', { has: page.locator('summary[aria-label*="PSYNC"]') }).first();
+  // A row's accessible name is its own text (step, then the message in words).
+  const psync = page.locator('li.seq-item', { has: page.locator('summary', { hasText: /: PSYNC / }) }).first();
   await psync.locator('summary').click();
   const bytes = unescape(await psync.getByTestId('resp-bytes').innerText());
   const m = bytes.match(/^\*3\r\n\$5\r\nPSYNC\r\n\$40\r\n([0-9a-f]{40})\r\n\$\d+\r\n(\d+)\r\n$/);

@@ -42,6 +42,9 @@ pub struct Node {
     pub port: u16,
     pub(crate) config: Config,
     pub(crate) rng: Rng,
+    /// `server.runid`: 40 random hex characters drawn once per process start (main() in
+    /// server.c), independent of the replication ID. A restart is a new process, so a new one.
+    pub(crate) run_id: String,
     pub(crate) ks: Keyspace,
     pub(crate) clients: BTreeMap<ConnId, Client>,
     /// Replication: history, backlog, replicas, master link, cached master, the PSYNC rule.
@@ -84,6 +87,9 @@ pub struct Node {
     pub(crate) arg_pool: ArgPool,
 }
 
+/// Mixed into a node's seed for the stream its `run_id` comes from.
+const RUN_ID_STREAM: u64 = 0x5255_4e5f_4944_0001;
+
 /// serverCron's next 100 ms (hz 10) tick after `now_ms`.
 fn next_hz_tick(now_ms: u64) -> u64 {
     now_ms - now_ms % 100 + 100
@@ -99,11 +105,15 @@ impl Node {
     pub fn with_config(name: &str, port: u16, seed: u64, config: Config, now_ms: u64) -> Node {
         let mut rng = Rng::new(seed);
         let replid = rng.replid();
+        // Its own stream, derived from the same seed, so drawing it leaves every other draw of
+        // the node's RNG (replids, EOF marks) where it was.
+        let run_id = Rng::new(seed ^ RUN_ID_STREAM).replid();
         let mut node = Node {
             name: name.to_string(),
             port,
             config,
             rng,
+            run_id,
             ks: Keyspace::new(),
             clients: BTreeMap::new(),
             repl: Replication::new(replid, now_ms),

@@ -58,7 +58,7 @@ impl Node {
         let uptime = self.now_ms.saturating_sub(self.start_ms) / 1000;
         format!(
             "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nrun_id:{}\r\ntcp_port:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\n",
-            self.repl.replid, self.port, uptime, uptime / 86400
+            self.run_id, self.port, uptime, uptime / 86400
         )
     }
 
@@ -390,6 +390,23 @@ mod tests {
         let at = bytes.windows(11).position(|w| w == b"+FULLRESYNC").unwrap();
         let line_end = at + bytes[at..].windows(2).position(|w| w == b"\r\n").unwrap() + 2;
         assert_eq!(get("r", "total_net_repl_input_bytes"), (bytes.len() - line_end) as u64);
+    }
+
+    /// run_id is per process start, replid is the replication history (server.c main() draws
+    /// `server.runid`; `changeReplicationId` draws the replid): two independent values.
+    #[test]
+    fn run_id_is_independent_of_the_replid_and_new_per_start() {
+        let field = |info: &str, f: &str| -> String { info.lines().find_map(|l| l.strip_prefix(&format!("{f}:"))).unwrap().to_string() };
+        let m = crate::engine::node::Node::new("m", 6379, 7, 0);
+        let run_id = field(&m.info("server"), "run_id");
+        assert_eq!(run_id.len(), 40);
+        assert!(run_id.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_ne!(run_id, field(&m.info("replication"), "master_replid"));
+        // Same seed, same process: same run_id (a seed reproduces a run).
+        assert_eq!(run_id, field(&crate::engine::node::Node::new("m", 6379, 7, 0).info("server"), "run_id"));
+        // A restart (a new process: the world hands it a new seed) draws a new one.
+        let again = crate::engine::node::Node::new("m", 6379, 8, 0);
+        assert_ne!(run_id, field(&again.info("server"), "run_id"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::engine::view::{BacklogView, NodeView};
 use crate::ui::api::{event_of, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::format::human_bytes;
+use crate::ui::labels::{backlog_window, BACKLOG_WINDOW_HELP};
 use crate::ui::model::Trace;
 use std::f64::consts::PI;
 use std::rc::Rc;
@@ -65,6 +66,57 @@ fn last_request(trace: &Trace, node: &str) -> Option<Request> {
     })
 }
 
+/// The window drawn to scale on a line that fits the data (the ring is to scale of
+/// repl-backlog-size, where 149 B in 1 MB is invisible): the held bytes from the first byte to
+/// the write head, and the offset last asked, with numbered markers and a legend.
+fn window_strip(b: &BacklogView, request: Option<&Request>) -> Html {
+    const W: f64 = 300.0;
+    let head = b.first_byte + b.histlen;
+    let asked = request.map(|r| r.asked.max(0) as u64);
+    let lo = asked.map_or(b.first_byte, |a| a.min(b.first_byte));
+    let hi = asked.map_or(head, |a| a.max(head)).max(lo + 1);
+    let x = |o: u64| 10.0 + (o - lo) as f64 / (hi - lo) as f64 * (W - 20.0);
+    let marker = |n: u8, o: u64, class: &'static str, what: String| {
+        let cx = x(o);
+        html! {
+            <g class={classes!("strip-marker", class)}>
+                <title>{ what }</title>
+                <line x1={format!("{cx:.1}")} y1="6" x2={format!("{cx:.1}")} y2="30" />
+                <circle cx={format!("{cx:.1}")} cy="38" r="7" />
+                <text x={format!("{cx:.1}")} y="41.5" text-anchor="middle">{ n.to_string() }</text>
+            </g>
+        }
+    };
+    html! {
+        <figure class="window-strip" data-testid="window-strip">
+            <svg viewBox={format!("0 0 {W} 48")} role="img"
+                aria-label={format!("Offsets {lo} to {hi} to scale: bytes held from {} to {}", b.first_byte, head.saturating_sub(1))}>
+                <rect class="strip-track" x="10" y="12" width={format!("{}", W - 20.0)} height="12" />
+                <rect class="strip-held" x={format!("{:.1}", x(b.first_byte))} y="12"
+                    width={format!("{:.1}", (x(head) - x(b.first_byte)).max(1.0))} height="12">
+                    <title>{ format!("bytes held: {} to {} ({} B)", b.first_byte, head.saturating_sub(1), b.histlen) }</title>
+                </rect>
+                { marker(1, b.first_byte, "first", format!("1: first byte held, offset {}", b.first_byte)) }
+                { marker(2, head, "head", format!("2: write head, the next offset written: {head}")) }
+                if let (Some(a), Some(r)) = (asked, request) {
+                    { marker(3, a, if r.accepted { "asked inside" } else { "asked outside" }, format!("3: last PSYNC asked for offset {a}")) }
+                }
+            </svg>
+            <figcaption>
+                <ol class="strip-legend" data-testid="strip-legend">
+                    // Numbered as the markers are (the number is text, not a list marker).
+                    <li><span class="strip-num">{"1"}</span>{ format!(" first byte {}", b.first_byte) }</li>
+                    <li><span class="strip-num">{"2"}</span>{ format!(" write head {head}") }</li>
+                    if let Some(a) = asked {
+                        <li><span class="strip-num">{"3"}</span>{ format!(" asked {a}") }</li>
+                    }
+                </ol>
+                <span class="muted">{ format!("Drawn to scale from offset {lo} to {hi} ({} B); the ring above is to scale of repl-backlog-size.", hi - lo) }</span>
+            </figcaption>
+        </figure>
+    }
+}
+
 fn blocks_strip(b: &BacklogView) -> Html {
     if b.blocks.is_empty() {
         return html! {};
@@ -105,7 +157,7 @@ fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
         <figure class="ring" data-testid={format!("backlog-{}", node.name)} data-first-byte={b.first_byte.to_string()}
             data-histlen={b.histlen.to_string()} data-size={b.size.to_string()}>
             <svg viewBox="0 0 200 200" role="img"
-                aria-label={format!("{} backlog: {} of {} bytes, window from offset {} to {}", node.name, b.histlen, b.size, b.first_byte, head)}>
+                aria-label={format!("{} backlog: {} of {} bytes, window {}", node.name, b.histlen, b.size, backlog_window(b.first_byte, b.histlen))}>
                 <circle class="ring-track" cx={C.to_string()} cy={C.to_string()} r={R.to_string()} />
                 <path class="ring-fill" d={arc(b.first_byte, shown, size)} />
                 <line class="ring-head" x1={format!("{hx:.2}")} y1={format!("{hy:.2}")} x2={format!("{hx2:.2}")} y2={format!("{hy2:.2}")} />
@@ -129,11 +181,12 @@ fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
             </svg>
             <figcaption>
                 <dl class="kv">
-                    <dt>{"window"}</dt><dd>{ format!("[{}, {})", b.first_byte, head) }</dd>
-                    <dt>{"first byte"}</dt><dd>{ b.first_byte }</dd>
-                    <dt>{"histlen"}</dt><dd>{ b.histlen }</dd>
-                    <dt>{"size"}</dt><dd>{ b.size }</dd>
-                    <dt><span class="nowrap">{ icon(Icon::WriteHead) }{" write"}</span>{" head"}</dt><dd>{ head }</dd>
+                    <dt><abbr title={BACKLOG_WINDOW_HELP}>{"window"}</abbr></dt>
+                    <dd data-testid="ring-window">{ backlog_window(b.first_byte, b.histlen) }</dd>
+                    <dt><abbr title="repl_backlog_first_byte_offset: the oldest byte the backlog still holds">{"first byte"}</abbr></dt><dd>{ b.first_byte }</dd>
+                    <dt><abbr title="repl_backlog_histlen: how many bytes of history the backlog holds">{"histlen"}</abbr></dt><dd>{ format!("{} B", b.histlen) }</dd>
+                    <dt><abbr title="repl-backlog-size: the history the master keeps for partial resyncs">{"size"}</abbr></dt><dd>{ format!("{} B", b.size) }</dd>
+                    <dt><abbr title="The offset the master writes next (first byte + histlen)"><span class="nowrap">{ icon(Icon::WriteHead) }{" write"}</span>{" head"}</abbr></dt><dd>{ head }</dd>
                     if let Some(r) = &request {
                         <dt>{"last PSYNC asked"}</dt>
                         <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>
@@ -142,9 +195,15 @@ fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
                         </dd>
                     }
                 </dl>
-                if over {
+                // The note fits what is on screen: the "replica still reading" reason only
+                // when the master has a replica (incrementalTrimReplicationBacklog frees whole
+                // blocks, and none a replica still references).
+                if over && !node.replicas.is_empty() {
                     <p class="note">{ "histlen exceeds repl-backlog-size: in 7.0 a replica still referencing old blocks keeps them in the backlog." }</p>
+                } else if over {
+                    <p class="note">{ "histlen exceeds repl-backlog-size: 7.0 frees history only in whole replication-buffer blocks, so up to one block more is held." }</p>
                 }
+                { window_strip(b, request.as_ref()) }
                 { blocks_strip(b) }
             </figcaption>
         </figure>

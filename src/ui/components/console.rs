@@ -3,6 +3,8 @@
 //! keys" to push the master past its backlog. Everything typed renders as text.
 
 use crate::ui::api::{Exchange, Input, Snapshot};
+use crate::ui::format::thousands;
+use crate::ui::labels::{random_keys_count, RANDOM_KEYS_MAX};
 use crate::ui::runtime::Msg;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -41,6 +43,10 @@ struct NodeConsoleProps {
     exchanges: Vec<Exchange>,
     seed: u64,
     current_step: u64,
+    /// "Write N random keys": N, kept by the panel across tabs, and whether it was capped.
+    count: usize,
+    capped: bool,
+    on_count: Callback<usize>,
     dispatch: Callback<Msg>,
 }
 
@@ -49,7 +55,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     let input = use_node_ref();
     // Position while browsing history: None = editing a new line.
     let cursor = use_state(|| None::<usize>);
-    let count = use_state(|| 1000usize);
+    let count = p.count;
     let history = p.history.clone();
 
     let onsubmit = {
@@ -92,11 +98,11 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         })
     };
     let on_count = {
-        let count = count.clone();
+        let set = p.on_count.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
-                if let Ok(v) = el.value().parse::<usize>() {
-                    count.set(v.clamp(1, 20_000));
+                if let Ok(v) = el.value().trim().replace([',', '_'], "").parse::<usize>() {
+                    set.emit(v);
                 }
             }
         })
@@ -104,7 +110,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     let on_random = {
         let d = p.dispatch.clone();
         let node = p.node.clone();
-        let n = *count;
+        let n = count;
         let seed = p.seed ^ p.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         Callback::from(move |_| {
             let actions = values(seed, n, 16)
@@ -142,12 +148,18 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             <div class="random-keys">
                 <button onclick={on_random} data-testid={format!("random-{}", p.node)}
                     title="Sends SET key:<i> <random 16 chars> N times (set repl-backlog-size to 16kb to overflow it sooner)">
-                    { format!("Write {} random keys", *count) }
+                    { format!("Write {count} random keys") }
                 </button>
                 <label>
-                    <span class="visually-hidden">{"How many keys"}</span>
-                    <input type="number" min="1" max="20000" value={count.to_string()} onchange={on_count} aria-label="How many random keys" />
+                    <span class="visually-hidden">{"How many random keys"}</span>
+                    <input type="number" min="1" max={RANDOM_KEYS_MAX.to_string()} value={count.to_string()} onchange={on_count}
+                        data-testid={format!("random-count-{}", p.node)} />
                 </label>
+                if p.capped {
+                    <span class="muted" role="status" data-testid="random-capped">
+                        { format!("At most {} keys per click: the count was capped.", thousands(RANDOM_KEYS_MAX as u64)) }
+                    </span>
+                }
             </div>
         </div>
     }
@@ -173,6 +185,13 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
     let port = nodes.iter().find(|n| n.name == selected).map(|n| n.port).unwrap_or(0);
     let history = p.history.get(&selected).cloned().unwrap_or_default();
     let exchanges = p.snapshot.console(&selected).to_vec();
+    // The random-key count lives here, not in the keyed per-node console, so switching tabs
+    // keeps it.
+    let count = use_state(|| (1000usize, false));
+    let on_count = {
+        let count = count.clone();
+        Callback::from(move |asked: usize| count.set(random_keys_count(asked)))
+    };
     html! {
         <div class="consoles">
             <div class="tabs" role="tablist" aria-label="Console of node">
@@ -190,7 +209,8 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
                 }) }
             </div>
             <NodeConsole key={selected.clone()} node={selected.clone()} {port} {history} {exchanges}
-                seed={p.seed} current_step={p.current_step} dispatch={p.dispatch.clone()} />
+                seed={p.seed} current_step={p.current_step} count={count.0} capped={count.1} {on_count}
+                dispatch={p.dispatch.clone()} />
         </div>
     }
 }

@@ -6,11 +6,12 @@
 //! `engine::view::psync_checks`); the numbers are shown as the engine reported them. The
 //! card never re-decides Redis's rule from the numbers.
 
-use crate::engine::event::{Event, PsyncDecision, PsyncRule};
+use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
 use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id};
+use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id, GLOSSARY_REPLID};
+use crate::ui::labels::{backlog_window, fullresync_moment, psync_arithmetic, BACKLOG_WINDOW_HELP};
 use crate::ui::model::Trace;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -67,10 +68,37 @@ fn rdb_progress(after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> H
     }
 }
 
+/// The `+FULLRESYNC` this decision led to: (step, offset) of the moment Redis wrote it, the
+/// RDB child's start for this replica (`startBgsaveForReplication` →
+/// `replicationSetupSlaveForFullResync`), or, when it attached to a child already running, the
+/// line the replica read. None until then; the next decision of this master ends the search.
+fn fullresync_written(after: &[Rc<TraceEntry>], master: &str, replica: &str, decided: u64) -> Option<(u64, u64)> {
+    let host = crate::engine::io::split_addr(replica).0;
+    for e in after {
+        match event_of(e) {
+            Some((_, Event::PsyncDecision(_))) if e.node.as_deref() == Some(master) => return None,
+            Some((node, Event::RdbSaveStart { replicas, offset, .. })) if node == master && replicas.iter().any(|r| r == replica) => {
+                return Some((e.step, *offset))
+            }
+            // No child started for it: it attached to a running one and was answered with
+            // the decision (the step the replica read it is later; the write was then).
+            Some((node, Event::PsyncReply { reply })) if node == host => {
+                let offset = reply.strip_prefix("+FULLRESYNC ")?.split_whitespace().nth(1)?.parse().ok()?;
+                return Some((decided, offset));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) -> Html {
     let checks = psync_checks(d.rule);
-    let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
     let cont = is_continue(d);
+    let sent = if cont { None } else { fullresync_written(after, master, &d.replica, step) };
+    let replid = match &d.outcome {
+        PsyncOutcome::FullResync { replid, .. } | PsyncOutcome::Continue { replid, .. } => replid.as_str(),
+    };
     let asked_replid = if d.rule == PsyncRule::NoHistory { "?".to_string() } else { short_id(&d.requested_replid) };
     html! {
         <article class={classes!("decision", if cont { "continue" } else { "full" })} data-testid="decision-card"
@@ -89,7 +117,7 @@ fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) ->
                             } else if d.rule == PsyncRule::LegacySync {
                                 {"SYNC asks for no history: always a full copy"}
                             } else {
-                                <span>{ format!("asked {} · replid {}", short_id(&d.requested_replid), short_id(&d.replid)) }</span>
+                                <span>{ format!("asked {} · ", short_id(&d.requested_replid)) }<abbr title={GLOSSARY_REPLID}>{"replid"}</abbr>{ format!(" {}", short_id(&d.replid)) }</span>
                                 if !is_null_id(&d.replid2) {
                                     <span>{ format!(" · replid2 {} (valid up to offset {})", short_id(&d.replid2), d.second_replid_offset) }</span>
                                 }
@@ -101,9 +129,15 @@ fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) ->
                     <tr>
                         <th scope="row">{"2. Offset in the backlog?"}</th>
                         <td>
-                            { match window {
-                                Some((first, end)) => format!("asked {} · window [{first}, {end}] · master_repl_offset {}", d.requested_offset, d.master_repl_offset),
-                                None => format!("asked {} · no backlog · master_repl_offset {}", d.requested_offset, d.master_repl_offset),
+                            { match d.backlog {
+                                Some((first, histlen)) => html! {
+                                    <>
+                                        { format!("asked {} · ", d.requested_offset) }
+                                        <abbr title={BACKLOG_WINDOW_HELP}>{ format!("window {}", backlog_window(first, histlen)) }</abbr>
+                                        { format!(" · master_repl_offset {}", d.master_repl_offset) }
+                                    </>
+                                },
+                                None => html! { format!("asked {} · no backlog · master_repl_offset {}", d.requested_offset, d.master_repl_offset) },
                             } }
                         </td>
                         <td data-testid="check-window">{ verdict(checks.window) }</td>
@@ -113,8 +147,14 @@ fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) ->
             <p class="outcome" aria-live="polite">
                 { icon(if cont { Icon::Continue } else { Icon::FullResync }) }{" "}
                 <strong>{ if cont { "Partial resync: " } else { "Full resync: " } }</strong>
-                <code>{ outcome_line(d) }</code>
+                <code data-testid="reply-line">{ outcome_line(d, sent.map(|(_, off)| (replid, off))) }</code>
             </p>
+            if !cont {
+                <p class="reply-moment" data-testid="fullresync-moment">
+                    { fullresync_moment(step, d.master_repl_offset, sent) }
+                </p>
+            }
+            <p class="arithmetic" data-testid="psync-arithmetic">{ psync_arithmetic(d) }</p>
             <p class="why">{ rule_words(d) }</p>
             if !cont {
                 { rdb_progress(after, master, &d.replica) }

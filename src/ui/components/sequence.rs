@@ -4,8 +4,10 @@
 
 use crate::engine::event::{Event, ReplState};
 use crate::ui::api::{event_of, message_of, note_of, Snapshot, TraceEntry};
-use crate::ui::format::{escape_bytes, repl_state_label};
+use crate::ui::format::{escape_bytes, repl_state_help, repl_state_label};
+use crate::ui::labels::{is_heartbeat, master_name};
 use crate::ui::model::{Slot, Trace};
+use crate::ui::runtime::Msg;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -91,8 +93,12 @@ fn message_row(key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Ht
     html! {
         <li key={key} class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
-                <summary aria-label={summary.clone()}>
+                // The name is the row's own text (its step, then the message in words for a
+                // screen reader, the drawn arrow being hidden): no aria-label that could
+                // disagree with what is on screen (WCAG 2.5.3, label in name).
+                <summary>
                     <span class="seq-step">{ format!("#{}", e.step) }</span>
+                    <span class="visually-hidden">{ format!(" {summary}") }</span>
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
                 <p class="muted">{ summary }</p>
@@ -125,7 +131,8 @@ fn state_row(key: usize, lanes: &[String], e: &TraceEntry, node: &str, from: Rep
         <li key={key} class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
             <span class="seq-step">{ format!("#{}", e.step) }</span>
             <span class="state-change" style={pad}>
-                { format!("{node}: {} → ", repl_state_label(from)) }<strong>{ repl_state_label(to) }</strong>
+                { format!("{node}: ") }<abbr title={repl_state_help(from)}>{ repl_state_label(from) }</abbr>{" → "}
+                <strong><abbr title={repl_state_help(to)}>{ repl_state_label(to) }</abbr></strong>
             </span>
         </li>
     }
@@ -147,7 +154,7 @@ fn handshake_strip(node: &str, state: ReplState) -> Html {
             { for HANDSHAKE.iter().map(|s| {
                 let current = *s == state;
                 html! {
-                    <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")}>
+                    <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")} title={repl_state_help(*s)}>
                         if current { <span aria-hidden="true">{"▸ "}</span> }
                         { repl_state_label(*s) }
                     </li>
@@ -165,6 +172,9 @@ pub struct SequenceProps {
     pub layout: Rc<Vec<Slot>>,
     pub selected: Option<String>,
     pub current_step: u64,
+    /// Hide PING to a replica and REPLCONF ACK rows (the checkbox above the list).
+    pub hide_heartbeats: bool,
+    pub dispatch: Callback<Msg>,
 }
 
 #[function_component(SequencePanel)]
@@ -185,6 +195,14 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
     let trace = p.trace.shown();
     // Each row keeps its trace index as its key: as the window of the latest rows slides, the
     // page moves one row in and one out instead of rewriting every row.
+    // A heartbeat: an ACK, or a PING down to a node that replicates from the sender.
+    let heartbeat = |e: &TraceEntry| {
+        message_of(e).is_some_and(|m| {
+            let down = p.snapshot.node(m.to).is_some_and(|n| master_name(&p.layout, n) == Some(m.from));
+            is_heartbeat(m.label, down)
+        })
+    };
+    let mut heartbeats = 0usize;
     let rows: Vec<(usize, &TraceEntry)> = trace
         .iter()
         .map(|e| &**e)
@@ -195,7 +213,17 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
                 || note_of(e).is_some()
                 || matches!(event_of(e), Some((_, Event::ReplState { .. })))
         })
+        .filter(|(_, e)| {
+            let hide = p.hide_heartbeats && heartbeat(e);
+            heartbeats += usize::from(hide);
+            !hide
+        })
         .collect();
+    let on_hide = {
+        let d = p.dispatch.clone();
+        let hide = p.hide_heartbeats;
+        Callback::from(move |_: web_sys::Event| d.emit(Msg::HideHeartbeats(!hide)))
+    };
     let hidden = if *show_all { 0 } else { rows.len().saturating_sub(PAGE) };
     let toggle = {
         let show_all = show_all.clone();
@@ -223,6 +251,13 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
                     }) }
                 </svg>
             </div>
+            <label class="seq-filter" title="PING: the master's keepalive down to a replica (repl-ping-replica-period). REPLCONF ACK: the replica's offset report, every second.">
+                <input type="checkbox" data-testid="hide-heartbeats" checked={p.hide_heartbeats} onchange={on_hide} />
+                {" Hide heartbeats (PING, REPLCONF ACK)"}
+                if p.hide_heartbeats && heartbeats > 0 {
+                    <span class="muted" data-testid="heartbeats-hidden">{ format!(": {heartbeats} hidden") }</span>
+                }
+            </label>
             if rows.is_empty() {
                 <p class="muted">{"No messages yet. Each message between nodes appears here; open one to see its exact bytes."}</p>
             }

@@ -214,7 +214,7 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
             <output class="clock" aria-live="polite" data-testid="clock">
                 { labels::clock(p.current_step, p.last_step, p.time_ms) }
                 if behind {
-                    <span class="branch-hint">{" · acting now branches from here"}</span>
+                    <span class="branch-hint" title={crate::ui::format::GLOSSARY_BRANCH}>{" · acting now branches from here"}</span>
                 }
             </output>
             <p class="just-happened" data-testid="just-happened">

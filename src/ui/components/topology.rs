@@ -6,8 +6,10 @@
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
-use crate::ui::format::short_id;
-use crate::ui::labels::{is_master, master_name, next_name, node_offset, topology_description};
+use crate::ui::format::{short_id, GLOSSARY_REPLID, GLOSSARY_SLAVE};
+use crate::ui::labels::{
+    is_master, link_has_stopped_end, link_words, master_link_words, master_name, next_name, node_offset, topology_description,
+};
 use crate::ui::model::Slot;
 use crate::ui::runtime::Msg;
 use std::rc::Rc;
@@ -99,9 +101,12 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     // A unit normal: messages a→b ride on one side of the line, b→a on the other.
     let (nx, ny) = (-dy / len, dx / len);
+    // A stopped end has no process: no connection can be up, whatever the network does.
+    let endpoint_down = link_has_stopped_end(link, &snapshot.stopped);
     let state_mark = match link.state {
         LinkState::Cut => Some((Icon::Cut, "cut")),
         LinkState::Held => Some((Icon::Hold, "held")),
+        LinkState::Up if endpoint_down => Some((Icon::Stop, "node stopped")),
         LinkState::Up => None,
     };
     // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
@@ -131,7 +136,8 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
         }
     });
     html! {
-        <g class={classes!("link", format!("link-{}", link.state))}>
+        <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}>
+            <title>{ link_words(link, &snapshot.stopped) }</title>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
             if let Some((mark, text)) = state_mark {
                 <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.len() as f64 - 10.0, my - 12.5, 13.0) }</g>
@@ -184,8 +190,10 @@ fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
             <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
+            // The replica's own master_link_status, named as INFO names it: the network row
+            // below can be up while this is down (handshake, RDB transfer, a timeout).
             if !is_master(node) && !node.link_up {
-                <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"link down"}</text>
+                <text class="node-link-down" x={(NODE_W / 2.0).to_string()} y={(NODE_H + 13.0).to_string()} text-anchor="middle">{"master_link_status: down"}</text>
             }
         </g>
     }
@@ -222,9 +230,14 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
         <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
             data-role={node.role.to_string()} data-offset={node_offset(node).to_string()}>
             <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
-                aria-label={format!("Inspect {name}")}>
-                <strong>{ name.clone() }</strong>
-                { format!(" {} · {} · offset {}", node.role, short_id(&node.replid), node_offset(node)) }
+                title={format!("Inspect {name}")}>
+                <strong>{ name.clone() }</strong>{" "}
+                if is_master(node) { {"master"} } else { <abbr title={GLOSSARY_SLAVE}>{ node.role.to_string() }</abbr> }
+                {" · "}<abbr title={GLOSSARY_REPLID}>{ short_id(&node.replid) }</abbr>
+                { format!(" · offset {}", node_offset(node)) }
+                if let Some(words) = master_link_words(node) {
+                    <span class={classes!("master-link", (!node.link_up).then_some("down"))} data-testid="master-link-status">{ format!(" · {words}") }</span>
+                }
             </button>
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Input::Stop { node: name.clone() })}
@@ -270,11 +283,14 @@ fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
         LinkState::Held => Icon::Hold,
         LinkState::Up => Icon::LinkUp,
     };
+    let endpoint_down = link_has_stopped_end(link, &p.snapshot.stopped);
     html! {
-        <li class={classes!("link-card", format!("link-{state}"))} data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
-            <span class="link-name">
-                { icon(state_icon) }{" "}
-                { format!("{a} ↔ {b}: {state}, {} in flight, {} ms", link.in_flight.len(), link.latency_ms) }
+        <li class={classes!("link-card", format!("link-{state}"), endpoint_down.then_some("link-endpoint-stopped"))}
+            data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
+            <span class="link-name" data-testid="link-words"
+                title="The simulated network between the two hosts and the TCP connections across it; a replica's master_link_status is shown on its node">
+                { icon(if endpoint_down { Icon::Stop } else { state_icon }) }{" "}
+                { link_words(link, &p.snapshot.stopped) }
             </span>
             <span class="card-actions">
                 <button data-testid="cut" disabled={state == LinkState::Cut} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}

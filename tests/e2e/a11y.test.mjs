@@ -1,0 +1,79 @@
+// Accessibility audit: axe-core (the npm package, injected from node_modules) runs over the
+// page in the states a student reaches — light and dark theme, a wide screen and a phone, the
+// help overlay open, a lesson's PSYNC decision shown, a message row opened — and must find no
+// violation. Each violation is reported with its rule, the node and axe's own explanation, so
+// a failure says what to fix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { serveDir, launch } from './harness.mjs';
+import { waitForApp, toEnd } from './app.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+let server, browser;
+before(async () => { server = await serveDir(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Run axe over the whole document; resolves to a readable list of violations. */
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    // axe's default rules (WCAG 2.x A/AA and best practices) plus its experimental ones:
+    // `label-content-name-mismatch` (WCAG 2.5.3, label in name) is tagged experimental and
+    // off by default. AAA rules (7:1 contrast) stay off: the page's bar is AA.
+    const rules = Object.fromEntries(window.axe.getRules(['experimental']).map((r) => [r.ruleId, { enabled: true }]));
+    const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      rule: v.id,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    }));
+  });
+  return violations;
+}
+
+function assertClean(violations, where) {
+  const text = violations.map((v) => `${v.rule} (${v.nodes.length}):\n  ${v.nodes.slice(0, 30).join('\n  ')}`).join('\n');
+  assert.deepEqual(violations.map((v) => v.rule), [], `axe violations ${where}:\n${text}`);
+}
+
+/** A fresh page at `size`, theme stored before the app reads it, on the full-sync lesson. */
+async function open(size, theme) {
+  const page = await browser.context.newPage();
+  await page.setViewportSize(size);
+  await page.goto(server.url + '?lesson=full-sync&seed=7');
+  await page.evaluate((t) => localStorage.setItem('replscope-theme', t), theme);
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+  return page;
+}
+
+for (const theme of ['light', 'dark']) {
+  for (const [label, size] of [['wide', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    test(`no axe violations: ${theme} theme, ${label} viewport, in every state a lesson reaches`, async () => {
+      const page = await open(size, theme);
+      assertClean(await audit(page), `${theme}/${label} on load`);
+
+      // The lesson's PSYNC decision on the card.
+      await page.getByTestId('next-decision').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=decision-card]')?.dataset.outcome !== 'none',
+        null, { timeout: 30_000 });
+      assertClean(await audit(page), `${theme}/${label} after the PSYNC decision`);
+
+      // The settled lesson with a message row opened (its exact bytes shown).
+      await toEnd(page);
+      const row = page.locator('.seq-item details').first();
+      await row.locator('summary').click();
+      assert.equal(await row.evaluate((d) => d.open), true);
+      assertClean(await audit(page), `${theme}/${label} with a message row open`);
+
+      // The help overlay.
+      await page.getByTestId('help').click();
+      await page.getByTestId('help-overlay').waitFor({ state: 'visible' });
+      assertClean(await audit(page), `${theme}/${label} with the help overlay open`);
+      await page.close();
+    });
+  }
+}
