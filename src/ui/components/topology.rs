@@ -241,7 +241,13 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
             </button>
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Input::Stop { node: name.clone() })}
-                    aria-label={format!("Stop {name}")}>{ icon(Icon::Stop) }{"Stop"}</button>
+                    aria-label={format!("Stop {name}")}
+                    title="SIGTERM: asks lagging replicas for an ACK, waits up to shutdown-timeout, flushes their buffers, then exits">
+                    { icon(Icon::Stop) }{"Stop"}</button>
+                <button data-testid="crash" onclick={act(Input::Crash { node: name.clone() })}
+                    aria-label={format!("Crash {name}")}
+                    title="kill -9: the process dies at once; nothing is flushed, replicas see the connection drop">
+                    { icon(Icon::Stop) }{"Crash"}</button>
                 <button data-testid="promote" disabled={is_master(node)}
                     onclick={act(Input::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
                     title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
