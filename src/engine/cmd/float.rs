@@ -302,29 +302,9 @@ impl LongDouble {
         }
         if i < body.len() && (body[i] == b'e' || body[i] == b'E') {
             // strtold only consumes the exponent if digits follow; then trailing text fails.
-            let mut j = i + 1;
-            let eneg = match body.get(j) {
-                Some(b'-') => {
-                    j += 1;
-                    true
-                }
-                Some(b'+') => {
-                    j += 1;
-                    false
-                }
-                _ => false,
-            };
-            let start = j;
-            let mut ev: i64 = 0;
-            while j < body.len() && body[j].is_ascii_digit() {
-                ev = (ev * 10 + (body[j] - b'0') as i64).min(1_000_000);
-                j += 1;
-            }
-            if j == start {
-                return None;
-            }
-            exp10 += if eneg { -ev } else { ev };
-            i = j;
+            let (ev, end) = signed_exponent(body, i + 1)?;
+            exp10 += ev;
+            i = end;
         }
         if i != body.len() {
             return None;
@@ -457,6 +437,23 @@ pub fn incr_by_float_text(current: Option<&[u8]>, incr: &[u8]) -> Result<String,
 pub fn mantissa_has_nonzero_digit(s: &str) -> bool {
     let mant = s.split(['e', 'E']).next().unwrap_or("");
     mant.bytes().any(|c| (b'1'..=b'9').contains(&c))
+}
+
+/// The signed exponent that starts at `at` (after strtod's `e` or `p`): an optional sign and
+/// at least one digit. Clamped far past any double's range, so no number of digits overflows.
+/// `(value, index after it)`, or `None` without a digit.
+fn signed_exponent(s: &[u8], at: usize) -> Option<(i64, usize)> {
+    let (neg, start) = match s.get(at) {
+        Some(b'-') => (true, at + 1),
+        Some(b'+') => (false, at + 1),
+        _ => (false, at),
+    };
+    let digits = s[start.min(s.len())..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let value = s[start..start + digits].iter().fold(0i64, |v, d| (v * 10 + (d - b'0') as i64).min(1_000_000));
+    Some((if neg { -value } else { value }, start + digits))
 }
 
 #[cfg(test)]

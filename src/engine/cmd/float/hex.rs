@@ -39,30 +39,9 @@ pub(crate) fn parse(body: &[u8]) -> Option<(Big, i64)> {
         return None; // "0x" alone: strtod reads the 0 and leaves "x"
     }
     if i < rest.len() && (rest[i] == b'p' || rest[i] == b'P') {
-        let mut j = i + 1;
-        let neg = match rest.get(j) {
-            Some(b'-') => {
-                j += 1;
-                true
-            }
-            Some(b'+') => {
-                j += 1;
-                false
-            }
-            _ => false,
-        };
-        let start = j;
-        let mut ev: i64 = 0;
-        while j < rest.len() && rest[j].is_ascii_digit() {
-            // Clamped: far past any range, and no overflow however many digits.
-            ev = (ev * 10 + (rest[j] - b'0') as i64).min(1_000_000);
-            j += 1;
-        }
-        if j == start {
-            return None;
-        }
-        e2 += if neg { -ev } else { ev };
-        i = j;
+        let (ev, end) = super::signed_exponent(rest, i + 1)?;
+        e2 += ev;
+        i = end;
     }
     (i == rest.len()).then_some((mant, e2))
 }
