@@ -196,7 +196,11 @@ pub fn link_words(link: &super::api::LinkView, stopped: &[String]) -> String {
     };
     let network = format!("network {} ↔ {}: {}", link.a, link.b, link.state);
     if !down.is_empty() {
-        return format!("{network} · {} stopped: no process, {conns}", down.join(" and "));
+        // A process that exited (SIGTERM after its graceful shutdown) leaves its sockets
+        // half-closed: its last bytes and its FIN still cross until the peer reads them and
+        // closes its end. Such a connection is not up; it is closing.
+        let closing = if link.connections > 0 { " closing (its last bytes and FIN in flight)" } else { "" };
+        return format!("{network} · {} stopped: no process, {conns}{closing}", down.join(" and "));
     }
     format!("{network} · {conns} · {} in flight · {} ms", link.in_flight.len(), link.latency_ms)
 }
@@ -386,6 +390,10 @@ mod tests {
         assert_eq!(
             link_words(&LinkView { connections: 0, ..link.clone() }, &stopped),
             "network m ↔ r1: up · r1 stopped: no process, 0 TCP connections"
+        );
+        assert_eq!(
+            link_words(&link, &stopped),
+            "network m ↔ r1: up · r1 stopped: no process, 1 TCP connection closing (its last bytes and FIN in flight)"
         );
         assert!(link_has_stopped_end(&link, &stopped));
         assert!(!link_has_stopped_end(&link, &[]));
