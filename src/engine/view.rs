@@ -31,6 +31,10 @@ pub struct NodeView {
     pub sync_full: u64,
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
+    /// INFO stats `slave_expires_tracked_keys`: keys a client of this (writable) replica gave a
+    /// TTL, which the replica expires itself (`getSlaveKeyWithExpireCount`).
+    #[serde(default)]
+    pub slave_expires_tracked_keys: u64,
     /// The replication knobs, CONFIG GET style: (name, value).
     pub config: Vec<(String, String)>,
 }
@@ -176,6 +180,7 @@ fn build(n: &Node) -> NodeView {
         sync_full: n.repl.stat_sync_full,
         sync_partial_ok: n.repl.stat_sync_partial_ok,
         sync_partial_err: n.repl.stat_sync_partial_err,
+        slave_expires_tracked_keys: n.ks.slave_keys_with_expire() as u64,
         config: n.config.listing(),
     }
 }

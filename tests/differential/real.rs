@@ -340,6 +340,7 @@ pub fn figures_from_info(info: &BTreeMap<String, String>, port_names: &BTreeMap<
         "sync_partial_ok",
         "sync_partial_err",
         "connected_slaves",
+        "slave_expires_tracked_keys",
     ] {
         copy(k);
     }

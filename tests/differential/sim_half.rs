@@ -58,6 +58,7 @@ pub fn figures_from_view(v: &NodeView, port_names: &BTreeMap<String, String>) ->
     put("sync_partial_ok", v.sync_partial_ok.to_string());
     put("sync_partial_err", v.sync_partial_err.to_string());
     put("connected_slaves", v.replicas.len().to_string());
+    put("slave_expires_tracked_keys", v.slave_expires_tracked_keys.to_string());
     if v.role == replscope::engine::view::Role::Slave {
         put("master_link_status", if v.link_up { "up" } else { "down" }.to_string());
         put("slave_repl_offset", v.slave_repl_offset.unwrap_or(0).to_string());

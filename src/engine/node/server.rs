@@ -97,7 +97,7 @@ impl Node {
             ("latest_fork_usec", "0".into()),
             ("total_forks", st.total_forks.to_string()),
             ("migrate_cached_sockets", "0".into()),
-            ("slave_expires_tracked_keys", "0".into()),
+            ("slave_expires_tracked_keys", self.ks.slave_keys_with_expire().to_string()),
             ("active_defrag_hits", "0".into()),
             ("active_defrag_misses", "0".into()),
             ("active_defrag_key_hits", "0".into()),
