@@ -400,10 +400,48 @@ fn a_trace_claiming_endless_steps_is_refused() {
 #[test]
 fn loading_an_endless_file_is_bounded() {
     let p = scenario_file("dev_zero", "node m\nload m /dev/zero\n");
-    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let out = replscope().args(["run", p.to_str().unwrap(), "--files-anywhere"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot load /dev/zero: larger than 512 MB, the most `load` reads"), "{stderr}");
+}
+
+// ------------------------------------------------------------------ files a scenario names
+
+/// `save m ../../anything` wrote an RDB with content the scenario chose to any path, relative
+/// to the working directory. Now paths resolve against the scenario's folder and may not
+/// leave it; nothing is written, and the error names the line and the way to allow it.
+#[test]
+fn a_scenario_cannot_write_or_read_outside_its_folder() {
+    let p = scenario_file("escape", "node m\nm> SET k v\nsave m ../escaped.rdb\n");
+    let escaped = p.parent().unwrap().parent().unwrap().join("escaped.rdb");
+    let _ = std::fs::remove_file(&escaped);
+    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(":3: ../escaped.rdb: outside the scenario's folder"), "{stderr}");
+    assert!(stderr.contains("--files-anywhere"), "{stderr}");
+    assert!(!escaped.exists(), "nothing was written");
+
+    let p = scenario_file("absolute", "node m\nload m /etc/hostname\n");
+    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/etc/hostname: an absolute path"), "{stderr}");
+}
+
+/// Relative paths mean the scenario's folder wherever the CLI is started from: a dump saved
+/// and loaded back by name round-trips while the working directory is elsewhere.
+#[test]
+fn scenario_paths_resolve_against_the_scenario_folder() {
+    let p = scenario_file("roundtrip", "node m\nm> SET k v\nsave m here.rdb\nnode n\nload n here.rdb\nexpect n> GET k == \"v\"\n");
+    let saved = p.parent().unwrap().join("here.rdb");
+    let _ = std::fs::remove_file(&saved);
+    let out = replscope().current_dir(std::env::temp_dir()).args(["run", p.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(saved.exists(), "the dump lies beside the scenario");
+    assert!(!std::env::temp_dir().join("here.rdb").exists(), "not in the working directory");
 }
 
 // ------------------------------------------------------------------ one huge write

@@ -10,7 +10,8 @@
 //! stop N | restart N          # SIGTERM a node (graceful: waits for it to exit); restart it
 //! crash N                     # kill -9 a node (restart it from its last RDB, if saved)
 //! settle                      # run until quiet and every replica that can sync is online
-//! save N PATH | load N PATH   # write / read a node's RDB file (through the runner's hooks)
+//! save N PATH | load N PATH   # write / read a node's RDB file (through the runner's hooks;
+//!                              # the CLI resolves PATH in the scenario's folder)
 //! expect r1> GET foo == "bar" # a command and its reply as redis-cli prints it
 //! check                       # a point where the differential harness compares figures
 //! ```

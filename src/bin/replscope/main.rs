@@ -1,12 +1,16 @@
 //! The native CLI.
 //!
-//! - `replscope run SCENARIO [--trace FILE] [--seed N]`: run a scenario file, printing every
-//!   reply as redis-cli would, prefixed by the node (`m> OK`); exit 1 on a failed `expect` (or
-//!   any failing statement), 2 on a malformed scenario or bad usage, naming the line.
+//! - `replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere]`: run a scenario
+//!   file, printing every reply as redis-cli would, prefixed by the node (`m> OK`); exit 1 on a
+//!   failed `expect` (or any failing statement), 2 on a malformed scenario or bad usage, naming
+//!   the line. Its `save`/`load` paths stay in the scenario's folder (`files`).
 //! - `replscope serve --port P [--replicaof HOST PORT]`: one node over real TCP (net::serve).
 //! - `replscope bench-rewind [--steps N] [--jumps N]`: build a long trace and print how long a
 //!   jump to a random step takes (a figure, not a pass/fail).
 
+mod files;
+
+use files::FileRoot;
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
 use replscope::sim::{Goal, Input, Session, World};
@@ -15,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  replscope run SCENARIO [--trace FILE] [--seed N]
+  replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere]
   replscope serve --port P [--replicaof HOST PORT]
   replscope bench-rewind [--steps N] [--jumps N] [--every N]";
 
@@ -79,8 +83,10 @@ impl<'a> Opts<'a> {
 }
 
 /// Prints replies as they arrive: every line of the rendering prefixed by the node. `save`
-/// and `load` read and write real files (the simulation itself touches none).
+/// and `load` read and write real files (the simulation itself touches none), inside the
+/// scenario's folder unless the user said otherwise.
 struct Printer {
+    files: FileRoot,
     /// Stdout was closed (`replscope run … | head -1`): print nothing more, quietly, and let
     /// the run finish so its exit status still says whether the scenario held.
     closed: bool,
@@ -95,16 +101,18 @@ impl RunHooks for Printer {
         // `println!` panics when the reader has gone; a failed write just ends the printing.
         self.closed = text.split('\n').try_for_each(|l| writeln!(out, "{node}> {l}")).and_then(|_| out.flush()).is_err();
     }
-    fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
-        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {}", path, e))
+    fn write_file(&mut self, written: &str, bytes: &[u8]) -> Result<(), String> {
+        let path = self.files.resolve(written)?;
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {}", path.display(), e))
     }
-    fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String> {
+    fn read_file(&mut self, written: &str) -> Result<Vec<u8>, String> {
+        let path = self.files.resolve(written)?;
         // Bounded: `load m /dev/zero` read forever. One byte past the bound tells "too big".
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        let file = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {}", path.display(), e))?;
         let mut bytes = Vec::new();
-        file.take(MAX_LOAD_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {}", path, e))?;
+        file.take(MAX_LOAD_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read {}: {}", path.display(), e))?;
         if bytes.len() as u64 > MAX_LOAD_BYTES {
-            return Err(format!("cannot load {}: larger than {} MB, the most `load` reads", path, MAX_LOAD_BYTES >> 20));
+            return Err(format!("cannot load {}: larger than {} MB, the most `load` reads", path.display(), MAX_LOAD_BYTES >> 20));
         }
         Ok(bytes)
     }
@@ -115,13 +123,14 @@ fn cmd_run(args: &[String]) -> CliResult {
         return Err(usage("run needs a scenario file"));
     };
     let opts = Opts { args };
-    opts.check_known(&[("--trace", 1), ("--seed", 1)], 1)?;
+    opts.check_known(&[("--trace", 1), ("--seed", 1), ("--files-anywhere", 0)], 1)?;
+    let files = FileRoot::for_scenario(std::path::Path::new(path), args.iter().any(|a| a == "--files-anywhere"));
     let seed = opts.number::<u64>("--seed")?.unwrap_or(1);
     let trace_out = opts.get("--trace", 1)?.map(|v| v[0].clone());
     let bytes = std::fs::read(path).map_err(|e| (2, format!("cannot read {path}: {e}")))?;
     let sc = scenario::parse_bytes(&bytes).map_err(|e| (2, format!("{path}:{}:{}: {}", e.line, e.column, e.message)))?;
     let mut world = World::new(seed);
-    let outcome = scenario::run(&mut world, &sc, &mut Printer { closed: false });
+    let outcome = scenario::run(&mut world, &sc, &mut Printer { files, closed: false });
     if let Some(out) = trace_out {
         let file = world.trace_file();
         std::fs::write(&out, file.to_json()).map_err(|e| (2, format!("cannot write {out}: {e}")))?;
