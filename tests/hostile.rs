@@ -530,3 +530,23 @@ fn serve_refuses_connections_past_maxclients_and_keeps_serving() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+// ------------------------------------------------------------------ scenario JSON
+
+/// A JSON scenario can claim any `Run{ms}`, past what the text language accepts: the import
+/// refuses it with the statement's line (with the text language's own reason), so
+/// no run of 584 million years starts.
+#[test]
+fn a_json_scenario_with_an_endless_run_is_refused() {
+    use replscope::sim::scenario::Scenario;
+    let json = format!(
+        r#"{{"version":1,"scenario":{{"statements":[{{"line":1,"statement":{{"Node":{{"name":"m"}}}}}},{{"line":2,"statement":{{"Run":{{"ms":{}}}}}}}]}}}}"#,
+        u64::MAX
+    );
+    let e = Scenario::from_json(&json).expect_err("refused");
+    assert!(e.message.contains("line 2"), "{}", e.message);
+    assert!(e.message.contains("longer than the longest duration a scenario may ask for"), "{}", e.message);
+    // One day still imports.
+    let day = json.replace(&u64::MAX.to_string(), &replscope::sim::clock::MAX_DURATION_MS.to_string());
+    assert!(Scenario::from_json(&day).is_ok(), "a day is allowed");
+}

@@ -215,14 +215,15 @@ impl Scenario {
         let file: File = serde_json::from_str(json).map_err(|e| ImportError { message: format!("malformed scenario file: {e}") })?;
         for s in &file.scenario.statements {
             let line = s.statement.to_line();
-            match parse::parse_line(&line, s.line) {
-                Ok(Some(back)) if back == s.statement => {}
-                _ => {
-                    return Err(ImportError {
-                        message: format!("malformed scenario file: statement at line {} is not valid: {}", s.line, line),
-                    })
-                }
-            }
+            // Say why, in the text language's own words ("more than a day", "unknown node"…).
+            let why = match parse::parse_line(&line, s.line) {
+                Ok(Some(back)) if back == s.statement => continue,
+                Err(e) => format!(": {}", e.message),
+                Ok(_) => String::new(),
+            };
+            return Err(ImportError {
+                message: format!("malformed scenario file: statement at line {} is not valid: {}{}", s.line, line, why),
+            });
         }
         Ok(file.scenario)
     }
