@@ -99,6 +99,7 @@ scenarios! {
     chained_cut_lower_link,
     chained_full_resync_cascades,
     chained_replicas,
+    config_set_errors,
     counters_many_syncs,
     disk_sync,
     expect_reply_text,

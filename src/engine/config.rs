@@ -46,6 +46,14 @@ pub struct Config {
     /// `shutdown-timeout` (seconds): how long SIGTERM / SHUTDOWN waits for lagging replicas.
     #[serde(default = "default_shutdown_timeout")]
     pub shutdown_timeout: u64,
+    /// `maxclients`: connections past it are refused with `-ERR max number of clients
+    /// reached` (`acceptCommonHandler`); `replscope serve` honours it.
+    #[serde(default = "default_maxclients")]
+    pub maxclients: u64,
+}
+
+fn default_maxclients() -> u64 {
+    10_000
 }
 
 fn default_shutdown_timeout() -> u64 {
@@ -78,6 +86,7 @@ impl Default for Config {
             replica_announced: true,
             rdb_del_sync_files: false,
             shutdown_timeout: default_shutdown_timeout(),
+            maxclients: default_maxclients(),
         }
     }
 }
@@ -105,6 +114,7 @@ pub const NAMES: &[&str] = &[
     "replica-announced",
     "rdb-del-sync-files",
     "shutdown-timeout",
+    "maxclients",
 ];
 
 /// The 7.0 `slave-*` / `min-slaves-*` aliases (config.c `alias` fields).
@@ -125,17 +135,40 @@ fn canonical(name: &str) -> Option<&'static str> {
     NAMES.iter().copied().find(|x| *x == alias)
 }
 
-/// `memtoull`: "1mb" = 1048576, "1m" = 1000000, "16kb", "1gb", plain bytes.
+/// `memtoull`: "1mb" = 1048576, "1m" = 1000000, "16kb", "1gb", plain bytes. As in C: no sign,
+/// digits read by `strtoull` (past u64 it saturates, no digits read as 0), and the product
+/// wraps: `20000000000gb` is 3028092406290448384, which Redis accepts.
 pub fn parse_memory(s: &str) -> Option<u64> {
-    let l = s.to_ascii_lowercase();
-    let units: [(&str, u64); 7] =
-        [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)];
-    for (suf, mul) in units {
-        if let Some(num) = l.strip_suffix(suf) {
-            return num.parse::<u64>().ok().and_then(|n| n.checked_mul(mul));
-        }
+    if s.starts_with('-') {
+        return None;
     }
-    l.parse::<u64>().ok()
+    let digits_end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(digits_end);
+    let mul: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1 << 10,
+        "m" => 1_000_000,
+        "mb" => 1 << 20,
+        "g" => 1_000_000_000,
+        "gb" => 1 << 30,
+        _ => return None,
+    };
+    if digits.len() >= 128 {
+        return None;
+    }
+    let value = digits.bytes().fold(0u64, |v, d| v.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    Some(value.wrapping_mul(mul))
+}
+
+/// `numericParseString` + `numericBoundaryCheck` for an INTEGER_CONFIG: `string2ll` (no
+/// sign but '-', no leading zero), then `lower..=upper`.
+fn int_in(value: &str, lower: i64, upper: i64) -> Result<u64, String> {
+    let n = crate::engine::resp::string2ll(value.as_bytes()).ok_or("argument couldn't be parsed into an integer")?;
+    if n < lower || n > upper {
+        return Err(format!("argument must be between {lower} and {upper} inclusive"));
+    }
+    Ok(n as u64)
 }
 
 fn yes_no(b: bool) -> String {
@@ -185,6 +218,7 @@ impl Config {
             "replica-announced" => yes_no(self.replica_announced),
             "rdb-del-sync-files" => yes_no(self.rdb_del_sync_files),
             "shutdown-timeout" => self.shutdown_timeout.to_string(),
+            "maxclients" => self.maxclients.to_string(),
             _ => return None,
         })
     }
@@ -202,60 +236,91 @@ impl Config {
             .collect()
     }
 
-    /// CONFIG SET for one option. Returns the canonical name on success, or Redis's error text.
-    /// `replicaof` is not settable this way (as in Redis: use REPLICAOF).
+    /// `configSetCommand`: name/value pairs, all or nothing. First every name is looked up
+    /// (the first unknown one, or a second mention of an option, fails the whole command
+    /// before anything is parsed); then values are set in order and the first bad one fails it,
+    /// naming the option by its canonical name. Returns the options changed.
+    pub fn set_all(&mut self, pairs: &[(String, String)]) -> Result<Vec<&'static str>, String> {
+        // config.c registers each alias as its own entry, so a name and its alias are two
+        // options here: only the same name twice (any case) is a duplicate, and an error names
+        // the option as it is registered (the alias, lower case).
+        let mut seen: Vec<String> = Vec::new();
+        let mut canon = Vec::new();
+        for (name, _) in pairs {
+            let lower = name.to_ascii_lowercase();
+            match canonical(name) {
+                Some(c) if c != "replicaof" && seen.contains(&lower) => {
+                    return Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter"))
+                }
+                Some(c) if c != "replicaof" => {
+                    seen.push(lower);
+                    canon.push(c);
+                }
+                _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
+            }
+        }
+        let mut next = self.clone();
+        for (((_, value), registered), c) in pairs.iter().zip(&seen).zip(&canon) {
+            next.set_one(c, value).map_err(|why| format!("ERR CONFIG SET failed (possibly related to argument '{registered}') - {why}"))?;
+        }
+        *self = next;
+        Ok(canon)
+    }
+
+    /// CONFIG SET for one option (any alias). Returns the canonical name on success, or
+    /// Redis's error text. `replicaof` is not settable this way (as in Redis: use REPLICAOF).
     pub fn set(&mut self, name: &str, value: &str) -> Result<&'static str, String> {
-        let canon = match canonical(name) {
-            Some(c) if c != "replicaof" => c,
-            _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
-        };
-        let bad = |why: &str| format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}");
-        let num = |v: &str| v.parse::<u64>().map_err(|_| bad("argument couldn't be parsed into an integer"));
-        let flag = |v: &str| parse_bool(v).ok_or_else(|| bad("argument must be 'yes' or 'no'"));
+        self.set_all(&[(name.to_string(), value.to_string())]).map(|names| names[0])
+    }
+
+    /// One value into one option, or why not (the text after the dash of Redis's error).
+    fn set_one(&mut self, canon: &str, value: &str) -> Result<(), String> {
+        // createIntConfig(.., 0 or 1, INT_MAX, ..): string2ll, then the bounds.
+        let int = |lower: i64| int_in(value, lower, i32::MAX as i64);
+        let flag = |v: &str| parse_bool(v).ok_or_else(|| "argument must be 'yes' or 'no'".to_string());
         let text = |v: &str| if v.is_empty() { None } else { Some(v.to_string()) };
         match canon {
             "repl-backlog-size" => {
-                let n = parse_memory(value).ok_or_else(|| bad("argument must be a memory value"))?;
-                if n == 0 {
-                    return Err(bad("argument must be between 1 and 9223372036854775807 inclusive"));
+                // A MEMORY_CONFIG long long: memtoull, then 1..LLONG_MAX (a value past it wraps
+                // negative in C, so it fails the same bound).
+                let n = parse_memory(value).ok_or("argument must be a memory value")?;
+                if n == 0 || n > i64::MAX as u64 {
+                    return Err(format!("argument must be between 1 and {} inclusive", i64::MAX));
                 }
                 // resizeReplicationBacklog: never below CONFIG_REPL_BACKLOG_MIN_SIZE.
                 self.repl_backlog_size = n.max(REPL_BACKLOG_MIN_SIZE);
             }
-            "repl-backlog-ttl" => self.repl_backlog_ttl = num(value)?,
+            "repl-backlog-ttl" => self.repl_backlog_ttl = int_in(value, 0, i64::MAX)?,
             "repl-diskless-sync" => self.repl_diskless_sync = flag(value)?,
-            "repl-diskless-sync-delay" => self.repl_diskless_sync_delay = num(value)?,
-            "repl-diskless-sync-max-replicas" => self.repl_diskless_sync_max_replicas = num(value)?,
-            "repl-timeout" => {
-                let n = num(value)?;
-                if n == 0 {
-                    return Err(bad("argument must be between 1 and 2147483647 inclusive"));
-                }
-                self.repl_timeout = n
-            }
-            "repl-ping-replica-period" => {
-                let n = num(value)?;
-                if n == 0 {
-                    return Err(bad("argument must be between 1 and 2147483647 inclusive"));
-                }
-                self.repl_ping_replica_period = n
-            }
-            "client-output-buffer-limit" => self.set_buffer_limits(value).map_err(|e| bad(&e))?,
-            "min-replicas-to-write" => self.min_replicas_to_write = num(value)?,
-            "min-replicas-max-lag" => self.min_replicas_max_lag = num(value)?,
+            "repl-diskless-sync-delay" => self.repl_diskless_sync_delay = int(0)?,
+            "repl-diskless-sync-max-replicas" => self.repl_diskless_sync_max_replicas = int(0)?,
+            "repl-timeout" => self.repl_timeout = int(1)?,
+            "repl-ping-replica-period" => self.repl_ping_replica_period = int(1)?,
+            "client-output-buffer-limit" => self.set_buffer_limits(value)?,
+            "min-replicas-to-write" => self.min_replicas_to_write = int(0)?,
+            "min-replicas-max-lag" => self.min_replicas_max_lag = int(0)?,
             "masterauth" => self.masterauth = text(value),
             "masteruser" => self.masteruser = text(value),
             "requirepass" => self.requirepass = text(value),
             "replica-read-only" => self.replica_read_only = flag(value)?,
             "replica-serve-stale-data" => self.replica_serve_stale_data = flag(value)?,
             "replica-announce-ip" => self.replica_announce_ip = text(value),
-            "replica-priority" => self.replica_priority = num(value)?,
+            "replica-priority" => self.replica_priority = int(0)?,
             "replica-announced" => self.replica_announced = flag(value)?,
             "rdb-del-sync-files" => self.rdb_del_sync_files = flag(value)?,
-            "shutdown-timeout" => self.shutdown_timeout = num(value)?,
-            _ => return Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'")),
+            "shutdown-timeout" => self.shutdown_timeout = int(0)?,
+            // createUIntConfig("maxclients", .., 1, UINT_MAX, ..): the bound is checked on the
+            // value as unsigned, so -1 is 18446744073709551615 and out of range.
+            "maxclients" => {
+                let n = int_in(value, i64::MIN, i64::MAX)?; // as C: -1 reads 18446744073709551615
+                if !(1..=u32::MAX as u64).contains(&n) {
+                    return Err(format!("argument must be between 1 and {} inclusive", u32::MAX));
+                }
+                self.maxclients = n;
+            }
+            _ => unreachable!("set_all passes canonical names only"),
         }
-        Ok(canon)
+        Ok(())
     }
 
     /// `<class> <hard> <soft> <soft seconds>` groups, class normal|replica|slave|pubsub.

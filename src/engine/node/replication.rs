@@ -5,8 +5,9 @@ use crate::engine::node::{lower, ConnId, Node, WaitBlock};
 use crate::engine::repl::state::SlaveState;
 use crate::engine::resp::Frame;
 
+/// `getLongLongFromObject`: `string2ll`, strict (no '+', no spaces, no leading zero).
 fn parse_i64(a: &[u8]) -> Option<i64> {
-    std::str::from_utf8(a).ok()?.parse().ok()
+    crate::engine::resp::string2ll(a)
 }
 
 impl Node {
@@ -118,7 +119,16 @@ impl Node {
                     }
                     return None;
                 }
-                "rdb-only" | "rdb-filter-only" => {}
+                // getRangeLongFromObjectOrReply(.., 0, 1): the value is checked even though
+                // an RDB-only client (`redis-cli --rdb`) is not modelled (docs/FIDELITY.md).
+                "rdb-only" => match parse_i64(val) {
+                    None => return Some(Frame::Error("ERR value is not an integer or out of range".into())),
+                    Some(v) if !(0..=1).contains(&v) => {
+                        return Some(Frame::Error("ERR value is out of range, value must between 0 and 1".into()))
+                    }
+                    Some(_) => {}
+                },
+                "rdb-filter-only" => {}
                 _ => return Some(Frame::Error(format!("ERR Unrecognized REPLCONF option: {}", String::from_utf8_lossy(&pair[0])))),
             }
         }

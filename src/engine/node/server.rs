@@ -227,15 +227,11 @@ impl Node {
             }
             "set" if argv.len().is_multiple_of(2) => {
                 // All or nothing, as 7.0's multi-argument CONFIG SET.
-                let mut next = self.config.clone();
-                let mut changed = Vec::new();
-                for pair in argv[2..].chunks(2) {
-                    match next.set(&text(&pair[0]), &text(&pair[1])) {
-                        Ok(name) => changed.push(name),
-                        Err(e) => return Frame::Error(e),
-                    }
-                }
-                self.config = next;
+                let pairs: Vec<(String, String)> = argv[2..].chunks(2).map(|p| (text(&p[0]), text(&p[1]))).collect();
+                let changed = match self.config.set_all(&pairs) {
+                    Ok(changed) => changed,
+                    Err(e) => return Frame::Error(e),
+                };
                 if changed.contains(&"repl-backlog-size") {
                     let size = self.config.repl_backlog_size;
                     if let Some(b) = self.repl.backlog.as_mut() {
@@ -244,6 +240,8 @@ impl Node {
                 }
                 Frame::Simple("OK".into())
             }
+            // configSetCommand: an odd count past the arity is not name/value pairs.
+            "set" => Frame::Error("ERR syntax error".into()),
             "resetstat" if argv.len() == 2 => {
                 self.repl.stat_sync_full = 0;
                 self.repl.stat_sync_partial_ok = 0;
@@ -254,8 +252,9 @@ impl Node {
                 self.stats = Default::default();
                 Frame::Simple("OK".into())
             }
-            "rewrite" if argv.len() == 2 => Frame::Simple("OK".into()),
-            "set" => Frame::Error(format!("ERR wrong number of arguments for 'config|{sub}' command")),
+            // configRewriteCommand: a node of the simulation, like a redis-server started with
+            // arguments only, has no redis.conf to rewrite.
+            "rewrite" if argv.len() == 2 => Frame::Error("ERR The server is running without a config file".into()),
             "help" => Frame::Array(
                 [
                     "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
