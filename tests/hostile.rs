@@ -531,6 +531,65 @@ fn serve_refuses_connections_past_maxclients_and_keeps_serving() {
     }
 }
 
+/// One event loop, as Redis's `ae`: 1,000 open clients cost no thread each (a thread per
+/// connection aborted the process near 8,500), and each is still answered. Counted through
+/// /proc: the threads of this test process before and after the connections open.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_holds_a_thousand_clients_on_one_thread() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let threads = || std::fs::read_dir("/proc/self/task").unwrap().count();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || replscope::net::serve::run_on(listener, None));
+    let before = threads();
+    let mut clients: Vec<TcpStream> = (0..1000).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    for c in clients.iter_mut() {
+        c.write_all(b"*1\r\n$4\r\nPING\r\n").unwrap();
+    }
+    for c in clients.iter_mut() {
+        c.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 7];
+        c.read_exact(&mut buf).unwrap();
+        assert_eq!(&buf, b"+PONG\r\n");
+    }
+    let after = threads();
+    // Other tests of this binary may start or end threads meanwhile: a thread per client would
+    // be 1,000 (or 2,000) more, not a handful.
+    assert!(after < before + 50, "threads before {before}, after 1000 clients {after}");
+}
+
+/// `maxclients` is an option: `CONFIG SET maxclients 2` on a running server refuses the third
+/// connection with Redis's error.
+#[test]
+fn serve_reads_maxclients_from_config_set() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || replscope::net::serve::run_on(listener, None));
+    let ask = |s: &mut TcpStream, req: &[u8]| -> String {
+        s.write_all(req).unwrap();
+        let mut buf = [0u8; 64];
+        let n = s.read(&mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let connect = || {
+        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        s
+    };
+    let mut first = connect();
+    assert_eq!(ask(&mut first, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n"), "+OK\r\n");
+    let mut second = connect();
+    assert_eq!(ask(&mut second, b"*1\r\n$4\r\nPING\r\n"), "+PONG\r\n");
+    let mut third = connect();
+    let mut refused = String::new();
+    third.read_to_string(&mut refused).unwrap();
+    assert_eq!(refused, "-ERR max number of clients reached\r\n");
+}
+
 // ------------------------------------------------------------------ scenario JSON
 
 /// A JSON scenario can claim any `Run{ms}`, past what the text language accepts: the import
