@@ -476,3 +476,95 @@ fn replscope_replica_of_a_real_master_strings() {
     wait_for("partial resync", 15, || caught_up(&mut m, &mut r) && r.cmd(&["GET", "after-kill"]).ok() == Some(Frame::Bulk(b"2".to_vec())));
     assert_eq!(m.info("stats").get("sync_partial_ok").map(String::as_str), Some("1"), "{}", master.log());
 }
+
+// ---------------------------------------------------------------------------------------
+// Admin answers compared with a real server (issue 16): CLIENT LIST's fields, and a client
+// that sent PSYNC and then a command.
+
+/// A client in a known state (named, db 3, inside MULTI with one command queued), read by a
+/// second client through CLIENT LIST: the line's field names in Redis's order, and every value
+/// the simulation models, against the same on redis-server.
+fn client_list_probe(port: u16) -> Vec<(String, String)> {
+    let mut a = Client::connect(port).unwrap();
+    ok(a.cmd(&["CLIENT", "SETNAME", "probe"]).unwrap());
+    ok(a.cmd(&["SELECT", "3"]).unwrap());
+    ok(a.cmd(&["MULTI"]).unwrap());
+    assert_eq!(a.cmd(&["SET", "k", "v"]).unwrap(), Frame::Simple("QUEUED".into()));
+    let mut b = Client::connect(port).unwrap();
+    let list = String::from_utf8(bulk(b.cmd(&["CLIENT", "LIST"]).unwrap())).unwrap();
+    let line = list.lines().find(|l| l.contains(" name=probe ")).unwrap_or_else(|| panic!("no probe in {list}"));
+    let own = String::from_utf8(bulk(b.cmd(&["CLIENT", "INFO"]).unwrap())).unwrap();
+    let mut fields: Vec<(String, String)> =
+        line.split(' ').map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap()).collect();
+    // CLIENT INFO is the caller's own line, its last command the CLIENT INFO itself.
+    let own_cmd = own.trim_end().split(' ').find_map(|kv| kv.strip_prefix("cmd=")).unwrap().to_string();
+    fields.push(("(client info) cmd".into(), own_cmd));
+    fields
+}
+
+#[test]
+fn client_list_fields_match_redis() {
+    let dir = TempDir::new("client-list");
+    let real = RedisServer::start(dir.path(), &[]);
+    let theirs = client_list_probe(real.port);
+    let ours = client_list_probe(start_replscope(None));
+    let names = |f: &[(String, String)]| f.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ours), names(&theirs), "the fields and their order");
+    // What a process's allocator decides (buffer sizes, memory) or the OS (fd, ports) differs.
+    let modelled = [
+        "name",
+        "age",
+        "idle",
+        "flags",
+        "db",
+        "sub",
+        "psub",
+        "ssub",
+        "multi",
+        "obl",
+        "oll",
+        "omem",
+        "events",
+        "cmd",
+        "user",
+        "redir",
+        "resp",
+        "(client info) cmd",
+    ];
+    for key in modelled {
+        let get = |f: &[(String, String)]| f.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        assert_eq!(get(&ours), get(&theirs), "CLIENT LIST field {key}");
+    }
+}
+
+/// A client that sent PSYNC is a replica: its link carries the stream and never a reply, so
+/// a command with a reply (PING) makes the master drop it (`_addReplyToBufferOrList`). Both
+/// servers close the connection.
+fn psync_then_ping_is_dropped(port: u16) -> (String, bool) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"PSYNC ? -1\r\n").unwrap();
+    let mut first = Vec::new();
+    let mut byte = [0u8; 1];
+    while !first.ends_with(b"\r\n") {
+        assert_eq!(s.read(&mut byte).unwrap(), 1, "the +FULLRESYNC line");
+        first.push(byte[0]);
+    }
+    s.write_all(b"PING\r\n").unwrap();
+    let mut rest = Vec::new();
+    let closed = s.read_to_end(&mut rest).is_ok();
+    let reply_word = String::from_utf8_lossy(&first).split(' ').next().unwrap_or_default().to_string();
+    (reply_word, closed && !String::from_utf8_lossy(&rest).contains("PONG"))
+}
+
+#[test]
+fn psync_then_a_command_drops_the_replica_like_redis() {
+    let dir = TempDir::new("psync-then-ping");
+    let real = RedisServer::start(dir.path(), &[]);
+    let theirs = psync_then_ping_is_dropped(real.port);
+    assert!(real.log().contains("Replica generated a reply to command 'ping'"), "{}", real.log());
+    let ours = psync_then_ping_is_dropped(start_replscope(None));
+    assert_eq!(ours, theirs);
+    assert_eq!(ours, ("+FULLRESYNC".to_string(), true));
+}

@@ -74,6 +74,10 @@ pub(crate) struct Client {
     pub close_after_reply: bool,
     /// CLIENT SETNAME.
     pub name: Option<Vec<u8>>,
+    /// `ctime`: when the connection was accepted (CLIENT LIST's `age`).
+    pub created_ms: u64,
+    /// `lastcmd->fullname` (`config|set`), "NULL" before the first known command.
+    pub last_cmd: &'static str,
 }
 
 impl Client {
@@ -107,6 +111,8 @@ impl Client {
             lastinteraction_ms: now_ms,
             close_after_reply: false,
             name: None,
+            created_ms: now_ms,
+            last_cmd: "NULL",
         }
     }
 
@@ -153,10 +159,22 @@ impl Node {
         if c.is_master {
             return;
         }
+        if c.replica.is_some() {
+            return self.drop_replying_replica(conn);
+        }
         if matches!(f, Frame::Error(_)) {
             self.stats.error_replies += 1;
         }
         queue_send(&mut self.stats, &mut self.outputs, Some(c), conn, f.to_bytes());
+    }
+
+    /// `_addReplyToBufferOrList`: a replica's link carries the stream, never replies; a replica
+    /// that sent a command with a reply (PSYNC, then PING) is logged and dropped.
+    fn drop_replying_replica(&mut self, conn: ConnId) {
+        let Some(c) = self.clients.get(&conn) else { return };
+        let why = format!("Replica generated a reply to command '{}', disconnecting it: {}", c.last_cmd, self.client_info(c));
+        self.log(why);
+        self.close(conn, "replica generated a reply");
     }
 
     /// `freeClient`: forget the client; a lost master link becomes the cached master.

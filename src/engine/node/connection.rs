@@ -73,6 +73,9 @@ impl Node {
         let Some(spec) = cmd::lookup_subcommand(b"client", &argv[1]) else {
             return Frame::Error(format!("ERR unknown subcommand '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])));
         };
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.last_cmd = spec.name;
+        }
         if let Err(e) = cmd::check_arity(spec, argv.len()) {
             return e;
         }
@@ -91,31 +94,46 @@ impl Node {
                 }
                 Frame::Simple("OK".into())
             }
-            "list" => {
-                let mut out = String::new();
-                for c in self.clients.values() {
-                    let flags = if c.is_master {
-                        "M"
-                    } else if c.replica.is_some() {
-                        "S"
-                    } else {
-                        "N"
-                    };
-                    out.push_str(&format!(
-                        "id={} addr={}:{} name={} db={} flags={}\n",
-                        c.conn,
-                        c.peer_host,
-                        c.conn,
-                        c.name.as_ref().map(|n| String::from_utf8_lossy(n).to_string()).unwrap_or_default(),
-                        c.db,
-                        flags
-                    ));
-                }
-                Frame::Bulk(out.into_bytes())
-            }
+            "list" => self.client_list_command(argv),
+            // addReplyVerbatim(.., "txt"): in RESP2 a bulk string, the line and a newline.
+            "info" => match self.clients.get(&conn) {
+                Some(c) => Frame::Bulk(format!("{}\n", self.client_info(c)).into_bytes()),
+                None => Frame::Null,
+            },
             "kill" => self.client_kill(conn, argv),
             _ => Frame::Error(format!("ERR unknown subcommand '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1]))),
         }
+    }
+
+    /// `CLIENT LIST [TYPE normal|master|replica|slave|pubsub] [ID id …]` (clientCommand).
+    fn client_list_command(&self, argv: &[Vec<u8>]) -> Frame {
+        let arg = |i: usize| String::from_utf8_lossy(&argv[i]).into_owned();
+        let text = if argv.len() == 4 && lower(&argv[2]) == "type" {
+            let wanted: fn(&crate::engine::node::Client) -> bool = match lower(&argv[3]).as_str() {
+                "normal" => |c| c.replica.is_none() && !c.is_master,
+                "replica" | "slave" => |c| c.replica.is_some(),
+                "master" => |c| c.is_master,
+                "pubsub" => |_| false,
+                _ => return Frame::Error(format!("ERR Unknown client type '{}'", arg(3))),
+            };
+            let ids: Vec<ConnId> = self.clients.values().filter(|c| wanted(c)).map(|c| c.conn).collect();
+            self.client_list(Some(&ids))
+        } else if argv.len() > 3 && lower(&argv[2]) == "id" {
+            let mut ids = Vec::new();
+            for a in &argv[3..] {
+                match crate::engine::resp::string2ll(a) {
+                    Some(id) => ids.push(id as ConnId),
+                    None => return Frame::Error("ERR Invalid client ID".into()),
+                }
+            }
+            // In the order asked, as Redis appends each found client in turn.
+            ids.iter().filter_map(|id| self.clients.get(id)).map(|c| self.client_info(c) + "\n").collect()
+        } else if argv.len() != 2 {
+            return Frame::Error("ERR syntax error".into());
+        } else {
+            self.client_list(None)
+        };
+        Frame::Bulk(text.into_bytes())
     }
 
     /// `CLIENT KILL`: a replica killed this way can PSYNC back; our master killed this way is

@@ -103,10 +103,18 @@ impl Node {
         let obey = c.is_master;
         let in_multi = c.multi.is_some();
         let Some(spec) = lookup(&argv[0]) else {
+            if let Some(c) = self.clients.get_mut(&conn) {
+                c.last_cmd = "NULL";
+            }
             return self.reject(conn, unknown_command(&argv));
         };
         // The table's lowercase name: what `lower(argv[0])` is for any name the table knows.
         let name = spec.spec.name;
+        if let Some(c) = self.clients.get_mut(&conn) {
+            // `c->lastcmd`, set before any check (subcommands refine it to `config|set`).
+            c.last_cmd = name;
+        }
+        let Some(c) = self.clients.get(&conn) else { return };
         if let Err(Frame::Error(e)) = cmd::check_arity(spec.spec, argv.len()) {
             return self.reject(conn, e);
         }
@@ -229,7 +237,7 @@ impl Node {
             "exec" => self.exec_command(conn, ops),
             "discard" => Some(self.discard_command(conn)),
             "info" => Some(self.info_command(argv)),
-            "config" => Some(self.config_command(argv)),
+            "config" => Some(self.config_command(conn, argv)),
             "save" => Some(self.save_command()),
             "bgsave" => Some(self.bgsave_command()),
             "role" => Some(self.role_command()),

@@ -23,6 +23,7 @@ use crate::engine::rng::Rng;
 use std::collections::{BTreeMap, VecDeque};
 
 mod client;
+mod client_info;
 mod connection;
 mod dispatch;
 mod replication;

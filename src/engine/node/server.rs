@@ -201,12 +201,15 @@ impl Node {
     }
 
     /// CONFIG GET / SET / RESETSTAT / REWRITE.
-    pub(crate) fn config_command(&mut self, argv: &[Vec<u8>]) -> Frame {
+    pub(crate) fn config_command(&mut self, conn: crate::engine::io::ConnId, argv: &[Vec<u8>]) -> Frame {
         let sub = lower(&argv[1]);
         let text = |a: &Vec<u8>| String::from_utf8_lossy(a).to_string();
         let Some(spec) = cmd::lookup_subcommand(b"config", &argv[1]) else {
             return Frame::Error(format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", text(&argv[1])));
         };
+        if let Some(c) = self.clients.get_mut(&conn) {
+            c.last_cmd = spec.name;
+        }
         if let Err(e) = cmd::check_arity(spec, argv.len()) {
             return e;
         }
