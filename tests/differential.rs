@@ -52,6 +52,11 @@ fn scenario_dir() -> PathBuf {
 fn run_scenario(name: &str) {
     let path = scenario_dir().join(format!("{name}.scn"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    run_text(name, &text);
+}
+
+/// Both halves over one scenario text; panics with the differences.
+fn run_text(name: &str, text: &str) {
     let judged = lang::parse(&text).unwrap_or_else(|e| panic!("{name}.scn: {e}"));
     // The sim's own parser must read the file as the harness does, so a scenario means one
     // thing (and its expect lines are accepted by the CLI and the page too).
@@ -145,6 +150,26 @@ scenarios! {
     wait_with_held_link,
     watch_exec,
     writable_replica_ttl,
+}
+
+/// Random fault schedules (support/faults.rs, phased: settled after every fault so wall time
+/// cannot decide anything) through both halves: every reply and every figure at each check
+/// equal. `REPLSCOPE_DIFF_FAULT_CASES=N` (default 24); `REPLSCOPE_FAULT_SEED=S` replays one.
+#[test]
+fn random_fault_schedules_match_redis() {
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let seeds: Vec<u64> = match env("REPLSCOPE_FAULT_SEED") {
+        Some(s) => vec![s],
+        None => (1..=env("REPLSCOPE_DIFF_FAULT_CASES").unwrap_or(24)).collect(),
+    };
+    for seed in seeds {
+        let text = support::faults::schedule(seed, false).text;
+        let outcome = std::panic::catch_unwind(|| run_text(&format!("fault-seed-{seed}"), &text));
+        if let Err(e) = outcome {
+            let why = e.downcast_ref::<String>().cloned().unwrap_or_default();
+            panic!("fault schedule seed {seed} (replay: REPLSCOPE_FAULT_SEED={seed}):\n{why}\n--- schedule ---\n{text}");
+        }
+    }
 }
 
 #[test]

@@ -9,14 +9,15 @@
 //! `REPLSCOPE_FAULT_SEED=S` replays one. A failure prints its seed and the schedule as a
 //! scenario file (`replscope run` replays it too).
 
-#[path = "support/faults.rs"]
-mod faults;
+#[path = "support/mod.rs"]
+mod support;
 
 use replscope::engine::event::{Event, PsyncDecision, PsyncOutcome};
 use replscope::engine::rdb;
 use replscope::sim::scenario::{self, NoHooks};
 use replscope::sim::trace::TraceKind;
 use replscope::sim::World;
+use support::faults;
 
 /// The PSYNC rule from the decision's own inputs: same history (replid, or replid2 up to
 /// where it ended) and the requested byte still in the backlog.

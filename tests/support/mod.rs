@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod faults;
 pub mod redis;
 pub mod resp;
 
