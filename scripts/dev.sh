@@ -2,7 +2,7 @@
 # ReplScope's one build/test entry point. README.md names two commands, both land here:
 #   scripts/dev.sh serve   build the app and serve it on http://127.0.0.1:8080
 #   scripts/dev.sh test    run every test: native, wasm (headless Chromium), end-to-end
-# Other verbs: setup [app|test], build, bench, wasm-size.
+# Other verbs: setup [app|test], build, bench, wasm-size, fuzz [SECONDS per target].
 #
 # Every install step checks first and skips what is already there, so a re-run on a ready
 # machine costs seconds. The wasm toolchain: rustup's wasm32 target where it can be had,
@@ -131,6 +131,17 @@ setup_app() {
 setup_test() {
   setup_app
   apt_install chromium chromium-driver redis-server
+  fuzz_tools
+}
+
+# cargo-fuzz (libFuzzer, on the nightly toolchain these machines have) and the fuzz crate's own
+# dependencies (fuzz/Cargo.lock: libfuzzer-sys), fetched so its build runs offline too.
+fuzz_tools() {
+  if ! have cargo-fuzz; then
+    log "installing cargo-fuzz (about 3 minutes on 2 idle cores)"
+    cargo install -q --locked cargo-fuzz
+  fi
+  (cd fuzz && cargo +nightly fetch --locked -q)
 }
 
 # --- build, serve ------------------------------------------------------------------------
@@ -229,6 +240,34 @@ test_e2e() {
   (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" node --test --test-concurrency=1 ./*.test.mjs)
 }
 
+# The fuzz targets (fuzz/fuzz_targets: RESP requests and replies, RDB, scenarios, traces, a node
+# fed any bytes): a short run each from the corpus kept in fuzz/corpus, new finds written to a
+# temporary folder so the repository does not change. A crash, a timeout or an out-of-memory
+# fails the suite, and libFuzzer's artifact path says what to replay.
+# REPLSCOPE_FUZZ_SECONDS (default 10) per target; `scripts/dev.sh fuzz [SECONDS]` runs longer.
+test_fuzz() {
+  local secs="${1:-${REPLSCOPE_FUZZ_SECONDS:-10}}" t corpus out rc=0
+  log "fuzz: building the targets (cargo-fuzz, nightly, AddressSanitizer)"
+  CARGO_NET_OFFLINE=true cargo +nightly fuzz build -O >"$STATE/fuzz-build.log" 2>&1 \
+    || { tail -20 "$STATE/fuzz-build.log"; return 1; }
+  for t in fuzz/fuzz_targets/*.rs; do
+    t="$(basename "$t" .rs)"
+    corpus="$(mktemp -d "${TMPDIR:-/tmp}/replscope-fuzz-$t.XXXXXX")"
+    out="$STATE/fuzz-$t.log"
+    if CARGO_NET_OFFLINE=true cargo +nightly fuzz run -O "$t" "$corpus" "fuzz/corpus/$t" -- \
+         -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 >"$out" 2>&1; then
+      printf 'fuzz: %s: %s, corpus %s files kept + %s found, no crash\n' "$t" \
+        "$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | sed 's/Done //; s/second/s/')" \
+        "$(ls "fuzz/corpus/$t" | wc -l)" "$(ls "$corpus" | wc -l)"
+    else
+      grep -E 'SUMMARY|panicked at|Test unit written' "$out" | head -5
+      log "fuzz: $t FAILED (log: $out)"; rc=1
+    fi
+    rm -rf "$corpus"
+  done
+  return "$rc"
+}
+
 bench() {
   # Each benchmark prints its figure as a line starting "bench:"; none is a pass/fail gate.
   log "benchmarks (native)"
@@ -258,6 +297,7 @@ run_tests() {
   test_native || failed+=(native)
   test_wasm || failed+=(wasm)
   if build_app_fresh_registry; then test_e2e || failed+=(e2e); else failed+=(fresh-registry e2e); fi
+  test_fuzz || failed+=(fuzz)
   bench || failed+=(bench)
   if [ ${#failed[@]} -gt 0 ]; then
     log "FAILED: ${failed[*]}"; return 1
@@ -271,6 +311,7 @@ case "${1:-}" in
   serve) serve ;;
   test) run_tests ;;
   test-native) test_native ;;
+  fuzz) shift; fuzz_tools; test_fuzz "${1:-300}" ;;
   lint) wasm_toolchain; test_lint ;;
   test-wasm) wasm_toolchain; test_wasm ;;
   test-e2e) setup_test; build_app_fresh_registry && test_e2e ;;

@@ -57,7 +57,7 @@ fn run_scenario(name: &str) {
 
 /// Both halves over one scenario text; panics with the differences.
 fn run_text(name: &str, text: &str) {
-    let judged = lang::parse(&text).unwrap_or_else(|e| panic!("{name}.scn: {e}"));
+    let judged = lang::parse(text).unwrap_or_else(|e| panic!("{name}.scn: {e}"));
     // The sim's own parser must read the file as the harness does, so a scenario means one
     // thing (and its expect lines are accepted by the CLI and the page too).
     let ours = replscope::sim::scenario::parse_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("{name}.scn: ReplScope's parser: {e}"));

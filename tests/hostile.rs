@@ -609,3 +609,32 @@ fn a_json_scenario_with_an_endless_run_is_refused() {
     let day = json.replace(&u64::MAX.to_string(), &replscope::sim::clock::MAX_DURATION_MS.to_string());
     assert!(Scenario::from_json(&day).is_ok(), "a day is allowed");
 }
+
+// ------------------------------------------------------------------ found by the fuzz targets
+
+/// `fuzz/` target `resp_reply`: a reply that starts with "\r\n" sliced `buf[1..0]` and
+/// panicked. Its type byte is '\r': the protocol error Redis's client gives.
+#[test]
+fn a_reply_starting_with_crlf_is_a_protocol_error() {
+    let mut p = replscope::engine::resp::ReplyParser::new();
+    p.feed(b"\r\nhello\r\n");
+    let e = p.next_frame().expect_err("an error, not a panic");
+    assert!(e.message.contains("as reply type byte"), "{}", e.message);
+    assert!(replscope::engine::resp::peek_reply(b"\r\n").is_err());
+}
+
+/// `fuzz/` target `trace_import`: a trace whose journal moves time backwards (an `AdvanceTo`
+/// before the present) made the import loop forever, offering the input that journals nothing
+/// again and again. Now the import stops and says the file does not replay.
+#[test]
+fn a_trace_that_moves_time_backwards_is_refused_quickly() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trace_v2_short-cut-partial-resync.json")).unwrap();
+    let first = text.find("\"AdvanceTo\":{\"ms\":").expect("the fixture advances time") + "\"AdvanceTo\":{\"ms\":".len();
+    let end = first + text[first..].find('}').unwrap();
+    let past = format!("{}{}{}", &text[..first], 1_000, &text[end..]);
+    let start = std::time::Instant::now();
+    let Err(e) = replscope::sim::Session::import_json(&past) else { panic!("refused") };
+    assert!(e.message.contains("does not replay"), "{}", e.message);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10), "took {:?}", start.elapsed());
+}

@@ -75,7 +75,9 @@ const MAX_REPLY_DEPTH: usize = 7;
 
 fn parse_reply(buf: &[u8], depth: usize) -> Result<Parsed, ProtocolError> {
     let Some(nl) = find_crlf(buf) else { return Ok(Parsed::Incomplete) };
-    let line = &buf[1..nl];
+    // A line that is only "\r\n" has '\r' as its type byte: the error below, not a slice of
+    // nothing (the fuzz target `resp_reply` found `buf[1..0]`).
+    let line = buf.get(1..nl).unwrap_or_default();
     let after = nl + 2;
     let int = |l: &[u8]| -> Result<i64, ProtocolError> { string2ll(l).ok_or_else(|| ProtocolError::new("Bad integer value")) };
     let text = |l: &[u8]| String::from_utf8_lossy(l).into_owned();
@@ -88,8 +90,10 @@ fn parse_reply(buf: &[u8], depth: usize) -> Result<Parsed, ProtocolError> {
             if len < 0 {
                 return Ok(Parsed::Frame(Frame::Null, after));
             }
-            let len = len as usize;
-            if buf.len() < after + len + 2 {
+            // On wasm32 a usize is 32 bits: a claimed length past it must not wrap into a
+            // small one. It can never be complete, so it waits (the link's bounds drop it).
+            let Ok(len) = usize::try_from(len) else { return Ok(Parsed::Incomplete) };
+            if buf.len() < after.saturating_add(len).saturating_add(2) {
                 return Ok(Parsed::Incomplete);
             }
             Ok(Parsed::Frame(Frame::Bulk(buf[after..after + len].to_vec()), after + len + 2))
