@@ -361,7 +361,9 @@ impl Session {
     pub fn import_json(json: &str) -> Result<Session, ImportError> {
         // The recorded trace is compared as JSON values: the replay is serialized, the file
         // never parsed into typed entries.
-        let file = TraceFile::<serde_json::Value>::from_json(json)?;
+        // Each recorded entry stays the text it was (one small allocation each, not a tree of
+        // values), and is compared with the replay's entry one at a time.
+        let file = TraceFile::<Box<serde_json::value::RawValue>>::from_json(json)?;
         let mut s = Session::from_journal(&file);
         s.forward_to(file.last_step);
         if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
@@ -376,12 +378,22 @@ impl Session {
             });
         }
         // Through text, not `to_value`: the page already has both halves (export writes JSON,
-        // import parses values), so no third serializer is compiled into the wasm.
-        let as_value = |e: &crate::sim::trace::TraceEntry| {
-            serde_json::to_string(e).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()).unwrap_or_default()
+        // import parses values), so no third serializer is compiled into the wasm. The text is
+        // compared first (a file this version exported matches byte for byte); a file another
+        // tool reformatted is compared as values, still one entry at a time.
+        let same = |e: &crate::sim::trace::TraceEntry, recorded: &serde_json::value::RawValue| {
+            let Ok(text) = serde_json::to_string(e) else { return false };
+            text == recorded.get()
+                || matches!(
+                    (serde_json::from_str::<serde_json::Value>(&text), serde_json::from_str::<serde_json::Value>(recorded.get())),
+                    (Ok(a), Ok(b)) if a == b
+                )
         };
-        let got: Vec<serde_json::Value> = s.world.trace().iter().map(as_value).collect();
-        if let Some(i) = (0..got.len().max(file.trace.len())).find(|&i| got.get(i) != file.trace.get(i)) {
+        let replayed = s.world.trace();
+        if let Some(i) = (0..replayed.len().max(file.trace.len())).find(|&i| match (replayed.get(i), file.trace.get(i)) {
+            (Some(e), Some(r)) => !same(e, r),
+            _ => true,
+        }) {
             return Err(ImportError {
                 message: format!("trace file does not replay: entry {} differs (recorded by another version of the engine?)", i),
             });
