@@ -13,6 +13,7 @@ pub mod format;
 pub mod labels;
 pub mod lessons;
 pub mod model;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
