@@ -22,6 +22,8 @@ pub mod channel;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+mod host;
+#[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};
