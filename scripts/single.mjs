@@ -31,8 +31,8 @@ const b64 = read(wasm).toString('base64');
 const script = `<script type="module">
 ${safe(glue)}
 const bytes = Uint8Array.from(atob("${b64}"), (c) => c.charCodeAt(0));
-const wasm = await __wbg_init({ module_or_path: bytes });
-dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+const instance = await __wbg_init({ module_or_path: bytes });
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));
 </script>`;
 html = html.replace(boot[0], () => script);
 fs.mkdirSync(path.dirname(out), { recursive: true });
