@@ -4,6 +4,7 @@
 //! from `sim::moment` through the runtime; words come from `ui::share::say`.
 
 use crate::ui::api::Goal;
+use crate::ui::components::icons::{icon, Icon};
 use crate::ui::components::{backlog_ring::BacklogPanel, decision_card::DecisionCard, topology::Topology};
 use crate::ui::model::Model;
 use crate::ui::runtime::Msg;
@@ -116,13 +117,14 @@ pub fn embed_view(p: &EmbedProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
-    let (play_msg, play_label): (fn() -> Msg, _) = if m.playing { (|| Msg::Pause, Say::Pause) } else { (|| Msg::Play, Say::Play) };
+    let (play_msg, play_label, play_icon): (fn() -> Msg, _, _) =
+        if m.playing { (|| Msg::Pause, Say::Pause, Icon::Pause) } else { (|| Msg::Play, Say::Play, Icon::Play) };
     html! {
         <>
             <nav class="embed-controls" aria-label="Time controls">
-                <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{"⏮ "}{ say(Say::StepBack) }</button>
-                <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ say(play_label) }</button>
-                <button data-testid="step" onclick={send(|| Msg::Walk(Goal::Visible))}>{ say(Say::StepForward) }{" ⏭"}</button>
+                <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{ icon(Icon::Back) }{ say(Say::StepBack) }</button>
+                <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ icon(play_icon) }{ say(play_label) }</button>
+                <button data-testid="step" onclick={send(|| Msg::Walk(Goal::Visible))}>{ icon(Icon::Step) }{ say(Say::StepForward) }</button>
                 <output data-testid="step-counter">{ say_step_counter(m.current_step, m.last_step) }</output>
                 <a class="open-full" data-testid="open-full" href={p.full_link.clone()} target="_blank" rel="noopener">{ say(Say::OpenFull) }</a>
             </nav>
