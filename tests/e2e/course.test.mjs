@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { serveDir, launch, openApp, screenshot, DIST, ROOT, OUT } from './harness.mjs';
+import { serveDir, launch, openApp, DIST, ROOT, OUT } from './harness.mjs';
 import { published, waitForApp, scrubTo, consoleCommand, decision } from './app.mjs';
 
 let server, browser;
-before(async () => { server = await serveDir(); browser = await launch(); });
+before(async () => { fs.mkdirSync(OUT, { recursive: true }); server = await serveDir(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 /** What a student sees of a moment: the published step and snapshot, and the decision card. */
@@ -160,7 +160,8 @@ test('presenter mode: chrome hidden, large type, clicker keys step and go back, 
   assert.deepEqual(seen.slice(5), [seen[3], seen[2]]);
   assert.equal((await published(page)).playing, false, 'space steps in presenter mode, it does not play');
   await scrubTo(page, 40);
-  await screenshot(page, 'course-presenter');
+  // What the projector shows: the viewport, not the whole page.
+  await page.screenshot({ path: path.join(OUT, 'course-presenter.png') });
   await page.getByTestId('presenter-toggle').click();
   assert.equal(await app.getAttribute('data-mode'), 'full');
 });
