@@ -217,3 +217,33 @@ test('the single file opens from file:// with no network request at all and runs
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('no axe violations in the embed layout, presenter mode and the share bar\'s outputs', async () => {
+  const { createRequire } = await import('node:module');
+  const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  const audit = async (page, where) => {
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .map((v) => `${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(found, [], `axe violations ${where}`);
+  };
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 640, height: 360 });
+  await page.goto(`${server.url}?lesson=partial-resync&embed=1`);
+  await waitForApp(page);
+  const { last_step } = await published(page);
+  await page.evaluate((s) => window.postMessage({ replscope: 1, cmd: 'jump', step: s }, '*'), last_step);
+  await page.waitForFunction((s) => window.__replscope.step === s, last_step);
+  await audit(page, 'in the embed layout at the lesson end');
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(`${server.url}?lesson=partial-resync&present=1&step=40`);
+  await waitForApp(page);
+  assert.equal(await page.getByTestId('app').getAttribute('data-mode'), 'present');
+  await audit(page, 'in presenter mode');
+  await page.getByTestId('presenter-toggle').click();
+  await page.getByTestId('copy-link').click();
+  await audit(page, 'with the copied link shown');
+  await page.getByTestId('embed-snippet').click();
+  await audit(page, 'with the embed snippet shown');
+  await page.close();
+});

@@ -109,7 +109,8 @@ pub struct EmbedProps {
     pub dispatch: Callback<Msg>,
 }
 
-/// The embed layout: sized by CSS to fill its iframe without scrollbars.
+/// The embed layout: sized by CSS to fill its iframe without page scrollbars. In a small frame a
+/// panel whose content is taller scrolls on its own, so each panel takes keyboard focus.
 #[function_component(EmbedView)]
 pub fn embed_view(p: &EmbedProps) -> Html {
     let m = &p.model;
@@ -121,6 +122,7 @@ pub fn embed_view(p: &EmbedProps) -> Html {
         if m.playing { (|| Msg::Pause, Say::Pause, Icon::Pause) } else { (|| Msg::Play, Say::Play, Icon::Play) };
     html! {
         <>
+            <h1 class="visually-hidden">{ say(Say::IframeTitle) }</h1>
             <nav class="embed-controls" aria-label="Time controls">
                 <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{ icon(Icon::Back) }{ say(Say::StepBack) }</button>
                 <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ icon(play_icon) }{ say(play_label) }</button>
@@ -130,15 +132,15 @@ pub fn embed_view(p: &EmbedProps) -> Html {
             </nav>
             <main class="embed-grid">
                 if p.panels.topology {
-                    <section class="panel topology-panel" aria-label="Topology">
+                    <section class="panel topology-panel" aria-label="Topology" tabindex="0">
                         <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={p.dispatch.clone()} />
                     </section>
                 }
                 if p.panels.decision {
-                    <section class="panel decision-panel" aria-label="PSYNC decision"><DecisionCard trace={m.trace.clone()} /></section>
+                    <section class="panel decision-panel" aria-label="PSYNC decision" tabindex="0"><DecisionCard trace={m.trace.clone()} /></section>
                 }
                 if p.panels.backlog {
-                    <section class="panel backlog-panel" aria-label="Backlog">
+                    <section class="panel backlog-panel" aria-label="Backlog" tabindex="0">
                         <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
                     </section>
                 }
