@@ -206,13 +206,15 @@ pub fn app() -> Html {
         });
     }
 
-    // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system").
-    use_effect_with(model.theme, |theme| {
+    // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system"). A theme
+    // the URL asks for (an embed's `theme=`) is for this page only, not the reader's choice.
+    let url_theme = options.theme;
+    use_effect_with(model.theme, move |theme| {
         if let Some(w) = web_sys::window() {
             if let Some(root) = w.document().and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("data-theme", theme.as_str());
             }
-            if let Ok(Some(storage)) = w.local_storage() {
+            if let (Ok(Some(storage)), false) = (w.local_storage(), url_theme == Some(*theme)) {
                 let _ = storage.set_item("replscope-theme", theme.as_str());
             }
         }

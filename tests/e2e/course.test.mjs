@@ -135,6 +135,25 @@ for (const size of [[800, 600], [640, 360]]) {
   });
 }
 
+test('embed URL options: autoplay, speed, panels, theme, start step, language carried into its links', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 800, height: 600 });
+  await page.goto(`${server.url}?lesson=partial-resync&embed=1&panels=decision&theme=dark&step=20&lang=fr`);
+  await waitForApp(page);
+  assert.equal((await published(page)).step, 20);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  // The URL's theme is for that page: the reader's own choice is not overwritten.
+  assert.notEqual(await page.evaluate(() => localStorage.getItem('replscope-theme')), 'dark');
+  assert.equal(await page.locator('.embed-grid > section').count(), 1);
+  assert.ok(await page.getByTestId('decision-card').isVisible());
+  assert.equal(new URL(await page.getByTestId('open-full').getAttribute('href')).searchParams.get('lang'), 'fr');
+  await page.goto(`${server.url}?lesson=partial-resync&embed=1&autoplay=1&speed=64`);
+  await waitForApp(page);
+  await page.waitForFunction(() => window.__replscope.step > 10);
+  assert.equal((await published(page)).playing, true);
+  await page.close();
+});
+
 test('presenter mode: chrome hidden, large type, clicker keys step and go back, a visible counter', async () => {
   const { page } = await openApp(browser.context, server.url, '?lesson=partial-resync');
   await waitForApp(page);
