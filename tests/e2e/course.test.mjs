@@ -160,7 +160,8 @@ test('presenter mode: chrome hidden, large type, clicker keys step and go back, 
   await page.getByTestId('presenter-toggle').click();
   const app = page.getByTestId('app');
   assert.equal(await app.getAttribute('data-mode'), 'present');
-  assert.equal(await page.locator('.header').isVisible(), false);
+  assert.equal(await page.locator('.header .lesson-picker').isVisible(), false);
+  assert.equal(await page.locator('.header .brand').boundingBox().then((b) => b.width <= 1), true, 'the h1 is only for screen readers');
   const size = await app.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert.ok(size >= 20, `font-size ${size}`);
   const counter = page.getByTestId('step-counter');

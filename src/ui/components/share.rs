@@ -122,7 +122,6 @@ pub fn embed_view(p: &EmbedProps) -> Html {
         if m.playing { (|| Msg::Pause, Say::Pause, Icon::Pause) } else { (|| Msg::Play, Say::Play, Icon::Play) };
     html! {
         <>
-            <h1 class="visually-hidden">{ say(Say::IframeTitle) }</h1>
             <nav class="embed-controls" aria-label="Time controls">
                 <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{ icon(Icon::Back) }{ say(Say::StepBack) }</button>
                 <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ icon(play_icon) }{ say(play_label) }</button>
@@ -131,6 +130,7 @@ pub fn embed_view(p: &EmbedProps) -> Html {
                 <a class="open-full" data-testid="open-full" href={p.full_link.clone()} target="_blank" rel="noopener">{ say(Say::OpenFull) }</a>
             </nav>
             <main class="embed-grid">
+                <h1 class="visually-hidden">{ say(Say::IframeTitle) }</h1>
                 if p.panels.topology {
                     <section class="panel topology-panel" aria-label="Topology" tabindex="0">
                         <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={p.dispatch.clone()} />
