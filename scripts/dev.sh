@@ -2,7 +2,8 @@
 # ReplScope's one build/test entry point. README.md names two commands, both land here:
 #   scripts/dev.sh serve   build the app and serve it on http://127.0.0.1:8080
 #   scripts/dev.sh test    run every test: native, wasm (headless Chromium), end-to-end
-# Other verbs: setup [app|test], build, bench, wasm-size, fuzz [SECONDS per target].
+# Other verbs: setup [app|test], build, single, bench, wasm-size, fuzz [SECONDS per target].
+#   scripts/dev.sh single  one self-contained HTML file (opens from file://, no server)
 #
 # Every install step checks first and skips what is already there, so a re-run on a ready
 # machine costs seconds. The wasm toolchain: rustup's wasm32 target where it can be had,
@@ -308,6 +309,7 @@ run_tests() {
 case "${1:-}" in
   setup) shift; case "${1:-test}" in app) setup_app ;; *) setup_test ;; esac ;;
   build) setup_app; build_app; wasm_size ;;
+  single) setup_app; build_app; node scripts/single.mjs dist "$ROOT/target/single/replscope.html" ;;
   serve) serve ;;
   test) run_tests ;;
   test-native) test_native ;;
@@ -317,5 +319,5 @@ case "${1:-}" in
   test-e2e) setup_test; build_app_fresh_registry && test_e2e ;;
   bench) bench ;;
   wasm-size) wasm_size ;;
-  *) echo "usage: scripts/dev.sh serve | test | build | setup [app|test] | bench" >&2; exit 2 ;;
+  *) echo "usage: scripts/dev.sh serve | test | build | single | setup [app|test] | bench" >&2; exit 2 ;;
 esac

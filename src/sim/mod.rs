@@ -3,6 +3,7 @@
 //! - [`input`]: the one vocabulary of what is done to a world (`Input`), as the journal records it.
 //! - [`world`]: the deterministic event loop (`World`): nodes, connections, the event queue.
 //! - [`link`]: a TCP-like byte pipe with latency and bandwidth, cut / held / released.
+//! - [`moment`]: a session moment (lesson, seed, step, the user's inputs) as a short checked link code.
 //! - [`clock`]: logical Unix-millisecond time and durations (`2s`, `150ms`).
 //! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
 //! - [`trace`]: the append-only record of everything that happened, and its JSON export.
@@ -18,6 +19,7 @@ pub mod history;
 pub mod input;
 pub mod label;
 pub mod link;
+pub mod moment;
 pub mod scenario;
 pub mod session;
 pub mod snapshot;

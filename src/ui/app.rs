@@ -1,41 +1,47 @@
 //! The page (wasm32): reads the URL, owns the [`Runtime`], renders its model into the panels,
 //! and wires the page-wide effects (play timer, keyboard, theme, `window.__replscope`).
 
+use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, help::HelpOverlay, inspector::Inspector,
     offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
 };
 use super::model::{Model, Theme};
 use super::runtime::{Msg, Runtime};
-use super::{api, channel};
+use super::share::{moment_query, say_step_counter, Mode, PageOptions};
+use super::{api, channel, host};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The seed used when the URL gives none.
-pub const DEFAULT_SEED: u64 = 1;
+pub use super::share::DEFAULT_SEED;
 
-/// `?lesson=…&seed=…`, with a readable complaint for anything we cannot use.
-fn url_params() -> (Option<String>, u64, Option<String>) {
+/// The URL's options (`ui::share::PageOptions`), with a readable complaint for anything unusable.
+fn url_options() -> PageOptions {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
-        return (None, DEFAULT_SEED, None);
+    let pairs: Vec<(String, String)> = match web_sys::UrlSearchParams::new_with_str(&search) {
+        Ok(params) => js_sys::try_iter(&params)
+            .ok()
+            .flatten()
+            .into_iter()
+            .flatten()
+            .filter_map(|pair| {
+                let pair: js_sys::Array = pair.ok()?.dyn_into().ok()?;
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
     };
-    let lesson = params.get("lesson").filter(|l| !l.is_empty());
-    let mut problem = None;
-    let seed = match params.get("seed") {
-        None => DEFAULT_SEED,
-        Some(s) => match s.trim().parse::<u64>() {
-            Ok(v) => v,
-            Err(_) => {
-                problem = Some(format!("The seed \u{201c}{s}\u{201d} is not a whole number; using the default seed {DEFAULT_SEED}."));
-                DEFAULT_SEED
-            }
-        },
-    };
-    (lesson, seed, problem)
+    PageOptions::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// The page's address without its query: links to a moment are made from it, so they work from
+/// any sub-path and from a `file://` copy.
+fn page_base() -> String {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split(['?', '#']).next().unwrap_or_default().to_string()
 }
 
 fn stored_theme() -> Theme {
@@ -121,10 +127,12 @@ fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
 pub fn app() -> Html {
     // The runtime owns the session and the driver; the state below is the model it last
     // handed back (`_eq`: a message that changed nothing visible renders nothing).
-    let runtime = use_mut_ref(|| {
-        let (lesson, seed, problem) = url_params();
-        Runtime::new(lesson, seed, problem, stored_theme())
-    });
+    let options = use_memo((), |_| url_options());
+    let runtime = use_mut_ref(|| open(&options));
+    let mode = use_state(|| options.mode);
+    // The key listener reads the mode when a key is pressed (it is registered once).
+    let mode_now = use_mut_ref(|| options.mode);
+    *mode_now.borrow_mut() = *mode;
     let model = use_state_eq(|| runtime.borrow().model());
     // One callback for the page's life: panels compare it by identity in their props.
     let dispatch = {
@@ -164,15 +172,19 @@ pub fn app() -> Html {
     // Keyboard: space play/pause, → step, ← step back, ? help, Escape closes help.
     {
         let dispatch = dispatch.clone();
+        let mode_now = mode_now.clone();
         use_effect_with((), move |_| {
             let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                 if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in_field(&e) {
                     return;
                 }
+                let present = *mode_now.borrow() == Mode::Present;
                 let msg = match e.key().as_str() {
+                    // A presentation clicker sends PageDown/PageUp; in presenter mode space steps too.
+                    " " if present => Msg::Walk(api::Goal::Visible),
                     " " => Msg::TogglePlay,
-                    "ArrowRight" => Msg::Walk(api::Goal::Visible),
-                    "ArrowLeft" => Msg::StepBack,
+                    "ArrowRight" | "PageDown" => Msg::Walk(api::Goal::Visible),
+                    "ArrowLeft" | "PageUp" => Msg::StepBack,
                     "?" => Msg::ToggleHelp,
                     "Escape" => Msg::Help(false),
                     _ => return,
@@ -194,13 +206,15 @@ pub fn app() -> Html {
         });
     }
 
-    // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system").
-    use_effect_with(model.theme, |theme| {
+    // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system"). A theme
+    // the URL asks for (an embed's `theme=`) is for this page only, not the reader's choice.
+    let url_theme = options.theme;
+    use_effect_with(model.theme, move |theme| {
         if let Some(w) = web_sys::window() {
             if let Some(root) = w.document().and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("data-theme", theme.as_str());
             }
-            if let Ok(Some(storage)) = w.local_storage() {
+            if let (Ok(Some(storage)), false) = (w.local_storage(), url_theme == Some(*theme)) {
                 let _ = storage.set_item("replscope-theme", theme.as_str());
             }
         }
@@ -221,14 +235,53 @@ pub fn app() -> Html {
         use_effect_with((*model).clone(), move |m| publish(m.clone(), driver));
     }
 
+    // The host page's postMessage commands, and the events it is told (ui::host).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| host::listen(dispatch));
+    }
+    {
+        let announced = use_mut_ref(|| None);
+        use_effect_with((*model).clone(), move |m| host::announce(&mut announced.borrow_mut(), m));
+    }
+
+    // The moment on screen as a link; the address bar follows it (replaced, not piled up),
+    // except while playing, where it would be rewritten several times a second.
+    let lang = options.lang.clone();
+    let code = runtime.try_borrow().map(|r| r.moment_code(&lang)).unwrap_or_default();
+    let query = |mode: Mode| moment_query(&model.lesson, model.seed, model.current_step, &lang, &code, mode);
+    let link = format!("{}{}", page_base(), query(Mode::Full));
+    let embed_link = format!("{}{}", page_base(), query(Mode::Embed));
+    {
+        let here = query(if *mode == Mode::Present { Mode::Full } else { *mode });
+        use_effect_with((here, model.playing), |(here, playing)| {
+            if let (false, Some(history)) = (*playing, web_sys::window().and_then(|w| w.history().ok())) {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(here));
+            }
+        });
+    }
+    let on_mode = {
+        let mode = mode.clone();
+        Callback::from(move |m: Mode| mode.set(m))
+    };
+
     let send = |msg: fn() -> Msg| {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
     let m: &Model = &model;
     html! {
-        <div class="app" data-testid="app" data-step={m.current_step.to_string()}>
+        if *mode == Mode::Embed {
+            <div class="app" data-testid="app" data-mode="embed" data-step={m.current_step.to_string()}>
+                <EmbedView model={(*model).clone()} panels={options.panels} full_link={link} dispatch={dispatch.clone()} />
+            </div>
+        } else {
+        <div class="app" data-testid="app" data-mode={mode.as_str()} data-step={m.current_step.to_string()}>
             <Header lesson={m.lesson.clone()} theme={m.theme} dispatch={dispatch.clone()} />
+            <ShareBar link={link} embed_link={embed_link} mode={*mode} on_mode={on_mode} />
+            if *mode == Mode::Present {
+                <output class="present-counter" data-testid="step-counter">{ say_step_counter(m.current_step, m.last_step) }</output>
+            }
             if let Some(banner) = &m.banner {
                 <div class="banner error" role="alert" data-testid="error-banner">
                     <span aria-hidden="true">{"⚠ "}</span>
@@ -283,7 +336,35 @@ pub fn app() -> Html {
                 <HelpOverlay dispatch={dispatch.clone()} />
             }
         </div>
+        }
     }
+}
+
+/// The runtime the URL asks for: a shared moment (`m`), else its lesson at its step; a moment
+/// that cannot be restored says why and opens the link's readable lesson, seed and step.
+fn open(o: &PageOptions) -> Runtime {
+    let theme = o.theme.unwrap_or_else(stored_theme);
+    let mut rt = Runtime::new(o.lesson.clone(), o.seed, o.problem.clone(), theme);
+    let mut restored = false;
+    if let Some(code) = &o.moment {
+        let lesson = rt.model().lesson.clone();
+        match rt.restore(code, &lesson, o.step.unwrap_or(0)) {
+            Ok(_) => restored = true,
+            Err(why) => {
+                rt.handle(Msg::Banner(Some(why)));
+            }
+        }
+    }
+    if let (false, Some(step)) = (restored, o.step) {
+        rt.handle(Msg::JumpTo(step));
+    }
+    if let Some(speed) = o.speed {
+        rt.handle(Msg::Speed(speed));
+    }
+    if o.autoplay {
+        rt.handle(Msg::Play);
+    }
+    rt
 }
 
 /// If anything panics, say so on the page (a blank page explains nothing) and in the console.

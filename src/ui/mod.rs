@@ -13,6 +13,7 @@ pub mod format;
 pub mod labels;
 pub mod lessons;
 pub mod model;
+pub mod share;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -20,6 +21,8 @@ mod app;
 pub mod channel;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+mod host;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]

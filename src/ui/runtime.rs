@@ -7,8 +7,11 @@ use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
 use super::labels::{inspector_info, shown_step, with_shown_step};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
+use super::share::{say, say_bad_link, Say};
 use super::{lessons, model};
 use crate::engine::view::keyspace_listing;
+use crate::sim::input::JournalEntry;
+use crate::sim::moment::{fnv1a, Moment};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -62,6 +65,10 @@ pub struct Runtime {
     driver: Rc<RefCell<Driver>>,
     /// The latest model; the page renders a clone of it.
     model: Rc<Model>,
+    /// The loaded lesson's text and journal (empty for an import): a shared moment names
+    /// how much of that journal it kept, and carries only the user's inputs after it.
+    lesson_text: String,
+    lesson_journal: Vec<JournalEntry>,
 }
 
 impl Runtime {
@@ -72,6 +79,8 @@ impl Runtime {
             session: Rc::new(RefCell::new(Session::new(seed))),
             driver: Driver::new(),
             model: Rc::new(Model::new(seed, banner, theme)),
+            lesson_text: String::new(),
+            lesson_journal: Vec::new(),
         };
         rt.load_lesson(&id);
         rt.refresh();
@@ -258,6 +267,10 @@ impl Runtime {
         match Session::from_scenario(text, self.model.seed) {
             Ok(mut session) => {
                 let trace = session.world().trace().to_vec();
+                (self.lesson_text, self.lesson_journal) = match lesson {
+                    Some(_) => (text.to_string(), session.journal().to_vec()),
+                    None => (String::new(), Vec::new()),
+                };
                 session.jump_to(0);
                 self.session = Rc::new(RefCell::new(session));
                 self.m().loaded(&trace, lesson);
@@ -280,6 +293,7 @@ impl Runtime {
         }
         match Session::import_json(text) {
             Ok(mut session) => {
+                (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
                 // Reopen at the step the export was made at (the replay ends at its last step).
                 if let Some(step) = shown_step(text) {
                     session.jump_to(step);
@@ -294,6 +308,40 @@ impl Runtime {
             }
             Err(e) => self.m().set_banner(Some(format!("This file could not be imported: {e}. The current session is kept."))),
         }
+    }
+
+    /// The moment on screen as a link code (`sim::moment`).
+    pub fn moment_code(&self, lang: &str) -> String {
+        let session = self.session.borrow();
+        Moment::of(&session, self.model.seed, &self.model.lesson, &self.lesson_text, &self.lesson_journal, lang).encode()
+    }
+
+    /// Open a shared moment. A code that cannot be used changes nothing and says why, naming
+    /// the state shown instead (the caller opens the link's readable lesson/seed/step).
+    pub fn restore(&mut self, code: &str, fallback_lesson: &str, fallback_step: u64) -> Result<Rc<Model>, String> {
+        let bad = |why: String| say_bad_link(&why, fallback_lesson, fallback_step);
+        let m = Moment::decode(code).map_err(|e| bad(e.to_string()))?;
+        if !m.lesson.is_empty() {
+            let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(&m.lesson)))?;
+            if fnv1a(lesson.text.as_bytes()) != m.lesson_hash {
+                return Err(bad(say(Say::LessonChanged).to_string()));
+            }
+            self.m().seed = m.seed;
+            self.load_lesson(&m.lesson);
+        } else {
+            (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
+        }
+        let mut session = m.session(&self.lesson_journal);
+        let step = session.current_step();
+        session.jump_to(session.last_step());
+        let trace = session.world().trace().to_vec();
+        session.jump_to(step);
+        self.session = Rc::new(RefCell::new(session));
+        let lesson = (!m.lesson.is_empty()).then_some(m.lesson.as_str());
+        self.m().seed = m.seed;
+        self.m().loaded(&trace, lesson);
+        self.refresh();
+        Ok(self.model.clone())
     }
 
     /// Hand the model the world as it stands.

@@ -10,5 +10,6 @@ pub mod icons;
 pub mod inspector;
 pub mod offsets;
 pub mod sequence;
+pub mod share;
 pub mod toolbar;
 pub mod topology;

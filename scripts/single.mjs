@@ -1,0 +1,54 @@
+// One self-contained HTML file from a release build (scripts/dev.sh single): the CSS, the
+// wasm-bindgen glue and the wasm module (base64) inlined, so the page opens from file:// with
+// no server and asks the network for nothing. The lessons are compiled into the wasm already.
+//   node scripts/single.mjs <dist dir> <output .html>
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [dist, out] = process.argv.slice(2);
+if (!dist || !out) {
+  console.error('usage: node scripts/single.mjs <dist dir> <output .html>');
+  process.exit(2);
+}
+const read = (name) => fs.readFileSync(path.join(dist, name));
+let html = read('index.html').toString();
+const must = (m, what) => {
+  if (!m) throw new Error(`${dist}/index.html: no ${what} (was it built by trunk with this index.html?)`);
+  return m;
+};
+// A script body must not close its own <script> element early.
+const safe = (text) => text.replace(/<\/(script)/gi, '<\\/$1');
+
+const css = must(html.match(/<link rel="stylesheet" href="(?:\.\/)?([^"]+)"[^>]*>/), 'stylesheet link');
+html = html.replace(css[0], () => `<style>\n${read(css[1]).toString().replace(/<\/style/gi, '<\\/style')}\n</style>`);
+html = html.replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '');
+
+// The loader trunk wrote is a file since the page has a Content-Security-Policy
+// (scripts/csp.mjs moves inline scripts out); an older build may still have it inline.
+const bootTag = must(html.match(/<script type="module"(?: src="(?:\.\/)?([^"]+)")?>([\s\S]*?)<\/script>/), 'module script');
+const bootText = bootTag[1] ? read(bootTag[1]).toString() : bootTag[2];
+const boot = [bootTag[0], bootText];
+const js = must(bootText.match(/from '(?:\.\/|\/)?([^']+\.js)'/), 'glue import')[1];
+const wasm = must(bootText.match(/module_or_path: '(?:\.\/|\/)?([^']+\.wasm)'/), 'wasm path')[1];
+// Classic scripts trunk copied (the internal-error handler): inlined too.
+html = html.replace(/<script src="(?:\.\/|\/)?([^"]+\.js)"[^>]*><\/script>/g, (tag, name) => `<script>\n${safe(read(name).toString())}\n</script>`);
+const glue = read(js).toString().replace(/^export \{[^}]*\};?\s*$/m, '');
+const b64 = read(wasm).toString('base64');
+const script = `<script type="module">
+${safe(glue)}
+const bytes = Uint8Array.from(atob("${b64}"), (c) => c.charCodeAt(0));
+const instance = await __wbg_init({ module_or_path: bytes });
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));
+</script>`;
+html = html.replace(boot[0], () => script);
+// The same Content-Security-Policy, its scripts now allowed by their hashes (a file opened from
+// file:// has no origin of its own to allow them by).
+const { createHash } = await import('node:crypto');
+const hashes = [...html.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)]
+  .map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+html = html.replace(/(<meta http-equiv="Content-Security-Policy" content="[^"]*script-src )'self'/, `$1${hashes.join(' ')}`);
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, html);
+const kb = (n) => (n / 1024).toFixed(1);
+const gz = (await import('node:zlib')).gzipSync(html).length;
+console.log(`single file: ${out}: ${kb(html.length)} KB (${kb(gz)} KB gzip)`);
