@@ -158,6 +158,17 @@ impl Moment {
         if !r.b.is_empty() {
             return Err(MomentError::Malformed("end"));
         }
+        // What a trace import refuses, a link refuses too: anyone can compute the checksum, so
+        // a crafted link must not make the page replay forever or move time past year 9999.
+        if last_step > crate::sim::trace::MAX_IMPORT_STEPS {
+            return Err(MomentError::Malformed("step count"));
+        }
+        if epoch_ms > crate::sim::trace::MAX_EPOCH_MS {
+            return Err(MomentError::Malformed("start time"));
+        }
+        if inputs.windows(2).any(|w| w[1].step < w[0].step) || inputs.last().is_some_and(|e| e.step > last_step) {
+            return Err(MomentError::Malformed("input order"));
+        }
         Ok(Moment { lesson, lesson_hash, seed, epoch_ms, keep, inputs, last_step, step: step.min(last_step), lang })
     }
 }

@@ -43,7 +43,7 @@ fn sample() -> Moment {
         epoch_ms: 1_700_000_000_000,
         keep: 12,
         inputs: every_input(),
-        last_step: 900,
+        last_step: 20_000,
         step: 450,
         lang: "pt-BR".into(),
     }
@@ -126,4 +126,21 @@ fn an_untouched_lesson_needs_no_inputs() {
     let m = Moment::of(&s, 7, "partial", LESSON, &journal, "");
     assert_eq!((m.keep as usize, m.inputs.len(), m.step), (journal.len(), 0, 5));
     assert!(m.encode().len() < 40, "{}", m.encode());
+}
+
+/// Anyone can compute the checksum: a crafted link that claims more steps than an import
+/// replays, a start past year 9999 or inputs out of order is refused before anything replays.
+#[test]
+fn a_crafted_link_with_a_checksum_is_still_bounded() {
+    let mut endless = sample();
+    endless.last_step = crate::sim::trace::MAX_IMPORT_STEPS + 1;
+    assert_eq!(Moment::decode(&endless.encode()).err(), Some(MomentError::Malformed("step count")));
+    let mut far = sample();
+    far.epoch_ms = u64::MAX;
+    assert_eq!(Moment::decode(&far.encode()).err(), Some(MomentError::Malformed("start time")));
+    let mut shuffled = sample();
+    if shuffled.inputs.len() >= 2 {
+        shuffled.inputs[0].step = shuffled.last_step;
+        assert_eq!(Moment::decode(&shuffled.encode()).err(), Some(MomentError::Malformed("input order")));
+    }
 }
