@@ -128,9 +128,19 @@ setup_app() {
   node_modules   # wasm-opt (npm binaryen) is used by trunk's release build
 }
 
+# twiggy names where the wasm's bytes go (the size benchmark's breakdown). Bounded: a machine
+# that cannot reach crates.io still runs every test, and the benchmark says the breakdown is missing.
+twiggy_tool() {
+  have twiggy && return
+  [ -f "$STATE/twiggy-unavailable" ] && return
+  log "installing twiggy (the wasm size breakdown; about 6 minutes on 2 cores, once)"
+  timeout 1200 cargo install -q twiggy --locked || { touch "$STATE/twiggy-unavailable"; log "twiggy could not be installed: the size benchmark prints the total only"; }
+}
+
 setup_test() {
   setup_app
   apt_install chromium chromium-driver redis-server
+  twiggy_tool
 }
 
 # --- build, serve ------------------------------------------------------------------------
@@ -146,8 +156,30 @@ build_app() {
     || { tail -n 40 "$STATE/trunk-build.log" >&2; return 1; }
 }
 
+# The first-load size, and (with twiggy) where the wasm's bytes go. The shipped wasm carries no
+# names, so the breakdown reads a copy of the same build optimised the same way (wasm-opt with
+# index.html's flags) with its names kept (-g): the same code, byte for byte, plus a name section.
 wasm_size() {
-  node tests/e2e/bundle-size.mjs "${1:-dist}"
+  local dist="${1:-dist}" named=""
+  if have twiggy; then named="$(named_wasm || true)"; fi
+  node tests/e2e/bundle-size.mjs "$dist" ${named:+"$named"}
+}
+
+named_wasm() {
+  local src="" c
+  for c in target/app target/debian-web target; do
+    c="$c/wasm-bindgen/release/replscope-web_bg.wasm"
+    if [ -f "$c" ] && { [ -z "$src" ] || [ "$c" -nt "$src" ]; }; then src="$c"; fi
+  done
+  [ -n "$src" ] || return 1
+  local out="$ROOT/target/size/replscope-web.named.wasm"
+  mkdir -p "$ROOT/target/size"
+  if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
+    local flags; flags="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+    # shellcheck disable=SC2086 # the flags are words
+    wasm-opt -Oz -g $flags "$src" -o "$out" >&2 || return 1
+  fi
+  printf '%s' "$out"
 }
 
 serve() {
