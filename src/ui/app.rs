@@ -194,6 +194,13 @@ pub fn app() -> Html {
         });
     }
 
+    // The frame index.html painted before the wasm loaded gives way to the app's first render.
+    use_effect_with((), |_| {
+        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+            boot.remove();
+        }
+    });
+
     // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system").
     use_effect_with(model.theme, |theme| {
         if let Some(w) = web_sys::window() {
