@@ -254,11 +254,22 @@ test_wasm() {
   return "${PIPESTATUS[0]}"
 }
 
+# The start-up benchmark's yardstick: a bare Yew page (src/bin/bare-yew.rs) built exactly as the
+# app is (same toolchain, profile, std, wasm-opt flags). Seconds once the app is built: the crate's
+# dependencies are already compiled in the same target folder.
+BARE_DIST="$ROOT/target/bare-dist"
+build_bare() {
+  log "trunk build --release of the bare Yew page into ${BARE_DIST#"$ROOT"/}"
+  env "${APP_ENV[@]}" trunk build --release --offline --dist "$BARE_DIST" tests/e2e/bare-yew/index.html >"$STATE/trunk-bare.log" 2>&1 \
+    || { tail -n 20 "$STATE/trunk-bare.log" >&2; return 1; }
+}
+
 # The end-to-end tests run against the build that build_app_fresh_registry made.
 test_e2e() {
   wasm_size "$TEST_DIST"
+  local bare=""; if build_bare; then bare="$BARE_DIST"; fi
   log "end-to-end tests: Playwright (playwright-core) driving /usr/bin/chromium"
-  (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" node --test --test-concurrency=1 ./*.test.mjs)
+  (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" REPLSCOPE_BARE_DIST="$bare" node --test --test-concurrency=1 ./*.test.mjs)
 }
 
 bench() {
@@ -308,5 +319,6 @@ case "${1:-}" in
   test-e2e) setup_test; build_app_fresh_registry && test_e2e ;;
   bench) bench ;;
   wasm-size) wasm_size ;;
+  build-bare) app_toolchain; build_bare ;;
   *) echo "usage: scripts/dev.sh serve | test | build | setup [app|test] | bench" >&2; exit 2 ;;
 esac
