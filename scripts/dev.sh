@@ -2,7 +2,7 @@
 # ReplScope's one build/test entry point. README.md names two commands, both land here:
 #   scripts/dev.sh serve   build the app and serve it on http://127.0.0.1:8080
 #   scripts/dev.sh test    run every test: native, wasm (headless Chromium), end-to-end
-# Other verbs: setup [app|test], build, bench, wasm-size.
+# Other verbs: setup [app|test], build, bench, wasm-size, build-bare.
 #
 # Every install step checks first and skips what is already there, so a re-run on a ready
 # machine costs seconds. The wasm toolchain: rustup's wasm32 target where it can be had,
