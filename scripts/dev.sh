@@ -2,7 +2,7 @@
 # ReplScope's one build/test entry point. README.md names two commands, both land here:
 #   scripts/dev.sh serve   build the app and serve it on http://127.0.0.1:8080
 #   scripts/dev.sh test    run every test: native, wasm (headless Chromium), end-to-end
-# Other verbs: setup [app|test], build, single, bench, wasm-size, fuzz [SECONDS per target].
+# Other verbs: setup [app|test], build, single, bench, wasm-size, build-bare, fuzz [SECONDS per target].
 #   scripts/dev.sh single  one self-contained HTML file (opens from file://, no server)
 #
 # Every install step checks first and skips what is already there, so a re-run on a ready
@@ -129,9 +129,19 @@ setup_app() {
   node_modules   # wasm-opt (npm binaryen) is used by trunk's release build
 }
 
+# twiggy names where the wasm's bytes go (the size benchmark's breakdown). Bounded: a machine
+# that cannot reach crates.io still runs every test, and the benchmark says the breakdown is missing.
+twiggy_tool() {
+  have twiggy && return
+  [ -f "$STATE/twiggy-unavailable" ] && return
+  log "installing twiggy (the wasm size breakdown; about 6 minutes on 2 cores, once)"
+  timeout 1200 cargo install -q twiggy --locked || { touch "$STATE/twiggy-unavailable"; log "twiggy could not be installed: the size benchmark prints the total only"; }
+}
+
 setup_test() {
   setup_app
   apt_install chromium chromium-driver redis-server
+  twiggy_tool
   fuzz_tools
 }
 
@@ -158,8 +168,30 @@ build_app() {
     || { tail -n 40 "$STATE/trunk-build.log" >&2; return 1; }
 }
 
+# The first-load size, and (with twiggy) where the wasm's bytes go. The shipped wasm carries no
+# names, so the breakdown reads a copy of the same build optimised the same way (wasm-opt with
+# index.html's flags) with its names kept (-g): the same code, byte for byte, plus a name section.
 wasm_size() {
-  node tests/e2e/bundle-size.mjs "${1:-dist}"
+  local dist="${1:-dist}" named=""
+  if have twiggy; then named="$(named_wasm || true)"; fi
+  node tests/e2e/bundle-size.mjs "$dist" ${named:+"$named"}
+}
+
+named_wasm() {
+  local src="" c
+  for c in target/app target/debian-web target; do
+    c="$c/wasm-bindgen/release/replscope-web_bg.wasm"
+    if [ -f "$c" ] && { [ -z "$src" ] || [ "$c" -nt "$src" ]; }; then src="$c"; fi
+  done
+  [ -n "$src" ] || return 1
+  local out="$ROOT/target/size/replscope-web.named.wasm"
+  mkdir -p "$ROOT/target/size"
+  if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
+    local flags; flags="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+    # shellcheck disable=SC2086 # the flags are words
+    wasm-opt -Oz -g $flags "$src" -o "$out" >&2 || return 1
+  fi
+  printf '%s' "$out"
 }
 
 serve() {
@@ -234,11 +266,22 @@ test_wasm() {
   return "${PIPESTATUS[0]}"
 }
 
+# The start-up benchmark's yardstick: a bare Yew page (src/bin/bare-yew.rs) built exactly as the
+# app is (same toolchain, profile, std, wasm-opt flags). Seconds once the app is built: the crate's
+# dependencies are already compiled in the same target folder.
+BARE_DIST="$ROOT/target/bare-dist"
+build_bare() {
+  log "trunk build --release of the bare Yew page into ${BARE_DIST#"$ROOT"/}"
+  env "${APP_ENV[@]}" trunk build --release --offline --dist "$BARE_DIST" tests/e2e/bare-yew/index.html >"$STATE/trunk-bare.log" 2>&1 \
+    || { tail -n 20 "$STATE/trunk-bare.log" >&2; return 1; }
+}
+
 # The end-to-end tests run against the build that build_app_fresh_registry made.
 test_e2e() {
   wasm_size "$TEST_DIST"
+  local bare=""; if build_bare; then bare="$BARE_DIST"; fi
   log "end-to-end tests: Playwright (playwright-core) driving /usr/bin/chromium"
-  (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" node --test --test-concurrency=1 ./*.test.mjs)
+  (cd tests/e2e && REPLSCOPE_DIST="$TEST_DIST" REPLSCOPE_BARE_DIST="$bare" node --test --test-concurrency=1 ./*.test.mjs)
 }
 
 # The fuzz targets (fuzz/fuzz_targets: RESP requests and replies, RDB, scenarios, traces, a node
@@ -319,5 +362,6 @@ case "${1:-}" in
   test-e2e) setup_test; build_app_fresh_registry && test_e2e ;;
   bench) bench ;;
   wasm-size) wasm_size ;;
-  *) echo "usage: scripts/dev.sh serve | test | build | single | setup [app|test] | bench" >&2; exit 2 ;;
+  build-bare) app_toolchain; build_bare ;;
+  *) echo "usage: scripts/dev.sh serve | test | build | single | build-bare | setup [app|test] | bench | fuzz [SECONDS]" >&2; exit 2 ;;
 esac

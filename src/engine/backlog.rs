@@ -16,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// `PROTO_REPLY_CHUNK_BYTES`: a new block holds at least this much.
 pub const PROTO_REPLY_CHUNK_BYTES: u64 = 16 * 1024;
@@ -57,8 +58,10 @@ struct Block {
     repl_offset: u64,
     /// `size`: usable capacity (the allocator's size class minus the header).
     size: u64,
-    /// `buf[0..used]`.
-    data: Vec<u8>,
+    /// `buf[0..used]`. Shared between copies of the backlog (rewind keeps a copy of the world
+    /// every 1,024 steps): a full block never changes again, so copies share it, and only the
+    /// tail block is copied, once, when a copy appends to it (`Arc::make_mut`).
+    data: Arc<Vec<u8>>,
     /// `refcount`: the backlog (on the head block) plus the replicas starting here.
     refcount: u32,
 }
@@ -200,7 +203,7 @@ impl Backlog {
                 if tail.size > tail.used() {
                     start = Some((tail.id, tail.used()));
                     let copy = ((tail.size - tail.used()) as usize).min(s.len());
-                    tail.data.extend_from_slice(&s[..copy]);
+                    Arc::make_mut(&mut tail.data).extend_from_slice(&s[..copy]);
                     s = &s[copy..];
                     self.master_repl_offset += copy as u64;
                     self.histlen += copy as u64;
@@ -218,7 +221,7 @@ impl Backlog {
                 // The whole block at once, as zmalloc does: later feeds append without regrowing.
                 let mut data = Vec::with_capacity(size as usize);
                 data.extend_from_slice(&s[..copy]);
-                self.blocks.push_back(Block { id, repl_offset: self.master_repl_offset + 1, size, data, refcount: 0 });
+                self.blocks.push_back(Block { id, repl_offset: self.master_repl_offset + 1, size, data: Arc::new(data), refcount: 0 });
                 add_new_block = true;
                 if start.is_none() {
                     start = Some((id, 0));

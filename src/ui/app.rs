@@ -206,6 +206,13 @@ pub fn app() -> Html {
         });
     }
 
+    // The frame index.html painted before the wasm loaded gives way to the app's first render.
+    use_effect_with((), |_| {
+        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+            boot.remove();
+        }
+    });
+
     // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system"). A theme
     // the URL asks for (an embed's `theme=`) is for this page only, not the reader's choice.
     let url_theme = options.theme;

@@ -1,0 +1,78 @@
+// Benchmark, not a gate: time from navigation to the first interactive render, ReplScope against
+// a bare Yew page built and measured the same way in the same run (target: <= 1.5x).
+// "Interactive" = the page's first render is there and a click on one of its controls has visibly
+// done its work (ReplScope: the help button opens the help; bare page: the counter counts).
+// Every load runs with the browser cache off, as a first visit. A second test asserts what a
+// visitor on a slow network sees: the page's frame while the wasm is still on its way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { serveDir, launch, DIST } from './harness.mjs';
+
+const RUNS = 11;
+const BARE = process.env.REPLSCOPE_BARE_DIST ? path.resolve(process.env.REPLSCOPE_BARE_DIST) : '';
+let app, bare, browser;
+before(async () => {
+  app = await serveDir(DIST);
+  if (BARE) bare = await serveDir(BARE);
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await app?.close(); await bare?.close(); });
+
+// One cold load; the milliseconds since navigation start (performance.now() inside the page).
+async function load(url, control, done) {
+  const page = await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.getByTestId(control).waitFor({ state: 'visible', timeout: 60_000 });
+  const rendered = await page.evaluate(() => performance.now());
+  await page.getByTestId(control).click();
+  await page.waitForFunction(done, null, { timeout: 30_000, polling: 'raf' });
+  const interactive = await page.evaluate(() => performance.now());
+  const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+  await page.close();
+  assert.deepEqual(errors, []);
+  return { rendered, interactive, paint };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+test('start-up: first interactive render against a bare Yew page', { skip: !BARE && 'REPLSCOPE_BARE_DIST is not set (scripts/dev.sh build-bare)' }, async () => {
+  const appRuns = [];
+  const bareRuns = [];
+  // Interleaved, so a burst of load on a shared machine falls on both alike.
+  for (let i = 0; i < RUNS; i++) {
+    bareRuns.push(await load(bare.url, 'bump', () => document.querySelector('[data-testid=bump]')?.textContent === 'Clicked 1'));
+    appRuns.push(await load(app.url, 'help', () => !!document.querySelector('[data-testid=help-overlay]')));
+  }
+  const a = median(appRuns.map((r) => r.interactive));
+  const b = median(bareRuns.map((r) => r.interactive));
+  const aPaint = median(appRuns.map((r) => r.paint));
+  console.log(`bench: start-up to first interactive render: ReplScope ${a.toFixed(0)} ms, bare Yew ${b.toFixed(0)} ms, ratio ${(a / b).toFixed(2)}x (target <= 1.5x; median of ${RUNS} cold loads each, headless Chromium, loopback)`);
+  console.log(`bench: start-up first paint (the page's frame): ReplScope ${aPaint.toFixed(0)} ms, its first render ${median(appRuns.map((r) => r.rendered)).toFixed(0)} ms`);
+});
+
+test('the page shows its frame while the wasm is still loading, and the app replaces it', async () => {
+  const page = await browser.context.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  // Hold the wasm back: whatever is on screen meanwhile is what a slow network shows.
+  await page.route(/\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(app.url, { waitUntil: 'domcontentloaded' });
+  const frame = page.locator('#boot');
+  await frame.waitFor({ state: 'visible' });
+  assert.equal((await frame.locator('.boot-brand').textContent()).trim(), 'ReplScope');
+  assert.equal(await frame.locator('.boot-panel').count(), 7, 'the seven panels are outlined');
+  for (const box of await frame.locator('.boot-panel').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))) {
+    assert.ok(box > 100, `an empty panel is drawn at its size (${box} px high)`);
+  }
+  assert.equal(await page.getByTestId('app').count(), 0, 'the app itself is not there yet');
+  release();
+  await page.getByTestId('help').waitFor({ state: 'visible', timeout: 60_000 });
+  await frame.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.boot-panel').count(), 0, 'the frame gave way to the app');
+  await page.close();
+});
