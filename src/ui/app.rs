@@ -2,9 +2,10 @@
 //! and wires the page-wide effects (play timer, keyboard, theme, `window.__replscope`).
 
 use super::components::{
-    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, help::HelpOverlay, inspector::Inspector,
-    offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
+    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
+    inspector::Inspector, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
 };
+use super::i18n::{t, tf, Lang, K};
 use super::model::{Model, Theme};
 use super::runtime::{Msg, Runtime};
 use super::{api, channel};
@@ -17,8 +18,28 @@ use yew::prelude::*;
 /// The seed used when the URL gives none.
 pub const DEFAULT_SEED: u64 = 1;
 
+/// Where the language switch remembers its choice.
+const LANG_KEY: &str = "replscope-lang";
+
+/// The page's language: `?lang=`, else the switch's stored choice, else the browser's.
+fn page_lang() -> Lang {
+    let window = web_sys::window();
+    let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let url = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("lang"));
+    let stored = window.as_ref().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    // navigator.languages (then navigator.language), read by reflection: no web-sys feature for one read.
+    let navigator = window.and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("navigator")).ok());
+    let field = |name: &str| navigator.as_ref().and_then(|n| js_sys::Reflect::get(n, &JsValue::from_str(name)).ok());
+    let mut browser: Vec<String> = field("languages")
+        .filter(|l| l.is_object())
+        .map(|l| js_sys::Array::from(&l).iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    browser.extend(field("language").and_then(|l| l.as_string()));
+    Lang::choose(url.as_deref(), stored.as_deref(), &browser)
+}
+
 /// `?lesson=…&seed=…`, with a readable complaint for anything we cannot use.
-fn url_params() -> (Option<String>, u64, Option<String>) {
+fn url_params(lang: Lang) -> (Option<String>, u64, Option<String>) {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
         return (None, DEFAULT_SEED, None);
@@ -30,7 +51,7 @@ fn url_params() -> (Option<String>, u64, Option<String>) {
         Some(s) => match s.trim().parse::<u64>() {
             Ok(v) => v,
             Err(_) => {
-                problem = Some(format!("The seed \u{201c}{s}\u{201d} is not a whole number; using the default seed {DEFAULT_SEED}."));
+                problem = Some(tf(lang, K::BadSeed, &[&s, &DEFAULT_SEED]));
                 DEFAULT_SEED
             }
         },
@@ -52,6 +73,8 @@ type Published = Option<(Rc<Model>, Rc<RefCell<channel::Driver>>)>;
 
 thread_local! {
     static PUBLISHED: RefCell<Published> = const { RefCell::new(None) };
+    /// The page's language, for the panic message (written outside the component tree).
+    static LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
 }
 
 /// Publish the numbers for end-to-end tests: `window.__replscope`, a getter that serializes the
@@ -90,6 +113,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         last_step: u64,
         playing: bool,
         lesson: &'a str,
+        lang: &'a str,
         seed: u64,
         selected: Option<&'a str>,
         snapshot: &'a api::Snapshot,
@@ -100,6 +124,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         last_step: state.last_step,
         playing: state.playing,
         lesson: &state.lesson,
+        lang: state.lang.tag(),
         seed: state.seed,
         selected: state.selected.as_deref(),
         snapshot: &state.snapshot,
@@ -122,8 +147,9 @@ pub fn app() -> Html {
     // The runtime owns the session and the driver; the state below is the model it last
     // handed back (`_eq`: a message that changed nothing visible renders nothing).
     let runtime = use_mut_ref(|| {
-        let (lesson, seed, problem) = url_params();
-        Runtime::new(lesson, seed, problem, stored_theme())
+        let lang = page_lang();
+        let (lesson, seed, problem) = url_params(lang);
+        Runtime::new(lesson, seed, problem, stored_theme(), lang)
     });
     let model = use_state_eq(|| runtime.borrow().model());
     // One callback for the page's life: panels compare it by identity in their props.
@@ -174,7 +200,10 @@ pub fn app() -> Html {
                     "ArrowRight" => Msg::Walk(api::Goal::Visible),
                     "ArrowLeft" => Msg::StepBack,
                     "?" => Msg::ToggleHelp,
-                    "Escape" => Msg::Help(false),
+                    "Escape" => {
+                        dispatch.emit(Msg::Glossary(false));
+                        Msg::Help(false)
+                    }
                     _ => return,
                 };
                 // A focused button would also "click" on space: the shortcut wins.
@@ -206,6 +235,16 @@ pub fn app() -> Html {
         }
     });
 
+    // Language: `<html lang>` follows it, and the switch's choice is remembered.
+    use_effect_with(model.lang, |lang| {
+        LANG.with(|l| l.set(*lang));
+        if let Some(w) = web_sys::window() {
+            if let Some(root) = w.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        }
+    });
+
     // Walks over the MessagePorts end asynchronously: the driver tells the runtime.
     {
         let dispatch = dispatch.clone();
@@ -226,55 +265,58 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
     let m: &Model = &model;
+    let lang = m.lang;
+    let dismiss = t(lang, K::Dismiss);
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class="app" data-testid="app" data-step={m.current_step.to_string()}>
             <Header lesson={m.lesson.clone()} theme={m.theme} dispatch={dispatch.clone()} />
             if let Some(banner) = &m.banner {
                 <div class="banner error" role="alert" data-testid="error-banner">
                     <span aria-hidden="true">{"⚠ "}</span>
                     <span>{ banner.clone() }</span>
-                    <button class="ghost" onclick={send(|| Msg::Banner(None))} aria-label="Dismiss this message">{"✕"}</button>
+                    <button class="ghost" onclick={send(|| Msg::Banner(None))} aria-label={dismiss}>{"✕"}</button>
                 </div>
             }
             if let Some(notice) = &m.notice {
                 <div class="banner notice" role="status" data-testid="notice">
                     <span aria-hidden="true">{"ℹ "}</span>
                     <span>{ notice.clone() }</span>
-                    <button class="ghost" onclick={send(|| Msg::DismissNotice)} aria-label="Dismiss this message">{"✕"}</button>
+                    <button class="ghost" onclick={send(|| Msg::DismissNotice)} aria-label={dismiss}>{"✕"}</button>
                 </div>
             }
             <TimeControls playing={m.playing} speed={m.speed} current_step={m.current_step} last_step={m.last_step}
                 time_ms={m.snapshot.time_ms} now={m.just_happened()} dispatch={dispatch.clone()} />
             <main class="grid">
                 <section class="panel topology-panel" aria-labelledby="h-topology">
-                    <h2 id="h-topology">{"Topology"}</h2>
+                    <h2 id="h-topology">{ t(lang, K::HTopology) }</h2>
                     <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel decision-panel" aria-labelledby="h-decision">
-                    <h2 id="h-decision">{"PSYNC decision"}</h2>
+                    <h2 id="h-decision">{ t(lang, K::HDecision) }</h2>
                     <DecisionCard trace={m.trace.clone()} />
                 </section>
                 <section class="panel sequence-panel" aria-labelledby="h-sequence">
-                    <h2 id="h-sequence">{"Messages"}</h2>
+                    <h2 id="h-sequence">{ t(lang, K::HMessages) }</h2>
                     <SequencePanel trace={m.trace.clone()} snapshot={m.snapshot.clone()} layout={m.layout.clone()}
                         selected={m.selected.clone()} current_step={m.current_step}
                         hide_heartbeats={m.hide_heartbeats} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
-                    <h2 id="h-backlog">{"Backlog"}</h2>
+                    <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
                     <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
-                    <h2 id="h-offsets">{"Offsets"}</h2>
+                    <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>
                     <OffsetsPanel snapshot={m.snapshot.clone()} layout={m.layout.clone()} samples={m.samples.clone()} />
                 </section>
                 <section class="panel inspector-panel" aria-labelledby="h-inspector">
-                    <h2 id="h-inspector">{"Node"}</h2>
+                    <h2 id="h-inspector">{ t(lang, K::HNode) }</h2>
                     <Inspector node={m.selected.as_ref().and_then(|s| m.snapshot.node(s)).cloned()} inspected={m.inspected.clone()}
                         dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel console-panel" aria-labelledby="h-console">
-                    <h2 id="h-console">{"Console"}</h2>
+                    <h2 id="h-console">{ t(lang, K::HConsole) }</h2>
                     <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
                         seed={m.seed} current_step={m.current_step} dispatch={dispatch.clone()} />
                 </section>
@@ -282,14 +324,18 @@ pub fn app() -> Html {
             if m.help {
                 <HelpOverlay dispatch={dispatch.clone()} />
             }
+            if m.glossary {
+                <GlossaryOverlay dispatch={dispatch.clone()} />
+            }
         </div>
+        </ContextProvider<Lang>>
     }
 }
 
 /// If anything panics, say so on the page (a blank page explains nothing) and in the console.
 fn show_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!("ReplScope stopped on an internal error: {info}. Reload the page to start again.");
+        let text = tf(LANG.with(|l| l.get()), K::Fatal, &[&info]);
         web_sys::console::error_1(&JsValue::from_str(&text));
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
         if let (Ok(div), Some(body)) = (document.create_element("div"), document.body()) {

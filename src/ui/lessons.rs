@@ -5,11 +5,29 @@
 //! after a promotion (replid2). The overrun lesson writes enough bytes to pass a 16 KB
 //! repl-backlog-size (Redis's minimum) while the link is cut.
 
+use super::i18n::{t, Lang, K};
+
+/// Words that are either the page's own (a translation key) or a file's (shown as written:
+/// a scenario file's name and opening comment).
+pub enum Words {
+    Key(K),
+    Own(String),
+}
+
+impl Words {
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Words::Key(k) => t(lang, *k),
+            Words::Own(s) => s,
+        }
+    }
+}
+
 /// A lesson: a stable id (the `?lesson=` URL value), a title, what to watch, and its text.
 pub struct Lesson {
     pub id: &'static str,
-    pub title: &'static str,
-    pub watch: String,
+    pub title: Words,
+    pub watch: Words,
     pub text: String,
     /// Where the picker lists it: a written lesson, or a scenario file shipped as it is.
     pub group: Group,
@@ -22,11 +40,14 @@ pub enum Group {
 }
 
 impl Group {
-    pub fn label(self) -> &'static str {
-        match self {
-            Group::Lesson => "Lessons",
-            Group::ScenarioFile => "Scenario files (scenarios/*.scn)",
-        }
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Group::Lesson => K::GroupLessons,
+                Group::ScenarioFile => K::GroupScenarioFiles,
+            },
+        )
     }
 }
 
@@ -125,29 +146,29 @@ fn build() -> Vec<Lesson> {
     vec![
         Lesson {
             id: "full-sync",
-            title: "1. First sync: handshake and full resync",
-            watch: "Watch r1's handshake states, the master's +FULLRESYNC decision and the RDB transfer.".to_string(),
+            title: Words::Key(K::LessonFullSyncTitle),
+            watch: Words::Key(K::LessonFullSyncWatch),
             text: FULL_SYNC.to_string(),
             group: Group::Lesson,
         },
         Lesson {
             id: "partial-resync",
-            title: "2. A short outage: partial resync",
-            watch: "After the heal, the decision card shows the asked offset inside the backlog window: +CONTINUE.".to_string(),
+            title: Words::Key(K::LessonPartialTitle),
+            watch: Words::Key(K::LessonPartialWatch),
             text: PARTIAL.to_string(),
             group: Group::Lesson,
         },
         Lesson {
             id: "backlog-overrun",
-            title: "3. A long outage: backlog overrun",
-            watch: "The backlog ring wraps past r1's offset; the marker lands outside the window: +FULLRESYNC.".to_string(),
+            title: Words::Key(K::LessonOverrunTitle),
+            watch: Words::Key(K::LessonOverrunWatch),
             text: overrun(),
             group: Group::Lesson,
         },
         Lesson {
             id: "promote",
-            title: "4. Promotion and PSYNC2 (replid2)",
-            watch: "The old master asks with the old replid; the new master accepts it via replid2.".to_string(),
+            title: Words::Key(K::LessonPromoteTitle),
+            watch: Words::Key(K::LessonPromoteWatch),
             text: PROMOTE.to_string(),
             group: Group::Lesson,
         },
@@ -155,8 +176,8 @@ fn build() -> Vec<Lesson> {
     .into_iter()
     .chain(SCENARIO_FILES.iter().map(|&(id, file, text)| Lesson {
         id,
-        title: file,
-        watch: opening_comment(text),
+        title: Words::Own(file.to_string()),
+        watch: Words::Own(opening_comment(text)),
         text: text.to_string(),
         group: Group::ScenarioFile,
     }))

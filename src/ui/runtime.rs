@@ -5,6 +5,7 @@
 
 use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
+use super::i18n::{tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::{lessons, model};
@@ -48,6 +49,9 @@ pub enum Msg {
     Help(bool),
     ToggleHelp,
     SetTheme(Theme),
+    /// The language switch (the page remembers the choice).
+    SetLang(Lang),
+    Glossary(bool),
     /// The Messages panel's "hide heartbeats" filter.
     HideHeartbeats(bool),
     ConsoleHistory {
@@ -66,13 +70,11 @@ pub struct Runtime {
 
 impl Runtime {
     /// The page at load: `lesson` (or the default) with `seed`, and any URL problem.
-    pub fn new(lesson: Option<String>, seed: u64, problem: Option<String>, theme: Theme) -> Runtime {
-        let (id, banner) = opening_lesson(lesson, problem);
-        let mut rt = Runtime {
-            session: Rc::new(RefCell::new(Session::new(seed))),
-            driver: Driver::new(),
-            model: Rc::new(Model::new(seed, banner, theme)),
-        };
+    pub fn new(lesson: Option<String>, seed: u64, problem: Option<String>, theme: Theme, lang: Lang) -> Runtime {
+        let (id, banner) = opening_lesson(lang, lesson, problem);
+        let mut model = Model::new(seed, banner, theme);
+        model.set_lang(lang);
+        let mut rt = Runtime { session: Rc::new(RefCell::new(Session::new(seed))), driver: Driver::new(), model: Rc::new(model) };
         rt.load_lesson(&id);
         rt.refresh();
         rt
@@ -110,6 +112,8 @@ impl Runtime {
                 | Msg::Help(_)
                 | Msg::ToggleHelp
                 | Msg::SetTheme(_)
+                | Msg::SetLang(_)
+                | Msg::Glossary(_)
                 | Msg::HideHeartbeats(_)
                 | Msg::ConsoleHistory { .. }
         );
@@ -165,7 +169,8 @@ impl Runtime {
                 let json = with_shown_step(&self.session.borrow_mut().export_json(), self.model.current_step);
                 let file = format!("replscope-step{}.json", self.model.current_step);
                 if let Err(e) = download(&file, "application/json", &json) {
-                    self.m().set_banner(Some(format!("The export failed: {e:?}")));
+                    let why = tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")]);
+                    self.m().set_banner(Some(why));
                 }
                 false
             }
@@ -185,6 +190,8 @@ impl Runtime {
             Msg::Help(open) => self.ui(|m| m.set_help(open)),
             Msg::ToggleHelp => self.ui(Model::toggle_help),
             Msg::SetTheme(t) => self.ui(|m| m.set_theme(t)),
+            Msg::SetLang(lang) => self.ui(|m| m.set_lang(lang)),
+            Msg::Glossary(open) => self.ui(|m| m.set_glossary(open)),
             Msg::HideHeartbeats(hide) => self.ui(|m| m.set_hide_heartbeats(hide)),
             Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
         };
@@ -250,7 +257,10 @@ impl Runtime {
             Some(lesson) => {
                 self.load_scenario(&lesson.text, Some(lesson.id));
             }
-            None => self.m().set_banner(Some(model::no_such_lesson(id))),
+            None => {
+                let why = model::no_such_lesson(self.model.lang, id);
+                self.m().set_banner(Some(why))
+            }
         }
     }
 
@@ -264,7 +274,8 @@ impl Runtime {
                 true
             }
             Err(e) => {
-                self.m().set_banner(Some(format!("This scenario could not be read ({e}); the current one is kept.")));
+                let why = tf(self.model.lang, K::BadScenario, &[&e]);
+                self.m().set_banner(Some(why));
                 false
             }
         }
@@ -292,7 +303,10 @@ impl Runtime {
                 self.m().select(selected);
                 self.m().set_banner(None);
             }
-            Err(e) => self.m().set_banner(Some(format!("This file could not be imported: {e}. The current session is kept."))),
+            Err(e) => {
+                let why = tf(self.model.lang, K::BadImport, &[&e]);
+                self.m().set_banner(Some(why))
+            }
         }
     }
 
