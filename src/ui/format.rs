@@ -153,33 +153,58 @@ pub fn outcome_line(lang: Lang, d: &PsyncDecision, sent: Option<(&str, u64)>) ->
     }
 }
 
+/// One line of the "just happened" strip: the page's words, then Redis's own text when the
+/// line quotes it (a command, a reply, a log line), which is shown as code and never translated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Happened {
+    pub words: String,
+    pub redis: String,
+}
+
+impl Happened {
+    fn words(words: String) -> Happened {
+        Happened { words, redis: String::new() }
+    }
+    fn quoting(words: String, redis: impl Into<String>) -> Happened {
+        Happened { words, redis: redis.into() }
+    }
+}
+
+impl std::fmt::Display for Happened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.words, self.redis)
+    }
+}
+
 /// One line on what a trace entry shows, for the "just happened" strip under the controls.
-pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<String> {
+pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<Happened> {
     use crate::engine::event::Event;
     use crate::ui::api::{console_of, event_of, message_of, note_of, ConsoleLine};
     if let Some(m) = message_of(e) {
         let from = if m.from == "cli" { t(lang, K::ConsoleWord) } else { m.from };
         return Some(match m.label {
-            "" => format!("{from} → {}: {} B", m.to, m.len),
-            label => format!("{from} → {}: {label} ({} B)", m.to, m.len),
+            "" => Happened::words(format!("{from} → {}: {} B", m.to, m.len)),
+            label => Happened::quoting(format!("{from} → {} ({} B): ", m.to, m.len), label),
         });
     }
-    if let Some(text) = note_of(e) {
-        return Some(text);
+    if let Some(text) = note_of(lang, e) {
+        return Some(Happened::words(text));
     }
     let node = e.node.as_deref().unwrap_or("?");
     if let Some(line) = console_of(e) {
         return Some(match line {
-            ConsoleLine::Sent(cmd) => format!("{node}> {cmd}"),
-            ConsoleLine::Replied(cmd, reply) => format!("{node}> {cmd} ⇒ {}", reply.lines().next().unwrap_or("")),
+            ConsoleLine::Sent(cmd) => Happened::quoting(String::new(), format!("{node}> {cmd}")),
+            ConsoleLine::Replied(cmd, reply) => {
+                Happened::quoting(String::new(), format!("{node}> {cmd} ⇒ {}", reply.lines().next().unwrap_or("")))
+            }
         });
     }
     let (_, event) = event_of(e)?;
-    Some(match event {
+    Some(Happened::words(match event {
         Event::ReplState { to, .. } => tf(lang, K::EvState, &[&node, &repl_state_label(*to)]),
         Event::PsyncDecision(d) if is_continue(d) => tf(lang, K::EvDecided, &[&node, &d.replica, &outcome_line(lang, d, None)]),
         Event::PsyncDecision(d) => tf(lang, K::EvDecidedFull, &[&node, &d.replica, &d.master_repl_offset]),
-        Event::PsyncReply { reply } => tf(lang, K::EvGot, &[&node, reply]),
+        Event::PsyncReply { reply } => return Some(Happened::quoting(tf(lang, K::EvGot, &[&node]), reply.as_str())),
         Event::RdbSaveStart { replicas, offset, .. } => tf(lang, K::EvRdbStart, &[&node, offset, &replicas.join(", ")]),
         Event::RdbLoaded { keys, offset, .. } => tf(lang, K::EvRdbLoaded, &[&node, keys, offset]),
         Event::ReplicaOnline { replica } => tf(lang, K::EvOnline, &[&node, replica]),
@@ -195,9 +220,9 @@ pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<String> {
             Some(m) => tf(lang, K::EvRoleOf, &[&node, role, m]),
             None => tf(lang, K::EvRole, &[&node, role]),
         },
-        Event::Log { text } => format!("{node}: {text}"),
-        Event::HandshakeSent { command } => tf(lang, K::EvSends, &[&node, command]),
-        Event::HandshakeReply { reply } => tf(lang, K::EvReads, &[&node, reply]),
+        Event::Log { text } => return Some(Happened::quoting(format!("{node}: "), text.as_str())),
+        Event::HandshakeSent { command } => return Some(Happened::quoting(tf(lang, K::EvSends, &[&node]), command.as_str())),
+        Event::HandshakeReply { reply } => return Some(Happened::quoting(tf(lang, K::EvReads, &[&node]), reply.as_str())),
         Event::PsyncSent { replid, offset } if replid == "SYNC" => tf(lang, K::EvFallsBack, &[&node, offset]),
         Event::PsyncSent { replid, offset } => tf(lang, K::EvAsks, &[&node, &short_id(replid), offset]),
         Event::RdbSent { replica, sent, total } => tf(lang, K::EvRdbSent, &[&node, &human_bytes(*sent), &human_bytes(*total), replica]),
@@ -207,5 +232,5 @@ pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<String> {
         },
         Event::AckSent { offset } => tf(lang, K::EvAckSent, &[&node, offset]),
         Event::AckReceived { replica, offset } => tf(lang, K::EvAckReceived, &[&node, replica, offset]),
-    })
+    }))
 }

@@ -411,7 +411,7 @@ impl Model {
     }
 
     /// What the current step shows, in words, oldest first.
-    pub fn just_happened(&self) -> Vec<String> {
+    pub fn just_happened(&self) -> Vec<super::format::Happened> {
         let shown = self.trace.shown();
         let start = shown.iter().rposition(|e| e.step != self.current_step).map_or(0, |i| i + 1);
         shown[start..].iter().filter_map(|e| super::format::describe(self.lang, e)).collect()

@@ -240,7 +240,7 @@ fn just_happened_describes_the_current_step_only() {
     s.jump_to(step);
     absorb(&mut m, &s);
     let lines = m.just_happened();
-    assert!(lines.iter().any(|l| l.starts_with("m decided r1:")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.words.starts_with("m decided r1:")), "{lines:?}");
     let at_step = m.trace.shown().iter().filter(|e| e.step == step).count();
     assert!(lines.len() <= at_step);
 }

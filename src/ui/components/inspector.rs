@@ -105,7 +105,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>
             <details open=true>
-                <summary>{ format!("INFO replication · {}", node.name) }</summary>
+                <summary><code>{"INFO replication"}</code>{ format!(" · {}", node.name) }</summary>
                 <dl class="info">
                     { for info.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
                 </dl>

@@ -90,7 +90,7 @@ pub fn resp_rows(bytes: &[u8], limit: usize) -> (Vec<String>, usize) {
 
 fn message_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
-    let summary = tf(lang, K::MessageSummary, &[&m.from, &m.to, &m.label, &m.len]);
+    let summary = tf(lang, K::MessageSummary, &[&m.from, &m.to, &m.len]);
     html! {
         <li key={key} class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
@@ -99,10 +99,10 @@ fn message_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, current
                 // disagree with what is on screen (WCAG 2.5.3, label in name).
                 <summary>
                     <span class="seq-step">{ format!("#{}", e.step) }</span>
-                    <span class="visually-hidden">{ format!(" {summary}") }</span>
+                    <span class="visually-hidden">{ format!(" {summary} ") }<code>{ m.label.to_string() }</code></span>
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
-                <p class="muted">{ summary }</p>
+                <p class="muted">{ format!("{summary} ") }<code>{ m.label.to_string() }</code></p>
                 { bytes_view(lang, m.bytes) }
             </details>
         </li>
@@ -212,7 +212,7 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
         .filter(|(_, e)| {
             // Node-to-node messages only: console traffic (from "cli") shows in the console.
             message_of(e).is_some_and(|m| lanes.iter().any(|l| l == m.from) && lanes.iter().any(|l| l == m.to))
-                || note_of(e).is_some()
+                || note_of(lang, e).is_some()
                 || matches!(event_of(e), Some((_, Event::ReplState { .. })))
         })
         .filter(|(_, e)| {
@@ -271,7 +271,7 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
             <ol class="seq-list" ref={list} aria-label={t(lang, K::SeqListLabel)}>
                 { for rows.iter().skip(hidden).map(|&(i, e)| match event_of(e) {
                     Some((node, Event::ReplState { from, to })) => state_row(lang, i, &lanes, e, node, *from, *to),
-                    _ => match note_of(e) {
+                    _ => match note_of(lang, e) {
                         Some(text) => note_row(i, e, text),
                         None => message_row(lang, i, &lanes, e, p.current_step),
                     },

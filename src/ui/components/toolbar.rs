@@ -155,7 +155,7 @@ pub struct TimeControlsProps {
     /// The world's logical time at the current step.
     pub time_ms: u64,
     /// What the current step shows, in words, oldest first.
-    pub now: Vec<String>,
+    pub now: Vec<crate::ui::format::Happened>,
     pub dispatch: Callback<Msg>,
 }
 
@@ -257,7 +257,12 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
                 if now.is_empty() {
                     <span class="muted">{ t(lang, K::NothingHere) }</span>
                 }
-                { for now[now.len() - shown..].iter().map(|line| html! { <span class="happened">{ line.clone() }</span> }) }
+                { for now[now.len() - shown..].iter().map(|line| html! {
+                    <span class="happened">
+                        { line.words.clone() }
+                        if !line.redis.is_empty() { <code>{ line.redis.clone() }</code> }
+                    </span>
+                }) }
                 if now.len() > shown {
                     <span class="muted">{ tf(lang, K::MoreInMessages, &[&(now.len() - shown)]) }</span>
                 }

@@ -335,6 +335,26 @@ pub enum K {
     GlDisklessDef,
     GlAck,
     GlAckDef,
+    NoteConnected,
+    NoteConnectFailed,
+    NoteClosed,
+    NoteDropped,
+    ActNode,
+    ActCut,
+    ActHeal,
+    ActHold,
+    ActRelease,
+    ActSlow,
+    ActStop,
+    ActCrash,
+    ActRestart,
+    ActSave,
+    ActLoad,
+    ActPortOpen,
+    ActBytesClose,
+    ActUnlimited,
+    ActParenOpen,
+    ActParenClose,
 }
 
 impl K {
@@ -672,8 +692,28 @@ impl K {
         K::GlDisklessDef,
         K::GlAck,
         K::GlAckDef,
+        K::NoteConnected,
+        K::NoteConnectFailed,
+        K::NoteClosed,
+        K::NoteDropped,
+        K::ActNode,
+        K::ActCut,
+        K::ActHeal,
+        K::ActHold,
+        K::ActRelease,
+        K::ActSlow,
+        K::ActStop,
+        K::ActCrash,
+        K::ActRestart,
+        K::ActSave,
+        K::ActLoad,
+        K::ActPortOpen,
+        K::ActBytesClose,
+        K::ActUnlimited,
+        K::ActParenOpen,
+        K::ActParenClose,
     ];
 
     /// Keys whose text is the same in both languages on purpose (Redis names, symbols).
-    pub const SAME_IN_BOTH: &'static [K] = &[];
+    pub const SAME_IN_BOTH: &'static [K] = &[K::ActParenOpen, K::ActParenClose];
 }
