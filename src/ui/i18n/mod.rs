@@ -6,6 +6,10 @@
 //! the same `{0}`, `{1}` … placeholders. Redis's own names (commands, INFO fields, replies such
 //! as `+FULLRESYNC`, `REPL_STATE_*`) are the same in both tables: the student meets them in
 //! real redis-cli output, so they are never translated. Pure code: compiles natively.
+//!
+//! An `aria-label` must contain the button's visible words as whole words (WCAG 2.5.3, axe's
+//! `label-content-name-mismatch`, which segments Chinese into words): a Chinese label that
+//! says more than the visible text keeps that text first, followed by a space.
 
 mod en;
 mod keys;
