@@ -52,25 +52,27 @@ impl Group {
 }
 
 macro_rules! scenario_file {
-    ($name:literal) => {
-        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")))
+    ($name:literal, $key:ident) => {
+        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")), K::$key)
     };
 }
 
 /// The simulation's scenario files (the CLI and the tests run the same ones), offered as
-/// they are: (id, file name, text).
-const SCENARIO_FILES: [(&str, &str, &str); 8] = [
-    scenario_file!("first-full-sync"),
-    scenario_file!("short-cut-partial-resync"),
-    scenario_file!("long-cut-backlog-overflow-full-resync"),
-    scenario_file!("replica-restart-partial-resync"),
-    scenario_file!("failover-psync2"),
-    scenario_file!("diskless-two-replicas-one-delay"),
-    scenario_file!("slow-replica-output-buffer-limit"),
-    scenario_file!("chained-replica"),
+/// they are: (id, file name, text, the key of its opening comment: the English table holds the
+/// comment word for word, which a test checks, and the Chinese one its translation).
+const SCENARIO_FILES: [(&str, &str, &str, K); 8] = [
+    scenario_file!("first-full-sync", FileFirstFullSync),
+    scenario_file!("short-cut-partial-resync", FileShortCut),
+    scenario_file!("long-cut-backlog-overflow-full-resync", FileLongCut),
+    scenario_file!("replica-restart-partial-resync", FileReplicaRestart),
+    scenario_file!("failover-psync2", FileFailover),
+    scenario_file!("diskless-two-replicas-one-delay", FileDiskless),
+    scenario_file!("slow-replica-output-buffer-limit", FileSlowReplica),
+    scenario_file!("chained-replica", FileChained),
 ];
 
-/// A scenario file's opening comment, as one line: what it shows.
+/// A scenario file's opening comment, as one line: what it shows (the tables quote it).
+#[cfg(test)]
 fn opening_comment(text: &'static str) -> String {
     text.lines().take_while(|l| l.starts_with('#')).map(|l| l.trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ")
 }
@@ -174,10 +176,10 @@ fn build() -> Vec<Lesson> {
         },
     ]
     .into_iter()
-    .chain(SCENARIO_FILES.iter().map(|&(id, file, text)| Lesson {
+    .chain(SCENARIO_FILES.iter().map(|&(id, file, text, comment)| Lesson {
         id,
         title: Words::Own(file.to_string()),
-        watch: Words::Own(opening_comment(text)),
+        watch: Words::Key(comment),
         text: text.to_string(),
         group: Group::ScenarioFile,
     }))
@@ -187,4 +189,18 @@ fn build() -> Vec<Lesson> {
 /// The lesson with this id.
 pub fn find(id: &str) -> Option<&'static Lesson> {
     all().iter().find(|l| l.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English table quotes each scenario file's opening comment: a file whose comment
+    /// changes fails here until both tables follow it.
+    #[test]
+    fn the_tables_hold_each_scenario_files_comment() {
+        for &(id, _, text, key) in &SCENARIO_FILES {
+            assert_eq!(t(Lang::En, key), opening_comment(text), "{id}: the English table differs from the file's comment");
+        }
+    }
 }

@@ -357,5 +357,13 @@ pub(super) fn text(k: K) -> &'static str {
         K::ActUnlimited => "unlimited",
         K::ActParenOpen => " (",
         K::ActParenClose => ")",
+        K::FileFirstFullSync => "A fresh replica attaches to a master that already holds data: a full resync. The replica asks PSYNC with its own new id; the master has never seen it, so it answers +FULLRESYNC and ships an RDB; after that, writes travel on the replication stream.",
+        K::FileShortCut => "A short network cut: the replica reconnects, asks PSYNC <replid> <offset+1>, and the master still has those bytes in its backlog: +CONTINUE and only the missing bytes.",
+        K::FileLongCut => "A long cut: while the replica is away the master writes more than its backlog holds, so the offset the replica asks for was overwritten: the PSYNC falls back to a full resync.",
+        K::FileReplicaRestart => "A replica restarts: it keeps the RDB it received (with the master's replid and offset in its aux fields) and its replicaof line, so after loading it asks PSYNC from that offset and the master sends only what the replica missed.",
+        K::FileFailover => "Failover with PSYNC2: the master crashes (kill -9), r1 is promoted (REPLICAOF NO ONE keeps the old replid as replid2 up to its offset + 1), r2 and the old master follow it and both continue partially.",
+        K::FileDiskless => "Diskless sync with a delay: the master waits repl-diskless-sync-delay seconds for more replicas, so two replicas arriving within it share one RDB stream ($EOF:<mark> framing).",
+        K::FileSlowReplica => "A replica on a slow link: what the master wrote but could not deliver piles up in that replica's output buffer; past the hard limit the master drops the replica. Redis raises the hard limit to repl-backlog-size when smaller, so the backlog is made small too.",
+        K::FileChained => "A chain m <- r1 <- r2: r1 applies m's stream and proxies exactly those bytes to r2, so all three offsets agree and r2 sees every write (r1 never produces a stream of its own).",
     }
 }

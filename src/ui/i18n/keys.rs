@@ -355,6 +355,14 @@ pub enum K {
     ActUnlimited,
     ActParenOpen,
     ActParenClose,
+    FileFirstFullSync,
+    FileShortCut,
+    FileLongCut,
+    FileReplicaRestart,
+    FileFailover,
+    FileDiskless,
+    FileSlowReplica,
+    FileChained,
 }
 
 impl K {
@@ -712,6 +720,14 @@ impl K {
         K::ActUnlimited,
         K::ActParenOpen,
         K::ActParenClose,
+        K::FileFirstFullSync,
+        K::FileShortCut,
+        K::FileLongCut,
+        K::FileReplicaRestart,
+        K::FileFailover,
+        K::FileDiskless,
+        K::FileSlowReplica,
+        K::FileChained,
     ];
 
     /// Keys whose text is the same in both languages on purpose (Redis names, symbols).

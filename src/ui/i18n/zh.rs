@@ -357,5 +357,13 @@ pub(super) fn text(k: K) -> &'static str {
         K::ActUnlimited => "不限",
         K::ActParenOpen => "（",
         K::ActParenClose => "）",
+        K::FileFirstFullSync => "一个新副本接入一个已有数据的主节点：全量同步。副本用它自己新生成的 ID 发送 PSYNC；主节点从没见过它，于是回复 +FULLRESYNC 并发送 RDB；之后，写入通过复制流传播。",
+        K::FileShortCut => "一次短暂的网络切断：副本重新连接，发送 PSYNC <replid> <offset+1>，而主节点的积压缓冲区里还有这些字节：+CONTINUE，只发送缺失的字节。",
+        K::FileLongCut => "一次长时间的切断：副本离开期间，主节点写入的数据超过了积压缓冲区的容量，副本请求的偏移量已被覆盖：PSYNC 退回到全量同步。",
+        K::FileReplicaRestart => "一个副本重启：它保留了收到的 RDB（aux 字段里有主节点的 replid 和偏移量）以及 replicaof 配置，所以加载之后它从那个偏移量发送 PSYNC，主节点只发送它错过的数据。",
+        K::FileFailover => "使用 PSYNC2 的故障转移：主节点崩溃（kill -9），r1 被提升（REPLICAOF NO ONE 把旧的 replid 保留为 replid2，有效至它的偏移量 + 1），r2 和旧主节点都跟随它，并且都以增量方式继续。",
+        K::FileDiskless => "带延迟的无盘复制：主节点等待 repl-diskless-sync-delay 秒以等更多副本，于是在这段时间内到达的两个副本共享同一个 RDB 流（$EOF:<mark> 分帧）。",
+        K::FileSlowReplica => "慢速链路上的副本：主节点写了却无法送达的数据堆积在该副本的输出缓冲区里；超过硬限制后主节点断开这个副本。当硬限制小于 repl-backlog-size 时 Redis 会把它提高到 repl-backlog-size，所以积压缓冲区也设得很小。",
+        K::FileChained => "一条链 m <- r1 <- r2：r1 应用 m 的复制流，并把完全相同的字节转发给 r2，所以三个偏移量一致，r2 看到每一次写入（r1 从不产生自己的复制流）。",
     }
 }
