@@ -212,10 +212,10 @@ pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<Happened> 
         Event::BacklogTrimmed { first_byte, histlen } => {
             tf(lang, K::EvBacklogTrimmed, &[&node, &crate::ui::labels::backlog_window(*first_byte, *histlen)])
         }
-        Event::BacklogFreed { reason } => tf(lang, K::EvBacklogFreed, &[&node, reason]),
+        Event::BacklogFreed { reason } => return Some(Happened::quoting(tf(lang, K::EvBacklogFreed, &[&node]), reason.as_str())),
         Event::ReplidChanged { replid, .. } => tf(lang, K::EvReplid, &[&node, &short_id(replid)]),
-        Event::Disconnected { peer, reason } => tf(lang, K::EvDropped, &[&node, peer, reason]),
-        Event::Timeout { peer, reason } => tf(lang, K::EvTimeout, &[&node, peer, reason]),
+        Event::Disconnected { peer, reason } => return Some(Happened::quoting(tf(lang, K::EvDropped, &[&node, peer]), reason.as_str())),
+        Event::Timeout { peer, reason } => return Some(Happened::quoting(tf(lang, K::EvTimeout, &[&node, peer]), reason.as_str())),
         Event::RoleChanged { role, master } => match master {
             Some(m) => tf(lang, K::EvRoleOf, &[&node, role, m]),
             None => tf(lang, K::EvRole, &[&node, role]),

@@ -43,6 +43,9 @@ async function open(size, theme, lang) {
   const page = await browser.context.newPage();
   await page.setViewportSize(size);
   await page.goto(server.url + `?lesson=full-sync&seed=7&lang=${lang}`);
+  // The app stores its theme when it starts: let it start before overwriting the choice, or
+  // a slow first load stores "system" after it (seen on the first test of a run).
+  await waitForApp(page);
   await page.evaluate((t) => localStorage.setItem('replscope-theme', t), theme);
   await page.reload();
   await waitForApp(page);
