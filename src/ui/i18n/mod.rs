@@ -167,3 +167,72 @@ mod tests {
         assert_eq!(Lang::from_tag(Lang::Zh.tag()), Some(Lang::Zh));
     }
 }
+
+/// No text written straight into the page's markup: every `{"…"}` text node and every
+/// `aria-label="…"`, `title="…"`, `placeholder="…"` literal in the components is either a
+/// Redis name (commands, INFO fields, key caps), a symbol, or not words at all.
+#[cfg(test)]
+mod no_literals {
+    const FILES: [(&str, &str); 13] = [
+        ("app.rs", include_str!("../app.rs")),
+        ("backlog_ring.rs", include_str!("../components/backlog_ring.rs")),
+        ("console.rs", include_str!("../components/console.rs")),
+        ("decision_card.rs", include_str!("../components/decision_card.rs")),
+        ("glossary.rs", include_str!("../components/glossary.rs")),
+        ("help.rs", include_str!("../components/help.rs")),
+        ("icons.rs", include_str!("../components/icons.rs")),
+        ("inspector.rs", include_str!("../components/inspector.rs")),
+        ("offsets.rs", include_str!("../components/offsets.rs")),
+        ("sequence.rs", include_str!("../components/sequence.rs")),
+        ("toolbar.rs", include_str!("../components/toolbar.rs")),
+        ("topology.rs", include_str!("../components/topology.rs")),
+        ("mod.rs", include_str!("../components/mod.rs")),
+    ];
+
+    /// Literals that are Redis's own words or the brand, shown as they are in every language.
+    const REDIS_NAMES: [&str; 10] = [
+        "ReplScope",
+        "Esc",
+        "replid",
+        "histlen",
+        "PTTL",
+        "INFO replication",
+        "PSYNC <replid> <offset>",
+        "master_link_status: down",
+        "SET foo bar",
+        "REPLICAOF NO ONE",
+    ];
+
+    fn words(s: &str) -> bool {
+        s.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.len() > 1)
+    }
+
+    #[test]
+    fn the_components_write_no_words_of_their_own() {
+        let mut found = Vec::new();
+        for (file, text) in FILES {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                for opener in ["{\"", "aria-label=\"", "title=\"", "placeholder=\""] {
+                    for (at, _) in line.match_indices(opener) {
+                        let rest = &line[at + opener.len()..];
+                        let Some(end) = rest.find('"') else { continue };
+                        let literal = &rest[..end];
+                        // A `{"…"}` node closes right after its literal; `{"…".into()}` and
+                        // format strings are code, not markup.
+                        if opener == "{\"" && !rest[end + 1..].starts_with('}') {
+                            continue;
+                        }
+                        if words(literal) && !REDIS_NAMES.contains(&literal) {
+                            found.push(format!("{file}:{}: {literal}", n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(found.is_empty(), "text written outside the tables:\n{}", found.join("\n"));
+    }
+}
