@@ -2,6 +2,7 @@
 //! few adapters that read trace entries for the components. Only the adapters at the bottom
 //! know the shape of `TraceKind`. No replication rule is decided here.
 
+use super::i18n::{t, tf, Lang, K};
 use crate::engine::event::Event;
 pub use crate::sim::input::Input;
 pub use crate::sim::link::LinkState;
@@ -54,15 +55,43 @@ pub fn event_of(entry: &TraceEntry) -> Option<(&str, &Event)> {
 }
 
 /// Link and operator happenings worth a row in the sequence diagram, as one line of text.
-pub fn note_of(entry: &TraceEntry) -> Option<String> {
+pub fn note_of(lang: Lang, entry: &TraceEntry) -> Option<String> {
     let at = entry.node.as_deref().unwrap_or("world");
     Some(match &entry.kind {
-        TraceKind::Connected { from, to } => format!("{from} connected to {to}"),
-        TraceKind::ConnectFailed { from, host, port, reason } => format!("{from} could not connect to {host}:{port}: {reason}"),
-        TraceKind::Closed { peer, reason } => format!("{at}: connection with {peer} closed ({reason})"),
-        TraceKind::Dropped { from, to, bytes } => format!("{bytes} bytes from {from} to {to} lost"),
-        TraceKind::Action { text } => text.clone(),
+        TraceKind::Connected { from, to } => tf(lang, K::NoteConnected, &[from, to]),
+        TraceKind::ConnectFailed { from, host, port, reason } => tf(lang, K::NoteConnectFailed, &[from, host, port, reason]),
+        TraceKind::Closed { peer, reason } => tf(lang, K::NoteClosed, &[&at, peer, reason]),
+        TraceKind::Dropped { from, to, bytes } => tf(lang, K::NoteDropped, &[bytes, from, to]),
+        TraceKind::Action { text } => action_words(lang, text),
         TraceKind::Note { text } => text.clone(),
         _ => return None,
     })
+}
+
+/// A world action as the sim words it (`node m (port 6379)`, `cut m r1`, `save m (120 bytes)`:
+/// the scenario statement, with what it did in brackets), in the page's language: the verb and
+/// the bracketed words are translated, names and numbers kept.
+fn action_words(lang: Lang, text: &str) -> String {
+    let Some((verb, rest)) = text.split_once(' ') else { return text.to_string() };
+    let key = match verb {
+        "node" => K::ActNode,
+        "cut" => K::ActCut,
+        "heal" => K::ActHeal,
+        "hold" => K::ActHold,
+        "release" => K::ActRelease,
+        "slow" => K::ActSlow,
+        "stop" => K::ActStop,
+        "crash" => K::ActCrash,
+        "restart" => K::ActRestart,
+        "save" => K::ActSave,
+        "load" => K::ActLoad,
+        _ => return text.to_string(),
+    };
+    let rest = rest
+        .replace("(port ", t(lang, K::ActPortOpen))
+        .replace(" bytes)", t(lang, K::ActBytesClose))
+        .replace("unlimited", t(lang, K::ActUnlimited))
+        .replace(" (", t(lang, K::ActParenOpen))
+        .replace(')', t(lang, K::ActParenClose));
+    tf(lang, key, &[&rest])
 }

@@ -3,9 +3,10 @@
 
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
-    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, help::HelpOverlay, inspector::Inspector,
-    offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
+    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
+    inspector::Inspector, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
 };
+use super::i18n::{t, tf, Lang, K};
 use super::model::{Model, Theme};
 use super::runtime::{Msg, Runtime};
 use super::share::{moment_query, say_step_counter, Mode, PageOptions};
@@ -17,6 +18,26 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 pub use super::share::DEFAULT_SEED;
+
+/// Where the language switch remembers its choice.
+const LANG_KEY: &str = "replscope-lang";
+
+/// The page's language: `?lang=`, else the switch's stored choice, else the browser's.
+fn page_lang() -> Lang {
+    let window = web_sys::window();
+    let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let url = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("lang"));
+    let stored = window.as_ref().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    // navigator.languages (then navigator.language), read by reflection: no web-sys feature for one read.
+    let navigator = window.and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("navigator")).ok());
+    let field = |name: &str| navigator.as_ref().and_then(|n| js_sys::Reflect::get(n, &JsValue::from_str(name)).ok());
+    let mut browser: Vec<String> = field("languages")
+        .filter(|l| l.is_object())
+        .map(|l| js_sys::Array::from(&l).iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default();
+    browser.extend(field("language").and_then(|l| l.as_string()));
+    Lang::choose(url.as_deref(), stored.as_deref(), &browser)
+}
 
 /// The URL's options (`ui::share::PageOptions`), with a readable complaint for anything unusable.
 fn url_options() -> PageOptions {
@@ -58,6 +79,8 @@ type Published = Option<(Rc<Model>, Rc<RefCell<channel::Driver>>)>;
 
 thread_local! {
     static PUBLISHED: RefCell<Published> = const { RefCell::new(None) };
+    /// The page's language, for the panic message (written outside the component tree).
+    static LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
 }
 
 /// Publish the numbers for end-to-end tests: `window.__replscope`, a getter that serializes the
@@ -96,6 +119,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         last_step: u64,
         playing: bool,
         lesson: &'a str,
+        lang: &'a str,
         seed: u64,
         selected: Option<&'a str>,
         snapshot: &'a api::Snapshot,
@@ -106,6 +130,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         last_step: state.last_step,
         playing: state.playing,
         lesson: &state.lesson,
+        lang: state.lang.tag(),
         seed: state.seed,
         selected: state.selected.as_deref(),
         snapshot: &state.snapshot,
@@ -186,7 +211,10 @@ pub fn app() -> Html {
                     "ArrowRight" | "PageDown" => Msg::Walk(api::Goal::Visible),
                     "ArrowLeft" | "PageUp" => Msg::StepBack,
                     "?" => Msg::ToggleHelp,
-                    "Escape" => Msg::Help(false),
+                    "Escape" => {
+                        dispatch.emit(Msg::Glossary(false));
+                        Msg::Help(false)
+                    }
                     _ => return,
                 };
                 // A focused button would also "click" on space: the shortcut wins.
@@ -227,6 +255,16 @@ pub fn app() -> Html {
         }
     });
 
+    // Language: `<html lang>` follows it, and the switch's choice is remembered.
+    use_effect_with(model.lang, |lang| {
+        LANG.with(|l| l.set(*lang));
+        if let Some(w) = web_sys::window() {
+            if let Some(root) = w.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        }
+    });
+
     // Walks over the MessagePorts end asynchronously: the driver tells the runtime.
     {
         let dispatch = dispatch.clone();
@@ -254,9 +292,10 @@ pub fn app() -> Html {
 
     // The moment on screen as a link; the address bar follows it (replaced, not piled up),
     // except while playing, where it would be rewritten several times a second.
-    let lang = options.lang.clone();
-    let code = runtime.try_borrow().map(|r| r.moment_code(&lang)).unwrap_or_default();
-    let query = |mode: Mode| moment_query(&model.lesson, model.seed, model.current_step, &lang, &code, mode);
+    // A link carries the language on screen, so a student's link opens in it.
+    let lang_tag = model.lang.tag().to_string();
+    let code = runtime.try_borrow().map(|r| r.moment_code(&lang_tag)).unwrap_or_default();
+    let query = |mode: Mode| moment_query(&model.lesson, model.seed, model.current_step, &lang_tag, &code, mode);
     let link = format!("{}{}", page_base(), query(Mode::Full));
     let embed_link = format!("{}{}", page_base(), query(Mode::Embed));
     {
@@ -277,7 +316,10 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
     let m: &Model = &model;
+    let lang = m.lang;
+    let dismiss = t(lang, K::Dismiss);
     html! {
+        <ContextProvider<Lang> context={lang}>
         if *mode == Mode::Embed {
             <div class="app" data-testid="app" data-mode="embed" data-step={m.current_step.to_string()}>
                 <EmbedView model={(*model).clone()} panels={options.panels} full_link={link} dispatch={dispatch.clone()} />
@@ -293,48 +335,48 @@ pub fn app() -> Html {
                 <div class="banner error" role="alert" data-testid="error-banner">
                     <span aria-hidden="true">{"⚠ "}</span>
                     <span>{ banner.clone() }</span>
-                    <button class="ghost" onclick={send(|| Msg::Banner(None))} aria-label="Dismiss this message">{"✕"}</button>
+                    <button class="ghost" onclick={send(|| Msg::Banner(None))} aria-label={dismiss}>{"✕"}</button>
                 </div>
             }
             if let Some(notice) = &m.notice {
                 <div class="banner notice" role="status" data-testid="notice">
                     <span aria-hidden="true">{"ℹ "}</span>
                     <span>{ notice.clone() }</span>
-                    <button class="ghost" onclick={send(|| Msg::DismissNotice)} aria-label="Dismiss this message">{"✕"}</button>
+                    <button class="ghost" onclick={send(|| Msg::DismissNotice)} aria-label={dismiss}>{"✕"}</button>
                 </div>
             }
             <TimeControls playing={m.playing} speed={m.speed} current_step={m.current_step} last_step={m.last_step}
                 time_ms={m.snapshot.time_ms} now={m.just_happened()} dispatch={dispatch.clone()} />
             <main class="grid">
                 <section class="panel topology-panel" aria-labelledby="h-topology">
-                    <h2 id="h-topology">{"Topology"}</h2>
+                    <h2 id="h-topology">{ t(lang, K::HTopology) }</h2>
                     <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel decision-panel" aria-labelledby="h-decision">
-                    <h2 id="h-decision">{"PSYNC decision"}</h2>
+                    <h2 id="h-decision">{ t(lang, K::HDecision) }</h2>
                     <DecisionCard trace={m.trace.clone()} />
                 </section>
                 <section class="panel sequence-panel" aria-labelledby="h-sequence">
-                    <h2 id="h-sequence">{"Messages"}</h2>
+                    <h2 id="h-sequence">{ t(lang, K::HMessages) }</h2>
                     <SequencePanel trace={m.trace.clone()} snapshot={m.snapshot.clone()} layout={m.layout.clone()}
                         selected={m.selected.clone()} current_step={m.current_step}
                         hide_heartbeats={m.hide_heartbeats} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
-                    <h2 id="h-backlog">{"Backlog"}</h2>
+                    <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
                     <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
-                    <h2 id="h-offsets">{"Offsets"}</h2>
+                    <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>
                     <OffsetsPanel snapshot={m.snapshot.clone()} layout={m.layout.clone()} samples={m.samples.clone()} />
                 </section>
                 <section class="panel inspector-panel" aria-labelledby="h-inspector">
-                    <h2 id="h-inspector">{"Node"}</h2>
+                    <h2 id="h-inspector">{ t(lang, K::HNode) }</h2>
                     <Inspector node={m.selected.as_ref().and_then(|s| m.snapshot.node(s)).cloned()} inspected={m.inspected.clone()}
                         dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel console-panel" aria-labelledby="h-console">
-                    <h2 id="h-console">{"Console"}</h2>
+                    <h2 id="h-console">{ t(lang, K::HConsole) }</h2>
                     <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
                         seed={m.seed} current_step={m.current_step} dispatch={dispatch.clone()} />
                 </section>
@@ -342,8 +384,12 @@ pub fn app() -> Html {
             if m.help {
                 <HelpOverlay dispatch={dispatch.clone()} />
             }
+            if m.glossary {
+                <GlossaryOverlay dispatch={dispatch.clone()} />
+            }
         </div>
         }
+        </ContextProvider<Lang>>
     }
 }
 
@@ -351,7 +397,7 @@ pub fn app() -> Html {
 /// that cannot be restored says why and opens the link's readable lesson, seed and step.
 fn open(o: &PageOptions) -> Runtime {
     let theme = o.theme.unwrap_or_else(stored_theme);
-    let mut rt = Runtime::new(o.lesson.clone(), o.seed, o.problem.clone(), theme);
+    let mut rt = Runtime::new(o.lesson.clone(), o.seed, o.problem.clone(), theme, page_lang());
     let mut restored = false;
     if let Some(code) = &o.moment {
         let lesson = rt.model().lesson.clone();
@@ -377,7 +423,7 @@ fn open(o: &PageOptions) -> Runtime {
 /// If anything panics, say so on the page (a blank page explains nothing) and in the console.
 fn show_panics() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!("ReplScope stopped on an internal error: {info}. Reload the page to start again.");
+        let text = tf(LANG.with(|l| l.get()), K::Fatal, &[&info]);
         web_sys::console::error_1(&JsValue::from_str(&text));
         let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
         if let (Ok(div), Some(body)) = (document.create_element("div"), document.body()) {

@@ -3,6 +3,7 @@
 //! in plain words. Pure functions of what the sim reports.
 
 use crate::engine::event::{PsyncDecision, PsyncOutcome, PsyncRule, ReplState};
+use crate::ui::i18n::{t, tf, Lang, K};
 
 /// Bytes as `sdscatrepr` prints them: `\r`, `\n`, `\t`, `\"`, `\\` and `\xHH` for the rest.
 pub fn escape_bytes(bytes: &[u8]) -> String {
@@ -48,14 +49,14 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// A PTTL in people's units: `850 ms`, `10.5 s`, `2 min 5 s`, `3 h 2 min`, `4 d 1 h`.
-pub fn human_ms(ms: u64) -> String {
+pub fn human_ms(lang: Lang, ms: u64) -> String {
     let s = ms / 1000;
     match ms {
         0..=999 => format!("{ms} ms"),
         1_000..=59_999 => format!("{}.{} s", s, ms % 1000 / 100),
-        60_000..=3_599_999 => format!("{} min {} s", s / 60, s % 60),
-        3_600_000..=86_399_999 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+        60_000..=3_599_999 => tf(lang, K::MinSec, &[&(s / 60), &(s % 60)]),
+        3_600_000..=86_399_999 => tf(lang, K::HourMin, &[&(s / 3600), &(s % 3600 / 60)]),
+        _ => tf(lang, K::DayHour, &[&(s / 86_400), &(s % 86_400 / 3600)]),
     }
 }
 
@@ -79,31 +80,27 @@ pub fn repl_state_label(s: ReplState) -> &'static str {
 }
 
 /// What a `REPL_STATE_*` means, for its tooltip (server.h's comments, in plain words).
-pub fn repl_state_help(s: ReplState) -> &'static str {
-    match s {
-        ReplState::None => "REPL_STATE_NONE: not a replica of anyone",
-        ReplState::Connect => "REPL_STATE_CONNECT: a master is configured; replicationCron will connect",
-        ReplState::Connecting => "REPL_STATE_CONNECTING: the TCP connection to the master is being opened",
-        ReplState::ReceivePingReply => "REPL_STATE_RECEIVE_PING_REPLY: sent PING, waiting for +PONG",
-        ReplState::SendHandshake => "REPL_STATE_SEND_HANDSHAKE: about to send AUTH / REPLCONF",
-        ReplState::ReceiveAuthReply => "REPL_STATE_RECEIVE_AUTH_REPLY: waiting for the reply to AUTH",
-        ReplState::ReceivePortReply => "REPL_STATE_RECEIVE_PORT_REPLY: waiting for the reply to REPLCONF listening-port",
-        ReplState::ReceiveIpReply => "REPL_STATE_RECEIVE_IP_REPLY: waiting for the reply to REPLCONF ip-address",
-        ReplState::ReceiveCapaReply => "REPL_STATE_RECEIVE_CAPA_REPLY: waiting for the reply to REPLCONF capa eof psync2",
-        ReplState::SendPsync => "REPL_STATE_SEND_PSYNC: about to ask PSYNC <replid> <offset>",
-        ReplState::ReceivePsyncReply => "REPL_STATE_RECEIVE_PSYNC_REPLY: asked PSYNC, waiting for +CONTINUE or +FULLRESYNC",
-        ReplState::Transfer => "REPL_STATE_TRANSFER: receiving the RDB of a full resync",
-        ReplState::Connected => "REPL_STATE_CONNECTED: in sync, applying the master's replication stream",
-    }
+pub fn repl_state_help(lang: Lang, s: ReplState) -> String {
+    let meaning = t(
+        lang,
+        match s {
+            ReplState::None => K::StateNone,
+            ReplState::Connect => K::StateConnect,
+            ReplState::Connecting => K::StateConnecting,
+            ReplState::ReceivePingReply => K::StateReceivePingReply,
+            ReplState::SendHandshake => K::StateSendHandshake,
+            ReplState::ReceiveAuthReply => K::StateReceiveAuthReply,
+            ReplState::ReceivePortReply => K::StateReceivePortReply,
+            ReplState::ReceiveIpReply => K::StateReceiveIpReply,
+            ReplState::ReceiveCapaReply => K::StateReceiveCapaReply,
+            ReplState::SendPsync => K::StateSendPsync,
+            ReplState::ReceivePsyncReply => K::StateReceivePsyncReply,
+            ReplState::Transfer => K::StateTransfer,
+            ReplState::Connected => K::StateConnected,
+        },
+    );
+    format!("REPL_STATE_{}: {meaning}", repl_state_label(s))
 }
-
-/// Tooltips for the words the page borrows from Redis.
-pub const GLOSSARY_REPLID: &str = "replid: the ID of a replication history (master_replid). \
-A replica that synced shares its master's; a promotion starts a new one and keeps the old as replid2. \
-Not the run_id, which is new at every process start.";
-pub const GLOSSARY_SLAVE: &str = "slave: Redis's own word in INFO (role:slave) for a replica";
-pub const GLOSSARY_BRANCH: &str = "You are looking at an earlier step. Acting now (a command, a cut, a restart) \
-drops the steps after this one and continues the simulation from here.";
 
 /// Whether the decision was a partial resync.
 pub fn is_continue(d: &PsyncDecision) -> bool {
@@ -111,118 +108,129 @@ pub fn is_continue(d: &PsyncDecision) -> bool {
 }
 
 /// Why the master decided as it did, in one plain sentence with the numbers.
-pub fn rule_words(d: &PsyncDecision) -> String {
+pub fn rule_words(lang: Lang, d: &PsyncDecision) -> String {
     let asked = d.requested_offset;
     let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
     let shown = d.backlog.map(|(first, histlen)| crate::ui::labels::backlog_window(first, histlen)).unwrap_or_default();
     match d.rule {
-        PsyncRule::NoHistory => "The replica has no replication history (a fresh node, or restarted with no RDB holding repl-id/repl-offset), so it asks PSYNC ? -1 and needs everything: full resync.".into(),
-        PsyncRule::ReplidMismatch => format!(
-            "The replica asks for history {} but this master's history is {} (and its previous one is {}): nothing in common, full resync.",
-            short_id(&d.requested_replid),
-            short_id(&d.replid),
-            if is_null_id(&d.replid2) { "none".to_string() } else { short_id(&d.replid2) }
-        ),
-        PsyncRule::Replid2OffsetTooHigh => format!(
-            "The replica's replid is this master's previous one (replid2), but it asks for offset {asked}, past {} where that history ended: full resync.",
-            d.second_replid_offset
-        ),
-        PsyncRule::NoBacklog => "The replid matches, but this master has no backlog to send from (none yet, or freed after repl-backlog-ttl): full resync.".into(),
+        PsyncRule::NoHistory => t(lang, K::RuleNoHistory).into(),
+        PsyncRule::ReplidMismatch => {
+            let previous = if is_null_id(&d.replid2) { t(lang, K::NoneWord).to_string() } else { short_id(&d.replid2) };
+            tf(lang, K::RuleReplidMismatch, &[&short_id(&d.requested_replid), &short_id(&d.replid), &previous])
+        }
+        PsyncRule::Replid2OffsetTooHigh => tf(lang, K::RuleReplid2TooHigh, &[&asked, &d.second_replid_offset]),
+        PsyncRule::NoBacklog => t(lang, K::RuleNoBacklog).into(),
         PsyncRule::OffsetBeforeBacklog => match window {
-            Some((first, _)) => format!(
-                "The replid matches, but offset {asked} was already overwritten: the backlog now starts at {first}. Full resync."
-            ),
-            None => format!("Offset {asked} is before the backlog: full resync."),
+            Some((first, _)) => tf(lang, K::RuleBefore, &[&asked, &first]),
+            None => tf(lang, K::RuleBeforeNoWindow, &[&asked]),
         },
         PsyncRule::OffsetAfterBacklog => match window {
-            Some((_, end)) => format!(
-                "The replid matches, but offset {asked} is beyond the master's history (next byte is {end}): full resync."
-            ),
-            None => format!("Offset {asked} is beyond the backlog: full resync."),
+            Some((_, end)) => tf(lang, K::RuleAfter, &[&asked, &end]),
+            None => tf(lang, K::RuleAfterNoWindow, &[&asked]),
         },
         PsyncRule::Accepted => match (&d.outcome, window) {
-            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => format!(
-                "The replid matches and offset {asked} is inside the backlog window {shown}: continue, sending the {bytes} bytes the replica missed."
-            ),
-            _ => "The replid matches and the offset is inside the backlog window: partial resync.".into(),
+            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => tf(lang, K::RuleAccepted, &[&asked, &shown, bytes]),
+            _ => t(lang, K::RuleAcceptedPlain).into(),
         },
         PsyncRule::AcceptedViaReplid2 => match (&d.outcome, window) {
-            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => format!(
-                "The replica's replid is this master's previous one (replid2) and offset {asked} ≤ {} where it ended; the offset is inside {shown}: continue with {bytes} bytes (PSYNC2).",
-                d.second_replid_offset
-            ),
-            _ => "Accepted through replid2 (PSYNC2): partial resync.".into(),
+            (PsyncOutcome::Continue { bytes, .. }, Some(_)) => {
+                tf(lang, K::RuleAcceptedReplid2, &[&asked, &d.second_replid_offset, &shown, bytes])
+            }
+            _ => t(lang, K::RuleAcceptedReplid2Plain).into(),
         },
-        PsyncRule::LegacySync => "The replica sent the old SYNC command, which always means a full resync.".into(),
+        PsyncRule::LegacySync => t(lang, K::RuleLegacySync).into(),
     }
 }
 
 /// The reply line the master sends for this decision. `+CONTINUE` goes out with the decision;
 /// `+FULLRESYNC` only when the RDB child starts (`replicationSetupSlaveForFullResync`), so
 /// its offset is the one of that moment, given as `sent` once the engine reported it.
-pub fn outcome_line(d: &PsyncDecision, sent: Option<(&str, u64)>) -> String {
+pub fn outcome_line(lang: Lang, d: &PsyncDecision, sent: Option<(&str, u64)>) -> String {
     match (&d.outcome, sent) {
-        (PsyncOutcome::Continue { replid, bytes }, _) => format!("+CONTINUE {} ({bytes} bytes of backlog)", short_id(replid)),
+        (PsyncOutcome::Continue { replid, bytes }, _) => tf(lang, K::OutcomeContinue, &[&short_id(replid), bytes]),
         (PsyncOutcome::FullResync { .. }, Some((replid, offset))) => format!("+FULLRESYNC {} {offset}", short_id(replid)),
-        (PsyncOutcome::FullResync { .. }, None) => "+FULLRESYNC (not written yet: it goes out when the RDB child starts)".into(),
+        (PsyncOutcome::FullResync { .. }, None) => t(lang, K::OutcomeFullNotYet).into(),
+    }
+}
+
+/// One line of the "just happened" strip: the page's words, then Redis's own text when the
+/// line quotes it (a command, a reply, a log line), which is shown as code and never translated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Happened {
+    pub words: String,
+    pub redis: String,
+}
+
+impl Happened {
+    fn words(words: String) -> Happened {
+        Happened { words, redis: String::new() }
+    }
+    fn quoting(words: String, redis: impl Into<String>) -> Happened {
+        Happened { words, redis: redis.into() }
+    }
+}
+
+impl std::fmt::Display for Happened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.words, self.redis)
     }
 }
 
 /// One line on what a trace entry shows, for the "just happened" strip under the controls.
-pub fn describe(e: &crate::ui::api::TraceEntry) -> Option<String> {
+pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<Happened> {
     use crate::engine::event::Event;
     use crate::ui::api::{console_of, event_of, message_of, note_of, ConsoleLine};
     if let Some(m) = message_of(e) {
-        let from = if m.from == "cli" { "console" } else { m.from };
+        let from = if m.from == "cli" { t(lang, K::ConsoleWord) } else { m.from };
         return Some(match m.label {
-            "" => format!("{from} → {}: {} B", m.to, m.len),
-            label => format!("{from} → {}: {label} ({} B)", m.to, m.len),
+            "" => Happened::words(format!("{from} → {}: {} B", m.to, m.len)),
+            label => Happened::quoting(format!("{from} → {} ({} B): ", m.to, m.len), label),
         });
     }
-    if let Some(text) = note_of(e) {
-        return Some(text);
+    if let Some(text) = note_of(lang, e) {
+        return Some(Happened::words(text));
     }
     let node = e.node.as_deref().unwrap_or("?");
     if let Some(line) = console_of(e) {
         return Some(match line {
-            ConsoleLine::Sent(cmd) => format!("{node}> {cmd}"),
-            ConsoleLine::Replied(cmd, reply) => format!("{node}> {cmd} ⇒ {}", reply.lines().next().unwrap_or("")),
+            ConsoleLine::Sent(cmd) => Happened::quoting(String::new(), format!("{node}> {cmd}")),
+            ConsoleLine::Replied(cmd, reply) => {
+                Happened::quoting(String::new(), format!("{node}> {cmd} ⇒ {}", reply.lines().next().unwrap_or("")))
+            }
         });
     }
     let (_, event) = event_of(e)?;
-    Some(match event {
-        Event::ReplState { to, .. } => format!("{node} is now {}", repl_state_label(*to)),
-        Event::PsyncDecision(d) if is_continue(d) => format!("{node} decided {}: {}", d.replica, outcome_line(d, None)),
-        Event::PsyncDecision(d) => format!("{node} decided {}: full resync (master_repl_offset {} now)", d.replica, d.master_repl_offset),
-        Event::PsyncReply { reply } => format!("{node} got {reply}"),
-        Event::RdbSaveStart { replicas, offset, .. } => format!("{node} starts an RDB at offset {offset} for {}", replicas.join(", ")),
-        Event::RdbLoaded { keys, offset, .. } => format!("{node} loaded the RDB: {keys} keys, offset {offset}"),
-        Event::ReplicaOnline { replica } => format!("{node}: replica {replica} is online"),
-        Event::BacklogCreated { size, offset } => format!("{node} created a {} backlog at offset {offset}", human_bytes(*size)),
+    Some(Happened::words(match event {
+        Event::ReplState { to, .. } => tf(lang, K::EvState, &[&node, &repl_state_label(*to)]),
+        Event::PsyncDecision(d) if is_continue(d) => tf(lang, K::EvDecided, &[&node, &d.replica, &outcome_line(lang, d, None)]),
+        Event::PsyncDecision(d) => tf(lang, K::EvDecidedFull, &[&node, &d.replica, &d.master_repl_offset]),
+        Event::PsyncReply { reply } => return Some(Happened::quoting(tf(lang, K::EvGot, &[&node]), reply.as_str())),
+        Event::RdbSaveStart { replicas, offset, .. } => tf(lang, K::EvRdbStart, &[&node, offset, &replicas.join(", ")]),
+        Event::RdbLoaded { keys, offset, .. } => tf(lang, K::EvRdbLoaded, &[&node, keys, offset]),
+        Event::ReplicaOnline { replica } => tf(lang, K::EvOnline, &[&node, replica]),
+        Event::BacklogCreated { size, offset } => tf(lang, K::EvBacklogCreated, &[&node, &human_bytes(*size), offset]),
         Event::BacklogTrimmed { first_byte, histlen } => {
-            format!("{node}'s backlog window is now {}", crate::ui::labels::backlog_window(*first_byte, *histlen))
+            tf(lang, K::EvBacklogTrimmed, &[&node, &crate::ui::labels::backlog_window(*first_byte, *histlen)])
         }
-        Event::BacklogFreed { reason } => format!("{node} freed its backlog ({reason})"),
-        Event::ReplidChanged { replid, .. } => format!("{node}'s replid is now {}", short_id(replid)),
-        Event::Disconnected { peer, reason } => format!("{node} dropped {peer}: {reason}"),
-        Event::Timeout { peer, reason } => format!("{node}: timeout with {peer} ({reason})"),
+        Event::BacklogFreed { reason } => return Some(Happened::quoting(tf(lang, K::EvBacklogFreed, &[&node]), reason.as_str())),
+        Event::ReplidChanged { replid, .. } => tf(lang, K::EvReplid, &[&node, &short_id(replid)]),
+        Event::Disconnected { peer, reason } => return Some(Happened::quoting(tf(lang, K::EvDropped, &[&node, peer]), reason.as_str())),
+        Event::Timeout { peer, reason } => return Some(Happened::quoting(tf(lang, K::EvTimeout, &[&node, peer]), reason.as_str())),
         Event::RoleChanged { role, master } => match master {
-            Some(m) => format!("{node} is now a {role} of {m}"),
-            None => format!("{node} is now a {role}"),
+            Some(m) => tf(lang, K::EvRoleOf, &[&node, role, m]),
+            None => tf(lang, K::EvRole, &[&node, role]),
         },
-        Event::Log { text } => format!("{node}: {text}"),
-        Event::HandshakeSent { command } => format!("{node} sends {command}"),
-        Event::HandshakeReply { reply } => format!("{node} reads {reply}"),
-        Event::PsyncSent { replid, offset } if replid == "SYNC" => format!("{node} falls back to SYNC (offset {offset})"),
-        Event::PsyncSent { replid, offset } => format!("{node} asks PSYNC {} {offset}", short_id(replid)),
-        Event::RdbSent { replica, sent, total } => {
-            format!("{node} sent {} of {} RDB to {replica}", human_bytes(*sent), human_bytes(*total))
-        }
+        Event::Log { text } => return Some(Happened::quoting(format!("{node}: "), text.as_str())),
+        Event::HandshakeSent { command } => return Some(Happened::quoting(tf(lang, K::EvSends, &[&node]), command.as_str())),
+        Event::HandshakeReply { reply } => return Some(Happened::quoting(tf(lang, K::EvReads, &[&node]), reply.as_str())),
+        Event::PsyncSent { replid, offset } if replid == "SYNC" => tf(lang, K::EvFallsBack, &[&node, offset]),
+        Event::PsyncSent { replid, offset } => tf(lang, K::EvAsks, &[&node, &short_id(replid), offset]),
+        Event::RdbSent { replica, sent, total } => tf(lang, K::EvRdbSent, &[&node, &human_bytes(*sent), &human_bytes(*total), replica]),
         Event::RdbReceived { received, total } => match total {
-            Some(t) => format!("{node} received {} of {} RDB", human_bytes(*received), human_bytes(*t)),
-            None => format!("{node} received {} of RDB", human_bytes(*received)),
+            Some(t) => tf(lang, K::EvRdbReceived, &[&node, &human_bytes(*received), &human_bytes(*t)]),
+            None => tf(lang, K::EvRdbReceivedSome, &[&node, &human_bytes(*received)]),
         },
-        Event::AckSent { offset } => format!("{node} acknowledges offset {offset}"),
-        Event::AckReceived { replica, offset } => format!("{node}: {replica} acknowledged {offset}"),
-    })
+        Event::AckSent { offset } => tf(lang, K::EvAckSent, &[&node, offset]),
+        Event::AckReceived { replica, offset } => tf(lang, K::EvAckReceived, &[&node, replica, offset]),
+    }))
 }

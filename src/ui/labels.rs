@@ -4,6 +4,7 @@
 //! natively; the components only place them.
 
 use super::format::thousands;
+use super::i18n::{t, tf, Lang, K};
 use crate::engine::view::NodeView;
 
 /// A node of the layout: every node ever added, running or stopped, in creation (port) order.
@@ -46,28 +47,44 @@ pub fn wall_clock(t: u64) -> String {
 }
 
 /// The clock under the time controls: `step 12 / 40 · 00:00:01.250`.
-pub fn clock(current: u64, last: u64, time_ms: u64) -> String {
-    format!("step {current} / {last} · {}", wall_clock(time_ms))
+pub fn clock(lang: Lang, current: u64, last: u64, time_ms: u64) -> String {
+    tf(lang, K::Clock, &[&current, &last, &wall_clock(time_ms)])
+}
+
+/// How the page names a kind of happening ("run to the next …").
+pub fn kind_name(lang: Lang, kind: super::api::Kind) -> &'static str {
+    use super::api::Kind;
+    t(
+        lang,
+        match kind {
+            Kind::Message => K::KindMessage,
+            Kind::Decision => K::KindDecision,
+            Kind::FullSync => K::KindFullSync,
+            Kind::HandshakeState => K::KindHandshakeState,
+            Kind::ReplicaOnline => K::KindReplicaOnline,
+            Kind::Disconnect => K::KindDisconnect,
+        },
+    )
 }
 
 /// The offsets table's lag cell: `—` for a master, bytes behind its master for a replica, `?`
 /// when its master is not running.
-pub fn lag(n: &NodeView, master: Option<&NodeView>) -> String {
+pub fn lag(lang: Lang, n: &NodeView, master: Option<&NodeView>) -> String {
     if is_master(n) {
         return "—".to_string();
     }
     match master {
-        Some(m) => format!("{} B behind {}", m.master_repl_offset.saturating_sub(node_offset(n)), m.name),
+        Some(m) => tf(lang, K::LagBehind, &[&m.master_repl_offset.saturating_sub(node_offset(n)), &m.name]),
         None => "?".to_string(),
     }
 }
 
 /// The heading of one database's key table: `db0 · 3 keys`, or `db0 · showing 200 of 5,000 keys`.
-pub fn db_heading(db: usize, listed: usize, live: u64) -> String {
+pub fn db_heading(lang: Lang, db: usize, listed: usize, live: u64) -> String {
     if listed as u64 == live {
-        format!("db{db} · {} {}", thousands(live), if live == 1 { "key" } else { "keys" })
+        tf(lang, if live == 1 { K::DbHeadingOne } else { K::DbHeading }, &[&db, &thousands(live)])
     } else {
-        format!("db{db} · showing {} of {} keys", thousands(listed as u64), thousands(live))
+        tf(lang, K::DbHeadingSome, &[&db, &thousands(listed as u64), &thousands(live)])
     }
 }
 
@@ -80,12 +97,11 @@ pub fn next_name(layout: &[Slot]) -> String {
 }
 
 /// The topology drawing's description: `2 nodes, 1 links, 3 messages in flight`.
-pub fn topology_description(snapshot: &super::api::Snapshot) -> String {
-    format!(
-        "{} nodes, {} links, {} messages in flight",
-        snapshot.nodes.len(),
-        snapshot.links.len(),
-        snapshot.links.iter().map(|l| l.in_flight.len()).sum::<usize>()
+pub fn topology_description(lang: Lang, snapshot: &super::api::Snapshot) -> String {
+    tf(
+        lang,
+        K::TopologyDescription,
+        &[&snapshot.nodes.len(), &snapshot.links.len(), &snapshot.links.iter().map(|l| l.in_flight.len()).sum::<usize>()],
     )
 }
 
@@ -120,12 +136,12 @@ pub fn config_set_line(name: &str, value: &str) -> String {
 }
 
 /// A simulated duration in words: `850 ms`, `12.5 s`, `2 min 5 s`.
-pub fn duration(ms: u64) -> String {
+pub fn duration(lang: Lang, ms: u64) -> String {
     match ms {
         0..=999 => format!("{ms} ms"),
         1000..=59_999 if ms.is_multiple_of(1000) => format!("{} s", ms / 1000),
         1000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
-        _ => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+        _ => tf(lang, K::MinSec, &[&(ms / 60_000), &((ms % 60_000) / 1000)]),
     }
 }
 
@@ -166,11 +182,6 @@ pub fn backlog_window(first_byte: u64, histlen: u64) -> String {
     format!("[{first_byte}, {}]", first_byte + histlen)
 }
 
-/// The explanation of [`backlog_window`], given once where the window is shown.
-pub const BACKLOG_WINDOW_HELP: &str = "Window [first, next]: the offsets a replica may ask for in PSYNC. \
-first = repl_backlog_first_byte_offset, the oldest byte still held; next = first + repl_backlog_histlen, \
-the byte the master writes next (asking for it means nothing was missed). Both ends are included.";
-
 /// A replica's own view of its master link, INFO's `master_link_status` with the handshake
 /// state (`REPL_STATE_*`) while it is not up: a different thing from the network between
 /// the two hosts, which the link row describes. None for a master.
@@ -188,21 +199,32 @@ pub fn master_link_words(n: &NodeView) -> Option<String> {
 /// The link row: the simulated network between two hosts (up, cut or held), how many TCP
 /// connections cross it and what is in flight. An end that is stopped has no process: the
 /// row says so instead of calling the path up.
-pub fn link_words(link: &super::api::LinkView, stopped: &[String]) -> String {
+pub fn link_words(lang: Lang, link: &super::api::LinkView, stopped: &[String]) -> String {
     let down: Vec<&str> = [&link.a, &link.b].into_iter().filter(|n| stopped.contains(n)).map(String::as_str).collect();
-    let conns = match link.connections {
-        1 => "1 TCP connection".to_string(),
-        n => format!("{n} TCP connections"),
-    };
-    let network = format!("network {} ↔ {}: {}", link.a, link.b, link.state);
+    let conns = tf(lang, if link.connections == 1 { K::TcpConnection } else { K::TcpConnections }, &[&link.connections]);
+    let network = tf(lang, K::Network, &[&link.a, &link.b, &link_state(lang, link.state)]);
     if !down.is_empty() {
         // A process that exited (SIGTERM after its graceful shutdown) leaves its sockets
         // half-closed: its last bytes and its FIN still cross until the peer reads them and
         // closes its end. Such a connection is not up; it is closing.
-        let closing = if link.connections > 0 { " closing (its last bytes and FIN in flight)" } else { "" };
-        return format!("{network} · {} stopped: no process, {conns}{closing}", down.join(" and "));
+        let closing = if link.connections > 0 { t(lang, K::LinkClosing) } else { "" };
+        let down = down.join(t(lang, K::And));
+        return tf(lang, K::LinkStopped, &[&network, &down, &conns, &closing]);
     }
-    format!("{network} · {conns} · {} in flight · {} ms", link.in_flight.len(), link.latency_ms)
+    tf(lang, K::LinkRow, &[&network, &conns, &link.in_flight.len(), &link.latency_ms])
+}
+
+/// A link's state in words (the sim's `LinkState`).
+pub fn link_state(lang: Lang, state: super::api::LinkState) -> &'static str {
+    use super::api::LinkState;
+    t(
+        lang,
+        match state {
+            LinkState::Up => K::LinkUp,
+            LinkState::Cut => K::LinkCut,
+            LinkState::Held => K::LinkHeld,
+        },
+    )
 }
 
 /// Whether a link has a stopped end (drawn dashed, never as up).
@@ -213,34 +235,23 @@ pub fn link_has_stopped_end(link: &super::api::LinkView, stopped: &[String]) -> 
 /// The decision card's arithmetic, in words: for `+CONTINUE` how many bytes the master sends
 /// (`master_repl_offset − asked + 1`); for a full resync, which check failed and by how much.
 /// The rule is the engine's verdict; this only spells its numbers out.
-pub fn psync_arithmetic(d: &crate::engine::event::PsyncDecision) -> String {
+pub fn psync_arithmetic(lang: Lang, d: &crate::engine::event::PsyncDecision) -> String {
     use crate::engine::event::{PsyncOutcome, PsyncRule};
     let asked = d.requested_offset;
     let m = d.master_repl_offset;
     let window = d.backlog.map(|(first, histlen)| (first as i64, (first + histlen) as i64));
     match (&d.outcome, d.rule, window) {
-        (PsyncOutcome::Continue { bytes, .. }, _, _) => format!(
-            "{} has {} bytes → asks for byte {asked}; the master has written {m} → sends {m} − {asked} + 1 = {bytes} bytes.",
-            d.replica,
-            asked - 1
-        ),
-        (_, PsyncRule::OffsetBeforeBacklog, Some((first, _))) => format!(
-            "Asks for byte {asked}, but the backlog's oldest byte is {first}: {} bytes of what it needs were overwritten.",
-            first - asked
-        ),
-        (_, PsyncRule::OffsetAfterBacklog, Some((_, next))) => {
-            format!("Asks for byte {asked}, but the master's next byte is {next}: {} bytes beyond the master's history.", asked - next)
+        (PsyncOutcome::Continue { bytes, .. }, _, _) => tf(lang, K::ArithContinue, &[&d.replica, &(asked - 1), &asked, &m, bytes]),
+        (_, PsyncRule::OffsetBeforeBacklog, Some((first, _))) => tf(lang, K::ArithBefore, &[&asked, &first, &(first - asked)]),
+        (_, PsyncRule::OffsetAfterBacklog, Some((_, next))) => tf(lang, K::ArithAfter, &[&asked, &next, &(asked - next)]),
+        (_, PsyncRule::Replid2OffsetTooHigh, _) => {
+            tf(lang, K::ArithReplid2, &[&asked, &d.second_replid_offset, &(asked - d.second_replid_offset)])
         }
-        (_, PsyncRule::Replid2OffsetTooHigh, _) => format!(
-            "Asks for byte {asked}, but the previous history (replid2) ended at {}: {} bytes past it.",
-            d.second_replid_offset,
-            asked - d.second_replid_offset
-        ),
-        (_, PsyncRule::ReplidMismatch, _) => "Check 1 failed: the replid asked for is neither this master's replid nor its replid2.".into(),
-        (_, PsyncRule::NoHistory, _) => "Check 1 failed: \"?\" means no history to continue.".into(),
-        (_, PsyncRule::NoBacklog, _) => "Check 2 failed: there is no backlog to send any bytes from.".into(),
-        (_, PsyncRule::LegacySync, _) => "SYNC has no offset: a full copy, always.".into(),
-        _ => format!("Asked for byte {asked}; master_repl_offset {m}."),
+        (_, PsyncRule::ReplidMismatch, _) => t(lang, K::ArithReplidMismatch).into(),
+        (_, PsyncRule::NoHistory, _) => t(lang, K::ArithNoHistory).into(),
+        (_, PsyncRule::NoBacklog, _) => t(lang, K::ArithNoBacklog).into(),
+        (_, PsyncRule::LegacySync, _) => t(lang, K::ArithLegacySync).into(),
+        _ => tf(lang, K::ArithOther, &[&asked, &m]),
     }
 }
 
@@ -248,25 +259,15 @@ pub fn psync_arithmetic(d: &crate::engine::event::PsyncDecision) -> String {
 /// PSYNC but writes the reply when the RDB child starts (`startBgsaveForReplication`), with
 /// master_repl_offset of that moment: a diskless sync waits `repl-diskless-sync-delay` first,
 /// and writes done meanwhile move the offset.
-pub fn fullresync_moment(decided_step: u64, offset_at_decision: u64, sent: Option<(u64, u64)>) -> String {
+pub fn fullresync_moment(lang: Lang, decided_step: u64, offset_at_decision: u64, sent: Option<(u64, u64)>) -> String {
     match sent {
-        None => format!(
-            "Decided at step {decided_step} (master_repl_offset {offset_at_decision}). The reply is not written yet: \
-             Redis writes +FULLRESYNC when the RDB child starts (after repl-diskless-sync-delay, or when a running BGSAVE ends), \
-             with the offset of that moment."
-        ),
-        Some((step, offset)) if step == decided_step && offset == offset_at_decision => {
-            format!("Answered at once at step {step}: the RDB child started with the decision, at offset {offset}.")
+        None => tf(lang, K::MomentNotYet, &[&decided_step, &offset_at_decision]),
+        Some((step, offset)) if step == decided_step && offset == offset_at_decision => tf(lang, K::MomentAtOnce, &[&step, &offset]),
+        Some((step, offset)) => {
+            let meanwhile =
+                if offset > offset_at_decision { tf(lang, K::MomentMeanwhile, &[&(offset - offset_at_decision)]) } else { String::new() };
+            tf(lang, K::MomentLater, &[&decided_step, &offset_at_decision, &step, &offset, &meanwhile])
         }
-        Some((step, offset)) => format!(
-            "Decided at step {decided_step} (master_repl_offset {offset_at_decision}); written at step {step}, when the RDB child started, \
-             with the offset of that moment: {offset}{}.",
-            if offset > offset_at_decision {
-                format!(" ({} bytes written meanwhile)", offset - offset_at_decision)
-            } else {
-                String::new()
-            }
-        ),
     }
 }
 
@@ -301,32 +302,35 @@ mod tests {
         use crate::engine::event::{PsyncOutcome, PsyncRule};
         let d = decision(PsyncRule::Accepted, PsyncOutcome::Continue { replid: "a".repeat(40), bytes: 95 }, 55);
         assert_eq!(
-            psync_arithmetic(&d),
+            psync_arithmetic(Lang::En, &d),
             "r1:6380 has 54 bytes → asks for byte 55; the master has written 149 → sends 149 − 55 + 1 = 95 bytes."
         );
         let full = PsyncOutcome::FullResync { replid: "a".repeat(40), offset: 149 };
         let mut d = decision(PsyncRule::OffsetBeforeBacklog, full.clone(), 10);
         d.backlog = Some((40, 110));
         assert_eq!(
-            psync_arithmetic(&d),
+            psync_arithmetic(Lang::En, &d),
             "Asks for byte 10, but the backlog's oldest byte is 40: 30 bytes of what it needs were overwritten."
         );
         let d = decision(PsyncRule::OffsetAfterBacklog, full.clone(), 160);
-        assert_eq!(psync_arithmetic(&d), "Asks for byte 160, but the master's next byte is 150: 10 bytes beyond the master's history.");
+        assert_eq!(
+            psync_arithmetic(Lang::En, &d),
+            "Asks for byte 160, but the master's next byte is 150: 10 bytes beyond the master's history."
+        );
         let mut d = decision(PsyncRule::Replid2OffsetTooHigh, full, 120);
         d.second_replid_offset = 101;
-        assert_eq!(psync_arithmetic(&d), "Asks for byte 120, but the previous history (replid2) ended at 101: 19 bytes past it.");
+        assert_eq!(psync_arithmetic(Lang::En, &d), "Asks for byte 120, but the previous history (replid2) ended at 101: 19 bytes past it.");
     }
 
     #[test]
     fn the_fullresync_reply_names_its_own_moment() {
-        assert!(fullresync_moment(5, 49039, None).contains("not written yet"));
+        assert!(fullresync_moment(Lang::En, 5, 49039, None).contains("not written yet"));
         assert_eq!(
-            fullresync_moment(5, 49039, Some((9, 49053))),
+            fullresync_moment(Lang::En, 5, 49039, Some((9, 49053))),
             "Decided at step 5 (master_repl_offset 49039); written at step 9, when the RDB child started, with the offset of that moment: 49053 (14 bytes written meanwhile)."
         );
         assert_eq!(
-            fullresync_moment(5, 100, Some((5, 100))),
+            fullresync_moment(Lang::En, 5, 100, Some((5, 100))),
             "Answered at once at step 5: the RDB child started with the decision, at offset 100."
         );
     }
@@ -359,17 +363,16 @@ mod tests {
 
     #[test]
     fn durations_read_as_words() {
-        assert_eq!(duration(850), "850 ms");
-        assert_eq!(duration(60_000), "1 min 0 s");
-        assert_eq!(duration(12_500), "12.5 s");
-        assert_eq!(duration(3000), "3 s");
+        assert_eq!(duration(Lang::En, 850), "850 ms");
+        assert_eq!(duration(Lang::En, 60_000), "1 min 0 s");
+        assert_eq!(duration(Lang::En, 12_500), "12.5 s");
+        assert_eq!(duration(Lang::En, 3000), "3 s");
     }
 
     #[test]
     fn one_window_notation_with_both_ends_included() {
         assert_eq!(backlog_window(1, 149), "[1, 150]");
         assert_eq!(backlog_window(27_000, 0), "[27000, 27000]");
-        assert!(BACKLOG_WINDOW_HELP.contains("Both ends are included"));
     }
 
     #[test]
@@ -385,14 +388,14 @@ mod tests {
     #[test]
     fn a_link_to_a_stopped_node_is_not_called_up() {
         let link = LinkView { a: "m".into(), b: "r1".into(), state: LinkState::Up, connections: 1, latency_ms: 5, ..LinkView::default() };
-        assert_eq!(link_words(&link, &[]), "network m ↔ r1: up · 1 TCP connection · 0 in flight · 5 ms");
+        assert_eq!(link_words(Lang::En, &link, &[]), "network m ↔ r1: up · 1 TCP connection · 0 in flight · 5 ms");
         let stopped = vec!["r1".to_string()];
         assert_eq!(
-            link_words(&LinkView { connections: 0, ..link.clone() }, &stopped),
+            link_words(Lang::En, &LinkView { connections: 0, ..link.clone() }, &stopped),
             "network m ↔ r1: up · r1 stopped: no process, 0 TCP connections"
         );
         assert_eq!(
-            link_words(&link, &stopped),
+            link_words(Lang::En, &link, &stopped),
             "network m ↔ r1: up · r1 stopped: no process, 1 TCP connection closing (its last bytes and FIN in flight)"
         );
         assert!(link_has_stopped_end(&link, &stopped));

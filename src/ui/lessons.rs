@@ -5,11 +5,29 @@
 //! after a promotion (replid2). The overrun lesson writes enough bytes to pass a 16 KB
 //! repl-backlog-size (Redis's minimum) while the link is cut.
 
+use super::i18n::{t, Lang, K};
+
+/// Words that are either the page's own (a translation key) or a file's (shown as written:
+/// a scenario file's name and opening comment).
+pub enum Words {
+    Key(K),
+    Own(String),
+}
+
+impl Words {
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Words::Key(k) => t(lang, *k),
+            Words::Own(s) => s,
+        }
+    }
+}
+
 /// A lesson: a stable id (the `?lesson=` URL value), a title, what to watch, and its text.
 pub struct Lesson {
     pub id: &'static str,
-    pub title: &'static str,
-    pub watch: String,
+    pub title: Words,
+    pub watch: Words,
     pub text: String,
     /// Where the picker lists it: a written lesson, or a scenario file shipped as it is.
     pub group: Group,
@@ -22,34 +40,39 @@ pub enum Group {
 }
 
 impl Group {
-    pub fn label(self) -> &'static str {
-        match self {
-            Group::Lesson => "Lessons",
-            Group::ScenarioFile => "Scenario files (scenarios/*.scn)",
-        }
+    pub fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Group::Lesson => K::GroupLessons,
+                Group::ScenarioFile => K::GroupScenarioFiles,
+            },
+        )
     }
 }
 
 macro_rules! scenario_file {
-    ($name:literal) => {
-        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")))
+    ($name:literal, $key:ident) => {
+        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")), K::$key)
     };
 }
 
 /// The simulation's scenario files (the CLI and the tests run the same ones), offered as
-/// they are: (id, file name, text).
-const SCENARIO_FILES: [(&str, &str, &str); 8] = [
-    scenario_file!("first-full-sync"),
-    scenario_file!("short-cut-partial-resync"),
-    scenario_file!("long-cut-backlog-overflow-full-resync"),
-    scenario_file!("replica-restart-partial-resync"),
-    scenario_file!("failover-psync2"),
-    scenario_file!("diskless-two-replicas-one-delay"),
-    scenario_file!("slow-replica-output-buffer-limit"),
-    scenario_file!("chained-replica"),
+/// they are: (id, file name, text, the key of its opening comment: the English table holds the
+/// comment word for word, which a test checks, and the Chinese one its translation).
+const SCENARIO_FILES: [(&str, &str, &str, K); 8] = [
+    scenario_file!("first-full-sync", FileFirstFullSync),
+    scenario_file!("short-cut-partial-resync", FileShortCut),
+    scenario_file!("long-cut-backlog-overflow-full-resync", FileLongCut),
+    scenario_file!("replica-restart-partial-resync", FileReplicaRestart),
+    scenario_file!("failover-psync2", FileFailover),
+    scenario_file!("diskless-two-replicas-one-delay", FileDiskless),
+    scenario_file!("slow-replica-output-buffer-limit", FileSlowReplica),
+    scenario_file!("chained-replica", FileChained),
 ];
 
-/// A scenario file's opening comment, as one line: what it shows.
+/// A scenario file's opening comment, as one line: what it shows (the tables quote it).
+#[cfg(test)]
 fn opening_comment(text: &'static str) -> String {
     text.lines().take_while(|l| l.starts_with('#')).map(|l| l.trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ")
 }
@@ -125,38 +148,38 @@ fn build() -> Vec<Lesson> {
     vec![
         Lesson {
             id: "full-sync",
-            title: "1. First sync: handshake and full resync",
-            watch: "Watch r1's handshake states, the master's +FULLRESYNC decision and the RDB transfer.".to_string(),
+            title: Words::Key(K::LessonFullSyncTitle),
+            watch: Words::Key(K::LessonFullSyncWatch),
             text: FULL_SYNC.to_string(),
             group: Group::Lesson,
         },
         Lesson {
             id: "partial-resync",
-            title: "2. A short outage: partial resync",
-            watch: "After the heal, the decision card shows the asked offset inside the backlog window: +CONTINUE.".to_string(),
+            title: Words::Key(K::LessonPartialTitle),
+            watch: Words::Key(K::LessonPartialWatch),
             text: PARTIAL.to_string(),
             group: Group::Lesson,
         },
         Lesson {
             id: "backlog-overrun",
-            title: "3. A long outage: backlog overrun",
-            watch: "The backlog ring wraps past r1's offset; the marker lands outside the window: +FULLRESYNC.".to_string(),
+            title: Words::Key(K::LessonOverrunTitle),
+            watch: Words::Key(K::LessonOverrunWatch),
             text: overrun(),
             group: Group::Lesson,
         },
         Lesson {
             id: "promote",
-            title: "4. Promotion and PSYNC2 (replid2)",
-            watch: "The old master asks with the old replid; the new master accepts it via replid2.".to_string(),
+            title: Words::Key(K::LessonPromoteTitle),
+            watch: Words::Key(K::LessonPromoteWatch),
             text: PROMOTE.to_string(),
             group: Group::Lesson,
         },
     ]
     .into_iter()
-    .chain(SCENARIO_FILES.iter().map(|&(id, file, text)| Lesson {
+    .chain(SCENARIO_FILES.iter().map(|&(id, file, text, comment)| Lesson {
         id,
-        title: file,
-        watch: opening_comment(text),
+        title: Words::Own(file.to_string()),
+        watch: Words::Key(comment),
         text: text.to_string(),
         group: Group::ScenarioFile,
     }))
@@ -166,4 +189,18 @@ fn build() -> Vec<Lesson> {
 /// The lesson with this id.
 pub fn find(id: &str) -> Option<&'static Lesson> {
     all().iter().find(|l| l.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English table quotes each scenario file's opening comment: a file whose comment
+    /// changes fails here until both tables follow it.
+    #[test]
+    fn the_tables_hold_each_scenario_files_comment() {
+        for &(id, _, text, key) in &SCENARIO_FILES {
+            assert_eq!(t(Lang::En, key), opening_comment(text), "{id}: the English table differs from the file's comment");
+        }
+    }
 }

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod format;
+pub mod i18n;
 pub mod labels;
 pub mod lessons;
 pub mod model;

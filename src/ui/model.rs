@@ -8,6 +8,7 @@
 //! tests at the bottom natively, model in, model out.
 
 use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
+use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
 pub use super::labels::Slot;
 use super::lessons;
@@ -15,15 +16,8 @@ use crate::engine::view::DbKeysView;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// What the page says when stepping finds nothing more to show.
-/// Said when playing reaches the end a lesson recorded.
-pub const LESSON_END: &str = "End of the lesson: playback stopped at its last recorded step. \
-Press Play or Step to let the world run on (heartbeats only, unless you act), or choose another lesson.";
-
 /// A step that moved the clock this far says so (below it, time passing is not news).
 pub const IDLE_NOTICE_MS: u64 = 1000;
-
-pub const QUIET: &str = "Nothing more happens on its own: the world is quiet. Send a command, heal a link, or add a node.";
 
 /// Play speeds the selector offers, in steps per second.
 pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 32];
@@ -164,6 +158,10 @@ pub struct Model {
     pub seed: u64,
     pub help: bool,
     pub theme: Theme,
+    /// The page's language (every text the model words itself, and the panels', follow it).
+    pub lang: Lang,
+    /// The glossary dialog is open.
+    pub glossary: bool,
     /// The last step a loaded lesson recorded: playing stops there once, and says so.
     pub lesson_end: Option<u64>,
     /// The Messages panel hides heartbeats (PING to a replica, REPLCONF ACK); on in lessons.
@@ -174,12 +172,12 @@ pub struct Model {
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
 /// banner to show: the URL's other problems, plus an unknown lesson's.
-pub fn opening_lesson(asked: Option<String>, banner: Option<String>) -> (String, Option<String>) {
+pub fn opening_lesson(lang: Lang, asked: Option<String>, banner: Option<String>) -> (String, Option<String>) {
     let default = lessons::all()[0].id.to_string();
     match asked {
         Some(id) if lessons::find(&id).is_some() => (id, banner),
         Some(id) => {
-            let why = no_such_lesson(&id);
+            let why = no_such_lesson(lang, &id);
             (default, Some(banner.map_or(why.clone(), |b| format!("{b} {why}"))))
         }
         None => (default, banner),
@@ -187,15 +185,12 @@ pub fn opening_lesson(asked: Option<String>, banner: Option<String>) -> (String,
 }
 
 /// What a Step that crossed `idle_ms` of quiet simulated time says.
-pub fn idle_notice(idle_ms: u64) -> String {
-    format!(
-        "Nothing happened for {} of simulated time: this step is the next thing that did (often a periodic PING or REPLCONF ACK).",
-        super::labels::duration(idle_ms)
-    )
+pub fn idle_notice(lang: Lang, idle_ms: u64) -> String {
+    tf(lang, K::IdleNotice, &[&super::labels::duration(lang, idle_ms)])
 }
 
-pub fn no_such_lesson(id: &str) -> String {
-    format!("There is no lesson named \u{201c}{id}\u{201d}; showing the first lesson instead.")
+pub fn no_such_lesson(lang: Lang, id: &str) -> String {
+    tf(lang, K::NoSuchLesson, &[&id])
 }
 
 impl Model {
@@ -220,6 +215,8 @@ impl Model {
             seed,
             help: false,
             theme,
+            lang: Lang::En,
+            glossary: false,
             lesson_end: None,
             hide_heartbeats: false,
             step_from_ms: None,
@@ -265,6 +262,12 @@ impl Model {
     pub fn set_theme(&mut self, theme: Theme) {
         self.theme = theme;
     }
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+    pub fn set_glossary(&mut self, open: bool) {
+        self.glossary = open;
+    }
     /// A line typed in a node's console, for ↑/↓ (a repeat of the last line is kept once).
     pub fn remember_command(&mut self, node: String, line: String) {
         let lines = Rc::make_mut(&mut self.console_history).entry(node).or_default();
@@ -307,19 +310,11 @@ impl Model {
         }
         match asked {
             Goal::Visible => {
-                self.notice = Some(QUIET.to_string());
+                self.notice = Some(t(self.lang, K::Quiet).to_string());
                 self.playing = false;
             }
-            Goal::Next(Kind::Decision) => {
-                self.notice =
-                    Some("No PSYNC decision came: no replica is (re)connecting. Try REPLICAOF, or cut and heal a link.".to_string())
-            }
-            Goal::Next(kind) => {
-                self.notice = Some(format!(
-                    "No {} came within a minute of simulated time. Send a command, cut or heal a link, or add a node.",
-                    kind.name()
-                ))
-            }
+            Goal::Next(Kind::Decision) => self.notice = Some(t(self.lang, K::NoDecisionCame).to_string()),
+            Goal::Next(kind) => self.notice = Some(tf(self.lang, K::NoKindCame, &[&super::labels::kind_name(self.lang, kind)])),
             Goal::Step(_) | Goal::RunFor(_) | Goal::Settle => {}
         }
     }
@@ -332,14 +327,14 @@ impl Model {
         if let Some(end) = self.lesson_end {
             if self.playing && self.current_step < end && current_step >= end {
                 self.playing = false;
-                self.notice = Some(LESSON_END.to_string());
+                self.notice = Some(t(self.lang, K::LessonEnd).to_string());
             }
         }
         // A Step that crossed quiet time says how much, instead of jumping silently.
         if let Some(from) = self.step_from_ms.take() {
             let idle = snapshot.time_ms.saturating_sub(from);
             if idle >= IDLE_NOTICE_MS && self.notice.is_none() {
-                self.notice = Some(idle_notice(idle));
+                self.notice = Some(idle_notice(self.lang, idle));
             }
         }
         self.current_step = current_step;
@@ -416,10 +411,10 @@ impl Model {
     }
 
     /// What the current step shows, in words, oldest first.
-    pub fn just_happened(&self) -> Vec<String> {
+    pub fn just_happened(&self) -> Vec<super::format::Happened> {
         let shown = self.trace.shown();
         let start = shown.iter().rposition(|e| e.step != self.current_step).map_or(0, |i| i + 1);
-        shown[start..].iter().filter_map(|e| super::format::describe(e)).collect()
+        shown[start..].iter().filter_map(|e| super::format::describe(self.lang, e)).collect()
     }
 
     /// The node a replica follows (see [`super::labels::master_name`]).

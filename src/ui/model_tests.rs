@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::ui::api::Session;
+use crate::ui::i18n::{t, Lang, K};
 use crate::ui::labels;
 
 const TWO_NODES: &str = "node m\nnode r1\nm> SET a 1\nr1> REPLICAOF m\nsettle\n";
@@ -108,9 +109,9 @@ fn banner_and_notice() {
 #[test]
 fn opening_lesson_falls_back_and_says_why() {
     let first = lessons::all()[0].id;
-    assert_eq!(opening_lesson(None, None), (first.to_string(), None));
-    assert_eq!(opening_lesson(Some("partial-resync".into()), None), ("partial-resync".to_string(), None));
-    let (id, banner) = opening_lesson(Some("nope".into()), Some("The seed is bad.".into()));
+    assert_eq!(opening_lesson(Lang::En, None, None), (first.to_string(), None));
+    assert_eq!(opening_lesson(Lang::En, Some("partial-resync".into()), None), ("partial-resync".to_string(), None));
+    let (id, banner) = opening_lesson(Lang::En, Some("nope".into()), Some("The seed is bad.".into()));
     assert_eq!(id, first);
     let banner = banner.expect("a banner");
     assert!(banner.starts_with("The seed is bad. There is no lesson named \u{201c}nope\u{201d}"), "{banner}");
@@ -125,7 +126,7 @@ fn walk_endings_say_why_only_when_quiet() {
     m.walked(WalkState::Reached, Goal::Visible);
     assert!(!m.walking && m.playing && m.notice.is_none());
     m.walked(WalkState::Quiet, Goal::Visible);
-    assert_eq!(m.notice.as_deref(), Some(QUIET));
+    assert_eq!(m.notice.as_deref(), Some(t(Lang::En, K::Quiet)));
     assert!(!m.playing, "a quiet world stops play");
     m.dismiss_notice();
     m.walked(WalkState::Quiet, Goal::Next(Kind::Decision));
@@ -239,7 +240,7 @@ fn just_happened_describes_the_current_step_only() {
     s.jump_to(step);
     absorb(&mut m, &s);
     let lines = m.just_happened();
-    assert!(lines.iter().any(|l| l.starts_with("m decided r1:")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.words.starts_with("m decided r1:")), "{lines:?}");
     let at_step = m.trace.shown().iter().filter(|e| e.step == step).count();
     assert!(lines.len() <= at_step);
 }
@@ -249,14 +250,14 @@ fn just_happened_describes_the_current_step_only() {
 #[test]
 fn clock_label() {
     assert_eq!(labels::wall_clock(3_723_004), "01:02:03.004");
-    assert_eq!(labels::clock(3, 40, 86_400_000 + 1_250), "step 3 / 40 · 00:00:01.250");
+    assert_eq!(labels::clock(Lang::En, 3, 40, 86_400_000 + 1_250), "step 3 / 40 · 00:00:01.250");
 }
 
 #[test]
 fn db_heading_counts_with_separators() {
-    assert_eq!(labels::db_heading(0, 1, 1), "db0 · 1 key");
-    assert_eq!(labels::db_heading(2, 3, 3), "db2 · 3 keys");
-    assert_eq!(labels::db_heading(0, 200, 5000), "db0 · showing 200 of 5,000 keys");
+    assert_eq!(labels::db_heading(Lang::En, 0, 1, 1), "db0 · 1 key");
+    assert_eq!(labels::db_heading(Lang::En, 2, 3, 3), "db2 · 3 keys");
+    assert_eq!(labels::db_heading(Lang::En, 0, 200, 5000), "db0 · showing 200 of 5,000 keys");
 }
 
 #[test]
@@ -284,11 +285,11 @@ fn master_names_and_lag_from_the_snapshot() {
     assert_eq!(m.master_name(r1), Some("m"));
     assert_eq!(m.master_name(master), None);
     assert!(labels::is_master(master) && !labels::is_master(r1));
-    assert_eq!(labels::lag(master, None), "—");
-    assert_eq!(labels::lag(r1, None), "?");
+    assert_eq!(labels::lag(Lang::En, master, None), "—");
+    assert_eq!(labels::lag(Lang::En, r1, None), "?");
     let behind = master.master_repl_offset - labels::node_offset(r1);
-    assert_eq!(labels::lag(r1, Some(master)), format!("{behind} B behind m"));
-    assert_eq!(labels::topology_description(&m.snapshot), "2 nodes, 1 links, 0 messages in flight");
+    assert_eq!(labels::lag(Lang::En, r1, Some(master)), format!("{behind} B behind m"));
+    assert_eq!(labels::topology_description(Lang::En, &m.snapshot), "2 nodes, 1 links, 0 messages in flight");
 }
 
 #[test]
@@ -323,7 +324,7 @@ fn playing_stops_once_at_the_lessons_recorded_end_and_says_so() {
     s.jump_to(end);
     absorb(&mut m, &s);
     assert!(!m.playing, "stopped at the end");
-    assert_eq!(m.notice.as_deref(), Some(LESSON_END));
+    assert_eq!(m.notice.as_deref(), Some(t(Lang::En, K::LessonEnd)));
     // Play again from the end: it runs on (the end is not crossed a second time).
     m.dismiss_notice();
     m.play();
@@ -344,7 +345,7 @@ fn a_step_across_quiet_time_says_how_long_it_was() {
     absorb(&mut m, &s);
     let idle = m.snapshot.time_ms - t0;
     if idle >= IDLE_NOTICE_MS {
-        assert_eq!(m.notice.as_deref(), Some(idle_notice(idle).as_str()));
+        assert_eq!(m.notice.as_deref(), Some(idle_notice(Lang::En, idle).as_str()));
     } else {
         assert_eq!(m.notice, None);
     }
@@ -354,7 +355,7 @@ fn a_step_across_quiet_time_says_how_long_it_was() {
     m.step_asked();
     absorb(&mut m, &s);
     assert_eq!(m.notice, None);
-    assert!(idle_notice(60_000).starts_with("Nothing happened for 1 min 0 s of simulated time"));
+    assert!(idle_notice(Lang::En, 60_000).starts_with("Nothing happened for 1 min 0 s of simulated time"));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
+use super::i18n::{tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
@@ -51,6 +52,9 @@ pub enum Msg {
     Help(bool),
     ToggleHelp,
     SetTheme(Theme),
+    /// The language switch (the page remembers the choice).
+    SetLang(Lang),
+    Glossary(bool),
     /// The Messages panel's "hide heartbeats" filter.
     HideHeartbeats(bool),
     ConsoleHistory {
@@ -73,12 +77,14 @@ pub struct Runtime {
 
 impl Runtime {
     /// The page at load: `lesson` (or the default) with `seed`, and any URL problem.
-    pub fn new(lesson: Option<String>, seed: u64, problem: Option<String>, theme: Theme) -> Runtime {
-        let (id, banner) = opening_lesson(lesson, problem);
+    pub fn new(lesson: Option<String>, seed: u64, problem: Option<String>, theme: Theme, lang: Lang) -> Runtime {
+        let (id, banner) = opening_lesson(lang, lesson, problem);
+        let mut model = Model::new(seed, banner, theme);
+        model.set_lang(lang);
         let mut rt = Runtime {
             session: Rc::new(RefCell::new(Session::new(seed))),
             driver: Driver::new(),
-            model: Rc::new(Model::new(seed, banner, theme)),
+            model: Rc::new(model),
             lesson_text: String::new(),
             lesson_journal: Vec::new(),
         };
@@ -119,6 +125,8 @@ impl Runtime {
                 | Msg::Help(_)
                 | Msg::ToggleHelp
                 | Msg::SetTheme(_)
+                | Msg::SetLang(_)
+                | Msg::Glossary(_)
                 | Msg::HideHeartbeats(_)
                 | Msg::ConsoleHistory { .. }
         );
@@ -174,7 +182,8 @@ impl Runtime {
                 let json = with_shown_step(&self.session.borrow_mut().export_json(), self.model.current_step);
                 let file = format!("replscope-step{}.json", self.model.current_step);
                 if let Err(e) = download(&file, "application/json", &json) {
-                    self.m().set_banner(Some(format!("The export failed: {e:?}")));
+                    let why = tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")]);
+                    self.m().set_banner(Some(why));
                 }
                 false
             }
@@ -194,6 +203,8 @@ impl Runtime {
             Msg::Help(open) => self.ui(|m| m.set_help(open)),
             Msg::ToggleHelp => self.ui(Model::toggle_help),
             Msg::SetTheme(t) => self.ui(|m| m.set_theme(t)),
+            Msg::SetLang(lang) => self.ui(|m| m.set_lang(lang)),
+            Msg::Glossary(open) => self.ui(|m| m.set_glossary(open)),
             Msg::HideHeartbeats(hide) => self.ui(|m| m.set_hide_heartbeats(hide)),
             Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
         };
@@ -259,7 +270,10 @@ impl Runtime {
             Some(lesson) => {
                 self.load_scenario(&lesson.text, Some(lesson.id));
             }
-            None => self.m().set_banner(Some(model::no_such_lesson(id))),
+            None => {
+                let why = model::no_such_lesson(self.model.lang, id);
+                self.m().set_banner(Some(why))
+            }
         }
     }
 
@@ -277,7 +291,8 @@ impl Runtime {
                 true
             }
             Err(e) => {
-                self.m().set_banner(Some(format!("This scenario could not be read ({e}); the current one is kept.")));
+                let why = tf(self.model.lang, K::BadScenario, &[&e]);
+                self.m().set_banner(Some(why));
                 false
             }
         }
@@ -306,7 +321,10 @@ impl Runtime {
                 self.m().select(selected);
                 self.m().set_banner(None);
             }
-            Err(e) => self.m().set_banner(Some(format!("This file could not be imported: {e}. The current session is kept."))),
+            Err(e) => {
+                let why = tf(self.model.lang, K::BadImport, &[&e]);
+                self.m().set_banner(Some(why))
+            }
         }
     }
 
@@ -322,7 +340,8 @@ impl Runtime {
         let bad = |why: String| say_bad_link(&why, fallback_lesson, fallback_step);
         let m = Moment::decode(code).map_err(|e| bad(e.to_string()))?;
         if !m.lesson.is_empty() {
-            let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(&m.lesson)))?;
+            let lang = self.model.lang;
+            let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(lang, &m.lesson)))?;
             if fnv1a(lesson.text.as_bytes()) != m.lesson_hash {
                 return Err(bad(say(Say::LessonChanged).to_string()));
             }

@@ -1,6 +1,6 @@
 // Accessibility audit: axe-core (the npm package, injected from node_modules) runs over the
-// page in the states a student reaches — light and dark theme, a wide screen and a phone, the
-// help overlay open, a lesson's PSYNC decision shown, a message row opened — and must find no
+// page in the states a student reaches — English and 简体中文, light and dark theme, a wide
+// screen and a phone, the help overlay and the glossary open, a lesson's PSYNC decision shown, a message row opened — and must find no
 // violation. Each violation is reported with its rule, the node and axe's own explanation, so
 // a failure says what to fix.
 import { test, before, after } from 'node:test';
@@ -41,22 +41,35 @@ function assertClean(violations, where) {
   assert.deepEqual(violations.map((v) => v.rule), [], `axe violations ${where}:\n${text}`);
 }
 
-/** A fresh page at `size`, theme stored before the app reads it, on the full-sync lesson. */
-async function open(size, theme) {
+/** A fresh page at `size` in `lang`, theme stored before the app reads it, on the full-sync lesson. */
+async function open(size, theme, lang) {
   const page = await browser.context.newPage();
   await page.setViewportSize(size);
-  await page.goto(server.url + '?lesson=full-sync&seed=7');
+  await page.goto(server.url + `?lesson=full-sync&seed=7&lang=${lang}`);
+  // The app stores its theme when it starts: let it start before overwriting the choice, or
+  // a slow first load stores "system" after it (seen on the first test of a run).
+  await waitForApp(page);
   await page.evaluate((t) => localStorage.setItem('replscope-theme', t), theme);
   await page.reload();
   await waitForApp(page);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
   return page;
 }
 
-for (const theme of ['light', 'dark']) {
-  for (const [label, size] of [['wide', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
-    test(`no axe violations: ${theme} theme, ${label} viewport, in every state a lesson reaches`, async () => {
-      const page = await open(size, theme);
+const SIZES = { wide: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } };
+// English in every theme and viewport; 简体中文 in one pairing of each (the layout is the same,
+// the words differ: their length, the lang attribute, the labels' names).
+const RUNS = [
+  ['en', 'light', 'wide'], ['en', 'light', 'phone'], ['en', 'dark', 'wide'], ['en', 'dark', 'phone'],
+  ['zh-CN', 'light', 'wide'], ['zh-CN', 'dark', 'phone'],
+];
+
+for (const [lang, theme, label] of RUNS) {
+  const size = SIZES[label];
+  {
+    test(`no axe violations: ${lang}, ${theme} theme, ${label} viewport, in every state a lesson reaches`, async () => {
+      const page = await open(size, theme, lang);
       assertClean(await audit(page), `${theme}/${label} on load`);
 
       // The lesson's PSYNC decision on the card.
@@ -76,6 +89,12 @@ for (const theme of ['light', 'dark']) {
       await page.getByTestId('help').click();
       await page.getByTestId('help-overlay').waitFor({ state: 'visible' });
       assertClean(await audit(page), `${theme}/${label} with the help overlay open`);
+      await page.getByTestId('help-close').click();
+
+      // The glossary.
+      await page.getByTestId('glossary').click();
+      await page.getByTestId('glossary-overlay').waitFor({ state: 'visible' });
+      assertClean(await audit(page), `${lang}/${theme}/${label} with the glossary open`);
       await page.close();
     });
   }

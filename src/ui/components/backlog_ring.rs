@@ -8,7 +8,8 @@ use crate::engine::view::{BacklogView, NodeView};
 use crate::ui::api::{event_of, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
 use crate::ui::format::human_bytes;
-use crate::ui::labels::{backlog_window, BACKLOG_WINDOW_HELP};
+use crate::ui::i18n::{t, tf, Lang, K};
+use crate::ui::labels::backlog_window;
 use crate::ui::model::Trace;
 use std::f64::consts::PI;
 use std::rc::Rc;
@@ -46,19 +47,17 @@ struct Request {
     where_: String,
 }
 
-fn last_request(trace: &Trace, node: &str) -> Option<Request> {
+fn last_request(lang: Lang, trace: &Trace, node: &str) -> Option<Request> {
     trace.shown().iter().rev().find_map(|e| match event_of(e) {
         Some((n, Event::PsyncDecision(d))) if n == node && d.requested_offset > 0 => {
             let asked = d.requested_offset;
             let where_ = match d.backlog {
-                Some((first, _)) if asked < first as i64 => {
-                    format!("{} bytes before the window (already overwritten)", first as i64 - asked)
-                }
+                Some((first, _)) if asked < first as i64 => tf(lang, K::BytesBeforeWindow, &[&(first as i64 - asked)]),
                 Some((first, histlen)) if asked > (first + histlen) as i64 => {
-                    format!("{} bytes past the write head", asked - (first + histlen) as i64)
+                    tf(lang, K::BytesPastHead, &[&(asked - (first + histlen) as i64)])
                 }
-                Some(_) => "inside the window".to_string(),
-                None => "no backlog at the time".to_string(),
+                Some(_) => t(lang, K::InsideWindow).to_string(),
+                None => t(lang, K::NoBacklogThen).to_string(),
             };
             Some(Request { asked, accepted: crate::ui::format::is_continue(d), where_ })
         }
@@ -69,7 +68,7 @@ fn last_request(trace: &Trace, node: &str) -> Option<Request> {
 /// The window drawn to scale on a line that fits the data (the ring is to scale of
 /// repl-backlog-size, where 149 B in 1 MB is invisible): the held bytes from the first byte to
 /// the write head, and the offset last asked, with numbered markers and a legend.
-fn window_strip(b: &BacklogView, request: Option<&Request>) -> Html {
+fn window_strip(lang: Lang, b: &BacklogView, request: Option<&Request>) -> Html {
     const W: f64 = 300.0;
     let head = b.first_byte + b.histlen;
     let asked = request.map(|r| r.asked.max(0) as u64);
@@ -90,34 +89,34 @@ fn window_strip(b: &BacklogView, request: Option<&Request>) -> Html {
     html! {
         <figure class="window-strip" data-testid="window-strip">
             <svg viewBox={format!("0 0 {W} 48")} role="img"
-                aria-label={format!("Offsets {lo} to {hi} to scale: bytes held from {} to {}", b.first_byte, head.saturating_sub(1))}>
+                aria-label={tf(lang, K::StripLabel, &[&lo, &hi, &b.first_byte, &head.saturating_sub(1)])}>
                 <rect class="strip-track" x="10" y="12" width={format!("{}", W - 20.0)} height="12" />
                 <rect class="strip-held" x={format!("{:.1}", x(b.first_byte))} y="12"
                     width={format!("{:.1}", (x(head) - x(b.first_byte)).max(1.0))} height="12">
-                    <title>{ format!("bytes held: {} to {} ({} B)", b.first_byte, head.saturating_sub(1), b.histlen) }</title>
+                    <title>{ tf(lang, K::BytesHeld, &[&b.first_byte, &head.saturating_sub(1), &b.histlen]) }</title>
                 </rect>
-                { marker(1, b.first_byte, "first", format!("1: first byte held, offset {}", b.first_byte)) }
-                { marker(2, head, "head", format!("2: write head, the next offset written: {head}")) }
+                { marker(1, b.first_byte, "first", tf(lang, K::MarkerFirst, &[&b.first_byte])) }
+                { marker(2, head, "head", tf(lang, K::MarkerHead, &[&head])) }
                 if let (Some(a), Some(r)) = (asked, request) {
-                    { marker(3, a, if r.accepted { "asked inside" } else { "asked outside" }, format!("3: last PSYNC asked for offset {a}")) }
+                    { marker(3, a, if r.accepted { "asked inside" } else { "asked outside" }, tf(lang, K::MarkerAsked, &[&a])) }
                 }
             </svg>
             <figcaption>
                 <ol class="strip-legend" data-testid="strip-legend">
                     // Numbered as the markers are (the number is text, not a list marker).
-                    <li><span class="strip-num">{"1"}</span>{ format!(" first byte {}", b.first_byte) }</li>
-                    <li><span class="strip-num">{"2"}</span>{ format!(" write head {head}") }</li>
+                    <li><span class="strip-num">{"1"}</span>{ format!(" {}", tf(lang, K::LegendFirst, &[&b.first_byte])) }</li>
+                    <li><span class="strip-num">{"2"}</span>{ format!(" {}", tf(lang, K::LegendHead, &[&head])) }</li>
                     if let Some(a) = asked {
-                        <li><span class="strip-num">{"3"}</span>{ format!(" asked {a}") }</li>
+                        <li><span class="strip-num">{"3"}</span>{ format!(" {}", tf(lang, K::LegendAsked, &[&a])) }</li>
                     }
                 </ol>
-                <span class="muted">{ format!("Drawn to scale from offset {lo} to {hi} ({} B); the ring above is to scale of repl-backlog-size.", hi - lo) }</span>
+                <span class="muted">{ tf(lang, K::StripScale, &[&lo, &hi, &(hi - lo)]) }</span>
             </figcaption>
         </figure>
     }
 }
 
-fn blocks_strip(b: &BacklogView) -> Html {
+fn blocks_strip(lang: Lang, b: &BacklogView) -> Html {
     if b.blocks.is_empty() {
         return html! {};
     }
@@ -128,36 +127,36 @@ fn blocks_strip(b: &BacklogView) -> Html {
     html! {
         <figure class="blocks">
             <svg viewBox="0 0 300 22" preserveAspectRatio="none" role="img"
-                aria-label={format!("{} replication buffer blocks from offset {lo} to {hi}", b.blocks.len())}>
+                aria-label={tf(lang, K::BlocksLabel, &[&b.blocks.len(), &lo, &hi])}>
                 { for b.blocks.iter().map(|(o, used)| {
                     let x = (*o - lo) as f64 / span * 300.0;
                     let w = (*used as f64 / span * 300.0).max(1.0);
                     let in_window = o + used > b.first_byte && *o < window_end;
                     html! {
                         <rect class={classes!("block", in_window.then_some("in-window"))} x={format!("{x:.2}")} y="3" width={format!("{w:.2}")} height="16">
-                            <title>{ format!("block at offset {o}, {used} bytes used") }</title>
+                            <title>{ tf(lang, K::BlockTitle, &[&o, &used]) }</title>
                         </rect>
                     }
                 }) }
             </svg>
-            <figcaption>{ format!("7.0 keeps the backlog as {} shared block(s); trimming drops whole head blocks.", b.blocks.len()) }</figcaption>
+            <figcaption>{ tf(lang, K::BlocksCaption, &[&b.blocks.len()]) }</figcaption>
         </figure>
     }
 }
 
-fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
+fn ring(lang: Lang, trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
     let size = b.size.max(1);
     let head = b.first_byte + b.histlen;
     let shown = b.histlen.min(size);
     let (hx, hy) = point(head, size, R);
     let (hx2, hy2) = point(head, size, R + 16.0);
-    let request = last_request(trace, &node.name);
+    let request = last_request(lang, trace, &node.name);
     let over = b.histlen > b.size;
     html! {
         <figure class="ring" data-testid={format!("backlog-{}", node.name)} data-first-byte={b.first_byte.to_string()}
             data-histlen={b.histlen.to_string()} data-size={b.size.to_string()}>
             <svg viewBox="0 0 200 200" role="img"
-                aria-label={format!("{} backlog: {} of {} bytes, window {}", node.name, b.histlen, b.size, backlog_window(b.first_byte, b.histlen))}>
+                aria-label={tf(lang, K::RingLabel, &[&node.name, &b.histlen, &b.size, &backlog_window(b.first_byte, b.histlen)])}>
                 <circle class="ring-track" cx={C.to_string()} cy={C.to_string()} r={R.to_string()} />
                 <path class="ring-fill" d={arc(b.first_byte, shown, size)} />
                 <line class="ring-head" x1={format!("{hx:.2}")} y1={format!("{hy:.2}")} x2={format!("{hx2:.2}")} y2={format!("{hy2:.2}")} />
@@ -181,14 +180,14 @@ fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
             </svg>
             <figcaption>
                 <dl class="kv">
-                    <dt><abbr title={BACKLOG_WINDOW_HELP}>{"window"}</abbr></dt>
+                    <dt><abbr title={t(lang, K::BacklogWindowHelp)}>{ t(lang, K::Window) }</abbr></dt>
                     <dd data-testid="ring-window">{ backlog_window(b.first_byte, b.histlen) }</dd>
-                    <dt><abbr title="repl_backlog_first_byte_offset: the oldest byte the backlog still holds">{"first byte"}</abbr></dt><dd>{ b.first_byte }</dd>
-                    <dt><abbr title="repl_backlog_histlen: how many bytes of history the backlog holds">{"histlen"}</abbr></dt><dd>{ format!("{} B", b.histlen) }</dd>
-                    <dt><abbr title="repl-backlog-size: the history the master keeps for partial resyncs">{"size"}</abbr></dt><dd>{ format!("{} B", b.size) }</dd>
-                    <dt><abbr title="The offset the master writes next (first byte + histlen)"><span class="nowrap">{ icon(Icon::WriteHead) }{" write"}</span>{" head"}</abbr></dt><dd>{ head }</dd>
+                    <dt><abbr title={t(lang, K::FirstByteHelp)}>{ t(lang, K::FirstByte) }</abbr></dt><dd>{ b.first_byte }</dd>
+                    <dt><abbr title={t(lang, K::HistlenHelp)}>{"histlen"}</abbr></dt><dd>{ format!("{} B", b.histlen) }</dd>
+                    <dt><abbr title={t(lang, K::SizeHelp)}>{ t(lang, K::Size) }</abbr></dt><dd>{ format!("{} B", b.size) }</dd>
+                    <dt><abbr title={t(lang, K::HeadHelp)}><span class="nowrap">{ icon(Icon::WriteHead) }{ format!(" {}", t(lang, K::WriteHead)) }</span></abbr></dt><dd>{ head }</dd>
                     if let Some(r) = &request {
-                        <dt>{"last PSYNC asked"}</dt>
+                        <dt>{ t(lang, K::LastAsked) }</dt>
                         <dd class={if r.accepted { "verdict ok" } else { "verdict bad" }}>
                             { format!("{} ", r.asked) }{ icon(if r.accepted { Icon::Check } else { Icon::Cross }) }
                             { format!(" {}: {}", r.where_, if r.accepted { "+CONTINUE" } else { "+FULLRESYNC" }) }
@@ -199,12 +198,12 @@ fn ring(trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
                 // when the master has a replica (incrementalTrimReplicationBacklog frees whole
                 // blocks, and none a replica still references).
                 if over && !node.replicas.is_empty() {
-                    <p class="note">{ "histlen exceeds repl-backlog-size: in 7.0 a replica still referencing old blocks keeps them in the backlog." }</p>
+                    <p class="note">{ t(lang, K::OverReplica) }</p>
                 } else if over {
-                    <p class="note">{ "histlen exceeds repl-backlog-size: 7.0 frees history only in whole replication-buffer blocks, so up to one block more is held." }</p>
+                    <p class="note">{ t(lang, K::OverBlocks) }</p>
                 }
-                { window_strip(b, request.as_ref()) }
-                { blocks_strip(b) }
+                { window_strip(lang, b, request.as_ref()) }
+                { blocks_strip(lang, b) }
             </figcaption>
         </figure>
     }
@@ -219,15 +218,16 @@ pub struct BacklogProps {
 
 #[function_component(BacklogPanel)]
 pub fn backlog_panel(p: &BacklogProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let with: Vec<&NodeView> = p.snapshot.nodes.iter().filter(|n| n.backlog.is_some()).collect();
     if with.is_empty() {
         return html! {
-            <p class="muted">{"No backlog yet: a master creates one when its first replica attaches (and a replica after its first sync)."}</p>
+            <p class="muted">{ t(lang, K::NoBacklogYet) }</p>
         };
     }
     html! {
         <div class="rings">
-            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(&p.trace, n, b))) }
+            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(lang, &p.trace, n, b))) }
         </div>
     }
 }

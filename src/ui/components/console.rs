@@ -4,6 +4,7 @@
 
 use crate::ui::api::{Exchange, Input, Snapshot};
 use crate::ui::format::thousands;
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{random_keys_count, RANDOM_KEYS_MAX};
 use crate::ui::runtime::Msg;
 use std::collections::BTreeMap;
@@ -52,6 +53,7 @@ struct NodeConsoleProps {
 
 #[function_component(NodeConsole)]
 fn node_console(p: &NodeConsoleProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let input = use_node_ref();
     // Position while browsing history: None = editing a new line.
     let cursor = use_state(|| None::<usize>);
@@ -126,14 +128,14 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
         <div class="console">
-            <ol class="console-out" aria-label={format!("{} console output", p.node)} aria-live="polite">
+            <ol class="console-out" aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite">
                 { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply }| html! {
                     <li key={*id}>
                         <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.clone() }</div>
                         if let Some(reply) = reply {
                             <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
                         } else {
-                            <pre class="reply pending">{"… (waiting for the reply: step or play)"}</pre>
+                            <pre class="reply pending">{ t(lang, K::WaitingReply) }</pre>
                         }
                     </li>
                 }) }
@@ -142,22 +144,22 @@ fn node_console(p: &NodeConsoleProps) -> Html {
                 <label class="prompt" for={format!("console-{}", p.node)}>{ prompt.clone() }</label>
                 <input id={format!("console-{}", p.node)} ref={input} type="text" data-testid={format!("console-{}", p.node)}
                     {onkeydown} autocomplete="off" autocapitalize="off" spellcheck="false"
-                    placeholder="SET foo bar" aria-label={format!("Command for {} (↑/↓ for history)", p.node)} />
-                <button type="submit">{"Send"}</button>
+                    placeholder="SET foo bar" aria-label={tf(lang, K::CommandFor, &[&p.node])} />
+                <button type="submit">{ t(lang, K::Send) }</button>
             </form>
             <div class="random-keys">
                 <button onclick={on_random} data-testid={format!("random-{}", p.node)}
-                    title="Sends SET key:<i> <random 16 chars> N times (set repl-backlog-size to 16kb to overflow it sooner)">
-                    { format!("Write {count} random keys") }
+                    title={t(lang, K::RandomHelp)}>
+                    { tf(lang, K::WriteRandom, &[&count]) }
                 </button>
                 <label>
-                    <span class="visually-hidden">{"How many random keys"}</span>
+                    <span class="visually-hidden">{ t(lang, K::HowMany) }</span>
                     <input type="number" min="1" max={RANDOM_KEYS_MAX.to_string()} value={count.to_string()} onchange={on_count}
                         data-testid={format!("random-count-{}", p.node)} />
                 </label>
                 if p.capped {
                     <span class="muted" role="status" data-testid="random-capped">
-                        { format!("At most {} keys per click: the count was capped.", thousands(RANDOM_KEYS_MAX as u64)) }
+                        { tf(lang, K::Capped, &[&thousands(RANDOM_KEYS_MAX as u64)]) }
                     </span>
                 }
             </div>
@@ -177,9 +179,10 @@ pub struct ConsolePanelProps {
 
 #[function_component(ConsolePanel)]
 pub fn console_panel(p: &ConsolePanelProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let nodes = &p.snapshot.nodes;
     if nodes.is_empty() {
-        return html! { <p class="muted">{"Add a node to get a console."}</p> };
+        return html! { <p class="muted">{ t(lang, K::NoConsole) }</p> };
     }
     let selected = p.selected.clone().unwrap_or_else(|| nodes[0].name.clone());
     let port = nodes.iter().find(|n| n.name == selected).map(|n| n.port).unwrap_or(0);
@@ -194,7 +197,7 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
     };
     html! {
         <div class="consoles">
-            <div class="tabs" role="tablist" aria-label="Console of node">
+            <div class="tabs" role="tablist" aria-label={t(lang, K::ConsoleOfNode)}>
                 { for nodes.iter().map(|n| {
                     let d = p.dispatch.clone();
                     let name = n.name.clone();

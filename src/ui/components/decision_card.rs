@@ -10,25 +10,30 @@ use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
 use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id, GLOSSARY_REPLID};
-use crate::ui::labels::{backlog_window, fullresync_moment, psync_arithmetic, BACKLOG_WINDOW_HELP};
+use crate::ui::format::{human_bytes, is_continue, is_null_id, outcome_line, rule_words, short_id};
+use crate::ui::i18n::{t, tf, Lang, K};
+use crate::ui::labels::{backlog_window, fullresync_moment, psync_arithmetic};
 use crate::ui::model::Trace;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// A test's verdict, always as a word and an icon (never colour alone).
-fn verdict(check: Check) -> Html {
+fn verdict(lang: Lang, check: Check) -> Html {
     match check {
-        Check::Passed => html! { <span class="verdict ok" data-check="passed">{ icon(Icon::Check) }{" yes"}</span> },
-        Check::Failed => html! { <span class="verdict bad" data-check="failed">{ icon(Icon::Cross) }{" no"}</span> },
+        Check::Passed => {
+            html! { <span class="verdict ok" data-check="passed">{ icon(Icon::Check) }{ format!(" {}", t(lang, K::Yes)) }</span> }
+        }
+        Check::Failed => {
+            html! { <span class="verdict bad" data-check="failed">{ icon(Icon::Cross) }{ format!(" {}", t(lang, K::No)) }</span> }
+        }
         Check::NotReached => html! {
-            <span class="verdict skipped muted" data-check="not-reached" title="Redis stops at the first failed test">{"not checked"}</span>
+            <span class="verdict skipped muted" data-check="not-reached" title={t(lang, K::NotCheckedHelp)}>{ t(lang, K::NotChecked) }</span>
         },
     }
 }
 
 /// The RDB transfer after a full resync: the latest sent/received counts for this decision.
-fn rdb_progress(after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> Html {
+fn rdb_progress(lang: Lang, after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> Html {
     let mut sent: Option<(u64, u64)> = None;
     let mut received: Option<(u64, Option<u64>, String)> = None;
     let mut loaded: Option<(String, u64, u64)> = None;
@@ -46,23 +51,26 @@ fn rdb_progress(after: &[Rc<TraceEntry>], master: &str, replica_addr: &str) -> H
         }
     }
     if !started && sent.is_none() && received.is_none() {
-        return html! { <p class="muted">{"Waiting for the master to start the RDB (BGSAVE / diskless delay)…"}</p> };
+        return html! { <p class="muted">{ t(lang, K::WaitingRdb) }</p> };
     }
     html! {
         <div class="rdb-progress">
             if let Some((s, total)) = sent {
                 <label>
-                    { format!("RDB sent: {} of {}", human_bytes(s), human_bytes(total)) }
+                    { tf(lang, K::RdbSentOf, &[&human_bytes(s), &human_bytes(total)]) }
                     <progress max={total.max(1).to_string()} value={s.to_string()} />
                 </label>
             } else {
-                <p>{"RDB: the master has started saving."}</p>
+                <p>{ t(lang, K::RdbStarted) }</p>
             }
             if let Some((r, total, node)) = received {
-                <p>{ format!("{node} received {}{}", human_bytes(r), total.map(|t| format!(" of {}", human_bytes(t))).unwrap_or_default()) }</p>
+                <p>{ match total {
+                    Some(total) => tf(lang, K::EvRdbReceived, &[&node, &human_bytes(r), &human_bytes(total)]),
+                    None => tf(lang, K::EvRdbReceivedSome, &[&node, &human_bytes(r)]),
+                } }</p>
             }
             if let Some((node, keys, offset)) = loaded {
-                <p class="verdict ok">{ icon(Icon::Check) }{ format!(" {node} loaded the RDB: {keys} keys, offset {offset}; the stream follows.") }</p>
+                <p class="verdict ok">{ icon(Icon::Check) }{ format!(" {}", tf(lang, K::RdbLoadedStream, &[&node, &keys, &offset])) }</p>
             }
         </div>
     }
@@ -92,7 +100,7 @@ fn fullresync_written(after: &[Rc<TraceEntry>], master: &str, replica: &str, dec
     None
 }
 
-fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) -> Html {
+fn card(lang: Lang, master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) -> Html {
     let checks = psync_checks(d.rule);
     let cont = is_continue(d);
     let sent = if cont { None } else { fullresync_written(after, master, &d.replica, step) };
@@ -104,60 +112,60 @@ fn card(master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], step: u64) ->
         <article class={classes!("decision", if cont { "continue" } else { "full" })} data-testid="decision-card"
             data-outcome={if cont { "continue" } else { "fullresync" }} data-rule={format!("{:?}", d.rule)}>
             <p class="decision-head">
-                { format!("Step {step}: {} asked {master}: ", d.replica) }
+                { tf(lang, K::CardHead, &[&step, &d.replica, &master]) }
                 <code>{ format!("PSYNC {} {}", asked_replid, d.requested_offset) }</code>
             </p>
             <table class="tests">
                 <tbody>
                     <tr>
-                        <th scope="row">{"1. Same history?"}</th>
+                        <th scope="row">{ t(lang, K::Check1) }</th>
                         <td>
                             if d.rule == PsyncRule::NoHistory {
-                                {"asked \"?\": no history"}
+                                { t(lang, K::AskedNoHistory) }
                             } else if d.rule == PsyncRule::LegacySync {
-                                {"SYNC asks for no history: always a full copy"}
+                                { t(lang, K::SyncNoHistory) }
                             } else {
-                                <span>{ format!("asked {} · ", short_id(&d.requested_replid)) }<abbr title={GLOSSARY_REPLID}>{"replid"}</abbr>{ format!(" {}", short_id(&d.replid)) }</span>
+                                <span>{ format!("{} · ", tf(lang, K::AskedX, &[&short_id(&d.requested_replid)])) }<abbr title={t(lang, K::GlossaryReplid)}>{"replid"}</abbr>{ format!(" {}", short_id(&d.replid)) }</span>
                                 if !is_null_id(&d.replid2) {
-                                    <span>{ format!(" · replid2 {} (valid up to offset {})", short_id(&d.replid2), d.second_replid_offset) }</span>
+                                    <span>{ format!(" · {}", tf(lang, K::Replid2Valid, &[&short_id(&d.replid2), &d.second_replid_offset])) }</span>
                                 }
                             }
                         </td>
-                        <td data-testid="check-history">{ verdict(checks.history) }
-                            if checks.via_replid2 { <span class="muted">{" via replid2"}</span> }</td>
+                        <td data-testid="check-history">{ verdict(lang, checks.history) }
+                            if checks.via_replid2 { <span class="muted">{ format!(" {}", t(lang, K::ViaReplid2)) }</span> }</td>
                     </tr>
                     <tr>
-                        <th scope="row">{"2. Offset in the backlog?"}</th>
+                        <th scope="row">{ t(lang, K::Check2) }</th>
                         <td>
                             { match d.backlog {
                                 Some((first, histlen)) => html! {
                                     <>
-                                        { format!("asked {} · ", d.requested_offset) }
-                                        <abbr title={BACKLOG_WINDOW_HELP}>{ format!("window {}", backlog_window(first, histlen)) }</abbr>
+                                        { format!("{} · ", tf(lang, K::AskedX, &[&d.requested_offset])) }
+                                        <abbr title={t(lang, K::BacklogWindowHelp)}>{ tf(lang, K::WindowX, &[&backlog_window(first, histlen)]) }</abbr>
                                         { format!(" · master_repl_offset {}", d.master_repl_offset) }
                                     </>
                                 },
-                                None => html! { format!("asked {} · no backlog · master_repl_offset {}", d.requested_offset, d.master_repl_offset) },
+                                None => html! { tf(lang, K::AskedNoBacklog, &[&d.requested_offset, &d.master_repl_offset]) },
                             } }
                         </td>
-                        <td data-testid="check-window">{ verdict(checks.window) }</td>
+                        <td data-testid="check-window">{ verdict(lang, checks.window) }</td>
                     </tr>
                 </tbody>
             </table>
             <p class="outcome" aria-live="polite">
                 { icon(if cont { Icon::Continue } else { Icon::FullResync }) }{" "}
-                <strong>{ if cont { "Partial resync: " } else { "Full resync: " } }</strong>
-                <code data-testid="reply-line">{ outcome_line(d, sent.map(|(_, off)| (replid, off))) }</code>
+                <strong>{ t(lang, if cont { K::PartialResyncColon } else { K::FullResyncColon }) }</strong>
+                <code data-testid="reply-line">{ outcome_line(lang, d, sent.map(|(_, off)| (replid, off))) }</code>
             </p>
             if !cont {
                 <p class="reply-moment" data-testid="fullresync-moment">
-                    { fullresync_moment(step, d.master_repl_offset, sent) }
+                    { fullresync_moment(lang, step, d.master_repl_offset, sent) }
                 </p>
             }
-            <p class="arithmetic" data-testid="psync-arithmetic">{ psync_arithmetic(d) }</p>
-            <p class="why">{ rule_words(d) }</p>
+            <p class="arithmetic" data-testid="psync-arithmetic">{ psync_arithmetic(lang, d) }</p>
+            <p class="why">{ rule_words(lang, d) }</p>
             if !cont {
-                { rdb_progress(after, master, &d.replica) }
+                { rdb_progress(lang, after, master, &d.replica) }
             }
         </article>
     }
@@ -171,17 +179,17 @@ pub struct DecisionProps {
 
 #[function_component(DecisionCard)]
 pub fn decision_card(p: &DecisionProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let trace = p.trace.shown();
     let last = trace.iter().enumerate().rev().find_map(|(i, e)| match event_of(e) {
         Some((node, Event::PsyncDecision(d))) => Some((i, node.to_string(), d, e.step)),
         _ => None,
     });
     match last {
-        Some((i, master, d, step)) => card(&master, d, &trace[i + 1..], step),
+        Some((i, master, d, step)) => card(lang, &master, d, &trace[i + 1..], step),
         None => html! {
             <div class="decision empty" data-testid="decision-card" data-outcome="none">
-                <p>{"No PSYNC yet. When a replica connects it asks its master "}<code>{"PSYNC <replid> <offset>"}</code>
-                {"; the master's decision, with its numbers, appears here."}</p>
+                <p>{ t(lang, K::NoPsyncBefore) }<code>{"PSYNC <replid> <offset>"}</code>{ t(lang, K::NoPsyncAfter) }</p>
             </div>
         },
     }

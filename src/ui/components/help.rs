@@ -1,6 +1,7 @@
 //! The help overlay (`?`): the keyboard shortcuts and how to read the page.
 
 use crate::ui::components::icons::{icon, Icon};
+use crate::ui::i18n::{t, Lang, K};
 use crate::ui::runtime::Msg;
 use yew::prelude::*;
 
@@ -11,6 +12,7 @@ pub struct HelpProps {
 
 #[function_component(HelpOverlay)]
 pub fn help_overlay(p: &HelpProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let close_ref = use_node_ref();
     {
         // Move focus into the dialog so Escape/Enter work at once.
@@ -28,25 +30,25 @@ pub fn help_overlay(p: &HelpProps) -> Html {
     html! {
         <div class="overlay" data-testid="help-overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title">
-                <h2 id="help-title">{"How to use ReplScope"}</h2>
+                <h2 id="help-title">{ t(lang, K::HelpTitle) }</h2>
                 <table class="keys">
                     <tbody>
-                        <tr><th scope="row"><kbd>{"Space"}</kbd></th><td>{"play / pause"}</td></tr>
-                        <tr><th scope="row"><kbd>{"→"}</kbd></th><td>{"step to the next message"}</td></tr>
-                        <tr><th scope="row"><kbd>{"←"}</kbd></th><td>{"step back"}</td></tr>
-                        <tr><th scope="row"><kbd>{"?"}</kbd></th><td>{"this help"}</td></tr>
-                        <tr><th scope="row"><kbd>{"Esc"}</kbd></th><td>{"close"}</td></tr>
-                        <tr><th scope="row"><kbd>{"↑"}</kbd>{" "}<kbd>{"↓"}</kbd></th><td>{"console history"}</td></tr>
+                        <tr><th scope="row"><kbd>{ t(lang, K::SpaceKey) }</kbd></th><td>{ t(lang, K::KeyPlayPause) }</td></tr>
+                        <tr><th scope="row"><kbd>{"→"}</kbd></th><td>{ t(lang, K::KeyStep) }</td></tr>
+                        <tr><th scope="row"><kbd>{"←"}</kbd></th><td>{ t(lang, K::KeyBack) }</td></tr>
+                        <tr><th scope="row"><kbd>{"?"}</kbd></th><td>{ t(lang, K::KeyHelp) }</td></tr>
+                        <tr><th scope="row"><kbd>{"Esc"}</kbd></th><td>{ t(lang, K::KeyClose) }</td></tr>
+                        <tr><th scope="row"><kbd>{"↑"}</kbd>{" "}<kbd>{"↓"}</kbd></th><td>{ t(lang, K::KeyHistory) }</td></tr>
                     </tbody>
                 </table>
                 <ul>
-                    <li>{"Pick a lesson and press "}{ icon(Icon::Play) }{" Play, or step with the right arrow key to watch one message at a time."}</li>
-                    <li>{"Cut a link, write on the master, heal it: the decision card explains whether the replica's next PSYNC continues (+CONTINUE) or starts over (+FULLRESYNC)."}</li>
-                    <li>{"The backlog ring shows which offsets the master still remembers; the "}{ icon(Icon::Check) }{"/"}{ icon(Icon::Cross) }{" marker is the offset the replica asked for."}</li>
-                    <li>{"Drag the timeline to any step. Acting after stepping back starts a new branch from there."}</li>
-                    <li>{"Open a message in the Messages list to see its exact RESP bytes."}</li>
+                    <li>{ t(lang, K::Help1a) }{ icon(Icon::Play) }{ t(lang, K::Help1b) }</li>
+                    <li>{ t(lang, K::Help2) }</li>
+                    <li>{ t(lang, K::Help3a) }{ icon(Icon::Check) }{"/"}{ icon(Icon::Cross) }{ t(lang, K::Help3b) }</li>
+                    <li>{ t(lang, K::Help4) }</li>
+                    <li>{ t(lang, K::Help5) }</li>
                 </ul>
-                <button ref={close_ref} class="primary" onclick={close} data-testid="help-close">{"Close"}</button>
+                <button ref={close_ref} class="primary" onclick={close} data-testid="help-close">{ t(lang, K::Close) }</button>
             </div>
         </div>
     }

@@ -6,6 +6,7 @@
 use crate::engine::view::{printable, DbKeysView, NodeView};
 use crate::ui::api::Input;
 use crate::ui::format::human_ms;
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{config_set_line, db_heading};
 use crate::ui::model::Inspected;
 use crate::ui::runtime::Msg;
@@ -15,17 +16,17 @@ use yew::prelude::*;
 
 /// One database's keys: key, `TYPE`, `PTTL` (and the same in human units), a value preview.
 /// Keys and values are user text: they go in as text nodes, never as markup.
-fn db_table(d: &DbKeysView) -> Html {
-    let heading = db_heading(d.db, d.keys.len(), d.live);
+fn db_table(lang: Lang, d: &DbKeysView) -> Html {
+    let heading = db_heading(lang, d.db, d.keys.len(), d.live);
     html! {
         <section class="db-keys" data-testid={format!("db-{}", d.db)}>
             <h3>{ heading }</h3>
             <div class="table-scroll">
                 <table class="key-table">
                     <thead><tr>
-                        <th scope="col">{"key"}</th><th scope="col">{"type"}</th>
-                        <th scope="col" title="PTTL: milliseconds left, -1 without expiry">{"PTTL"}</th>
-                        <th scope="col">{"value"}</th>
+                        <th scope="col">{ t(lang, K::ColKey) }</th><th scope="col">{ t(lang, K::ColType) }</th>
+                        <th scope="col" title={t(lang, K::PttlHelp)}>{"PTTL"}</th>
+                        <th scope="col">{ t(lang, K::ColValue) }</th>
                     </tr></thead>
                     <tbody>
                         { for d.keys.iter().map(|k| html! {
@@ -34,8 +35,8 @@ fn db_table(d: &DbKeysView) -> Html {
                                 <td>{ k.type_name.clone() }</td>
                                 <td class="num">
                                     { match k.pttl_ms {
-                                        Some(ms) => html! { <>{ ms.to_string() }{" "}<span class="muted human">{ format!("({})", human_ms(ms)) }</span></> },
-                                        None => html! { <>{"-1"}{" "}<span class="muted human">{"(none)"}</span></> },
+                                        Some(ms) => html! { <>{ ms.to_string() }{" "}<span class="muted human">{ format!("({})", human_ms(lang, ms)) }</span></> },
+                                        None => html! { <>{"-1"}{" "}<span class="muted human">{ format!("({})", t(lang, K::NoneWord)) }</span></> },
                                     } }
                                 </td>
                                 <td class="preview">{ k.preview.clone() }</td>
@@ -59,6 +60,7 @@ struct KnobProps {
 /// One config knob: edit and press Enter (or Set) to send `CONFIG SET <name> <value>`.
 #[function_component(Knob)]
 fn knob(p: &KnobProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let input = use_node_ref();
     let onsubmit = {
         let d = p.dispatch.clone();
@@ -76,7 +78,7 @@ fn knob(p: &KnobProps) -> Html {
             <label for={format!("knob-{}-{}", p.node, p.name)}>{ p.name.clone() }</label>
             <input id={format!("knob-{}-{}", p.node, p.name)} ref={input} type="text" value={p.value.clone()}
                 data-testid={format!("config-{}", p.name)} spellcheck="false" autocomplete="off" />
-            <button type="submit" aria-label={format!("CONFIG SET {} on {}", p.name, p.node)}>{"Set"}</button>
+            <button type="submit" aria-label={tf(lang, K::ConfigSetOn, &[&p.name, &p.node])}>{ t(lang, K::Set) }</button>
         </form>
     }
 }
@@ -92,8 +94,9 @@ pub struct InspectorProps {
 
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let Some(node) = &p.node else {
-        return html! { <p class="muted">{"Select a node to inspect it."}</p> };
+        return html! { <p class="muted">{ t(lang, K::SelectNode) }</p> };
     };
     let (info, listing): (&[(String, String)], &[DbKeysView]) = match &p.inspected {
         Some(i) if i.node == node.name => (&i.info, &i.keys),
@@ -102,28 +105,28 @@ pub fn inspector(p: &InspectorProps) -> Html {
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>
             <details open=true>
-                <summary>{ format!("INFO replication · {}", node.name) }</summary>
+                <summary><code>{"INFO replication"}</code>{ format!(" · {}", node.name) }</summary>
                 <dl class="info">
                     { for info.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd>{ v.clone() }</dd></> }) }
                 </dl>
             </details>
             <details open=true>
-                <summary>{"Keyspace"}</summary>
+                <summary>{ t(lang, K::Keyspace) }</summary>
                 if listing.is_empty() {
-                    <p class="muted">{"No keys."}</p>
+                    <p class="muted">{ t(lang, K::NoKeys) }</p>
                 } else {
                     <ul class="keyspace">
                         { for node.dbs.iter().filter(|(_, k, _)| *k > 0).map(|(db, keys, expires)| html! {
                             <li>{ format!("db{db}: keys={keys},expires={expires}") }</li>
                         }) }
                     </ul>
-                    { for listing.iter().map(db_table) }
+                    { for listing.iter().map(|d| db_table(lang, d)) }
                 }
             </details>
             <details>
-                <summary>{"Config (CONFIG SET)"}</summary>
+                <summary>{ t(lang, K::ConfigSummary) }</summary>
                 if node.config.is_empty() {
-                    <p class="muted">{"No knobs reported by this node."}</p>
+                    <p class="muted">{ t(lang, K::NoKnobs) }</p>
                 }
                 { for node.config.iter().map(|(name, value)| html! {
                     <Knob key={format!("{}-{}", node.name, name)} node={node.name.clone()} name={name.clone()} value={value.clone()} dispatch={p.dispatch.clone()} />

@@ -4,6 +4,7 @@
 
 use crate::ui::api::Snapshot;
 use crate::ui::components::icons::{icon, Icon};
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{is_master, lag, master_name, node_offset};
 use crate::ui::model::{OffsetSample, Slot};
 use std::rc::Rc;
@@ -11,10 +12,10 @@ use yew::prelude::*;
 
 const DASHES: [&str; 5] = ["", "6 3", "2 3", "10 3 2 3", "1 2"];
 
-fn chart(p: &OffsetsProps) -> Html {
+fn chart(lang: Lang, p: &OffsetsProps) -> Html {
     let samples = &p.samples;
     if samples.len() < 2 {
-        return html! { <p class="muted">{"The chart draws offsets as you step or play."}</p> };
+        return html! { <p class="muted">{ t(lang, K::ChartEmpty) }</p> };
     }
     let names: Vec<String> = p.snapshot.nodes.iter().map(|n| n.name.clone()).collect();
     let max = samples.iter().flat_map(|s| s.offsets.iter().map(|(_, o)| *o)).max().unwrap_or(0).max(1) as f64;
@@ -43,11 +44,11 @@ fn chart(p: &OffsetsProps) -> Html {
     html! {
         <figure class="chart">
             <svg viewBox={format!("0 0 {w} {h}")} role="img"
-                aria-label={format!("Offsets from step {first} to {last}; highest {}", max as u64)}>
+                aria-label={tf(lang, K::ChartLabel, &[&first, &last, &(max as u64)])}>
                 <line class="axis" x1={pad.to_string()} y1={(h - pad).to_string()} x2={(w - 30.0).to_string()} y2={(h - pad).to_string()} />
                 { for lines }
             </svg>
-            <figcaption>{ format!("steps {first}–{last}, offset 0–{}", max as u64) }</figcaption>
+            <figcaption>{ tf(lang, K::ChartCaption, &[&first, &last, &(max as u64)]) }</figcaption>
         </figure>
     }
 }
@@ -62,22 +63,26 @@ pub struct OffsetsProps {
 
 #[function_component(OffsetsPanel)]
 pub fn offsets_panel(p: &OffsetsProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let nodes = &p.snapshot.nodes;
     html! {
         <div class="offsets">
             <table class="offset-table" data-testid="offsets">
                 <thead>
-                    <tr><th scope="col">{"node"}</th><th scope="col">{"role"}</th><th scope="col">{"offset"}</th><th scope="col">{"lag"}</th></tr>
+                    <tr>
+                        <th scope="col">{ t(lang, K::ColNode) }</th><th scope="col">{ t(lang, K::ColRole) }</th>
+                        <th scope="col">{ t(lang, K::ColOffset) }</th><th scope="col">{ t(lang, K::ColLag) }</th>
+                    </tr>
                 </thead>
                 <tbody>
                     { for nodes.iter().map(|n| {
                         let offset = node_offset(n);
-                        let lag = lag(n, master_name(&p.layout, n).and_then(|m| p.snapshot.node(m)));
+                        let lag = lag(lang, n, master_name(&p.layout, n).and_then(|m| p.snapshot.node(m)));
                         let master = is_master(n);
                         html! {
                             <tr data-node={n.name.clone()}>
                                 <th scope="row">{ n.name.clone() }</th>
-                                <td>{ if master { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ if master { " master" } else { " replica" } }</td>
+                                <td>{ if master { icon(Icon::Promote) } else { icon(Icon::Replica) } }{ format!(" {}", t(lang, if master { K::Master } else { K::Replica })) }</td>
                                 <td class="num" title={if master { "master_repl_offset" } else { "slave_repl_offset" }}>{ offset }</td>
                                 <td class="num">{ lag }</td>
                             </tr>
@@ -85,7 +90,7 @@ pub fn offsets_panel(p: &OffsetsProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            { chart(p) }
+            { chart(lang, p) }
         </div>
     }
 }

@@ -5,6 +5,7 @@
 use crate::engine::event::{Event, ReplState};
 use crate::ui::api::{event_of, message_of, note_of, Snapshot, TraceEntry};
 use crate::ui::format::{escape_bytes, repl_state_help, repl_state_label};
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{is_heartbeat, master_name};
 use crate::ui::model::{Slot, Trace};
 use crate::ui::runtime::Msg;
@@ -87,9 +88,9 @@ pub fn resp_rows(bytes: &[u8], limit: usize) -> (Vec<String>, usize) {
     (rows, bytes.len() - shown.len())
 }
 
-fn message_row(key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Html {
+fn message_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
-    let summary = format!("{} → {}: {} ({} bytes)", m.from, m.to, m.label, m.len);
+    let summary = tf(lang, K::MessageSummary, &[&m.from, &m.to, &m.len]);
     html! {
         <li key={key} class={classes!("seq-item", (e.step == current).then_some("now"))} data-step={e.step.to_string()}>
             <details>
@@ -98,32 +99,32 @@ fn message_row(key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Ht
                 // disagree with what is on screen (WCAG 2.5.3, label in name).
                 <summary>
                     <span class="seq-step">{ format!("#{}", e.step) }</span>
-                    <span class="visually-hidden">{ format!(" {summary}") }</span>
+                    <span class="visually-hidden">{ format!(" {summary} ") }<code>{ m.label.to_string() }</code></span>
                     { arrow_row(lanes, m.from, m.to, m.label) }
                 </summary>
-                <p class="muted">{ summary }</p>
-                { bytes_view(m.bytes) }
+                <p class="muted">{ format!("{summary} ") }<code>{ m.label.to_string() }</code></p>
+                { bytes_view(lang, m.bytes) }
             </details>
         </li>
     }
 }
 
 /// The exact bytes that crossed the wire, one RESP line per row, escaped as redis-cli quotes.
-fn bytes_view(bytes: &[u8]) -> Html {
+fn bytes_view(lang: Lang, bytes: &[u8]) -> Html {
     let (rows, hidden) = resp_rows(bytes, SHOWN_BYTES);
     html! {
         <>
-            <pre class="resp" data-testid="resp-bytes" aria-label="Exact bytes, escaped">
+            <pre class="resp" data-testid="resp-bytes" aria-label={t(lang, K::ExactBytes)}>
                 { for rows.iter().map(|r| html! { <>{ r.clone() }{"\n"}</> }) }
             </pre>
             if hidden > 0 {
-                <p class="muted">{ format!("… and {hidden} more bytes (the first {SHOWN_BYTES} are shown).") }</p>
+                <p class="muted">{ tf(lang, K::MoreBytes, &[&hidden, &SHOWN_BYTES]) }</p>
             }
         </>
     }
 }
 
-fn state_row(key: usize, lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
+fn state_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, node: &str, from: ReplState, to: ReplState) -> Html {
     let i = lanes.iter().position(|l| l == node).unwrap_or(0);
     // Rows draw lanes at LANE px apart from the same left edge: start the text near lane i.
     let pad = format!("margin-left: {:.0}px", (lane_x(i) - 24.0).max(0.0));
@@ -131,8 +132,8 @@ fn state_row(key: usize, lanes: &[String], e: &TraceEntry, node: &str, from: Rep
         <li key={key} class={classes!("seq-item", "seq-state", (to == ReplState::Connected).then_some("connected"))} data-step={e.step.to_string()}>
             <span class="seq-step">{ format!("#{}", e.step) }</span>
             <span class="state-change" style={pad}>
-                { format!("{node}: ") }<abbr title={repl_state_help(from)}>{ repl_state_label(from) }</abbr>{" → "}
-                <strong><abbr title={repl_state_help(to)}>{ repl_state_label(to) }</abbr></strong>
+                { format!("{node}: ") }<abbr title={repl_state_help(lang, from)}>{ repl_state_label(from) }</abbr>{" → "}
+                <strong><abbr title={repl_state_help(lang, to)}>{ repl_state_label(to) }</abbr></strong>
             </span>
         </li>
     }
@@ -148,13 +149,13 @@ fn note_row(key: usize, e: &TraceEntry, text: String) -> Html {
 }
 
 /// The selected replica's handshake, every state named, the current one marked.
-fn handshake_strip(node: &str, state: ReplState) -> Html {
+fn handshake_strip(lang: Lang, node: &str, state: ReplState) -> Html {
     html! {
-        <ol class="handshake" aria-label={format!("{node} handshake state")}>
+        <ol class="handshake" aria-label={tf(lang, K::HandshakeOf, &[&node])}>
             { for HANDSHAKE.iter().map(|s| {
                 let current = *s == state;
                 html! {
-                    <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")} title={repl_state_help(*s)}>
+                    <li class={classes!(current.then_some("current"))} aria-current={current.then_some("step")} title={repl_state_help(lang, *s)}>
                         if current { <span aria-hidden="true">{"▸ "}</span> }
                         { repl_state_label(*s) }
                     </li>
@@ -180,6 +181,7 @@ pub struct SequenceProps {
 #[function_component(SequencePanel)]
 pub fn sequence_panel(p: &SequenceProps) -> Html {
     let show_all = use_state(|| false);
+    let lang = use_context::<Lang>().unwrap_or_default();
     // Follow the current step: when it changes, the list scrolls to its newest rows (the
     // rows shown end at the current step). Opening a row does not move the list.
     let list = use_node_ref();
@@ -210,7 +212,7 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
         .filter(|(_, e)| {
             // Node-to-node messages only: console traffic (from "cli") shows in the console.
             message_of(e).is_some_and(|m| lanes.iter().any(|l| l == m.from) && lanes.iter().any(|l| l == m.to))
-                || note_of(e).is_some()
+                || note_of(lang, e).is_some()
                 || matches!(event_of(e), Some((_, Event::ReplState { .. })))
         })
         .filter(|(_, e)| {
@@ -235,7 +237,7 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
         <div class="sequence">
             if let Some(n) = selected {
                 if let Some(state) = n.repl_state {
-                    { handshake_strip(&n.name, state) }
+                    { handshake_strip(lang, &n.name, state) }
                 }
             }
             <div class="seq-lanes" aria-hidden="true">
@@ -251,27 +253,27 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
                     }) }
                 </svg>
             </div>
-            <label class="seq-filter" title="PING: the master's keepalive down to a replica (repl-ping-replica-period). REPLCONF ACK: the replica's offset report, every second.">
+            <label class="seq-filter" title={t(lang, K::HeartbeatHelp)}>
                 <input type="checkbox" data-testid="hide-heartbeats" checked={p.hide_heartbeats} onchange={on_hide} />
-                {" Hide heartbeats (PING, REPLCONF ACK)"}
+                { format!(" {}", t(lang, K::HideHeartbeats)) }
                 if p.hide_heartbeats && heartbeats > 0 {
-                    <span class="muted" data-testid="heartbeats-hidden">{ format!(": {heartbeats} hidden") }</span>
+                    <span class="muted" data-testid="heartbeats-hidden">{ tf(lang, K::NHidden, &[&heartbeats]) }</span>
                 }
             </label>
             if rows.is_empty() {
-                <p class="muted">{"No messages yet. Each message between nodes appears here; open one to see its exact bytes."}</p>
+                <p class="muted">{ t(lang, K::NoMessages) }</p>
             }
             if hidden > 0 || *show_all {
                 <button class="ghost" onclick={toggle}>
-                    { if *show_all { "Show only the latest".to_string() } else { format!("Show {hidden} earlier rows") } }
+                    { if *show_all { t(lang, K::ShowLatest).to_string() } else { tf(lang, K::ShowEarlier, &[&hidden]) } }
                 </button>
             }
-            <ol class="seq-list" ref={list} aria-label="Messages and state changes, oldest first">
+            <ol class="seq-list" ref={list} aria-label={t(lang, K::SeqListLabel)}>
                 { for rows.iter().skip(hidden).map(|&(i, e)| match event_of(e) {
-                    Some((node, Event::ReplState { from, to })) => state_row(i, &lanes, e, node, *from, *to),
-                    _ => match note_of(e) {
+                    Some((node, Event::ReplState { from, to })) => state_row(lang, i, &lanes, e, node, *from, *to),
+                    _ => match note_of(lang, e) {
                         Some(text) => note_row(i, e, text),
-                        None => message_row(i, &lanes, e, p.current_step),
+                        None => message_row(lang, i, &lanes, e, p.current_step),
                     },
                 }) }
             </ol>

@@ -3,6 +3,7 @@
 
 use crate::ui::api::{Goal, Kind};
 use crate::ui::components::icons::{icon, Icon};
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels;
 use crate::ui::lessons;
 use crate::ui::model::{Theme, SPEEDS};
@@ -22,6 +23,7 @@ pub struct HeaderProps {
 
 #[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let on_lesson = {
         let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
@@ -46,7 +48,7 @@ pub fn header(p: &HeaderProps) -> Html {
             let r = reader.clone();
             let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
                 Some(text) => d.emit(Msg::Import(text)),
-                None => d.emit(Msg::Banner(Some("The file could not be read as text.".into()))),
+                None => d.emit(Msg::Banner(Some(t(lang, K::NotText).into()))),
             });
             reader.set_onload(Some(onload.unchecked_ref()));
             let _ = reader.read_as_text(&file);
@@ -62,6 +64,29 @@ pub fn header(p: &HeaderProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Msg::Help(true)))
     };
+    let on_lang = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(lang) = e.target_dyn_into::<HtmlSelectElement>().and_then(|sel| Lang::from_tag(&sel.value())) else { return };
+            // The switch is the one place the choice is remembered (a `?lang=` visit is not a choice).
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = storage.set_item("replscope-lang", lang.tag());
+            }
+            d.emit(Msg::SetLang(lang));
+        })
+    };
+    let on_glossary = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Msg::Glossary(true)))
+    };
+    let theme_name = t(
+        lang,
+        match p.theme {
+            Theme::Light => K::ThemeLight,
+            Theme::Dark => K::ThemeDark,
+            Theme::System => K::ThemeSystem,
+        },
+    );
     let theme_icon = match p.theme {
         Theme::Light => Icon::ThemeLight,
         Theme::Dark => Icon::ThemeDark,
@@ -72,41 +97,50 @@ pub fn header(p: &HeaderProps) -> Html {
         <header class="header">
             <div class="brand">
                 <h1>{"ReplScope"}</h1>
-                <span class="tagline">{"Redis 7.0 replication, step by step"}</span>
+                <span class="tagline">{ t(lang, K::Tagline) }</span>
             </div>
             <label class="lesson-picker">
-                <span>{"Lesson"}</span>
-                <select data-testid="lesson-select" onchange={on_lesson} aria-label="Choose a lesson">
+                <span>{ t(lang, K::LessonWord) }</span>
+                <select data-testid="lesson-select" onchange={on_lesson} aria-label={t(lang, K::ChooseLesson)}>
                     if current.is_none() {
-                        <option value="" selected=true>{"(custom session)"}</option>
+                        <option value="" selected=true>{ t(lang, K::CustomSession) }</option>
                     }
                     { for [lessons::Group::Lesson, lessons::Group::ScenarioFile].into_iter().map(|g| html! {
-                        <optgroup label={g.label()}>
+                        <optgroup label={g.label(lang)}>
                             { for lessons::all().iter().filter(|l| l.group == g).map(|l| html! {
-                                <option value={l.id} selected={l.id == p.lesson}>{ l.title }</option>
+                                <option value={l.id} selected={l.id == p.lesson}>{ l.title.get(lang).to_string() }</option>
                             }) }
                         </optgroup>
                     }) }
                 </select>
             </label>
             <div class="header-actions">
-                <button onclick={on_export} data-testid="export" title="Download this session (seed, inputs and trace) as JSON">
-                    { icon(Icon::Export) }{"Export"}
+                <button onclick={on_export} data-testid="export" title={t(lang, K::ExportHelp)}>
+                    { icon(Icon::Export) }{ t(lang, K::Export) }
                 </button>
-                <label class="button" title="Load an exported JSON or a scenario file">
-                    { icon(Icon::Import) }{"Import"}
+                <label class="button" title={t(lang, K::ImportHelp)}>
+                    { icon(Icon::Import) }{ t(lang, K::Import) }
                     <input type="file" class="visually-hidden" accept=".json,.txt,.scn,.scenario,text/plain,application/json"
                         data-testid="import" onchange={on_import} />
                 </label>
-                <button onclick={on_theme} data-testid="theme" aria-label={format!("Colour theme: {} (change)", p.theme.as_str())}
-                    title={format!("Theme: {}", p.theme.as_str())}>
+                <button onclick={on_theme} data-testid="theme" data-theme={p.theme.as_str()} aria-label={tf(lang, K::ThemeChange, &[&theme_name])}
+                    title={tf(lang, K::ThemeIs, &[&theme_name])}>
                     { icon(theme_icon) }
-                    <span class="label-wide">{ p.theme.as_str() }</span>
+                    <span class="label-wide">{ theme_name }</span>
                 </button>
-                <button onclick={on_help} data-testid="help" aria-label="Keyboard shortcuts and help" aria-keyshortcuts="?">{"?"}</button>
+                <label class="lang-picker">
+                    <span class="visually-hidden">{ t(lang, K::LanguageWord) }</span>
+                    <select data-testid="lang-switch" onchange={on_lang} aria-label={t(lang, K::LanguageWord)}>
+                        { for Lang::ALL.iter().map(|l| html! {
+                            <option value={l.tag()} lang={l.tag()} selected={*l == lang}>{ l.native_name() }</option>
+                        }) }
+                    </select>
+                </label>
+                <button onclick={on_glossary} data-testid="glossary" title={t(lang, K::GlossaryHelp)}>{ t(lang, K::Glossary) }</button>
+                <button onclick={on_help} data-testid="help" aria-label={t(lang, K::HelpLabel)} aria-keyshortcuts="?">{"?"}</button>
             </div>
             if let Some(l) = current {
-                <p class="lesson-watch">{ icon(Icon::Watch) }{" "}{ l.watch.clone() }</p>
+                <p class="lesson-watch">{ icon(Icon::Watch) }{" "}{ l.watch.get(lang).to_string() }</p>
             }
         </header>
     }
@@ -121,12 +155,13 @@ pub struct TimeControlsProps {
     /// The world's logical time at the current step.
     pub time_ms: u64,
     /// What the current step shows, in words, oldest first.
-    pub now: Vec<String>,
+    pub now: Vec<crate::ui::format::Happened>,
     pub dispatch: Callback<Msg>,
 }
 
 #[function_component(TimeControls)]
 pub fn time_controls(p: &TimeControlsProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let send = |msg: fn() -> Msg| {
         let d = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(msg()))
@@ -167,64 +202,69 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
         })
     };
     html! {
-        <nav class="time-controls" aria-label="Time controls">
+        <nav class="time-controls" aria-label={t(lang, K::TimeControls)}>
             <button onclick={send(|| Msg::StepBack)} data-testid="step-back" disabled={p.current_step == 0}
-                aria-label="Step back" aria-keyshortcuts="ArrowLeft" title="Step back (←)">
-                { icon(Icon::Back) }<span class="label-wide">{"Back"}</span>
+                aria-label={t(lang, K::StepBack)} aria-keyshortcuts="ArrowLeft" title={t(lang, K::StepBackKey)}>
+                { icon(Icon::Back) }<span class="label-wide">{ t(lang, K::Back) }</span>
             </button>
             if p.playing {
-                <button class="primary" onclick={send(|| Msg::Pause)} data-testid="pause" aria-label="Pause" aria-keyshortcuts="Space" title="Pause (space)">
-                    { icon(Icon::Pause) }<span class="label-wide">{"Pause"}</span>
+                <button class="primary" onclick={send(|| Msg::Pause)} data-testid="pause" aria-label={t(lang, K::Pause)} aria-keyshortcuts="Space" title={t(lang, K::PauseKey)}>
+                    { icon(Icon::Pause) }<span class="label-wide">{ t(lang, K::Pause) }</span>
                 </button>
             } else {
-                <button class="primary" onclick={send(|| Msg::Play)} data-testid="play" aria-label="Play" aria-keyshortcuts="Space" title="Play (space)">
-                    { icon(Icon::Play) }<span class="label-wide">{"Play"}</span>
+                <button class="primary" onclick={send(|| Msg::Play)} data-testid="play" aria-label={t(lang, K::Play)} aria-keyshortcuts="Space" title={t(lang, K::PlayKey)}>
+                    { icon(Icon::Play) }<span class="label-wide">{ t(lang, K::Play) }</span>
                 </button>
             }
-            <button onclick={send(|| Msg::Walk(Goal::Visible))} data-testid="step" aria-label="Step to the next message" aria-keyshortcuts="ArrowRight" title="Step (→)">
-                { icon(Icon::Step) }<span class="label-wide">{"Step"}</span>
+            <button onclick={send(|| Msg::Walk(Goal::Visible))} data-testid="step" aria-label={t(lang, K::StepLabel)} aria-keyshortcuts="ArrowRight" title={t(lang, K::StepKey)}>
+                { icon(Icon::Step) }<span class="label-wide">{ t(lang, K::Step) }</span>
             </button>
-            <button onclick={send(|| Msg::Walk(Goal::Next(Kind::Decision)))} data-testid="next-decision" title="Run to the next PSYNC decision">
-                { icon(Icon::NextDecision) }<span class="label-wide">{"Next"}</span><span>{"decision"}</span>
+            <button onclick={send(|| Msg::Walk(Goal::Next(Kind::Decision)))} data-testid="next-decision" title={t(lang, K::NextDecisionHelp)}>
+                { icon(Icon::NextDecision) }<span class="label-wide">{ t(lang, K::NextWord) }</span><span>{ t(lang, K::DecisionWord) }</span>
             </button>
             <label class="next-kind">
-                <span class="label-wide">{"Run to"}</span>
-                <select data-testid="next-kind" onchange={on_next_kind} aria-label="Run to the next happening of a kind">
-                    <option value="" selected=true disabled=true>{"next…"}</option>
+                <span class="label-wide">{ t(lang, K::RunTo) }</span>
+                <select data-testid="next-kind" onchange={on_next_kind} aria-label={t(lang, K::RunToLabel)}>
+                    <option value="" selected=true disabled=true>{ t(lang, K::NextEllipsis) }</option>
                     { for Kind::ALL.iter().enumerate().map(|(i, k)| html! {
-                        <option value={i.to_string()}>{ format!("next {}", k.name()) }</option>
+                        <option value={i.to_string()}>{ tf(lang, K::NextKind, &[&labels::kind_name(lang, *k)]) }</option>
                     }) }
                 </select>
             </label>
             <label class="speed">
-                <span>{"Speed"}</span>
-                <select data-testid="speed" onchange={on_speed} aria-label="Playback speed in steps per second">
+                <span>{ t(lang, K::Speed) }</span>
+                <select data-testid="speed" onchange={on_speed} aria-label={t(lang, K::SpeedLabel)}>
                     { for SPEEDS.iter().map(|&s| html! {
                         <option value={s.to_string()} selected={s == p.speed}>{ format!("{s}×") }</option>
                     }) }
                 </select>
             </label>
             <label class="timeline">
-                <span class="visually-hidden">{"Timeline"}</span>
+                <span class="visually-hidden">{ t(lang, K::Timeline) }</span>
                 <input type="range" data-testid="timeline" min="0" max={p.last_step.to_string()}
                     value={p.current_step.to_string()} oninput={on_scrub}
-                    aria-label="Timeline: jump to any step"
-                    aria-valuetext={format!("step {} of {}", p.current_step, p.last_step)} />
+                    aria-label={t(lang, K::TimelineLabel)}
+                    aria-valuetext={tf(lang, K::StepOf, &[&p.current_step, &p.last_step])} />
             </label>
             <output class="clock" aria-live="polite" data-testid="clock">
-                { labels::clock(p.current_step, p.last_step, p.time_ms) }
+                { labels::clock(lang, p.current_step, p.last_step, p.time_ms) }
                 if behind {
-                    <span class="branch-hint" title={crate::ui::format::GLOSSARY_BRANCH}>{" · acting now branches from here"}</span>
+                    <span class="branch-hint" title={t(lang, K::GlossaryBranch)}>{ format!(" · {}", t(lang, K::BranchHint)) }</span>
                 }
             </output>
             <p class="just-happened" data-testid="just-happened">
-                <span class="visually-hidden">{"At this step: "}</span>
+                <span class="visually-hidden">{ t(lang, K::AtThisStep) }</span>
                 if now.is_empty() {
-                    <span class="muted">{"Nothing recorded at this step."}</span>
+                    <span class="muted">{ t(lang, K::NothingHere) }</span>
                 }
-                { for now[now.len() - shown..].iter().map(|line| html! { <span class="happened">{ line.clone() }</span> }) }
+                { for now[now.len() - shown..].iter().map(|line| html! {
+                    <span class="happened">
+                        { line.words.clone() }
+                        if !line.redis.is_empty() { <code>{ line.redis.clone() }</code> }
+                    </span>
+                }) }
                 if now.len() > shown {
-                    <span class="muted">{ format!("(+{} more in Messages)", now.len() - shown) }</span>
+                    <span class="muted">{ tf(lang, K::MoreInMessages, &[&(now.len() - shown)]) }</span>
                 }
             </p>
         </nav>

@@ -6,7 +6,8 @@
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
-use crate::ui::format::{short_id, GLOSSARY_REPLID, GLOSSARY_SLAVE};
+use crate::ui::format::short_id;
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{
     is_master, link_has_stopped_end, link_words, master_link_words, master_name, next_name, node_offset, topology_description,
 };
@@ -89,7 +90,7 @@ fn progress(f: &Flight, now: u64) -> f64 {
     (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
 }
 
-fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
+fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
     let snapshot = &p.snapshot;
     let (Some(ia), Some(ib)) = (slot(&p.layout, &link.a), slot(&p.layout, &link.b)) else {
         return html! {};
@@ -104,9 +105,9 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
     // A stopped end has no process: no connection can be up, whatever the network does.
     let endpoint_down = link_has_stopped_end(link, &snapshot.stopped);
     let state_mark = match link.state {
-        LinkState::Cut => Some((Icon::Cut, "cut")),
-        LinkState::Held => Some((Icon::Hold, "held")),
-        LinkState::Up if endpoint_down => Some((Icon::Stop, "node stopped")),
+        LinkState::Cut => Some((Icon::Cut, t(lang, K::LinkCut))),
+        LinkState::Held => Some((Icon::Hold, t(lang, K::LinkHeld))),
+        LinkState::Up if endpoint_down => Some((Icon::Stop, t(lang, K::NodeStopped))),
         LinkState::Up => None,
     };
     // Many writes can be in flight at once (a burst of SETs): draw the first few per link.
@@ -129,7 +130,7 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
             // earlier ones arrive.
             <g class="flight" key={key}
                 style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
-                <title>{ format!("{} → {}: {} ({} bytes, arrives at {} ms)", f.from, f.to, f.label, f.bytes, f.arrive_at) }</title>
+                <title>{ tf(lang, K::FlightTitle, &[&f.from, &f.to, &f.label, &f.bytes, &f.arrive_at]) }</title>
                 <circle r="5" />
                 <text class="flight-label" x="8" y="4">{ label }</text>
             </g>
@@ -137,16 +138,16 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
     });
     html! {
         <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}>
-            <title>{ link_words(link, &snapshot.stopped) }</title>
+            <title>{ link_words(lang, link, &snapshot.stopped) }</title>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
             if let Some((mark, text)) = state_mark {
-                <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.len() as f64 - 10.0, my - 12.5, 13.0) }</g>
+                <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.chars().count() as f64 - 10.0, my - 12.5, 13.0) }</g>
                 <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ text }</text>
             }
             <g class="flights">{ for flights }</g>
             if hidden > 0 {
                 <text class="link-state" x={mx.to_string()} y={(my + 18.0).to_string()} text-anchor="middle">
-                    { format!("+{hidden} more in flight") }
+                    { tf(lang, K::MoreInFlight, &[&hidden]) }
                 </text>
             }
         </g>
@@ -154,7 +155,7 @@ fn link_svg(p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
 }
 
 /// A stopped node: a dashed outline where it stood, so its links still have an end.
-fn stopped_svg(p: &TopologyProps, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
+fn stopped_svg(lang: Lang, p: &TopologyProps, (cx, cy): (f64, f64), name: &str, port: u16) -> Html {
     let onclick = {
         let d = p.dispatch.clone();
         let name = name.to_string();
@@ -162,19 +163,19 @@ fn stopped_svg(p: &TopologyProps, (cx, cy): (f64, f64), name: &str, port: u16) -
     };
     html! {
         <g class="node stopped" style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
-            <title>{ format!("{name}: stopped") }</title>
+            <title>{ tf(lang, K::NameStopped, &[&name]) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{name} :{port}") }</text>
             { icon_at(Icon::Stop, NODE_W - 72.0, 15.0, 11.0) }
-            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{"stopped"}</text>
-            <text x="10" y="44">{"not running"}</text>
+            <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ t(lang, K::Stopped) }</text>
+            <text x="10" y="44">{ t(lang, K::NotRunning) }</text>
         </g>
     }
 }
 
-fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
+fn node_svg(lang: Lang, p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     let selected = p.selected.as_deref() == Some(node.name.as_str());
-    let (role_icon, role) = if is_master(node) { (Icon::Promote, "master".to_string()) } else { (Icon::Replica, "replica".to_string()) };
+    let (role_icon, role) = if is_master(node) { (Icon::Promote, t(lang, K::Master)) } else { (Icon::Replica, t(lang, K::Replica)) };
     let onclick = {
         let d = p.dispatch.clone();
         let name = node.name.clone();
@@ -183,13 +184,13 @@ fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
     html! {
         <g class={classes!("node", if is_master(node) { "master" } else { "replica" }, selected.then_some("selected"))}
             style={format!("transform: translate({:.1}px, {:.1}px)", cx - NODE_W / 2.0, cy - NODE_H / 2.0)} onclick={onclick}>
-            <title>{ format!("{}: {} replid {} offset {}", node.name, node.role, node.replid, node_offset(node)) }</title>
+            <title>{ format!("{}: {} replid {} · {}", node.name, node.role, node.replid, tf(lang, K::OffsetN, &[&node_offset(node)])) }</title>
             <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="8" />
             <text class="node-name" x="10" y="20">{ format!("{} :{}", node.name, node.port) }</text>
             <g class="node-role-icon">{ icon_at(role_icon, NODE_W - 16.0 - 7.2 * role.chars().count() as f64, 15.5, 12.0) }</g>
             <text class="node-role" x={(NODE_W - 10.0).to_string()} y="20" text-anchor="end">{ role }</text>
             <text x="10" y="40">{ format!("replid {}", short_id(&node.replid)) }</text>
-            <text x="10" y="58">{ format!("offset {}", node_offset(node)) }</text>
+            <text x="10" y="58">{ tf(lang, K::OffsetN, &[&node_offset(node)]) }</text>
             // The replica's own master_link_status, named as INFO names it: the network row
             // below can be up while this is down (handshake, RDB transfer, a timeout).
             if !is_master(node) && !node.link_up {
@@ -200,7 +201,7 @@ fn node_svg(p: &TopologyProps, (cx, cy): (f64, f64), node: &NodeView) -> Html {
 }
 
 /// The HTML controls of one node (and its summary, so it reads without the drawing).
-fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
+fn node_card(lang: Lang, p: &TopologyProps, node: &NodeView) -> Html {
     let name = node.name.clone();
     let act = |action: Input| {
         let d = p.dispatch.clone();
@@ -230,30 +231,30 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
         <li class={classes!("node-card", selected.then_some("selected"))} data-testid={format!("node-{name}")}
             data-role={node.role.to_string()} data-offset={node_offset(node).to_string()}>
             <button class="ghost node-select" onclick={select} aria-pressed={selected.to_string()}
-                title={format!("Inspect {name}")}>
+                title={tf(lang, K::Inspect, &[&name])}>
                 <strong>{ name.clone() }</strong>{" "}
-                if is_master(node) { {"master"} } else { <abbr title={GLOSSARY_SLAVE}>{ node.role.to_string() }</abbr> }
-                {" · "}<abbr title={GLOSSARY_REPLID}>{ short_id(&node.replid) }</abbr>
-                { format!(" · offset {}", node_offset(node)) }
+                if is_master(node) { { t(lang, K::Master) } } else { <abbr title={t(lang, K::GlossarySlave)}>{ node.role.to_string() }</abbr> }
+                {" · "}<abbr title={t(lang, K::GlossaryReplid)}>{ short_id(&node.replid) }</abbr>
+                { format!(" · {}", tf(lang, K::OffsetN, &[&node_offset(node)])) }
                 if let Some(words) = master_link_words(node) {
                     <span class={classes!("master-link", (!node.link_up).then_some("down"))} data-testid="master-link-status">{ format!(" · {words}") }</span>
                 }
             </button>
             <span class="card-actions">
                 <button data-testid="stop" onclick={act(Input::Stop { node: name.clone() })}
-                    aria-label={format!("Stop {name}")}
-                    title="SIGTERM: asks lagging replicas for an ACK, waits up to shutdown-timeout, flushes their buffers, then exits">
-                    { icon(Icon::Stop) }{"Stop"}</button>
+                    aria-label={tf(lang, K::StopName, &[&name])}
+                    title={t(lang, K::StopHelp)}>
+                    { icon(Icon::Stop) }{ t(lang, K::Stop) }</button>
                 <button data-testid="crash" onclick={act(Input::Crash { node: name.clone() })}
-                    aria-label={format!("Crash {name}")}
-                    title="kill -9: the process dies at once; nothing is flushed, replicas see the connection drop">
-                    { icon(Icon::Stop) }{"Crash"}</button>
+                    aria-label={tf(lang, K::CrashName, &[&name])}
+                    title={t(lang, K::CrashHelp)}>
+                    { icon(Icon::Stop) }{ t(lang, K::Crash) }</button>
                 <button data-testid="promote" disabled={is_master(node)}
                     onclick={act(Input::Command { node: name.clone(), line: "REPLICAOF NO ONE".into() })}
-                    title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{"Promote"}</button>
+                    title="REPLICAOF NO ONE">{ icon(Icon::Promote) }{ t(lang, K::Promote) }</button>
                 <select data-testid="follow" onchange={on_follow} disabled={others.is_empty()}
-                    aria-label={format!("Make {name} a replica of another node")}>
-                    <option value="" selected=true>{"Replica of…"}</option>
+                    aria-label={tf(lang, K::FollowName, &[&name])}>
+                    <option value="" selected=true>{ t(lang, K::ReplicaOf) }</option>
                     { for others.iter().map(|o| html! { <option value={o.name.clone()}>{ o.name.clone() }</option> }) }
                 </select>
             </span>
@@ -261,7 +262,7 @@ fn node_card(p: &TopologyProps, node: &NodeView) -> Html {
     }
 }
 
-fn stopped_card(p: &TopologyProps, name: &str, port: u16) -> Html {
+fn stopped_card(lang: Lang, p: &TopologyProps, name: &str, port: u16) -> Html {
     let restart = {
         let d = p.dispatch.clone();
         let node = name.to_string();
@@ -269,15 +270,15 @@ fn stopped_card(p: &TopologyProps, name: &str, port: u16) -> Html {
     };
     html! {
         <li class="node-card stopped" data-testid={format!("node-{name}")} data-role="stopped">
-            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ") }{ icon(Icon::Stop) }{" stopped"}</span>
+            <span class="node-select"><strong>{ name.to_string() }</strong>{ format!(" :{port} · ") }{ icon(Icon::Stop) }{ format!(" {}", t(lang, K::Stopped)) }</span>
             <span class="card-actions">
-                <button data-testid="restart" onclick={restart} aria-label={format!("Restart {name}")}>{ icon(Icon::Restart) }{"Restart"}</button>
+                <button data-testid="restart" onclick={restart} aria-label={tf(lang, K::RestartName, &[&name])}>{ icon(Icon::Restart) }{ t(lang, K::Restart) }</button>
             </span>
         </li>
     }
 }
 
-fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
+fn link_card(lang: Lang, p: &TopologyProps, link: &LinkView) -> Html {
     let act = |action: Input| {
         let d = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(Msg::Input(action.clone())))
@@ -294,19 +295,19 @@ fn link_card(p: &TopologyProps, link: &LinkView) -> Html {
         <li class={classes!("link-card", format!("link-{state}"), endpoint_down.then_some("link-endpoint-stopped"))}
             data-testid={format!("link-{a}-{b}")} data-state={state.to_string()}>
             <span class="link-name" data-testid="link-words"
-                title="The simulated network between the two hosts and the TCP connections across it; a replica's master_link_status is shown on its node">
+                title={t(lang, K::LinkHelp)}>
                 { icon(if endpoint_down { Icon::Stop } else { state_icon }) }{" "}
-                { link_words(link, &p.snapshot.stopped) }
+                { link_words(lang, link, &p.snapshot.stopped) }
             </span>
             <span class="card-actions">
                 <button data-testid="cut" disabled={state == LinkState::Cut} onclick={act(Input::Cut { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Cut the link {a}–{b}")}>{ icon(Icon::Cut) }{"Cut"}</button>
+                    aria-label={tf(lang, K::CutName, &[&a, &b])}>{ icon(Icon::Cut) }{ t(lang, K::Cut) }</button>
                 <button data-testid="heal" disabled={state != LinkState::Cut} onclick={act(Input::Heal { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Heal the link {a}–{b}")}>{ icon(Icon::Heal) }{"Heal"}</button>
+                    aria-label={tf(lang, K::HealName, &[&a, &b])}>{ icon(Icon::Heal) }{ t(lang, K::Heal) }</button>
                 <button data-testid="hold" disabled={state != LinkState::Up} onclick={act(Input::Hold { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Hold messages on {a}–{b}")}>{ icon(Icon::Hold) }{"Hold"}</button>
+                    aria-label={tf(lang, K::HoldName, &[&a, &b])}>{ icon(Icon::Hold) }{ t(lang, K::Hold) }</button>
                 <button data-testid="release" disabled={state != LinkState::Held} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
-                    aria-label={format!("Release messages on {a}–{b}")}>{ icon(Icon::Release) }{"Release"}</button>
+                    aria-label={tf(lang, K::ReleaseName, &[&a, &b])}>{ icon(Icon::Release) }{ t(lang, K::Release) }</button>
             </span>
         </li>
     }
@@ -323,6 +324,7 @@ pub struct TopologyProps {
 #[function_component(Topology)]
 pub fn topology(p: &TopologyProps) -> Html {
     let name_ref = use_node_ref();
+    let lang = use_context::<Lang>().unwrap_or_default();
     let snapshot = &p.snapshot;
     let suggestion = next_name(&p.layout);
     let (places, height) = places(p);
@@ -341,39 +343,39 @@ pub fn topology(p: &TopologyProps) -> Html {
             d.emit(Msg::Input(Input::AddNode { name }));
         })
     };
-    let description = topology_description(snapshot);
+    let description = topology_description(lang, snapshot);
     html! {
         <div class="topology">
             <svg class="topology-svg" viewBox={format!("0 0 {W} {height}")} role="img" aria-label={description.clone()}>
                 <title>{ description }</title>
-                { for snapshot.links.iter().map(|l| link_svg(p, &places, l)) }
+                { for snapshot.links.iter().map(|l| link_svg(lang, p, &places, l)) }
                 { for p.layout.iter().enumerate().map(|(i, s)| match snapshot.node(&s.name) {
-                    Some(n) if !s.stopped => node_svg(p, places[i], n),
-                    _ => stopped_svg(p, places[i], &s.name, s.port),
+                    Some(n) if !s.stopped => node_svg(lang, p, places[i], n),
+                    _ => stopped_svg(lang, p, places[i], &s.name, s.port),
                 }) }
                 if p.layout.is_empty() {
                     <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
-                        {"No nodes yet: press Play to run the lesson, or add a node below."}
+                        { t(lang, K::NoNodes) }
                     </text>
                 }
             </svg>
-            <ul class="cards" aria-label="Nodes">
+            <ul class="cards" aria-label={t(lang, K::Nodes)}>
                 { for p.layout.iter().map(|s| match snapshot.node(&s.name) {
-                    Some(n) if !s.stopped => node_card(p, n),
-                    _ => stopped_card(p, &s.name, s.port),
+                    Some(n) if !s.stopped => node_card(lang, p, n),
+                    _ => stopped_card(lang, p, &s.name, s.port),
                 }) }
             </ul>
             if !snapshot.links.is_empty() {
-                <ul class="cards" aria-label="Links">
-                    { for snapshot.links.iter().map(|l| link_card(p, l)) }
+                <ul class="cards" aria-label={t(lang, K::Links)}>
+                    { for snapshot.links.iter().map(|l| link_card(lang, p, l)) }
                 </ul>
             }
             <form class="add-node" onsubmit={on_add}>
                 <label>
-                    <span class="visually-hidden">{"New node name"}</span>
-                    <input ref={name_ref} type="text" placeholder={suggestion} maxlength="24" aria-label="New node name" />
+                    <span class="visually-hidden">{ t(lang, K::NewNodeName) }</span>
+                    <input ref={name_ref} type="text" placeholder={suggestion} maxlength="24" aria-label={t(lang, K::NewNodeName)} />
                 </label>
-                <button type="submit" data-testid="add-node">{ icon(Icon::Add) }{"Add node"}</button>
+                <button type="submit" data-testid="add-node">{ icon(Icon::Add) }{ t(lang, K::AddNode) }</button>
             </form>
         </div>
     }
