@@ -55,7 +55,7 @@ fn url_options() -> PageOptions {
             .collect(),
         Err(_) => Vec::new(),
     };
-    PageOptions::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    PageOptions::parse(page_lang(), pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The page's address without its query: links to a moment are made from it, so they work from
@@ -329,7 +329,7 @@ pub fn app() -> Html {
             <Header lesson={m.lesson.clone()} theme={m.theme} dispatch={dispatch.clone()} />
             <ShareBar link={link} embed_link={embed_link} mode={*mode} on_mode={on_mode} />
             if *mode == Mode::Present {
-                <output class="present-counter" data-testid="step-counter">{ say_step_counter(m.current_step, m.last_step) }</output>
+                <output class="present-counter" data-testid="step-counter">{ say_step_counter(lang, m.current_step, m.last_step) }</output>
             }
             if let Some(banner) = &m.banner {
                 <div class="banner error" role="alert" data-testid="error-banner">

@@ -337,13 +337,13 @@ impl Runtime {
     /// Open a shared moment. A code that cannot be used changes nothing and says why, naming
     /// the state shown instead (the caller opens the link's readable lesson/seed/step).
     pub fn restore(&mut self, code: &str, fallback_lesson: &str, fallback_step: u64) -> Result<Rc<Model>, String> {
-        let bad = |why: String| say_bad_link(&why, fallback_lesson, fallback_step);
+        let lang = self.model.lang;
+        let bad = |why: String| say_bad_link(lang, &why, fallback_lesson, fallback_step);
         let m = Moment::decode(code).map_err(|e| bad(e.to_string()))?;
         if !m.lesson.is_empty() {
-            let lang = self.model.lang;
             let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(lang, &m.lesson)))?;
             if fnv1a(lesson.text.as_bytes()) != m.lesson_hash {
-                return Err(bad(say(Say::LessonChanged).to_string()));
+                return Err(bad(say(lang, Say::LessonChanged).to_string()));
             }
             self.m().seed = m.seed;
             self.load_lesson(&m.lesson);

@@ -4,6 +4,7 @@
 //! and the words these features show (`say`, one table so issue 13 can move them into i18n).
 //! The moment itself is encoded by `sim::moment`.
 
+use super::i18n::{t, tf, Lang, K};
 use super::model::Theme;
 
 /// How the page is laid out.
@@ -72,7 +73,7 @@ pub const DEFAULT_SEED: u64 = 1;
 
 impl PageOptions {
     /// From the query string's (name, value) pairs, in order (the last of a name wins).
-    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> PageOptions {
+    pub fn parse<'a>(lang: Lang, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> PageOptions {
         let mut o = PageOptions {
             lesson: None,
             seed: DEFAULT_SEED,
@@ -92,7 +93,7 @@ impl PageOptions {
             let number = |problems: &mut Vec<String>| match value.trim().parse::<u64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    problems.push(say_not_a_number(name, value));
+                    problems.push(say_not_a_number(lang, name, value));
                     None
                 }
             };
@@ -136,11 +137,11 @@ pub fn moment_query(lesson: &str, seed: u64, step: u64, lang: &str, code: &str, 
 }
 
 /// An `<iframe>` for a course page: 800×600 unless the teacher changes it.
-pub fn iframe_snippet(url: &str) -> String {
+pub fn iframe_snippet(lang: Lang, url: &str) -> String {
     format!(
         "<iframe src=\"{}\" width=\"800\" height=\"600\" style=\"border:0\" title=\"{}\" loading=\"lazy\"></iframe>",
         html_attr_escape(url),
-        say(Say::IframeTitle)
+        say(lang, Say::IframeTitle)
     )
 }
 
@@ -215,35 +216,37 @@ pub enum Say {
     LessonChanged,
 }
 
-pub fn say(what: Say) -> &'static str {
-    match what {
-        Say::CopyLink => "Copy link",
-        Say::LinkCopied => "Link copied: it opens this exact moment (lesson, step, your actions).",
-        Say::Embed => "Embed",
-        Say::EmbedHelp => "Paste this into a course page to show this moment in an 800×600 frame:",
-        Say::Present => "Present",
-        Say::LeavePresent => "Leave presenter mode",
-        Say::OpenFull => "Open in ReplScope ↗",
-        Say::IframeTitle => "ReplScope: Redis replication, step by step",
-        Say::StepBack => "Step back",
-        Say::StepForward => "Step",
-        Say::Play => "Play",
-        Say::Pause => "Pause",
-        Say::LessonChanged => "the lesson it was made for has changed since",
-    }
+/// The words of these features, from the translation tables.
+pub fn say(lang: Lang, what: Say) -> &'static str {
+    let key = match what {
+        Say::CopyLink => K::ShareCopyLink,
+        Say::LinkCopied => K::ShareLinkCopied,
+        Say::Embed => K::ShareEmbed,
+        Say::EmbedHelp => K::ShareEmbedHelp,
+        Say::Present => K::SharePresent,
+        Say::LeavePresent => K::ShareLeavePresent,
+        Say::OpenFull => K::ShareOpenFull,
+        Say::IframeTitle => K::ShareIframeTitle,
+        Say::StepBack => K::ShareStepBack,
+        Say::StepForward => K::ShareStep,
+        Say::Play => K::SharePlay,
+        Say::Pause => K::SharePause,
+        Say::LessonChanged => K::ShareLessonChanged,
+    };
+    t(lang, key)
 }
 
-pub fn say_not_a_number(name: &str, value: &str) -> String {
-    format!("The URL's {name} \u{201c}{value}\u{201d} is not a whole number; it is ignored.")
+pub fn say_not_a_number(lang: Lang, name: &str, value: &str) -> String {
+    tf(lang, K::ShareNotANumber, &[&name, &value])
 }
 
 /// A shared link that cannot be used: why, and what is shown instead.
-pub fn say_bad_link(why: &str, lesson: &str, step: u64) -> String {
-    format!("This link cannot be restored: {why}. Showing the closest state it names instead: lesson \u{201c}{lesson}\u{201d} at step {step}, without the actions it carried.")
+pub fn say_bad_link(lang: Lang, why: &str, lesson: &str, step: u64) -> String {
+    tf(lang, K::ShareBadLink, &[&why, &lesson, &step])
 }
 
-pub fn say_step_counter(step: u64, last: u64) -> String {
-    format!("Step {step} / {last}")
+pub fn say_step_counter(lang: Lang, step: u64, last: u64) -> String {
+    tf(lang, K::ShareStepCounter, &[&step, &last])
 }
 
 #[cfg(test)]
@@ -251,7 +254,7 @@ mod tests {
     use super::*;
 
     fn parse(q: &[(&str, &str)]) -> PageOptions {
-        PageOptions::parse(q.iter().copied())
+        PageOptions::parse(Lang::En, q.iter().copied())
     }
 
     #[test]
@@ -279,14 +282,14 @@ mod tests {
             .map(|kv| kv.split_once('=').unwrap())
             .map(|(k, v)| (k.to_string(), v.replace("%20", " ").replace("%26", "&")))
             .collect();
-        let o = PageOptions::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let o = PageOptions::parse(Lang::En, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         assert_eq!((o.lesson.as_deref(), o.seed, o.step, o.lang.as_str()), (Some("a b&c"), 3, Some(40), "fr"));
         assert_eq!((o.moment.as_deref(), o.mode), (Some("AbC-_1"), Mode::Embed));
     }
 
     #[test]
     fn the_snippet_cannot_break_out_of_its_attribute() {
-        let s = iframe_snippet("https://x/?a=1&b=\"><script>");
+        let s = iframe_snippet(Lang::En, "https://x/?a=1&b=\"><script>");
         assert!(s.starts_with("<iframe src=\"https://x/?a=1&amp;b=&quot;&gt;&lt;script&gt;\""), "{s}");
     }
 

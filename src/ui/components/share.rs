@@ -6,6 +6,7 @@
 use crate::ui::api::Goal;
 use crate::ui::components::icons::{icon, Icon};
 use crate::ui::components::{backlog_ring::BacklogPanel, decision_card::DecisionCard, topology::Topology};
+use crate::ui::i18n::{t, Lang, K};
 use crate::ui::model::Model;
 use crate::ui::runtime::Msg;
 use crate::ui::share::{iframe_snippet, say, say_step_counter, Mode, Panels, Say};
@@ -50,6 +51,7 @@ enum Open {
 
 #[function_component(ShareBar)]
 pub fn share_bar(p: &ShareBarProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let open = use_state(|| Open::None);
     let on_copy = {
         let (open, link) = (open.clone(), p.link.clone());
@@ -61,7 +63,7 @@ pub fn share_bar(p: &ShareBarProps) -> Html {
     let on_snippet = {
         let (open, link) = (open.clone(), p.embed_link.clone());
         Callback::from(move |_: MouseEvent| {
-            to_clipboard(&iframe_snippet(&link));
+            to_clipboard(&iframe_snippet(lang, &link));
             open.set(Open::Snippet);
         })
     };
@@ -76,24 +78,24 @@ pub fn share_bar(p: &ShareBarProps) -> Html {
     let present = p.mode == Mode::Present;
     html! {
         <div class="share-bar">
-            <button data-testid="copy-link" onclick={on_copy}>{ say(Say::CopyLink) }</button>
-            <button data-testid="embed-snippet" onclick={on_snippet}>{ say(Say::Embed) }</button>
+            <button data-testid="copy-link" onclick={on_copy}>{ say(lang, Say::CopyLink) }</button>
+            <button data-testid="embed-snippet" onclick={on_snippet}>{ say(lang, Say::Embed) }</button>
             <button data-testid="presenter-toggle" aria-pressed={present.to_string()} onclick={on_present}>
-                { if present { say(Say::LeavePresent) } else { say(Say::Present) } }
+                { if present { say(lang, Say::LeavePresent) } else { say(lang, Say::Present) } }
             </button>
             if *open == Open::Link {
                 <div class="share-out" role="status">
-                    <span>{ say(Say::LinkCopied) }</span>
-                    <input readonly=true data-testid="share-url" value={p.link.clone()} aria-label={say(Say::CopyLink)} />
-                    <button class="ghost" onclick={close.clone()} aria-label="Close">{"✕"}</button>
+                    <span>{ say(lang, Say::LinkCopied) }</span>
+                    <input readonly=true data-testid="share-url" value={p.link.clone()} aria-label={say(lang, Say::CopyLink)} />
+                    <button class="ghost" onclick={close.clone()} aria-label={t(lang, K::Close)}>{"✕"}</button>
                 </div>
             }
             if *open == Open::Snippet {
                 <div class="share-out" role="status">
-                    <span>{ say(Say::EmbedHelp) }</span>
-                    <textarea readonly=true rows="3" data-testid="embed-snippet-text" value={iframe_snippet(&p.embed_link)}
-                        aria-label={say(Say::Embed)} />
-                    <button class="ghost" onclick={close} aria-label="Close">{"✕"}</button>
+                    <span>{ say(lang, Say::EmbedHelp) }</span>
+                    <textarea readonly=true rows="3" data-testid="embed-snippet-text" value={iframe_snippet(lang, &p.embed_link)}
+                        aria-label={say(lang, Say::Embed)} />
+                    <button class="ghost" onclick={close} aria-label={t(lang, K::Close)}>{"✕"}</button>
                 </div>
             }
         </div>
@@ -113,6 +115,7 @@ pub struct EmbedProps {
 /// panel whose content is taller scrolls on its own, so each panel takes keyboard focus.
 #[function_component(EmbedView)]
 pub fn embed_view(p: &EmbedProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
     let m = &p.model;
     let send = |msg: fn() -> Msg| {
         let d = p.dispatch.clone();
@@ -122,25 +125,25 @@ pub fn embed_view(p: &EmbedProps) -> Html {
         if m.playing { (|| Msg::Pause, Say::Pause, Icon::Pause) } else { (|| Msg::Play, Say::Play, Icon::Play) };
     html! {
         <>
-            <nav class="embed-controls" aria-label="Time controls">
-                <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{ icon(Icon::Back) }{ say(Say::StepBack) }</button>
-                <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ icon(play_icon) }{ say(play_label) }</button>
-                <button data-testid="step" onclick={send(|| Msg::Walk(Goal::Visible))}>{ icon(Icon::Step) }{ say(Say::StepForward) }</button>
-                <output data-testid="step-counter">{ say_step_counter(m.current_step, m.last_step) }</output>
-                <a class="open-full" data-testid="open-full" href={p.full_link.clone()} target="_blank" rel="noopener">{ say(Say::OpenFull) }</a>
+            <nav class="embed-controls" aria-label={t(lang, K::TimeControls)}>
+                <button data-testid="step-back" onclick={send(|| Msg::StepBack)}>{ icon(Icon::Back) }{ say(lang, Say::StepBack) }</button>
+                <button class="primary" data-testid={if m.playing { "pause" } else { "play" }} onclick={send(play_msg)}>{ icon(play_icon) }{ say(lang, play_label) }</button>
+                <button data-testid="step" onclick={send(|| Msg::Walk(Goal::Visible))}>{ icon(Icon::Step) }{ say(lang, Say::StepForward) }</button>
+                <output data-testid="step-counter">{ say_step_counter(lang, m.current_step, m.last_step) }</output>
+                <a class="open-full" data-testid="open-full" href={p.full_link.clone()} target="_blank" rel="noopener">{ say(lang, Say::OpenFull) }</a>
             </nav>
             <main class="embed-grid">
-                <h1 class="visually-hidden">{ say(Say::IframeTitle) }</h1>
+                <h1 class="visually-hidden">{ say(lang, Say::IframeTitle) }</h1>
                 if p.panels.topology {
-                    <section class="panel topology-panel" aria-label="Topology" tabindex="0">
+                    <section class="panel topology-panel" aria-label={t(lang, K::HTopology)} tabindex="0">
                         <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={p.dispatch.clone()} />
                     </section>
                 }
                 if p.panels.decision {
-                    <section class="panel decision-panel" aria-label="PSYNC decision" tabindex="0"><DecisionCard trace={m.trace.clone()} /></section>
+                    <section class="panel decision-panel" aria-label={t(lang, K::HDecision)} tabindex="0"><DecisionCard trace={m.trace.clone()} /></section>
                 }
                 if p.panels.backlog {
-                    <section class="panel backlog-panel" aria-label="Backlog" tabindex="0">
+                    <section class="panel backlog-panel" aria-label={t(lang, K::HBacklog)} tabindex="0">
                         <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
                     </section>
                 }

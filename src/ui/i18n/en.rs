@@ -5,6 +5,22 @@ use super::K;
 /// The text of `k`.
 pub(super) fn text(k: K) -> &'static str {
     match k {
+        K::ShareCopyLink => "Copy link",
+        K::ShareLinkCopied => "Link copied: it opens this exact moment (lesson, step, your actions).",
+        K::ShareEmbed => "Embed",
+        K::ShareEmbedHelp => "Paste this into a course page to show this moment in an 800×600 frame:",
+        K::SharePresent => "Present",
+        K::ShareLeavePresent => "Leave presenter mode",
+        K::ShareOpenFull => "Open in ReplScope ↗",
+        K::ShareIframeTitle => "ReplScope: Redis replication, step by step",
+        K::ShareStepBack => "Step back",
+        K::ShareStep => "Step",
+        K::SharePlay => "Play",
+        K::SharePause => "Pause",
+        K::ShareLessonChanged => "the lesson it was made for has changed since",
+        K::ShareNotANumber => "The URL's {0} “{1}” is not a whole number; it is ignored.",
+        K::ShareBadLink => "This link cannot be restored: {0}. Showing the closest state it names instead: lesson “{1}” at step {2}, without the actions it carried.",
+        K::ShareStepCounter => "Step {0} / {1}",
         K::IdleNotice => "Nothing happened for {0} of simulated time: this step is the next thing that did (often a periodic PING or REPLCONF ACK).",
         K::NoSuchLesson => "There is no lesson named “{0}”; showing the first lesson instead.",
         K::Quiet => "Nothing more happens on its own: the world is quiet. Send a command, heal a link, or add a node.",

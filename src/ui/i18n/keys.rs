@@ -17,6 +17,22 @@ macro_rules! keys {
 }
 
 keys! {
+    ShareCopyLink,
+    ShareLinkCopied,
+    ShareEmbed,
+    ShareEmbedHelp,
+    SharePresent,
+    ShareLeavePresent,
+    ShareOpenFull,
+    ShareIframeTitle,
+    ShareStepBack,
+    ShareStep,
+    SharePlay,
+    SharePause,
+    ShareLessonChanged,
+    ShareNotANumber,
+    ShareBadLink,
+    ShareStepCounter,
     IdleNotice,
     NoSuchLesson,
     Quiet,

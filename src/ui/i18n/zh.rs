@@ -5,6 +5,22 @@ use super::K;
 /// The text of `k`.
 pub(super) fn text(k: K) -> &'static str {
     match k {
+        K::ShareCopyLink => "复制链接",
+        K::ShareLinkCopied => "链接已复制：它会打开此刻的状态（课程、步骤和你的操作）。",
+        K::ShareEmbed => "嵌入",
+        K::ShareEmbedHelp => "把这段代码粘贴到课程页面，就能在 800×600 的框架里展示此刻：",
+        K::SharePresent => "演示",
+        K::ShareLeavePresent => "退出演示模式",
+        K::ShareOpenFull => "在 ReplScope 中打开 ↗",
+        K::ShareIframeTitle => "ReplScope：一步一步看 Redis 复制",
+        K::ShareStepBack => "后退一步",
+        K::ShareStep => "单步",
+        K::SharePlay => "播放",
+        K::SharePause => "暂停",
+        K::ShareLessonChanged => "生成它的课程之后已经改变",
+        K::ShareNotANumber => "网址里的 {0}“{1}”不是整数，已忽略。",
+        K::ShareBadLink => "无法恢复这个链接：{0}。改为显示它指明的最接近的状态：课程“{1}”第 {2} 步，不含它携带的操作。",
+        K::ShareStepCounter => "第 {0} 步 / 共 {1} 步",
         K::IdleNotice => "模拟时间里 {0} 没有任何事发生：这一步是之后第一件发生的事（常常是周期性的 PING 或 REPLCONF ACK）。",
         K::NoSuchLesson => "没有名为“{0}”的课程；改为显示第一课。",
         K::Quiet => "不会再自行发生任何事：世界已安静。发送一条命令、恢复一条链路，或添加一个节点。",
