@@ -22,6 +22,7 @@ use crate::engine::resp::ArgPool;
 use crate::engine::rng::Rng;
 use std::collections::{BTreeMap, VecDeque};
 
+mod blocked;
 mod client;
 mod connection;
 mod dispatch;
@@ -85,6 +86,12 @@ pub struct Node {
     pub(crate) prop_scratch: Vec<Vec<Vec<u8>>>,
     /// Argument buffers of propagated commands, handed back to the request parsers.
     pub(crate) arg_pool: ArgPool,
+    /// `server.ready_keys`: (db, key) made non-empty since the last serve, in signal order.
+    pub(crate) ready_keys: VecDeque<(usize, Vec<u8>)>,
+    /// Counts blockings: the order in which clients blocked on a key are served.
+    pub(crate) block_seq: u64,
+    /// Inside `handleClientsBlockedOnKeys` (it is not re-entered; a served command never blocks).
+    pub(crate) serving_blocked: bool,
 }
 
 /// Mixed into a node's seed for the stream its `run_id` comes from.
@@ -140,6 +147,9 @@ impl Node {
             ops_scratch: Vec::new(),
             prop_scratch: Vec::new(),
             arg_pool: ArgPool::default(),
+            ready_keys: VecDeque::new(),
+            block_seq: 0,
+            serving_blocked: false,
         };
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
@@ -288,6 +298,9 @@ impl Node {
                 t = t.min(d);
             }
         }
+        if let Some(d) = self.next_block_deadline() {
+            t = t.min(d);
+        }
         Some(t)
     }
 
@@ -298,6 +311,7 @@ impl Node {
             self.child_done(now_ms);
         }
         self.wait_timeouts(now_ms);
+        self.key_block_timeouts(now_ms);
         if self.next_expire_ms <= now_ms {
             if self.active_expire_due() {
                 self.active_expire_cycle(now_ms);
