@@ -95,6 +95,7 @@ scenarios! {
     backlog_ttl_expires,
     backlog_ttl_zero_keep,
     bad_input_answers,
+    blocking_pops,
     chain_promote_middle,
     chained_cut_lower_link,
     chained_full_resync_cascades,

@@ -25,6 +25,8 @@ struct RealNode {
     dir: PathBuf,
     server: Option<RedisServer>,
     client: Option<Client>,
+    /// Other console clients (`NAME:CONSOLE>`), each its own connection; gone with the process.
+    consoles: BTreeMap<String, Client>,
     /// CONFIG SET pairs that succeeded, in order (kept across restarts).
     config: Vec<(String, String)>,
     /// The master's scenario name while this node is a replica.
@@ -38,6 +40,8 @@ pub struct RealWorld {
     relays: BTreeMap<(String, String), Relay>,
     pub records: Vec<Record>,
     pub failures: Vec<String>,
+    /// What `send` sent per console and no `reply` read yet.
+    sent: BTreeMap<String, std::collections::VecDeque<Vec<String>>>,
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -57,6 +61,7 @@ impl RealWorld {
             relays: BTreeMap::new(),
             records: Vec::new(),
             failures: Vec::new(),
+            sent: BTreeMap::new(),
         }
     }
 
@@ -90,6 +95,7 @@ impl RealWorld {
         let n = &mut self.nodes[i];
         n.server = Some(RedisServer::start_in(&n.dir, n.port, &extra));
         n.client = None;
+        n.consoles.clear();
         Ok(())
     }
 
@@ -98,10 +104,46 @@ impl RealWorld {
         if n.server.is_none() {
             return Err(format!("node {} is stopped", n.name));
         }
+
         if n.client.is_none() {
             n.client = Some(Client::connect(n.port).map_err(|e| e.to_string())?);
         }
         Ok(n.client.as_mut().unwrap())
+    }
+
+    /// The client a prompt talks through: `NAME` the node's console, `NAME:CONSOLE` another
+    /// connection of its own, opened on first use.
+    fn prompt_client(&mut self, node: &str) -> Result<&mut Client, String> {
+        let Some((name, console)) = node.split_once(':') else {
+            let i = self.idx(node)?;
+            return self.client(i);
+        };
+        let i = self.idx(name)?;
+        let n = &mut self.nodes[i];
+        if n.server.is_none() {
+            return Err(format!("node {} is stopped", n.name));
+        }
+        if !n.consoles.contains_key(console) {
+            let c = Client::connect(n.port).map_err(|e| e.to_string())?;
+            n.consoles.insert(console.to_string(), c);
+        }
+        Ok(n.consoles.get_mut(console).unwrap())
+    }
+
+    /// `send`: write the command, read nothing (its reply is read by `reply`).
+    fn send(&mut self, line: usize, node: &str, args: &[String]) -> Result<(), String> {
+        self.prompt_client(node)?.send(args).map_err(|e| format!("line {line}: send {node}> {}: {e}", args.join(" ")))?;
+        self.sent.entry(node.to_string()).or_default().push_back(args.to_vec());
+        Ok(())
+    }
+
+    /// `reply`: read the oldest unread reply of what `send` sent on `node`.
+    fn reply(&mut self, line: usize, node: &str) -> Result<String, String> {
+        let args = self.sent.get_mut(node).and_then(|q| q.pop_front()).ok_or_else(|| format!("line {line}: reply {node}: nothing sent"))?;
+        let frame = self.prompt_client(node)?.read_reply().map_err(|e| format!("line {line}: reply {node} ({}): {e}", args.join(" ")))?;
+        let text = format_cli(&normalize_reply(&args[0], &frame));
+        self.records.push(Record::Reply { line, node: node.to_string(), command: args.join(" "), text: text.clone() });
+        Ok(text)
     }
 
     /// Rewrite scenario arguments for real processes: a node name after REPLICAOF/SLAVEOF
@@ -116,9 +158,9 @@ impl RealWorld {
     }
 
     fn command(&mut self, line: usize, node: &str, args: &[String]) -> Result<String, String> {
-        let i = self.idx(node)?;
+        let i = self.idx(node.split_once(':').map_or(node, |(n, _)| n))?;
         let real = self.real_args(node, args)?;
-        let frame = self.client(i)?.cmd(&real).map_err(|e| format!("line {line}: {node}> {}: {e}", args.join(" ")))?;
+        let frame = self.prompt_client(node)?.cmd(&real).map_err(|e| format!("line {line}: {node}> {}: {e}", args.join(" ")))?;
         // Track what a restart must keep, as redis.conf would.
         let cmd = args[0].to_ascii_lowercase();
         if matches!(frame, Frame::Simple(_)) {
@@ -234,6 +276,7 @@ impl RealWorld {
                         dir,
                         server: Some(server),
                         client: None,
+                        consoles: BTreeMap::new(),
                         config: Vec::new(),
                         replicaof: None,
                     });
@@ -249,6 +292,13 @@ impl RealWorld {
                             .push(format!("line {line}: expect {node}> {} == {reply}, redis-server replied {got}", args.join(" ")));
                     }
                 }
+                Statement::Send { node, args } => self.send(line, node, args)?,
+                Statement::Reply { node, reply } => {
+                    let got = self.reply(line, node)?;
+                    if got.replace('\n', "\\n") != *reply {
+                        self.failures.push(format!("line {line}: reply {node} == {reply}, redis-server replied {got}"));
+                    }
+                }
                 Statement::Run { ms } => std::thread::sleep(Duration::from_millis(*ms)),
                 Statement::Cut { a, b } => self.link(a, b).cut(),
                 Statement::Heal { a, b } => self.link(a, b).heal(),
@@ -257,6 +307,7 @@ impl RealWorld {
                 Statement::Stop { node } => {
                     let i = self.idx(node)?;
                     self.nodes[i].client = None;
+                    self.nodes[i].consoles.clear();
                     if let Some(mut s) = self.nodes[i].server.take() {
                         // SIGTERM, then wait for the process to exit by itself (a graceful
                         // shutdown may wait up to shutdown-timeout for lagging replicas).
@@ -268,6 +319,7 @@ impl RealWorld {
                 Statement::Crash { node } => {
                     let i = self.idx(node)?;
                     self.nodes[i].client = None;
+                    self.nodes[i].consoles.clear();
                     if let Some(mut s) = self.nodes[i].server.take() {
                         s.kill();
                     }

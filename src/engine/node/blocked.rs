@@ -99,7 +99,8 @@ impl Node {
     /// `signalKeyAsReady` for the keys an effect about to be propagated names, when some
     /// client waits on them; duplicates not yet served are signalled once (`db->ready_keys`).
     pub(crate) fn signal_ready(&mut self, db: usize, key: &[u8]) {
-        let waited = self.clients.values().any(|c| c.kblock.as_ref().map(|b| b.db == db && b.keys.iter().any(|k| k == key)).unwrap_or(false));
+        let waited =
+            self.clients.values().any(|c| c.kblock.as_ref().map(|b| b.db == db && b.keys.iter().any(|k| k == key)).unwrap_or(false));
         if waited && !self.ready_keys.iter().any(|(d, k)| *d == db && k == key) {
             self.ready_keys.push_back((db, key.to_vec()));
         }

@@ -56,7 +56,7 @@ impl World {
             self.remove_conn(key);
             if to_open {
                 let peer = self.end_name(from);
-                self.closed_at(to, &peer, "connection closed by peer");
+                self.closed_at(key, to, &peer, "connection closed by peer");
             }
             return;
         }
@@ -196,7 +196,7 @@ impl World {
         for side in 0..2 {
             if c.open[side] {
                 let peer = self.end_name(c.ends[1 - side]);
-                self.closed_at(c.ends[side], &peer, reason);
+                self.closed_at(key, c.ends[side], &peer, reason);
             }
         }
     }
@@ -214,7 +214,7 @@ impl World {
     }
 
     /// Tell an end that its connection is gone.
-    pub(super) fn closed_at(&mut self, end: End, peer: &str, reason: &str) {
+    pub(super) fn closed_at(&mut self, key: u64, end: End, peer: &str, reason: &str) {
         let now = self.now_ms;
         match end {
             End::Node { idx, conn } => {
@@ -229,7 +229,8 @@ impl World {
             }
             End::Console { idx } => {
                 // redis-cli: the commands still waiting get no reply.
-                if let Some(console) = self.slots[idx].console.take() {
+                let name = self.slots[idx].consoles.iter().find(|(_, c)| c.conn == key).map(|(n, _)| n.clone());
+                if let Some(console) = name.and_then(|n| self.slots[idx].consoles.remove(&n)) {
                     for p in console.pending {
                         let reply = "Error: Server closed the connection";
                         self.log_reply(idx, p.id, reply);

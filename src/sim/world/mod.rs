@@ -24,7 +24,7 @@ mod stepping;
 mod tests;
 mod verbs;
 
-pub use console::{render_reply, ConsoleReply};
+pub use console::{render_reply, split_console, ConsoleReply};
 
 use crate::engine::config::Config;
 use crate::engine::event::{Event, RdbMode};
@@ -101,7 +101,9 @@ struct Slot {
     next_inbound: ConnId,
     /// The deadline a Timer event is queued for.
     timer: Option<u64>,
-    console: Option<Console>,
+    /// The console clients: `""` is the node's console; others are extra connections a
+    /// scenario opens as `NAME:CONSOLE>` (a second client, e.g. one blocked in BLPOP).
+    consoles: BTreeMap<String, Console>,
     /// The console's latest exchanges (kept across stops, like the terminal's scrollback).
     log: VecDeque<Exchange>,
 }
