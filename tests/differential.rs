@@ -113,6 +113,7 @@ scenarios! {
     full_sync_collections,
     full_sync_then_select,
     glob_nesting_limit,
+    held_link_socket_buffer,
     hold_release_stream,
     master_restart_from_rdb,
     min_replicas_to_write,

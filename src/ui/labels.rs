@@ -202,7 +202,22 @@ pub fn link_words(link: &super::api::LinkView, stopped: &[String]) -> String {
         let closing = if link.connections > 0 { " closing (its last bytes and FIN in flight)" } else { "" };
         return format!("{network} · {} stopped: no process, {conns}{closing}", down.join(" and "));
     }
-    format!("{network} · {conns} · {} in flight · {} ms", link.in_flight.len(), link.latency_ms)
+    let mut words = format!("{network} · {conns} · {} in flight · {} ms", link.in_flight.len(), link.latency_ms);
+    // Written and delivered are different moments: shown while a held link keeps them apart
+    // or a socket is full (bytes wait in the writer's output buffer).
+    for s in link.sockets.iter().filter(|s| link.state == super::api::LinkState::Held || s.output_buffer > 0) {
+        words.push_str(&socket_words(s));
+    }
+    words
+}
+
+/// One socket direction: what the writer wrote into it, what the reader got, what waits.
+pub fn socket_words(s: &super::api::SocketView) -> String {
+    let mut w = format!(" · {}→{}: {} B written, {} B delivered", s.from, s.to, s.written, s.delivered);
+    if s.output_buffer > 0 {
+        w.push_str(&format!(", {} B in {}'s output buffer (socket full)", s.output_buffer, s.from));
+    }
+    w
 }
 
 /// Whether a link has a stopped end (drawn dashed, never as up).
@@ -275,7 +290,7 @@ mod tests {
     use super::*;
     use crate::engine::event::ReplState;
     use crate::engine::view::Role;
-    use crate::ui::api::{LinkState, LinkView};
+    use crate::ui::api::{LinkState, LinkView, SocketView};
 
     fn decision(
         rule: crate::engine::event::PsyncRule,
@@ -397,5 +412,22 @@ mod tests {
         );
         assert!(link_has_stopped_end(&link, &stopped));
         assert!(!link_has_stopped_end(&link, &[]));
+    }
+
+    #[test]
+    fn a_held_link_shows_written_and_delivered_bytes_per_socket() {
+        let s = SocketView { from: "m".into(), to: "r1".into(), written: 40_316, delivered: 335, output_buffer: 0 };
+        let link = LinkView {
+            a: "m".into(),
+            b: "r1".into(),
+            state: LinkState::Held,
+            connections: 1,
+            latency_ms: 1,
+            sockets: vec![s.clone()],
+            ..LinkView::default()
+        };
+        assert!(link_words(&link, &[]).ends_with(" · m→r1: 40316 B written, 335 B delivered"), "{}", link_words(&link, &[]));
+        let full = SocketView { output_buffer: 9000, ..s };
+        assert!(socket_words(&full).ends_with("9000 B in m's output buffer (socket full)"));
     }
 }

@@ -239,9 +239,23 @@ impl Node {
             c.read_reploff += bytes.len() as u64;
         }
         self.process_input(conn);
+        self.before_sleep();
     }
 
-    /// The link delivered `n` more of the bytes we wrote on `conn`.
+    /// `beforeSleep`'s backlog step, at the end of each event-loop turn: trim up to 100 head
+    /// blocks no replica references any more (`incrementalTrimReplicationBacklog(10 * …)`),
+    /// e.g. after a replica's writes moved its reference on while the link is held.
+    fn before_sleep(&mut self) {
+        if let Some(b) = self.repl.backlog.as_mut() {
+            let first_before = b.first_byte();
+            b.trim(10 * crate::engine::backlog::REPL_BACKLOG_TRIM_BLOCKS_PER_CALL);
+            self.note_backlog_trim(first_before);
+        }
+    }
+
+    /// `n` more of the bytes we wrote on `conn` left this node: written into the socket (the
+    /// simulated world reports it when its socket buffer takes them, `replscope serve` when a
+    /// write completes). What is not yet reported is this client's output buffer.
     pub fn handle_delivered(&mut self, conn: ConnId, n: u64, now_ms: u64) {
         self.now_ms = now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
@@ -253,6 +267,7 @@ impl Node {
         }
         self.replica_stream_delivered(conn);
         self.replica_delivered(conn);
+        self.before_sleep();
     }
 
     pub fn handle_closed(&mut self, conn: ConnId, now_ms: u64) {
@@ -328,6 +343,7 @@ impl Node {
             self.replication_cron(now_ms);
             self.next_cron_ms += 1000;
         }
+        self.before_sleep();
     }
 
     /// A master expires keys actively; a replica only the keys its own clients gave a deadline
