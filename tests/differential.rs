@@ -139,6 +139,7 @@ scenarios! {
     replica_restart_without_master_link,
     replicaof_no_one_then_back,
     replicaof_same_master_twice,
+    scripts_without_lua,
     second_replica_later,
     stop_is_sigterm,
     two_replicas_one_cut,

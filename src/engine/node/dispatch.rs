@@ -249,6 +249,8 @@ impl Node {
                 None
             }
             "wait" => self.wait_command(conn, argv),
+            "eval" | "evalsha" => Some(super::scripts::eval_command(argv, name == "evalsha")),
+            "script" => Some(super::scripts::script_command(argv)),
             "lastsave" => Some(Frame::Integer((self.lastsave_ms / 1000) as i64)),
             "time" => Some(Frame::Array(vec![
                 Frame::Bulk((self.now_ms / 1000).to_string().into_bytes()),

@@ -27,6 +27,7 @@ mod client;
 mod connection;
 mod dispatch;
 mod replication;
+mod scripts;
 mod server;
 mod shutdown;
 mod transaction;
