@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[path = "real/consoles.rs"]
+mod consoles;
+
 struct RealNode {
     name: String,
     port: u16,
@@ -109,41 +112,6 @@ impl RealWorld {
             n.client = Some(Client::connect(n.port).map_err(|e| e.to_string())?);
         }
         Ok(n.client.as_mut().unwrap())
-    }
-
-    /// The client a prompt talks through: `NAME` the node's console, `NAME:CONSOLE` another
-    /// connection of its own, opened on first use.
-    fn prompt_client(&mut self, node: &str) -> Result<&mut Client, String> {
-        let Some((name, console)) = node.split_once(':') else {
-            let i = self.idx(node)?;
-            return self.client(i);
-        };
-        let i = self.idx(name)?;
-        let n = &mut self.nodes[i];
-        if n.server.is_none() {
-            return Err(format!("node {} is stopped", n.name));
-        }
-        if !n.consoles.contains_key(console) {
-            let c = Client::connect(n.port).map_err(|e| e.to_string())?;
-            n.consoles.insert(console.to_string(), c);
-        }
-        Ok(n.consoles.get_mut(console).unwrap())
-    }
-
-    /// `send`: write the command, read nothing (its reply is read by `reply`).
-    fn send(&mut self, line: usize, node: &str, args: &[String]) -> Result<(), String> {
-        self.prompt_client(node)?.send(args).map_err(|e| format!("line {line}: send {node}> {}: {e}", args.join(" ")))?;
-        self.sent.entry(node.to_string()).or_default().push_back(args.to_vec());
-        Ok(())
-    }
-
-    /// `reply`: read the oldest unread reply of what `send` sent on `node`.
-    fn reply(&mut self, line: usize, node: &str) -> Result<String, String> {
-        let args = self.sent.get_mut(node).and_then(|q| q.pop_front()).ok_or_else(|| format!("line {line}: reply {node}: nothing sent"))?;
-        let frame = self.prompt_client(node)?.read_reply().map_err(|e| format!("line {line}: reply {node} ({}): {e}", args.join(" ")))?;
-        let text = format_cli(&normalize_reply(&args[0], &frame));
-        self.records.push(Record::Reply { line, node: node.to_string(), command: args.join(" "), text: text.clone() });
-        Ok(text)
     }
 
     /// Rewrite scenario arguments for real processes: a node name after REPLICAOF/SLAVEOF
