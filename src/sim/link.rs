@@ -6,6 +6,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
+/// The kernel's socket buffering per connection direction (a sim/link setting, not a Redis
+/// CONFIG): what a node can write before the peer reads. Linux defaults: a 16 KB send buffer
+/// (`tcp_wmem`) plus the peer's 128 KB receive buffer (`tcp_rmem`) that ACKs data its reader
+/// has not read yet; 128 KiB in all. Bytes past it wait in the node's output buffer.
+pub const DEFAULT_SOCKET_BUFFER: u64 = 128 * 1024;
+
 /// Largest piece one delivery carries (PROTO_IOBUF_LEN-sized reads, 16 KB).
 pub const CHUNK: usize = 16 * 1024;
 
@@ -71,6 +77,13 @@ pub struct Chunk {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pipe {
     pub chunks: VecDeque<Chunk>,
+    /// The writer's output buffer past the socket: bytes not yet written, waiting for room in
+    /// the socket buffer (`clientHasPendingReplies`).
+    pub unwritten: VecDeque<Vec<u8>>,
+    /// Bytes written into the socket so far, and delivered to the reader: `written -
+    /// delivered` sits in the kernel's buffers (`chunks`).
+    pub written: u64,
+    pub delivered: u64,
     /// When the wire finishes sending what is queued, in microseconds (sub-ms precision keeps
     /// a burst of small writes from each costing a whole millisecond).
     busy_until_us: u64,
@@ -106,6 +119,7 @@ impl Pipe {
         }
         let id = *next_id;
         *next_id += 1;
+        self.written += bytes.len() as u64;
         self.chunks.push_back(Chunk { id, bytes, label, sent_at: now, arrive_at, fin });
         (id, arrive_at)
     }
@@ -121,9 +135,19 @@ impl Pipe {
 
     /// Drop everything in flight (the connection broke); returns the bytes lost.
     pub fn drop_all(&mut self) -> u64 {
-        let lost = self.pending_bytes();
+        let lost = self.pending_bytes() + self.unwritten_bytes();
         self.chunks.clear();
+        self.unwritten.clear();
+        self.delivered = self.written;
         lost
+    }
+    /// Bytes in the writer's output buffer, not yet written into the socket.
+    pub fn unwritten_bytes(&self) -> u64 {
+        self.unwritten.iter().map(|b| b.len() as u64).sum()
+    }
+    /// Room left in the socket buffer of capacity `cap`.
+    pub fn room(&self, cap: u64) -> u64 {
+        cap.saturating_sub(self.written - self.delivered)
     }
 
     /// After a hold is released: chunks that were due arrive now (order kept).

@@ -48,6 +48,24 @@ pub struct LinkView {
     /// Open connections between the pair (a replica link, a client, …).
     pub connections: u64,
     pub in_flight: Vec<Flight>,
+    /// Each node-to-node socket direction with bytes not yet delivered: what its writer
+    /// wrote into the socket, what the reader got, and what still waits in the writer's
+    /// output buffer (the socket buffer was full).
+    #[serde(default)]
+    pub sockets: Vec<SocketView>,
+}
+
+/// One direction of one TCP connection: "written" and "delivered" are different moments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocketView {
+    pub from: String,
+    pub to: String,
+    /// Bytes written into the socket so far (the writer's output buffer drained by them).
+    pub written: u64,
+    /// Bytes the reader received so far.
+    pub delivered: u64,
+    /// Bytes still in the writer's output buffer, waiting for room in the socket.
+    pub output_buffer: u64,
 }
 
 /// Bytes on their way.

@@ -8,7 +8,7 @@ pub use crate::sim::input::Input;
 pub use crate::sim::link::LinkState;
 pub use crate::sim::scenario::ParseError;
 pub use crate::sim::session::{Goal, Kind, Session, WalkState};
-pub use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot};
+pub use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot, SocketView};
 pub use crate::sim::trace::{ImportError, TraceEntry, TraceKind};
 pub use crate::sim::world::{SimError, World};
 

@@ -211,7 +211,22 @@ pub fn link_words(lang: Lang, link: &super::api::LinkView, stopped: &[String]) -
         let down = down.join(t(lang, K::And));
         return tf(lang, K::LinkStopped, &[&network, &down, &conns, &closing]);
     }
-    tf(lang, K::LinkRow, &[&network, &conns, &link.in_flight.len(), &link.latency_ms])
+    let mut words = tf(lang, K::LinkRow, &[&network, &conns, &link.in_flight.len(), &link.latency_ms]);
+    // Written and delivered are different moments: shown while a held link keeps them apart
+    // or a socket is full (bytes wait in the writer's output buffer).
+    for s in link.sockets.iter().filter(|s| link.state == super::api::LinkState::Held || s.output_buffer > 0) {
+        words.push_str(&socket_words(lang, s));
+    }
+    words
+}
+
+/// One socket direction: what the writer wrote into it, what the reader got, what waits.
+pub fn socket_words(lang: Lang, s: &super::api::SocketView) -> String {
+    let mut w = tf(lang, K::SocketWords, &[&s.from, &s.to, &s.written, &s.delivered]);
+    if s.output_buffer > 0 {
+        w.push_str(&tf(lang, K::SocketFull, &[&s.output_buffer, &s.from]));
+    }
+    w
 }
 
 /// A link's state in words (the sim's `LinkState`).
@@ -276,7 +291,7 @@ mod tests {
     use super::*;
     use crate::engine::event::ReplState;
     use crate::engine::view::Role;
-    use crate::ui::api::{LinkState, LinkView};
+    use crate::ui::api::{LinkState, LinkView, SocketView};
 
     fn decision(
         rule: crate::engine::event::PsyncRule,
@@ -400,5 +415,24 @@ mod tests {
         );
         assert!(link_has_stopped_end(&link, &stopped));
         assert!(!link_has_stopped_end(&link, &[]));
+    }
+
+    #[test]
+    fn a_held_link_shows_written_and_delivered_bytes_per_socket() {
+        let s = SocketView { from: "m".into(), to: "r1".into(), written: 40_316, delivered: 335, output_buffer: 0 };
+        let link = LinkView {
+            a: "m".into(),
+            b: "r1".into(),
+            state: LinkState::Held,
+            connections: 1,
+            latency_ms: 1,
+            sockets: vec![s.clone()],
+            ..LinkView::default()
+        };
+        let words = link_words(Lang::En, &link, &[]);
+        assert!(words.ends_with(" · m→r1: 40316 B written, 335 B delivered"), "{words}");
+        let full = SocketView { output_buffer: 9000, ..s };
+        assert!(socket_words(Lang::En, &full).ends_with("9000 B in m's output buffer (socket full)"));
+        assert!(socket_words(Lang::Zh, &full).contains("40316"));
     }
 }

@@ -98,6 +98,15 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
                 let (node, args) = command(cmd).map_err(err)?;
                 Statement::Expect { node, args, reply: reply.trim().to_string() }
             }
+            "send" => {
+                let (node, args) = command(l["send".len()..].trim()).map_err(err)?;
+                Statement::Send { node, args }
+            }
+            "reply" => {
+                let rest = l["reply".len()..].trim();
+                let (node, reply) = rest.split_once(" == ").ok_or_else(|| err("reply NAME == REPLY".into()))?;
+                Statement::Reply { node: node.trim().to_string(), reply: reply.trim().to_string() }
+            }
             _ if l.contains('>') => {
                 let (node, args) = command(l).map_err(err)?;
                 Statement::Command { node, args }

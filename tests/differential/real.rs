@@ -19,12 +19,17 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[path = "real/consoles.rs"]
+mod consoles;
+
 struct RealNode {
     name: String,
     port: u16,
     dir: PathBuf,
     server: Option<RedisServer>,
     client: Option<Client>,
+    /// Other console clients (`NAME:CONSOLE>`), each its own connection; gone with the process.
+    consoles: BTreeMap<String, Client>,
     /// CONFIG SET pairs that succeeded, in order (kept across restarts).
     config: Vec<(String, String)>,
     /// The master's scenario name while this node is a replica.
@@ -38,6 +43,8 @@ pub struct RealWorld {
     relays: BTreeMap<(String, String), Relay>,
     pub records: Vec<Record>,
     pub failures: Vec<String>,
+    /// What `send` sent per console and no `reply` read yet.
+    sent: BTreeMap<String, std::collections::VecDeque<Vec<String>>>,
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -57,6 +64,7 @@ impl RealWorld {
             relays: BTreeMap::new(),
             records: Vec::new(),
             failures: Vec::new(),
+            sent: BTreeMap::new(),
         }
     }
 
@@ -90,6 +98,7 @@ impl RealWorld {
         let n = &mut self.nodes[i];
         n.server = Some(RedisServer::start_in(&n.dir, n.port, &extra));
         n.client = None;
+        n.consoles.clear();
         Ok(())
     }
 
@@ -98,6 +107,7 @@ impl RealWorld {
         if n.server.is_none() {
             return Err(format!("node {} is stopped", n.name));
         }
+
         if n.client.is_none() {
             n.client = Some(Client::connect(n.port).map_err(|e| e.to_string())?);
         }
@@ -116,9 +126,9 @@ impl RealWorld {
     }
 
     fn command(&mut self, line: usize, node: &str, args: &[String]) -> Result<String, String> {
-        let i = self.idx(node)?;
+        let i = self.idx(node.split_once(':').map_or(node, |(n, _)| n))?;
         let real = self.real_args(node, args)?;
-        let frame = self.client(i)?.cmd(&real).map_err(|e| format!("line {line}: {node}> {}: {e}", args.join(" ")))?;
+        let frame = self.prompt_client(node)?.cmd(&real).map_err(|e| format!("line {line}: {node}> {}: {e}", args.join(" ")))?;
         // Track what a restart must keep, as redis.conf would.
         let cmd = args[0].to_ascii_lowercase();
         if matches!(frame, Frame::Simple(_)) {
@@ -234,6 +244,7 @@ impl RealWorld {
                         dir,
                         server: Some(server),
                         client: None,
+                        consoles: BTreeMap::new(),
                         config: Vec::new(),
                         replicaof: None,
                     });
@@ -249,6 +260,13 @@ impl RealWorld {
                             .push(format!("line {line}: expect {node}> {} == {reply}, redis-server replied {got}", args.join(" ")));
                     }
                 }
+                Statement::Send { node, args } => self.send(line, node, args)?,
+                Statement::Reply { node, reply } => {
+                    let got = self.reply(line, node)?;
+                    if got.replace('\n', "\\n") != *reply {
+                        self.failures.push(format!("line {line}: reply {node} == {reply}, redis-server replied {got}"));
+                    }
+                }
                 Statement::Run { ms } => std::thread::sleep(Duration::from_millis(*ms)),
                 Statement::Cut { a, b } => self.link(a, b).cut(),
                 Statement::Heal { a, b } => self.link(a, b).heal(),
@@ -257,6 +275,7 @@ impl RealWorld {
                 Statement::Stop { node } => {
                     let i = self.idx(node)?;
                     self.nodes[i].client = None;
+                    self.nodes[i].consoles.clear();
                     if let Some(mut s) = self.nodes[i].server.take() {
                         // SIGTERM, then wait for the process to exit by itself (a graceful
                         // shutdown may wait up to shutdown-timeout for lagging replicas).
@@ -268,6 +287,7 @@ impl RealWorld {
                 Statement::Crash { node } => {
                     let i = self.idx(node)?;
                     self.nodes[i].client = None;
+                    self.nodes[i].consoles.clear();
                     if let Some(mut s) = self.nodes[i].server.take() {
                         s.kill();
                     }

@@ -96,9 +96,14 @@ const ACK_PERIOD_MS: u64 = 1100;
 pub fn run(sc: &Scenario, seed: u64) -> (Vec<Record>, Option<String>) {
     let mut commands = VecDeque::new();
     let mut statements = Vec::new();
+    // `send` args wait, per console, for the `reply` statement that records their reply.
+    let mut sent: BTreeMap<String, VecDeque<Vec<String>>> = BTreeMap::new();
     for st in &sc.statements {
-        if let Statement::Command { args, .. } | Statement::Expect { args, .. } = &st.statement {
-            commands.push_back(args.clone());
+        match &st.statement {
+            Statement::Command { args, .. } | Statement::Expect { args, .. } => commands.push_back(args.clone()),
+            Statement::Send { node, args } => sent.entry(node.clone()).or_default().push_back(args.clone()),
+            Statement::Reply { node, .. } => commands.push_back(sent.get_mut(node).and_then(|q| q.pop_front()).unwrap_or_default()),
+            _ => {}
         }
         statements.push(st.clone());
         if matches!(st.statement, Statement::Settle) {

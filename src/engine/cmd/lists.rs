@@ -407,7 +407,7 @@ fn blocking_pop(c: &mut Cx, end: End) -> Frame {
             return Frame::Array(vec![Frame::Bulk(key.to_vec()), Frame::Bulk(v)]);
         }
     }
-    super::blocking::would_block()
+    super::blocking::would_block(false)
 }
 
 pub fn blpop(c: &mut Cx) -> Frame {
@@ -424,7 +424,7 @@ fn blocking_move(c: &mut Cx, from: End, to: End, name: &[u8], nargs: usize) -> F
     }
     let reply = lmove_generic(c, from, to);
     match reply {
-        Frame::Null => super::blocking::would_block(),
+        Frame::Null => super::blocking::would_block(true),
         Frame::Bulk(_) => {
             let mut argv = vec![name.to_vec()];
             argv.extend((1..=nargs).map(|i| c.arg(i).to_vec()));
@@ -469,10 +469,14 @@ mod tests {
     }
 
     #[test]
-    fn blocking_pops_without_data_say_blocking_is_not_modelled() {
+    fn blocking_pops_without_data_answer_as_a_client_that_may_not_block() {
+        // The node parks a client that may block; what the command itself answers is the
+        // CLIENT_DENY_BLOCKING reply (inside MULTI/EXEC): null array, null bulk for moves.
         let mut t = T::new();
-        assert!(t.run("blpop nope 1").starts_with("-ERR ReplScope does not model blocked clients"));
+        assert_eq!(t.run("blpop nope 1"), "*-1\r\n");
+        assert_eq!(t.run("blmove nope d left left 0"), "$-1\r\n");
         assert!(t.prop().is_empty());
+        assert_eq!(t.run("blpop l -0.0001"), "*-1\r\n", "rounded up to 0 ms: not negative");
         assert_eq!(t.run("blpop l -1"), "-ERR timeout is negative\r\n");
         assert_eq!(t.run("blpop l x"), "-ERR timeout is not a float or out of range\r\n");
     }

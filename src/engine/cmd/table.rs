@@ -207,6 +207,10 @@ static TABLE: &[CommandSpec] = &[
     spec("role", 1, NOSCRIPT | LOADING | STALE | FAST | SENTINEL, None),
     spec("config", -2, 0, None),
     spec("wait", 3, NOSCRIPT, None),
+    // Scripts without a Lua interpreter (node/scripts.rs).
+    spec("eval", -3, NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE, None),
+    spec("evalsha", -3, NOSCRIPT | SKIP_MONITOR | MAY_REPLICATE | STALE, None),
+    spec("script", -2, NOSCRIPT, None),
     spec("replicaof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, None),
     spec("slaveof", 3, NO_ASYNC_LOADING | ADMIN | NOSCRIPT | STALE, None),
     spec("psync", -3, NO_ASYNC_LOADING | ADMIN | NO_MULTI | NOSCRIPT, None),

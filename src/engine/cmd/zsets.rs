@@ -282,7 +282,7 @@ fn blocking_zpop(c: &mut Cx, max: bool) -> Frame {
             return Frame::Array(vec![Frame::Bulk(key.to_vec()), Frame::Bulk(member), double_reply(score)]);
         }
     }
-    super::blocking::would_block()
+    super::blocking::would_block(false)
 }
 
 pub fn bzpopmin(c: &mut Cx) -> Frame {

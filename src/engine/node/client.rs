@@ -66,6 +66,8 @@ pub(crate) struct Client {
     /// `woff`: master_repl_offset after this client's last command (WAIT waits for it).
     pub woff: u64,
     pub blocked: Option<WaitBlock>,
+    /// Blocked on keys (BLPOP, BLMOVE, BZPOPMIN, …: node/blocked.rs).
+    pub kblock: Option<super::blocked::KeyBlock>,
     /// Bytes written on the connection / delivered to the peer: their difference is the
     /// output buffer still in flight.
     pub sent: u64,
@@ -106,6 +108,7 @@ impl Client {
             applied_pending: Vec::new(),
             woff: 0,
             blocked: None,
+            kblock: None,
             sent: 0,
             delivered: 0,
             lastinteraction_ms: now_ms,

@@ -55,7 +55,7 @@ impl Node {
     pub(crate) fn process_input(&mut self, conn: ConnId) {
         loop {
             let Some(c) = self.clients.get_mut(&conn) else { return };
-            if c.blocked.is_some() || c.close_after_reply {
+            if c.blocked.is_some() || c.kblock.is_some() || c.close_after_reply {
                 return;
             }
             let req = match c.parser.next_request_pooled(&mut self.arg_pool) {
@@ -160,10 +160,12 @@ impl Node {
         self.propagate_pending(&mut ops, !spec.arbitrary_keys);
         self.ops_scratch = ops;
         if let Some(c) = self.clients.get_mut(&conn) {
-            if c.blocked.is_none() {
+            if c.blocked.is_none() && c.kblock.is_none() {
                 c.woff = self.repl.master_repl_offset;
             }
         }
+        // processCommand: `if (listLength(server.ready_keys)) handleClientsBlockedOnKeys();`
+        self.handle_ready_keys();
     }
 
     /// `rejectCommand`: an error reply, and a pending MULTI is doomed (`flagTransaction`).
@@ -208,6 +210,8 @@ impl Node {
             if remember {
                 self.ks.remember_expires(true);
             }
+            // A blocking command keeps its arguments in case it blocks (`blockForKeys`).
+            let kept = spec.spec.has(flags::BLOCKING).then(|| argv.clone());
             let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0 };
             let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
@@ -217,6 +221,11 @@ impl Node {
             }
             ops.extend(propagate.drain(..).map(|a| (db, a)));
             self.prop_scratch = propagate;
+            if let Some(argv) = kept {
+                if self.maybe_block(conn, spec, &argv, &reply) {
+                    return None;
+                }
+            }
             return Some(reply);
         }
         self.call_node_command(conn, spec.spec.name, &argv, ops)
@@ -248,6 +257,8 @@ impl Node {
                 None
             }
             "wait" => self.wait_command(conn, argv),
+            "eval" | "evalsha" => Some(super::scripts::eval_command(argv, name == "evalsha")),
+            "script" => Some(super::scripts::script_command(argv)),
             "lastsave" => Some(Frame::Integer((self.lastsave_ms / 1000) as i64)),
             "time" => Some(Frame::Array(vec![
                 Frame::Bulk((self.now_ms / 1000).to_string().into_bytes()),

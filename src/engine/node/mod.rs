@@ -22,11 +22,13 @@ use crate::engine::resp::ArgPool;
 use crate::engine::rng::Rng;
 use std::collections::{BTreeMap, VecDeque};
 
+mod blocked;
 mod client;
 mod client_info;
 mod connection;
 mod dispatch;
 mod replication;
+mod scripts;
 mod server;
 mod shutdown;
 mod transaction;
@@ -86,6 +88,12 @@ pub struct Node {
     pub(crate) prop_scratch: Vec<Vec<Vec<u8>>>,
     /// Argument buffers of propagated commands, handed back to the request parsers.
     pub(crate) arg_pool: ArgPool,
+    /// `server.ready_keys`: (db, key) made non-empty since the last serve, in signal order.
+    pub(crate) ready_keys: VecDeque<(usize, Vec<u8>)>,
+    /// Counts blockings: the order in which clients blocked on a key are served.
+    pub(crate) block_seq: u64,
+    /// Inside `handleClientsBlockedOnKeys` (it is not re-entered; a served command never blocks).
+    pub(crate) serving_blocked: bool,
 }
 
 /// Mixed into a node's seed for the stream its `run_id` comes from.
@@ -141,6 +149,9 @@ impl Node {
             ops_scratch: Vec::new(),
             prop_scratch: Vec::new(),
             arg_pool: ArgPool::default(),
+            ready_keys: VecDeque::new(),
+            block_seq: 0,
+            serving_blocked: false,
         };
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
@@ -230,9 +241,23 @@ impl Node {
             c.read_reploff += bytes.len() as u64;
         }
         self.process_input(conn);
+        self.before_sleep();
     }
 
-    /// The link delivered `n` more of the bytes we wrote on `conn`.
+    /// `beforeSleep`'s backlog step, at the end of each event-loop turn: trim up to 100 head
+    /// blocks no replica references any more (`incrementalTrimReplicationBacklog(10 * …)`),
+    /// e.g. after a replica's writes moved its reference on while the link is held.
+    fn before_sleep(&mut self) {
+        if let Some(b) = self.repl.backlog.as_mut() {
+            let first_before = b.first_byte();
+            b.trim(10 * crate::engine::backlog::REPL_BACKLOG_TRIM_BLOCKS_PER_CALL);
+            self.note_backlog_trim(first_before);
+        }
+    }
+
+    /// `n` more of the bytes we wrote on `conn` left this node: written into the socket (the
+    /// simulated world reports it when its socket buffer takes them, `replscope serve` when a
+    /// write completes). What is not yet reported is this client's output buffer.
     pub fn handle_delivered(&mut self, conn: ConnId, n: u64, now_ms: u64) {
         self.now_ms = now_ms;
         if let Some(c) = self.clients.get_mut(&conn) {
@@ -244,6 +269,7 @@ impl Node {
         }
         self.replica_stream_delivered(conn);
         self.replica_delivered(conn);
+        self.before_sleep();
     }
 
     pub fn handle_closed(&mut self, conn: ConnId, now_ms: u64) {
@@ -289,6 +315,9 @@ impl Node {
                 t = t.min(d);
             }
         }
+        if let Some(d) = self.next_block_deadline() {
+            t = t.min(d);
+        }
         Some(t)
     }
 
@@ -299,6 +328,7 @@ impl Node {
             self.child_done(now_ms);
         }
         self.wait_timeouts(now_ms);
+        self.key_block_timeouts(now_ms);
         if self.next_expire_ms <= now_ms {
             if self.active_expire_due() {
                 self.active_expire_cycle(now_ms);
@@ -315,6 +345,7 @@ impl Node {
             self.replication_cron(now_ms);
             self.next_cron_ms += 1000;
         }
+        self.before_sleep();
     }
 
     /// A master expires keys actively; a replica only the keys its own clients gave a deadline

@@ -80,6 +80,18 @@ impl Node {
         c.dirty_cas || c.watched.iter().any(|(db, k, was_expired)| !was_expired && self.ks.dbs[*db].is_expired(k, self.now_ms))
     }
 
+    /// `signalKeyAsReady` for the keys the effects about to be propagated name (node/blocked.rs).
+    pub(crate) fn signal_ready_by(&mut self, ops: &[(usize, Vec<Vec<u8>>)]) {
+        let ndbs = self.ks.dbs.len();
+        for (db, argv) in ops {
+            match touched(*db, argv) {
+                Touch::All => (0..ndbs).for_each(|d| self.signal_ready_db(d)),
+                Touch::Dbs(dbs) => dbs.into_iter().filter(|d| *d < ndbs).for_each(|d| self.signal_ready_db(d)),
+                Touch::Keys(keys) => keys.into_iter().for_each(|(d, k)| self.signal_ready(d, k)),
+            }
+        }
+    }
+
     /// `touchWatchedKey` / `touchAllWatchedKeysInDb` for the effects about to be propagated.
     pub(crate) fn touch_watched_by(&mut self, ops: &[(usize, Vec<Vec<u8>>)]) {
         if self.clients.values().all(|c| c.watched.is_empty()) {

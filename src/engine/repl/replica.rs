@@ -247,6 +247,7 @@ impl Node {
         }
         self.repl.master = None;
         self.unblock_all_waits();
+        self.disconnect_key_blocked_clients();
         if was_master {
             // replicationCacheMasterUsingMyself: our own history is what we can continue.
             self.repl.cached_master =

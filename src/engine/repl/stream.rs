@@ -58,6 +58,9 @@ impl Node {
         }
         // Every change reaches here as its propagated effect: the keys it names are touched.
         self.touch_watched_by(ops);
+        if self.has_key_blocked() {
+            self.signal_ready_by(ops);
+        }
         let transaction = wrap && ops.len() > 1;
         if transaction {
             self.feed_command(ops[0].0 as i64, &[b"MULTI".as_slice()]);

@@ -14,7 +14,12 @@
 //!                              # the CLI resolves PATH in the scenario's folder)
 //! expect r1> GET foo == "bar" # a command and its reply as redis-cli prints it
 //! check                       # a point where the differential harness compares figures
+//! send m:b> BLPOP l 0         # send without waiting (the client may block)
+//! reply m:b == (nil)          # wait for that console's oldest unread reply, compare it
 //! ```
+//!
+//! A prompt `NAME:CONSOLE>` talks through another console client of NAME (its own
+//! connection: `m:b> …` is a second client of m), in commands, `expect`, `send` and `reply`.
 //!
 //! Also: `expect NAME> ARGS ~= LINE` passes when some line of the reply is exactly LINE (or,
 //! with a final `*`, starts with it): for INFO fields. `slow A B 50ms [BYTES_PER_MS]` sets a
@@ -119,6 +124,16 @@ pub enum Statement {
         args: Vec<String>,
         pattern: String,
     },
+    /// `send NAME> ARGS`: send without waiting for the reply (a command that blocks).
+    Send {
+        node: String,
+        args: Vec<String>,
+    },
+    /// `reply NAME == REPLY`: the oldest reply not yet read from what `send` sent on NAME.
+    Reply {
+        node: String,
+        reply: String,
+    },
     /// `slow A B LATENCY [BYTES_PER_MS]` (bandwidth 0 or absent: unlimited).
     Slow {
         a: String,
@@ -158,6 +173,8 @@ impl Statement {
             Statement::Crash { node } => Input::Crash { node },
             Statement::Restart { node } => Input::Restart { node },
             Statement::Command { .. }
+            | Statement::Send { .. }
+            | Statement::Reply { .. }
             | Statement::Expect { .. }
             | Statement::ExpectLine { .. }
             | Statement::Run { .. }
@@ -173,6 +190,8 @@ impl Statement {
         match self {
             Statement::Node { name } => format!("node {}", name),
             Statement::Command { node, args } => format!("{}> {}", node, join_args(args)),
+            Statement::Send { node, args } => format!("send {}> {}", node, join_args(args)),
+            Statement::Reply { node, reply } => format!("reply {} == {}", node, reply),
             Statement::Run { ms } => format!("run {}", format_duration(*ms)),
             Statement::Cut { a, b } => format!("cut {} {}", a, b),
             Statement::Heal { a, b } => format!("heal {} {}", a, b),

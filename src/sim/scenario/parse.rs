@@ -87,6 +87,14 @@ fn is_name(text: &str) -> bool {
     !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
 }
 
+/// A prompt's name: `NAME` or `NAME:CONSOLE` (another console client of NAME).
+fn is_prompt_name(text: &str) -> bool {
+    match text.split_once(':') {
+        Some((node, console)) => is_name(node) && is_name(console),
+        None => is_name(text),
+    }
+}
+
 /// `NAME>` at `from` (after spaces): the name and the offset after the `>`.
 fn prompt_at(line: &str, from: usize) -> Option<(String, usize)> {
     let rest = &line[from..];
@@ -94,7 +102,7 @@ fn prompt_at(line: &str, from: usize) -> Option<(String, usize)> {
     let offset = from + (rest.len() - trimmed.len());
     let gt = trimmed.find('>')?;
     let name = &trimmed[..gt];
-    is_name(name).then(|| (name.to_string(), offset + gt + 1))
+    is_prompt_name(name).then(|| (name.to_string(), offset + gt + 1))
 }
 
 /// Parse a scenario file's bytes: text that is not UTF-8 is reported at the line and column
@@ -135,6 +143,32 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
     // The reply side of `expect` is reply text, not words: split nothing past the keyword yet.
     if head.text == "expect" {
         return parse_expect(line, head.end, n).map(Some);
+    }
+    if head.text == "send" {
+        let Some((node, after)) = prompt_at(line, head.end) else {
+            return Err(perr(n, head.end + 2, "expected 'NAME> COMMAND' after 'send'"));
+        };
+        let args: Vec<String> = words(line, after, n)?.into_iter().map(|w| w.text).collect();
+        if args.is_empty() {
+            return Err(perr(n, after + 1, format!("expected a command after '{}>'", node)));
+        }
+        return Ok(Some(Statement::Send { node, args }));
+    }
+    if head.text == "reply" {
+        // `reply NAME == REPLY`: the reply side is reply text, kept verbatim as in `expect`.
+        let rest = &line[head.end..];
+        let Some((node, expected)) = rest.split_once(" == ") else {
+            return Err(perr(n, head.end + 2, "expected 'NAME == REPLY' after 'reply'"));
+        };
+        let node = node.trim();
+        if !is_prompt_name(node) {
+            return Err(perr(n, head.end + 2, format!("expected a node name, got '{}'", node)));
+        }
+        let expected = expected.trim();
+        if expected.is_empty() {
+            return Err(perr(n, line.len() + 1, "expected the reply after '=='"));
+        }
+        return Ok(Some(Statement::Reply { node: node.to_string(), reply: expected.to_string() }));
     }
     let first = words(line, 0, n)?;
     let head = &first[0];
@@ -235,7 +269,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, check), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check), got '{}'", other),
             ))
         }
     };

@@ -60,12 +60,17 @@ pub const REPLY_WAIT_MS: u64 = 120_000;
 pub fn command_and_wait(world: &mut World, node: &str, line: &str) -> Result<(Frame, String), String> {
     let id = world.next_command_id();
     world.apply(&Input::Command { node: node.to_string(), line: line.to_string() }).map_err(|e| e.message)?;
+    wait_reply(world, node, line, id)
+}
+
+/// Run the world until the reply to command `id` (sent as `line` on `node`) arrives.
+fn wait_reply(world: &mut World, node: &str, line: &str, id: u64) -> Result<(Frame, String), String> {
     let deadline = world.now_ms().saturating_add(REPLY_WAIT_MS);
     loop {
         if let Some(r) = world.reply(id) {
             return Ok((r.frame.clone(), r.text.clone()));
         }
-        if !world.is_running(node) {
+        if !world.is_running(crate::sim::world::split_console(node).0) {
             return Err(format!("{} stopped before replying to '{}'", node, line));
         }
         match world.next_event_time() {
@@ -108,6 +113,8 @@ pub fn line_matches(text: &str, pattern: &str) -> bool {
 /// Run a scenario against a world. Stops at the first failing statement.
 pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result<RunReport, RunError> {
     let mut report = RunReport::default();
+    // What `send` sent and no `reply` read yet, per console: (command id, line).
+    let mut sent: std::collections::BTreeMap<String, std::collections::VecDeque<(u64, String)>> = Default::default();
     for located in &sc.statements {
         let line = located.line;
         let fail = |message: String| RunError { line, message };
@@ -137,6 +144,24 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
                     let got = if exact { text.replace('\n', "\\n") } else { text.clone() };
                     let op = if exact { "==" } else { "~=" };
                     return Err(fail(format!("expect {}> {} {} {}: got {}", node, text_line, op, reply, got)));
+                }
+                report.expects += 1;
+            }
+            Statement::Send { node, args } => {
+                let text_line = join_args(args);
+                let id = world.next_command_id();
+                world.apply(&Input::Command { node: node.clone(), line: text_line.clone() }).map_err(|e| fail(e.message))?;
+                sent.entry(node.clone()).or_default().push_back((id, text_line));
+                report.commands += 1;
+            }
+            Statement::Reply { node, reply } => {
+                let Some((id, text_line)) = sent.get_mut(node).and_then(|q| q.pop_front()) else {
+                    return Err(fail(format!("reply {}: nothing was sent on {} with 'send'", node, node)));
+                };
+                let (frame, text) = wait_reply(world, node, &text_line, id).map_err(fail)?;
+                hooks.on_reply(line, node, &frame, &text);
+                if !reply_matches(&text, reply) {
+                    return Err(fail(format!("reply {} == {} ({}): got {}", node, reply, text_line, text.replace('\n', "\\n"))));
                 }
                 report.expects += 1;
             }

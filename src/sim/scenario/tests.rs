@@ -189,3 +189,25 @@ fn files_that_are_not_plain_utf8_are_refused_with_a_position() {
     assert!(e.message.contains("not UTF-8") && e.message.contains("0xe9"), "{}", e.message);
     assert_eq!(parse_bytes(b"node m\nm> SET k \"caf\xc3\xa9\"\n").unwrap().statements.len(), 2);
 }
+
+#[test]
+fn send_and_reply_talk_through_a_second_console_and_a_blocked_client_is_served_later() {
+    assert_eq!(one("send m:a> BLPOP l 0"), Statement::Send { node: "m:a".into(), args: s(&["BLPOP", "l", "0"]) });
+    assert_eq!(one(r#"reply m:a == 1) "l"\n2) "x""#), Statement::Reply { node: "m:a".into(), reply: r#"1) "l"\n2) "x""#.into() });
+    assert_eq!(one("m:b> GET k"), Statement::Command { node: "m:b".into(), args: s(&["GET", "k"]) });
+    for bad in ["send m>", "reply m:a", "reply m:: == x", "send > GET"] {
+        err(bad);
+    }
+    let text = "node m\nsend m:a> BLPOP l 0\nm> RPUSH l x\nreply m:a == 1) \"l\"\\n2) \"x\"\nexpect m> EXISTS l == (integer) 0\n";
+    let sc = parse(text).unwrap();
+    assert_eq!(
+        parse(&sc.to_text()).unwrap().statements.iter().map(|l| &l.statement).collect::<Vec<_>>(),
+        sc.statements.iter().map(|l| &l.statement).collect::<Vec<_>>()
+    );
+    let mut w = World::new(1);
+    run(&mut w, &sc, &mut NoHooks).unwrap();
+    // A reply that does not come within the wait is reported, not hung on.
+    let sc = parse("node m\nsend m:a> BLPOP l 0\nreply m:a == (nil)\n").unwrap();
+    let e = run(&mut World::new(1), &sc, &mut NoHooks).unwrap_err();
+    assert!(e.message.contains("no reply"), "{e}");
+}

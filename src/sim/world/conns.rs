@@ -1,5 +1,8 @@
 //! Connections: TCP-like byte streams between two node sockets (or a node and its console
-//! client), each direction a [`Pipe`] with the pair's latency and bandwidth. Here bytes are
+//! client), each direction a [`Pipe`] with the pair's latency and bandwidth and a socket
+//! buffer: a node's write goes into the socket while it has room (then it is "written": the
+//! node hears `handle_delivered`, its output buffer drains, `_writeToClientSlave`), the rest
+//! waits in its output buffer until deliveries make room. Here bytes are
 //! written (`write`), arrive at the reader (`arrive`: `readQueryFromClient` on the node side),
 //! connects complete or fail (`connect_result`: `connectWithMaster`'s outcome), and
 //! connections close in order (`close_from`: the peer reads what was sent, then EOF) or break
@@ -56,7 +59,7 @@ impl World {
             self.remove_conn(key);
             if to_open {
                 let peer = self.end_name(from);
-                self.closed_at(to, &peer, "connection closed by peer");
+                self.closed_at(key, to, &peer, "connection closed by peer");
             }
             return;
         }
@@ -77,14 +80,60 @@ impl World {
             }
             End::Console { idx } => self.console_read(idx, key, &bytes),
         }
-        if let End::Node { idx, conn } = from {
-            if self.conns.get(&key).is_some_and(|c| c.open[side]) {
+        // Room in the writer's socket: its output buffer moves on (`writeToClient` again).
+        if self.conns.get(&key).is_some_and(|c| c.open[side] && !c.pipes[side].unwritten.is_empty()) {
+            self.refill(key, side);
+            self.flush_written();
+        }
+    }
+
+    /// The socket capacity of a connection: node-to-node ones buffer `socket_buffer`; a
+    /// console's or a node's own connection is local and never fills.
+    fn capacity(&self, c: &Connection) -> u64 {
+        match c.ends {
+            [End::Node { idx: x, .. }, End::Node { idx: y, .. }] if x != y => self.socket_buffer,
+            _ => u64::MAX,
+        }
+    }
+
+    /// Move what fits from `side`'s output buffer into its socket.
+    fn refill(&mut self, key: u64, side: usize) {
+        let Some(cap) = self.conns.get(&key).map(|c| self.capacity(c)) else { return };
+        let Some(c) = self.conns.get_mut(&key) else { return };
+        let mut room = c.pipes[side].room(cap);
+        let mut take = Vec::new();
+        while room > 0 {
+            let Some(front) = c.pipes[side].unwritten.front_mut() else { break };
+            if (front.len() as u64) <= room {
+                room -= front.len() as u64;
+                take.extend(c.pipes[side].unwritten.pop_front().unwrap_or_default());
+            } else {
+                let rest = front.split_off(room as usize);
+                take.extend(std::mem::replace(front, rest));
+                room = 0;
+            }
+        }
+        if !take.is_empty() {
+            self.put_on_wire(key, side, &take);
+        }
+    }
+
+    /// Tell nodes what their sockets took (see `World::written_notes`).
+    pub(super) fn flush_written(&mut self) {
+        if self.flushing_written {
+            return;
+        }
+        self.flushing_written = true;
+        while !self.written_notes.is_empty() {
+            let now = self.now_ms;
+            for (idx, conn, n) in std::mem::take(&mut self.written_notes) {
                 if let Some(node) = self.slots[idx].node.as_mut() {
                     node.handle_delivered(conn, n, now);
                 }
                 self.drain(idx, false);
             }
         }
+        self.flushing_written = false;
     }
 
     pub(super) fn connect_result(&mut self, idx: usize, conn: ConnId, host: String, port: u16, target: Result<usize, String>) {
@@ -142,11 +191,31 @@ impl World {
         }
     }
 
-    /// Put bytes written by `side` of connection `key` on the wire.
+    /// `side` of connection `key` writes bytes: what fits goes into the socket (on the wire),
+    /// the rest waits in the writer's output buffer until the reader makes room.
     pub(super) fn write(&mut self, key: u64, side: usize, bytes: &[u8]) {
         let Some(c) = self.conns.get(&key) else { return };
         if !c.open[side] || !c.open[1 - side] {
             return;
+        }
+        let cap = self.capacity(c);
+        let pipe = &c.pipes[side];
+        let fits = if pipe.unwritten.is_empty() { (pipe.room(cap) as usize).min(bytes.len()) } else { 0 };
+        if fits > 0 {
+            self.put_on_wire(key, side, &bytes[..fits]);
+        }
+        if fits < bytes.len() {
+            if let Some(c) = self.conns.get_mut(&key) {
+                c.pipes[side].unwritten.push_back(bytes[fits..].to_vec());
+            }
+        }
+    }
+
+    /// Bytes written into the socket: queued on the wire, and noted for the writing node.
+    fn put_on_wire(&mut self, key: u64, side: usize, bytes: &[u8]) {
+        let Some(c) = self.conns.get(&key) else { return };
+        if let End::Node { idx, conn } = c.ends[side] {
+            self.written_notes.push((idx, conn, bytes.len() as u64));
         }
         let params = self.params_of(c);
         let text = label(bytes);
@@ -174,6 +243,9 @@ impl World {
         let Some(c) = self.conns.get_mut(&key) else { return };
         c.open[side] = false;
         c.pipes[1 - side].drop_all();
+        // freeClient drops what was never written into the socket; the socket still sends
+        // what it holds, then FIN.
+        c.pipes[side].unwritten.clear();
         if !peer_open {
             self.remove_conn(key);
             return;
@@ -196,7 +268,7 @@ impl World {
         for side in 0..2 {
             if c.open[side] {
                 let peer = self.end_name(c.ends[1 - side]);
-                self.closed_at(c.ends[side], &peer, reason);
+                self.closed_at(key, c.ends[side], &peer, reason);
             }
         }
     }
@@ -214,7 +286,7 @@ impl World {
     }
 
     /// Tell an end that its connection is gone.
-    pub(super) fn closed_at(&mut self, end: End, peer: &str, reason: &str) {
+    pub(super) fn closed_at(&mut self, key: u64, end: End, peer: &str, reason: &str) {
         let now = self.now_ms;
         match end {
             End::Node { idx, conn } => {
@@ -229,7 +301,8 @@ impl World {
             }
             End::Console { idx } => {
                 // redis-cli: the commands still waiting get no reply.
-                if let Some(console) = self.slots[idx].console.take() {
+                let name = self.slots[idx].consoles.iter().find(|(_, c)| c.conn == key).map(|(n, _)| n.clone());
+                if let Some(console) = name.and_then(|n| self.slots[idx].consoles.remove(&n)) {
                     for p in console.pending {
                         let reply = "Error: Server closed the connection";
                         self.log_reply(idx, p.id, reply);

@@ -45,21 +45,23 @@ impl World {
 
     /// As [`World::command`], returning the id to look the reply up with [`World::reply`].
     /// `REPLICAOF name` (a node name alone) is expanded to `REPLICAOF name <its port>`.
+    /// `node` may be `NAME:CONSOLE`: another console client of NAME (its own connection).
     pub(super) fn command_id(&mut self, node: &str, line: &str) -> Result<u64, SimError> {
-        let idx = self.running(node)?;
+        let (name, console_name) = split_console(node);
+        let idx = self.running(name)?;
         let mut argv = split_args(line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
         if argv.is_empty() {
             return Err(SimError::new("empty command"));
         }
         self.expand_node_address(&mut argv);
         self.journal_push(Input::Command { node: node.to_string(), line: line.to_string() });
-        let key = self.console_conn(idx);
+        let key = self.console_conn(idx, console_name);
         let id = self.next_command;
         self.next_command += 1;
         // As redis-cli sends it: a RESP array of bulk strings.
         let mut wire = Vec::new();
         encode_command(&argv, &mut wire);
-        if let Some(console) = self.slots[idx].console.as_mut() {
+        if let Some(console) = self.slots[idx].consoles.get_mut(console_name) {
             console.pending.push_back(Pending { id, line: line.to_string(), argv });
         }
         let log = &mut self.slots[idx].log;
@@ -83,9 +85,9 @@ impl World {
         }
     }
 
-    /// The console connection of node `idx`, created on first use.
-    pub(super) fn console_conn(&mut self, idx: usize) -> u64 {
-        if let Some(c) = &self.slots[idx].console {
+    /// The connection of console `name` of node `idx`, created on first use.
+    pub(super) fn console_conn(&mut self, idx: usize, name: &str) -> u64 {
+        if let Some(c) = self.slots[idx].consoles.get(name) {
             return c.conn;
         }
         let inbound = self.slots[idx].next_inbound;
@@ -101,7 +103,7 @@ impl World {
             },
         );
         self.by_end.insert((idx, inbound), (key, 1));
-        self.slots[idx].console = Some(Console { conn: key, parser: ReplyParser::new(), pending: VecDeque::new() });
+        self.slots[idx].consoles.insert(name.to_string(), Console { conn: key, parser: ReplyParser::new(), pending: VecDeque::new() });
         let now = self.now_ms;
         if let Some(n) = self.slots[idx].node.as_mut() {
             n.handle_accept(inbound, CONSOLE_HOST, now);
@@ -111,10 +113,11 @@ impl World {
     }
 
     pub(super) fn console_read(&mut self, idx: usize, key: u64, bytes: &[u8]) {
-        let Some(console) = self.slots[idx].console.as_mut() else { return };
+        let Some(name) = self.slots[idx].consoles.iter().find(|(_, c)| c.conn == key).map(|(n, _)| n.clone()) else { return };
+        let Some(console) = self.slots[idx].consoles.get_mut(&name) else { return };
         console.parser.feed(bytes);
         loop {
-            let Some(console) = self.slots[idx].console.as_mut() else { return };
+            let Some(console) = self.slots[idx].consoles.get_mut(&name) else { return };
             let frame = match console.parser.next_frame() {
                 Ok(Some(f)) => f,
                 Ok(None) => return,
@@ -158,6 +161,11 @@ impl World {
             }
         }
     }
+}
+
+/// `NAME:CONSOLE` → (NAME, CONSOLE); a plain `NAME` is its node's console `""`.
+pub fn split_console(node: &str) -> (&str, &str) {
+    node.split_once(':').unwrap_or((node, ""))
 }
 
 /// Commands redis-cli prints raw (no quotes, real newlines), as `cliSendCommand` decides.

@@ -24,7 +24,7 @@ mod stepping;
 mod tests;
 mod verbs;
 
-pub use console::{render_reply, ConsoleReply};
+pub use console::{render_reply, split_console, ConsoleReply};
 
 use crate::engine::config::Config;
 use crate::engine::event::{Event, RdbMode};
@@ -35,7 +35,7 @@ use crate::sim::clock::DEFAULT_EPOCH_MS;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::label::label;
 use crate::sim::link::{LinkParams, LinkState, Pipe};
-use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot};
+use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot, SocketView};
 use crate::sim::trace::{Payload, TraceEntry, TraceFile, TraceKind, TRACE_VERSION};
 use crate::sim::wire::{MemoryWire, Parcel, Stepped, Wire};
 use conns::{Connection, End};
@@ -101,7 +101,9 @@ struct Slot {
     next_inbound: ConnId,
     /// The deadline a Timer event is queued for.
     timer: Option<u64>,
-    console: Option<Console>,
+    /// The console clients: `""` is the node's console; others are extra connections a
+    /// scenario opens as `NAME:CONSOLE>` (a second client, e.g. one blocked in BLPOP).
+    consoles: BTreeMap<String, Console>,
     /// The console's latest exchanges (kept across stops, like the terminal's scrollback).
     log: VecDeque<Exchange>,
 }
@@ -132,6 +134,14 @@ pub struct World {
     /// jump back the record also holds the branch's future).
     trace_len: usize,
     journal_len: usize,
+    /// Socket buffering per connection direction between two nodes (a sim/link setting:
+    /// [`crate::sim::link::DEFAULT_SOCKET_BUFFER`]; [`World::set_socket_buffer`]).
+    socket_buffer: u64,
+    /// Bytes sockets took from a node's output buffer since its last report: (node, conn, n),
+    /// told to the node (`handle_delivered`: written, its output buffer drained) after the
+    /// batch of writes they came from.
+    written_notes: Vec<(usize, ConnId, u64)>,
+    flushing_written: bool,
     /// What the world recorded: not part of its state (never copied into a checkpoint).
     record: Record,
 }
@@ -161,8 +171,21 @@ impl World {
             in_transit: None,
             trace_len: 0,
             journal_len: 0,
+            socket_buffer: crate::sim::link::DEFAULT_SOCKET_BUFFER,
+            written_notes: Vec::new(),
+            flushing_written: false,
             record: Record::default(),
         }
+    }
+
+    /// Set how many bytes a node-to-node socket buffers per direction before the writer's
+    /// output buffer grows (at least 1; the default models Linux's, see
+    /// [`crate::sim::link::DEFAULT_SOCKET_BUFFER`]). Applies to writes from now on.
+    pub fn set_socket_buffer(&mut self, bytes: u64) {
+        self.socket_buffer = bytes.max(1);
+    }
+    pub fn socket_buffer(&self) -> u64 {
+        self.socket_buffer
     }
 
     // ----- reading -----

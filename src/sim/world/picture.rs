@@ -14,11 +14,22 @@ impl World {
             .iter()
             .map(|(&(x, y), p)| {
                 let mut in_flight = Vec::new();
+                let mut sockets = Vec::new();
                 let mut connections = 0;
                 for c in self.conns.values().filter(|c| c.joins(x, y)) {
                     connections += 1;
                     for side in 0..2 {
                         let (from, to) = (self.end_name(c.ends[side]), self.end_name(c.ends[1 - side]));
+                        let p = &c.pipes[side];
+                        if p.written > p.delivered || !p.unwritten.is_empty() {
+                            sockets.push(SocketView {
+                                from: from.clone(),
+                                to: to.clone(),
+                                written: p.written,
+                                delivered: p.delivered,
+                                output_buffer: p.unwritten_bytes(),
+                            });
+                        }
                         for ch in &c.pipes[side].chunks {
                             in_flight.push(Flight {
                                 from: from.clone(),
@@ -40,6 +51,7 @@ impl World {
                     bytes_per_ms: p.params.bytes_per_ms,
                     connections,
                     in_flight,
+                    sockets,
                 }
             })
             .collect();

@@ -173,6 +173,7 @@ impl World {
     pub(super) fn deliver(&mut self, key: u64, side: usize) {
         let Some(c) = self.conns.get_mut(&key) else { return };
         let Some(chunk) = c.pipes[side].chunks.pop_front() else { return };
+        c.pipes[side].delivered += chunk.bytes.len() as u64;
         let (from, to) = (c.ends[side], c.ends[1 - side]);
         match (from, to) {
             // Bytes between two node sockets cross the wire; the step ends when they land.
@@ -248,6 +249,9 @@ impl World {
                 Output::Close { conn } => self.close_from(idx, conn),
             }
         }
+        // Tell the writers what the sockets took, now that this batch is on its way (so what
+        // they write in answer comes after it).
+        self.flush_written();
         if self.slots[idx].node.as_ref().is_some_and(|n| n.has_exited()) {
             self.exit(idx);
         }

@@ -319,3 +319,28 @@ fn the_snapshot_pairs_console_replies_with_their_commands_by_id() {
     assert_eq!(log.len(), LOG_KEPT);
     assert_eq!(log.last().unwrap().1, format!("SET k{} v", LOG_KEPT + 4));
 }
+
+#[test]
+fn a_held_socket_takes_bytes_up_to_its_buffer_then_the_output_buffer_grows() {
+    let mut w = World::new(1);
+    w.set_socket_buffer(4096);
+    let sc = crate::sim::scenario::parse(&format!(
+        "node m\nnode r1\nr1> REPLICAOF m\nsettle\nhold m r1\nm> SET k {}\nrun 100ms\n",
+        "x".repeat(10_000)
+    ))
+    .unwrap();
+    crate::sim::scenario::run(&mut w, &sc, &mut crate::sim::scenario::NoHooks).unwrap();
+    let snap = w.snapshot();
+    let link = &snap.links[0];
+    let s = link.sockets.iter().find(|s| s.from == "m").expect("m's socket holds undelivered bytes");
+    assert_eq!(s.written - s.delivered, 4096, "the socket took what its buffer holds");
+    assert!(s.output_buffer > 0, "the rest waits in m's output buffer: {s:?}");
+    let wrote = s.written;
+    w.apply(&Input::Release { a: "m".into(), b: "r1".into() }).unwrap();
+    assert!(w.settle(10_000));
+    let link = &w.snapshot().links[0];
+    assert!(link.sockets.is_empty(), "all delivered: {:?}", link.sockets);
+    let r1 = w.snapshot().nodes.iter().find(|n| n.name == "r1").unwrap().clone();
+    let m = w.snapshot().nodes.iter().find(|n| n.name == "m").unwrap().clone();
+    assert_eq!(r1.slave_repl_offset, Some(m.master_repl_offset), "the replica read it all ({wrote} written while held)");
+}

@@ -63,7 +63,7 @@ impl World {
             dump: None,
             next_inbound: 1,
             timer: None,
-            console: None,
+            consoles: BTreeMap::new(),
             log: VecDeque::new(),
         });
         let idx = self.slots.len() - 1;
@@ -183,7 +183,7 @@ impl World {
         }
         self.slots[idx].node = None;
         self.slots[idx].timer = None;
-        self.slots[idx].console = None;
+        self.slots[idx].consoles.clear();
     }
 
     pub(super) fn kill(&mut self, idx: usize) {
@@ -196,7 +196,7 @@ impl World {
         for key in keys {
             self.break_conn(key, "peer stopped");
         }
-        self.slots[idx].console = None;
+        self.slots[idx].consoles.clear();
     }
 
     /// Start the node again (stopping it first if running): from its RDB file if it has one,

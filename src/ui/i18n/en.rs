@@ -5,6 +5,8 @@ use super::K;
 /// The text of `k`.
 pub(super) fn text(k: K) -> &'static str {
     match k {
+        K::SocketWords => " · {0}→{1}: {2} B written, {3} B delivered",
+        K::SocketFull => ", {0} B in {1}'s output buffer (socket full)",
         K::ShareCopyLink => "Copy link",
         K::ShareLinkCopied => "Link copied: it opens this exact moment (lesson, step, your actions).",
         K::ShareEmbed => "Embed",

@@ -17,6 +17,8 @@ macro_rules! keys {
 }
 
 keys! {
+    SocketWords,
+    SocketFull,
     ShareCopyLink,
     ShareLinkCopied,
     ShareEmbed,

@@ -5,6 +5,8 @@ use super::K;
 /// The text of `k`.
 pub(super) fn text(k: K) -> &'static str {
     match k {
+        K::SocketWords => " · {0}→{1}：已写入 {2} B，已送达 {3} B",
+        K::SocketFull => "，{1} 的输出缓冲区里还有 {0} B（套接字已满）",
         K::ShareCopyLink => "复制链接",
         K::ShareLinkCopied => "链接已复制：它会打开此刻的状态（课程、步骤和你的操作）。",
         K::ShareEmbed => "嵌入",
