@@ -138,7 +138,7 @@ for (const size of [[800, 600], [640, 360]]) {
 test('embed URL options: autoplay, speed, panels, theme, start step, language carried into its links', async () => {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 800, height: 600 });
-  await page.goto(`${server.url}?lesson=partial-resync&embed=1&panels=decision&theme=dark&step=20&lang=fr`);
+  await page.goto(`${server.url}?lesson=partial-resync&embed=1&panels=decision&theme=dark&step=20&lang=zh-CN`);
   await waitForApp(page);
   assert.equal((await published(page)).step, 20);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
@@ -146,7 +146,10 @@ test('embed URL options: autoplay, speed, panels, theme, start step, language ca
   assert.notEqual(await page.evaluate(() => localStorage.getItem('replscope-theme')), 'dark');
   assert.equal(await page.locator('.embed-grid > section').count(), 1);
   assert.ok(await page.getByTestId('decision-card').isVisible());
-  assert.equal(new URL(await page.getByTestId('open-full').getAttribute('href')).searchParams.get('lang'), 'fr');
+  assert.equal(new URL(await page.getByTestId('open-full').getAttribute('href')).searchParams.get('lang'), 'zh-CN');
+  // The embed's own words come from the translation tables too.
+  assert.match(await page.getByTestId('open-full').innerText(), /在 ReplScope 中打开/);
+  assert.match(await page.getByTestId('step-counter').innerText(), /^第 20 步/);
   await page.goto(`${server.url}?lesson=partial-resync&embed=1&autoplay=1&speed=64`);
   await waitForApp(page);
   await page.waitForFunction(() => window.__replscope.step > 10);
