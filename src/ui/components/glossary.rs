@@ -28,16 +28,7 @@ pub struct GlossaryProps {
 #[function_component(GlossaryOverlay)]
 pub fn glossary_overlay(p: &GlossaryProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let close_ref = use_node_ref();
-    {
-        // Focus the dialog's button so Escape/Enter work at once.
-        let close_ref = close_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let close_ref = super::use_focus_on_open();
     let close = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Msg::Glossary(false)))

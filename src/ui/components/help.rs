@@ -13,16 +13,7 @@ pub struct HelpProps {
 #[function_component(HelpOverlay)]
 pub fn help_overlay(p: &HelpProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let close_ref = use_node_ref();
-    {
-        // Move focus into the dialog so Escape/Enter work at once.
-        let close_ref = close_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let close_ref = super::use_focus_on_open();
     let close = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Msg::Help(false)))

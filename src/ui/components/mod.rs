@@ -14,3 +14,21 @@ pub mod sequence;
 pub mod share;
 pub mod toolbar;
 pub mod topology;
+
+use yew::prelude::*;
+
+/// A dialog's first focus: the returned ref's element (its close button) takes focus when the
+/// dialog opens, so Escape and Enter work at once. Shared by the help and glossary overlays.
+#[hook]
+pub fn use_focus_on_open() -> NodeRef {
+    let target = use_node_ref();
+    {
+        let target = target.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = target.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    target
+}
