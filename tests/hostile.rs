@@ -305,6 +305,12 @@ fn replscope() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_replscope"))
 }
 
+/// `replscope run SCENARIO [extra…]`: its exit code and what it printed on stderr.
+fn run_scenario(p: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = replscope().arg("run").arg(p).args(extra).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 /// A scenario file in a fresh temporary folder.
 fn scenario_file(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("replscope-hostile-{}-{name}", std::process::id()));
@@ -400,9 +406,8 @@ fn a_trace_claiming_endless_steps_is_refused() {
 #[test]
 fn loading_an_endless_file_is_bounded() {
     let p = scenario_file("dev_zero", "node m\nload m /dev/zero\n");
-    let out = replscope().args(["run", p.to_str().unwrap(), "--files-anywhere"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = run_scenario(&p, &["--files-anywhere"]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("cannot load /dev/zero: larger than 512 MB, the most `load` reads"), "{stderr}");
 }
 
@@ -416,17 +421,15 @@ fn a_scenario_cannot_write_or_read_outside_its_folder() {
     let p = scenario_file("escape", "node m\nm> SET k v\nsave m ../escaped.rdb\n");
     let escaped = p.parent().unwrap().parent().unwrap().join("escaped.rdb");
     let _ = std::fs::remove_file(&escaped);
-    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = run_scenario(&p, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains(":3: ../escaped.rdb: outside the scenario's folder"), "{stderr}");
     assert!(stderr.contains("--files-anywhere"), "{stderr}");
     assert!(!escaped.exists(), "nothing was written");
 
     let p = scenario_file("absolute", "node m\nload m /etc/hostname\n");
-    let out = replscope().args(["run", p.to_str().unwrap()]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = run_scenario(&p, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("/etc/hostname: an absolute path"), "{stderr}");
 }
 
