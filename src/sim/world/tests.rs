@@ -206,6 +206,23 @@ fn run_for_moves_the_clock_and_settle_returns_when_quiet() {
 }
 
 #[test]
+fn a_journaled_clock_jump_over_pending_events_is_refused_and_changes_nothing() {
+    let mut w = world(&["m", "r1"]);
+    w.command("r1", "REPLICAOF m 6379").unwrap();
+    w.settle(10_000);
+    let due = w.next_event_time().expect("the crons are always due");
+    let (now, journal, trace) = (w.now_ms(), w.journal().len(), w.trace().len());
+    // 55 hours ahead, as in the trace the fuzzer made: the crons would replay every missed tick.
+    let e = w.apply(&Input::AdvanceTo { ms: now + 200_000_000 }).unwrap_err();
+    assert!(e.to_string().contains(&format!("event due at {due} ms")), "{e}");
+    assert_eq!((w.now_ms(), w.journal().len(), w.trace().len()), (now, journal, trace));
+    // Up to the next event is a quiet stretch: allowed, and journaled.
+    w.apply(&Input::AdvanceTo { ms: due }).unwrap();
+    assert_eq!(w.now_ms(), due);
+    assert_eq!(w.journal().last().unwrap().input, Input::AdvanceTo { ms: due });
+}
+
+#[test]
 fn same_seed_and_inputs_give_the_same_trace() {
     let run = |seed| {
         let mut w = World::new(seed);
