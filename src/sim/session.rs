@@ -359,11 +359,24 @@ impl Session {
     /// Rebuild a session from an export by replaying its inputs; the replay must give the
     /// same trace the file holds.
     pub fn import_json(json: &str) -> Result<Session, ImportError> {
+        Self::import_json_within(json, crate::sim::trace::MAX_IMPORT_STEPS)
+    }
+
+    /// [`Session::import_json`] refusing files that claim more than `max_steps` steps. A replay
+    /// costs what the file claims (an idle node's crons alone make ten steps a simulated
+    /// second), so a caller with a tighter budget than the page's says so here: the fuzz
+    /// target does, to tell a hang from a long but honest replay.
+    pub fn import_json_within(json: &str, max_steps: u64) -> Result<Session, ImportError> {
         // The recorded trace is compared as JSON values: the replay is serialized, the file
         // never parsed into typed entries.
         // Each recorded entry stays the text it was (one small allocation each, not a tree of
         // values), and is compared with the replay's entry one at a time.
         let file = TraceFile::<Box<serde_json::value::RawValue>>::from_json(json)?;
+        if file.last_step > max_steps {
+            return Err(ImportError {
+                message: format!("trace file claims {} steps; this import replays at most {max_steps}", file.last_step),
+            });
+        }
         let mut s = Session::from_journal(&file);
         s.forward_to(file.last_step);
         if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
@@ -534,6 +547,16 @@ mod tests {
         let tampered = json_text.replacen("\"SET k1 v1\"", "\"SET k1 v2\"", 1);
         assert!(Session::import_json(&tampered).unwrap_err().message.contains("does not replay"));
         assert!(Session::import_json("{\"version\":4}").unwrap_err().message.contains("version 4"));
+    }
+
+    #[test]
+    fn an_import_within_a_step_budget_refuses_a_longer_file_before_replaying_it() {
+        let mut s = busy(8);
+        let text = s.export_json();
+        let last = s.last_step();
+        let e = Session::import_json_within(&text, last - 1).unwrap_err();
+        assert!(e.message.contains(&format!("claims {last} steps; this import replays at most {}", last - 1)), "{}", e.message);
+        assert_eq!(Session::import_json_within(&text, last).unwrap().last_step(), last);
     }
 
     /// A wire that hands parcels back only when told to (as a MessagePort does a task later).
