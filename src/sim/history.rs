@@ -3,14 +3,28 @@
 //! earlier checkpoint and replaying deterministically. What the world itself recorded (its
 //! trace and journal, also past the current step after a jump back) is its record
 //! (`world/record.rs`) and is never copied into a checkpoint.
+//!
+//! Copies cost what the world holds (a master and two replicas with 5,000 keys: about 1 MB a
+//! node), so a long session would hold gigabytes of them. The checkpoints therefore live within
+//! a byte budget: past it, the older ones are thinned (every other one of the finest spacing
+//! goes), while step 0 and the newest [`KEEP_DENSE`] stay. Jumps into old stretches replay
+//! further; jumps near where the student is stay as fast as before; memory stays bounded.
 
+use crate::engine::keyspace::Value;
 use crate::sim::world::World;
+
+/// The newest checkpoints, never thinned: the stretch a student steps back and forth in.
+pub const KEEP_DENSE: usize = 16;
+/// What checkpoints may hold by default (estimated, see [`approx_bytes`]) before old ones thin.
+pub const DEFAULT_BUDGET_BYTES: usize = 256 << 20;
 
 /// A copy of the world's state taken right after a step (before the inputs made at it).
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
     pub step: u64,
     pub world: Box<World>,
+    /// [`approx_bytes`] of `world`, counted against the budget.
+    bytes: usize,
 }
 
 /// A session's checkpoints: one at step 0, then one every `every` steps as the session steps
@@ -19,21 +33,65 @@ pub struct Checkpoint {
 pub struct History {
     every: u64,
     checkpoints: Vec<Checkpoint>,
+    budget: usize,
+    bytes: usize,
 }
 
 impl History {
     /// Checkpoints every `every` steps (at least 1), starting from `start`, a world at step 0
     /// before any input.
     pub fn new(every: u64, mut start: World) -> History {
-        let world = Box::new(start.copy_state());
-        History { every: every.max(1), checkpoints: vec![Checkpoint { step: 0, world }] }
+        let mut h = History { every: every.max(1), checkpoints: Vec::new(), budget: DEFAULT_BUDGET_BYTES, bytes: 0 };
+        h.keep(0, start.copy_state());
+        h
+    }
+
+    /// Thin old checkpoints whenever they hold more than `bytes` (estimated).
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
+        self.thin();
     }
 
     /// After a step: keep a copy if the step is due one and none is kept for it yet.
     pub fn after_step(&mut self, world: &mut World) {
         let step = world.current_step();
         if step.is_multiple_of(self.every) && self.checkpoints.last().is_none_or(|c| c.step < step) {
-            self.checkpoints.push(Checkpoint { step, world: Box::new(world.copy_state()) });
+            self.keep(step, world.copy_state());
+            self.thin();
+        }
+    }
+
+    fn keep(&mut self, step: u64, world: World) {
+        let bytes = approx_bytes(&world);
+        self.bytes += bytes;
+        self.checkpoints.push(Checkpoint { step, world: Box::new(world), bytes });
+    }
+
+    /// Over budget: drop every other checkpoint of the finest spacing among the old ones,
+    /// until under budget or only step 0 and the dense newest are left.
+    fn thin(&mut self) {
+        while self.bytes > self.budget && self.checkpoints.len() > KEEP_DENSE + 1 {
+            let dense_from = self.checkpoints.len() - KEEP_DENSE;
+            let gap = |cps: &[Checkpoint], i: usize| cps[i].step - cps[i - 1].step;
+            let Some(finest) = (1..dense_from).map(|i| gap(&self.checkpoints, i)).min() else { break };
+            let mut drop = vec![false; self.checkpoints.len()];
+            let mut take = true;
+            for (i, d) in drop.iter_mut().enumerate().take(dense_from).skip(1) {
+                if gap(&self.checkpoints, i) == finest {
+                    *d = take;
+                    take = !take;
+                } else {
+                    take = true;
+                }
+            }
+            let mut i = 0;
+            self.checkpoints.retain(|c| {
+                i += 1;
+                if drop[i - 1] {
+                    self.bytes -= c.bytes;
+                }
+                !drop[i - 1]
+            });
         }
     }
 
@@ -44,7 +102,13 @@ impl History {
 
     /// Forget checkpoints past `step` (the branch's future is dropped).
     pub fn drop_after(&mut self, step: u64) {
-        self.checkpoints.retain(|c| c.step <= step);
+        let bytes = &mut self.bytes;
+        self.checkpoints.retain(|c| {
+            if c.step > step {
+                *bytes -= c.bytes;
+            }
+            c.step <= step
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -54,4 +118,41 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.checkpoints.is_empty()
     }
+
+    /// What the checkpoints hold, estimated.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Steps between the checkpoints kept (the longest replay a jump can need).
+    pub fn widest_gap(&self) -> u64 {
+        self.checkpoints.windows(2).map(|w| w[1].step - w[0].step).max().unwrap_or(0)
+    }
+}
+
+/// A world copy's heap, estimated from what grows with a run: keys and values (with the
+/// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings)
+/// and RDB files. The replication buffer's full blocks are shared between copies, so not
+/// counted. An estimate for a budget, not an accounting.
+pub fn approx_bytes(world: &World) -> usize {
+    const PER_KEY: usize = 180;
+    const PER_ELEMENT: usize = 48;
+    let value = |v: &Value| match v {
+        Value::Str(s) => s.len(),
+        Value::List(l) => l.iter().map(|e| e.len() + PER_ELEMENT).sum(),
+        Value::Hash(h) => h.iter().map(|(f, v)| f.len() + v.len() + PER_ELEMENT).sum(),
+        Value::Set(s) => s.iter().map(|e| e.len() + PER_ELEMENT).sum(),
+        Value::ZSet(z) => z.len() * (2 * PER_ELEMENT),
+    };
+    let mut bytes = 4096;
+    for name in world.node_names() {
+        bytes += world.dump(&name).map_or(0, <[u8]>::len);
+        let Some(node) = world.node(&name) else { continue };
+        bytes += node.dump.as_ref().map_or(0, Vec::len);
+        for db in &node.ks.dbs {
+            bytes += db.entries.iter().map(|(k, v)| PER_KEY + k.len() + value(v)).sum::<usize>();
+            bytes += db.expires.len() * PER_KEY / 2;
+        }
+    }
+    bytes
 }

@@ -8,6 +8,7 @@
 //! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
 //! - [`trace`]: the append-only record of everything that happened, and its JSON export.
 //! - [`history`]: rewind's checkpoints (a copy of the world every N steps), kept by the session.
+//! - [`import`]: an exported trace replayed into a live session, checked entry by entry.
 //! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind), and the
 //!   goals time is run toward (`Goal`: a step, the next PSYNC decision, a run, settling).
 //! - [`snapshot`]: the serializable picture the UI renders.
@@ -16,6 +17,7 @@
 
 pub mod clock;
 pub mod history;
+pub mod import;
 pub mod input;
 pub mod label;
 pub mod link;

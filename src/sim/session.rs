@@ -9,7 +9,7 @@ use crate::engine::event::Event;
 use crate::sim::history::History;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::scenario::{self, NoHooks, ParseError};
-use crate::sim::trace::{ImportError, TraceFile};
+use crate::sim::trace::TraceFile;
 use crate::sim::wire::{MemoryWire, Stepped, Wire};
 use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
 use crate::sim::TraceKind;
@@ -167,9 +167,19 @@ impl Session {
     }
 
     /// How many checkpoints the session holds (one at step 0, then one per `checkpoint_every`
-    /// steps it has stepped or replayed through).
+    /// steps it has stepped or replayed through, the old ones thinned past the budget).
     pub fn checkpoints(&self) -> usize {
         self.history.len()
+    }
+
+    /// The checkpoints' byte budget (see `sim::history`): past it, old ones are thinned.
+    pub fn set_checkpoint_budget(&mut self, bytes: usize) {
+        self.history.set_budget(bytes);
+    }
+
+    /// The checkpoints' estimated bytes and the most steps a jump may have to replay.
+    pub fn checkpoint_cost(&self) -> (usize, u64) {
+        (self.history.bytes(), self.history.widest_gap())
     }
 
     /// A step just ended: keep a checkpoint if one is due.
@@ -320,7 +330,7 @@ impl Session {
     }
 
     /// Replay inputs and steps until `target`.
-    fn forward_to(&mut self, target: u64) {
+    pub(crate) fn forward_to(&mut self, target: u64) {
         self.finish_transit();
         loop {
             self.apply_recorded_inputs();
@@ -347,6 +357,11 @@ impl Session {
         file.to_json()
     }
 
+    /// See [`World::reserve_trace`].
+    pub(crate) fn reserve_trace(&mut self, n: usize) {
+        self.world.reserve_trace(n);
+    }
+
     /// A session at step 0 that holds `file`'s inputs and nothing of its trace: jumping or
     /// walking it forward replays the run, tracing it anew.
     pub fn from_journal<T>(file: &TraceFile<T>) -> Session {
@@ -354,64 +369,6 @@ impl Session {
         s.world.set_recorded_journal(file.journal.clone());
         s.last_step = file.last_step;
         s
-    }
-
-    /// Rebuild a session from an export by replaying its inputs; the replay must give the
-    /// same trace the file holds.
-    pub fn import_json(json: &str) -> Result<Session, ImportError> {
-        Self::import_json_within(json, crate::sim::trace::MAX_IMPORT_STEPS)
-    }
-
-    /// [`Session::import_json`] refusing files that claim more than `max_steps` steps. A replay
-    /// costs what the file claims (an idle node's crons alone make ten steps a simulated
-    /// second), so a caller with a tighter budget than the page's says so here: the fuzz
-    /// target does, to tell a hang from a long but honest replay.
-    pub fn import_json_within(json: &str, max_steps: u64) -> Result<Session, ImportError> {
-        // The recorded trace is compared as JSON values: the replay is serialized, the file
-        // never parsed into typed entries.
-        // Each recorded entry stays the text it was (one small allocation each, not a tree of
-        // values), and is compared with the replay's entry one at a time.
-        let file = TraceFile::<Box<serde_json::value::RawValue>>::from_json(json)?;
-        if file.last_step > max_steps {
-            return Err(ImportError {
-                message: format!("trace file claims {} steps; this import replays at most {max_steps}", file.last_step),
-            });
-        }
-        let mut s = Session::from_journal(&file);
-        s.forward_to(file.last_step);
-        if s.world.journal().len() != file.journal.len() || s.current_step() != file.last_step {
-            return Err(ImportError {
-                message: format!(
-                    "trace file does not replay: {} of {} inputs applied, step {} of {}",
-                    s.world.journal().len(),
-                    file.journal.len(),
-                    s.current_step(),
-                    file.last_step
-                ),
-            });
-        }
-        // Through text, not `to_value`: the page already has both halves (export writes JSON,
-        // import parses values), so no third serializer is compiled into the wasm. The text is
-        // compared first (a file this version exported matches byte for byte); a file another
-        // tool reformatted is compared as values, still one entry at a time.
-        let same = |e: &crate::sim::trace::TraceEntry, recorded: &serde_json::value::RawValue| {
-            let Ok(text) = serde_json::to_string(e) else { return false };
-            text == recorded.get()
-                || matches!(
-                    (serde_json::from_str::<serde_json::Value>(&text), serde_json::from_str::<serde_json::Value>(recorded.get())),
-                    (Ok(a), Ok(b)) if a == b
-                )
-        };
-        let replayed = s.world.trace();
-        if let Some(i) = (0..replayed.len().max(file.trace.len())).find(|&i| match (replayed.get(i), file.trace.get(i)) {
-            (Some(e), Some(r)) => !same(e, r),
-            _ => true,
-        }) {
-            return Err(ImportError {
-                message: format!("trace file does not replay: entry {} differs (recorded by another version of the engine?)", i),
-            });
-        }
-        Ok(s)
     }
 }
 
@@ -720,6 +677,32 @@ mod tests {
         u.jump_to(9);
         act(&mut u, Input::Note { text: "branch".into() });
         assert_eq!(u.checkpoints(), 3, "steps 0, 4 and 8");
+    }
+
+    #[test]
+    fn past_the_budget_old_checkpoints_thin_and_every_step_still_replays_exactly() {
+        let mut dense = busy(1);
+        let last = dense.last_step();
+        let per_checkpoint = dense.checkpoint_cost().0 / dense.checkpoints();
+        let mut thin = busy(1);
+        // Room for about 24 copies: step 0, the newest 16, and a few thinned old ones.
+        thin.set_checkpoint_budget(per_checkpoint * 24);
+        let (bytes, widest) = thin.checkpoint_cost();
+        assert!(bytes <= per_checkpoint * 24 + per_checkpoint, "{bytes} > budget");
+        assert!(thin.checkpoints() < dense.checkpoints() / 2, "{} of {}", thin.checkpoints(), dense.checkpoints());
+        assert!(widest >= 4, "old stretches are spaced wider: {widest}");
+        // The newest stretch stays dense: one checkpoint a step.
+        for k in (last - crate::sim::history::KEEP_DENSE as u64 + 1)..=last {
+            assert_eq!(thin.history.at_or_before(k).map(|c| c.step), Some(k));
+        }
+        let full = json(&dense.world().trace());
+        for k in [1, 3, last / 3, last / 2, last - 20, last - 1, 0, last] {
+            thin.jump_to(k);
+            dense.jump_to(k);
+            assert_eq!(thin.current_step(), k);
+            assert_eq!(json(&thin.world().snapshot()), json(&dense.world().snapshot()), "at step {k}");
+        }
+        assert_eq!(json(&thin.world().trace()), full);
     }
 
     #[test]

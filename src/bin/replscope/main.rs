@@ -7,46 +7,24 @@
 //! - `replscope serve --port P [--replicaof HOST PORT]`: one node over real TCP (net::serve).
 //! - `replscope bench-rewind [--steps N] [--jumps N]`: build a long trace and print how long a
 //!   jump to a random step takes (a figure, not a pass/fail).
+//! - `replscope bench-import [--steps N]`: export such a trace and import it again, printing
+//!   the file's size, the time and the heap the import peaked at.
 
+mod bench;
 mod files;
 
 use files::FileRoot;
 use replscope::engine::resp::Frame;
 use replscope::sim::scenario::{self, RunHooks};
-use replscope::sim::{Goal, Input, Session, World};
+use replscope::sim::World;
 use std::io::{Read, Write};
 use std::process::ExitCode;
-use std::time::Instant;
 
 const USAGE: &str = "usage:
   replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere]
   replscope serve --port P [--replicaof HOST PORT]
-  replscope bench-rewind [--steps N] [--jumps N] [--every N]";
-
-/// Live heap bytes, so `bench-rewind` can say what a session holds per trace entry (trace,
-/// checkpoints, world). Two relaxed atomic adds per allocation: nothing the CLI's figures feel.
-struct Counting;
-static LIVE_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is kept.
-unsafe impl std::alloc::GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
-        unsafe { std::alloc::System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        LIVE_BYTES.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
-        unsafe { std::alloc::System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        LIVE_BYTES.fetch_add(new_size, std::sync::atomic::Ordering::Relaxed);
-        LIVE_BYTES.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
-        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
+  replscope bench-rewind [--steps N] [--jumps N] [--every N]
+  replscope bench-import [--steps N]";
 
 /// The largest RDB file `load` reads (the world keeps a copy per node and in its journal).
 const MAX_LOAD_BYTES: u64 = 512 << 20;
@@ -56,7 +34,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("serve") => cmd_serve(&args[1..]),
-        Some("bench-rewind") => cmd_bench_rewind(&args[1..]),
+        Some("bench-rewind") => bench::rewind(&args[1..]),
+        Some("bench-import") => bench::import(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -69,15 +48,15 @@ fn main() -> ExitCode {
     })
 }
 
-type CliResult = Result<ExitCode, (u8, String)>;
+pub(crate) type CliResult = Result<ExitCode, (u8, String)>;
 
-fn usage(message: &str) -> (u8, String) {
+pub(crate) fn usage(message: &str) -> (u8, String) {
     (2, format!("{message}\n{USAGE}"))
 }
 
 /// Options after the positional arguments: `--name value…`.
-struct Opts<'a> {
-    args: &'a [String],
+pub(crate) struct Opts<'a> {
+    pub(crate) args: &'a [String],
 }
 
 impl<'a> Opts<'a> {
@@ -89,13 +68,13 @@ impl<'a> Opts<'a> {
             Some(_) => Err(usage(&format!("{name} needs {count} value(s)"))),
         }
     }
-    fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, (u8, String)> {
+    pub(crate) fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, (u8, String)> {
         match self.get(name, 1)? {
             None => Ok(None),
             Some(v) => v[0].parse().map(Some).map_err(|_| usage(&format!("{name}: '{}' is not a number", v[0]))),
         }
     }
-    fn check_known(&self, known: &[(&str, usize)], positional: usize) -> Result<(), (u8, String)> {
+    pub(crate) fn check_known(&self, known: &[(&str, usize)], positional: usize) -> Result<(), (u8, String)> {
         let mut i = positional;
         while i < self.args.len() {
             match known.iter().find(|(n, _)| *n == self.args[i]) {
@@ -197,85 +176,4 @@ fn cmd_serve(args: &[String]) -> CliResult {
         let _ = (port, replicaof);
         Err((2, "serve: native only".to_string()))
     }
-}
-
-/// A long trace: a master, two replicas, a stream of writes with cuts now and then.
-fn bench_session(steps: u64, every: u64) -> Session {
-    let mut s = Session::with_options(7, replscope::sim::clock::DEFAULT_EPOCH_MS, every);
-    let act = |s: &mut Session, a: Input| {
-        let _ = s.apply(a);
-    };
-    for n in ["m", "r1", "r2"] {
-        act(&mut s, Input::AddNode { name: n.into() });
-    }
-    act(&mut s, Input::Command { node: "r1".into(), line: "REPLICAOF m".into() });
-    act(&mut s, Input::Command { node: "r2".into(), line: "REPLICAOF m".into() });
-    s.run(Goal::RunFor(10_000));
-    let mut i = 0u64;
-    while s.current_step() < steps {
-        for _ in 0..20 {
-            act(&mut s, Input::Command { node: "m".into(), line: format!("SET key:{} {}", i % 5000, i) });
-            i += 1;
-        }
-        s.run(Goal::RunFor(50));
-        if i.is_multiple_of(4000) {
-            act(&mut s, Input::Cut { a: "m".into(), b: "r2".into() });
-            s.run(Goal::RunFor(2_000));
-            act(&mut s, Input::Heal { a: "m".into(), b: "r2".into() });
-        }
-    }
-    s
-}
-
-fn cmd_bench_rewind(args: &[String]) -> CliResult {
-    let opts = Opts { args };
-    opts.check_known(&[("--steps", 1), ("--jumps", 1), ("--every", 1)], 0)?;
-    let every = opts.number::<u64>("--every")?.unwrap_or(replscope::sim::session::CHECKPOINT_EVERY);
-    let steps = opts.number::<u64>("--steps")?.unwrap_or(100_000);
-    let jumps = opts.number::<u64>("--jumps")?.unwrap_or(200);
-    // The figures are over the jumps made; a checkpoint every 0 steps is no interval at all.
-    if jumps == 0 {
-        return Err(usage("--jumps must be at least 1 (the figures are taken over the jumps)"));
-    }
-    if every == 0 {
-        return Err(usage("--every must be at least 1 (steps between checkpoints)"));
-    }
-    let heap0 = LIVE_BYTES.load(std::sync::atomic::Ordering::Relaxed);
-    let t0 = Instant::now();
-    let mut s = bench_session(steps, every);
-    let built = t0.elapsed();
-    let held = LIVE_BYTES.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(heap0);
-    let last = s.last_step();
-    let entries = s.world().trace().len();
-    println!("checkpoint every {} steps; built {} steps ({} trace entries) in {:.1} ms", every, last, entries, built.as_secs_f64() * 1e3);
-    println!(
-        "memory: the session holds {:.1} MB of heap after {} trace entries, {:.0} bytes per entry (trace, checkpoints and the live world)",
-        held as f64 / (1 << 20) as f64,
-        entries,
-        held as f64 / entries.max(1) as f64
-    );
-    // A fixed pseudo-random walk over the timeline (SplitMix64), so runs compare.
-    let mut rng = replscope::engine::rng::Rng::new(99);
-    let mut times = Vec::new();
-    for _ in 0..jumps {
-        let target = rng.below(last + 1);
-        let t = Instant::now();
-        s.jump_to(target);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-        if s.current_step() != target {
-            return Err((1, format!("jump_to({target}) landed on {}", s.current_step())));
-        }
-    }
-    times.sort_by(|a, b| a.total_cmp(b));
-    let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
-    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "jump_to over {} random steps: mean {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms (target <= 16 ms)",
-        times.len(),
-        mean,
-        pct(0.5),
-        pct(0.95),
-        pct(1.0)
-    );
-    Ok(ExitCode::SUCCESS)
 }

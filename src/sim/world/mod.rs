@@ -228,6 +228,11 @@ impl World {
         debug_assert!(self.step == 0 && self.journal_len == 0);
         self.record.journal = journal;
     }
+    /// Room for `n` more trace entries at once (an import knows how many the replay will
+    /// make; growing by doubling would reserve up to twice that, and copy it all at each step).
+    pub(crate) fn reserve_trace(&mut self, n: usize) {
+        self.record.trace.reserve_exact(n);
+    }
     /// A copy of the world's state without its record (a checkpoint).
     pub(crate) fn copy_state(&mut self) -> World {
         let record = std::mem::take(&mut self.record);
