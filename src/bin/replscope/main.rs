@@ -3,7 +3,8 @@
 //! - `replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere]`: run a scenario
 //!   file, printing every reply as redis-cli would, prefixed by the node (`m> OK`); exit 1 on a
 //!   failed `expect` (or any failing statement), 2 on a malformed scenario or bad usage, naming
-//!   the line. Its `save`/`load` paths stay in the scenario's folder (`files`).
+//!   the line. Its `save`/`load` paths stay in the scenario's folder (`files`). A lesson's
+//!   narration prints as `» …` (`--lang zh`: its 简体中文), its answered predictions as `? …`.
 //! - `replscope serve --port P [--replicaof HOST PORT]`: one node over real TCP (net::serve).
 //! - `replscope bench-rewind [--steps N] [--jumps N]`: build a long trace and print how long a
 //!   jump to a random step takes (a figure, not a pass/fail).
@@ -15,13 +16,13 @@ mod files;
 
 use files::FileRoot;
 use replscope::engine::resp::Frame;
-use replscope::sim::scenario::{self, RunHooks};
+use replscope::sim::scenario::{self, Answer, Prediction, RunHooks};
 use replscope::sim::World;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere]
+  replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere] [--lang en|zh]
   replscope serve --port P [--replicaof HOST PORT]
   replscope bench-rewind [--steps N] [--jumps N] [--every N]
   replscope bench-import [--steps N]";
@@ -91,19 +92,40 @@ impl<'a> Opts<'a> {
 /// scenario's folder unless the user said otherwise.
 struct Printer {
     files: FileRoot,
+    /// Which narration to print (`say` is English, `say.zh` 简体中文): `--lang`.
+    lang: String,
     /// Stdout was closed (`replscope run … | head -1`): print nothing more, quietly, and let
     /// the run finish so its exit status still says whether the scenario held.
     closed: bool,
 }
 
-impl RunHooks for Printer {
-    fn on_reply(&mut self, _line: usize, node: &str, _frame: &Frame, text: &str) {
+impl Printer {
+    fn print(&mut self, text: &str, prefix: &str) {
         if self.closed {
             return;
         }
         let mut out = std::io::stdout().lock();
         // `println!` panics when the reader has gone; a failed write just ends the printing.
-        self.closed = text.split('\n').try_for_each(|l| writeln!(out, "{node}> {l}")).and_then(|_| out.flush()).is_err();
+        self.closed = text.split('\n').try_for_each(|l| writeln!(out, "{prefix}{l}")).and_then(|_| out.flush()).is_err();
+    }
+}
+
+impl RunHooks for Printer {
+    fn on_reply(&mut self, _line: usize, node: &str, _frame: &Frame, text: &str) {
+        self.print(text, &format!("{node}> "));
+    }
+    fn on_say(&mut self, _line: usize, lang: &str, text: &str, _world: &World) {
+        if lang == self.lang {
+            self.print(text, "» ");
+        }
+    }
+    fn on_pause(&mut self, _line: usize, _world: &World) {
+        let words = if self.lang == "zh" { "（继续）" } else { "(continue)" };
+        self.print(words, "» ");
+    }
+    fn on_answer(&mut self, _asked: usize, p: &Prediction, _entry: usize, a: &Answer, _world: &World) {
+        let sends = a.sends.map(|b| format!(", sends {b} bytes")).unwrap_or_default();
+        self.print(&format!("{}: {} (asks {}{sends}), as predicted", p.node, a.outcome, a.asks), "? ");
     }
     fn write_file(&mut self, written: &str, bytes: &[u8]) -> Result<(), String> {
         let path = self.files.resolve(written)?;
@@ -127,14 +149,19 @@ fn cmd_run(args: &[String]) -> CliResult {
         return Err(usage("run needs a scenario file"));
     };
     let opts = Opts { args };
-    opts.check_known(&[("--trace", 1), ("--seed", 1), ("--files-anywhere", 0)], 1)?;
+    opts.check_known(&[("--trace", 1), ("--seed", 1), ("--files-anywhere", 0), ("--lang", 1)], 1)?;
+    let lang = match opts.get("--lang", 1)?.map(|v| v[0].as_str()) {
+        None | Some("en") => "en",
+        Some("zh") | Some("zh-CN") => "zh",
+        Some(other) => return Err(usage(&format!("--lang: '{other}' is not en or zh"))),
+    };
     let files = FileRoot::for_scenario(std::path::Path::new(path), args.iter().any(|a| a == "--files-anywhere"));
     let seed = opts.number::<u64>("--seed")?.unwrap_or(1);
     let trace_out = opts.get("--trace", 1)?.map(|v| v[0].clone());
     let bytes = std::fs::read(path).map_err(|e| (2, format!("cannot read {path}: {e}")))?;
     let sc = scenario::parse_bytes(&bytes).map_err(|e| (2, format!("{path}:{}:{}: {}", e.line, e.column, e.message)))?;
     let mut world = World::new(seed);
-    let outcome = scenario::run(&mut world, &sc, &mut Printer { files, closed: false });
+    let outcome = scenario::run(&mut world, &sc, &mut Printer { files, lang: lang.to_string(), closed: false });
     if let Some(out) = trace_out {
         let file = world.trace_file();
         std::fs::write(&out, file.to_json()).map_err(|e| (2, format!("cannot write {out}: {e}")))?;

@@ -33,9 +33,15 @@
 //! waiting for a command's reply are the runner's own directives. Files (`save`, `load`) are
 //! read and written through [`RunHooks`], so the simulation itself touches no file system.
 //!
+//! Lessons add `say`, `say.zh`, `look`, `pause` and `predict` ([`lesson`]): words for the
+//! student and questions checked against the engine; none changes the world.
+//!
 //! The rooms: this file holds the statements and their text/JSON forms; [`parse`] reads the
 //! language (with line and column errors); [`run`] runs a scenario against a world.
 
+pub mod lesson;
+#[cfg(test)]
+mod lesson_tests;
 mod parse;
 mod run;
 #[cfg(test)]
@@ -48,6 +54,7 @@ use crate::engine::resp::repr;
 use crate::sim::clock::format_duration;
 use crate::sim::input::Input;
 use crate::sim::trace::{check_version, ImportError, SCENARIO_VERSION};
+pub use lesson::{Answer, Focus, Prediction};
 use serde::{Deserialize, Serialize};
 
 /// A parsed scenario: statements with the line they came from (1-based).
@@ -141,6 +148,20 @@ pub enum Statement {
         latency_ms: u64,
         bytes_per_ms: u64,
     },
+    /// `say TEXT` / `say.zh TEXT`: narration at this point of the run (see [`lesson`]).
+    Say {
+        lang: String,
+        text: String,
+    },
+    /// `look …`: what the narration that follows points at.
+    Look {
+        focus: Focus,
+    },
+    /// `pause`: the page waits for the student's Continue here.
+    Pause,
+    /// `predict NAME +CONTINUE|+FULLRESYNC [asks N] [sends N]`: the question asked before
+    /// NAME's next PSYNC, checked against the engine's decision.
+    Predict(Prediction),
 }
 
 /// Join arguments back into a line redis-cli would split the same way.
@@ -181,7 +202,11 @@ impl Statement {
             | Statement::Settle
             | Statement::Save { .. }
             | Statement::Load { .. }
-            | Statement::Check => return None,
+            | Statement::Check
+            | Statement::Say { .. }
+            | Statement::Look { .. }
+            | Statement::Pause
+            | Statement::Predict(_) => return None,
         })
     }
 
@@ -209,6 +234,11 @@ impl Statement {
             Statement::Expect { node, args, reply } => format!("expect {}> {} == {}", node, join_args(args), reply),
             Statement::ExpectLine { node, args, pattern } => format!("expect {}> {} ~= {}", node, join_args(args), pattern),
             Statement::Check => "check".into(),
+            Statement::Say { lang, text } if lang == "en" => format!("say {text}"),
+            Statement::Say { lang, text } => format!("say.{lang} {text}"),
+            Statement::Look { focus } => format!("look {}", focus.to_words()),
+            Statement::Pause => "pause".into(),
+            Statement::Predict(p) => p.to_line(),
         }
     }
 }

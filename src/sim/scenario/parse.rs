@@ -2,7 +2,7 @@
 //! them (`sdssplitargs`: quotes, escapes), a `#` that starts a word starts a comment. The first
 //! malformed line is reported with its line, column and what was expected.
 
-use super::{Located, Scenario, Statement};
+use super::{Focus, Located, Prediction, Scenario, Statement};
 use crate::engine::resp::split_args;
 use crate::sim::clock::parse_duration;
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,17 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
     if head.text == "expect" {
         return parse_expect(line, head.end, n).map(Some);
     }
+    // Narration is prose, kept verbatim to the end of the line (a `#` in it is text).
+    if let Some(lang) = head.text.strip_prefix("say").and_then(|l| if l.is_empty() { Some("en") } else { l.strip_prefix('.') }) {
+        if lang != "en" && lang != "zh" {
+            return Err(perr(n, head.column, format!("expected 'say' (English) or 'say.zh' (简体中文), got '{}'", head.text)));
+        }
+        let text = line[head.end..].trim();
+        if text.is_empty() {
+            return Err(perr(n, head.end + 2, format!("expected the narration after '{}'", head.text)));
+        }
+        return Ok(Some(Statement::Say { lang: lang.to_string(), text: text.to_string() }));
+    }
     if head.text == "send" {
         let Some((node, after)) = prompt_at(line, head.end) else {
             return Err(perr(n, head.end + 2, "expected 'NAME> COMMAND' after 'send'"));
@@ -256,6 +267,19 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             want(0, "nothing")?;
             Statement::Check
         }
+        "pause" => {
+            want(0, "nothing")?;
+            Statement::Pause
+        }
+        "look" => {
+            let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+            let focus = Focus::from_words(&texts).map_err(|e| perr(n, head.column, e))?;
+            for w in args.iter().skip(1) {
+                name_at(w)?;
+            }
+            Statement::Look { focus }
+        }
+        "predict" => Statement::Predict(parse_prediction(&args, n, head.end)?),
         kw @ ("save" | "load") => {
             want(2, "a node name and a file path")?;
             let (node, path) = (name_at(args[0])?, args[1].text.clone());
@@ -269,7 +293,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, predict), got '{}'", other),
             ))
         }
     };
@@ -309,4 +333,28 @@ fn parse_expect(line: &str, from: usize, n: usize) -> Result<Statement, ParseErr
     } else {
         Statement::ExpectLine { node, args, pattern: expected }
     })
+}
+
+/// `predict NAME +CONTINUE|+FULLRESYNC [asks N] [sends N]`.
+fn parse_prediction(args: &[&Word], n: usize, after: usize) -> Result<Prediction, ParseError> {
+    let usage = "expected 'predict NAME +CONTINUE|+FULLRESYNC [asks OFFSET] [sends BYTES]'";
+    let (Some(node), Some(outcome)) = (args.first(), args.get(1)) else { return Err(perr(n, after + 2, usage)) };
+    if !is_name(&node.text) {
+        return Err(perr(n, node.column, format!("expected a node name, got '{}'", node.text)));
+    }
+    if outcome.text != "+CONTINUE" && outcome.text != "+FULLRESYNC" {
+        return Err(perr(n, outcome.column, format!("expected +CONTINUE or +FULLRESYNC, got '{}'", outcome.text)));
+    }
+    let mut p = Prediction { node: node.text.clone(), outcome: outcome.text.clone(), asks: None, sends: None };
+    let mut rest = args[2..].iter();
+    while let Some(key) = rest.next() {
+        let Some(value) = rest.next() else { return Err(perr(n, key.column, format!("expected a number after '{}'", key.text))) };
+        let bad = || perr(n, value.column, format!("expected a number after '{}', got '{}'", key.text, value.text));
+        match key.text.as_str() {
+            "asks" if p.asks.is_none() => p.asks = Some(value.text.parse().map_err(|_| bad())?),
+            "sends" if p.sends.is_none() => p.sends = Some(value.text.parse().map_err(|_| bad())?),
+            _ => return Err(perr(n, key.column, usage)),
+        }
+    }
+    Ok(p)
 }

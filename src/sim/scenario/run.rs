@@ -2,6 +2,7 @@
 //! and expects wait for their reply (as redis-cli does); `run` and `settle` run time; `check`
 //! hands the world to the runner's hooks; `save` / `load` files go through the hooks too.
 
+use super::lesson::{decision_for, Answer, Focus, Prediction};
 use super::{join_args, Scenario, Statement};
 use crate::engine::resp::Frame;
 use crate::sim::clock::format_duration;
@@ -23,6 +24,14 @@ pub trait RunHooks {
     fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, String> {
         Err("load reads files: run this scenario with the native CLI".into())
     }
+    /// A lesson's `say` (narration in `lang`), reached at the world's current step.
+    fn on_say(&mut self, _line: usize, _lang: &str, _text: &str, _world: &World) {}
+    /// A lesson's `look` (for the narration that follows) or `pause`.
+    fn on_look(&mut self, _line: usize, _focus: &Focus) {}
+    fn on_pause(&mut self, _line: usize, _world: &World) {}
+    /// A `predict` was asked (at the world's current step) and is now answered by the
+    /// engine's decision (traced at entry `entry`); the answer agrees with the prediction.
+    fn on_answer(&mut self, _asked: usize, _prediction: &Prediction, _entry: usize, _answer: &Answer, _world: &World) {}
 }
 
 /// Hooks that do nothing.
@@ -115,7 +124,10 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
     let mut report = RunReport::default();
     // What `send` sent and no `reply` read yet, per console: (command id, line).
     let mut sent: std::collections::BTreeMap<String, std::collections::VecDeque<(u64, String)>> = Default::default();
+    // Predictions not yet answered: (line, prediction, trace length when asked).
+    let mut asked: Vec<(usize, &Prediction, usize)> = Vec::new();
     for located in &sc.statements {
+        answer_predictions(world, &mut asked, hooks)?;
         let line = located.line;
         let fail = |message: String| RunError { line, message };
         report.statements += 1;
@@ -185,9 +197,42 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
                 report.checks += 1;
                 hooks.on_check(line, world);
             }
+            Statement::Say { lang, text } => hooks.on_say(line, lang, text, world),
+            Statement::Look { focus } => hooks.on_look(line, focus),
+            Statement::Pause => hooks.on_pause(line, world),
+            Statement::Predict(p) => {
+                if world.port_of(&p.node).is_none() {
+                    return Err(fail(format!("predict: no node named '{}'", p.node)));
+                }
+                asked.push((line, p, world.trace().len()));
+            }
             // World inputs were applied above.
             _ => {}
         }
     }
+    answer_predictions(world, &mut asked, hooks)?;
+    if let Some((line, p, _)) = asked.first() {
+        return Err(RunError { line: *line, message: format!("predict {}: the lesson ends before {} makes a PSYNC", p.node, p.node) });
+    }
     Ok(report)
+}
+
+/// Answer each prediction whose PSYNC has been decided since it was asked; a wrong one stops
+/// the run at its line, naming what the engine decided.
+fn answer_predictions(world: &World, asked: &mut Vec<(usize, &Prediction, usize)>, hooks: &mut dyn RunHooks) -> Result<(), RunError> {
+    let mut i = 0;
+    while i < asked.len() {
+        let (line, p, from) = asked[i];
+        let Some((entry, decision)) = decision_for(world, &p.node, from) else {
+            i += 1;
+            continue;
+        };
+        let answer = Answer::of(decision);
+        if let Some(why) = answer.disagrees_with(p) {
+            return Err(RunError { line, message: format!("{}: {why}", p.to_line()) });
+        }
+        hooks.on_answer(line, p, entry, &answer, world);
+        asked.remove(i);
+    }
+    Ok(())
 }
