@@ -8,7 +8,7 @@
 use crate::engine::event::Event;
 use crate::sim::history::History;
 use crate::sim::input::{Input, JournalEntry};
-use crate::sim::scenario::{self, NoHooks, ParseError};
+use crate::sim::scenario::{self, ParseError, Script};
 use crate::sim::trace::TraceFile;
 use crate::sim::wire::{MemoryWire, Stepped, Wire};
 use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
@@ -142,14 +142,20 @@ impl Session {
     /// as a note in the trace (the CLI is where scenarios are judged). The scenario runs on
     /// the bare world; checkpoints are taken when the session first replays its steps.
     pub fn from_scenario(text: &str, seed: u64) -> Result<Session, ParseError> {
+        Session::from_lesson(text, seed).map(|(s, _)| s)
+    }
+
+    /// [`Session::from_scenario`], with the lesson's narration and questions placed on its steps.
+    pub fn from_lesson(text: &str, seed: u64) -> Result<(Session, Script), ParseError> {
         let sc = scenario::parse(text)?;
         let mut world = World::new(seed);
-        if let Err(e) = scenario::run(&mut world, &sc, &mut NoHooks) {
+        let mut script = Script::default();
+        if let Err(e) = scenario::run(&mut world, &sc, &mut script) {
             // A note cannot fail.
             let _ = world.apply(&Input::Note { text: e.to_string() });
         }
         let last_step = world.current_step();
-        Ok(Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step })
+        Ok((Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step }, script))
     }
 
     pub fn world(&self) -> &World {

@@ -167,3 +167,29 @@ fn a_fresh_replica_asks_with_its_own_replid_not_psync_question_mark_minus_one() 
     .message
     .contains("r1 asks for offset 1, not -1"));
 }
+
+#[test]
+fn the_short_cut_lessons_script_places_narration_pauses_and_its_question_on_the_run() {
+    let text = include_str!("../../../scenarios/short-cut-partial-resync.scn");
+    let (session, script) = crate::sim::Session::from_lesson(text, 1).unwrap();
+    let says = text.lines().filter(|l| l.starts_with("say ")).count();
+    assert_eq!(script.narration.len(), says, "one narration step per English say");
+    assert!(script.narration.iter().all(|n| !n.en.is_empty() && n.zh.as_deref().is_some_and(|z| !z.is_empty())), "each in both languages");
+    assert!(script.narration.windows(2).all(|w| w[0].step <= w[1].step));
+    assert_eq!(script.narration.iter().filter(|n| n.pause).count(), text.lines().filter(|l| *l == "pause").count());
+    // The question is asked before the heal and decided by the PSYNC that follows it.
+    let [q] = &script.questions[..] else { panic!("{:?}", script.questions) };
+    assert!(q.asked_step < q.decided_step && q.decided_step <= session.last_step());
+    let decided =
+        &session.world().trace().iter().find(|e| e.step == q.decided_step && matches!(e.kind, TraceKind::Event(Event::PsyncDecision(_))));
+    assert!(decided.is_some(), "a PSYNC decision is traced at step {}", q.decided_step);
+    assert_eq!(script.question_before(q.decided_step), Some(q));
+    assert_eq!(q.answer.outcome, "+CONTINUE");
+    // The narration that shows is the last one reached; before the first, none.
+    let (first, second) = (&script.narration[0], &script.narration[1]);
+    assert!(script.narration_at(second.step).is_some_and(|n| n.step == second.step && n.line >= second.line));
+    assert!(first.step == 0 || script.narration_at(first.step - 1).is_none());
+    assert_eq!(script.narration_at(session.last_step()), script.narration.last());
+    let look_card = script.narration.iter().find(|n| n.focus.contains(&Focus::Card)).expect("a narration points at the card");
+    assert!(look_card.step >= q.decided_step, "the card is pointed at after the decision");
+}

@@ -44,6 +44,7 @@ pub mod lesson;
 mod lesson_tests;
 mod parse;
 mod run;
+pub mod script;
 #[cfg(test)]
 mod tests;
 
@@ -55,6 +56,7 @@ use crate::sim::clock::format_duration;
 use crate::sim::input::Input;
 use crate::sim::trace::{check_version, ImportError, SCENARIO_VERSION};
 pub use lesson::{Answer, Focus, Prediction};
+pub use script::{Narration, Question, Script};
 use serde::{Deserialize, Serialize};
 
 /// A parsed scenario: statements with the line they came from (1-based).

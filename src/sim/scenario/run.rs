@@ -29,7 +29,9 @@ pub trait RunHooks {
     /// A lesson's `look` (for the narration that follows) or `pause`.
     fn on_look(&mut self, _line: usize, _focus: &Focus) {}
     fn on_pause(&mut self, _line: usize, _world: &World) {}
-    /// A `predict` was asked (at the world's current step) and is now answered by the
+    /// A `predict` was reached (asked, at the world's current step).
+    fn on_asked(&mut self, _line: usize, _world: &World) {}
+    /// A `predict` was asked and is now answered by the
     /// engine's decision (traced at entry `entry`); the answer agrees with the prediction.
     fn on_answer(&mut self, _asked: usize, _prediction: &Prediction, _entry: usize, _answer: &Answer, _world: &World) {}
 }
@@ -204,6 +206,7 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
                 if world.port_of(&p.node).is_none() {
                     return Err(fail(format!("predict: no node named '{}'", p.node)));
                 }
+                hooks.on_asked(line, world);
                 asked.push((line, p, world.trace().len()));
             }
             // World inputs were applied above.
