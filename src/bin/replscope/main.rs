@@ -125,7 +125,8 @@ impl RunHooks for Printer {
     }
     fn on_answer(&mut self, _asked: usize, p: &Prediction, _entry: usize, a: &Answer, _world: &World) {
         let sends = a.sends.map(|b| format!(", sends {b} bytes")).unwrap_or_default();
-        self.print(&format!("{}: {} (asks {}{sends}), as predicted", p.node, a.outcome, a.asks), "? ");
+        let as_predicted = if self.lang == "zh" { "与预测一致" } else { "as predicted" };
+        self.print(&format!("{}: {} (asks {}{sends}), {as_predicted}", p.node, a.outcome, a.asks), "? ");
     }
     fn write_file(&mut self, written: &str, bytes: &[u8]) -> Result<(), String> {
         let path = self.files.resolve(written)?;

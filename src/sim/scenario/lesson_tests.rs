@@ -193,3 +193,25 @@ fn the_short_cut_lessons_script_places_narration_pauses_and_its_question_on_the_
     let look_card = script.narration.iter().find(|n| n.focus.contains(&Focus::Card)).expect("a narration points at the card");
     assert!(look_card.step >= q.decided_step, "the card is pointed at after the decision");
 }
+
+#[test]
+fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold() {
+    let lessons = [
+        include_str!("../../../scenarios/first-full-sync.scn"),
+        include_str!("../../../scenarios/short-cut-partial-resync.scn"),
+        include_str!("../../../scenarios/long-cut-backlog-overflow-full-resync.scn"),
+        include_str!("../../../scenarios/failover-psync2.scn"),
+    ];
+    for text in lessons {
+        let (session, script) = crate::sim::Session::from_lesson(text, 1).unwrap();
+        let name = text.lines().next().unwrap_or_default();
+        // The run held: a failing statement would have been noted and stopped it.
+        assert!(!session.world().trace().iter().any(|e| matches!(e.kind, TraceKind::Note { .. })), "{name}");
+        assert!(!script.narration.is_empty(), "{name}");
+        for n in &script.narration {
+            assert!(!n.en.is_empty() && n.zh.as_deref().is_some_and(|z| !z.is_empty()), "{name}: line {} lacks a language", n.line);
+        }
+        let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
+        assert_eq!(script.questions.len(), asked, "{name}: every question is answered by a PSYNC");
+    }
+}
