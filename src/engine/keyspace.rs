@@ -56,7 +56,9 @@ impl PartialOrd for ScoreKey {
 }
 impl Ord for ScoreKey {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&o.0).then_with(|| self.1.cmp(&o.1))
+        // As zslInsert compares: `<` on doubles, so -0.0 and 0.0 tie and the member decides
+        // (no NaN ever gets here: ZADD refuses it).
+        self.0.partial_cmp(&o.0).unwrap_or(std::cmp::Ordering::Equal).then_with(|| self.1.cmp(&o.1))
     }
 }
 
