@@ -315,7 +315,7 @@ impl Model {
             }
             Goal::Next(Kind::Decision) => self.notice = Some(t(self.lang, K::NoDecisionCame).to_string()),
             Goal::Next(kind) => self.notice = Some(tf(self.lang, K::NoKindCame, &[&super::labels::kind_name(self.lang, kind)])),
-            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle => {}
+            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle | Goal::Answer => {}
         }
     }
 
