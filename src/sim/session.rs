@@ -5,13 +5,13 @@
 //! next visible step, the next happening of a [`Kind`], a recorded step, a run, settling),
 //! over memory ([`Session::run`]) or over the page's ports ([`Session::walk`]).
 
+pub use crate::sim::goal::{Goal, Kind};
 use crate::sim::history::History;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::scenario::{self, NoHooks, ParseError};
 use crate::sim::trace::{ImportError, TraceFile};
 use crate::sim::wire::{MemoryWire, Stepped, Wire};
 use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
-pub use crate::sim::goal::{Goal, Kind};
 
 /// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
 pub const CHECKPOINT_EVERY: u64 = 1024;
@@ -355,8 +355,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::TraceKind;
     use crate::sim::clock::DEFAULT_EPOCH_MS;
+    use crate::sim::TraceKind;
 
     fn act(s: &mut Session, a: Input) {
         s.apply(a.clone()).unwrap_or_else(|e| panic!("{a:?}: {e}"));
