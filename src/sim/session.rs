@@ -732,6 +732,14 @@ mod tests {
         assert_eq!(snap.console("m").last().and_then(|e| e.reply.as_deref()), Some("OK"));
         let offset = |n: &str| snap.nodes.iter().find(|v| v.name == n).map(|v| (v.master_repl_offset, v.slave_repl_offset)).unwrap();
         assert_eq!(offset("r1").1, Some(offset("m").0), "r1 applied what m propagated");
+        // With the link cut, the write is answered and the propagation waits (not "in flight"
+        // on a cut link); the walk does not run out the clock.
+        act(&mut s, Input::Cut { a: "m".into(), b: "r1".into() });
+        act(&mut s, Input::Command { node: "m".into(), line: "SET during cut".into() });
+        let t0 = s.world().now_ms();
+        assert_eq!(s.run(Goal::Answer), WalkState::Reached);
+        assert!(s.world().now_ms() - t0 < 1000, "{} ms", s.world().now_ms() - t0);
+        assert_eq!(s.world().snapshot().console("m").last().and_then(|e| e.reply.as_deref()), Some("OK"));
         // A command that blocks is read and then waits: answered as far as it can be.
         act(&mut s, Input::Command { node: "m".into(), line: "BLPOP nothing 0".into() });
         assert_eq!(s.run(Goal::Answer), WalkState::Reached);

@@ -249,6 +249,7 @@ keys! {
     StepByHandHelp,
     NothingInFlight,
     BulkGroup,
+    GroupMore,
     NoConsole,
     ConsoleOfNode,
     ColKey,

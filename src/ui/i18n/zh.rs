@@ -236,6 +236,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::StepByHandHelp => "关闭时：发送的命令会一直运行到回复（以及它传播的内容）到达。打开时：它等待单步或播放。",
         K::NothingInFlight => "没有任何东西在传输中，所以下一件事在 {0} 之后（模拟时间）由定时器引发：{1}",
         K::BulkGroup => "{0} × {1}（共 {2}）",
+        K::GroupMore => "……以及本组中另外 {0} 条",
         K::Capped => "每次点击最多 {0} 个 {1} 的键（总共 16 MB）：数量已被截断。",
         K::NoConsole => "添加一个节点以获得控制台。",
         K::ConsoleOfNode => "节点的控制台",
