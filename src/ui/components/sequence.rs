@@ -137,7 +137,7 @@ fn grouped<'a>(rows: &[(usize, &'a TraceEntry)]) -> Vec<Vec<(usize, &'a TraceEnt
 fn group_row(lang: Lang, lanes: &[String], run: &[(usize, &TraceEntry)], current: u64) -> Html {
     let (Some(&(key, first)), Some(&(_, last))) = (run.first(), run.last()) else { return html! {} };
     let Some((from, to, cmd)) = group_key(first) else { return html! {} };
-    let total: u64 = run.iter().filter_map(|(_, e)| message_of(e)).map(|m| m.len as u64).sum();
+    let total: u64 = run.iter().filter_map(|(_, e)| message_of(e)).map(|m| m.len).sum();
     let head = tf(lang, K::BulkGroup, &[&run.len(), &format!("{from} → {to}: {cmd}"), &human_bytes(total)]);
     let now = run.iter().any(|(_, e)| e.step == current);
     html! {

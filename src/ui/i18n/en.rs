@@ -237,6 +237,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::NothingInFlight => "Nothing was in flight, so the next thing came {0} later (simulated time), from a timer: {1}",
         K::BulkGroup => "{0} × {1} ({2} in all)",
         K::GroupMore => "… and {0} more in this group",
+        K::StepCountHelp => "The step number counts every event the world handles, timer ticks that show nothing included; Step goes to the next one that shows something, so the number can move by more than one.",
         K::Capped => "At most {0} keys of {1} per click (16 MB in all): the count was capped.",
         K::NoConsole => "Add a node to get a console.",
         K::ConsoleOfNode => "Console of node",

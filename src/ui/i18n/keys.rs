@@ -250,6 +250,7 @@ keys! {
     NothingInFlight,
     BulkGroup,
     GroupMore,
+    StepCountHelp,
     NoConsole,
     ConsoleOfNode,
     ColKey,

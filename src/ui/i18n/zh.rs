@@ -237,6 +237,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::NothingInFlight => "没有任何东西在传输中，所以下一件事在 {0} 之后（模拟时间）由定时器引发：{1}",
         K::BulkGroup => "{0} × {1}（共 {2}）",
         K::GroupMore => "……以及本组中另外 {0} 条",
+        K::StepCountHelp => "步数统计世界处理的每一个事件，包括什么也不显示的定时器节拍；单步前进到下一个能显示内容的事件，所以步数可能一次增加不止一。",
         K::Capped => "每次点击最多 {0} 个 {1} 的键（总共 16 MB）：数量已被截断。",
         K::NoConsole => "添加一个节点以获得控制台。",
         K::ConsoleOfNode => "节点的控制台",
