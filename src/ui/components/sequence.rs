@@ -120,13 +120,26 @@ fn group_key(e: &TraceEntry) -> Option<(&str, &str, &str)> {
     message_of(e).map(|m| (m.from, m.to, m.label.split_whitespace().next().unwrap_or("")))
 }
 
-/// Split `rows` into single rows and runs of [`GROUP_MIN`] or more same-command messages.
+/// A message that starts inside a command the previous one began (the socket took part of a
+/// write; its label can only count bytes: "1057 rdb bytes").
+fn continues(e: &TraceEntry) -> bool {
+    message_of(e).is_some_and(|m| m.label.starts_with(|c: char| c.is_ascii_digit()) && m.label.ends_with(" bytes"))
+}
+
+/// Split `rows` into single rows and runs of [`GROUP_MIN`] or more messages between the same
+/// two nodes that carry one command (with the pieces of it a full socket split off).
 fn grouped<'a>(rows: &[(usize, &'a TraceEntry)]) -> Vec<Vec<(usize, &'a TraceEntry)>> {
     let mut out: Vec<Vec<(usize, &TraceEntry)>> = Vec::new();
     for &row in rows {
         let key = group_key(row.1);
+        let joins = |run: &[(usize, &TraceEntry)]| {
+            let Some(k) = key else { return false };
+            let Some(head) = group_key(run[0].1) else { return false };
+            // Only runs of a command (SET), not of replies or RDB payloads, take continuations.
+            head == k || ((head.0, head.1) == (k.0, k.1) && head.2.starts_with(|c: char| c.is_ascii_alphabetic()) && continues(row.1))
+        };
         match out.last_mut() {
-            Some(run) if key.is_some() && group_key(run[0].1) == key => run.push(row),
+            Some(run) if joins(run) => run.push(row),
             _ => out.push(vec![row]),
         }
     }
