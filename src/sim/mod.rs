@@ -11,11 +11,13 @@
 //! - [`import`]: an exported trace replayed into a live session, checked entry by entry.
 //! - [`session`]: a world plus checkpoints, for jump-to-step and branching (rewind), and the
 //!   goals time is run toward (`Goal`: a step, the next PSYNC decision, a run, settling).
+//! - [`goal`]: where a walk through time stops (`Goal`), and what counts as one visible step.
 //! - [`snapshot`]: the serializable picture the UI renders.
 //! - [`scenario`]: the scenario language (parse with positions, run with hooks).
 //! - [`wire`]: the medium bytes cross at delivery time (memory natively, MessagePorts in the page).
 
 pub mod clock;
+pub mod goal;
 pub mod history;
 pub mod import;
 pub mod input;

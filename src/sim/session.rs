@@ -5,84 +5,19 @@
 //! next visible step, the next happening of a [`Kind`], a recorded step, a run, settling),
 //! over memory ([`Session::run`]) or over the page's ports ([`Session::walk`]).
 
-use crate::engine::event::Event;
+pub use crate::sim::goal::{Goal, Kind};
 use crate::sim::history::History;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::scenario::{self, ParseError, Script};
 use crate::sim::trace::TraceFile;
 use crate::sim::wire::{MemoryWire, Stepped, Wire};
 use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
-use crate::sim::TraceKind;
-use serde::{Deserialize, Serialize};
 
 /// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
 pub const CHECKPOINT_EVERY: u64 = 1024;
 /// Bound on steps for one walk to a step, a visible step or a next happening (it stops early
 /// when nothing is left).
 pub const MAX_STEPS_PER_WALK: u64 = 1_000_000;
-
-/// Where a [`Walk`] stops: the one way time is run in a session (inputs are [`Input`]s).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Goal {
-    /// The next step that shows something (a delivery, an event, a reply).
-    Visible,
-    /// The next happening of a chosen kind (`Next(Kind::Decision)`: the next PSYNC decision).
-    Next(Kind),
-    /// Step `n` of the recorded branch (replaying forward to it).
-    Step(u64),
-    /// Every event due within this many ms, then the clock moves to the end of the interval
-    /// (a journaled `AdvanceTo`), as a scenario's `run`.
-    RunFor(u64),
-    /// Until settled (see [`World::is_settled`]), at most [`SETTLE_MAX_MS`] of logical time,
-    /// as a scenario's `settle`; `Quiet` if it did not settle.
-    Settle,
-}
-
-/// Kinds of happening a walk can stop at ("step to the next …").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Kind {
-    /// Bytes delivered between two nodes.
-    Message,
-    /// A master decides a PSYNC (`+CONTINUE` or `+FULLRESYNC`).
-    Decision,
-    /// A master starts an RDB for replicas (disk or diskless).
-    FullSync,
-    /// A replica's handshake state changes (`REPL_STATE_*`).
-    HandshakeState,
-    /// A master counts a replica online (streaming).
-    ReplicaOnline,
-    /// A connection between two nodes closes (cut, timeout, restart…).
-    Disconnect,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::Message, Kind::Decision, Kind::FullSync, Kind::HandshakeState, Kind::ReplicaOnline, Kind::Disconnect];
-
-    /// Whether a trace entry is a happening of this kind.
-    pub fn matches(self, kind: &TraceKind) -> bool {
-        match (self, kind) {
-            (Kind::Message, TraceKind::Delivered { from, .. }) => from != crate::sim::world::CONSOLE,
-            (Kind::Decision, TraceKind::Event(Event::PsyncDecision(_))) => true,
-            (Kind::FullSync, TraceKind::Event(Event::RdbSaveStart { .. })) => true,
-            (Kind::HandshakeState, TraceKind::Event(Event::ReplState { .. })) => true,
-            (Kind::ReplicaOnline, TraceKind::Event(Event::ReplicaOnline { .. })) => true,
-            (Kind::Disconnect, TraceKind::Event(Event::Disconnected { .. })) => true,
-            _ => false,
-        }
-    }
-
-    /// How the page names it ("next …").
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Message => "message",
-            Kind::Decision => "PSYNC decision",
-            Kind::FullSync => "full sync (RDB)",
-            Kind::HandshakeState => "handshake state",
-            Kind::ReplicaOnline => "replica online",
-            Kind::Disconnect => "disconnect",
-        }
-    }
-}
 
 /// A walk forward over a [`Wire`], one raw step at a time, that can wait for the wire between
 /// steps (the page's MessagePorts hand a parcel back a task later). Made by [`Session::walk`],
@@ -96,6 +31,9 @@ pub struct Walk {
     /// for `RunFor`, the end of the interval.
     horizon_ms: u64,
     steps_left: u64,
+    /// Where a fresh walk began, if at the branch's end: one that meets nothing goes back there
+    /// (a Step or a Run-to that finds nothing does not move; see [`Session::out_of_time`]).
+    from_end: Option<u64>,
 }
 
 /// How far an [`Session::advance`] got.
@@ -233,11 +171,13 @@ impl Session {
         let now = self.world.now_ms();
         let (horizon_ms, steps_left) = match goal {
             Goal::Step(_) => (u64::MAX, MAX_STEPS_PER_WALK),
-            Goal::Visible | Goal::Next(_) => (now.saturating_add(STEP_HORIZON_MS), MAX_STEPS_PER_WALK),
+            Goal::Visible | Goal::Next(_) | Goal::Answer => (now.saturating_add(STEP_HORIZON_MS), MAX_STEPS_PER_WALK),
             Goal::RunFor(ms) => (now.saturating_add(ms), u64::MAX),
             Goal::Settle => (now.saturating_add(SETTLE_MAX_MS), u64::MAX),
         };
-        Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left }
+        let at = self.world.current_step();
+        let from_end = (matches!(goal, Goal::Visible | Goal::Next(_)) && at >= self.last_step).then_some(at);
+        Walk { goal, start_len: self.world.trace().len(), horizon_ms, steps_left, from_end }
     }
 
     /// Take raw steps over `wire` until `walk`'s goal is met, nothing is left, or the wire
@@ -275,14 +215,24 @@ impl Session {
             Goal::Next(kind) => new().iter().any(|e| kind.matches(&e.kind)),
             Goal::Step(n) => self.world.current_step() >= n,
             Goal::Settle => self.world.is_settled(),
+            Goal::Answer => !self.world.in_flight(),
             // Met when nothing more is due within the interval (see `out_of_time`).
             Goal::RunFor(_) => false,
         }
     }
 
     /// Nothing more is due before the horizon: a run is over (the clock moves to its end),
-    /// any other goal was not met.
+    /// any other goal was not met. A step or a next-of that began at the branch's end and met
+    /// nothing goes back to where it began (the cron ticks it walked through showed nothing):
+    /// it never lands on a step with nothing to show, nor moves the clock silently.
     fn out_of_time(&mut self, walk: &Walk) -> WalkState {
+        if let Some(start) = walk.from_end {
+            if self.world.current_step() > start {
+                self.jump_to(start);
+                self.branch_here();
+            }
+            return WalkState::Quiet;
+        }
         match walk.goal {
             Goal::RunFor(_) => {
                 // Only moves the clock forward; cannot fail.
@@ -382,6 +332,7 @@ impl Session {
 mod tests {
     use super::*;
     use crate::sim::clock::DEFAULT_EPOCH_MS;
+    use crate::sim::TraceKind;
 
     fn act(s: &mut Session, a: Input) {
         s.apply(a.clone()).unwrap_or_else(|e| panic!("{a:?}: {e}"));
@@ -730,5 +681,84 @@ mod tests {
         assert_eq!(json(&s.world().trace()), json(&w.trace()));
         assert_eq!(s.journal(), w.journal());
         assert_eq!(s.last_step(), w.current_step());
+    }
+
+    /// What the page shows of a session: (current step, clock, last step, trace length).
+    fn place(s: &Session) -> (u64, u64, u64, usize) {
+        (s.current_step(), s.world().now_ms(), s.last_step(), s.world().trace().len())
+    }
+
+    #[test]
+    fn a_step_in_a_quiet_world_does_not_move() {
+        // One master, no replica, no client: only its crons tick, and they trace nothing.
+        let mut s = Session::with_options(2, DEFAULT_EPOCH_MS, 8);
+        act(&mut s, Input::AddNode { name: "m".into() });
+        let before = place(&s);
+        assert!(!s.world().in_flight());
+        assert_eq!(s.run(Goal::Visible), WalkState::Quiet);
+        assert_eq!(place(&s), before, "neither the step, the clock nor the trace moved");
+        // Over a slow wire too, and a second time (the walk is not left half-done).
+        let mut wire = SlowWire::default();
+        let mut walk = s.walk(Goal::Visible);
+        assert_eq!(drive(&mut s, &mut walk, &mut wire), WalkState::Quiet);
+        assert_eq!(place(&s), before);
+        // Acting still works from there, and the world then has something to show.
+        act(&mut s, Input::Command { node: "m".into(), line: "SET a 1".into() });
+        assert_eq!(s.run(Goal::Visible), WalkState::Reached);
+        assert!(s.current_step() > before.0);
+    }
+
+    #[test]
+    fn every_step_lands_on_something_to_show() {
+        let mut s = replicating(8);
+        act(&mut s, Input::Command { node: "m".into(), line: "SET x 1".into() });
+        for i in 0..60 {
+            let (step, len) = (s.current_step(), s.world().trace().len());
+            assert_eq!(s.run(Goal::Visible), WalkState::Reached, "step {i}");
+            assert!(s.current_step() > step);
+            let new = &s.world().trace()[len..];
+            assert!(!new.is_empty(), "step {i} traced something");
+            assert!(new.iter().all(|e| e.step == s.current_step()), "step {i}: what it shows happened at the step it landed on");
+        }
+    }
+
+    #[test]
+    fn a_run_to_a_kind_that_does_not_come_does_not_move() {
+        // A settled pair only exchanges heartbeats: no full sync is coming.
+        let mut s = replicating(8);
+        let before = place(&s);
+        assert_eq!(s.run(Goal::Next(Kind::FullSync)), WalkState::Quiet);
+        assert_eq!(place(&s), before, "the heartbeats it walked through are not kept either");
+    }
+
+    #[test]
+    fn answer_runs_a_command_until_its_reply_and_propagation_arrived() {
+        let mut s = replicating(8);
+        act(&mut s, Input::Command { node: "m".into(), line: "SET answered yes".into() });
+        assert!(s.world().in_flight(), "the command is on its way to m");
+        let step = s.current_step();
+        assert_eq!(s.run(Goal::Answer), WalkState::Reached);
+        assert!(s.current_step() > step);
+        assert!(!s.world().in_flight());
+        let snap = s.world().snapshot();
+        assert_eq!(snap.console("m").last().and_then(|e| e.reply.as_deref()), Some("OK"));
+        let offset = |n: &str| snap.nodes.iter().find(|v| v.name == n).map(|v| (v.master_repl_offset, v.slave_repl_offset)).unwrap();
+        assert_eq!(offset("r1").1, Some(offset("m").0), "r1 applied what m propagated");
+        // With the link cut, the write is answered and the propagation waits (not "in flight"
+        // on a cut link); the walk does not run out the clock.
+        act(&mut s, Input::Cut { a: "m".into(), b: "r1".into() });
+        act(&mut s, Input::Command { node: "m".into(), line: "SET during cut".into() });
+        let t0 = s.world().now_ms();
+        assert_eq!(s.run(Goal::Answer), WalkState::Reached);
+        assert!(s.world().now_ms() - t0 < 1000, "{} ms", s.world().now_ms() - t0);
+        assert_eq!(s.world().snapshot().console("m").last().and_then(|e| e.reply.as_deref()), Some("OK"));
+        // A command that blocks is read and then waits: answered as far as it can be.
+        act(&mut s, Input::Command { node: "m".into(), line: "BLPOP nothing 0".into() });
+        assert_eq!(s.run(Goal::Answer), WalkState::Reached);
+        assert_eq!(s.world().snapshot().console("m").last().map(|e| e.reply.is_none()), Some(true));
+        // Answering when nothing is pending is already there: no step is taken.
+        let here = place(&s);
+        assert_eq!(s.run(Goal::Answer), WalkState::Reached);
+        assert_eq!(place(&s), here);
     }
 }

@@ -378,7 +378,7 @@ pub fn app() -> Html {
                 <section class="panel console-panel" aria-labelledby="h-console">
                     <h2 id="h-console">{ t(lang, K::HConsole) }</h2>
                     <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
-                        seed={m.seed} current_step={m.current_step} dispatch={dispatch.clone()} />
+                        seed={m.seed} current_step={m.current_step} step_by_hand={m.step_by_hand} dispatch={dispatch.clone()} />
                 </section>
             </main>
             if m.help {

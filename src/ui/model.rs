@@ -131,6 +131,8 @@ pub struct Frame<'a> {
     pub trace: &'a [TraceEntry],
     /// The ports of the stopped nodes (the snapshot only names them).
     pub stopped_ports: Vec<(String, u16)>,
+    /// Something is on its way (`World::in_flight`): bytes, a connect. Not timers.
+    pub in_flight: bool,
 }
 
 /// Everything a render needs; cheap to clone (the heavy parts are behind `Rc`).
@@ -166,8 +168,14 @@ pub struct Model {
     pub lesson_end: Option<u64>,
     /// The Messages panel hides heartbeats (PING to a replica, REPLCONF ACK); on in lessons.
     pub hide_heartbeats: bool,
-    /// The clock when a Step was asked: a step that crossed idle time says how much.
-    pub step_from_ms: Option<u64>,
+    /// The clock when a Step was asked, and whether anything was in flight then: a step that
+    /// crossed idle time says how much, and what it found.
+    pub step_from_ms: Option<(u64, bool)>,
+    /// Something was in flight at the current step (see [`Frame::in_flight`]).
+    pub in_flight: bool,
+    /// The console's "step by hand": a typed command waits for Step or Play (off: it runs
+    /// until answered).
+    pub step_by_hand: bool,
 }
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
@@ -184,9 +192,11 @@ pub fn opening_lesson(lang: Lang, asked: Option<String>, banner: Option<String>)
     }
 }
 
-/// What a Step that crossed `idle_ms` of quiet simulated time says.
-pub fn idle_notice(lang: Lang, idle_ms: u64) -> String {
-    tf(lang, K::IdleNotice, &[&super::labels::duration(lang, idle_ms)])
+/// What a Step that crossed `idle_ms` of quiet simulated time says: whether anything was in
+/// flight when it was asked, and `what` the step found.
+pub fn idle_notice(lang: Lang, idle_ms: u64, in_flight: bool, what: &str) -> String {
+    let key = if in_flight { K::IdleNotice } else { K::NothingInFlight };
+    tf(lang, key, &[&super::labels::duration(lang, idle_ms), &what])
 }
 
 pub fn no_such_lesson(lang: Lang, id: &str) -> String {
@@ -220,6 +230,8 @@ impl Model {
             lesson_end: None,
             hide_heartbeats: false,
             step_from_ms: None,
+            in_flight: false,
+            step_by_hand: false,
         }
     }
 
@@ -257,7 +269,10 @@ impl Model {
     }
     /// A Step was asked at the current time (a walk toward the next visible step).
     pub fn step_asked(&mut self) {
-        self.step_from_ms = Some(self.snapshot.time_ms);
+        self.step_from_ms = Some((self.snapshot.time_ms, self.in_flight));
+    }
+    pub fn set_step_by_hand(&mut self, on: bool) {
+        self.step_by_hand = on;
     }
     pub fn set_theme(&mut self, theme: Theme) {
         self.theme = theme;
@@ -315,13 +330,14 @@ impl Model {
             }
             Goal::Next(Kind::Decision) => self.notice = Some(t(self.lang, K::NoDecisionCame).to_string()),
             Goal::Next(kind) => self.notice = Some(tf(self.lang, K::NoKindCame, &[&super::labels::kind_name(self.lang, kind)])),
-            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle => {}
+            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle | Goal::Answer => {}
         }
     }
 
     /// Take in the world as it stands after a change.
     pub fn absorb(&mut self, frame: Frame<'_>) {
-        let Frame { snapshot, current_step, last_step, trace, stopped_ports } = frame;
+        let Frame { snapshot, current_step, last_step, trace, stopped_ports, in_flight } = frame;
+        self.in_flight = in_flight;
         // Playing across the lesson's recorded end stops there (a Play pressed at or past
         // the end runs on: it does not cross it again).
         if let Some(end) = self.lesson_end {
@@ -330,13 +346,7 @@ impl Model {
                 self.notice = Some(t(self.lang, K::LessonEnd).to_string());
             }
         }
-        // A Step that crossed quiet time says how much, instead of jumping silently.
-        if let Some(from) = self.step_from_ms.take() {
-            let idle = snapshot.time_ms.saturating_sub(from);
-            if idle >= IDLE_NOTICE_MS && self.notice.is_none() {
-                self.notice = Some(idle_notice(self.lang, idle));
-            }
-        }
+        let idle = self.step_from_ms.take().map(|(from, busy)| (snapshot.time_ms.saturating_sub(from), busy));
         self.current_step = current_step;
         self.last_step = last_step;
         // Behind the end the world holds only the past: keep the recorded future we know.
@@ -344,6 +354,14 @@ impl Model {
             self.trace.follow(trace);
         }
         self.trace.show_up_to(current_step);
+        // A Step that crossed quiet time says how much and what it found, instead of jumping
+        // silently.
+        if let Some((idle, busy)) = idle {
+            if idle >= IDLE_NOTICE_MS && self.notice.is_none() {
+                let what = self.just_happened().first().map(|h| format!("{} {}", h.words, h.redis).trim().to_string()).unwrap_or_default();
+                self.notice = Some(idle_notice(self.lang, idle, busy, &what));
+            }
+        }
         let mut layout: Vec<Slot> = snapshot
             .nodes
             .iter()

@@ -17,7 +17,8 @@ fn absorb(m: &mut Model, s: &Session) {
     let world = s.world();
     let snapshot = world.snapshot();
     let stopped_ports = snapshot.stopped.iter().map(|n| (n.clone(), world.port_of(n).unwrap_or(0))).collect();
-    m.absorb(Frame { snapshot, current_step: s.current_step(), last_step: s.last_step(), trace: world.trace(), stopped_ports });
+    let (current_step, last_step, in_flight) = (s.current_step(), s.last_step(), world.in_flight());
+    m.absorb(Frame { snapshot, current_step, last_step, trace: world.trace(), stopped_ports, in_flight });
 }
 
 /// A lesson loaded as the runtime loads one: recorded in full, shown from its start.
@@ -130,9 +131,9 @@ fn walk_endings_say_why_only_when_quiet() {
     assert!(!m.playing, "a quiet world stops play");
     m.dismiss_notice();
     m.walked(WalkState::Quiet, Goal::Next(Kind::Decision));
-    assert!(m.notice.as_deref().unwrap().starts_with("No PSYNC decision came"));
+    assert!(m.notice.as_deref().unwrap().starts_with("No PSYNC decision comes"));
     m.walked(WalkState::Quiet, Goal::Next(Kind::ReplicaOnline));
-    assert!(m.notice.as_deref().unwrap().starts_with("No replica online came within a minute"));
+    assert!(m.notice.as_deref().unwrap().starts_with("Nothing moved: no replica online comes within a minute"));
     m.dismiss_notice();
     m.walked(WalkState::Quiet, Goal::Step(3));
     assert_eq!(m.notice, None);
@@ -339,13 +340,18 @@ fn a_step_across_quiet_time_says_how_long_it_was() {
     let (mut m, mut s) = loaded();
     s.jump_to(s.last_step());
     absorb(&mut m, &s);
-    let t0 = m.snapshot.time_ms;
+    let (t0, busy) = (m.snapshot.time_ms, m.in_flight);
     m.step_asked();
     s.run(Goal::Visible);
     absorb(&mut m, &s);
     let idle = m.snapshot.time_ms - t0;
     if idle >= IDLE_NOTICE_MS {
-        assert_eq!(m.notice.as_deref(), Some(idle_notice(Lang::En, idle).as_str()));
+        let notice = m.notice.clone().expect("a notice");
+        assert!(notice.starts_with(if busy { "" } else { "Nothing was in flight, so the next thing came" }), "{notice}");
+        assert!(notice.contains(&labels::duration(Lang::En, idle)), "{notice}");
+        // It names what the step shows.
+        let first = &m.just_happened()[0];
+        assert!(notice.contains(&first.words), "{notice} names {}", first.words);
     } else {
         assert_eq!(m.notice, None);
     }
@@ -355,7 +361,10 @@ fn a_step_across_quiet_time_says_how_long_it_was() {
     m.step_asked();
     absorb(&mut m, &s);
     assert_eq!(m.notice, None);
-    assert!(idle_notice(Lang::En, 60_000).starts_with("Nothing happened for 1 min 0 s of simulated time"));
+    let quiet = idle_notice(Lang::En, 60_000, false, "m → r1: PING");
+    assert!(quiet.starts_with("Nothing was in flight, so the next thing came 1 min 0 s later"), "{quiet}");
+    assert!(quiet.ends_with("m → r1: PING"), "{quiet}");
+    assert!(idle_notice(Lang::En, 2_000, true, "x").starts_with("2"));
 }
 
 #[test]

@@ -27,6 +27,12 @@ pub enum Msg {
     Input(Input),
     /// Several inputs as one user gesture (e.g. "write 1000 random keys").
     Inputs(Vec<Input>),
+    /// Lines from a console (one typed, or a bulk write): applied as one gesture, then run
+    /// until answered (`Goal::Answer`: replies and propagation arrived), unless the person
+    /// chose to step by hand.
+    Console(Vec<Input>),
+    /// The console's "step by hand" switch.
+    StepByHand(bool),
     /// Walk forward over the ports: `Goal::Visible` is one step (replaying if we stepped
     /// back), `Goal::Next(kind)` the next happening of a kind (`Kind::Decision`: the next
     /// PSYNC decision), `Goal::Step(n)` a recorded step.
@@ -128,6 +134,7 @@ impl Runtime {
                 | Msg::SetLang(_)
                 | Msg::Glossary(_)
                 | Msg::HideHeartbeats(_)
+                | Msg::StepByHand(_)
                 | Msg::ConsoleHistory { .. }
         );
         if !keeps_walk && self.model.walking {
@@ -137,6 +144,14 @@ impl Runtime {
         let world_changed = match msg {
             Msg::Input(input) => self.apply_all(vec![input]),
             Msg::Inputs(inputs) => self.apply_all(inputs),
+            Msg::Console(inputs) => {
+                self.apply_all(inputs);
+                if !self.model.step_by_hand {
+                    self.forward(Goal::Answer);
+                }
+                true
+            }
+            Msg::StepByHand(on) => self.ui(|m| m.set_step_by_hand(on)),
             Msg::Walk(goal) => {
                 self.m().dismiss_notice();
                 if goal == Goal::Visible && !self.model.walking {
@@ -370,8 +385,14 @@ impl Runtime {
         let world = session.world();
         let snapshot = world.snapshot();
         let stopped_ports = snapshot.stopped.iter().map(|s| (s.clone(), world.port_of(s).unwrap_or(0))).collect();
-        let frame =
-            Frame { snapshot, current_step: session.current_step(), last_step: session.last_step(), trace: world.trace(), stopped_ports };
+        let frame = Frame {
+            snapshot,
+            current_step: session.current_step(),
+            last_step: session.last_step(),
+            trace: world.trace(),
+            stopped_ports,
+            in_flight: world.in_flight(),
+        };
         self.m().absorb(frame);
         drop(session);
         let inspected = self.inspect();

@@ -77,4 +77,12 @@ impl World {
         }
         None
     }
+
+    /// Whether something is on its way: bytes due to be delivered (a held link's are not: they
+    /// wait for a release), a connect under way, or a delivery on a wire. Node timers (crons,
+    /// heartbeats) are not "in flight": they are what happens when nothing else does.
+    pub fn in_flight(&self) -> bool {
+        self.in_transit.is_some()
+            || self.queue.iter().any(|q| matches!(q.ev, Ev::Deliver { .. } | Ev::Connect { .. }) && self.is_live(&q.ev))
+    }
 }

@@ -1,15 +1,17 @@
 //! A redis-cli-like console per node: a `name:port>` prompt with history (↑/↓), replies as
 //! the sim recorded them (redis-cli's formatting, `(error) …` for errors), and "write N random
-//! keys" to push the master past its backlog. Everything typed renders as text.
+//! keys" (of a chosen value size) to push the master past its backlog. What is sent runs until
+//! answered (the sim's `Goal::Answer`) unless "step by hand" is on; the output scrolls to its
+//! newest line. Everything typed renders as text.
 
 use crate::ui::api::{Exchange, Input, Snapshot};
-use crate::ui::format::thousands;
+use crate::ui::format::{human_bytes, thousands};
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::labels::{random_keys_count, RANDOM_KEYS_MAX};
+use crate::ui::labels::{random_keys_count, random_keys_max, VALUE_SIZES};
 use crate::ui::runtime::Msg;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, KeyboardEvent};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 /// How many exchanges the console keeps on screen.
@@ -44,10 +46,14 @@ struct NodeConsoleProps {
     exchanges: Vec<Exchange>,
     seed: u64,
     current_step: u64,
-    /// "Write N random keys": N, kept by the panel across tabs, and whether it was capped.
+    /// "Write N random keys": N and the value size, kept by the panel across tabs, and
+    /// whether N was capped.
     count: usize,
+    size: usize,
     capped: bool,
     on_count: Callback<usize>,
+    on_size: Callback<usize>,
+    step_by_hand: bool,
     dispatch: Callback<Msg>,
 }
 
@@ -55,6 +61,17 @@ struct NodeConsoleProps {
 fn node_console(p: &NodeConsoleProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let input = use_node_ref();
+    let out = use_node_ref();
+    // The newest output in view: after a reply arrives, or a bulk write adds rows.
+    {
+        let out = out.clone();
+        let newest = p.exchanges.last().map(|e| (e.id, e.reply.is_some()));
+        use_effect_with(newest, move |_| {
+            if let Some(el) = out.cast::<Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
     // Position while browsing history: None = editing a new line.
     let cursor = use_state(|| None::<usize>);
     let count = p.count;
@@ -75,7 +92,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             el.set_value("");
             cursor.set(None);
             d.emit(Msg::ConsoleHistory { node: node.clone(), line: line.clone() });
-            d.emit(Msg::Input(Input::Command { node: node.clone(), line }));
+            d.emit(Msg::Console(vec![Input::Command { node: node.clone(), line }]));
         })
     };
     let onkeydown = {
@@ -109,26 +126,43 @@ fn node_console(p: &NodeConsoleProps) -> Html {
             }
         })
     };
+    let on_size = {
+        let set = p.on_size.clone();
+        Callback::from(move |e: Event| {
+            if let Some(v) = e.target_dyn_into::<HtmlSelectElement>().and_then(|el| el.value().parse::<usize>().ok()) {
+                set.emit(v);
+            }
+        })
+    };
+    let on_hand = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                d.emit(Msg::StepByHand(el.checked()));
+            }
+        })
+    };
     let on_random = {
         let d = p.dispatch.clone();
         let node = p.node.clone();
-        let n = count;
+        let (n, size) = (count, p.size);
         let seed = p.seed ^ p.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         Callback::from(move |_| {
-            let actions = values(seed, n, 16)
+            let actions = values(seed, n, size)
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| Input::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
                 .collect();
-            d.emit(Msg::Inputs(actions));
+            d.emit(Msg::Console(actions));
         })
     };
+    let max = random_keys_max(p.size);
 
     let skip = p.exchanges.len().saturating_sub(SHOWN);
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
         <div class="console">
-            <ol class="console-out" aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite">
+            <ol class="console-out" ref={out} aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite">
                 { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply }| html! {
                     <li key={*id}>
                         <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.clone() }</div>
@@ -147,6 +181,10 @@ fn node_console(p: &NodeConsoleProps) -> Html {
                     placeholder="SET foo bar" aria-label={tf(lang, K::CommandFor, &[&p.node])} />
                 <button type="submit">{ t(lang, K::Send) }</button>
             </form>
+            <label class="step-by-hand" title={t(lang, K::StepByHandHelp)}>
+                <input type="checkbox" checked={p.step_by_hand} onchange={on_hand} data-testid="step-by-hand" />
+                { t(lang, K::StepByHand) }
+            </label>
             <div class="random-keys">
                 <button onclick={on_random} data-testid={format!("random-{}", p.node)}
                     title={t(lang, K::RandomHelp)}>
@@ -154,12 +192,20 @@ fn node_console(p: &NodeConsoleProps) -> Html {
                 </button>
                 <label>
                     <span class="visually-hidden">{ t(lang, K::HowMany) }</span>
-                    <input type="number" min="1" max={RANDOM_KEYS_MAX.to_string()} value={count.to_string()} onchange={on_count}
+                    <input type="number" min="1" max={max.to_string()} value={count.to_string()} onchange={on_count}
                         data-testid={format!("random-count-{}", p.node)} />
+                </label>
+                <label>
+                    <span>{ t(lang, K::ValueSize) }</span>
+                    <select onchange={on_size} title={t(lang, K::ValueSizeLabel)} data-testid={format!("random-size-{}", p.node)}>
+                        { for VALUE_SIZES.iter().map(|&v| html! {
+                            <option value={v.to_string()} selected={v == p.size}>{ size_name(v) }</option>
+                        }) }
+                    </select>
                 </label>
                 if p.capped {
                     <span class="muted" role="status" data-testid="random-capped">
-                        { tf(lang, K::Capped, &[&thousands(RANDOM_KEYS_MAX as u64)]) }
+                        { tf(lang, K::Capped, &[&thousands(max as u64), &size_name(p.size)]) }
                     </span>
                 }
             </div>
@@ -174,7 +220,18 @@ pub struct ConsolePanelProps {
     pub history: Rc<BTreeMap<String, Vec<String>>>,
     pub seed: u64,
     pub current_step: u64,
+    /// The console's "step by hand" switch (the model keeps it).
+    pub step_by_hand: bool,
     pub dispatch: Callback<Msg>,
+}
+
+/// A value size as the selector names it: `16 B`, `1 KB`, `1 MB` (whole units).
+fn size_name(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 && b % (1024 * 1024) == 0 => format!("{} MB", b / (1024 * 1024)),
+        b if b >= 1024 && b % 1024 == 0 => format!("{} KB", b / 1024),
+        b => human_bytes(b as u64),
+    }
 }
 
 #[function_component(ConsolePanel)]
@@ -191,9 +248,17 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
     // The random-key count lives here, not in the keyed per-node console, so switching tabs
     // keeps it.
     let count = use_state(|| (1000usize, false));
+    let size = use_state(|| VALUE_SIZES[0]);
     let on_count = {
-        let count = count.clone();
-        Callback::from(move |asked: usize| count.set(random_keys_count(asked)))
+        let (count, size) = (count.clone(), size.clone());
+        Callback::from(move |asked: usize| count.set(random_keys_count(asked, *size)))
+    };
+    let on_size = {
+        let (count, size) = (count.clone(), size.clone());
+        Callback::from(move |v: usize| {
+            size.set(v);
+            count.set(random_keys_count(count.0, v));
+        })
     };
     html! {
         <div class="consoles">
@@ -212,7 +277,8 @@ pub fn console_panel(p: &ConsolePanelProps) -> Html {
                 }) }
             </div>
             <NodeConsole key={selected.clone()} node={selected.clone()} {port} {history} {exchanges}
-                seed={p.seed} current_step={p.current_step} count={count.0} capped={count.1} {on_count}
+                seed={p.seed} current_step={p.current_step} count={count.0} size={*size} capped={count.1} {on_count} {on_size}
+                step_by_hand={p.step_by_hand}
                 dispatch={p.dispatch.clone()} />
         </div>
     }

@@ -1,10 +1,12 @@
 //! The sequence diagram: one lane per node, one row per delivered message (each expandable
 //! to its exact RESP bytes, escaped as redis-cli quotes them), rows for the replica handshake
-//! state changes (`REPL_STATE_*`), and the handshake progress of the selected replica.
+//! state changes (`REPL_STATE_*`), and the handshake progress of the selected replica. A run
+//! of the same command between the same two nodes (a bulk write's propagation) folds into one
+//! group row, "1000 × m → r1: SET (… in all)", that expands to its messages.
 
 use crate::engine::event::{Event, ReplState};
 use crate::ui::api::{event_of, message_of, note_of, Snapshot, TraceEntry};
-use crate::ui::format::{escape_bytes, repl_state_help, repl_state_label};
+use crate::ui::format::{escape_bytes, human_bytes, repl_state_help, repl_state_label};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{is_heartbeat, master_name};
 use crate::ui::model::{Slot, Trace};
@@ -17,6 +19,10 @@ const PAGE: usize = 60;
 /// Bytes of one message shown when expanded (an RDB chunk is up to 16 KB).
 const SHOWN_BYTES: usize = 2048;
 const LANE: f64 = 100.0;
+/// A run of at least this many same-command messages between the same two nodes is one group row.
+const GROUP_MIN: usize = 3;
+/// Messages an open group row lists (the rest are counted).
+const GROUP_SHOWN: usize = 50;
 
 /// The handshake in order, as the progress strip shows it (`REPL_STATE_CONNECT` … `CONNECTED`).
 const HANDSHAKE: [ReplState; 12] = [
@@ -104,6 +110,63 @@ fn message_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, current
                 </summary>
                 <p class="muted">{ format!("{summary} ") }<code>{ m.label.to_string() }</code></p>
                 { bytes_view(lang, m.bytes) }
+            </details>
+        </li>
+    }
+}
+
+/// What groups a message with its neighbours: sender, receiver and the command's name.
+fn group_key(e: &TraceEntry) -> Option<(&str, &str, &str)> {
+    message_of(e).map(|m| (m.from, m.to, m.label.split_whitespace().next().unwrap_or("")))
+}
+
+/// A message that starts inside a command the previous one began (the socket took part of a
+/// write; its label can only count bytes: "1057 rdb bytes").
+fn continues(e: &TraceEntry) -> bool {
+    message_of(e).is_some_and(|m| m.label.starts_with(|c: char| c.is_ascii_digit()) && m.label.ends_with(" bytes"))
+}
+
+/// Split `rows` into single rows and runs of [`GROUP_MIN`] or more messages between the same
+/// two nodes that carry one command (with the pieces of it a full socket split off).
+fn grouped<'a>(rows: &[(usize, &'a TraceEntry)]) -> Vec<Vec<(usize, &'a TraceEntry)>> {
+    let mut out: Vec<Vec<(usize, &TraceEntry)>> = Vec::new();
+    for &row in rows {
+        let key = group_key(row.1);
+        let joins = |run: &[(usize, &TraceEntry)]| {
+            let Some(k) = key else { return false };
+            let Some(head) = group_key(run[0].1) else { return false };
+            // Only runs of a command (SET), not of replies or RDB payloads, take continuations.
+            head == k || ((head.0, head.1) == (k.0, k.1) && head.2.starts_with(|c: char| c.is_ascii_alphabetic()) && continues(row.1))
+        };
+        match out.last_mut() {
+            Some(run) if joins(run) => run.push(row),
+            _ => out.push(vec![row]),
+        }
+    }
+    // Short runs stay single rows.
+    out.into_iter().flat_map(|run| if run.len() >= GROUP_MIN { vec![run] } else { run.into_iter().map(|r| vec![r]).collect() }).collect()
+}
+
+fn group_row(lang: Lang, lanes: &[String], run: &[(usize, &TraceEntry)], current: u64) -> Html {
+    let (Some(&(key, first)), Some(&(_, last))) = (run.first(), run.last()) else { return html! {} };
+    let Some((from, to, cmd)) = group_key(first) else { return html! {} };
+    let total: u64 = run.iter().filter_map(|(_, e)| message_of(e)).map(|m| m.len).sum();
+    let head = tf(lang, K::BulkGroup, &[&run.len(), &format!("{from} → {to}: {cmd}"), &human_bytes(total)]);
+    let now = run.iter().any(|(_, e)| e.step == current);
+    html! {
+        <li key={key} class={classes!("seq-item", "seq-group", now.then_some("now"))} data-step={last.step.to_string()}>
+            <details>
+                <summary>
+                    <span class="seq-step">{ format!("#{}–#{}", first.step, last.step) }</span>
+                    <span class="seq-group-head" data-testid="seq-group">{ format!(" {head} ") }</span>
+                    { arrow_row(lanes, from, to, &format!("{} × {cmd}", run.len())) }
+                </summary>
+                <ol class="seq-list">
+                    { for run.iter().take(GROUP_SHOWN).map(|&(i, e)| message_row(lang, i, lanes, e, current)) }
+                </ol>
+                if run.len() > GROUP_SHOWN {
+                    <p class="muted">{ tf(lang, K::GroupMore, &[&(run.len() - GROUP_SHOWN)]) }</p>
+                }
             </details>
         </li>
     }
@@ -226,6 +289,7 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
         let hide = p.hide_heartbeats;
         Callback::from(move |_: web_sys::Event| d.emit(Msg::HideHeartbeats(!hide)))
     };
+    let rows = grouped(&rows);
     let hidden = if *show_all { 0 } else { rows.len().saturating_sub(PAGE) };
     let toggle = {
         let show_all = show_all.clone();
@@ -269,12 +333,15 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
                 </button>
             }
             <ol class="seq-list" ref={list} aria-label={t(lang, K::SeqListLabel)}>
-                { for rows.iter().skip(hidden).map(|&(i, e)| match event_of(e) {
-                    Some((node, Event::ReplState { from, to })) => state_row(lang, i, &lanes, e, node, *from, *to),
-                    _ => match note_of(lang, e) {
-                        Some(text) => note_row(i, e, text),
-                        None => message_row(lang, i, &lanes, e, p.current_step),
+                { for rows.iter().skip(hidden).map(|run| match run.as_slice() {
+                    &[(i, e)] => match event_of(e) {
+                        Some((node, Event::ReplState { from, to })) => state_row(lang, i, &lanes, e, node, *from, *to),
+                        _ => match note_of(lang, e) {
+                            Some(text) => note_row(i, e, text),
+                            None => message_row(lang, i, &lanes, e, p.current_step),
+                        },
                     },
+                    run => group_row(lang, &lanes, run, p.current_step),
                 }) }
             </ol>
         </div>

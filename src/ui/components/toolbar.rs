@@ -246,7 +246,7 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
                     aria-label={t(lang, K::TimelineLabel)}
                     aria-valuetext={tf(lang, K::StepOf, &[&p.current_step, &p.last_step])} />
             </label>
-            <output class="clock" aria-live="polite" data-testid="clock">
+            <output class="clock" aria-live="polite" data-testid="clock" title={t(lang, K::StepCountHelp)}>
                 { labels::clock(lang, p.current_step, p.last_step, p.time_ms) }
                 if behind {
                     <span class="branch-hint" title={t(lang, K::GlossaryBranch)}>{ format!(" · {}", t(lang, K::BranchHint)) }</span>
