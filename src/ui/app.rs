@@ -4,7 +4,8 @@
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
-    inspector::Inspector, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header, toolbar::TimeControls, topology::Topology,
+    inspector::Inspector, narration::NarrationPanel, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header,
+    toolbar::TimeControls, topology::Topology,
 };
 use super::i18n::{t, tf, Lang, K};
 use super::model::{Model, Theme};
@@ -348,6 +349,7 @@ pub fn app() -> Html {
             <TimeControls playing={m.playing} speed={m.speed} current_step={m.current_step} last_step={m.last_step}
                 time_ms={m.snapshot.time_ms} now={m.just_happened()} dispatch={dispatch.clone()} />
             <main class="grid">
+                <NarrationPanel script={m.script.clone()} step={m.current_step} dispatch={dispatch.clone()} />
                 <section class="panel topology-panel" aria-labelledby="h-topology">
                     <h2 id="h-topology">{ t(lang, K::HTopology) }</h2>
                     <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={dispatch.clone()} />

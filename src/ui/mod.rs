@@ -12,6 +12,7 @@ pub mod api;
 pub mod format;
 pub mod i18n;
 pub mod labels;
+pub mod lesson_state;
 pub mod lessons;
 pub mod model;
 pub mod share;

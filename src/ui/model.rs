@@ -11,6 +11,7 @@ use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
 pub use super::labels::Slot;
+use super::lesson_state::LessonState;
 use super::lessons;
 use crate::engine::view::DbKeysView;
 use std::collections::BTreeMap;
@@ -176,6 +177,8 @@ pub struct Model {
     /// The console's "step by hand": a typed command waits for Step or Play (off: it runs
     /// until answered).
     pub step_by_hand: bool,
+    /// The loaded lesson's script and the student's answers (empty for other sessions).
+    pub script: LessonState,
 }
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
@@ -232,10 +235,28 @@ impl Model {
             step_from_ms: None,
             in_flight: false,
             step_by_hand: false,
+            script: LessonState::default(),
         }
     }
 
     // ---- UI-only transitions ----
+
+    /// The lesson waits here for the student: a pause to continue past, or a prediction.
+    pub fn lesson_blocked(&self) -> bool {
+        self.current_step < self.last_step && self.script.clamp(self.current_step, u64::MAX).is_none()
+    }
+
+    /// The student pressed Continue at a pause.
+    pub fn continue_lesson(&mut self) {
+        if let Some(line) = self.script.pause_at(self.current_step).map(|n| n.line) {
+            self.script.continued.insert(line);
+        }
+    }
+
+    /// The student's prediction for the question at `line` (the first answer counts).
+    pub fn predict(&mut self, line: usize, outcome: &str) {
+        self.script.answers.entry(line).or_insert_with(|| outcome.to_string());
+    }
 
     pub fn play(&mut self) {
         self.playing = true;
@@ -306,6 +327,7 @@ impl Model {
         self.selected = None;
         self.playing = false;
         self.lesson_end = lesson.and(trace.last().map(|e| e.step));
+        self.script = LessonState::default();
         if lesson.is_some() {
             self.hide_heartbeats = true;
         }
@@ -408,7 +430,9 @@ impl Model {
     pub fn step_goal(&self) -> Goal {
         if self.current_step < self.last_step {
             let next = self.trace.branch().iter().map(|e| e.step).find(|&s| s > self.current_step).unwrap_or(self.last_step);
-            Goal::Step(next.min(self.last_step))
+            // A lesson stops before a PSYNC still to be predicted and at a pause.
+            let next = self.script.clamp(self.current_step, next.min(self.last_step)).unwrap_or(self.current_step);
+            Goal::Step(next)
         } else {
             Goal::Visible
         }

@@ -7,6 +7,7 @@ use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
 use super::i18n::{tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
+use super::lesson_state::LessonState;
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
 use super::{lessons, model};
@@ -44,6 +45,13 @@ pub enum Msg {
     TogglePlay,
     /// A play-timer tick: one step, pause when nothing moves.
     Tick,
+    /// The lesson's Continue (past a pause), then a step.
+    LessonContinue,
+    /// The student's prediction for the lesson's question at `line`.
+    Predict {
+        line: usize,
+        outcome: String,
+    },
     /// A walk over the ports ended (the driver says so), with the goal that was asked for.
     Walked(WalkState, Goal),
     Speed(u32),
@@ -135,6 +143,7 @@ impl Runtime {
                 | Msg::Glossary(_)
                 | Msg::HideHeartbeats(_)
                 | Msg::StepByHand(_)
+                | Msg::Predict { .. }
                 | Msg::ConsoleHistory { .. }
         );
         if !keeps_walk && self.model.walking {
@@ -164,6 +173,14 @@ impl Runtime {
                     return self.model.clone();
                 }
                 self.forward(Goal::Visible)
+            }
+            Msg::LessonContinue => {
+                self.m().continue_lesson();
+                self.forward(Goal::Visible)
+            }
+            Msg::Predict { line, outcome } => {
+                self.m().predict(line, &outcome);
+                false
             }
             Msg::StepBack => {
                 self.m().pause();
@@ -257,6 +274,11 @@ impl Runtime {
         if self.model.walking {
             return false; // the previous step's parcel is still crossing
         }
+        // The lesson waits for Continue or a prediction: playing stops here.
+        if asked == Goal::Visible && self.model.lesson_blocked() {
+            self.m().pause();
+            return false;
+        }
         let goal = match asked {
             Goal::Visible => self.model.step_goal(),
             Goal::Next(kind) => match self.model.recorded_next(kind) {
@@ -293,8 +315,8 @@ impl Runtime {
     }
 
     fn load_scenario(&mut self, text: &str, lesson: Option<&str>) -> bool {
-        match Session::from_scenario(text, self.model.seed) {
-            Ok(mut session) => {
+        match Session::from_lesson(text, self.model.seed) {
+            Ok((mut session, script)) => {
                 let trace = session.world().trace().to_vec();
                 (self.lesson_text, self.lesson_journal) = match lesson {
                     Some(_) => (text.to_string(), session.journal().to_vec()),
@@ -303,6 +325,9 @@ impl Runtime {
                 session.jump_to(0);
                 self.session = Rc::new(RefCell::new(session));
                 self.m().loaded(&trace, lesson);
+                if lesson.is_some() {
+                    self.m().script = LessonState::new(script);
+                }
                 true
             }
             Err(e) => {

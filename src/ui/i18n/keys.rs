@@ -403,6 +403,22 @@ keys! {
     FileDiskless,
     FileSlowReplica,
     FileChained,
+    LessonVoice,
+    LessonContinue,
+    LessonScore,
+    LookAt,
+    LookNode,
+    LookLink,
+    LookBacklog,
+    LookCard,
+    LookOffset,
+    LookMessages,
+    PredictAsk,
+    PredictRight,
+    PredictWrong,
+    PredictYouSaid,
+    PredictAnswer,
+    PredictSends,
 }
 
 impl K {

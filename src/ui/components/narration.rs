@@ -1,0 +1,100 @@
+//! The lesson's voice: the narration reached at the current step, what it points at, its
+//! Continue, and the prediction asked before a PSYNC decision with the engine's answer
+//! revealed after it (`ui::lesson_state`; the questions are checked against the engine when
+//! the lesson runs, so a reveal can only show what the master decided).
+
+use crate::sim::scenario::Focus;
+use crate::ui::i18n::{t, tf, Lang, K};
+use crate::ui::lesson_state::{Asking, LessonState};
+use crate::ui::runtime::Msg;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub script: LessonState,
+    pub step: u64,
+    pub dispatch: Callback<Msg>,
+}
+
+const OUTCOMES: [(&str, &str); 2] = [("+CONTINUE", "predict-continue"), ("+FULLRESYNC", "predict-fullresync")];
+
+fn focus_words(lang: Lang, f: &Focus) -> String {
+    match f {
+        Focus::Node(n) => tf(lang, K::LookNode, &[n]),
+        Focus::Link(a, b) => tf(lang, K::LookLink, &[a, b]),
+        Focus::Backlog(n) => tf(lang, K::LookBacklog, &[n]),
+        Focus::Card => t(lang, K::LookCard).to_string(),
+        Focus::Offset(n) => tf(lang, K::LookOffset, &[n]),
+        Focus::Messages => t(lang, K::LookMessages).to_string(),
+    }
+}
+
+#[function_component(NarrationPanel)]
+pub fn narration_panel(p: &NarrationProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    if p.script.is_empty() {
+        return html! {};
+    }
+    let said = p.script.narration_at(p.step);
+    let text = said.map(|n| match lang {
+        Lang::Zh => n.zh.clone().unwrap_or_else(|| n.en.clone()),
+        Lang::En => {
+            if n.en.is_empty() {
+                n.zh.clone().unwrap_or_default()
+            } else {
+                n.en.clone()
+            }
+        }
+    });
+    let focus = said.map(|n| n.focus.iter().map(|f| focus_words(lang, f)).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    let paused = p.script.pause_at(p.step).is_some();
+    let on_continue = {
+        let d = p.dispatch.clone();
+        Callback::from(move |_| d.emit(Msg::LessonContinue))
+    };
+    let (right, given) = p.script.score();
+    let asking = match p.script.asking_at(p.step) {
+        Some(Asking::Open(q)) => html! {
+            <div class="predict" data-testid="predict-question">
+                <p>{ tf(lang, K::PredictAsk, &[&q.prediction.node]) }</p>
+                <div class="predict-answers">
+                    { for OUTCOMES.iter().map(|&(outcome, id)| {
+                        let d = p.dispatch.clone();
+                        let line = q.line;
+                        let onclick = Callback::from(move |_| d.emit(Msg::Predict { line, outcome: outcome.to_string() }));
+                        html! { <button {onclick} data-testid={id}>{ outcome }</button> }
+                    }) }
+                </div>
+            </div>
+        },
+        Some(Asking::Revealed(q, chosen)) => {
+            let verdict = if chosen == q.answer.outcome { K::PredictRight } else { K::PredictWrong };
+            let sends = q.answer.sends.map(|b| tf(lang, K::PredictSends, &[&b])).unwrap_or_default();
+            html! {
+                <div class="predict revealed" data-testid="predict-reveal" role="status">
+                    <p><strong>{ t(lang, verdict) }</strong>{ " " }{ tf(lang, K::PredictYouSaid, &[&chosen]) }</p>
+                    <p>{ tf(lang, K::PredictAnswer, &[&q.answer.outcome, &q.prediction.node, &q.answer.asks]) }{ sends }</p>
+                </div>
+            }
+        }
+        None => html! {},
+    };
+    html! {
+        <section class="panel narration" aria-labelledby="narration-title">
+            <h2 id="narration-title">{ t(lang, K::LessonVoice) }</h2>
+            if let Some(text) = text {
+                <p class="narration-text" data-testid="lesson-narration">{ text }</p>
+            }
+            if !focus.is_empty() {
+                <p class="narration-focus">{ t(lang, K::LookAt) }{ " " }{ focus }</p>
+            }
+            if paused {
+                <button class="primary" onclick={on_continue} data-testid="lesson-continue">{ t(lang, K::LessonContinue) }</button>
+            }
+            { asking }
+            if given > 0 {
+                <p class="narration-score" data-testid="lesson-score">{ tf(lang, K::LessonScore, &[&right, &given]) }</p>
+            }
+        </section>
+    }
+}
