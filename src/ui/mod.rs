@@ -9,6 +9,7 @@
 //! end-to-end tests.
 
 pub mod api;
+pub mod figures;
 pub mod format;
 pub mod i18n;
 pub mod labels;
