@@ -135,9 +135,7 @@ pub fn timeline_marks(trace: &[Rc<TraceEntry>], from_ms: u64, to_ms: u64, most: 
 /// A mark in words, as its button shows it (and so as its accessible name).
 pub fn mark_words(lang: Lang, m: &Mark) -> String {
     match &m.kind {
-        MarkKind::Decision { node, continued } => {
-            tf(lang, K::MarkDecision, &[node, &if *continued { "+CONTINUE" } else { "+FULLRESYNC" }])
-        }
+        MarkKind::Decision { node, continued } => tf(lang, K::MarkDecision, &[node, &if *continued { "+CONTINUE" } else { "+FULLRESYNC" }]),
         MarkKind::FullSync { node } => tf(lang, K::MarkFullSync, &[node]),
         MarkKind::Cut { a, b } => tf(lang, K::MarkCut, &[a, b]),
     }
@@ -201,7 +199,7 @@ mod tests {
             assert!(ticks.len() as u64 <= most + 1, "{max}: {ticks:?}");
             let step = ticks[1] - ticks[0];
             let lead = step / 10u64.pow(step.ilog10());
-            assert!([1, 2, 5].contains(&lead) && step % 10u64.pow(step.ilog10()) == 0, "{max}: step {step}");
+            assert!([1, 2, 5].contains(&lead) && step.is_multiple_of(10u64.pow(step.ilog10())), "{max}: step {step}");
         }
         assert_eq!(nice_ticks(149, 4), vec![0, 50, 100, 150]);
         assert_eq!(seconds(0), "0 s");
@@ -216,11 +214,8 @@ mod tests {
         let trace: Vec<Rc<TraceEntry>> = s.world().trace().iter().cloned().map(Rc::new).collect();
         let marks = timeline_marks(&trace, 0, u64::MAX, 100);
         // Each mark is at the step of the happening it names, in trace order.
-        let decisions: Vec<u64> = trace
-            .iter()
-            .filter(|e| matches!(event_of(e), Some((_, Event::PsyncDecision(_)))))
-            .map(|e| e.step)
-            .collect();
+        let decisions: Vec<u64> =
+            trace.iter().filter(|e| matches!(event_of(e), Some((_, Event::PsyncDecision(_))))).map(|e| e.step).collect();
         assert_eq!(decisions.len(), 2, "a first sync and a resync after the cut");
         let of = |f: fn(&MarkKind) -> bool| marks.iter().filter(|m| f(&m.kind)).map(|m| m.step).collect::<Vec<_>>();
         assert_eq!(of(|k| matches!(k, MarkKind::Decision { .. })), decisions);

@@ -6,9 +6,9 @@
 
 use crate::engine::view::{printable, DbKeysView, KeyView, NodeView};
 use crate::ui::api::Input;
+use crate::ui::figures::db_heading_matching;
 use crate::ui::format::human_ms;
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::figures::db_heading_matching;
 use crate::ui::labels::config_set_line;
 use crate::ui::model::Inspected;
 use crate::ui::runtime::Msg;

@@ -6,9 +6,9 @@
 
 use crate::ui::api::Snapshot;
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::figures::{mark_words, nice_ticks, seconds, timeline_marks, Mark, MarkKind};
+use crate::ui::figures::{mark_words, nice_ticks, seconds, spread_markers, timeline_marks, Mark, MarkKind};
 use crate::ui::format::thousands;
+use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{self, is_master, lag, master_name, node_offset};
 use crate::ui::model::{OffsetSample, Slot, Trace};
 use crate::ui::runtime::Msg;
@@ -19,7 +19,7 @@ const DASHES: [&str; 5] = ["", "6 3", "2 3", "10 3 2 3", "1 2"];
 /// The chart's frame in SVG units: left (y labels), right (end labels), top, bottom (x labels).
 const W: f64 = 340.0;
 const H: f64 = 170.0;
-const L: f64 = 48.0;
+const L: f64 = 66.0;
 const R: f64 = 30.0;
 const T: f64 = 8.0;
 const B: f64 = 36.0;
@@ -55,6 +55,8 @@ fn chart(lang: Lang, p: &OffsetsProps) -> Html {
         }
     });
     let marks = timeline_marks(p.trace.shown(), t0, t1, MARKS);
+    // Marks close in time get their numbers spread apart (the lines stay at their moments).
+    let numbers = spread_markers(&marks.iter().map(|m| x(m.time_ms)).collect::<Vec<_>>(), 9.0, L, W - R);
     let jump = |step: u64| {
         let d = p.dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(Msg::JumpTo(step)))
@@ -83,15 +85,15 @@ fn chart(lang: Lang, p: &OffsetsProps) -> Html {
                 <text class="axis-title" x={((L + W - R) / 2.0).to_string()} y={(H - 4.0).to_string()} text-anchor="middle">
                     { format!("{} · {}", t(lang, K::AxisTime), labels::wall_clock(t0)) }
                 </text>
-                <text class="axis-title" x="10" y={((T + H - B) / 2.0).to_string()} text-anchor="middle"
-                    transform={format!("rotate(-90 10 {})", (T + H - B) / 2.0)}>{ t(lang, K::AxisBytes) }</text>
+                <text class="axis-title" x="9" y={((T + H - B) / 2.0).to_string()} text-anchor="middle"
+                    transform={format!("rotate(-90 9 {})", (T + H - B) / 2.0)}>{ t(lang, K::AxisBytes) }</text>
                 { for marks.iter().enumerate().map(|(i, m)| {
-                    let mx = x(m.time_ms);
+                    let (mx, nx) = (x(m.time_ms), numbers[i]);
                     html! {
                         <g class={classes!("mark", mark_class(m))} onclick={jump(m.step)}>
                             <title>{ mark_words(lang, m) }</title>
                             <line x1={format!("{mx:.1}")} x2={format!("{mx:.1}")} y1={T.to_string()} y2={(H - B).to_string()} />
-                            <text x={format!("{mx:.1}")} y={(T + 8.0 + 10.0 * (i % 3) as f64).to_string()} text-anchor="middle">{ (i + 1).to_string() }</text>
+                            <text x={format!("{nx:.1}")} y={(T + 8.0).to_string()} text-anchor="middle">{ (i + 1).to_string() }</text>
                         </g>
                     }
                 }) }
