@@ -42,7 +42,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::DbHeadingSome => "db{0} · showing {1} of {2} keys",
         K::DbHeadingMatch => "db{0} · {1} of {2} keys match {3}",
         K::DbHeadingMatchSome => "db{0} · showing {1} of {2} keys matching {3} ({4} in all)",
-        K::KeyFilter => "Filter keys (a glob, as KEYS reads it: user:*)",
+        K::KeyFilter => "Filter keys (a glob, as KEYS reads it: user:1*)",
         K::MoreElements => "… and {0} more",
         K::MarkDecision => "{0} decides {1}",
         K::MarkFullSync => "{0} starts an RDB (full sync)",

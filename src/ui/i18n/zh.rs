@@ -42,7 +42,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::DbHeadingSome => "db{0} · 显示 {2} 个键中的 {1} 个",
         K::DbHeadingMatch => "db{0} · {2} 个键中有 {1} 个匹配 {3}",
         K::DbHeadingMatchSome => "db{0} · 显示匹配 {3} 的 {2} 个键中的 {1} 个（共 {4} 个）",
-        K::KeyFilter => "筛选键（glob 模式，与 KEYS 相同：user:*）",
+        K::KeyFilter => "筛选键（通配符模式，与 KEYS 相同：user:1*）",
         K::MoreElements => "…… 还有 {0} 个",
         K::MarkDecision => "{0} 决定 {1}",
         K::MarkFullSync => "{0} 开始生成 RDB（全量同步）",
