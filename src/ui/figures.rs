@@ -30,8 +30,13 @@ pub fn backlog_note(histlen: u64, size: u64, replicas: usize) -> Option<K> {
 /// move as little as the neighbours need (the tick lines stay at the true positions). When
 /// the line is too short for them all they are spaced evenly over it.
 pub fn spread_markers(xs: &[f64], gap: f64, lo: f64, hi: f64) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..xs.len()).collect();
-    order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]).then(a.cmp(&b)));
+    // By position, ties in input order. An insertion sort: a dozen markers at most, and no
+    // generic sort instantiated into the page's wasm for them.
+    let mut order: Vec<usize> = Vec::with_capacity(xs.len());
+    for i in 0..xs.len() {
+        let at = order.iter().position(|&j| xs[j] > xs[i]).unwrap_or(order.len());
+        order.insert(at, i);
+    }
     let n = xs.len();
     let mut placed = vec![0.0; n];
     if n == 0 {
