@@ -221,6 +221,13 @@ test('200 % zoom (720×450 CSS px at device scale 2): the topology and the decis
     assert.ok(visible(svg) && svg.y + svg.height <= 450, `the whole topology drawing is on screen: ${JSON.stringify(svg)}`);
     assert.ok(visible(card), `the decision card's top is on screen beside it: ${JSON.stringify(card)}`);
     assert.ok(card.x >= svg.x + svg.width - 1, 'side by side');
+    // Both panel headings are below the bar, and the drawing's text is still readable.
+    for (const id of ['h-topology', 'h-decision']) {
+      const h = await page.locator(`#${id}`).boundingBox();
+      assert.ok(h.y >= bar.y + bar.height - 0.5, `${id} at ${h.y} is below the bar (bottom ${bar.y + bar.height})`);
+    }
+    const small = (await topologyText(page)).filter((t) => t.px < 9);
+    assert.deepEqual(small, [], 'topology text at least 9 CSS px (18 device px at 200 %; it was 6.7)');
     await context.close();
   } finally {
     await own.close();

@@ -21,8 +21,9 @@ const W: f64 = 640.0;
 /// The drawing's width on a narrow screen (a phone): drawn top to bottom at about 1 SVG unit
 /// per CSS pixel, so its text keeps its CSS size (≥ 12 px).
 const W_NARROW: f64 = 340.0;
-/// The screens that get the narrow drawing (as the CSS's phone layout).
-const NARROW_QUERY: &str = "(max-width: 700px)";
+/// The screens that get the narrow drawing: a phone, and a short screen where the topology
+/// shares the width with the decision card (a laptop at 200 % zoom; app.css says the same).
+const NARROW_QUERY: &str = "(max-width: 700px), (max-width: 1099px) and (max-height: 560px)";
 const H: f64 = 340.0;
 const NODE_W: f64 = 150.0;
 const NODE_H: f64 = 70.0;
