@@ -40,6 +40,16 @@ test('backlog: the strip\'s numbered markers never overlap, and the note fits wh
   assert.ok(histlen > size, `the lesson overruns the backlog (${histlen} > ${size})`);
   assert.ok(await page.getByTestId('node-r1').count(), 'a replica is on screen');
   assert.match(await text(ring.getByTestId('backlog-note')), /replica/);
+  // Every term of the window has a tooltip, and every size says its unit.
+  const terms = await ring.locator('dl.kv dt abbr').evaluateAll((els) => els.map((e) => [e.textContent.trim(), e.title]));
+  for (const word of ['window', 'first byte', 'histlen', 'write head']) {
+    const found = terms.find(([t]) => t === word);
+    assert.ok(found && found[1].length > 20, `${word} has a tooltip: ${JSON.stringify(found)}`);
+  }
+  const kv = await ring.locator('dl.kv').innerText();
+  assert.match(kv, /histlen\s+\d+ B/);
+  assert.match(kv, /size\s+\d+ B/);
+  assert.match(await ring.locator('.ring-center.small').textContent(), /^[\d.]+ (B|KB|MB) \/ [\d.]+ (B|KB|MB)$/);
   // A small backlog in a big ring: no note at all, and the strip draws the held bytes to scale.
   const small = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
   await waitForApp(small.page);
