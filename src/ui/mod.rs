@@ -11,6 +11,7 @@
 pub mod api;
 pub mod figures;
 pub mod format;
+pub mod geometry;
 pub mod i18n;
 pub mod labels;
 pub mod lessons;

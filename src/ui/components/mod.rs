@@ -9,6 +9,7 @@ pub mod glossary;
 pub mod help;
 pub mod icons;
 pub mod inspector;
+pub mod narrow;
 pub mod offsets;
 pub mod sequence;
 pub mod share;

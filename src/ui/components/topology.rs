@@ -6,7 +6,9 @@
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::components::narrow::use_narrow;
 use crate::ui::format::short_id;
+use crate::ui::geometry::{places_narrow, places_wide, to_edge, trim_bytes_label, LABEL_CHAR_W, NODE_H, NODE_W};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{
     is_master, link_has_stopped_end, link_words, master_link_words, master_name, next_name, node_offset, topology_description,
@@ -17,16 +19,6 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-const W: f64 = 640.0;
-/// The drawing's width on a narrow screen (a phone): drawn top to bottom at about 1 SVG unit
-/// per CSS pixel, so its text keeps its CSS size (≥ 12 px).
-const W_NARROW: f64 = 340.0;
-/// The screens that get the narrow drawing: a phone, and a short screen where the topology
-/// shares the width with the decision card (a laptop at 200 % zoom; app.css says the same).
-const NARROW_QUERY: &str = "(max-width: 700px), (max-width: 1099px) and (max-height: 560px)";
-const H: f64 = 340.0;
-const NODE_W: f64 = 150.0;
-const NODE_H: f64 = 70.0;
 /// Flights drawn per link; the rest are counted.
 const MAX_FLIGHTS: usize = 8;
 
@@ -58,97 +50,15 @@ fn places(p: &TopologyProps, narrow: bool) -> (Vec<(f64, f64)>, f64, f64) {
         })
         .collect();
     if narrow {
-        return places_narrow(&depth);
+        places_narrow(&depth)
+    } else {
+        places_wide(&depth)
     }
-    let columns = depth.iter().max().map_or(1, |d| d + 1);
-    let rows = (0..columns).map(|c| depth.iter().filter(|&&d| d == c).count()).max().unwrap_or(1);
-    let height = (rows as f64 * (NODE_H + 24.0) + 24.0).max(H);
-    let mut seen = vec![0usize; columns];
-    let places = depth
-        .iter()
-        .map(|&d| {
-            let in_column = depth.iter().filter(|&&x| x == d).count();
-            let row = seen[d];
-            seen[d] += 1;
-            let x = W * (d as f64 + 0.5) / columns as f64;
-            let y = height * (row as f64 + 0.5) / in_column as f64;
-            (x, y)
-        })
-        .collect();
-    (places, height, W)
 }
-
-/// Top to bottom: depth d's nodes in rows of two, with room between rows for the messages.
-fn places_narrow(depth: &[usize]) -> (Vec<(f64, f64)>, f64, f64) {
-    const GAP: f64 = 130.0;
-    let mut row_of = Vec::with_capacity(depth.len());
-    let mut rows = 0usize;
-    for d in 0..=depth.iter().copied().max().unwrap_or(0) {
-        let members: Vec<usize> = (0..depth.len()).filter(|&i| depth[i] == d).collect();
-        for (k, chunk) in members.chunks(2).enumerate() {
-            for (j, &i) in chunk.iter().enumerate() {
-                row_of.push((i, rows + k, j, chunk.len()));
-            }
-        }
-        rows += members.len().div_ceil(2);
-    }
-    let mut places = vec![(0.0, 0.0); depth.len()];
-    for (i, row, j, in_row) in row_of {
-        let x = W_NARROW * (j as f64 + 0.5) / in_row as f64;
-        places[i] = (x, 24.0 + NODE_H / 2.0 + row as f64 * (NODE_H + GAP));
-    }
-    let height = (rows.max(1) as f64 * (NODE_H + GAP) - GAP + 48.0).max(NODE_H + 48.0);
-    (places, height, W_NARROW)
-}
-
-/// Whether the page is on a narrow screen now, following changes (rotation, resizing).
-#[hook]
-fn use_narrow() -> bool {
-    let query = || web_sys::window().and_then(|w| w.match_media(NARROW_QUERY).ok().flatten());
-    let narrow = use_state(|| query().map(|q| q.matches()).unwrap_or(false));
-    {
-        let narrow = narrow.clone();
-        use_effect_with((), move |_| {
-            let list = query();
-            let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new({
-                let list = list.clone();
-                move || narrow.set(list.as_ref().map(|q| q.matches()).unwrap_or(false))
-            });
-            if let Some(l) = &list {
-                let _ = l.add_event_listener_with_callback("change", wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref()));
-            }
-            move || {
-                if let Some(l) = &list {
-                    let _ = l.remove_event_listener_with_callback("change", wasm_bindgen::JsCast::unchecked_ref(on_change.as_ref()));
-                }
-            }
-        });
-    }
-    *narrow
-}
-
-/// How far from a node's centre its box ends along the unit direction (ux, uy).
-fn to_edge(ux: f64, uy: f64) -> f64 {
-    let across = if ux.abs() > 1e-9 { NODE_W / 2.0 / ux.abs() } else { f64::INFINITY };
-    let down = if uy.abs() > 1e-9 { NODE_H / 2.0 / uy.abs() } else { f64::INFINITY };
-    across.min(down)
-}
-
-/// The width a flight label's character takes (monospace at the label's font size).
-const LABEL_CHAR_W: f64 = 7.9;
 
 /// A node's place in the layout (creation order, stopped nodes included).
 fn slot(layout: &[Slot], name: &str) -> Option<usize> {
     layout.iter().position(|s| s.name == name)
-}
-
-fn trim_label(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let head: String = label.chars().take(max - 1).collect();
-        format!("{head}\u{2026}")
-    }
 }
 
 /// A flight's progress along its link at `now`, 0.0 (just sent) to 1.0 (arriving).
@@ -251,13 +161,6 @@ fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkVie
         <g class="flights" data-link={format!("{}-{}", link.a, link.b)}>{ for flights }</g>
     };
     (line, flights)
-}
-
-/// `label (N B)` in at most `room` characters: the label is shortened (…), the size kept.
-fn trim_bytes_label(label: &str, bytes: u64, room: usize) -> String {
-    let size = format!(" ({bytes} B)");
-    let keep = room.saturating_sub(size.chars().count()).clamp(4, 26);
-    format!("{}{size}", trim_label(label, keep))
 }
 
 /// A stopped node: a dashed outline where it stood, so its links still have an end.
