@@ -199,18 +199,29 @@ pub struct KeyView {
     pub pttl_ms: Option<u64>,
     /// A short look at the value: a string's first characters, a collection's size.
     pub preview: String,
+    /// A collection's first [`ELEMENTS_SHOWN`] elements in the order Redis replies them
+    /// (`LRANGE`, `HGETALL`, `SMEMBERS`, `ZRANGE … WITHSCORES`), printable:
+    /// the element, and the hash field's value or the member's score. Empty for a string.
+    pub elements: Vec<(String, Option<String>)>,
+    /// How many elements the collection holds (`LLEN`/`HLEN`/`SCARD`/`ZCARD`); 0 for a string.
+    pub len: u64,
 }
 
-/// One database's keys for display: the first `limit` live keys in key order, and how many
-/// live keys there are in all ("showing 200 of 5,000").
+/// One database's keys for display: the first `limit` live keys in key order that match the
+/// filter, how many match, and how many live keys there are in all ("showing 200 of 5,000").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DbKeysView {
     pub db: usize,
     /// Keys a client could read now. Unlike `DBSIZE`, keys past their deadline that nobody
     /// has deleted yet are not counted: `GET`/`TYPE`/`PTTL` would not return them either.
     pub live: u64,
+    /// The live keys the filter's glob matches (all of them without a filter).
+    pub matched: u64,
     pub keys: Vec<KeyView>,
 }
+
+/// How many elements of a collection the inspector shows ("… and N more" says the rest).
+pub const ELEMENTS_SHOWN: usize = 20;
 
 /// How many characters of a string value the preview keeps.
 pub const PREVIEW_CHARS: usize = 40;
@@ -220,31 +231,60 @@ pub const PREVIEW_CHARS: usize = 40;
 /// from clients (`expireIfNeeded`: a master would delete it, a replica reports it missing).
 /// Reads only; no clock: the caller gives the time (`World::now_ms()`).
 pub fn keyspace_listing(node: &Node, now_ms: u64, limit: usize) -> Vec<DbKeysView> {
+    keyspace_listing_matching(node, now_ms, limit, b"")
+}
+
+/// [`keyspace_listing`] keeping only keys that match `pattern`, a glob exactly as `KEYS` and
+/// `SCAN … MATCH` read it (`stringmatchlen`, case-sensitive); an empty pattern keeps all.
+/// A database with live keys is listed even when none match, so the heading can say "0 of N".
+pub fn keyspace_listing_matching(node: &Node, now_ms: u64, limit: usize, pattern: &[u8]) -> Vec<DbKeysView> {
     node.ks
         .dbs
         .iter()
         .enumerate()
         .filter_map(|(db_index, db)| {
-            let mut live = 0u64;
+            let (mut live, mut matched) = (0u64, 0u64);
             let mut keys = Vec::new();
             for (key, value) in &db.entries {
                 if db.is_expired(key, now_ms) {
                     continue;
                 }
                 live += 1;
+                if !pattern.is_empty() && !crate::engine::glob::string_match(pattern, key, false) {
+                    continue;
+                }
+                matched += 1;
                 if keys.len() < limit {
+                    let (elements, len) = elements(value);
                     keys.push(KeyView {
                         key: key.clone(),
                         type_name: value.type_name().to_string(),
                         // ttlGenericCommand: ttl = expire - now, never below 0.
                         pttl_ms: db.expire_of(key).map(|when| when.saturating_sub(now_ms)),
                         preview: preview(value),
+                        elements,
+                        len,
                     });
                 }
             }
-            (live > 0).then_some(DbKeysView { db: db_index, live, keys })
+            (live > 0).then_some(DbKeysView { db: db_index, live, matched, keys })
         })
         .collect()
+}
+
+/// A collection's first [`ELEMENTS_SHOWN`] elements, printable, and its length.
+fn elements(value: &crate::engine::keyspace::Value) -> (Vec<(String, Option<String>)>, u64) {
+    use crate::engine::cmd::float::fmt_g17;
+    use crate::engine::keyspace::Value;
+    let n = ELEMENTS_SHOWN;
+    match value {
+        Value::Str(_) => (Vec::new(), 0),
+        Value::List(l) => (l.iter().take(n).map(|e| (printable(e), None)).collect(), l.len() as u64),
+        Value::Hash(h) => (h.iter().take(n).map(|(f, v)| (printable(f), Some(printable(v)))).collect(), h.len() as u64),
+        Value::Set(s) => (s.iter().take(n).map(|e| (printable(e), None)).collect(), s.len() as u64),
+        // ZRANGE … WITHSCORES order (score, then member), scores as addReplyDouble prints them.
+        Value::ZSet(z) => (z.iter().take(n).map(|(m, sc)| (printable(m), Some(fmt_g17(sc)))).collect(), z.len() as u64),
+    }
 }
 
 /// A string's first `PREVIEW_CHARS` characters (bytes that are not UTF-8 escaped as `\xHH`,
@@ -375,6 +415,71 @@ mod tests {
             assert_eq!(net.run("m", &["TYPE", &key]), format!("+{}\r\n", k.type_name));
         }
         assert!(l[0].keys.iter().all(|k| k.pttl_ms.is_none()));
+    }
+
+    /// The node's own reply to `cmd` as printable strings (an array of bulk strings).
+    fn bulk_array(net: &mut Net, cmd: &[&str]) -> Vec<String> {
+        use crate::engine::resp::{reply::peek_reply, Frame};
+        let c = net.client("m");
+        let reply = net.cmd(c, cmd);
+        match peek_reply(&reply).expect("a reply").map(|(f, _)| f) {
+            Some(Frame::Array(items)) => items
+                .into_iter()
+                .map(|f| match f {
+                    Frame::Bulk(b) => printable(&b),
+                    other => panic!("not a bulk string: {other:?}"),
+                })
+                .collect(),
+            other => panic!("not an array: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn collections_show_their_first_elements_as_the_node_replies_them() {
+        let mut net = Net::new(&["m"]);
+        let many: Vec<String> = (0..25).map(|i| format!("e{i:02}")).collect();
+        let mut rpush = vec!["RPUSH", "l"];
+        rpush.extend(many.iter().map(String::as_str));
+        net.run("m", &rpush);
+        net.run("m", &["HSET", "h", "f", "v", "g", "a\nb"]);
+        net.run("m", &["ZADD", "z", "2.5", "b", "1", "a", "1", "c"]);
+        let mut sadd = vec!["SADD", "s"];
+        sadd.extend(many.iter().map(String::as_str));
+        net.run("m", &sadd);
+        net.run("m", &["SET", "str", "x"]);
+        let l = listing_of(&net, "m", 200);
+        let key = |name: &str| l[0].keys.iter().find(|k| k.key == name.as_bytes()).expect(name).clone();
+        let flat = |k: &KeyView| k.elements.iter().flat_map(|(e, v)| std::iter::once(e.clone()).chain(v.clone())).collect::<Vec<_>>();
+        let shown = ELEMENTS_SHOWN.to_string();
+        let list = key("l");
+        assert_eq!((list.len, list.elements.len()), (25, ELEMENTS_SHOWN));
+        assert_eq!(flat(&list), bulk_array(&mut net, &["LRANGE", "l", "0", &(ELEMENTS_SHOWN - 1).to_string()]));
+        assert_eq!(flat(&key("h")), bulk_array(&mut net, &["HGETALL", "h"]));
+        assert_eq!(flat(&key("z")), bulk_array(&mut net, &["ZRANGE", "z", "0", "-1", "WITHSCORES"]));
+        let set = key("s");
+        assert_eq!(set.len, 25);
+        let members = bulk_array(&mut net, &["SMEMBERS", "s"]);
+        assert_eq!(flat(&set), members[..ELEMENTS_SHOWN].to_vec(), "the first {shown} of SMEMBERS");
+        assert_eq!((key("str").len, key("str").elements.len()), (0, 0));
+    }
+
+    #[test]
+    fn the_filter_is_a_keys_glob_and_counts_what_matches() {
+        let mut net = Net::new(&["m"]);
+        for k in ["user:1", "user:2", "user:10", "order:1", "User:3"] {
+            net.run("m", &["SET", k, "v"]);
+        }
+        for pattern in ["user:*", "user:?", "*1*", "[ou]*", "nothing*", "*"] {
+            let l = keyspace_listing_matching(net.node("m"), net.now, 2, pattern.as_bytes());
+            let keys = bulk_array(&mut net, &["KEYS", pattern]);
+            assert_eq!(l[0].live, 5, "{pattern}: every live key is still counted");
+            assert_eq!(l[0].matched, keys.len() as u64, "{pattern}: as many as KEYS returns");
+            assert!(l[0].keys.len() <= 2, "{pattern}: at most the limit is listed");
+            for k in &l[0].keys {
+                assert!(keys.contains(&printable(&k.key)), "{pattern}: {:?} is one KEYS returns", k.key);
+            }
+        }
+        assert_eq!(keyspace_listing_matching(net.node("m"), net.now, 200, b"").into_iter().map(|d| d.matched).collect::<Vec<_>>(), vec![5]);
     }
 
     #[test]

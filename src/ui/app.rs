@@ -370,7 +370,8 @@ pub fn app() -> Html {
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
                     <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>
-                    <OffsetsPanel snapshot={m.snapshot.clone()} layout={m.layout.clone()} samples={m.samples.clone()} />
+                    <OffsetsPanel snapshot={m.snapshot.clone()} layout={m.layout.clone()} samples={m.samples.clone()} trace={m.trace.clone()}
+                        dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel inspector-panel" aria-labelledby="h-inspector">
                     <h2 id="h-inspector">{ t(lang, K::HNode) }</h2>

@@ -9,7 +9,9 @@
 //! end-to-end tests.
 
 pub mod api;
+pub mod figures;
 pub mod format;
+pub mod geometry;
 pub mod i18n;
 pub mod labels;
 pub mod lesson_state;

@@ -119,8 +119,10 @@ pub struct Inspected {
     /// `INFO replication` field/value pairs as the engine prints them, and the sync counters
     /// of its `# Stats` section.
     pub info: Vec<(String, String)>,
-    /// The keys per database, at most a page each.
+    /// The keys per database, at most a page each, that match `filter`.
     pub keys: Vec<DbKeysView>,
+    /// The key filter the listing used (a `KEYS` glob; empty: every key).
+    pub filter: String,
 }
 
 /// What the runtime hands over after it changed the session.

@@ -11,7 +11,7 @@ use super::lesson_state::LessonState;
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
 use super::{lessons, model};
-use crate::engine::view::keyspace_listing;
+use crate::engine::view::keyspace_listing_matching;
 use crate::sim::input::JournalEntry;
 use crate::sim::moment::{fnv1a, Moment};
 use std::cell::RefCell;
@@ -71,6 +71,8 @@ pub enum Msg {
     Glossary(bool),
     /// The Messages panel's "hide heartbeats" filter.
     HideHeartbeats(bool),
+    /// The inspector's key filter changed (a `KEYS` glob).
+    KeyFilter(String),
     ConsoleHistory {
         node: String,
         line: String,
@@ -87,6 +89,8 @@ pub struct Runtime {
     /// how much of that journal it kept, and carries only the user's inputs after it.
     lesson_text: String,
     lesson_journal: Vec<JournalEntry>,
+    /// The inspector's key filter (a `KEYS` glob; empty lists every key).
+    key_filter: String,
 }
 
 impl Runtime {
@@ -101,6 +105,7 @@ impl Runtime {
             model: Rc::new(model),
             lesson_text: String::new(),
             lesson_journal: Vec::new(),
+            key_filter: String::new(),
         };
         rt.load_lesson(&id);
         rt.refresh();
@@ -144,6 +149,7 @@ impl Runtime {
                 | Msg::HideHeartbeats(_)
                 | Msg::StepByHand(_)
                 | Msg::Predict { .. }
+                | Msg::KeyFilter(_)
                 | Msg::ConsoleHistory { .. }
         );
         if !keeps_walk && self.model.walking {
@@ -223,6 +229,12 @@ impl Runtime {
             Msg::Pause => self.ui(Model::pause),
             Msg::TogglePlay => self.ui(Model::toggle_play),
             Msg::Speed(v) => self.ui(|m| m.set_speed(v)),
+            Msg::KeyFilter(pattern) => {
+                self.key_filter = pattern;
+                let inspected = self.inspect();
+                self.m().set_inspected(inspected);
+                false
+            }
             Msg::Select(node) => {
                 self.m().select(node);
                 // The inspector shows the newly selected node at once.
@@ -433,7 +445,8 @@ impl Runtime {
         Some(Inspected {
             node: name.clone(),
             info: inspector_info(&node.info("replication"), &node.info("stats")),
-            keys: keyspace_listing(node, world.now_ms(), KEY_LIMIT),
+            keys: keyspace_listing_matching(node, world.now_ms(), KEY_LIMIT, self.key_filter.as_bytes()),
+            filter: self.key_filter.clone(),
         })
     }
 }

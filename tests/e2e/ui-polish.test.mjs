@@ -35,7 +35,8 @@ test('the inspector lists keys per db with TYPE, PTTL and a preview, as text', a
   const row = (key) => rows.find((r) => r[0] === key);
   assert.deepEqual(row('<b>bold</b>')?.slice(0, 3), ['<b>bold</b>', 'string', '-1 (none)'], JSON.stringify(rows));
   assert.equal(row('<b>bold</b>')[3], '<img src=x onerror=alert(1)>');
-  assert.deepEqual(row('list')?.slice(1), ['list', '-1 (none)', '3 elements']);
+  // A collection's size, then its elements (issue 12; textContent runs the list items together).
+  assert.deepEqual(row('list')?.slice(1), ['list', '-1 (none)', '3 elements' + 'abc']);
   const pttl = Number(row('soon')[2].split(' ')[0]);
   assert.ok(pttl > 0 && pttl <= 600000, `PTTL counts down from 600000: ${row('soon')[2]}`);
   // Keys are sorted by their bytes, as the engine lists them.

@@ -7,6 +7,7 @@ use crate::engine::event::Event;
 use crate::engine::view::{BacklogView, NodeView};
 use crate::ui::api::{event_of, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::figures::{backlog_note, spread_markers};
 use crate::ui::format::human_bytes;
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::backlog_window;
@@ -75,14 +76,20 @@ fn window_strip(lang: Lang, b: &BacklogView, request: Option<&Request>) -> Html 
     let lo = asked.map_or(b.first_byte, |a| a.min(b.first_byte));
     let hi = asked.map_or(head, |a| a.max(head)).max(lo + 1);
     let x = |o: u64| 10.0 + (o - lo) as f64 / (hi - lo) as f64 * (W - 20.0);
+    // The numbered circles move apart when their offsets are close (the tick lines stay at the
+    // true offsets, a leader joins each circle to its tick).
+    let mut at = vec![x(b.first_byte), x(head)];
+    at.extend(asked.map(x));
+    let circles = spread_markers(&at, 16.0, 8.0, W - 8.0);
     let marker = |n: u8, o: u64, class: &'static str, what: String| {
-        let cx = x(o);
+        let (cx, lx) = (x(o), circles[usize::from(n - 1)]);
         html! {
-            <g class={classes!("strip-marker", class)}>
+            <g class={classes!("strip-marker", class)} data-testid={format!("strip-marker-{n}")}>
                 <title>{ what }</title>
-                <line x1={format!("{cx:.1}")} y1="6" x2={format!("{cx:.1}")} y2="30" />
-                <circle cx={format!("{cx:.1}")} cy="38" r="7" />
-                <text x={format!("{cx:.1}")} y="41.5" text-anchor="middle">{ n.to_string() }</text>
+                <line x1={format!("{cx:.1}")} y1="6" x2={format!("{cx:.1}")} y2="26" />
+                <line class="leader" x1={format!("{cx:.1}")} y1="26" x2={format!("{lx:.1}")} y2="32" />
+                <circle cx={format!("{lx:.1}")} cy="39" r="7" />
+                <text x={format!("{lx:.1}")} y="42.5" text-anchor="middle">{ n.to_string() }</text>
             </g>
         }
     };
@@ -151,7 +158,6 @@ fn ring(lang: Lang, trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
     let (hx, hy) = point(head, size, R);
     let (hx2, hy2) = point(head, size, R + 16.0);
     let request = last_request(lang, trace, &node.name);
-    let over = b.histlen > b.size;
     html! {
         <figure class="ring" data-testid={format!("backlog-{}", node.name)} data-first-byte={b.first_byte.to_string()}
             data-histlen={b.histlen.to_string()} data-size={b.size.to_string()}>
@@ -194,13 +200,9 @@ fn ring(lang: Lang, trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
                         </dd>
                     }
                 </dl>
-                // The note fits what is on screen: the "replica still reading" reason only
-                // when the master has a replica (incrementalTrimReplicationBacklog frees whole
-                // blocks, and none a replica still references).
-                if over && !node.replicas.is_empty() {
-                    <p class="note">{ t(lang, K::OverReplica) }</p>
-                } else if over {
-                    <p class="note">{ t(lang, K::OverBlocks) }</p>
+                // The note fits what is on screen (figures::backlog_note says which).
+                if let Some(note) = backlog_note(b.histlen, b.size, node.replicas.len()) {
+                    <p class="note" data-testid="backlog-note">{ t(lang, note) }</p>
                 }
                 { window_strip(lang, b, request.as_ref()) }
                 { blocks_strip(lang, b) }

@@ -1,13 +1,15 @@
 //! The node inspector: the selected node's `INFO replication` fields exactly as the engine's
 //! `INFO` prints them (genRedisInfoString; read into the model by the runtime, never
-//! re-derived here), its keyspace per db, and its replication knobs,
+//! re-derived here), its keyspace per db (a collection's first elements; a `KEYS` glob
+//! filter; at most 200 rows per db rendered, the heading says of how many), and its replication knobs,
 //! editable through `CONFIG SET` sent as a console command (so the reply shows in its console).
 
-use crate::engine::view::{printable, DbKeysView, NodeView};
+use crate::engine::view::{printable, DbKeysView, KeyView, NodeView};
 use crate::ui::api::Input;
+use crate::ui::figures::db_heading_matching;
 use crate::ui::format::human_ms;
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::labels::{config_set_line, db_heading};
+use crate::ui::labels::config_set_line;
 use crate::ui::model::Inspected;
 use crate::ui::runtime::Msg;
 use std::rc::Rc;
@@ -16,8 +18,8 @@ use yew::prelude::*;
 
 /// One database's keys: key, `TYPE`, `PTTL` (and the same in human units), a value preview.
 /// Keys and values are user text: they go in as text nodes, never as markup.
-fn db_table(lang: Lang, d: &DbKeysView) -> Html {
-    let heading = db_heading(lang, d.db, d.keys.len(), d.live);
+fn db_table(lang: Lang, d: &DbKeysView, filter: &str) -> Html {
+    let heading = db_heading_matching(lang, d.db, d.keys.len(), d.matched, d.live, filter);
     html! {
         <section class="db-keys" data-testid={format!("db-{}", d.db)}>
             <h3>{ heading }</h3>
@@ -39,7 +41,7 @@ fn db_table(lang: Lang, d: &DbKeysView) -> Html {
                                         None => html! { <>{"-1"}{" "}<span class="muted human">{ format!("({})", t(lang, K::NoneWord)) }</span></> },
                                     } }
                                 </td>
-                                <td class="preview">{ k.preview.clone() }</td>
+                                <td class="preview">{ k.preview.clone() }{ elements(lang, k) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -47,6 +49,56 @@ fn db_table(lang: Lang, d: &DbKeysView) -> Html {
             </div>
         </section>
     }
+}
+
+/// A collection's first elements as Redis replies them (a hash field with its value, a sorted
+/// set member with its score), and how many more there are.
+fn elements(lang: Lang, k: &KeyView) -> Html {
+    if k.elements.is_empty() {
+        return html! {};
+    }
+    let more = k.len.saturating_sub(k.elements.len() as u64);
+    let zset = k.type_name == "zset";
+    html! {
+        <ol class="elements" data-testid="elements">
+            { for k.elements.iter().map(|(e, v)| match v {
+                Some(v) if zset => html! { <li>{ e.clone() }<span class="muted">{ format!(" ({v})") }</span></li> },
+                Some(v) => html! { <li>{ e.clone() }<span class="muted">{" → "}</span>{ v.clone() }</li> },
+                None => html! { <li>{ e.clone() }</li> },
+            }) }
+            if more > 0 {
+                <li class="more muted" data-testid="elements-more">{ tf(lang, K::MoreElements, &[&more]) }</li>
+            }
+        </ol>
+    }
+}
+
+/// The key filter: each keystroke re-lists the keys through the runtime (the engine matches
+/// the glob over every key; only the first 200 per db are rendered).
+#[function_component(KeyFilter)]
+fn key_filter(p: &KeyFilterProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let oninput = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                d.emit(Msg::KeyFilter(el.value()));
+            }
+        })
+    };
+    html! {
+        <div class="key-filter">
+            <label for="key-filter">{ t(lang, K::KeyFilter) }</label>
+            <input id="key-filter" type="search" value={p.filter.clone()} oninput={oninput} data-testid="key-filter"
+                spellcheck="false" autocomplete="off" />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeyFilterProps {
+    filter: String,
+    dispatch: Callback<Msg>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -98,9 +150,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
     let Some(node) = &p.node else {
         return html! { <p class="muted">{ t(lang, K::SelectNode) }</p> };
     };
-    let (info, listing): (&[(String, String)], &[DbKeysView]) = match &p.inspected {
-        Some(i) if i.node == node.name => (&i.info, &i.keys),
-        _ => (&[], &[]),
+    let (info, listing, filter): (&[(String, String)], &[DbKeysView], &str) = match &p.inspected {
+        Some(i) if i.node == node.name => (&i.info, &i.keys, &i.filter),
+        _ => (&[], &[], ""),
     };
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>
@@ -120,7 +172,8 @@ pub fn inspector(p: &InspectorProps) -> Html {
                             <li>{ format!("db{db}: keys={keys},expires={expires}") }</li>
                         }) }
                     </ul>
-                    { for listing.iter().map(|d| db_table(lang, d)) }
+                    <KeyFilter filter={filter.to_string()} dispatch={p.dispatch.clone()} />
+                    { for listing.iter().map(|d| db_table(lang, d, filter)) }
                 }
             </details>
             <details>

@@ -10,6 +10,7 @@ pub mod help;
 pub mod icons;
 pub mod inspector;
 pub mod narration;
+pub mod narrow;
 pub mod offsets;
 pub mod sequence;
 pub mod share;

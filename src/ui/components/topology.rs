@@ -6,7 +6,9 @@
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::components::narrow::use_narrow;
 use crate::ui::format::short_id;
+use crate::ui::geometry::{places_narrow, places_wide, to_edge, trim_bytes_label, LABEL_CHAR_W, NODE_H, NODE_W};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{
     is_master, link_has_stopped_end, link_words, master_link_words, master_name, next_name, node_offset, topology_description,
@@ -17,17 +19,14 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-const W: f64 = 640.0;
-const H: f64 = 340.0;
-const NODE_W: f64 = 150.0;
-const NODE_H: f64 = 70.0;
 /// Flights drawn per link; the rest are counted.
 const MAX_FLIGHTS: usize = 8;
 
 /// Where each node of the layout sits, as a replication tree read left to right: masters
-/// (and stopped nodes) in the first column, each replica one column right of its master.
-/// Returns the centres, by layout index, and the drawing's height.
-fn places(p: &TopologyProps) -> (Vec<(f64, f64)>, f64) {
+/// (and stopped nodes) in the first column, each replica one column right of its master; on a
+/// narrow screen top to bottom (a row per depth, at most two nodes side by side).
+/// Returns the centres, by layout index, the drawing's height and its width.
+fn places(p: &TopologyProps, narrow: bool) -> (Vec<(f64, f64)>, f64, f64) {
     let layout = &p.layout;
     let nodes = &p.snapshot.nodes;
     // The master a node replicates from, as a layout index.
@@ -50,36 +49,16 @@ fn places(p: &TopologyProps) -> (Vec<(f64, f64)>, f64) {
             d.min(3)
         })
         .collect();
-    let columns = depth.iter().max().map_or(1, |d| d + 1);
-    let rows = (0..columns).map(|c| depth.iter().filter(|&&d| d == c).count()).max().unwrap_or(1);
-    let height = (rows as f64 * (NODE_H + 24.0) + 24.0).max(H);
-    let mut seen = vec![0usize; columns];
-    let places = depth
-        .iter()
-        .map(|&d| {
-            let in_column = depth.iter().filter(|&&x| x == d).count();
-            let row = seen[d];
-            seen[d] += 1;
-            let x = W * (d as f64 + 0.5) / columns as f64;
-            let y = height * (row as f64 + 0.5) / in_column as f64;
-            (x, y)
-        })
-        .collect();
-    (places, height)
+    if narrow {
+        places_narrow(&depth)
+    } else {
+        places_wide(&depth)
+    }
 }
 
 /// A node's place in the layout (creation order, stopped nodes included).
 fn slot(layout: &[Slot], name: &str) -> Option<usize> {
     layout.iter().position(|s| s.name == name)
-}
-
-fn trim_label(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let head: String = label.chars().take(max - 1).collect();
-        format!("{head}\u{2026}")
-    }
 }
 
 /// A flight's progress along its link at `now`, 0.0 (just sent) to 1.0 (arriving).
@@ -90,10 +69,12 @@ fn progress(f: &Flight, now: u64) -> f64 {
     (now.saturating_sub(f.sent_at) as f64 / (f.arrive_at - f.sent_at) as f64).clamp(0.0, 1.0)
 }
 
-fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkView) -> Html {
+/// A link's line and state, and its flights: the page draws the flights after the nodes, so
+/// a label is never under a node box.
+fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkView, width: f64) -> (Html, Html) {
     let snapshot = &p.snapshot;
     let (Some(ia), Some(ib)) = (slot(&p.layout, &link.a), slot(&p.layout, &link.b)) else {
-        return html! {};
+        return (html! {}, html! {});
     };
     let (ax, ay) = places[ia];
     let (bx, by) = places[ib];
@@ -120,11 +101,35 @@ fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkVie
         let key = format!("{id}#{nth}");
         let forward = f.from == link.a;
         let p = progress(f, snapshot.time_ms);
-        let (sx, sy, ex, ey) = if forward { (ax, ay, bx, by) } else { (bx, by, ax, ay) };
+        let (sx, sy) = if forward { (ax, ay) } else { (bx, by) };
         let side = if forward { 1.0 } else { -1.0 };
         let off = side * (14.0 + 14.0 * (k % 3) as f64);
-        let (x, y) = (sx + (ex - sx) * p + nx * off, sy + (ey - sy) * p + ny * off);
-        let label = format!("{} ({} B)", trim_label(&f.label, 26), f.bytes);
+        // An upright link's lanes are side by side, but its labels run sideways: each lane's
+        // label sits on its own line (above, level with, below its dot) so lanes never overlap.
+        // The trip runs between the two boxes' edges (with a margin for the label's height),
+        // never over a box.
+        let (ux, uy) = (dx / len * side, dy / len * side);
+        let lane = (k % 3) as f64;
+        let margin = if ux.abs() >= uy.abs() { 10.0 } else { 32.0 };
+        let (t0, t1) = (to_edge(ux, uy) + margin, len - to_edge(ux, uy) - margin);
+        let along = if t1 > t0 { t0 + (t1 - t0) * p } else { len / 2.0 };
+        let (x, y) = (sx + ux * along + nx * off, sy + uy * along + ny * off);
+        let (label, anchor, lx, ly) = if ux.abs() >= uy.abs() {
+            // Along a mostly level link: the label rides in its lane, kept between the boxes.
+            let (lo, hi) = (ax.min(bx) + NODE_W / 2.0 + 4.0, ax.max(bx) - NODE_W / 2.0 - 4.0);
+            let room = ((hi - lo) / LABEL_CHAR_W).floor().max(6.0) as usize;
+            let label = trim_bytes_label(&f.label, f.bytes, room);
+            let half = label.chars().count() as f64 * LABEL_CHAR_W / 2.0;
+            let centre = (x + 8.0 + half).min(hi - half).max(lo + half);
+            (label, "middle", centre - x, 4.0)
+        } else {
+            // Along a mostly upright link: away from the line on its own side, as far as the
+            // drawing's edge allows.
+            let outward = nx * side >= 0.0;
+            let room = if outward { width - x - 10.0 } else { x - 10.0 };
+            let label = trim_bytes_label(&f.label, f.bytes, (room / LABEL_CHAR_W).floor().max(6.0) as usize);
+            (label, if outward { "start" } else { "end" }, if outward { 8.0 } else { -8.0 }, 4.0 + 16.0 * (lane - 1.0))
+        };
         html! {
             // Keyed by the write itself, so a flight keeps its element (and its transition) as
             // earlier ones arrive.
@@ -132,26 +137,30 @@ fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkVie
                 style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
                 <title>{ tf(lang, K::FlightTitle, &[&f.from, &f.to, &f.label, &f.bytes, &f.arrive_at]) }</title>
                 <circle r="5" />
-                <text class="flight-label" x="8" y="4">{ label }</text>
+                <text class="flight-label" x={format!("{lx:.1}")} y={format!("{ly:.1}")} text-anchor={anchor}>{ label }</text>
             </g>
         }
     });
-    html! {
-        <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}>
+    let line = html! {
+        <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}
+            data-link={format!("{}-{}", link.a, link.b)}>
             <title>{ link_words(lang, link, &snapshot.stopped) }</title>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
             if let Some((mark, text)) = state_mark {
                 <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.chars().count() as f64 - 10.0, my - 12.5, 13.0) }</g>
                 <text class="link-state" x={mx.to_string()} y={(my - 8.0).to_string()} text-anchor="middle">{ text }</text>
             }
-            <g class="flights">{ for flights }</g>
             if hidden > 0 {
                 <text class="link-state" x={mx.to_string()} y={(my + 18.0).to_string()} text-anchor="middle">
                     { tf(lang, K::MoreInFlight, &[&hidden]) }
                 </text>
             }
         </g>
-    }
+    };
+    let flights = html! {
+        <g class="flights" data-link={format!("{}-{}", link.a, link.b)}>{ for flights }</g>
+    };
+    (line, flights)
 }
 
 /// A stopped node: a dashed outline where it stood, so its links still have an end.
@@ -327,7 +336,9 @@ pub fn topology(p: &TopologyProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let snapshot = &p.snapshot;
     let suggestion = next_name(&p.layout);
-    let (places, height) = places(p);
+    let narrow = use_narrow();
+    let (places, height, width) = places(p, narrow);
+    let (lines, flights): (Vec<Html>, Vec<Html>) = p.snapshot.links.iter().map(|l| link_svg(lang, p, &places, l, width)).unzip();
     let on_add = {
         let d = p.dispatch.clone();
         let name_ref = name_ref.clone();
@@ -346,18 +357,20 @@ pub fn topology(p: &TopologyProps) -> Html {
     let description = topology_description(lang, snapshot);
     html! {
         <div class="topology">
-            <svg class="topology-svg" viewBox={format!("0 0 {W} {height}")} role="img" aria-label={description.clone()}>
+            <svg class={classes!("topology-svg", narrow.then_some("narrow"))} viewBox={format!("0 0 {width} {height}")} role="img"
+                aria-label={description.clone()}>
                 <title>{ description }</title>
-                { for snapshot.links.iter().map(|l| link_svg(lang, p, &places, l)) }
+                { for lines }
                 { for p.layout.iter().enumerate().map(|(i, s)| match snapshot.node(&s.name) {
                     Some(n) if !s.stopped => node_svg(lang, p, places[i], n),
                     _ => stopped_svg(lang, p, places[i], &s.name, s.port),
                 }) }
                 if p.layout.is_empty() {
-                    <text class="empty" x={(W / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
+                    <text class="empty" x={(width / 2.0).to_string()} y={(height / 2.0).to_string()} text-anchor="middle">
                         { t(lang, K::NoNodes) }
                     </text>
                 }
+                { for flights }
             </svg>
             <ul class="cards" aria-label={t(lang, K::Nodes)}>
                 { for p.layout.iter().map(|s| match snapshot.node(&s.name) {

@@ -173,7 +173,7 @@ mod tests {
 /// Redis name (commands, INFO fields, key caps), a symbol, or not words at all.
 #[cfg(test)]
 mod no_literals {
-    const FILES: [(&str, &str); 14] = [
+    const FILES: [(&str, &str); 15] = [
         ("app.rs", include_str!("../app.rs")),
         ("backlog_ring.rs", include_str!("../components/backlog_ring.rs")),
         ("console.rs", include_str!("../components/console.rs")),
@@ -183,6 +183,7 @@ mod no_literals {
         ("icons.rs", include_str!("../components/icons.rs")),
         ("inspector.rs", include_str!("../components/inspector.rs")),
         ("narration.rs", include_str!("../components/narration.rs")),
+        ("narrow.rs", include_str!("../components/narrow.rs")),
         ("offsets.rs", include_str!("../components/offsets.rs")),
         ("sequence.rs", include_str!("../components/sequence.rs")),
         ("toolbar.rs", include_str!("../components/toolbar.rs")),
