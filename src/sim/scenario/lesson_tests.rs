@@ -201,6 +201,8 @@ fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold
         include_str!("../../../scenarios/short-cut-partial-resync.scn"),
         include_str!("../../../scenarios/long-cut-backlog-overflow-full-resync.scn"),
         include_str!("../../../scenarios/failover-psync2.scn"),
+        include_str!("../../../scenarios/replica-restart-partial-resync.scn"),
+        include_str!("../../../scenarios/chained-replica.scn"),
     ];
     for text in lessons {
         let (session, script) = crate::sim::Session::from_lesson(text, 1).unwrap();
