@@ -54,6 +54,16 @@ export async function launch() {
 }
 
 /** Open the app; returns { page, errors, foreign } where the last two collect problems. */
+/** A fresh page of `width`×`height` CSS px (a phone, a zoomed window) at `query`, collecting errors. */
+export async function openSized(context, baseUrl, query, width, height) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl + query);
+  return { page, errors };
+}
+
 export async function openApp(context, baseUrl, query = '') {
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];

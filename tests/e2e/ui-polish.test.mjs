@@ -4,7 +4,7 @@
 // decision card's yes/no follow the engine's rule.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDir, launch, openApp, screenshot } from './harness.mjs';
+import { serveDir, launch, openApp, screenshot, openSized } from './harness.mjs';
 import { waitForApp, toEnd, consoleCommand, link } from './app.mjs';
 
 let server, browser;
@@ -95,11 +95,7 @@ test('the time-control bar never covers a panel on a wide screen', async () => {
 });
 
 test('on a phone in portrait the bar stays reachable, compact, with room for the panels', async () => {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 390, height: 844 });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '?lesson=full-sync&seed=7');
+  const { page, errors } = await openSized(browser.context, server.url, '?lesson=full-sync&seed=7', 390, 844);
   await waitForApp(page);
   await toEnd(page);
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));

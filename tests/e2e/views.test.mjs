@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { serveDir, launch, openApp } from './harness.mjs';
+import { serveDir, launch, openApp, openSized } from './harness.mjs';
 import { waitForApp, toEnd, consoleCommand, published, scrubTo } from './app.mjs';
 
 let server, browser;
@@ -156,11 +156,7 @@ async function topologyText(page) {
 }
 
 test('phone (390×844): topology text ≥ 12 px, labels off the node boxes and on their side, headings not under the bar', async () => {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 390, height: 844 });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '?lesson=full-sync&seed=7');
+  const { page, errors } = await openSized(browser.context, server.url, '?lesson=full-sync&seed=7', 390, 844);
   await waitForApp(page);
   // Walk the lesson and look at every step that has messages in flight.
   const { last_step } = await published(page);
