@@ -4,6 +4,7 @@
 //! The answers revealed are the engine's (`Script` questions carry them), never the page's.
 
 use crate::sim::scenario::{Narration, Question, Script};
+use crate::ui::i18n::K;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -34,18 +35,24 @@ impl LessonState {
         self.script.narration.is_empty() && self.script.questions.is_empty()
     }
 
+    /// The narration to show at `step`: a pause there not yet continued past (several lines
+    /// may be said at one step: they are shown one pause at a time), else the last one reached.
     pub fn narration_at(&self, step: u64) -> Option<&Narration> {
-        self.script.narration_at(step)
+        self.pause_at(step).or_else(|| self.script.narration_at(step))
     }
 
-    /// A pause at `step` the student has not continued past yet.
+    /// The first pause at `step` the student has not continued past yet.
     pub fn pause_at(&self, step: u64) -> Option<&Narration> {
-        self.narration_at(step).filter(|n| n.pause && n.step == step && !self.continued.contains(&n.line))
+        self.script.narration.iter().find(|n| n.step == step && n.pause && !self.continued.contains(&n.line))
     }
 
     /// The question shown at `step`: asked at or before it and decided after it (open or
     /// answered), or answered and decided at `step` itself (the reveal stays with the card).
     pub fn asking_at(&self, step: u64) -> Option<Asking<'_>> {
+        // Words said before the question, with a pause, come first.
+        if self.pause_at(step).is_some() {
+            return None;
+        }
         let q = self.script.questions.iter().find(|q| q.asked_step <= step && step <= q.decided_step)?;
         match self.answers.get(&q.line) {
             Some(chosen) => Some(Asking::Revealed(q, chosen)),
@@ -81,6 +88,17 @@ impl LessonState {
     }
 }
 
+/// A `correct` id's claim and Redis 7.0's behaviour, as translation keys.
+pub fn correction_keys(id: &str) -> Option<(K, K)> {
+    Some(match id {
+        "first-psync" => (K::CorrFirstPsyncSays, K::CorrFirstPsyncDoes),
+        "runid" => (K::CorrRunidSays, K::CorrRunidDoes),
+        "ring" => (K::CorrRingSays, K::CorrRingDoes),
+        "aof-buffer" => (K::CorrAofSays, K::CorrAofDoes),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +131,30 @@ mod tests {
         assert_eq!(l.score(), (0, 1), "the engine said +CONTINUE");
         l.answers.insert(q.line, q.answer.outcome.clone());
         assert_eq!(l.score(), (1, 1));
+    }
+
+    #[test]
+    fn lines_said_at_one_step_show_one_pause_at_a_time_before_the_question() {
+        let (_, script) = Session::from_lesson(include_str!("../../scenarios/first-full-sync.scn"), 1).unwrap();
+        let mut l = LessonState::new(script);
+        let q = l.script.questions[0].clone();
+        let at = q.asked_step;
+        let said: Vec<_> = l.script.narration.iter().filter(|n| n.step == at).cloned().collect();
+        assert!(said.len() >= 2 && said[0].pause, "the intro pauses, then the question's words, at one step");
+        assert_eq!(l.narration_at(at).map(|n| n.line), Some(said[0].line));
+        assert_eq!(l.asking_at(at), None, "the question waits for Continue");
+        assert_eq!(l.clamp(at, u64::MAX), None);
+        l.continued.insert(said[0].line);
+        assert_eq!(l.narration_at(at).map(|n| n.line), Some(said.last().unwrap().line));
+        assert_eq!(l.asking_at(at), Some(Asking::Open(&q)));
+        assert_eq!(l.clamp(at, u64::MAX), None, "now the question holds it");
+    }
+
+    #[test]
+    fn every_correction_a_lesson_may_name_has_its_words() {
+        for id in crate::sim::scenario::lesson::CORRECTIONS {
+            assert!(correction_keys(id).is_some(), "{id}");
+        }
     }
 
     #[test]

@@ -10,13 +10,14 @@ let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** Click Step until `testid` shows (or give up after `max` clicks); the steps it took. */
+/** Click Step until `testid` shows; fails at once when a Step is held without it showing. */
 async function stepUntil(page, testid, max = 200) {
   for (let i = 0; i < max; i++) {
     if (await page.getByTestId(testid).count()) return i;
     const before = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => window.__replscope.step !== s, before, { timeout: 10_000 }).catch(() => {});
+    const moved = await page.waitForFunction((s) => window.__replscope.step !== s, before, { timeout: 3_000 }).then(() => true, () => false);
+    if (!moved && !(await page.getByTestId(testid).count())) throw new Error(`held at step ${before} and ${testid} is not shown`);
   }
   throw new Error(`${testid} never showed`);
 }
@@ -67,5 +68,26 @@ test('a right prediction is scored, and the lesson speaks 简体中文 with ?lan
   await page.getByTestId('predict-continue').click();
   assert.match(await page.getByTestId('predict-reveal').innerText(), /答对了。/);
   assert.match(await page.getByTestId('lesson-score').innerText(), /1 次中答对 1 次/);
+  assert.deepEqual(errors, []);
+});
+
+test('the first-sync lesson corrects the articles\' PSYNC ? -1 and its run shows the correction', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=first-full-sync&seed=1');
+  await waitForApp(page);
+  await stepUntil(page, 'lesson-continue');
+  await page.getByTestId('lesson-continue').click();
+  await stepUntil(page, 'predict-question');
+  await page.getByTestId('predict-fullresync').click();
+  assert.match(await page.getByTestId('predict-reveal').innerText(), /Right\..*r1 asked for offset 1\b/s);
+  await stepUntil(page, 'article-correction');
+  const card = await page.getByTestId('article-correction').innerText();
+  assert.match(card, /The article says: .*PSYNC \? -1/);
+  assert.match(card, /Redis 7\.0 does: .*PSYNC <its own replid> <its offset \+ 1>/);
+  // The run on screen is the proof: the decision card shows r1 asking from offset 1, with a
+  // replid of its own, and the master answering +FULLRESYNC.
+  const d = await decision(page);
+  assert.equal(d.outcome, 'fullresync');
+  assert.equal(d.asked, 1);
+  assert.notEqual(d.askedReplid, null, 'a replid, not "?"');
   assert.deepEqual(errors, []);
 });

@@ -7,6 +7,7 @@
 //! say.zh 副本请求它缺少的第一个字节。                     # the same step in 简体中文
 //! look link m r1                                         # what the narration points at
 //! pause                                                  # wait for the student's Continue
+//! correct first-psync                                    # an "article says / 7.0 does" card
 //! predict r1 +CONTINUE asks 55 sends 62                  # asked before r1's next PSYNC
 //! ```
 //!
@@ -21,6 +22,11 @@ use crate::engine::event::{Event, PsyncDecision, PsyncOutcome};
 use crate::sim::world::World;
 use crate::sim::TraceKind;
 use serde::{Deserialize, Serialize};
+
+/// The claims of the articles ReplScope grew from that Redis 7.0 contradicts, by id
+/// (`correct ID`); the page words each in both languages (its translation tables), and a
+/// lesson shows one where its run demonstrates it.
+pub const CORRECTIONS: [&str; 4] = ["first-psync", "runid", "ring", "aof-buffer"];
 
 /// Where a narration step points the student's eyes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

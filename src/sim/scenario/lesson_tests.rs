@@ -19,6 +19,7 @@ fn lesson_statements_parse_and_print_back() {
     assert_eq!(one("look link m r1"), Statement::Look { focus: Focus::Link("m".into(), "r1".into()) });
     assert_eq!(one("look card"), Statement::Look { focus: Focus::Card });
     assert_eq!(one("pause"), Statement::Pause);
+    assert_eq!(one("correct runid"), Statement::Correct { id: "runid".into() });
     let p = Prediction { node: "r1".into(), outcome: "+CONTINUE".into(), asks: Some(55), sends: Some(62) };
     assert_eq!(one("predict r1 +CONTINUE asks 55 sends 62"), Statement::Predict(p));
     assert_eq!(
@@ -50,6 +51,7 @@ fn malformed_lesson_statements_say_what_was_expected() {
         ("look link m", "expected node NAME, link A B"),
         ("look node 9x", "expected a node name"),
         ("pause now", "'pause' takes nothing"),
+        ("correct flat-earth", "unknown correction 'flat-earth' (known: first-psync, runid, ring, aof-buffer)"),
         ("predict r1", "expected 'predict NAME +CONTINUE|+FULLRESYNC"),
         ("predict r1 +MAYBE", "expected +CONTINUE or +FULLRESYNC, got '+MAYBE'"),
         ("predict r1 +CONTINUE asks", "expected a number after 'asks'"),
@@ -215,5 +217,7 @@ fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold
         }
         let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
         assert_eq!(script.questions.len(), asked, "{name}: every question is answered by a PSYNC");
+        let corrections = text.lines().filter(|l| l.starts_with("correct ")).count();
+        assert_eq!(script.narration.iter().map(|n| n.corrections.len()).sum::<usize>(), corrections, "{name}: each correction is shown with a narration");
     }
 }

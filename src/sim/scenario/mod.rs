@@ -33,7 +33,7 @@
 //! waiting for a command's reply are the runner's own directives. Files (`save`, `load`) are
 //! read and written through [`RunHooks`], so the simulation itself touches no file system.
 //!
-//! Lessons add `say`, `say.zh`, `look`, `pause` and `predict` ([`lesson`]): words for the
+//! Lessons add `say`, `say.zh`, `look`, `pause`, `correct` and `predict` ([`lesson`]): words for the
 //! student and questions checked against the engine; none changes the world.
 //!
 //! The rooms: this file holds the statements and their text/JSON forms; [`parse`] reads the
@@ -161,6 +161,11 @@ pub enum Statement {
     },
     /// `pause`: the page waits for the student's Continue here.
     Pause,
+    /// `correct ID`: the narration that follows shows the correction `ID` (see
+    /// [`lesson::CORRECTIONS`]) of a claim the articles make.
+    Correct {
+        id: String,
+    },
     /// `predict NAME +CONTINUE|+FULLRESYNC [asks N] [sends N]`: the question asked before
     /// NAME's next PSYNC, checked against the engine's decision.
     Predict(Prediction),
@@ -208,6 +213,7 @@ impl Statement {
             | Statement::Say { .. }
             | Statement::Look { .. }
             | Statement::Pause
+            | Statement::Correct { .. }
             | Statement::Predict(_) => return None,
         })
     }
@@ -240,6 +246,7 @@ impl Statement {
             Statement::Say { lang, text } => format!("say.{lang} {text}"),
             Statement::Look { focus } => format!("look {}", focus.to_words()),
             Statement::Pause => "pause".into(),
+            Statement::Correct { id } => format!("correct {id}"),
             Statement::Predict(p) => p.to_line(),
         }
     }

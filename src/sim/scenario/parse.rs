@@ -280,6 +280,14 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             Statement::Look { focus }
         }
         "predict" => Statement::Predict(parse_prediction(&args, n, head.end)?),
+        "correct" => {
+            want(1, "a correction id")?;
+            let id = args[0].text.clone();
+            if !super::lesson::CORRECTIONS.contains(&id.as_str()) {
+                return Err(perr(n, args[0].column, format!("unknown correction '{id}' (known: {})", super::lesson::CORRECTIONS.join(", "))));
+            }
+            Statement::Correct { id }
+        }
         kw @ ("save" | "load") => {
             want(2, "a node name and a file path")?;
             let (node, path) = (name_at(args[0])?, args[1].text.clone());
@@ -293,7 +301,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, predict), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, correct, predict), got '{}'", other),
             ))
         }
     };

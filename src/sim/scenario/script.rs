@@ -22,6 +22,8 @@ pub struct Narration {
     pub focus: Vec<Focus>,
     /// A `pause` follows: the page waits for Continue before moving past `step`.
     pub pause: bool,
+    /// The `correct` ids before it: the article claims this step shows wrong.
+    pub corrections: Vec<String>,
 }
 
 /// A `predict` placed on the run: asked at `asked_step`, decided at `decided_step`.
@@ -38,9 +40,11 @@ pub struct Question {
 pub struct Script {
     pub narration: Vec<Narration>,
     pub questions: Vec<Question>,
-    /// `look`s not yet attached to a narration.
+    /// `look`s and `correct`s not yet attached to a narration.
     #[serde(skip)]
     pending_focus: Vec<Focus>,
+    #[serde(skip)]
+    pending_corrections: Vec<String>,
     /// Step at which each open `predict` line was asked.
     #[serde(skip)]
     asked: Vec<(usize, u64)>,
@@ -72,7 +76,13 @@ impl RunHooks for Script {
                 return;
             }
         }
-        let mut n = Narration { step, line, focus: std::mem::take(&mut self.pending_focus), ..Narration::default() };
+        let mut n = Narration {
+            step,
+            line,
+            focus: std::mem::take(&mut self.pending_focus),
+            corrections: std::mem::take(&mut self.pending_corrections),
+            ..Narration::default()
+        };
         if lang == "zh" {
             n.zh = Some(text.to_string());
         } else {
@@ -82,6 +92,9 @@ impl RunHooks for Script {
     }
     fn on_look(&mut self, _line: usize, focus: &Focus) {
         self.pending_focus.push(focus.clone());
+    }
+    fn on_correct(&mut self, _line: usize, id: &str) {
+        self.pending_corrections.push(id.to_string());
     }
     fn on_pause(&mut self, _line: usize, _world: &World) {
         if let Some(last) = self.narration.last_mut() {

@@ -5,7 +5,7 @@
 
 use crate::sim::scenario::Focus;
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::lesson_state::{Asking, LessonState};
+use crate::ui::lesson_state::{correction_keys, Asking, LessonState};
 use crate::ui::runtime::Msg;
 use yew::prelude::*;
 
@@ -48,6 +48,7 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
     });
     let focus = said.map(|n| n.focus.iter().map(|f| focus_words(lang, f)).collect::<Vec<_>>().join(", ")).unwrap_or_default();
     let paused = p.script.pause_at(p.step).is_some();
+    let corrections = said.map(|n| n.corrections.iter().filter_map(|id| correction_keys(id)).collect::<Vec<_>>()).unwrap_or_default();
     let on_continue = {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Msg::LessonContinue))
@@ -88,6 +89,12 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
             if !focus.is_empty() {
                 <p class="narration-focus">{ t(lang, K::LookAt) }{ " " }{ focus }</p>
             }
+            { for corrections.iter().map(|&(says, does)| html! {
+                <aside class="correction" data-testid="article-correction">
+                    <p><strong>{ t(lang, K::CorrArticleSays) }</strong>{ " " }{ t(lang, says) }</p>
+                    <p><strong>{ t(lang, K::CorrRedisDoes) }</strong>{ " " }{ t(lang, does) }</p>
+                </aside>
+            }) }
             if paused {
                 <button class="primary" onclick={on_continue} data-testid="lesson-continue">{ t(lang, K::LessonContinue) }</button>
             }

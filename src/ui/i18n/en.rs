@@ -417,6 +417,16 @@ pub(super) fn text(k: K) -> &'static str {
         K::PredictYouSaid => "You said {0}.",
         K::PredictAnswer => "The master answered {0}: {1} asked for offset {2}",
         K::PredictSends => ", and the master sends {0} bytes from its backlog.",
+        K::CorrArticleSays => "The article says:",
+        K::CorrRedisDoes => "Redis 7.0 does:",
+        K::CorrFirstPsyncSays => "A replica syncing for the first time does not know the master's ID, so it sends PSYNC ? -1.",
+        K::CorrFirstPsyncDoes => "A node that was a master (every node starts as one) keeps its own history when it becomes a replica and asks PSYNC <its own replid> <its offset + 1>. The master has never had that replid, so the answer is still +FULLRESYNC. A node sends PSYNC ? -1 only when it has no history to offer, for example one started with replicaof in its config and no RDB.",
+        K::CorrRunidSays => "The replica saves the master's run ID and sends it in PSYNC; a new master has another run ID, so it cannot resync partially.",
+        K::CorrRunidDoes => "PSYNC carries the replication ID (replid), not the run ID. The run ID is drawn anew each time a process starts; the replid names a history. A promoted replica keeps its old master's replid as replid2, so the other replicas continue partially.",
+        K::CorrRingSays => "repl_backlog_buffer is a ring buffer: once it is full, new writes overwrite the oldest bytes.",
+        K::CorrRingDoes => "There is one replication buffer of 16 KB blocks, shared by the backlog and every replica. Whole blocks are freed from its head once nothing references them and the rest still exceeds repl-backlog-size, so the backlog can hold more than its size while a replica lags.",
+        K::CorrAofSays => "During BGSAVE the master records new writes in an AOF buffer and sends it after the RDB.",
+        K::CorrAofDoes => "Writes during the RDB go to each syncing replica's output buffer (the replication buffer), which the master sends once the RDB is delivered. The AOF buffer is persistence, not replication.",
         K::FileChained => "A chain m <- r1 <- r2: r1 applies m's stream and proxies exactly those bytes to r2, so all three offsets agree and r2 sees every write (r1 never produces a stream of its own).",
     }
 }

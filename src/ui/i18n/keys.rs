@@ -430,6 +430,16 @@ keys! {
     PredictYouSaid,
     PredictAnswer,
     PredictSends,
+    CorrArticleSays,
+    CorrRedisDoes,
+    CorrFirstPsyncSays,
+    CorrFirstPsyncDoes,
+    CorrRunidSays,
+    CorrRunidDoes,
+    CorrRingSays,
+    CorrRingDoes,
+    CorrAofSays,
+    CorrAofDoes,
 }
 
 impl K {

@@ -417,6 +417,16 @@ pub(super) fn text(k: K) -> &'static str {
         K::PredictYouSaid => "你的答案是 {0}。",
         K::PredictAnswer => "主节点回答 {0}：{1} 请求的偏移量是 {2}",
         K::PredictSends => "，主节点从积压缓冲区发送 {0} 字节。",
+        K::CorrArticleSays => "文章说：",
+        K::CorrRedisDoes => "Redis 7.0 实际上：",
+        K::CorrFirstPsyncSays => "从节点第一次同步时不知道主节点的 ID，所以发送 PSYNC ? -1。",
+        K::CorrFirstPsyncDoes => "曾经是主节点的节点（每个节点启动时都是主节点）在成为副本时会保留自己的复制历史，发送 PSYNC <自己的 replid> <偏移量 + 1>。主节点从未拥有过这个 replid，所以回答仍是 +FULLRESYNC。只有在没有任何复制历史可提供时（例如配置中带 replicaof 启动且没有 RDB）节点才会发送 PSYNC ? -1。",
+        K::CorrRunidSays => "从节点保存主节点的运行 ID 并在 PSYNC 中发送；新的主节点运行 ID 不同，因此无法部分重同步。",
+        K::CorrRunidDoes => "PSYNC 携带的是复制 ID（replid），不是运行 ID。运行 ID 在每次进程启动时重新生成；replid 标识一段复制历史。被提升的副本会把原主节点的 replid 保留为 replid2，所以其他副本可以部分重同步。",
+        K::CorrRingSays => "repl_backlog_buffer 是一个环形缓冲区：写满之后，新的写入会覆盖最旧的字节。",
+        K::CorrRingDoes => "实际上只有一个由 16 KB 块组成的复制缓冲区，由积压缓冲区和所有副本共享。当头部的整块不再被引用、且其余部分仍超过 repl-backlog-size 时，才会被释放，所以在副本落后时，积压缓冲区可以比配置的大小更大。",
+        K::CorrAofSays => "在 BGSAVE 期间，主节点用 AOF 缓冲区记录新的写命令，并在 RDB 之后发送。",
+        K::CorrAofDoes => "RDB 生成期间的写入进入每个正在同步的副本的输出缓冲区（复制缓冲区），主节点在 RDB 发送完后再发送它们。AOF 缓冲区属于持久化，与复制无关。",
         K::FileChained => "一条链 m <- r1 <- r2：r1 应用 m 的复制流，并把完全相同的字节转发给 r2，所以三个偏移量一致，r2 看到每一次写入（r1 从不产生自己的复制流）。",
     }
 }
