@@ -16,6 +16,7 @@ pub mod float;
 pub(crate) mod hashes;
 pub(crate) mod keys;
 pub(crate) mod lists;
+pub(crate) mod scan;
 pub(crate) mod sets;
 pub(crate) mod strings;
 mod table;

@@ -16,6 +16,7 @@ pub mod lzf;
 pub mod ziplist;
 
 pub use decode::{decode, decode_outline, type_name, RdbItem, RdbItemKind};
+pub(crate) use encode::d2string;
 pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
