@@ -124,6 +124,7 @@ scenarios! {
     master_restart_from_rdb,
     min_replicas_to_write,
     multi_exec_runtime_error,
+    object_encoding_collections,
     object_encoding_strings,
     partial_resync_short_cut,
     partial_resync_zero_bytes,
