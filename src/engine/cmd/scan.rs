@@ -216,7 +216,7 @@ const OBJECT_HELP: &[&str] = &[
     "    Return the number of references of the value associated with the specified",
     "    <key>.",
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
 ];
 
 /// `objectCommand`. A container command: the subcommand is looked up and its arity checked
