@@ -139,6 +139,9 @@ pub fn scan(c: &mut Cx) -> Frame {
     reply(next, out)
 }
 
+/// A field and its value, a member and its score, or a set's member alone.
+type Element = (Vec<u8>, Option<Vec<u8>>);
+
 /// HSCAN / SSCAN / ZSCAN: cursor checked first, then the key (missing: an empty page), its
 /// type, then the options.
 fn scan_key(c: &mut Cx, kind: &str) -> Frame {
@@ -158,7 +161,7 @@ fn scan_key(c: &mut Cx, kind: &str) -> Frame {
         Err(e) => return e,
     };
     // Pairs for a hash (field, value) and a sorted set (member, score), single members for a set.
-    let (next, pairs): (u64, Vec<(Vec<u8>, Option<Vec<u8>>)>) = match &value {
+    let (next, pairs): (u64, Vec<Element>) = match &value {
         Value::Hash(h) if big => {
             let (n, p) = page(h.iter().map(|(f, v)| (f.as_slice(), v)), cursor, o.count);
             (n, p.into_iter().map(|(f, v)| (f.to_vec(), Some(v.clone()))).collect())
