@@ -346,4 +346,34 @@ mod tests {
         assert_eq!(t.run("OBJECT ENCODING"), "-ERR wrong number of arguments for 'object|encoding' command\r\n");
         assert!(t.run("OBJECT FREQ n").starts_with("-ERR An LFU maxmemory policy is not selected"));
     }
+
+    /// The page's RDB view (the outline of the RDB the node would send) names the encoding
+    /// OBJECT ENCODING answers, the sticky ones included.
+    #[test]
+    fn the_rdb_writes_the_encoding_object_encoding_names() {
+        let mut t = T::new();
+        t.run(&format!("HSET shrunk {}", (0..513).map(|i| format!("f{i} v")).collect::<Vec<_>>().join(" ")));
+        t.run(&format!("HDEL shrunk {}", (0..510).map(|i| format!("f{i}")).collect::<Vec<_>>().join(" ")));
+        t.run("HSET small a 1");
+        t.run("SADD ints 1 2");
+        t.run("SADD words 1 x");
+        t.run("SREM words x");
+        let rdb = crate::engine::rdb::encode(&t.ks, &Default::default());
+        let (_, _, items) = crate::engine::rdb::decode_outline(&rdb).expect("our own RDB");
+        for (key, object_encoding, rdb_type) in [
+            ("shrunk", "hashtable", "hash (hashtable)"),
+            ("small", "listpack", "hash (listpack)"),
+            ("ints", "intset", "set (intset)"),
+            ("words", "hashtable", "set (hashtable)"),
+        ] {
+            assert_eq!(t.run(&format!("OBJECT ENCODING {key}")), format!("${}\r\n{object_encoding}\r\n", object_encoding.len()));
+            let ty = items.iter().find_map(|i| match &i.kind {
+                crate::engine::rdb::RdbItemKind::Key { key: k, rdb_type, .. } if k == key.as_bytes() => {
+                    Some(crate::engine::rdb::type_name(*rdb_type))
+                }
+                _ => None,
+            });
+            assert_eq!(ty, Some(rdb_type), "{key}");
+        }
+    }
 }
