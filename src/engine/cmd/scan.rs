@@ -87,15 +87,23 @@ pub fn scan_hash(b: &[u8]) -> u64 {
 /// One page of a hash-table walk: the elements at or after `cursor` in hash order, at most
 /// `count` (all elements of one hash value together), and the cursor of the next page.
 fn page<'a, T>(items: impl Iterator<Item = (&'a [u8], T)>, cursor: u64, count: usize) -> (u64, Vec<(&'a [u8], T)>) {
-    let mut v: Vec<(u64, &'a [u8], T)> = items.map(|(k, t)| (scan_hash(k), k, t)).filter(|(h, _, _)| *h >= cursor).collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    let mut end = count.min(v.len());
-    while end < v.len() && end > 0 && v[end].0 == v[end - 1].0 {
+    // Sorted as (hash, bytes, index): one sort for every T, which keeps the page's wasm small.
+    let mut all: Vec<Option<(&'a [u8], T)>> = Vec::new();
+    let mut order: Vec<(u64, &'a [u8], usize)> = Vec::new();
+    for (k, t) in items {
+        let h = scan_hash(k);
+        if h >= cursor {
+            order.push((h, k, all.len()));
+            all.push(Some((k, t)));
+        }
+    }
+    order.sort_unstable();
+    let mut end = count.min(order.len());
+    while end < order.len() && end > 0 && order[end].0 == order[end - 1].0 {
         end += 1;
     }
-    let next = v.get(end).map_or(0, |e| e.0);
-    v.truncate(end);
-    (next, v.into_iter().map(|(_, k, t)| (k, t)).collect())
+    let next = order.get(end).map_or(0, |e| e.0);
+    (next, order[..end].iter().filter_map(|&(_, _, i)| all[i].take()).collect())
 }
 
 fn reply(cursor: u64, items: Vec<Vec<u8>>) -> Frame {
