@@ -1,6 +1,7 @@
 //! The replication knobs of `redis.conf` (config.c's `standardConfig` table, the subset the
 //! replication story uses), with CONFIG GET/SET parsing and printing as Redis 7.0 does.
 
+use crate::engine::encoding::{self, ObjectConfig};
 use crate::engine::glob::string_match;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,9 @@ pub struct Config {
     /// reached` (`acceptCommonHandler`); `replscope serve` honours it.
     #[serde(default = "default_maxclients")]
     pub maxclients: u64,
+    /// The encoding thresholds and `maxmemory-policy` (engine/encoding.rs).
+    #[serde(default)]
+    pub object: ObjectConfig,
 }
 
 fn default_maxclients() -> u64 {
@@ -87,6 +91,7 @@ impl Default for Config {
             rdb_del_sync_files: false,
             shutdown_timeout: default_shutdown_timeout(),
             maxclients: default_maxclients(),
+            object: ObjectConfig::default(),
         }
     }
 }
@@ -115,6 +120,12 @@ pub const NAMES: &[&str] = &[
     "rdb-del-sync-files",
     "shutdown-timeout",
     "maxclients",
+    "hash-max-listpack-entries",
+    "hash-max-listpack-value",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
+    "maxmemory-policy",
 ];
 
 /// The 7.0 `slave-*` / `min-slaves-*` aliases (config.c `alias` fields).
@@ -130,7 +141,7 @@ fn canonical(name: &str) -> Option<&'static str> {
         "slave-announce-ip" => "replica-announce-ip",
         "slave-priority" => "replica-priority",
         "repl-diskless-sync-max-slaves" => "repl-diskless-sync-max-replicas",
-        other => other,
+        other => crate::engine::encoding::alias(other).unwrap_or(other),
     };
     NAMES.iter().copied().find(|x| *x == alias)
 }
@@ -219,7 +230,7 @@ impl Config {
             "rdb-del-sync-files" => yes_no(self.rdb_del_sync_files),
             "shutdown-timeout" => self.shutdown_timeout.to_string(),
             "maxclients" => self.maxclients.to_string(),
-            _ => return None,
+            other => return self.object.get(other),
         })
     }
 
@@ -318,6 +329,7 @@ impl Config {
                 }
                 self.maxclients = n;
             }
+            other if encoding::NAMES.contains(&other) => self.object.set_one(other, value, parse_memory)?,
             _ => unreachable!("set_all passes canonical names only"),
         }
         Ok(())

@@ -108,6 +108,18 @@ impl From<ZSetScores> for ZSet {
     }
 }
 
+/// What a key's value carries beyond its bytes (absent = what the bytes give); the rules that
+/// set and read it are in engine/encoding.rs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mark {
+    /// A string made `raw` by `dbUnshareStringValue` (APPEND, SETRANGE) whatever its length.
+    Raw,
+    /// A string INCRBYFLOAT made (`createStringObjectFromLongDouble`): embstr even if int-like.
+    Embstr,
+    /// A hash, set or sorted set converted to `hashtable` / `skiplist` (sticky).
+    Big,
+}
+
 /// One database: keys and their absolute expiry deadlines (Unix ms).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Db {
@@ -121,6 +133,11 @@ pub struct Db {
     /// `c && writable_slave && !(c->flags & CLIENT_MASTER)`).
     #[serde(skip)]
     pub remember_expires: bool,
+    /// Keys whose encoding is not the one their bytes give (engine/encoding.rs): sticky
+    /// `hashtable`/`skiplist`, and strings APPEND/SETRANGE/INCRBYFLOAT made. Cleared when the
+    /// key is deleted or given a new value, as Redis frees the old object.
+    #[serde(default)]
+    pub marks: BTreeMap<Vec<u8>, Mark>,
 }
 
 impl Db {
@@ -143,6 +160,9 @@ impl Db {
         if !self.expires.is_empty() {
             self.expires.remove(key);
         }
+        if !self.marks.is_empty() {
+            self.marks.remove(key);
+        }
         Some(v)
     }
     /// `setKey` without KEEPTTL: store the value and drop any deadline.
@@ -150,12 +170,35 @@ impl Db {
         if !self.expires.is_empty() {
             self.expires.remove(&key);
         }
-        self.entries.insert(key, value);
+        self.set_keep_ttl(key, value);
     }
     /// `setKey` with KEEPTTL / `dbOverwrite`: store the value, keep the deadline.
     pub fn set_keep_ttl(&mut self, key: Vec<u8>, value: Value) {
+        if !self.marks.is_empty() {
+            self.marks.remove(&key);
+        }
         self.entries.insert(key, value);
     }
+    /// What the key's value carries beyond its bytes (see [`Mark`]).
+    #[inline]
+    pub fn mark_of(&self, key: &[u8]) -> Option<Mark> {
+        if self.marks.is_empty() {
+            return None;
+        }
+        self.marks.get(key).copied()
+    }
+    pub fn set_mark(&mut self, key: &[u8], mark: Option<Mark>) {
+        match mark {
+            Some(m) => {
+                self.marks.insert(key.to_vec(), m);
+            }
+            None if !self.marks.is_empty() => {
+                self.marks.remove(key);
+            }
+            None => {}
+        }
+    }
+
     /// `setExpire`: the key must exist.
     pub fn set_expire(&mut self, key: &[u8], when_ms: u64) {
         if self.entries.contains_key(key) {

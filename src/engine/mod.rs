@@ -18,6 +18,7 @@
 pub mod backlog;
 pub mod cmd;
 pub mod config;
+pub mod encoding;
 pub mod event;
 pub mod glob;
 pub mod io;

@@ -54,7 +54,29 @@ pub fn label_replids(nodes: &mut [(String, NodeFigures)]) {
 /// their sorted order and are not touched).
 const HASH_ORDER_COMMANDS: &[&str] = &["keys", "smembers", "sunion", "sinter", "sdiff"];
 
+/// The SCAN family: a cursor is a hash-table position in Redis and a hash-order position in
+/// ReplScope (docs/FIDELITY.md), so a page's contents are not comparable, only that it is not
+/// the last. A call that ends the walk (cursor 0, e.g. COUNT above the size, or a listpack /
+/// intset answered whole) is compared as a set: elements sorted, pairs kept together.
+const SCAN_COMMANDS: &[&str] = &["scan", "hscan", "sscan", "zscan"];
+
+fn normalize_scan(command: &str, frame: &Frame) -> Frame {
+    let Frame::Array(parts) = frame else { return frame.clone() };
+    let [Frame::Bulk(cursor), Frame::Array(items)] = parts.as_slice() else { return frame.clone() };
+    if cursor.as_slice() != b"0" {
+        return Frame::Array(vec![Frame::Bulk(b"(not 0: a page of the walk)".to_vec()), Frame::Array(vec![])]);
+    }
+    let width = if matches!(command, "hscan" | "zscan") { 2 } else { 1 };
+    let mut groups: Vec<&[Frame]> = items.chunks(width).collect();
+    groups.sort_by_key(|g| format!("{g:?}"));
+    Frame::Array(vec![Frame::Bulk(cursor.clone()), Frame::Array(groups.concat())])
+}
+
 pub fn normalize_reply(command: &str, frame: &Frame) -> Frame {
+    let lower = command.to_ascii_lowercase();
+    if SCAN_COMMANDS.contains(&lower.as_str()) {
+        return normalize_scan(&lower, frame);
+    }
     if !HASH_ORDER_COMMANDS.contains(&command.to_ascii_lowercase().as_str()) {
         return frame.clone();
     }

@@ -48,6 +48,7 @@ fn hset_generic(c: &mut Cx, reply_created: bool) -> Frame {
             created += 1;
         }
     }
+    c.convert_if_needed(&argv[1], argv[2..].iter().map(|a| a.as_slice()));
     c.dirty(((argv.len() - 2) / 2) as u64);
     if reply_created {
         Frame::Integer(created)
@@ -76,6 +77,7 @@ pub fn hsetnx(c: &mut Cx) -> Frame {
         return Frame::Integer(0);
     }
     h.insert(field.to_vec(), value.to_vec());
+    c.convert_if_needed(c.arg(1), [field, value].into_iter());
     c.dirty(1);
     Frame::Integer(1)
 }
@@ -187,6 +189,7 @@ pub fn hincrby(c: &mut Cx) -> Frame {
     let mut text = Vec::with_capacity(20);
     write_i64(value, &mut text);
     h.insert(field.to_vec(), text);
+    c.convert_if_needed(c.arg(1), [field].into_iter());
     c.dirty(1);
     Frame::Integer(value)
 }
@@ -214,6 +217,7 @@ pub fn hincrbyfloat(c: &mut Cx) -> Frame {
     }
     let text = sum.to_human().into_bytes();
     h.insert(field.to_vec(), text.clone());
+    c.convert_if_needed(c.arg(1), [field, text.as_slice()].into_iter());
     c.dirty(1);
     let mut argv = c.argv.to_vec();
     argv[0] = b"HSET".to_vec();

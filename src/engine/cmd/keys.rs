@@ -69,8 +69,11 @@ fn rename_generic(c: &mut Cx, nx: bool) -> Frame {
         c.db().remove(dst);
     }
     let db = c.db();
+    // The object moves as it is (its encoding with it).
+    let mark = db.mark_of(src);
     let Some(v) = db.remove(src) else { return err("no such key") };
     db.set(dst.to_vec(), v);
+    db.set_mark(dst, mark);
     if let Some(when) = expire {
         db.set_expire(dst, when);
     }
@@ -188,9 +191,11 @@ pub fn move_(c: &mut Cx) -> Frame {
     if dst_lookup_write(c, dst, key) {
         return Frame::Integer(0);
     }
+    let mark = c.db().mark_of(key);
     let Some(v) = c.db().remove(key) else { return Frame::Integer(0) };
     let d = &mut c.ctx.ks.dbs[dst];
     d.set(key.to_vec(), v);
+    d.set_mark(key, mark);
     if let Some(when) = expire {
         d.set_expire(key, when);
     }
@@ -237,6 +242,8 @@ pub fn copy(c: &mut Cx) -> Frame {
         return err("source and destination objects are the same");
     }
     let Some(v) = c.read(key).cloned() else { return Frame::Integer(0) };
+    // `dupStringObject` / `hashTypeDup` / `setTypeDup` / `zsetDup` keep the encoding.
+    let mark = c.db().mark_of(key);
     let expire = c.db().expire_of(key);
     let exists = if dst == src { c.write(newkey).is_some() } else { dst_lookup_write(c, dst, newkey) };
     if exists && !replace {
@@ -244,6 +251,7 @@ pub fn copy(c: &mut Cx) -> Frame {
     }
     let d = &mut c.ctx.ks.dbs[dst];
     d.set(newkey.to_vec(), v);
+    d.set_mark(newkey, mark);
     if let Some(when) = expire {
         d.set_expire(newkey, when);
     }

@@ -6,6 +6,7 @@
 //! The command table (`redisCommandTable`: arity and flags of every command) is in `table`;
 //! the families live one per file.
 
+use crate::engine::encoding::{Mark, ObjectConfig};
 use crate::engine::keyspace::{Db, Keyspace, Value};
 use crate::engine::resp::Frame;
 
@@ -15,6 +16,7 @@ pub mod float;
 pub(crate) mod hashes;
 pub(crate) mod keys;
 pub(crate) mod lists;
+pub(crate) mod scan;
 pub(crate) mod sets;
 pub(crate) mod strings;
 mod table;
@@ -48,6 +50,8 @@ pub struct Ctx<'a> {
     pub propagate: Vec<Vec<Vec<u8>>>,
     /// Count of changes made (`server.dirty`).
     pub dirty: u64,
+    /// The encoding thresholds and maxmemory-policy (OBJECT, and when a value converts).
+    pub obj: ObjectConfig,
 }
 
 /// Run one keyspace command (arity already checked or not: checked again here). Node-family
@@ -195,6 +199,28 @@ impl<'c, 'a> Cx<'c, 'a> {
         }
         self.ctx.ks.dbs[self.ctx.db].entries.get_mut(key)
     }
+    /// After a write to a hash, set or sorted set: convert it (sticky) if what was just written
+    /// (`items`) or its new size passes the thresholds, as `hashTypeSet`, `setTypeAdd` and
+    /// `zsetAdd` do while adding.
+    pub fn convert_if_needed<'i>(&mut self, key: &[u8], items: impl Iterator<Item = &'i [u8]>) {
+        let obj = self.ctx.obj;
+        let db = &mut self.ctx.ks.dbs[self.ctx.db];
+        if db.mark_of(key) == Some(Mark::Big) {
+            return;
+        }
+        if let Some(v) = db.entries.get(key) {
+            if obj.outgrows(v, items) {
+                db.set_mark(key, Some(Mark::Big));
+            }
+        }
+    }
+    /// A value a *STORE command built whole: its encoding follows from its size.
+    pub fn derive_encoding(&mut self, dbi: usize, key: &[u8]) {
+        let obj = self.ctx.obj;
+        let db = &mut self.ctx.ks.dbs[dbi];
+        let mark = db.entries.get(key).and_then(|v| obj.derive(v));
+        db.set_mark(key, mark);
+    }
     /// Does the key exist for a write (`lookupKeyWrite != NULL`)?
     pub fn exists_w(&mut self, key: &[u8]) -> bool {
         self.write(key).is_some()
@@ -275,6 +301,7 @@ pub(crate) mod testkit {
         pub db: usize,
         pub last_prop: Vec<Vec<Vec<u8>>>,
         pub dirty: u64,
+        pub obj: ObjectConfig,
     }
 
     /// A realistic Unix time (2024-01-01T00:00:00Z) so byte counts match real runs.
@@ -282,7 +309,7 @@ pub(crate) mod testkit {
 
     impl T {
         pub fn new() -> T {
-            T { ks: Keyspace::new(), now: T0, mode: ExpireMode::Master, db: 0, last_prop: vec![], dirty: 0 }
+            T { ks: Keyspace::new(), now: T0, mode: ExpireMode::Master, db: 0, last_prop: vec![], dirty: 0, obj: ObjectConfig::default() }
         }
         /// Run a redis-cli style line; returns the reply's wire bytes as a string.
         pub fn run(&mut self, line: &str) -> String {
@@ -290,7 +317,15 @@ pub(crate) mod testkit {
             self.run_argv(argv)
         }
         pub fn run_argv(&mut self, argv: Vec<Vec<u8>>) -> String {
-            let mut ctx = Ctx { ks: &mut self.ks, db: self.db, now_ms: self.now, expire_mode: self.mode, propagate: Vec::new(), dirty: 0 };
+            let mut ctx = Ctx {
+                ks: &mut self.ks,
+                db: self.db,
+                now_ms: self.now,
+                expire_mode: self.mode,
+                propagate: Vec::new(),
+                dirty: 0,
+                obj: self.obj,
+            };
             let reply = execute(&mut ctx, &argv);
             self.last_prop = ctx.propagate;
             self.dirty = ctx.dirty;
@@ -445,7 +480,15 @@ mod bench {
         for chunk in wire.chunks(16 * 1024) {
             parser.feed(chunk);
             while let Ok(Some(req)) = parser.next_request() {
-                let mut ctx = Ctx { ks: &mut master, db: 0, now_ms: 1, expire_mode: ExpireMode::Master, propagate: Vec::new(), dirty: 0 };
+                let mut ctx = Ctx {
+                    ks: &mut master,
+                    db: 0,
+                    now_ms: 1,
+                    expire_mode: ExpireMode::Master,
+                    propagate: Vec::new(),
+                    dirty: 0,
+                    obj: Default::default(),
+                };
                 let reply = execute_owned(&mut ctx, req.argv);
                 crate::engine::resp::encode(&reply, &mut out);
                 out.clear();
@@ -458,8 +501,15 @@ mod bench {
         for chunk in stream.chunks(16 * 1024) {
             rparser.feed(chunk);
             while let Ok(Some(req)) = rparser.next_request() {
-                let mut ctx =
-                    Ctx { ks: &mut replica, db: 0, now_ms: 1, expire_mode: ExpireMode::ReplicaMasterLink, propagate: Vec::new(), dirty: 0 };
+                let mut ctx = Ctx {
+                    ks: &mut replica,
+                    db: 0,
+                    now_ms: 1,
+                    expire_mode: ExpireMode::ReplicaMasterLink,
+                    propagate: Vec::new(),
+                    dirty: 0,
+                    obj: Default::default(),
+                };
                 execute_owned(&mut ctx, req.argv);
             }
         }

@@ -62,6 +62,7 @@ pub fn sadd(c: &mut Cx) -> Frame {
     }
     let Ok(Some(s)) = set_w(c, &argv[1]) else { return Frame::Integer(0) };
     let added = argv[2..].iter().filter(|m| s.insert((*m).clone())).count();
+    c.convert_if_needed(&argv[1], argv[2..].iter().map(|a| a.as_slice()));
     c.dirty(added as u64);
     Frame::Integer(added as i64)
 }
@@ -239,6 +240,7 @@ pub fn smove(c: &mut Cx) -> Frame {
         if d.insert(m.to_vec()) {
             c.dirty(1);
         }
+        c.convert_if_needed(dst, [m].into_iter());
     }
     Frame::Integer(1)
 }
@@ -291,6 +293,8 @@ fn set_op(c: &mut Cx, first_key: usize, dst: Option<&[u8]>, op: Op) -> Frame {
     }
     let n = result.len();
     c.db().set(dst.to_vec(), Value::Set(result));
+    let dbi = c.ctx.db;
+    c.derive_encoding(dbi, dst);
     c.dirty(1);
     Frame::Integer(n as i64)
 }

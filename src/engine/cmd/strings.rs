@@ -4,7 +4,7 @@
 
 use super::float::incr_by_float_text;
 use super::{err, not_integer, parse_i64, syntax_error, wrongtype, Cx};
-use crate::engine::keyspace::Value;
+use crate::engine::keyspace::{Mark, Value};
 use crate::engine::resp::{write_i64, Frame};
 use std::collections::btree_map::Entry;
 
@@ -320,7 +320,10 @@ pub fn append(c: &mut Cx) -> Frame {
                 return err("string exceeds maximum allowed size (proto-max-bulk-len)");
             }
             s.extend_from_slice(add);
-            s.len()
+            let n = s.len();
+            // `dbUnshareStringValue`: the appended string is a raw sds whatever its length.
+            c.db().set_mark(key, Some(Mark::Raw));
+            n
         }
         Some(_) => return wrongtype(),
     };
@@ -392,6 +395,11 @@ pub fn incrbyfloat(c: &mut Cx) -> Frame {
         Err(msg) => return err(msg),
     };
     c.db().set_keep_ttl(key.to_vec(), Value::Str(text.clone()));
+    // `createStringObjectFromLongDouble` makes an embstr without `tryObjectEncoding`: "3" stays
+    // embstr on the master (its replica, running the SET it is sent, makes it int).
+    if text.len() <= crate::engine::encoding::EMBSTR_SIZE_LIMIT {
+        c.db().set_mark(key, Some(Mark::Embstr));
+    }
     c.dirty(1);
     c.rewrite = Some(vec![b"SET".to_vec(), key.to_vec(), text.clone(), b"KEEPTTL".to_vec()]);
     Frame::Bulk(text)
@@ -469,6 +477,8 @@ pub fn setrange(c: &mut Cx) -> Frame {
         }
         Some(_) => return wrongtype(),
     };
+    // A new key is `createObject(OBJ_STRING, sdsnewlen(..))`, an old one unshared: raw either way.
+    c.db().set_mark(key, Some(Mark::Raw));
     c.dirty(1);
     Frame::Integer(len as i64)
 }

@@ -2,7 +2,7 @@
 //! every command the node knows, which family runs it, and the lookups `processCommand` makes
 //! (`lookupCommand`, arity check, the "unknown command" text).
 
-use super::{expire, hashes, keys, lists, sets, strings, zsets, Cx};
+use super::{expire, hashes, keys, lists, scan, sets, strings, zsets, Cx};
 use crate::engine::resp::Frame;
 
 /// Command flags (`CMD_*` in server.h), same bit positions as Redis.
@@ -191,6 +191,12 @@ static TABLE: &[CommandSpec] = &[
     spec("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, Some(zsets::bzpopmax)),
     spec("zunionstore", -4, WRITE | DENYOOM, Some(zsets::zunionstore)),
     spec("zinterstore", -4, WRITE | DENYOOM, Some(zsets::zinterstore)),
+    spec("scan", -2, READONLY | TOUCHES_ARBITRARY_KEYS, Some(scan::scan)),
+    spec("hscan", -3, READONLY, Some(scan::hscan)),
+    spec("sscan", -3, READONLY, Some(scan::sscan)),
+    spec("zscan", -3, READONLY, Some(scan::zscan)),
+    // A container: scan::object looks its subcommand up in SUBCOMMANDS.
+    spec("object", -2, 0, Some(scan::object)),
     // Node family: executed by node/dispatch.rs, listed here so arity and flags come from one table.
     spec("ping", -1, FAST | SENTINEL, None),
     spec("echo", 2, LOADING | STALE | FAST, None),
@@ -228,9 +234,14 @@ static TABLE: &[CommandSpec] = &[
     spec("publish", 3, PUBSUB | LOADING | STALE | FAST | MAY_REPLICATE | SENTINEL, None),
 ];
 
-/// Subcommands of the container commands CONFIG and CLIENT (`CONFIG_Subcommands`,
-/// `CLIENT_Subcommands`), named `parent|sub` as Redis's `fullname`.
+/// Subcommands of the container commands CONFIG, CLIENT and OBJECT (`CONFIG_Subcommands`,
+/// `CLIENT_Subcommands`, `OBJECT_Subcommands`), named `parent|sub` as Redis's `fullname`.
 static SUBCOMMANDS: &[CommandSpec] = &[
+    spec("object|encoding", 3, READONLY, None),
+    spec("object|freq", 3, READONLY, None),
+    spec("object|help", 2, LOADING | STALE, None),
+    spec("object|idletime", 3, READONLY, None),
+    spec("object|refcount", 3, READONLY, None),
     spec("config|get", -3, ADMIN | NOSCRIPT | LOADING | STALE, None),
     spec("config|set", -4, ADMIN | NOSCRIPT | LOADING | STALE, None),
     spec("config|resetstat", 2, ADMIN | NOSCRIPT | LOADING | STALE, None),
@@ -304,7 +315,7 @@ fn name_index() -> &'static [u16; NAME_SLOTS] {
     })
 }
 
-/// A CONFIG / CLIENT subcommand (`lookupSubcommand`), case-insensitively.
+/// A CONFIG / CLIENT / OBJECT subcommand (`lookupSubcommand`), case-insensitively.
 pub fn lookup_subcommand(parent: &[u8], sub: &[u8]) -> Option<&'static CommandSpec> {
     SUBCOMMANDS.iter().find(|s| {
         let (p, c) = s.name.split_once('|').unwrap_or((s.name, ""));

@@ -8,7 +8,7 @@ mod range;
 pub use range::{zcount, zrange, zrangebyscore, zrevrange, zrevrangebyscore};
 
 use super::{double_reply, err, parse_i64, parse_positive, string2d, syntax_error, wrongtype, Cx};
-use crate::engine::keyspace::{Value, ZSet};
+use crate::engine::keyspace::{Mark, Value, ZSet};
 use crate::engine::resp::Frame;
 
 pub(super) fn zset_r<'x>(c: &'x mut Cx, key: &[u8]) -> Result<Option<&'x ZSet>, Frame> {
@@ -94,9 +94,17 @@ fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
         Ok(None) if xx => {
             return if incr { Frame::Null } else { Frame::Integer(0) };
         }
-        Ok(None) => c.db().set_keep_ttl(key.clone(), Value::ZSet(ZSet::new())),
+        Ok(None) => {
+            c.db().set_keep_ttl(key.clone(), Value::ZSet(ZSet::new()));
+            // `zaddGenericCommand` creates a skiplist at once if the first member is too long.
+            let obj = c.ctx.obj;
+            if obj.zset_max_listpack_entries == 0 || obj.zset_max_listpack_value < argv[idx + 1].len() as u64 {
+                c.db().set_mark(key, Some(Mark::Big));
+            }
+        }
         Ok(Some(_)) => {}
     }
+    let mut inserted: Vec<&[u8]> = Vec::new();
     let Ok(Some(z)) = zset_w(c, key) else { return Frame::Integer(0) };
     for (j, &s) in scores.iter().enumerate() {
         let member = &argv[idx + 1 + j * 2];
@@ -124,12 +132,14 @@ fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
             }
             None if !xx => {
                 z.insert(member.clone(), score);
+                inserted.push(member);
                 added += 1;
                 processed += 1;
             }
             None => {}
         }
     }
+    c.convert_if_needed(key, inserted.into_iter());
     c.dirty((added + updated) as u64);
     if incr {
         if processed > 0 {
@@ -405,6 +415,8 @@ fn zstore(c: &mut Cx, union: bool) -> Frame {
     let len = out.len();
     if len > 0 {
         c.db().set(dst.to_vec(), Value::ZSet(out));
+        let dbi = c.ctx.db;
+        c.derive_encoding(dbi, dst);
         c.dirty(1);
     } else if c.db().remove(dst).is_some() {
         c.dirty(1);

@@ -320,6 +320,7 @@ impl Node {
         let (ks, aux) = rdb::decode(rdb).map_err(|e| e.to_string())?;
         let mut node = Node::with_config(name, port, seed, config, now_ms);
         node.ks = ks;
+        crate::engine::encoding::derive_encodings(&mut node.ks, &node.config.object);
         node.dump = Some(rdb.to_vec());
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
             let off = off.max(0) as u64;

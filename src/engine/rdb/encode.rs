@@ -7,7 +7,7 @@
 //! Keys go out in byte order per database (Redis's dict order is not reproducible anyway).
 
 use super::*;
-use crate::engine::keyspace::{Keyspace, Value};
+use crate::engine::keyspace::{Keyspace, Mark, Value};
 
 /// Which value encodings to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,10 +15,9 @@ pub enum Encoding {
     /// The classic types only: 0 string, 1 list, 2 set, 4 hash, 5 zset2. Every Redis since
     /// 2.x loads them (7.0 converts on load).
     Plain,
-    /// What 7.0 itself writes for values of this size: lists as quicklist2 of listpacks,
-    /// all-integer sets as intsets, small hashes and sorted sets as listpacks (default
-    /// thresholds: list-max-listpack-size -2, set-max-intset-entries 512,
-    /// hash-max-listpack-entries 512, zset-max-listpack-entries 128, -value 64 for both), the classic types otherwise.
+    /// What 7.0 itself writes: lists as quicklist2 of listpacks (list-max-listpack-size -2),
+    /// sets, hashes and sorted sets in the encoding each has (engine/encoding.rs: intset or
+    /// listpack until a write converts it, sticky), the classic types otherwise.
     #[default]
     Redis70,
 }
@@ -69,7 +68,8 @@ pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u
                 out.push(OPCODE_EXPIRETIME_MS);
                 out.extend_from_slice(&(ms as i64).to_le_bytes());
             }
-            save_key_value(&mut out, key, value, options.encoding, options.rdbcompression);
+            let big = db.mark_of(key) == Some(Mark::Big);
+            save_key_value(&mut out, key, value, options.encoding == Encoding::Redis70 && !big, options.rdbcompression);
         }
     }
     out.push(OPCODE_EOF);
@@ -169,8 +169,9 @@ pub(crate) fn save_str(out: &mut Vec<u8>, compress: bool, s: &[u8]) {
 }
 
 /// `rdbSaveKeyValuePair` without LRU/LFU (the default maxmemory-policy noeviction saves neither).
-fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encoding, c: bool) {
-    let compact = encoding == Encoding::Redis70;
+/// `compact`: the value is in its small encoding (listpack, intset), as OBJECT ENCODING says
+/// (`rdbSaveObjectType` writes the encoding the object has, not one picked by size).
+fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, compact: bool, c: bool) {
     match value {
         Value::Str(s) => {
             out.push(TYPE_STRING);
@@ -196,7 +197,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
                 save_str(out, c, item);
             }
         }
-        Value::Set(s) if compact && s.len() <= SET_MAX_INTSET_ENTRIES && s.iter().all(|m| listpack::canonical_int(m).is_some()) => {
+        Value::Set(s) if compact && s.iter().all(|m| listpack::canonical_int(m).is_some()) => {
             out.push(TYPE_SET_INTSET);
             save_str(out, c, key);
             let ints: Vec<i64> = s.iter().filter_map(|m| listpack::canonical_int(m)).collect();
@@ -210,11 +211,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
                 save_str(out, c, m);
             }
         }
-        Value::Hash(h)
-            if compact
-                && h.len() <= HASH_MAX_LISTPACK_ENTRIES
-                && h.iter().all(|(f, v)| f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE) =>
-        {
+        Value::Hash(h) if compact => {
             out.push(TYPE_HASH_LISTPACK);
             save_str(out, c, key);
             let lp = listpack::build(h.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()]));
@@ -229,7 +226,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
                 save_str(out, c, v);
             }
         }
-        Value::ZSet(z) if compact && z.len() <= ZSET_MAX_LISTPACK_ENTRIES && z.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE) => {
+        Value::ZSet(z) if compact => {
             out.push(TYPE_ZSET_LISTPACK);
             save_str(out, c, key);
             // `zzlInsertAt`: an integral score goes in as an integer (`lpAppendInteger`),
@@ -252,14 +249,6 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, encoding: Encodi
     }
 }
 
-/// Default `set-max-intset-entries`.
-const SET_MAX_INTSET_ENTRIES: usize = 512;
-/// Default `hash-max-listpack-entries` / `-value`.
-const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
-const HASH_MAX_LISTPACK_VALUE: usize = 64;
-/// Default `zset-max-listpack-entries` / `-value`.
-const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
-const ZSET_MAX_LISTPACK_VALUE: usize = 64;
 /// `list-max-listpack-size -2`: `optimization_level[1]`, 8 KB per node.
 const LIST_NODE_MAX_BYTES: usize = 8192;
 /// `SIZE_ESTIMATE_OVERHEAD` (quicklist.c): the per-entry overhead `_quicklistNodeAllowInsert`

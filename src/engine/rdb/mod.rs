@@ -16,6 +16,7 @@ pub mod lzf;
 pub mod ziplist;
 
 pub use decode::{decode, decode_outline, type_name, RdbItem, RdbItemKind};
+pub(crate) use encode::d2string;
 pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
@@ -181,9 +182,14 @@ mod tests {
                     ks.dbs[db].expires.insert(k, ms);
                 }
             }
+            // The encodings commands would have left under the default thresholds; a load
+            // derives them again the same way.
+            let cfg = crate::engine::encoding::ObjectConfig::default();
+            crate::engine::encoding::derive_encodings(&mut ks, &cfg);
             let enc = if plain { Encoding::Plain } else { Encoding::Redis70 };
             let bytes = encode_with(&ks, &RdbAux::default(), enc);
-            let (back, aux) = decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (mut back, aux) = decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            crate::engine::encoding::derive_encodings(&mut back, &cfg);
             prop_assert_eq!(back, ks);
             prop_assert_eq!(aux, RdbAux::default());
         }

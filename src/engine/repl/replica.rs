@@ -131,6 +131,8 @@ impl Node {
         let aux = match rdb::decode(&rdb) {
             Ok((ks, aux)) => {
                 self.ks = ks;
+                // rdbLoadObject picks each value's encoding from its size under our thresholds.
+                crate::engine::encoding::derive_encodings(&mut self.ks, &self.config.object);
                 // The payload was written to dump.rdb and loaded from it; without persistence
                 // and with rdb-del-sync-files on, readSyncBulkPayload deletes it right after,
                 // so a restart has no cached master to offer (`PSYNC ? -1`).
