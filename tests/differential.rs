@@ -157,6 +157,7 @@ scenarios! {
     wait_with_held_link,
     watch_exec,
     writable_replica_ttl,
+    zset_negative_zero,
 }
 
 /// Random fault schedules (support/faults.rs, phased: settled after every fault so wall time

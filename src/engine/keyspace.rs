@@ -89,6 +89,15 @@ impl ZSet {
         self.order.remove(&ScoreKey(old, member.to_vec()));
         Some(old)
     }
+    /// A listpack-encoded sorted set keeps no negative zero: 7.0 answers ZSCORE "0" for a
+    /// `ZADD z -0 m` held in a listpack, "-0" for one in a skiplist (checked on redis-server
+    /// 7.0.15; tests/differential/scenarios/zset_negative_zero.scn).
+    pub fn unsign_zeros(&mut self) {
+        let signed: Vec<Vec<u8>> = self.scores.iter().filter(|(_, s)| **s == 0.0 && s.is_sign_negative()).map(|(m, _)| m.clone()).collect();
+        for m in signed {
+            self.insert(m, 0.0);
+        }
+    }
     /// Members in ascending (score, member) order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], f64)> + '_ {
         self.order.iter().map(|k| (k.1.as_slice(), k.0))

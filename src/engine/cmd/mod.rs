@@ -211,7 +211,11 @@ impl<'c, 'a> Cx<'c, 'a> {
         if let Some(v) = db.entries.get(key) {
             if obj.outgrows(v, items) {
                 db.set_mark(key, Some(Mark::Big));
+                return;
             }
+        }
+        if let Some(Value::ZSet(z)) = db.entries.get_mut(key) {
+            z.unsign_zeros();
         }
     }
     /// A value a *STORE command built whole: its encoding follows from its size.
@@ -220,6 +224,9 @@ impl<'c, 'a> Cx<'c, 'a> {
         let db = &mut self.ctx.ks.dbs[dbi];
         let mark = db.entries.get(key).and_then(|v| obj.derive(v));
         db.set_mark(key, mark);
+        if let (None, Some(Value::ZSet(z))) = (mark, db.entries.get_mut(key)) {
+            z.unsign_zeros();
+        }
     }
     /// Does the key exist for a write (`lookupKeyWrite != NULL`)?
     pub fn exists_w(&mut self, key: &[u8]) -> bool {

@@ -218,6 +218,10 @@ fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold
         let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
         assert_eq!(script.questions.len(), asked, "{name}: every question is answered by a PSYNC");
         let corrections = text.lines().filter(|l| l.starts_with("correct ")).count();
-        assert_eq!(script.narration.iter().map(|n| n.corrections.len()).sum::<usize>(), corrections, "{name}: each correction is shown with a narration");
+        assert_eq!(
+            script.narration.iter().map(|n| n.corrections.len()).sum::<usize>(),
+            corrections,
+            "{name}: each correction is shown with a narration"
+        );
     }
 }
