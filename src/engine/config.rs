@@ -96,8 +96,9 @@ impl Default for Config {
     }
 }
 
-/// Names CONFIG GET lists, in a stable order; aliases map onto them.
-pub const NAMES: &[&str] = &[
+/// The replication and server knobs CONFIG GET lists, in a stable order; aliases map onto them.
+/// The object-encoding knobs follow them ([`names`]).
+const OWN_NAMES: &[&str] = &[
     "replicaof",
     "repl-backlog-size",
     "repl-backlog-ttl",
@@ -120,13 +121,12 @@ pub const NAMES: &[&str] = &[
     "rdb-del-sync-files",
     "shutdown-timeout",
     "maxclients",
-    "hash-max-listpack-entries",
-    "hash-max-listpack-value",
-    "set-max-intset-entries",
-    "zset-max-listpack-entries",
-    "zset-max-listpack-value",
-    "maxmemory-policy",
 ];
+
+/// Every name CONFIG GET lists: this module's, then `encoding`'s.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    OWN_NAMES.iter().chain(crate::engine::encoding::NAMES).copied()
+}
 
 /// The 7.0 `slave-*` / `min-slaves-*` aliases (config.c `alias` fields).
 fn canonical(name: &str) -> Option<&'static str> {
@@ -143,7 +143,7 @@ fn canonical(name: &str) -> Option<&'static str> {
         "repl-diskless-sync-max-slaves" => "repl-diskless-sync-max-replicas",
         other => crate::engine::encoding::alias(other).unwrap_or(other),
     };
-    NAMES.iter().copied().find(|x| *x == alias)
+    names().find(|x| *x == alias)
 }
 
 /// `memtoull`: "1mb" = 1048576, "1m" = 1000000, "16kb", "1gb", plain bytes. As in C: no sign,
@@ -239,8 +239,7 @@ impl Config {
         if !pattern.contains(['*', '?', '[']) {
             return self.get(pattern).map(|v| vec![(pattern.to_ascii_lowercase(), v)]).unwrap_or_default();
         }
-        NAMES
-            .iter()
+        names()
             // configGetCommand: `stringmatch(name, de->key, 1)`, case-insensitive.
             .filter(|n| string_match(pattern.as_bytes(), n.as_bytes(), true))
             .filter_map(|n| self.get(n).map(|v| (n.to_string(), v)))
@@ -366,7 +365,7 @@ impl Config {
 
     /// The knobs as (name, value), for the view.
     pub fn listing(&self) -> Vec<(String, String)> {
-        NAMES.iter().filter_map(|n| self.get(n).map(|v| (n.to_string(), v))).collect()
+        names().filter_map(|n| self.get(n).map(|v| (n.to_string(), v))).collect()
     }
 }
 
