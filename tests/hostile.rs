@@ -490,28 +490,35 @@ fn a_fullresync_offset_past_i64_reads_as_i64_max() {
 
 // ------------------------------------------------------------------ a flood of connections
 
+/// A client of the `serve` on `port`, reads bounded to 5 s.
+fn client_of(port: u16) -> std::net::TcpStream {
+    let s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    s
+}
+
+/// Send `req` and read what comes back in one read (a short reply), as text.
+fn tcp_ask(s: &mut std::net::TcpStream, req: &[u8]) -> String {
+    use std::io::{Read, Write};
+    s.write_all(req).unwrap();
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
 /// Past `maxclients` Redis answers `-ERR max number of clients reached` and keeps serving;
 /// `serve` aborted instead ("failed to spawn thread", a thread per connection). A server with
 /// maxclients 3: three clients are served, the fourth refused, and once one leaves a new one
 /// is served again.
 #[test]
 fn serve_refuses_connections_past_maxclients_and_keeps_serving() {
-    use std::io::{Read, Write};
+    use std::io::Read;
     use std::net::TcpStream;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || replscope::net::serve::run_with(listener, None, 3));
-    let ping = |s: &mut TcpStream| -> String {
-        s.write_all(b"*1\r\n$4\r\nPING\r\n").unwrap();
-        let mut buf = [0u8; 64];
-        let n = s.read(&mut buf).unwrap_or(0);
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
-    let connect = || {
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
-        s
-    };
+    let ping = |s: &mut TcpStream| tcp_ask(s, b"*1\r\n$4\r\nPING\r\n");
+    let connect = || client_of(port);
     let mut served: Vec<TcpStream> = (0..3).map(|_| connect()).collect();
     for s in &mut served {
         assert_eq!(ping(s), "+PONG\r\n");
@@ -567,26 +574,15 @@ fn serve_holds_a_thousand_clients_on_one_thread() {
 /// connection with Redis's error.
 #[test]
 fn serve_reads_maxclients_from_config_set() {
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
+    use std::io::Read;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || replscope::net::serve::run_on(listener, None));
-    let ask = |s: &mut TcpStream, req: &[u8]| -> String {
-        s.write_all(req).unwrap();
-        let mut buf = [0u8; 64];
-        let n = s.read(&mut buf).unwrap_or(0);
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
-    let connect = || {
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
-        s
-    };
+    let connect = || client_of(port);
     let mut first = connect();
-    assert_eq!(ask(&mut first, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n"), "+OK\r\n");
+    assert_eq!(tcp_ask(&mut first, b"*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$10\r\nmaxclients\r\n$1\r\n2\r\n"), "+OK\r\n");
     let mut second = connect();
-    assert_eq!(ask(&mut second, b"*1\r\n$4\r\nPING\r\n"), "+PONG\r\n");
+    assert_eq!(tcp_ask(&mut second, b"*1\r\n$4\r\nPING\r\n"), "+PONG\r\n");
     let mut third = connect();
     let mut refused = String::new();
     third.read_to_string(&mut refused).unwrap();
