@@ -158,6 +158,7 @@ scenarios! {
     watch_exec,
     writable_replica_ttl,
     zset_negative_zero,
+    object_access_clock,
 }
 
 /// Random fault schedules (support/faults.rs, phased: settled after every fault so wall time

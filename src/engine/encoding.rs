@@ -76,6 +76,10 @@ impl ObjectConfig {
     pub fn lfu(&self) -> bool {
         POLICIES[self.maxmemory_policy as usize].ends_with("-lfu")
     }
+    /// `MAXMEMORY_FLAG_LRU`: an RDB saves each key's idle time.
+    pub fn lru(&self) -> bool {
+        POLICIES[self.maxmemory_policy as usize].ends_with("-lru")
+    }
 
     pub fn get(&self, canon: &str) -> Option<String> {
         Some(match canon {
@@ -203,12 +207,21 @@ pub fn encoding_name(value: &Value, mark: Option<Mark>) -> &'static str {
 /// maxmemory policy forbids sharing: `MAXMEMORY_FLAG_NO_SHARED_INTEGERS`, LRU and LFU ones,
 /// which only matters with `maxmemory` set; ReplScope has no maxmemory, so it never does).
 pub fn refcount(value: &Value, mark: Option<Mark>) -> i64 {
+    if shared_integer(value, mark).is_some() {
+        SHARED_REFCOUNT
+    } else {
+        1
+    }
+}
+
+/// The shared integer object a value is, if it is one (see [`refcount`]).
+pub fn shared_integer(value: &Value, mark: Option<Mark>) -> Option<u16> {
     match value {
-        Value::Str(s) if mark.is_none() && string_encoding(s) == "int" => match string2ll(s) {
-            Some(n) if (0..SHARED_INTEGERS).contains(&n) => SHARED_REFCOUNT,
-            _ => 1,
+        Value::Str(s) if mark.is_none() && s.len() <= 4 && string_encoding(s) == "int" => match string2ll(s) {
+            Some(n) if (0..SHARED_INTEGERS).contains(&n) => Some(n as u16),
+            _ => None,
         },
-        _ => 1,
+        _ => None,
     }
 }
 

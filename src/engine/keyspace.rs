@@ -4,6 +4,7 @@
 //! Ordered maps keep every listing (KEYS, RDB order, the UI) deterministic; Redis's own
 //! hash-table order is not reproducible anyway, so tests compare such listings sorted.
 
+use crate::engine::access::{Clock, Fields, Shared};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -147,6 +148,13 @@ pub struct Db {
     /// key is deleted or given a new value, as Redis frees the old object.
     #[serde(default)]
     pub marks: BTreeMap<Vec<u8>, Mark>,
+    /// Each key's access field (engine/access.rs): stamped when a value is stored, moved by
+    /// lookups that touch.
+    #[serde(default)]
+    pub fields: Fields<Vec<u8>>,
+    /// The running command's clock (`Keyspace::set_clock`), to stamp values it stores.
+    #[serde(skip)]
+    pub clock: Clock,
 }
 
 impl Db {
@@ -172,6 +180,7 @@ impl Db {
         if !self.marks.is_empty() {
             self.marks.remove(key);
         }
+        self.fields.map.remove(key);
         Some(v)
     }
     /// `setKey` without KEEPTTL: store the value and drop any deadline.
@@ -182,11 +191,31 @@ impl Db {
         self.set_keep_ttl(key, value);
     }
     /// `setKey` with KEEPTTL / `dbOverwrite`: store the value, keep the deadline.
+    /// The new value gets a fresh access stamp (`createObject`), except that under LFU an
+    /// overwrite keeps the old value's (`dbOverwrite`).
     pub fn set_keep_ttl(&mut self, key: Vec<u8>, value: Value) {
         if !self.marks.is_empty() {
             self.marks.remove(&key);
         }
+        self.stamp_stored(&key);
         self.entries.insert(key, value);
+    }
+    /// The access field of a value just stored under `key`: stamped now (`createObject`), or
+    /// under LFU the replaced value's kept (`dbOverwrite`). The caller's lookup touched first.
+    pub fn stamp_stored(&mut self, key: &[u8]) {
+        let created = self.clock.created();
+        match self.fields.map.get_mut(key) {
+            Some(field) if !self.clock.lfu => *field = created,
+            Some(_) => {}
+            None => {
+                self.fields.map.insert(key.to_vec(), created);
+            }
+        }
+    }
+    /// The key's access field as stored (a shared integer's is the keyspace's: see
+    /// `Keyspace::field_of`).
+    pub fn field(&self, key: &[u8]) -> u32 {
+        self.fields.map.get(key).copied().unwrap_or_else(|| self.clock.created())
     }
     /// What the key's value carries beyond its bytes (see [`Mark`]).
     #[inline]
@@ -291,11 +320,21 @@ pub fn expire_slave_keys(ks: &mut Keyspace, now_ms: u64) -> Vec<(usize, Vec<Vec<
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keyspace {
     pub dbs: Vec<Db>,
+    /// The shared integer objects' access fields (engine/access.rs).
+    #[serde(default)]
+    pub shared: Shared,
+    /// `rand()` behind `LFULogIncr`, seeded so a run repeats.
+    #[serde(default)]
+    pub lfu_draws: u64,
+    /// RDB `FREQ` / `IDLE` opcodes read by the last decode: (db, key, freq, idle seconds),
+    /// applied by `adopt_loaded` under the loader's policy.
+    #[serde(skip)]
+    pub loaded_access: Vec<(usize, Vec<u8>, Option<u8>, Option<u64>)>,
 }
 
 impl Default for Keyspace {
     fn default() -> Self {
-        Keyspace { dbs: (0..DB_COUNT).map(|_| Db::default()).collect() }
+        Keyspace { dbs: (0..DB_COUNT).map(|_| Db::default()).collect(), shared: Shared::default(), lfu_draws: 0, loaded_access: Vec::new() }
     }
 }
 
@@ -319,8 +358,79 @@ impl Keyspace {
     }
     pub fn flush_all(&mut self) {
         for db in &mut self.dbs {
+            let clock = db.clock;
             *db = Db::default();
+            db.clock = clock;
         }
+    }
+    /// The clock the next command's lookups and stores use (engine/access.rs).
+    pub fn set_clock(&mut self, clock: Clock) {
+        for db in &mut self.dbs {
+            db.clock = clock;
+        }
+    }
+    pub fn clock(&self) -> Clock {
+        self.dbs[0].clock
+    }
+    /// A process starts: the shared integers are created now (`createSharedObjects`).
+    pub fn boot(&mut self, clock: Clock) {
+        self.set_clock(clock);
+        self.shared = Shared { boot: clock.created(), ..Shared::default() };
+    }
+    /// The access field of `key`'s value in database `db`: its own, or the shared integer's
+    /// it holds.
+    pub fn field_of(&self, db: usize, key: &[u8]) -> u32 {
+        let d = &self.dbs[db];
+        match d.entries.get(key).and_then(|v| crate::engine::encoding::shared_integer(v, d.mark_of(key))) {
+            Some(n) => self.shared.get(n),
+            None => d.field(key),
+        }
+    }
+    /// `lookupKey`'s touch of a found key (the caller checked `LOOKUP_NOTOUCH`): nothing while
+    /// a fork child runs, else the field moves (engine/access.rs `Clock::touched`).
+    pub fn touch(&mut self, db: usize, key: &[u8]) {
+        let clock = self.clock();
+        if clock.forking {
+            return;
+        }
+        let d = &mut self.dbs[db];
+        let Some(v) = d.entries.get(key) else { return };
+        let draws = &mut self.lfu_draws;
+        let draw = || {
+            let mut rng = crate::engine::rng::Rng::new(*draws);
+            let x = rng.next_u64();
+            *draws = draws.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        match crate::engine::encoding::shared_integer(v, d.mark_of(key)) {
+            Some(n) => {
+                let f = clock.touched(self.shared.get(n), draw);
+                self.shared.set(n, f);
+            }
+            None => {
+                let f = clock.touched(d.field(key), draw);
+                d.fields.map.insert(key.to_vec(), f);
+            }
+        }
+    }
+    /// Take a freshly decoded RDB's keyspace in place of this one (the process's shared
+    /// objects stay): every loaded value stamped now, then `objectSetLRUOrLFU` for those the
+    /// file gave `FREQ` / `IDLE`.
+    pub fn adopt_loaded(&mut self, mut loaded: Keyspace) {
+        let clock = self.clock();
+        loaded.shared = std::mem::take(&mut self.shared);
+        loaded.lfu_draws = self.lfu_draws;
+        loaded.set_clock(clock);
+        let created = clock.created();
+        for db in &mut loaded.dbs {
+            db.fields.map = db.entries.keys().map(|k| (k.clone(), created)).collect();
+        }
+        for (db, key, freq, idle) in std::mem::take(&mut loaded.loaded_access) {
+            if let Some(f) = clock.from_rdb(freq, idle) {
+                loaded.dbs[db].fields.map.insert(key, f);
+            }
+        }
+        *self = loaded;
     }
 }
 

@@ -15,6 +15,7 @@
 //!   node (as replication.c's functions work on `server`);
 //! - `view`: the node read out for the visualizer.
 
+pub mod access;
 pub mod backlog;
 pub mod cmd;
 pub mod config;

@@ -122,7 +122,7 @@ pub fn pexpireat(c: &mut Cx) -> Frame {
 /// `ttlGenericCommand(c, output_ms, output_abs)`
 fn ttl_generic(c: &mut Cx, ms: bool, abs: bool) -> Frame {
     let key = c.arg(1);
-    if c.read(key).is_none() {
+    if c.read_notouch(key).is_none() {
         return Frame::Integer(-2);
     }
     let Some(when) = c.db().expire_of(key) else { return Frame::Integer(-1) };

@@ -23,7 +23,7 @@ pub fn del(c: &mut Cx) -> Frame {
 pub fn exists(c: &mut Cx) -> Frame {
     let mut n = 0;
     for j in 1..c.argc() {
-        if c.read(c.arg(j)).is_some() {
+        if c.read_notouch(c.arg(j)).is_some() {
             n += 1;
         }
     }
@@ -31,7 +31,7 @@ pub fn exists(c: &mut Cx) -> Frame {
 }
 
 pub fn type_(c: &mut Cx) -> Frame {
-    let name = c.read(c.arg(1)).map(|v| v.type_name()).unwrap_or("none");
+    let name = c.read_notouch(c.arg(1)).map(|v| v.type_name()).unwrap_or("none");
     Frame::simple(name)
 }
 

@@ -6,6 +6,7 @@
 //! The command table (`redisCommandTable`: arity and flags of every command) is in `table`;
 //! the families live one per file.
 
+use crate::engine::access::Clock;
 use crate::engine::encoding::{Mark, ObjectConfig};
 use crate::engine::keyspace::{Db, Keyspace, Value};
 use crate::engine::resp::Frame;
@@ -52,6 +53,8 @@ pub struct Ctx<'a> {
     pub dirty: u64,
     /// The encoding thresholds and maxmemory-policy (OBJECT, and when a value converts).
     pub obj: ObjectConfig,
+    /// A fork child runs (`hasActiveChildProcess`): lookups leave access fields alone.
+    pub forking: bool,
 }
 
 /// Run one keyspace command (arity already checked or not: checked again here). Node-family
@@ -101,6 +104,7 @@ fn run_spec(ctx: &mut Ctx, spec: &'static CommandSpec, argv: &[Vec<u8>], handoff
         return Frame::Error(s);
     };
     let dirty_before = ctx.dirty;
+    ctx.ks.set_clock(Clock { now_ms: ctx.now_ms, lfu: ctx.obj.lfu(), lru: ctx.obj.lru(), forking: ctx.forking });
     let mut cx = Cx { ctx, argv, rewrite: None, prevent: false, force: false, spec };
     let reply = handler(&mut cx);
     let Cx { ctx, rewrite, prevent, force, .. } = cx;
@@ -183,20 +187,31 @@ impl<'c, 'a> Cx<'c, 'a> {
             }
         }
     }
-    /// `lookupKeyRead`
+    /// `lookupKeyRead`: the found value's access field is touched (engine/access.rs).
     #[inline]
     pub fn read(&mut self, key: &[u8]) -> Option<&Value> {
         if self.expire_if_needed(key, false) {
             return None;
         }
+        self.ctx.ks.touch(self.ctx.db, key);
         self.ctx.ks.dbs[self.ctx.db].entries.get(key)
     }
-    /// `lookupKeyWrite`
+    /// `lookupKeyReadWithFlags(.., LOOKUP_NOTOUCH)`: EXISTS, TYPE, TTL, OBJECT look without
+    /// making the key younger.
+    #[inline]
+    pub fn read_notouch(&mut self, key: &[u8]) -> Option<&Value> {
+        if self.expire_if_needed(key, false) {
+            return None;
+        }
+        self.ctx.ks.dbs[self.ctx.db].entries.get(key)
+    }
+    /// `lookupKeyWrite`: touches too.
     #[inline]
     pub fn write(&mut self, key: &[u8]) -> Option<&mut Value> {
         if self.expire_if_needed(key, true) {
             return None;
         }
+        self.ctx.ks.touch(self.ctx.db, key);
         self.ctx.ks.dbs[self.ctx.db].entries.get_mut(key)
     }
     /// After a write to a hash, set or sorted set: convert it (sticky) if what was just written
@@ -332,6 +347,7 @@ pub(crate) mod testkit {
                 propagate: Vec::new(),
                 dirty: 0,
                 obj: self.obj,
+                forking: false,
             };
             let reply = execute(&mut ctx, &argv);
             self.last_prop = ctx.propagate;
@@ -495,6 +511,7 @@ mod bench {
                     propagate: Vec::new(),
                     dirty: 0,
                     obj: Default::default(),
+                    forking: false,
                 };
                 let reply = execute_owned(&mut ctx, req.argv);
                 crate::engine::resp::encode(&reply, &mut out);
@@ -516,6 +533,7 @@ mod bench {
                     propagate: Vec::new(),
                     dirty: 0,
                     obj: Default::default(),
+                    forking: false,
                 };
                 execute_owned(&mut ctx, req.argv);
             }

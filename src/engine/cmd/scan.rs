@@ -251,16 +251,16 @@ pub fn object(c: &mut Cx) -> Frame {
     let key = c.arg(2);
     let lfu = c.ctx.obj.lfu();
     let mark = c.db().mark_of(key);
-    let Some(value) = c.read(key) else { return Frame::Null };
+    let Some(value) = c.read_notouch(key) else { return Frame::Null };
     match name {
         "encoding" => Frame::Bulk(encoding::encoding_name(value, mark).as_bytes().to_vec()),
         "refcount" => Frame::Integer(encoding::refcount(value, mark)),
         "idletime" if lfu => err("An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."),
         "freq" if !lfu => err("An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."),
-        // ReplScope keeps no per-key access clock (it would cost every command a write):
-        // see docs/FIDELITY.md. `LFU_INIT_VAL` is what a key nobody read since its write has.
-        "idletime" => Frame::Integer(0),
-        _ => Frame::Integer(5),
+        _ => {
+            let (clock, field) = (c.ctx.ks.clock(), c.ctx.ks.field_of(c.ctx.db, key));
+            Frame::Integer(if lfu { clock.freq(field) as i64 } else { clock.idle_seconds(field) as i64 })
+        }
     }
 }
 

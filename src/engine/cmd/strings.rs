@@ -153,7 +153,12 @@ pub fn set(c: &mut Cx) -> Frame {
         let key = c.arg(1);
         let val = c.arg(2);
         c.expire_if_needed(key, true);
+        // `lookupKeyWrite` touches the value being replaced (a shared integer's field moves).
+        let dbi = c.ctx.db;
+        c.ctx.ks.touch(dbi, key);
         let db = c.db();
+        db.stamp_stored(key);
+        db.set_mark(key, None);
         // One descent of the tree either way (a new key used to cost a failed get_mut and then
         // an insert); a string already there is overwritten in place. Any deadline goes.
         match db.entries.entry(key.to_vec()) {

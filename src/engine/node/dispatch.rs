@@ -213,7 +213,8 @@ impl Node {
             // A blocking command keeps its arguments in case it blocks (`blockForKeys`).
             let kept = spec.spec.has(flags::BLOCKING).then(|| argv.clone());
             let obj = self.config.object;
-            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0, obj };
+            let forking = self.child.is_some();
+            let mut ctx = Ctx { ks: &mut self.ks, db, now_ms: self.now_ms, expire_mode, propagate, dirty: 0, obj, forking };
             let reply = cmd::execute_spec_owned(&mut ctx, spec.spec, argv);
             self.dirty += ctx.dirty;
             let mut propagate = ctx.propagate;

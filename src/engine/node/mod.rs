@@ -110,6 +110,14 @@ impl Node {
         Node::with_config(name, port, seed, Config::default(), now_ms)
     }
 
+    /// The access clock (engine/access.rs) as of now: time, policy, and whether the RDB
+    /// child runs. Set on the keyspace before anything stamps or reads access fields
+    /// outside a command (an RDB save, a load).
+    pub(crate) fn access_clock(&self) -> crate::engine::access::Clock {
+        let o = &self.config.object;
+        crate::engine::access::Clock { now_ms: self.now_ms, lfu: o.lfu(), lru: o.lru(), forking: self.child.is_some() }
+    }
+
     /// A fresh master with the given configuration (a `replicaof` line makes it connect).
     pub fn with_config(name: &str, port: u16, seed: u64, config: Config, now_ms: u64) -> Node {
         let mut rng = Rng::new(seed);
@@ -153,6 +161,8 @@ impl Node {
             block_seq: 0,
             serving_blocked: false,
         };
+        // `createSharedObjects` at start-up: the shared integers' access stamp.
+        node.ks.boot(node.access_clock());
         if let Some((host, port)) = node.config.replicaof.clone() {
             // loadServerConfig with `replicaof`: masterhost set, repl_state CONNECT; the first
             // replicationCron connects. A fresh node has no history to continue.

@@ -309,7 +309,7 @@ impl Node {
     pub fn save_rdb(&self, now_ms: u64) -> Vec<u8> {
         let mut aux = self.rdb_aux();
         aux.ctime = now_ms / 1000;
-        rdb::encode(&self.ks, &aux)
+        rdb::encode_at(&self.ks, &aux, crate::engine::access::Clock { now_ms, ..self.access_clock() })
     }
 
     /// Restart from a saved RDB (`loadDataFromDisk`). With a `replicaof` line the RDB's
@@ -319,7 +319,7 @@ impl Node {
     pub fn from_rdb(name: &str, port: u16, seed: u64, config: Config, rdb: &[u8], now_ms: u64) -> Result<Node, String> {
         let (ks, aux) = rdb::decode(rdb).map_err(|e| e.to_string())?;
         let mut node = Node::with_config(name, port, seed, config, now_ms);
-        node.ks = ks;
+        node.ks.adopt_loaded(ks);
         crate::engine::encoding::derive_encodings(&mut node.ks, &node.config.object);
         node.dump = Some(rdb.to_vec());
         if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {

@@ -40,6 +40,7 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
     let mut aux = RdbAux { redis_ver: String::new(), redis_bits: 0, ..RdbAux::default() };
     let mut dbid = 0usize;
     let mut expiretime: Option<i64> = None;
+    let (mut freq, mut idle): (Option<u8>, Option<u64>) = (None, None);
     // Where the current key's prefix opcodes (EXPIRETIME, IDLE, FREQ) began.
     let mut key_start: Option<usize> = None;
     loop {
@@ -55,12 +56,8 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
                 expiretime = Some(secs as i64 * 1000);
             }
             OPCODE_EXPIRETIME_MS => expiretime = Some(i64::from_le_bytes(r.array::<8>()?)),
-            OPCODE_FREQ => {
-                r.u8()?;
-            }
-            OPCODE_IDLE => {
-                r.len()?;
-            }
+            OPCODE_FREQ => freq = Some(r.u8()?),
+            OPCODE_IDLE => idle = Some(r.len()?),
             OPCODE_EOF => {
                 items.push(item(RdbItemKind::Eof, r.pos));
                 break;
@@ -117,11 +114,14 @@ pub fn decode_outline(bytes: &[u8]) -> Result<(Keyspace, RdbAux, Vec<RdbItem>)> 
                         return Err(r.err(key_at, &format!("duplicated key {:?} in DB {dbid}", lossy(&key))));
                     }
                     if let Some(ms) = expiretime {
-                        db.expires.insert(key, ms.max(0) as u64);
+                        db.expires.insert(key.clone(), ms.max(0) as u64);
+                    }
+                    if freq.is_some() || idle.is_some() {
+                        ks.loaded_access.push((dbid, key, freq, idle));
                     }
                 }
                 // An empty collection is skipped, as `rdbLoadObject` reports RDB_LOAD_ERR_EMPTY_KEY.
-                expiretime = None;
+                (expiretime, freq, idle) = (None, None, None);
             }
         }
     }

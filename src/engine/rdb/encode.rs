@@ -7,6 +7,7 @@
 //! Keys go out in byte order per database (Redis's dict order is not reproducible anyway).
 
 use super::*;
+use crate::engine::access::Clock;
 use crate::engine::keyspace::{Keyspace, Mark, Value};
 
 /// Which value encodings to write.
@@ -28,12 +29,21 @@ pub struct EncodeOptions {
     pub encoding: Encoding,
     /// `rdbcompression yes` (the default): LZF for strings over 20 bytes when it pays.
     pub rdbcompression: bool,
+    /// The save's moment and policy, for each key's `IDLE` / `FREQ` (engine/access.rs); the
+    /// keyspace's last command's clock when not given.
+    #[serde(skip)]
+    pub clock: Option<Clock>,
 }
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions { encoding: Encoding::Redis70, rdbcompression: true }
+        EncodeOptions { encoding: Encoding::Redis70, rdbcompression: true, clock: None }
     }
+}
+
+/// [`encode`] as a node saves at `clock`'s moment under its policy.
+pub fn encode_at(ks: &Keyspace, aux: &RdbAux, clock: Clock) -> Vec<u8> {
+    encode_opts(ks, aux, EncodeOptions { clock: Some(clock), ..EncodeOptions::default() })
 }
 
 /// Serialize the keyspace with the AUX fields as redis-server 7.0 with default settings
@@ -45,7 +55,7 @@ pub fn encode(ks: &Keyspace, aux: &RdbAux) -> Vec<u8> {
 /// Serialize with a chosen value [`Encoding`], uncompressed (`rdbcompression no`), so
 /// every value's bytes are visible in the payload.
 pub fn encode_with(ks: &Keyspace, aux: &RdbAux, encoding: Encoding) -> Vec<u8> {
-    encode_opts(ks, aux, EncodeOptions { encoding, rdbcompression: false })
+    encode_opts(ks, aux, EncodeOptions { encoding, rdbcompression: false, clock: None })
 }
 
 /// Serialize with explicit [`EncodeOptions`].
@@ -67,6 +77,19 @@ pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u
             if let Some(&ms) = db.expires.get(key) {
                 out.push(OPCODE_EXPIRETIME_MS);
                 out.extend_from_slice(&(ms as i64).to_le_bytes());
+            }
+            // `rdbSaveKeyValuePair`: an LRU policy saves the idle seconds, an LFU one the
+            // counter (the keyspace's clock is the save's moment: the caller set it).
+            let clock = options.clock.unwrap_or_else(|| ks.clock());
+            if clock.lru || clock.lfu {
+                let field = ks.field_of(dbid, key);
+                if clock.lru {
+                    out.push(OPCODE_IDLE);
+                    save_len(&mut out, clock.idle_seconds(field));
+                } else {
+                    out.push(OPCODE_FREQ);
+                    out.push(clock.freq(field) as u8);
+                }
             }
             let big = db.mark_of(key) == Some(Mark::Big);
             save_key_value(&mut out, key, value, options.encoding == Encoding::Redis70 && !big, options.rdbcompression);

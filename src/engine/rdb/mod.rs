@@ -17,7 +17,7 @@ pub mod ziplist;
 
 pub use decode::{decode, decode_outline, type_name, RdbItem, RdbItemKind};
 pub(crate) use encode::d2string;
-pub use encode::{encode, encode_opts, encode_with, EncodeOptions, Encoding};
+pub use encode::{encode, encode_at, encode_opts, encode_with, EncodeOptions, Encoding};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

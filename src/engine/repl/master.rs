@@ -217,7 +217,7 @@ impl Node {
     /// waiting to start.
     pub(crate) fn start_bgsave_for_replication(&mut self, mincapa_eof: bool) {
         let mode = if self.config.repl_diskless_sync && mincapa_eof { RdbMode::Diskless } else { RdbMode::Disk };
-        let rdb = rdb::encode(&self.ks, &self.rdb_aux());
+        let rdb = rdb::encode_at(&self.ks, &self.rdb_aux(), self.access_clock());
         let offset = self.repl.master_repl_offset;
         let waiting: Vec<ConnId> = self
             .repl

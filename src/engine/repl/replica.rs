@@ -130,7 +130,8 @@ impl Node {
         self.ks.flush_all();
         let aux = match rdb::decode(&rdb) {
             Ok((ks, aux)) => {
-                self.ks = ks;
+                self.ks.set_clock(self.access_clock());
+                self.ks.adopt_loaded(ks);
                 // rdbLoadObject picks each value's encoding from its size under our thresholds.
                 crate::engine::encoding::derive_encodings(&mut self.ks, &self.config.object);
                 // The payload was written to dump.rdb and loaded from it; without persistence
