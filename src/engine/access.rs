@@ -12,10 +12,12 @@
 //! started, and a touch of any of those keys moves it for all of them.
 //!
 //! The field is not data: two keyspaces with the same keys and values are equal whatever
-//! their clocks (as `DEBUG DIGEST` ignores them), so [`Fields`] compares equal always.
+//! their clocks (as `DEBUG DIGEST` ignores them), so [`Fields`] and [`Shared`] compare equal
+//! always, and traces never carry them (a trace replays its inputs; the fields follow).
 
-use serde::{Deserialize, Serialize};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 
 /// `LRU_CLOCK_MAX`: the field is 24 bits.
 const LRU_CLOCK_MAX: u64 = (1 << 24) - 1;
@@ -102,33 +104,70 @@ impl Clock {
     }
 }
 
-/// Keys' fields (one database's, or the shared integers'): compared equal always (see the
-/// module's note); a missing entry is a value stamped at `base`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Fields<K: Ord> {
-    pub map: BTreeMap<K, u32>,
+/// One database's access fields, by a 64-bit FxHash of the key rather than the key itself:
+/// a second tree of owned keys cloned every key stored and doubled a replicated write's
+/// instructions (callgrind). Two keys would share a field only if their hashes collided, a
+/// chance of 2^-64 per pair.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    map: FxHashMap<u64, u32>,
 }
 
-impl<K: Ord> PartialEq for Fields<K> {
+impl PartialEq for Fields {
     fn eq(&self, _: &Self) -> bool {
         true
     }
 }
 
+impl Fields {
+    fn hash(key: &[u8]) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(key);
+        h.finish()
+    }
+    pub fn get(&self, key: &[u8]) -> Option<u32> {
+        self.map.get(&Self::hash(key)).copied()
+    }
+    pub fn set(&mut self, key: &[u8], field: u32) {
+        self.map.insert(Self::hash(key), field);
+    }
+    /// Keep the field already there, or set this one for a key that has none.
+    pub fn set_if_absent(&mut self, key: &[u8], field: u32) {
+        self.map.entry(Self::hash(key)).or_insert(field);
+    }
+    pub fn remove(&mut self, key: &[u8]) {
+        if !self.map.is_empty() {
+            self.map.remove(&Self::hash(key));
+        }
+    }
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+}
+
 /// The shared integers' fields (`shared.integers`, created at start-up): one per value
 /// touched since, the rest still at the start-up stamp.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Shared {
     pub boot: u32,
-    pub fields: Fields<u16>,
+    fields: BTreeMap<u16, u32>,
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Shared {
+    pub fn new(boot: u32) -> Shared {
+        Shared { boot, fields: BTreeMap::new() }
+    }
     pub fn get(&self, n: u16) -> u32 {
-        self.fields.map.get(&n).copied().unwrap_or(self.boot)
+        self.fields.get(&n).copied().unwrap_or(self.boot)
     }
     pub fn set(&mut self, n: u16, field: u32) {
-        self.fields.map.insert(n, field);
+        self.fields.insert(n, field);
     }
 }
 

@@ -73,12 +73,13 @@ pub fn alias(name: &str) -> Option<&'static str> {
 
 impl ObjectConfig {
     /// `MAXMEMORY_FLAG_LFU`: OBJECT FREQ works, OBJECT IDLETIME does not.
+    /// Asked once per command: a table lookup, not a string comparison.
     pub fn lfu(&self) -> bool {
-        POLICIES[self.maxmemory_policy as usize].ends_with("-lfu")
+        matches!(self.maxmemory_policy, 1 | 5)
     }
     /// `MAXMEMORY_FLAG_LRU`: an RDB saves each key's idle time.
     pub fn lru(&self) -> bool {
-        POLICIES[self.maxmemory_policy as usize].ends_with("-lru")
+        matches!(self.maxmemory_policy, 0 | 4)
     }
 
     pub fn get(&self, canon: &str) -> Option<String> {
@@ -229,6 +230,16 @@ pub fn shared_integer(value: &Value, mark: Option<Mark>) -> Option<u16> {
 mod tests {
     use super::*;
     use indexmap::IndexMap;
+
+    /// The LFU / LRU flags by index agree with the policies' names.
+    #[test]
+    fn policy_flags_follow_the_names() {
+        for (i, name) in POLICIES.iter().enumerate() {
+            let o = ObjectConfig { maxmemory_policy: i as u8, ..ObjectConfig::default() };
+            assert_eq!(o.lfu(), name.ends_with("-lfu"), "{name}");
+            assert_eq!(o.lru(), name.ends_with("-lru"), "{name}");
+        }
+    }
 
     #[test]
     fn strings_follow_try_object_encoding() {

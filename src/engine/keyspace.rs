@@ -150,8 +150,8 @@ pub struct Db {
     pub marks: BTreeMap<Vec<u8>, Mark>,
     /// Each key's access field (engine/access.rs): stamped when a value is stored, moved by
     /// lookups that touch.
-    #[serde(default)]
-    pub fields: Fields<Vec<u8>>,
+    #[serde(skip)]
+    pub fields: Fields,
     /// The running command's clock (`Keyspace::set_clock`), to stamp values it stores.
     #[serde(skip)]
     pub clock: Clock,
@@ -180,7 +180,7 @@ impl Db {
         if !self.marks.is_empty() {
             self.marks.remove(key);
         }
-        self.fields.map.remove(key);
+        self.fields.remove(key);
         Some(v)
     }
     /// `setKey` without KEEPTTL: store the value and drop any deadline.
@@ -203,19 +203,16 @@ impl Db {
     /// The access field of a value just stored under `key`: stamped now (`createObject`), or
     /// under LFU the replaced value's kept (`dbOverwrite`). The caller's lookup touched first.
     pub fn stamp_stored(&mut self, key: &[u8]) {
-        let created = self.clock.created();
-        match self.fields.map.get_mut(key) {
-            Some(field) if !self.clock.lfu => *field = created,
-            Some(_) => {}
-            None => {
-                self.fields.map.insert(key.to_vec(), created);
-            }
+        if self.clock.lfu {
+            self.fields.set_if_absent(key, self.clock.created());
+        } else {
+            self.fields.set(key, self.clock.created());
         }
     }
     /// The key's access field as stored (a shared integer's is the keyspace's: see
     /// `Keyspace::field_of`).
     pub fn field(&self, key: &[u8]) -> u32 {
-        self.fields.map.get(key).copied().unwrap_or_else(|| self.clock.created())
+        self.fields.get(key).unwrap_or_else(|| self.clock.created())
     }
     /// What the key's value carries beyond its bytes (see [`Mark`]).
     #[inline]
@@ -316,20 +313,23 @@ pub fn expire_slave_keys(ks: &mut Keyspace, now_ms: u64) -> Vec<(usize, Vec<Vec<
     deleted
 }
 
+/// A loaded key's RDB `FREQ` / `IDLE` (seconds): (db, key, freq, idle).
+pub type LoadedAccess = (usize, Vec<u8>, Option<u8>, Option<u64>);
+
 /// The 16 databases of one node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keyspace {
     pub dbs: Vec<Db>,
     /// The shared integer objects' access fields (engine/access.rs).
-    #[serde(default)]
+    #[serde(skip)]
     pub shared: Shared,
     /// `rand()` behind `LFULogIncr`, seeded so a run repeats.
-    #[serde(default)]
+    #[serde(skip)]
     pub lfu_draws: u64,
     /// RDB `FREQ` / `IDLE` opcodes read by the last decode: (db, key, freq, idle seconds),
     /// applied by `adopt_loaded` under the loader's policy.
     #[serde(skip)]
-    pub loaded_access: Vec<(usize, Vec<u8>, Option<u8>, Option<u64>)>,
+    pub loaded_access: Vec<LoadedAccess>,
 }
 
 impl Default for Keyspace {
@@ -359,78 +359,8 @@ impl Keyspace {
     pub fn flush_all(&mut self) {
         for db in &mut self.dbs {
             let clock = db.clock;
-            *db = Db::default();
-            db.clock = clock;
+            *db = Db { clock, ..Db::default() };
         }
-    }
-    /// The clock the next command's lookups and stores use (engine/access.rs).
-    pub fn set_clock(&mut self, clock: Clock) {
-        for db in &mut self.dbs {
-            db.clock = clock;
-        }
-    }
-    pub fn clock(&self) -> Clock {
-        self.dbs[0].clock
-    }
-    /// A process starts: the shared integers are created now (`createSharedObjects`).
-    pub fn boot(&mut self, clock: Clock) {
-        self.set_clock(clock);
-        self.shared = Shared { boot: clock.created(), ..Shared::default() };
-    }
-    /// The access field of `key`'s value in database `db`: its own, or the shared integer's
-    /// it holds.
-    pub fn field_of(&self, db: usize, key: &[u8]) -> u32 {
-        let d = &self.dbs[db];
-        match d.entries.get(key).and_then(|v| crate::engine::encoding::shared_integer(v, d.mark_of(key))) {
-            Some(n) => self.shared.get(n),
-            None => d.field(key),
-        }
-    }
-    /// `lookupKey`'s touch of a found key (the caller checked `LOOKUP_NOTOUCH`): nothing while
-    /// a fork child runs, else the field moves (engine/access.rs `Clock::touched`).
-    pub fn touch(&mut self, db: usize, key: &[u8]) {
-        let clock = self.clock();
-        if clock.forking {
-            return;
-        }
-        let d = &mut self.dbs[db];
-        let Some(v) = d.entries.get(key) else { return };
-        let draws = &mut self.lfu_draws;
-        let draw = || {
-            let mut rng = crate::engine::rng::Rng::new(*draws);
-            let x = rng.next_u64();
-            *draws = draws.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            (x >> 11) as f64 / (1u64 << 53) as f64
-        };
-        match crate::engine::encoding::shared_integer(v, d.mark_of(key)) {
-            Some(n) => {
-                let f = clock.touched(self.shared.get(n), draw);
-                self.shared.set(n, f);
-            }
-            None => {
-                let f = clock.touched(d.field(key), draw);
-                d.fields.map.insert(key.to_vec(), f);
-            }
-        }
-    }
-    /// Take a freshly decoded RDB's keyspace in place of this one (the process's shared
-    /// objects stay): every loaded value stamped now, then `objectSetLRUOrLFU` for those the
-    /// file gave `FREQ` / `IDLE`.
-    pub fn adopt_loaded(&mut self, mut loaded: Keyspace) {
-        let clock = self.clock();
-        loaded.shared = std::mem::take(&mut self.shared);
-        loaded.lfu_draws = self.lfu_draws;
-        loaded.set_clock(clock);
-        let created = clock.created();
-        for db in &mut loaded.dbs {
-            db.fields.map = db.entries.keys().map(|k| (k.clone(), created)).collect();
-        }
-        for (db, key, freq, idle) in std::mem::take(&mut loaded.loaded_access) {
-            if let Some(f) = clock.from_rdb(freq, idle) {
-                loaded.dbs[db].fields.map.insert(key, f);
-            }
-        }
-        *self = loaded;
     }
 }
 

@@ -16,6 +16,7 @@
 //! - `view`: the node read out for the visualizer.
 
 pub mod access;
+pub mod aging;
 pub mod backlog;
 pub mod cmd;
 pub mod config;

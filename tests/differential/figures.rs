@@ -105,7 +105,9 @@ pub fn normalize_reply(command: &str, frame: &Frame) -> Frame {
 /// Replies to it agree when they differ by at most one second (docs/FIDELITY.md); a model
 /// that forgot a touch, or touched on a NOTOUCH lookup, is off by the whole wait.
 fn same_idle_time(a: &Record, b: &Record) -> bool {
-    let (Record::Reply { line, node, command, text }, Record::Reply { line: l2, node: n2, command: c2, text: t2 }) = (a, b) else { return false };
+    let (Record::Reply { line, node, command, text }, Record::Reply { line: l2, node: n2, command: c2, text: t2 }) = (a, b) else {
+        return false;
+    };
     let seconds = |t: &str| t.strip_prefix("(integer) ").and_then(|n| n.parse::<i64>().ok());
     let idle = command.to_ascii_lowercase().starts_with("object idletime");
     match (idle && (line, node, command) == (l2, n2, c2), seconds(text), seconds(t2)) {

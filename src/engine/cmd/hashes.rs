@@ -26,7 +26,10 @@ fn hash_w_create<'x>(c: &'x mut Cx, key: &[u8]) -> Result<&'x mut Hash, Frame> {
         Some(_) => return Err(wrongtype()),
     }
     let db = c.db();
-    let v = db.entries.entry(key.to_vec()).or_insert_with(|| Value::Hash(IndexMap::new()));
+    if !db.entries.contains_key(key) {
+        db.set_keep_ttl(key.to_vec(), Value::Hash(IndexMap::new()));
+    }
+    let Some(v) = db.entries.get_mut(key) else { return Err(wrongtype()) };
     match v {
         Value::Hash(h) => Ok(h),
         _ => Err(wrongtype()),

@@ -69,11 +69,12 @@ fn rename_generic(c: &mut Cx, nx: bool) -> Frame {
         c.db().remove(dst);
     }
     let db = c.db();
-    // The object moves as it is (its encoding with it).
-    let mark = db.mark_of(src);
+    // The object moves as it is (its encoding and access field with it).
+    let (mark, field) = (db.mark_of(src), db.field(src));
     let Some(v) = db.remove(src) else { return err("no such key") };
     db.set(dst.to_vec(), v);
     db.set_mark(dst, mark);
+    db.fields.set(dst, field);
     if let Some(when) = expire {
         db.set_expire(dst, when);
     }
@@ -191,11 +192,12 @@ pub fn move_(c: &mut Cx) -> Frame {
     if dst_lookup_write(c, dst, key) {
         return Frame::Integer(0);
     }
-    let mark = c.db().mark_of(key);
+    let (mark, field) = (c.db().mark_of(key), c.db().field(key));
     let Some(v) = c.db().remove(key) else { return Frame::Integer(0) };
     let d = &mut c.ctx.ks.dbs[dst];
     d.set(key.to_vec(), v);
     d.set_mark(key, mark);
+    d.fields.set(key, field);
     if let Some(when) = expire {
         d.set_expire(key, when);
     }

@@ -193,8 +193,7 @@ impl<'c, 'a> Cx<'c, 'a> {
         if self.expire_if_needed(key, false) {
             return None;
         }
-        self.ctx.ks.touch(self.ctx.db, key);
-        self.ctx.ks.dbs[self.ctx.db].entries.get(key)
+        self.ctx.ks.lookup_touch(self.ctx.db, key).map(|v| &*v)
     }
     /// `lookupKeyReadWithFlags(.., LOOKUP_NOTOUCH)`: EXISTS, TYPE, TTL, OBJECT look without
     /// making the key younger.
@@ -211,8 +210,7 @@ impl<'c, 'a> Cx<'c, 'a> {
         if self.expire_if_needed(key, true) {
             return None;
         }
-        self.ctx.ks.touch(self.ctx.db, key);
-        self.ctx.ks.dbs[self.ctx.db].entries.get_mut(key)
+        self.ctx.ks.lookup_touch(self.ctx.db, key)
     }
     /// After a write to a hash, set or sorted set: convert it (sticky) if what was just written
     /// (`items`) or its new size passes the thresholds, as `hashTypeSet`, `setTypeAdd` and

@@ -4,7 +4,7 @@
 
 use super::float::incr_by_float_text;
 use super::{err, not_integer, parse_i64, syntax_error, wrongtype, Cx};
-use crate::engine::keyspace::{Mark, Value};
+use crate::engine::keyspace::{Db, Mark, Value};
 use crate::engine::resp::{write_i64, Frame};
 use std::collections::btree_map::Entry;
 
@@ -153,26 +153,32 @@ pub fn set(c: &mut Cx) -> Frame {
         let key = c.arg(1);
         let val = c.arg(2);
         c.expire_if_needed(key, true);
-        // `lookupKeyWrite` touches the value being replaced (a shared integer's field moves).
         let dbi = c.ctx.db;
-        c.ctx.ks.touch(dbi, key);
-        let db = c.db();
-        db.stamp_stored(key);
-        db.set_mark(key, None);
+        let (db, mut toucher) = c.ctx.ks.db_and_toucher(dbi);
+        let mark = db.mark_of(key);
+        let Db { entries, fields, .. } = &mut *db;
         // One descent of the tree either way (a new key used to cost a failed get_mut and then
         // an insert); a string already there is overwritten in place. Any deadline goes.
-        match db.entries.entry(key.to_vec()) {
-            Entry::Occupied(mut e) => match e.get_mut() {
-                Value::Str(s) => {
-                    s.clear();
-                    s.extend_from_slice(val);
+        match entries.entry(key.to_vec()) {
+            Entry::Occupied(mut e) => {
+                // `lookupKeyWrite` touches the value being replaced (a shared integer's field
+                // moves with it).
+                toucher.touch(fields, key, e.get(), mark);
+                match e.get_mut() {
+                    Value::Str(s) => {
+                        s.clear();
+                        s.extend_from_slice(val);
+                    }
+                    other => *other = Value::Str(val.to_vec()),
                 }
-                other => *other = Value::Str(val.to_vec()),
-            },
+            }
             Entry::Vacant(e) => {
                 e.insert(Value::Str(val.to_vec()));
             }
         }
+        // A new object: no mark of the old one, a fresh access stamp (or LFU's kept one).
+        db.set_mark(key, None);
+        db.stamp_stored(key);
         db.persist(key);
         c.dirty(1);
         return Frame::ok();
