@@ -347,7 +347,7 @@ pub fn app() -> Html {
                 </div>
             }
             <TimeControls playing={m.playing} speed={m.speed} current_step={m.current_step} last_step={m.last_step}
-                time_ms={m.snapshot.time_ms} now={m.just_happened()} dispatch={dispatch.clone()} />
+                time_ms={m.snapshot.time_ms} now={m.just_happened()} marks={m.trace.marks().clone()} dispatch={dispatch.clone()} />
             <main class="grid">
                 <NarrationPanel script={m.script.clone()} step={m.current_step} dispatch={dispatch.clone()} />
                 <section class="panel topology-panel" aria-labelledby="h-topology">

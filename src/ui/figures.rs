@@ -112,29 +112,39 @@ pub struct Mark {
 /// The marks of `trace` between `from_ms` and `to_ms` (inclusive), oldest first, at most the
 /// last `most` of them (older ones scroll out with the chart's samples).
 pub fn timeline_marks(trace: &[Rc<TraceEntry>], from_ms: u64, to_ms: u64, most: usize) -> Vec<Mark> {
-    let mut marks: Vec<Mark> = trace
-        .iter()
-        .filter(|e| (from_ms..=to_ms).contains(&e.time_ms))
-        .filter_map(|e| {
-            let kind = match (event_of(e), &e.kind) {
-                (Some((node, Event::PsyncDecision(d))), _) => MarkKind::Decision { node: node.to_string(), continued: is_continue(d) },
-                (Some((node, Event::RdbSaveStart { .. })), _) => MarkKind::FullSync { node: node.to_string() },
-                (_, TraceKind::Action { text }) => {
-                    let mut words = text.split(' ');
-                    match (words.next(), words.next(), words.next()) {
-                        (Some("cut"), Some(a), Some(b)) => MarkKind::Cut { a: a.to_string(), b: b.to_string() },
-                        _ => return None,
-                    }
-                }
-                _ => return None,
-            };
-            Some(Mark { step: e.step, time_ms: e.time_ms, kind })
-        })
-        .collect();
+    let mut marks: Vec<Mark> = trace.iter().filter(|e| (from_ms..=to_ms).contains(&e.time_ms)).filter_map(|e| mark_of(e)).collect();
     if marks.len() > most {
         marks.drain(..marks.len() - most);
     }
     marks
+}
+
+/// The mark a trace entry makes, if it is one: a PSYNC decision, an RDB started for
+/// replicas, a cut by the operator.
+pub fn mark_of(e: &TraceEntry) -> Option<Mark> {
+    let kind = match (event_of(e), &e.kind) {
+        (Some((node, Event::PsyncDecision(d))), _) => MarkKind::Decision { node: node.to_string(), continued: is_continue(d) },
+        (Some((node, Event::RdbSaveStart { .. })), _) => MarkKind::FullSync { node: node.to_string() },
+        (_, TraceKind::Action { text }) => {
+            let mut words = text.split(' ');
+            match (words.next(), words.next(), words.next()) {
+                (Some("cut"), Some(a), Some(b)) => MarkKind::Cut { a: a.to_string(), b: b.to_string() },
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(Mark { step: e.step, time_ms: e.time_ms, kind })
+}
+
+/// A mark's kind as a CSS class (its colour on the chart and the timeline).
+pub fn mark_class(m: &Mark) -> &'static str {
+    match m.kind {
+        MarkKind::Decision { continued: true, .. } => "continue",
+        MarkKind::Decision { continued: false, .. } => "fullresync",
+        MarkKind::FullSync { .. } => "fullsync",
+        MarkKind::Cut { .. } => "cut",
+    }
 }
 
 /// A mark in words, as its button shows it (and so as its accessible name).

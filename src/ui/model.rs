@@ -8,6 +8,7 @@
 //! tests at the bottom natively, model in, model out.
 
 use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
+use super::figures::{mark_of, Mark};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
 pub use super::labels::Slot;
@@ -76,6 +77,9 @@ pub struct OffsetSample {
 pub struct Trace {
     all: Rc<Vec<Rc<TraceEntry>>>,
     shown: usize,
+    /// The branch's marks (figures.rs `mark_of`), kept as the trace grows: the timeline
+    /// draws them without walking a long trace on every frame.
+    marks: Rc<Vec<Mark>>,
 }
 
 impl PartialEq for Trace {
@@ -93,8 +97,13 @@ impl Trace {
     pub fn branch(&self) -> &[Rc<TraceEntry>] {
         &self.all
     }
+    /// The whole branch's marks, oldest first.
+    pub fn marks(&self) -> &Rc<Vec<Mark>> {
+        &self.marks
+    }
     fn replace(&mut self, entries: &[TraceEntry]) {
         self.all = Rc::new(entries.iter().cloned().map(Rc::new).collect());
+        self.marks = Rc::new(entries.iter().filter_map(mark_of).collect());
     }
     /// Follow the world's trace: append what is new while it is still the same branch (ours is
     /// a prefix of it), else start over from it.
@@ -105,6 +114,10 @@ impl Trace {
             self.replace(now);
         } else if n < now.len() {
             Rc::make_mut(&mut self.all).extend(now[n..].iter().cloned().map(Rc::new));
+            let new: Vec<Mark> = now[n..].iter().filter_map(mark_of).collect();
+            if !new.is_empty() {
+                Rc::make_mut(&mut self.marks).extend(new);
+            }
         }
     }
     fn show_up_to(&mut self, step: u64) {

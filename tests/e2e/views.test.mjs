@@ -4,7 +4,8 @@
 // inspector shows a collection's first elements and filters keys by glob (rendering at most
 // 200 rows of 100,000); on a phone the topology's text is at least 12 px, labels stay off the
 // node boxes and on their side of their link, and the sticky bar leaves headings readable; at
-// 200 % zoom (720×450 CSS px) the topology and the decision card are on screen together.
+// 200 % zoom (720×450 CSS px) the topology and the decision card are on screen together; the
+// timeline under the slider marks the branch's cuts, decisions and full syncs, each a button to its step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -103,6 +104,44 @@ test('offsets chart: axes in bytes and seconds, and marks that jump to their ste
   await rdb.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((s) => window.__replscope.step === s, rdbStep, { timeout: 30_000 });
+  assert.deepEqual(errors, []);
+});
+
+test('timeline: the branch\'s cut, decision and full sync are marks under the slider, each at its step', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=partial-resync&seed=7');
+  await waitForApp(page);
+  await toEnd(page);
+  const { last_step } = await published(page);
+  const ticks = page.getByTestId('timeline-marks').getByRole('button');
+  const names = await ticks.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  // The lesson cuts m–r1 once and heals: a first full sync, the cut, then +CONTINUE.
+  assert.ok(names.some((n) => /cut/i.test(n)), `a cut mark: ${names}`);
+  assert.ok(names.some((n) => /\+CONTINUE/.test(n)), `a +CONTINUE mark: ${names}`);
+  assert.ok(names.some((n) => /\+FULLRESYNC/.test(n)), `the first sync's decision: ${names}`);
+  // The same marks as the offsets chart lists, by step (the chart lists those in its window).
+  const chartSteps = (await page.getByTestId('chart-marks').getByRole('button').evaluateAll((els) => els.map((e) => Number(e.dataset.step))));
+  const tickSteps = await ticks.evaluateAll((els) => els.map((e) => Number(e.dataset.step)));
+  for (const s of chartSteps) assert.ok(tickSteps.includes(s), `chart mark at step ${s} is on the timeline too (${tickSteps})`);
+  // Each sits under the slider at its share of the run, left to right in step order.
+  const track = await page.getByTestId('timeline').boundingBox();
+  const xs = [];
+  for (let i = 0; i < await ticks.count(); i++) {
+    const box = await ticks.nth(i).boundingBox();
+    const step = Number(await ticks.nth(i).getAttribute('data-step'));
+    const x = box.x + box.width / 2;
+    assert.ok(x >= track.x - 2 && x <= track.x + track.width + 2, `tick ${step} under the slider`);
+    const want = track.x + 8 + (track.width - 16) * (step / last_step);
+    assert.ok(Math.abs(x - want) < 12, `tick for step ${step} at ${x.toFixed(0)} px, near ${want.toFixed(0)}`);
+    xs.push(x);
+  }
+  assert.deepEqual([...xs].sort((a, b) => a - b), xs);
+  // A click jumps: the clock and the decision card follow.
+  const cont = page.getByTestId('timeline-marks').locator('button[aria-label*="+CONTINUE"]').first();
+  const step = Number(await cont.getAttribute('data-step'));
+  await cont.click();
+  await page.waitForFunction((s) => window.__replscope.step === s, step, { timeout: 30_000 });
+  assert.match(await page.getByTestId('clock').innerText(), new RegExp(`\\b${step}\\b`));
+  assert.equal(await page.getByTestId('decision-card').getAttribute('data-outcome'), 'continue');
   assert.deepEqual(errors, []);
 });
 

@@ -6,7 +6,7 @@
 
 use crate::ui::api::Snapshot;
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::figures::{mark_words, nice_ticks, seconds, spread_markers, timeline_marks, Mark, MarkKind};
+use crate::ui::figures::{mark_class, mark_words, nice_ticks, seconds, spread_markers, timeline_marks};
 use crate::ui::format::thousands;
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{self, is_master, lag, master_name, node_offset};
@@ -115,15 +115,6 @@ fn chart(lang: Lang, p: &OffsetsProps) -> Html {
                 }
             </figcaption>
         </figure>
-    }
-}
-
-fn mark_class(m: &Mark) -> &'static str {
-    match m.kind {
-        MarkKind::Decision { continued: true, .. } => "continue",
-        MarkKind::Decision { continued: false, .. } => "fullresync",
-        MarkKind::FullSync { .. } => "fullsync",
-        MarkKind::Cut { .. } => "cut",
     }
 }
 

@@ -3,11 +3,13 @@
 
 use crate::ui::api::{Goal, Kind};
 use crate::ui::components::icons::{icon, Icon};
+use crate::ui::figures::{mark_class, mark_words, Mark};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels;
 use crate::ui::lessons;
 use crate::ui::model::{Theme, SPEEDS};
 use crate::ui::runtime::Msg;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -156,8 +158,13 @@ pub struct TimeControlsProps {
     pub time_ms: u64,
     /// What the current step shows, in words, oldest first.
     pub now: Vec<crate::ui::format::Happened>,
+    /// The branch's decisions, full syncs and cuts, drawn on the timeline to jump to.
+    pub marks: Rc<Vec<Mark>>,
     pub dispatch: Callback<Msg>,
 }
+
+/// At most this many marks on the timeline: the most recent ones.
+const TIMELINE_MARKS: usize = 60;
 
 #[function_component(TimeControls)]
 pub fn time_controls(p: &TimeControlsProps) -> Html {
@@ -239,13 +246,30 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label class="timeline">
-                <span class="visually-hidden">{ t(lang, K::Timeline) }</span>
-                <input type="range" data-testid="timeline" min="0" max={p.last_step.to_string()}
-                    value={p.current_step.to_string()} oninput={on_scrub}
-                    aria-label={t(lang, K::TimelineLabel)}
-                    aria-valuetext={tf(lang, K::StepOf, &[&p.current_step, &p.last_step])} />
-            </label>
+            <div class="timeline">
+                <label>
+                    <span class="visually-hidden">{ t(lang, K::Timeline) }</span>
+                    <input type="range" data-testid="timeline" min="0" max={p.last_step.to_string()}
+                        value={p.current_step.to_string()} oninput={on_scrub}
+                        aria-label={t(lang, K::TimelineLabel)}
+                        aria-valuetext={tf(lang, K::StepOf, &[&p.current_step, &p.last_step])} />
+                </label>
+                if !p.marks.is_empty() {
+                    <div class="timeline-marks" role="group" data-testid="timeline-marks" aria-label={t(lang, K::TimelineMarks)}>
+                        { for p.marks[p.marks.len().saturating_sub(TIMELINE_MARKS)..].iter().map(|m| {
+                            let name = tf(lang, K::TimelineMark, &[&m.step, &mark_words(lang, m)]);
+                            let at = m.step as f64 * 100.0 / p.last_step.max(1) as f64;
+                            let d = p.dispatch.clone();
+                            let step = m.step;
+                            html! {
+                                <button type="button" class={classes!("tick", mark_class(m))} style={format!("left: {at:.2}%")}
+                                    data-step={step.to_string()} aria-label={name.clone()} title={name}
+                                    onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::JumpTo(step)))} />
+                            }
+                        }) }
+                    </div>
+                }
+            </div>
             <output class="clock" aria-live="polite" data-testid="clock" title={t(lang, K::StepCountHelp)}>
                 { labels::clock(lang, p.current_step, p.last_step, p.time_ms) }
                 if behind {

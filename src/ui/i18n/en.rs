@@ -48,6 +48,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::MarkFullSync => "{0} starts an RDB (full sync)",
         K::MarkCut => "cut {0}–{1}",
         K::MarkButton => "{0} · step {1}: {2}",
+        K::TimelineMarks => "Marks on the timeline",
+        K::TimelineMark => "Jump to step {0}: {1}",
         K::MarksCaption => "Marks on the time axis (choose one to jump to its step):",
         K::AxisBytes => "offset (bytes)",
         K::AxisTime => "simulated time (seconds)",

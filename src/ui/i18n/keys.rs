@@ -60,6 +60,8 @@ keys! {
     MarkFullSync,
     MarkCut,
     MarkButton,
+    TimelineMarks,
+    TimelineMark,
     MarksCaption,
     AxisBytes,
     AxisTime,

@@ -48,6 +48,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::MarkFullSync => "{0} 开始生成 RDB（全量同步）",
         K::MarkCut => "断开 {0}–{1}",
         K::MarkButton => "{0} · 第 {1} 步：{2}",
+        K::TimelineMarks => "时间线上的标记",
+        K::TimelineMark => "跳到第 {0} 步：{1}",
         K::MarksCaption => "时间轴上的标记（选择一个即可跳到该步）：",
         K::AxisBytes => "偏移量（字节）",
         K::AxisTime => "模拟时间（秒）",
