@@ -20,6 +20,10 @@ fn lesson_statements_parse_and_print_back() {
     assert_eq!(one("look card"), Statement::Look { focus: Focus::Card });
     assert_eq!(one("pause"), Statement::Pause);
     assert_eq!(one("correct runid"), Statement::Correct { id: "runid".into() });
+    for id in ["resend-on-ack", "ack-second", "diskless-shared"] {
+        assert_eq!(one(&format!("correct {id}")), Statement::Correct { id: id.into() });
+        assert_eq!(one(&format!("correct {id}")).to_line(), format!("correct {id}"));
+    }
     let p = Prediction { node: "r1".into(), outcome: "+CONTINUE".into(), asks: Some(55), sends: Some(62) };
     assert_eq!(one("predict r1 +CONTINUE asks 55 sends 62"), Statement::Predict(p));
     assert_eq!(
@@ -51,7 +55,7 @@ fn malformed_lesson_statements_say_what_was_expected() {
         ("look link m", "expected node NAME, link A B"),
         ("look node 9x", "expected a node name"),
         ("pause now", "'pause' takes nothing"),
-        ("correct flat-earth", "unknown correction 'flat-earth' (known: first-psync, runid, ring, aof-buffer)"),
+        ("correct flat-earth", "unknown correction 'flat-earth' (known: first-psync, runid, ring, aof-buffer, resend-on-ack, ack-second, diskless-shared)"),
         ("predict r1", "expected 'predict NAME +CONTINUE|+FULLRESYNC"),
         ("predict r1 +MAYBE", "expected +CONTINUE or +FULLRESYNC, got '+MAYBE'"),
         ("predict r1 +CONTINUE asks", "expected a number after 'asks'"),

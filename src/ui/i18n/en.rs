@@ -427,6 +427,12 @@ pub(super) fn text(k: K) -> &'static str {
         K::CorrRingDoes => "There is one replication buffer of 16 KB blocks, shared by the backlog and every replica. Whole blocks are freed from its head once nothing references them and the rest still exceeds repl-backlog-size, so the backlog can hold more than its size while a replica lags.",
         K::CorrAofSays => "During BGSAVE the master records new writes in an AOF buffer and sends it after the RDB.",
         K::CorrAofDoes => "Writes during the RDB go to each syncing replica's output buffer (the replication buffer), which the master sends once the RDB is delivered. The AOF buffer is persistence, not replication.",
+        K::CorrResendAckSays => "During the heartbeat, if the master finds that the replication offsets differ, it uses the replica's offset to find the write commands the replica lost and sends them to it again.",
+        K::CorrResendAckDoes => "REPLCONF ACK only records the replica's offset and the time it arrived (replconfCommand): they feed INFO's offset and lag, WAIT and min-replicas-to-write. Nothing is re-sent: the stream is one TCP connection, so bytes are late, never lost while it stays up. Bytes missed across a broken connection come back by PSYNC when the replica reconnects.",
+        K::CorrAckSecondSays => "The replica sends the heartbeat once a second; if the master has received no REPLCONF for more than 1 s, the network connection between them has a problem.",
+        K::CorrAckSecondDoes => "A missing ACK only makes lag grow (seconds since the last ACK). The master keeps the replica online until no ACK has come for more than repl-timeout, 60 s by default (replicationCron); only min-replicas-max-lag looks at the lag sooner, to refuse writes.",
+        K::CorrDisklessSays => "Diskless sync cannot reuse the RDB: even when two replicas' sync requests reach the master a very short time apart, the master has to generate the RDB twice.",
+        K::CorrDisklessDoes => "With diskless sync the master waits repl-diskless-sync-delay seconds (5 by default) before it forks, so replicas arriving within that window are gathered into one child that streams one RDB to all of them (shouldStartChildReplication). Only a replica arriving after the fork waits for the next one.",
         K::FileChained => "A chain m <- r1 <- r2: r1 applies m's stream and proxies exactly those bytes to r2, so all three offsets agree and r2 sees every write (r1 never produces a stream of its own).",
     }
 }

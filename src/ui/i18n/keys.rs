@@ -440,6 +440,12 @@ keys! {
     CorrRingDoes,
     CorrAofSays,
     CorrAofDoes,
+    CorrResendAckSays,
+    CorrResendAckDoes,
+    CorrAckSecondSays,
+    CorrAckSecondDoes,
+    CorrDisklessSays,
+    CorrDisklessDoes,
 }
 
 impl K {

@@ -427,6 +427,12 @@ pub(super) fn text(k: K) -> &'static str {
         K::CorrRingDoes => "实际上只有一个由 16 KB 块组成的复制缓冲区，由积压缓冲区和所有副本共享。当头部的整块不再被引用、且其余部分仍超过 repl-backlog-size 时，才会被释放，所以在副本落后时，积压缓冲区可以比配置的大小更大。",
         K::CorrAofSays => "在 BGSAVE 期间，主节点用 AOF 缓冲区记录新的写命令，并在 RDB 之后发送。",
         K::CorrAofDoes => "RDB 生成期间的写入进入每个正在同步的副本的输出缓冲区（复制缓冲区），主节点在 RDB 发送完后再发送它们。AOF 缓冲区属于持久化，与复制无关。",
+        K::CorrResendAckSays => "在心跳检测时的过程中，如果主服务器发现他们的复制偏移量不一致，就会通过该偏移量找到从服务器丢失的写命令，从而发送给从服务器保持同步。",
+        K::CorrResendAckDoes => "REPLCONF ACK 只记录副本的偏移量和收到的时间（replconfCommand）：它们用于 INFO 中的 offset 和 lag、WAIT 以及 min-replicas-to-write。不会重发任何东西：复制流是一条 TCP 连接，只要连接还在，字节只会迟到，不会丢失。连接断开期间错过的字节，由副本重连后的 PSYNC 补回。",
+        K::CorrAckSecondSays => "从服务器默认会每秒一次向主服务器发送心跳检测命令，如果主服务器超过1s没有收到replconf命令，说明主从服务器的网络连接有问题了。",
+        K::CorrAckSecondDoes => "缺少 ACK 只会让 lag（距上次 ACK 的秒数）增长。主节点会一直把副本视为在线，直到超过 repl-timeout（默认 60 秒）没有收到 ACK 才断开它（replicationCron）；只有 min-replicas-max-lag 会更早地看 lag，用来拒绝写入。",
+        K::CorrDisklessSays => "无盘方式在多个 Slave 需要数据同步的时候，无法复用 RDB 文件，哪怕两个 Slave 实例的同步请求相距很短时间内到达 Master 实例，Master 也不得不进行重复两次 RDB 的生成过程。",
+        K::CorrDisklessDoes => "无盘同步时，主节点在 fork 之前先等待 repl-diskless-sync-delay 秒（默认 5 秒），在这段时间内到达的副本被收集到同一个子进程中，由它把同一份 RDB 流式发送给所有这些副本（shouldStartChildReplication）。只有在 fork 之后才到达的副本需要等下一次。",
         K::FileChained => "一条链 m <- r1 <- r2：r1 应用 m 的复制流，并把完全相同的字节转发给 r2，所以三个偏移量一致，r2 看到每一次写入（r1 从不产生自己的复制流）。",
     }
 }
