@@ -399,7 +399,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::FileLongCut => "A long cut: while the replica is away the master writes more than its backlog holds, so the offset the replica asks for was overwritten: the PSYNC falls back to a full resync.",
         K::FileReplicaRestart => "A replica restarts: it keeps the RDB it received (with the master's replid and offset in its aux fields) and its replicaof line, so after loading it asks PSYNC from that offset and the master sends only what the replica missed.",
         K::FileFailover => "Failover with PSYNC2: the master crashes (kill -9), r1 is promoted (REPLICAOF NO ONE keeps the old replid as replid2 up to its offset + 1), r2 and the old master follow it and both continue partially.",
-        K::FileDiskless => "Diskless sync with a delay: the master waits repl-diskless-sync-delay seconds for more replicas, so two replicas arriving within it share one RDB stream ($EOF:<mark> framing).",
+        K::FileDiskless => "Disk-based versus diskless sync with several replicas: two replicas arriving 2 s apart cost a disk-based master two BGSAVEs; with diskless sync the master waits repl-diskless-sync-delay seconds for more replicas, so two arriving within it share one RDB stream ($EOF:<mark> framing).",
         K::FileSlowReplica => "A replica on a slow link: what the master wrote but could not deliver piles up in that replica's output buffer; past the hard limit the master drops the replica. Redis raises the hard limit to repl-backlog-size when smaller, so the backlog is made small too.",
         K::LessonVoice => "Lesson",
         K::LessonContinue => "Continue",

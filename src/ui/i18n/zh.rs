@@ -399,7 +399,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::FileLongCut => "一次长时间的切断：副本离开期间，主节点写入的数据超过了积压缓冲区的容量，副本请求的偏移量已被覆盖：PSYNC 退回到全量同步。",
         K::FileReplicaRestart => "一个副本重启：它保留了收到的 RDB（aux 字段里有主节点的 replid 和偏移量）以及 replicaof 配置，所以加载之后它从那个偏移量发送 PSYNC，主节点只发送它错过的数据。",
         K::FileFailover => "使用 PSYNC2 的故障转移：主节点崩溃（kill -9），r1 被提升（REPLICAOF NO ONE 把旧的 replid 保留为 replid2，有效至它的偏移量 + 1），r2 和旧主节点都跟随它，并且都以增量方式继续。",
-        K::FileDiskless => "带延迟的无盘复制：主节点等待 repl-diskless-sync-delay 秒以等更多副本，于是在这段时间内到达的两个副本共享同一个 RDB 流（$EOF:<mark> 分帧）。",
+        K::FileDiskless => "有盘同步与多副本无盘同步的对比：两个相隔 2 秒到达的副本让有盘同步的主节点执行两次 BGSAVE；无盘同步时主节点等待 repl-diskless-sync-delay 秒以等更多副本，于是在这段时间内到达的两个副本共享同一个 RDB 流（$EOF:<mark> 分帧）。",
         K::FileSlowReplica => "慢速链路上的副本：主节点写了却无法送达的数据堆积在该副本的输出缓冲区里；超过硬限制后主节点断开这个副本。当硬限制小于 repl-backlog-size 时 Redis 会把它提高到 repl-backlog-size，所以积压缓冲区也设得很小。",
         K::LessonVoice => "课程",
         K::LessonContinue => "继续",
