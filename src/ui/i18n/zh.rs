@@ -434,5 +434,9 @@ pub(super) fn text(k: K) -> &'static str {
         K::CorrDisklessSays => "无盘方式在多个 Slave 需要数据同步的时候，无法复用 RDB 文件，哪怕两个 Slave 实例的同步请求相距很短时间内到达 Master 实例，Master 也不得不进行重复两次 RDB 的生成过程。",
         K::CorrDisklessDoes => "无盘同步时，主节点在 fork 之前先等待 repl-diskless-sync-delay 秒（默认 5 秒），在这段时间内到达的副本被收集到同一个子进程中，由它把同一份 RDB 流式发送给所有这些副本（shouldStartChildReplication）。只有在 fork 之后才到达的副本需要等下一次。",
         K::FileChained => "一条链 m <- r1 <- r2：r1 应用 m 的复制流，并把完全相同的字节转发给 r2，所以三个偏移量一致，r2 看到每一次写入（r1 从不产生自己的复制流）。",
+        K::FileOffsetsAck => "偏移量按字节计数，副本每秒用 REPLCONF ACK 报告自己的偏移量：主节点把它显示为 slave0 的 offset 和 lag。ACK 用于 lag、WAIT 和 min-replicas；它不会让任何东西被重发，沉默的副本只有在 repl-timeout（60 秒）之后才会被断开。",
+        K::FileBacklogSizing => "设置积压缓冲区大小：主节点每秒写入约 4 KB，链路断开 10 秒，所以重连的副本需要约 40 KB 的历史。16 KB 的 repl-backlog-size 太小（+FULLRESYNC）；按 速率 × 断开时长 并留有余量来设置，同样的断开以 +CONTINUE 结束。",
+        K::FileWritesDuringRdb => "全量同步进行中到来的写命令：RDB 是 fork 时刻的快照，所以之后的写入在正在同步的副本的输出缓冲区（复制缓冲区）中等待，并在 RDB 之后作为普通的复制流字节发送；副本的偏移量最终与主节点相等。",
+        K::FileReadWriteSplit => "读写分离：副本处理读请求并拒绝写请求（READONLY）。WAIT N T 会阻塞，直到 N 个副本确认了该客户端的写入，并回复确认的数量；设置 min-replicas-to-write 后，良好的副本太少时主节点拒绝写入（NOREPLICAS）。",
     }
 }
