@@ -82,6 +82,25 @@ fn every_scenario_file_is_listed() {
     assert_eq!(on_disk, listed);
 }
 
+/// Every shipped file is a lesson (issue 13's twelve): narration in both languages, at least one
+/// question, every question answered by the PSYNC that follows it, and a `check`
+/// at the end; a file added without its words fails here.
+#[test]
+fn every_scenario_file_is_a_narrated_lesson() {
+    for name in SCENARIOS {
+        let text = text(name);
+        let (_, script) = Session::from_lesson(&text, 1).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!script.narration.is_empty(), "{name}: no narration");
+        for n in &script.narration {
+            assert!(!n.en.is_empty() && n.zh.as_deref().is_some_and(|z| !z.is_empty()), "{name}: line {} lacks a language", n.line);
+        }
+        let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
+        assert!(asked > 0, "{name}: no question");
+        assert_eq!(script.questions.len(), asked, "{name}: a question no PSYNC answered");
+        assert_eq!(text.lines().filter(|l| !l.trim().is_empty()).last(), Some("check"), "{name}: ends with check");
+    }
+}
+
 #[test]
 fn same_seed_same_trace() {
     for name in SCENARIOS {
