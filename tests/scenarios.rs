@@ -97,7 +97,7 @@ fn every_scenario_file_is_a_narrated_lesson() {
         let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
         assert!(asked > 0, "{name}: no question");
         assert_eq!(script.questions.len(), asked, "{name}: a question no PSYNC answered");
-        assert_eq!(text.lines().filter(|l| !l.trim().is_empty()).last(), Some("check"), "{name}: ends with check");
+        assert_eq!(text.lines().rfind(|l| !l.trim().is_empty()), Some("check"), "{name}: ends with check");
     }
 }
 
