@@ -9,12 +9,16 @@ use std::process::Command;
 
 const SCENARIOS: &[&str] = &[
     "first-full-sync",
+    "offsets-and-ack-heartbeat",
     "short-cut-partial-resync",
     "long-cut-backlog-overflow-full-resync",
+    "backlog-sizing",
+    "diskless-two-replicas-one-delay",
+    "writes-during-rdb-transfer",
     "replica-restart-partial-resync",
     "failover-psync2",
-    "diskless-two-replicas-one-delay",
     "slow-replica-output-buffer-limit",
+    "read-write-split-min-replicas-wait",
     "chained-replica",
 ];
 
@@ -53,12 +57,16 @@ macro_rules! through_cli {
 
 through_cli! {
     cli_first_full_sync => "first-full-sync",
+    cli_offsets_and_ack_heartbeat => "offsets-and-ack-heartbeat",
     cli_short_cut_partial_resync => "short-cut-partial-resync",
     cli_long_cut_backlog_overflow_full_resync => "long-cut-backlog-overflow-full-resync",
+    cli_backlog_sizing => "backlog-sizing",
+    cli_diskless_two_replicas_one_delay => "diskless-two-replicas-one-delay",
+    cli_writes_during_rdb_transfer => "writes-during-rdb-transfer",
     cli_replica_restart_partial_resync => "replica-restart-partial-resync",
     cli_failover_psync2 => "failover-psync2",
-    cli_diskless_two_replicas_one_delay => "diskless-two-replicas-one-delay",
     cli_slow_replica_output_buffer_limit => "slow-replica-output-buffer-limit",
+    cli_read_write_split_min_replicas_wait => "read-write-split-min-replicas-wait",
     cli_chained_replica => "chained-replica",
 }
 
@@ -72,6 +80,25 @@ fn every_scenario_file_is_listed() {
     let mut listed: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
     listed.sort();
     assert_eq!(on_disk, listed);
+}
+
+/// Every shipped file is a lesson (issue 13's twelve): narration in both languages, at least one
+/// question, every question answered by the PSYNC that follows it, and a `check`
+/// at the end; a file added without its words fails here.
+#[test]
+fn every_scenario_file_is_a_narrated_lesson() {
+    for name in SCENARIOS {
+        let text = text(name);
+        let (_, script) = Session::from_lesson(&text, 1).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!script.narration.is_empty(), "{name}: no narration");
+        for n in &script.narration {
+            assert!(!n.en.is_empty() && n.zh.as_deref().is_some_and(|z| !z.is_empty()), "{name}: line {} lacks a language", n.line);
+        }
+        let asked = text.lines().filter(|l| l.starts_with("predict ")).count();
+        assert!(asked > 0, "{name}: no question");
+        assert_eq!(script.questions.len(), asked, "{name}: a question no PSYNC answered");
+        assert_eq!(text.lines().rfind(|l| !l.trim().is_empty()), Some("check"), "{name}: ends with check");
+    }
 }
 
 #[test]

@@ -62,15 +62,19 @@ macro_rules! scenario {
 }
 
 /// The scenarios the app ships (scenarios/*.scn).
-fn shipped() -> [(&'static str, &'static str); 8] {
+fn shipped() -> [(&'static str, &'static str); 12] {
     [
         scenario!("first-full-sync"),
+        scenario!("offsets-and-ack-heartbeat"),
         scenario!("short-cut-partial-resync"),
         scenario!("long-cut-backlog-overflow-full-resync"),
+        scenario!("backlog-sizing"),
+        scenario!("diskless-two-replicas-one-delay"),
+        scenario!("writes-during-rdb-transfer"),
         scenario!("replica-restart-partial-resync"),
         scenario!("failover-psync2"),
-        scenario!("diskless-two-replicas-one-delay"),
         scenario!("slow-replica-output-buffer-limit"),
+        scenario!("read-write-split-min-replicas-wait"),
         scenario!("chained-replica"),
     ]
 }

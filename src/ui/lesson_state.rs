@@ -95,6 +95,9 @@ pub fn correction_keys(id: &str) -> Option<(K, K)> {
         "runid" => (K::CorrRunidSays, K::CorrRunidDoes),
         "ring" => (K::CorrRingSays, K::CorrRingDoes),
         "aof-buffer" => (K::CorrAofSays, K::CorrAofDoes),
+        "resend-on-ack" => (K::CorrResendAckSays, K::CorrResendAckDoes),
+        "ack-second" => (K::CorrAckSecondSays, K::CorrAckSecondDoes),
+        "diskless-shared" => (K::CorrDisklessSays, K::CorrDisklessDoes),
         _ => return None,
     })
 }

@@ -59,15 +59,22 @@ macro_rules! scenario_file {
 
 /// The simulation's scenario files (the CLI and the tests run the same ones), offered as
 /// they are: (id, file name, text, the key of its opening comment: the English table holds the
-/// comment word for word, which a test checks, and the Chinese one its translation).
-const SCENARIO_FILES: [(&str, &str, &str, K); 8] = [
+/// comment word for word, which a test checks, and the Chinese one its translation). They are
+/// the twelve narrated lessons, listed in teaching order (first sync, offsets and ACK, short cut,
+/// long cut, backlog sizing, diskless, writes during the RDB, restart, failover, slow replica,
+/// read/write splitting, chain); the ids are the file names, so they stay stable.
+const SCENARIO_FILES: [(&str, &str, &str, K); 12] = [
     scenario_file!("first-full-sync", FileFirstFullSync),
+    scenario_file!("offsets-and-ack-heartbeat", FileOffsetsAck),
     scenario_file!("short-cut-partial-resync", FileShortCut),
     scenario_file!("long-cut-backlog-overflow-full-resync", FileLongCut),
+    scenario_file!("backlog-sizing", FileBacklogSizing),
+    scenario_file!("diskless-two-replicas-one-delay", FileDiskless),
+    scenario_file!("writes-during-rdb-transfer", FileWritesDuringRdb),
     scenario_file!("replica-restart-partial-resync", FileReplicaRestart),
     scenario_file!("failover-psync2", FileFailover),
-    scenario_file!("diskless-two-replicas-one-delay", FileDiskless),
     scenario_file!("slow-replica-output-buffer-limit", FileSlowReplica),
+    scenario_file!("read-write-split-min-replicas-wait", FileReadWriteSplit),
     scenario_file!("chained-replica", FileChained),
 ];
 

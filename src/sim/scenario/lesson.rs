@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// The claims of the articles ReplScope grew from that Redis 7.0 contradicts, by id
 /// (`correct ID`); the page words each in both languages (its translation tables), and a
 /// lesson shows one where its run demonstrates it.
-pub const CORRECTIONS: [&str; 4] = ["first-psync", "runid", "ring", "aof-buffer"];
+pub const CORRECTIONS: [&str; 7] = ["first-psync", "runid", "ring", "aof-buffer", "resend-on-ack", "ack-second", "diskless-shared"];
 
 /// Where a narration step points the student's eyes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

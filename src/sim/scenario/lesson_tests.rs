@@ -20,6 +20,10 @@ fn lesson_statements_parse_and_print_back() {
     assert_eq!(one("look card"), Statement::Look { focus: Focus::Card });
     assert_eq!(one("pause"), Statement::Pause);
     assert_eq!(one("correct runid"), Statement::Correct { id: "runid".into() });
+    for id in ["resend-on-ack", "ack-second", "diskless-shared"] {
+        assert_eq!(one(&format!("correct {id}")), Statement::Correct { id: id.into() });
+        assert_eq!(one(&format!("correct {id}")).to_line(), format!("correct {id}"));
+    }
     let p = Prediction { node: "r1".into(), outcome: "+CONTINUE".into(), asks: Some(55), sends: Some(62) };
     assert_eq!(one("predict r1 +CONTINUE asks 55 sends 62"), Statement::Predict(p));
     assert_eq!(
@@ -51,7 +55,10 @@ fn malformed_lesson_statements_say_what_was_expected() {
         ("look link m", "expected node NAME, link A B"),
         ("look node 9x", "expected a node name"),
         ("pause now", "'pause' takes nothing"),
-        ("correct flat-earth", "unknown correction 'flat-earth' (known: first-psync, runid, ring, aof-buffer)"),
+        (
+            "correct flat-earth",
+            "unknown correction 'flat-earth' (known: first-psync, runid, ring, aof-buffer, resend-on-ack, ack-second, diskless-shared)",
+        ),
         ("predict r1", "expected 'predict NAME +CONTINUE|+FULLRESYNC"),
         ("predict r1 +MAYBE", "expected +CONTINUE or +FULLRESYNC, got '+MAYBE'"),
         ("predict r1 +CONTINUE asks", "expected a number after 'asks'"),
@@ -200,10 +207,16 @@ fn the_short_cut_lessons_script_places_narration_pauses_and_its_question_on_the_
 fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold() {
     let lessons = [
         include_str!("../../../scenarios/first-full-sync.scn"),
+        include_str!("../../../scenarios/offsets-and-ack-heartbeat.scn"),
         include_str!("../../../scenarios/short-cut-partial-resync.scn"),
         include_str!("../../../scenarios/long-cut-backlog-overflow-full-resync.scn"),
-        include_str!("../../../scenarios/failover-psync2.scn"),
+        include_str!("../../../scenarios/backlog-sizing.scn"),
+        include_str!("../../../scenarios/diskless-two-replicas-one-delay.scn"),
+        include_str!("../../../scenarios/writes-during-rdb-transfer.scn"),
         include_str!("../../../scenarios/replica-restart-partial-resync.scn"),
+        include_str!("../../../scenarios/failover-psync2.scn"),
+        include_str!("../../../scenarios/slow-replica-output-buffer-limit.scn"),
+        include_str!("../../../scenarios/read-write-split-min-replicas-wait.scn"),
         include_str!("../../../scenarios/chained-replica.scn"),
     ];
     for text in lessons {

@@ -416,6 +416,10 @@ keys! {
     FileDiskless,
     FileSlowReplica,
     FileChained,
+    FileOffsetsAck,
+    FileBacklogSizing,
+    FileWritesDuringRdb,
+    FileReadWriteSplit,
     LessonVoice,
     LessonContinue,
     LessonScore,
@@ -442,6 +446,12 @@ keys! {
     CorrRingDoes,
     CorrAofSays,
     CorrAofDoes,
+    CorrResendAckSays,
+    CorrResendAckDoes,
+    CorrAckSecondSays,
+    CorrAckSecondDoes,
+    CorrDisklessSays,
+    CorrDisklessDoes,
 }
 
 impl K {
