@@ -376,6 +376,7 @@ pub fn app() -> Html {
                 <section class="panel inspector-panel" aria-labelledby="h-inspector">
                     <h2 id="h-inspector">{ t(lang, K::HNode) }</h2>
                     <Inspector node={m.selected.as_ref().and_then(|s| m.snapshot.node(s)).cloned()} inspected={m.inspected.clone()}
+                        names={m.snapshot.nodes.iter().map(|n| (n.port, n.name.clone())).collect::<Vec<_>>()}
                         dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel console-panel" aria-labelledby="h-console">

@@ -6,6 +6,7 @@
 
 use crate::engine::view::{printable, DbKeysView, KeyView, NodeView};
 use crate::ui::api::Input;
+use crate::ui::components::first_look::FirstLook;
 use crate::ui::figures::db_heading_matching;
 use crate::ui::format::human_ms;
 use crate::ui::i18n::{t, tf, Lang, K};
@@ -141,6 +142,8 @@ pub struct InspectorProps {
     pub node: Option<NodeView>,
     /// Its INFO and keys, as the runtime read them from the engine.
     pub inspected: Option<Rc<Inspected>>,
+    /// Every node's (port, name): replicas are named by their port.
+    pub names: Vec<(u16, String)>,
     pub dispatch: Callback<Msg>,
 }
 
@@ -156,6 +159,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
     };
     html! {
         <div class="inspector" data-testid={format!("inspector-{}", node.name)}>
+            <FirstLook node={node.clone()} info={info.to_vec()} names={p.names.clone()} />
             <details open=true>
                 <summary><code>{"INFO replication"}</code>{ format!(" · {}", node.name) }</summary>
                 <dl class="info">
