@@ -80,16 +80,16 @@ test('a lesson whose file cannot be fetched says so and the lesson on screen sta
 
 test('?lang=zh-CN fetches the Chinese table before the first render; the switch fetches it when chosen', async () => {
   const { page, fetched } = await open('?lang=zh-CN');
-  assert.equal(await page.locator('#h-topology').innerText(), zh('HTopology'));
+  assert.equal(await page.locator('#h-topology').textContent(), zh('HTopology'));
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   assert.deepEqual(fetched, ['zh.txt']);
   await page.close();
-  const en = await open('?lesson=full-sync');
+  const en = await open('?lesson=full-sync&lang=en');
   await en.page.evaluate(() => localStorage.removeItem('replscope-lang'));
-  assert.equal(await en.page.locator('#h-topology').innerText(), 'Topology');
+  assert.equal(await en.page.locator('#h-topology').textContent(), 'Topology');
   assert.deepEqual(en.fetched, []);
   await en.page.getByTestId('lang-switch').selectOption('zh-CN');
-  await en.page.waitForFunction((t) => document.querySelector('#h-topology')?.innerText === t, zh('HTopology'));
+  await en.page.waitForFunction((t) => document.querySelector('#h-topology')?.textContent === t, zh('HTopology'));
   assert.deepEqual(en.fetched, ['zh.txt']);
   await en.page.evaluate(() => localStorage.removeItem('replscope-lang'));
   await en.page.close();
@@ -98,12 +98,12 @@ test('?lang=zh-CN fetches the Chinese table before the first render; the switch 
 test('a Chinese table that cannot be fetched leaves the page in English and says why', async () => {
   const { page } = await open('?lang=zh-CN', { block: '**/zh.txt' });
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  assert.equal(await page.locator('#h-topology').innerText(), 'Topology');
+  assert.equal(await page.locator('#h-topology').textContent(), 'Topology');
   assert.match(await page.getByTestId('error-banner').innerText(), /The Chinese texts could not be loaded \(.+\); the page stays in English\./);
   await page.getByTestId('error-banner').getByRole('button').click();
   await page.getByTestId('lang-switch').selectOption('zh-CN');
   await page.getByTestId('error-banner').waitFor();
-  assert.equal(await page.locator('#h-topology').innerText(), 'Topology');
+  assert.equal(await page.locator('#h-topology').textContent(), 'Topology');
   await page.evaluate(() => localStorage.removeItem('replscope-lang'));
   await page.close();
 });
