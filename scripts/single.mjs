@@ -53,7 +53,8 @@ let onDemand = plain('replscope-zh', read('zh.txt').toString());
 for (const f of fs.readdirSync(path.join(dist, 'scenarios')).filter((f) => f.endsWith('.scn')).sort()) {
   onDemand += plain(`scn-${f.slice(0, -4)}`, read(path.join('scenarios', f)).toString());
 }
-html = html.replace('</body>', () => `${onDemand}</body>`);
+// In <head>: Yew empties <body> when it mounts the app.
+html = html.replace('</head>', () => `${onDemand}</head>`);
 // The same Content-Security-Policy, its scripts now allowed by their hashes (a file opened from
 // file:// has no origin of its own to allow them by).
 const { createHash } = await import('node:crypto');
