@@ -6,7 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDir, launch, DIST } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { serveDir, launch, DIST, OUT, ROOT } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
 
 let server, browser;
@@ -105,5 +107,31 @@ test('a Chinese table that cannot be fetched leaves the page in English and says
   await page.getByTestId('error-banner').waitFor();
   assert.equal(await page.locator('#h-topology').textContent(), 'Topology');
   await page.evaluate(() => localStorage.removeItem('replscope-lang'));
+  await page.close();
+});
+
+test('the embed mode opens a scenario file\'s lesson from its link', async () => {
+  const { page, fetched } = await open('?lesson=short-cut-partial-resync&embed=1&lang=en');
+  assert.equal(await page.getByTestId('app').getAttribute('data-mode'), 'embed');
+  assert.equal((await published(page)).lesson, 'short-cut-partial-resync');
+  assert.deepEqual(fetched, ['scenarios/short-cut-partial-resync.scn']);
+  await page.close();
+});
+
+test('the single file reads its inline copies: Chinese and a scenario file\'s lesson with no request', async () => {
+  const file = path.join(OUT, 'replscope-single-ondemand.html');
+  execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]);
+  const page = await browser.context.newPage();
+  const requests = [];
+  page.on('request', (r) => { if (!/^(data|blob):/.test(r.url())) requests.push(r.url()); });
+  const url = `${pathToFileURL(file).href}?lesson=failover-psync2&lang=zh-CN`;
+  await page.goto(url);
+  await waitForApp(page);
+  assert.equal(await page.locator('#h-topology').textContent(), zh('HTopology'));
+  assert.equal((await published(page)).lesson, 'failover-psync2');
+  await page.getByTestId('lesson-select').selectOption('chained-replica');
+  await page.waitForFunction(() => window.__replscope.lesson === 'chained-replica');
+  assert.equal(await page.getByTestId('error-banner').count(), 0);
+  assert.deepEqual(requests, [url], 'the only request is the file itself');
   await page.close();
 });
