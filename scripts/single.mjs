@@ -1,6 +1,8 @@
 // One self-contained HTML file from a release build (scripts/dev.sh single): the CSS, the
 // wasm-bindgen glue and the wasm module (base64) inlined, so the page opens from file:// with
-// no server and asks the network for nothing. The lessons are compiled into the wasm already.
+// no server and asks the network for nothing. What the served page fetches when needed (the
+// scenario files, the Chinese table zh.txt: src/ui/ondemand.rs) is inlined as text the page reads
+// instead: a <script type="text/plain" id="scn-<name>"> per file and one id="replscope-zh".
 //   node scripts/single.mjs <dist dir> <output .html>
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +43,18 @@ const instance = await __wbg_init({ module_or_path: bytes });
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));
 </script>`;
 html = html.replace(boot[0], () => script);
+// Never run (type text/plain), so the Content-Security-Policy has nothing to allow for them.
+// Its text is read as written (no entities), so one that would end the element early is refused.
+const plain = (id, text) => {
+  if (/<\/script|<!--/i.test(text)) throw new Error(`${id}: holds "</script" or "<!--", which cannot be inlined as it is`);
+  return `<script type="text/plain" id="${id}">${text}</script>\n`;
+};
+let onDemand = plain('replscope-zh', read('zh.txt').toString());
+for (const f of fs.readdirSync(path.join(dist, 'scenarios')).filter((f) => f.endsWith('.scn')).sort()) {
+  onDemand += plain(`scn-${f.slice(0, -4)}`, read(path.join('scenarios', f)).toString());
+}
+// In <head>: Yew empties <body> when it mounts the app.
+html = html.replace('</head>', () => `${onDemand}</head>`);
 // The same Content-Security-Policy, its scripts now allowed by their hashes (a file opened from
 // file:// has no origin of its own to allow them by).
 const { createHash } = await import('node:crypto');

@@ -7,11 +7,11 @@ use super::components::{
     inspector::Inspector, narration::NarrationPanel, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header,
     toolbar::TimeControls, topology::Topology,
 };
-use super::i18n::{t, tf, Lang, K};
+use super::i18n::{self, t, tf, Lang, K};
 use super::model::{Model, Theme};
 use super::runtime::{Msg, Runtime};
 use super::share::{moment_query, say_step_counter, Mode, PageOptions};
-use super::{api, channel, host};
+use super::{api, channel, host, ondemand};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,8 +23,14 @@ pub use super::share::DEFAULT_SEED;
 /// Where the language switch remembers its choice.
 const LANG_KEY: &str = "replscope-lang";
 
-/// The page's language: `?lang=`, else the switch's stored choice, else the browser's.
+/// The page's language: the one asked for ([`asked_lang`]) once its texts are at hand (the
+/// Chinese table is loaded on demand, `ui::ondemand`), else English.
 fn page_lang() -> Lang {
+    Some(asked_lang()).filter(|&l| i18n::ready(l)).unwrap_or(Lang::En)
+}
+
+/// The language asked for: `?lang=`, else the switch's stored choice, else the browser's.
+fn asked_lang() -> Lang {
     let window = web_sys::window();
     let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let url = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("lang"));
@@ -166,9 +172,14 @@ pub fn app() -> Html {
         let setter = model.setter();
         (*use_memo((), move |_| {
             Callback::from(move |msg: Msg| {
-                // The borrow ends before the new model is set (setting may render at once).
-                let next = runtime.borrow_mut().handle(msg);
-                setter.set(next);
+                // A lesson file or the Chinese table not loaded yet is loaded first (`ui::ondemand`).
+                let lang = runtime.borrow().model().lang;
+                let (runtime, setter) = (runtime.clone(), setter.clone());
+                ondemand::when_ready(msg, lang, move |msg| {
+                    // The borrow ends before the new model is set (setting may render at once).
+                    let next = runtime.borrow_mut().handle(msg);
+                    setter.set(next);
+                });
             })
         }))
         .clone()
@@ -401,7 +412,9 @@ pub fn app() -> Html {
 /// that cannot be restored says why and opens the link's readable lesson, seed and step.
 fn open(o: &PageOptions) -> Runtime {
     let theme = o.theme.unwrap_or_else(stored_theme);
-    let mut rt = Runtime::new(o.lesson.clone(), o.seed, o.problem.clone(), theme, page_lang());
+    // A lesson file that could not be loaded before the first render gives way to the default.
+    let (lesson, problem) = ondemand::opening(o.lesson.clone(), o.problem.clone());
+    let mut rt = Runtime::new(lesson, o.seed, problem, theme, page_lang());
     let mut restored = false;
     if let Some(code) = &o.moment {
         let lesson = rt.model().lesson.clone();
@@ -440,8 +453,12 @@ fn show_panics() {
     }));
 }
 
-/// Mount the app on the page's `<body>`.
+/// Mount the app on the page's `<body>`, once what the URL opens is loaded (`ui::ondemand`).
 pub fn start() {
     show_panics();
-    yew::Renderer::<App>::new().render();
+    let lesson = url_options().lesson;
+    wasm_bindgen_futures::spawn_local(async move {
+        ondemand::before_first_render(lesson.as_deref(), asked_lang()).await;
+        yew::Renderer::<App>::new().render();
+    });
 }

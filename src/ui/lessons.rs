@@ -4,6 +4,12 @@
 //! a partial resync from the backlog, a backlog overrun that forces a full sync, and PSYNC2
 //! after a promotion (replid2). The overrun lesson writes enough bytes to pass a 16 KB
 //! repl-backlog-size (Redis's minimum) while the link is cut.
+//!
+//! The scenario files' texts are not in the page's wasm: the page fetches a file from the same
+//! origin (`scenarios/<name>.scn`, which trunk copies beside it) when it is opened, or reads
+//! the single-file build's inline copy (`ui::ondemand`), and hands it in with [`supply`]. The
+//! written lessons (the first is the default, shown at first load) stay embedded; natively (the
+//! CLI, the tests) every text is embedded, read from the same files.
 
 use super::i18n::{t, Lang, K};
 
@@ -28,7 +34,10 @@ pub struct Lesson {
     pub id: &'static str,
     pub title: Words,
     pub watch: Words,
-    pub text: String,
+    /// The text compiled in; None for a file the page loads when it is opened ([`Lesson::text`]).
+    embedded: Option<String>,
+    /// The scenario file it is (`scenarios/<file>`), for one.
+    pub file: Option<&'static str>,
     /// Where the picker lists it: a written lesson, or a scenario file shipped as it is.
     pub group: Group,
 }
@@ -53,7 +62,22 @@ impl Group {
 
 macro_rules! scenario_file {
     ($name:literal, $key:ident) => {
-        ($name, concat!($name, ".scn"), include_str!(concat!("../../scenarios/", $name, ".scn")), K::$key)
+        ($name, concat!($name, ".scn"), scenario_text!(concat!("../../scenarios/", $name, ".scn")), K::$key)
+    };
+}
+
+/// A scenario file's text: compiled in natively; in the page "", which [`build`] reads as not
+/// compiled in (a shipped file is never empty: a test checks), loaded on demand instead.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! scenario_text {
+    ($path:expr) => {
+        include_str!($path)
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! scenario_text {
+    ($path:expr) => {
+        ""
     };
 }
 
@@ -157,28 +181,32 @@ fn build() -> Vec<Lesson> {
             id: "full-sync",
             title: Words::Key(K::LessonFullSyncTitle),
             watch: Words::Key(K::LessonFullSyncWatch),
-            text: FULL_SYNC.to_string(),
+            embedded: Some(FULL_SYNC.to_string()),
+            file: None,
             group: Group::Lesson,
         },
         Lesson {
             id: "partial-resync",
             title: Words::Key(K::LessonPartialTitle),
             watch: Words::Key(K::LessonPartialWatch),
-            text: PARTIAL.to_string(),
+            embedded: Some(PARTIAL.to_string()),
+            file: None,
             group: Group::Lesson,
         },
         Lesson {
             id: "backlog-overrun",
             title: Words::Key(K::LessonOverrunTitle),
             watch: Words::Key(K::LessonOverrunWatch),
-            text: overrun(),
+            embedded: Some(overrun()),
+            file: None,
             group: Group::Lesson,
         },
         Lesson {
             id: "promote",
             title: Words::Key(K::LessonPromoteTitle),
             watch: Words::Key(K::LessonPromoteWatch),
-            text: PROMOTE.to_string(),
+            embedded: Some(PROMOTE.to_string()),
+            file: None,
             group: Group::Lesson,
         },
     ]
@@ -187,7 +215,8 @@ fn build() -> Vec<Lesson> {
         id,
         title: Words::Own(file.to_string()),
         watch: Words::Key(comment),
-        text: text.to_string(),
+        embedded: (!text.is_empty()).then(|| text.to_string()),
+        file: Some(file),
         group: Group::ScenarioFile,
     }))
     .collect()
@@ -196,6 +225,27 @@ fn build() -> Vec<Lesson> {
 /// The lesson with this id.
 pub fn find(id: &str) -> Option<&'static Lesson> {
     all().iter().find(|l| l.id == id)
+}
+
+thread_local! {
+    /// Texts the page loaded (kept for the page's life: a lesson opened again is not fetched again).
+    static SUPPLIED: std::cell::RefCell<Vec<(&'static str, &'static str)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Lesson {
+    /// The lesson's text: compiled in, or loaded by the page; None while not loaded.
+    pub fn text(&self) -> Option<&str> {
+        self.embedded.as_deref().or_else(|| SUPPLIED.with(|s| s.borrow().iter().find(|(id, _)| *id == self.id).map(|&(_, t)| t)))
+    }
+}
+
+/// Hand in a loaded text of the lesson `id` (a fetched or inlined scenario file). Each is kept
+/// once for the page's life, so leaking it is bounded by the files shipped.
+pub fn supply(id: &str, text: String) {
+    let Some(lesson) = find(id) else { return };
+    if lesson.text().is_none() {
+        SUPPLIED.with(|s| s.borrow_mut().push((lesson.id, Box::leak(text.into_boxed_str()))));
+    }
 }
 
 #[cfg(test)]
@@ -207,7 +257,20 @@ mod tests {
     #[test]
     fn the_tables_hold_each_scenario_files_comment() {
         for &(id, _, text, key) in &SCENARIO_FILES {
+            assert!(!text.is_empty(), "{id}: an empty file would read as not compiled in");
             assert_eq!(t(Lang::En, key), opening_comment(text), "{id}: the English table differs from the file's comment");
         }
+    }
+
+    #[test]
+    fn a_supplied_text_is_the_lessons_until_the_page_closes() {
+        let lesson = find("first-full-sync").unwrap();
+        assert_eq!(lesson.file, Some("first-full-sync.scn"));
+        // Natively it is compiled in already: a supplied text does not replace it.
+        let before = lesson.text().unwrap().to_string();
+        supply("first-full-sync", "node x\n".to_string());
+        assert_eq!(lesson.text(), Some(before.as_str()));
+        supply("no-such-lesson", String::new());
+        assert!(find("full-sync").unwrap().text().is_some() && find("full-sync").unwrap().file.is_none());
     }
 }

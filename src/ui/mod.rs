@@ -28,6 +28,8 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
+mod ondemand;
+#[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

@@ -316,9 +316,16 @@ impl Runtime {
     /// Replace the session with a lesson's, positioned at its start so it can be played.
     fn load_lesson(&mut self, id: &str) {
         match lessons::find(id) {
-            Some(lesson) => {
-                self.load_scenario(&lesson.text, Some(lesson.id));
-            }
+            // The page loads a scenario file's text before it asks for it (`ui::ondemand`).
+            Some(lesson) => match lesson.text() {
+                Some(text) => {
+                    self.load_scenario(text, Some(lesson.id));
+                }
+                None => {
+                    let why = tf(self.model.lang, K::LessonNotLoaded, &[&id]);
+                    self.m().set_banner(Some(why))
+                }
+            },
             None => {
                 let why = model::no_such_lesson(self.model.lang, id);
                 self.m().set_banner(Some(why))
@@ -394,7 +401,8 @@ impl Runtime {
         let m = Moment::decode(code).map_err(|e| bad(e.to_string()))?;
         if !m.lesson.is_empty() {
             let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(lang, &m.lesson)))?;
-            if fnv1a(lesson.text.as_bytes()) != m.lesson_hash {
+            let text = lesson.text().ok_or_else(|| bad(tf(lang, K::LessonNotLoaded, &[&m.lesson])))?;
+            if fnv1a(text.as_bytes()) != m.lesson_hash {
                 return Err(bad(say(lang, Say::LessonChanged).to_string()));
             }
             self.m().seed = m.seed;

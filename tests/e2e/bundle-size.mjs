@@ -1,5 +1,6 @@
 // Prints the first-load size of the built app: every file the page loads (html, js, wasm, css),
-// raw and gzip -9, against the 200 KB gzip target (aim: 150). A benchmark figure, not a pass/fail gate.
+// raw and gzip -9, against the 200 KB gzip target (aim: 150), and apart from it the files the
+// page loads only when needed (zh.txt, scenarios/*.scn). A benchmark figure, not a pass/fail gate.
 // Given a second argument (a copy of the same wasm with its names kept, see scripts/dev.sh
 // wasm_size) and twiggy on the PATH, it also says where the wasm's bytes go: the 15 largest items
 // and a per-crate rollup, by shallow size (an item's own bytes, raw, before gzip), so a regression
@@ -19,6 +20,19 @@ export function bundleSize(dist) {
   }
   const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
   return { rows, total };
+}
+
+// What the page fetches only when needed (src/ui/ondemand.rs), not part of the first load: the
+// Chinese table (zh.txt, when the language is Chinese) and each scenario file (when its lesson
+// is opened).
+export function onDemandSize(dist) {
+  const files = ['zh.txt'];
+  const scn = path.join(dist, 'scenarios');
+  if (fs.existsSync(scn)) files.push(...fs.readdirSync(scn).filter((f) => f.endsWith('.scn')).sort().map((f) => `scenarios/${f}`));
+  return files.filter((f) => fs.existsSync(path.join(dist, f))).map((file) => {
+    const raw = fs.readFileSync(path.join(dist, file));
+    return { file, raw: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length };
+  });
 }
 
 // One CSV record of twiggy's output: a quoted field may hold commas and doubled quotes.
@@ -97,6 +111,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { rows, total } = bundleSize(dist);
   for (const r of rows) console.log(`bundle: ${r.file.padEnd(40)} ${String(r.raw).padStart(9)} B raw ${String(r.gzip).padStart(8)} B gzip`);
   console.log(`bench: first load ${(total.raw / 1024).toFixed(1)} KB raw, ${(total.gzip / 1024).toFixed(1)} KB gzip (target <= 200 KB gzip, aim 150)`);
+  for (const r of onDemandSize(dist)) console.log(`bench: loaded when needed: ${r.file.padEnd(52)} ${String(r.raw).padStart(7)} B raw ${String(r.gzip).padStart(6)} B gzip`);
   const named = process.argv[3];
   if (!named) {
     console.log('bench: wasm breakdown: not measured (needs twiggy and the named wasm: scripts/dev.sh wasm-size)');

@@ -12,6 +12,9 @@ macro_rules! keys {
         impl K {
             /// Every key, for the tests that compare the two tables.
             pub const ALL: &'static [K] = &[$(K::$k),*];
+            /// The keys' names, in the same order: only read at compile time (the fingerprint
+            /// of the Chinese table the page loads, `table.rs`) and by tests, so not shipped.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($k)),*];
         }
     };
 }
@@ -37,6 +40,9 @@ keys! {
     ShareStepCounter,
     IdleNotice,
     NoSuchLesson,
+    LessonLoadFailed,
+    LessonNotLoaded,
+    LangLoadFailed,
     Quiet,
     NoDecisionCame,
     NoKindCame,
