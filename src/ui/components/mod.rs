@@ -7,6 +7,7 @@ pub mod console;
 pub mod decision_card;
 pub mod glossary;
 pub mod help;
+pub mod highlight;
 pub mod icons;
 pub mod inspector;
 pub mod narration;

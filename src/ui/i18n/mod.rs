@@ -173,13 +173,14 @@ mod tests {
 /// Redis name (commands, INFO fields, key caps), a symbol, or not words at all.
 #[cfg(test)]
 mod no_literals {
-    const FILES: [(&str, &str); 15] = [
+    const FILES: [(&str, &str); 16] = [
         ("app.rs", include_str!("../app.rs")),
         ("backlog_ring.rs", include_str!("../components/backlog_ring.rs")),
         ("console.rs", include_str!("../components/console.rs")),
         ("decision_card.rs", include_str!("../components/decision_card.rs")),
         ("glossary.rs", include_str!("../components/glossary.rs")),
         ("help.rs", include_str!("../components/help.rs")),
+        ("highlight.rs", include_str!("../components/highlight.rs")),
         ("icons.rs", include_str!("../components/icons.rs")),
         ("inspector.rs", include_str!("../components/inspector.rs")),
         ("narration.rs", include_str!("../components/narration.rs")),
