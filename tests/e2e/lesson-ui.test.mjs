@@ -3,6 +3,8 @@
 // each PSYNC decision in free play with the engine's answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { serveDir, launch, openApp } from './harness.mjs';
 import { published, waitForApp, decision, consoleCommand, link, toEnd } from './app.mjs';
 
@@ -22,6 +24,18 @@ async function stepUntil(page, testid, until = async () => true, max = 150) {
   throw new Error(`${testid} never showed`);
 }
 
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core over the page as a11y.test.mjs runs it (experimental rules on: label in name). */
+async function axeRules(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const rules = Object.fromEntries(window.axe.getRules(['experimental']).map((r) => [r.ruleId, { enabled: true }]));
+    const r = await window.axe.run(document, { rules, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
 /** What the page marks: [data-highlight value, the marked element's testid or panel class]. */
 const marks = (page) => page.evaluate(() => [...document.querySelectorAll('[data-highlight]')].map((el) =>
   [el.dataset.highlight, el.dataset.testid ?? [...el.classList].find((c) => c.endsWith('-panel'))]));
@@ -35,6 +49,7 @@ test('a narration\'s look is highlighted while it shows, named in the panel, and
   // `look backlog m`: the backlog panel carries the mark, and nothing else does.
   assert.match(await page.getByTestId('lesson-look').innerText(), /Look at: the backlog of m/);
   assert.deepEqual(await marks(page), [['backlog m', 'backlog-panel']]);
+  assert.deepEqual(await axeRules(page), [], 'axe: a highlighted panel');
   const outline = await page.locator('.backlog-panel').evaluate((el) => getComputedStyle(el).outlineStyle);
   assert.equal(outline, 'solid', 'a visible outline');
   await page.getByTestId('predict-continue').click();
@@ -59,6 +74,7 @@ test('leave the lesson, explore, and resume: same step, answers, score and narra
   await page.getByTestId('lesson-leave').click();
   assert.match(await page.getByTestId('lesson-away').innerText(), new RegExp(`left the lesson at step ${left.step}\\b`));
   assert.equal(await page.getByTestId('lesson-narration').count(), 0);
+  assert.deepEqual(await axeRules(page), [], 'axe: the lesson left');
   // Free play: the world diverges (a write typed on m, a cut link, steps).
   await consoleCommand(page, 'm', 'SET explored yes');
   await link(page, 'm', 'r1').getByTestId('cut').click();
@@ -85,6 +101,7 @@ test('quiz me in free play: asked before each PSYNC decision, revealed with the 
   assert.equal(await page.evaluate(() => localStorage.getItem('replscope-quiz')), 'on', 'the switch is remembered');
   await stepUntil(page, 'predict-question');
   assert.match(await page.getByTestId('predict-question').innerText(), /r1's PSYNC get \+CONTINUE or \+FULLRESYNC/);
+  assert.deepEqual(await axeRules(page), [], 'axe: the quiz asking');
   // A first sync has nothing to continue from: +CONTINUE is wrong.
   await page.getByTestId('predict-continue').click();
   assert.match(await page.getByTestId('predict-reveal').innerText(), /Not this time\. You said \+CONTINUE\..*The master answered \+FULLRESYNC: r1 asked for offset/s);
