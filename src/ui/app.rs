@@ -4,14 +4,16 @@
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
-    inspector::Inspector, narration::NarrationPanel, offsets::OffsetsPanel, sequence::SequencePanel, toolbar::Header,
-    toolbar::TimeControls, topology::Topology,
+    highlight, inspector::Inspector, narration::NarrationPanel, narration::QuizPanel, offsets::OffsetsPanel, sequence::SequencePanel,
+    toolbar::Header, toolbar::TimeControls, topology::Topology,
 };
 use super::i18n::{self, t, tf, Lang, K};
+use super::lesson_state::Asking;
 use super::model::{Model, Theme};
 use super::runtime::{Msg, Runtime};
 use super::share::{moment_query, say_step_counter, Mode, PageOptions};
 use super::{api, channel, host, ondemand};
+use crate::sim::scenario::Focus;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -78,6 +80,14 @@ fn stored_theme() -> Theme {
         .and_then(|s| s.get_item("replscope-theme").ok().flatten())
         .map(|t| Theme::parse(&t))
         .unwrap_or(Theme::System)
+}
+
+/// Where the "quiz me" switch remembers its choice.
+pub const QUIZ_KEY: &str = "replscope-quiz";
+
+fn stored_quiz() -> bool {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    storage.and_then(|s| s.get_item(QUIZ_KEY).ok().flatten()).is_some_and(|v| v == "on")
 }
 
 /// What `window.__replscope` reads: the latest rendered model, and the driver whose ports
@@ -286,6 +296,20 @@ pub fn app() -> Html {
         });
     }
 
+    // The narration's `look` (or the decision a quiz answer is revealed beside) is marked on the
+    // panels after every render (a panel may have redrawn its element); scrolled to when it changes.
+    {
+        let step = model.current_step;
+        let revealed = matches!(model.quiz.asking_at(step), Some(Asking::Revealed(q, _)) if q.decided_step == step);
+        let focus = if model.quizzing() && revealed { vec![Focus::Card] } else { model.script.focus_at(step) };
+        let last = use_mut_ref(Vec::new);
+        use_effect(move || {
+            let changed = *last.borrow() != focus;
+            highlight::show(&focus, changed);
+            *last.borrow_mut() = focus;
+        });
+    }
+
     // End-to-end tests read the current numbers from `window.__replscope`.
     {
         let driver = runtime.borrow().driver();
@@ -338,7 +362,7 @@ pub fn app() -> Html {
             </div>
         } else {
         <div class="app" data-testid="app" data-mode={mode.as_str()} data-step={m.current_step.to_string()}>
-            <Header lesson={m.lesson.clone()} theme={m.theme} dispatch={dispatch.clone()} />
+            <Header lesson={m.lesson.clone()} theme={m.theme} quiz={m.quiz_on} dispatch={dispatch.clone()} />
             <ShareBar link={link} embed_link={embed_link} mode={*mode} on_mode={on_mode} />
             if *mode == Mode::Present {
                 <output class="present-counter" data-testid="step-counter">{ say_step_counter(lang, m.current_step, m.last_step) }</output>
@@ -360,7 +384,11 @@ pub fn app() -> Html {
             <TimeControls playing={m.playing} speed={m.speed} current_step={m.current_step} last_step={m.last_step}
                 time_ms={m.snapshot.time_ms} now={m.just_happened()} marks={m.trace.marks().clone()} dispatch={dispatch.clone()} />
             <main class="grid">
-                <NarrationPanel script={m.script.clone()} step={m.current_step} dispatch={dispatch.clone()} />
+                <NarrationPanel script={m.script.clone()} step={m.current_step} end={m.lesson_end}
+                    left={m.left.as_ref().map(|(_, at)| *at)} dispatch={dispatch.clone()} />
+                if m.quizzing() {
+                    <QuizPanel quiz={m.quiz.clone()} step={m.current_step} dispatch={dispatch.clone()} />
+                }
                 <section class="panel topology-panel" aria-labelledby="h-topology">
                     <h2 id="h-topology">{ t(lang, K::HTopology) }</h2>
                     <Topology snapshot={m.snapshot.clone()} layout={m.layout.clone()} selected={m.selected.clone()} dispatch={dispatch.clone()} />
@@ -427,6 +455,9 @@ fn open(o: &PageOptions) -> Runtime {
     }
     if let (false, Some(step)) = (restored, o.step) {
         rt.handle(Msg::JumpTo(step));
+    }
+    if stored_quiz() {
+        rt.handle(Msg::Quiz(true));
     }
     if let Some(speed) = o.speed {
         rt.handle(Msg::Speed(speed));

@@ -3,7 +3,7 @@
 //! that follow from them: where a step must stop, and what the narration panel shows.
 //! The answers revealed are the engine's (`Script` questions carry them), never the page's.
 
-use crate::sim::scenario::{Narration, Question, Script};
+use crate::sim::scenario::{Focus, Narration, Question, Script};
 use crate::ui::i18n::K;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -39,6 +39,11 @@ impl LessonState {
     /// may be said at one step: they are shown one pause at a time), else the last one reached.
     pub fn narration_at(&self, step: u64) -> Option<&Narration> {
         self.pause_at(step).or_else(|| self.script.narration_at(step))
+    }
+
+    /// What the narration showing at `step` points at (the page highlights it).
+    pub fn focus_at(&self, step: u64) -> Vec<Focus> {
+        self.narration_at(step).map(|n| n.focus.clone()).unwrap_or_default()
     }
 
     /// The first pause at `step` the student has not continued past yet.

@@ -17,6 +17,7 @@ pub mod labels;
 pub mod lesson_state;
 pub mod lessons;
 pub mod model;
+pub mod quiz;
 pub mod share;
 
 #[cfg(target_arch = "wasm32")]

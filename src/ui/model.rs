@@ -194,6 +194,12 @@ pub struct Model {
     pub step_by_hand: bool,
     /// The loaded lesson's script and the student's answers (empty for other sessions).
     pub script: LessonState,
+    /// The lesson the student left to explore freely: its script and answers, and the step
+    /// it stood at (Resume brings back exactly that).
+    pub left: Option<(LessonState, u64)>,
+    /// The "quiz me" switch, and the questions it asked in free play (`ui::quiz`).
+    pub quiz_on: bool,
+    pub quiz: LessonState,
 }
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
@@ -251,6 +257,9 @@ impl Model {
             in_flight: false,
             step_by_hand: false,
             script: LessonState::default(),
+            left: None,
+            quiz_on: false,
+            quiz: LessonState::default(),
         }
     }
 
@@ -268,9 +277,25 @@ impl Model {
         }
     }
 
-    /// The student's prediction for the question at `line` (the first answer counts).
+    /// The student's prediction for the question at `line` (the first answer counts): the
+    /// lesson's, else the quiz's.
     pub fn predict(&mut self, line: usize, outcome: &str) {
-        self.script.answers.entry(line).or_insert_with(|| outcome.to_string());
+        let state = if self.quizzing() { &mut self.quiz } else { &mut self.script };
+        state.answers.entry(line).or_insert_with(|| outcome.to_string());
+    }
+
+    /// The quiz asks: it is on, and the session has no questions of its own.
+    pub fn quizzing(&self) -> bool {
+        self.quiz_on && self.script.script.questions.is_empty()
+    }
+
+    /// Leave the lesson to explore: keep its script, answers and step aside; nothing holds a step.
+    pub fn leave_lesson(&mut self) {
+        if !self.script.is_empty() {
+            let script = std::mem::take(&mut self.script);
+            self.left = Some((script, self.current_step));
+            self.lesson_end = None;
+        }
     }
 
     pub fn play(&mut self) {
@@ -343,6 +368,8 @@ impl Model {
         self.playing = false;
         self.lesson_end = lesson.and(trace.last().map(|e| e.step));
         self.script = LessonState::default();
+        self.quiz = LessonState::default();
+        self.left = None;
         if lesson.is_some() {
             self.hide_heartbeats = true;
         }

@@ -375,3 +375,28 @@ fn a_custom_session_keeps_the_heartbeat_choice() {
     assert!(!m.hide_heartbeats);
     assert_eq!(m.lesson_end, None);
 }
+
+#[test]
+fn leaving_a_lesson_keeps_its_answers_and_step_aside_and_nothing_holds_a_step() {
+    let (mut s, script) = Session::from_lesson(include_str!("../../scenarios/short-cut-partial-resync.scn"), 1).unwrap();
+    let trace = s.world().trace().to_vec();
+    s.jump_to(0);
+    let mut m = model();
+    m.loaded(&trace, Some("short-cut-partial-resync"));
+    m.script = LessonState::new(script);
+    absorb(&mut m, &s);
+    let q = m.script.script.questions[0].clone();
+    s.jump_to(q.asked_step);
+    absorb(&mut m, &s);
+    m.predict(q.line, "+CONTINUE");
+    m.leave_lesson();
+    let (kept, at) = m.left.clone().expect("left");
+    assert_eq!((at, kept.score()), (q.asked_step, (1, 1)));
+    assert!(m.script.is_empty() && m.script.clamp(at, u64::MAX) == Some(u64::MAX), "free play: nothing holds a step");
+    // A quiz answer in free play goes to the quiz, not to the lesson left aside.
+    m.quiz_on = true;
+    assert!(m.quizzing());
+    m.predict(1, "+FULLRESYNC");
+    assert_eq!(m.quiz.answers.get(&1).map(String::as_str), Some("+FULLRESYNC"));
+    assert_eq!(m.left.as_ref().unwrap().0.answers.len(), 1);
+}

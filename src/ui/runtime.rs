@@ -52,6 +52,11 @@ pub enum Msg {
         line: usize,
         outcome: String,
     },
+    /// Leave the lesson to explore freely; Resume brings it back where it was left.
+    LeaveLesson,
+    ResumeLesson,
+    /// The "quiz me" switch (`ui::quiz`).
+    Quiz(bool),
     /// A walk over the ports ended (the driver says so), with the goal that was asked for.
     Walked(WalkState, Goal),
     Speed(u32),
@@ -149,6 +154,7 @@ impl Runtime {
                 | Msg::HideHeartbeats(_)
                 | Msg::StepByHand(_)
                 | Msg::Predict { .. }
+                | Msg::Quiz(_)
                 | Msg::KeyFilter(_)
                 | Msg::ConsoleHistory { .. }
         );
@@ -188,6 +194,9 @@ impl Runtime {
                 self.m().predict(line, &outcome);
                 false
             }
+            Msg::LeaveLesson => self.ui(Model::leave_lesson),
+            Msg::ResumeLesson => self.resume_lesson(),
+            Msg::Quiz(on) => self.ui(|m| m.quiz_on = on),
             Msg::StepBack => {
                 self.m().pause();
                 let mut session = self.session.borrow_mut();
@@ -269,6 +278,7 @@ impl Runtime {
     /// Apply inputs in order; the first refused one stops the rest and says why.
     fn apply_all(&mut self, inputs: Vec<Input>) -> bool {
         self.m().dismiss_notice();
+        super::quiz::drop_open(&mut self.m().quiz);
         for input in inputs {
             let result = self.session.borrow_mut().apply(input);
             if let Err(e) = result {
@@ -306,10 +316,44 @@ impl Runtime {
             },
             other => other,
         };
+        // Quiz me: a decision ahead is asked about first, from the step before it.
+        let goal = match self.quiz_gate(goal) {
+            Some(goal) => goal,
+            None => {
+                self.m().pause();
+                return false;
+            }
+        };
         match channel::start(&self.driver, self.session.clone(), goal, asked) {
             Some(state) => self.m().walked(state, asked),
             None => self.m().walk_started(),
         }
+        true
+    }
+
+    /// The goal to walk in quiz mode (`ui::quiz`): as asked, or to the step before a decision
+    /// still to be asked about; `None` while a question waits for its answer.
+    fn quiz_gate(&mut self, goal: Goal) -> Option<Goal> {
+        if !self.model.quizzing() {
+            return Some(goal);
+        }
+        let ahead = super::quiz::look_ahead(&self.session.borrow(), goal);
+        let current = self.model.current_step;
+        match super::quiz::gate(&mut self.m().quiz, current, ahead) {
+            super::quiz::Gate::Go => Some(goal),
+            super::quiz::Gate::Held => None,
+            super::quiz::Gate::AskAt { before } => Some(Goal::Step(before)),
+        }
+    }
+
+    /// Back to the lesson left for free play: its run reloaded (the exploration discarded), at
+    /// the step it was left at, with its answers and continues.
+    fn resume_lesson(&mut self) -> bool {
+        let Some((script, step)) = self.model.left.clone() else { return false };
+        let id = self.model.lesson.clone();
+        self.load_lesson(&id);
+        self.session.borrow_mut().jump_to(step);
+        self.m().script = script;
         true
     }
 

@@ -1,7 +1,9 @@
 // README pictures, on demand (not part of the test run: no `.test.` in the name):
 //   node tests/e2e/screenshots.mjs          (after scripts/dev.sh build; REPLSCOPE_DIST to use another build)
 // Writes docs/screenshots/4x-*.png: the backlog window and its note, the decision card, the
-// offsets chart with its marks, the inspector's elements, and the phone layout. Each picture
+// offsets chart with its marks, the inspector's elements, and the phone layout; and 5x-*.png
+// (5x-zh-*.png in 简体中文): a lesson step with its narration and highlight, a question, its
+// reveal beside the decision card, and a correction card (`--lessons`: only these). Each picture
 // is of one panel (or the phone's screen), so it stays small; the script prints each size and
 // fails if one is over 150 KB.
 import fs from 'node:fs';
@@ -30,8 +32,69 @@ async function shot(locator, name) {
   written.push(file);
 }
 
+/** One picture of several elements (e.g. the narration and the panel it highlights). */
+async function shotOf(page, selectors, name) {
+  // The panels laid out between them are left out of the picture.
+  const keep = ['.narration', ...selectors];
+  await page.evaluate((keep) => document.querySelectorAll('main.grid > .panel').forEach((el) => {
+    el.style.display = keep.some((k) => el.matches(k)) ? '' : 'none';
+  }), keep);
+  await page.evaluate(() => document.getAnimations().forEach((a) => a.finish()));
+  const boxes = [];
+  for (const s of selectors) {
+    await page.locator(s).first().evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
+    boxes.push(await page.locator(s).first().evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left + window.scrollX, y: r.top + window.scrollY, r: r.right + window.scrollX, b: r.bottom + window.scrollY };
+    }));
+  }
+  const x = Math.min(...boxes.map((b) => b.x)) - 8, y = Math.min(...boxes.map((b) => b.y)) - 8;
+  const clip = { x, y, width: Math.max(...boxes.map((b) => b.r)) + 8 - x, height: Math.max(...boxes.map((b) => b.b)) + 8 - y };
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, clip, fullPage: true });
+  await page.evaluate(() => document.querySelectorAll('main.grid > .panel').forEach((el) => { el.style.display = ''; }));
+  written.push(file);
+}
+
+/** Step until `testid` shows. */
+async function stepTo(page, testid) {
+  for (let i = 0; i < 300 && !(await page.getByTestId(testid).count()); i++) {
+    const before = (await published(page)).step;
+    await page.getByTestId('step').click();
+    await page.waitForFunction((s) => window.__replscope.step !== s, before, { timeout: 3_000 }).catch(() => {});
+  }
+}
+
+/** The lesson pictures in one language (`zh`: the 5x-zh- names). */
+async function lessonShots(lang) {
+  const tag = lang === 'zh-CN' ? 'zh-' : '';
+  let page = await open(`?lesson=short-cut-partial-resync&seed=1&lang=${lang}`, { width: 1100, height: 900 });
+  await stepTo(page, 'lesson-continue');
+  await page.getByTestId('lesson-continue').click();
+  await stepTo(page, 'predict-question');
+  await shotOf(page, ['.narration', '.backlog-panel'], `50-${tag}lesson-highlight`);
+  await shotOf(page, ['.narration'], `51-${tag}question`);
+  await page.getByTestId('predict-fullresync').click();
+  const held = (await published(page)).step;
+  await page.getByTestId('next-decision').click();
+  await page.waitForFunction((s) => window.__replscope.step > s, held, { timeout: 10_000 });
+  await shotOf(page, ['.narration', '.decision-panel'], `52-${tag}reveal`);
+  await page.close();
+  page = await open(`?lesson=first-full-sync&seed=1&lang=${lang}`, { width: 1100, height: 900 });
+  await stepTo(page, 'lesson-continue');
+  await page.getByTestId('lesson-continue').click();
+  await stepTo(page, 'predict-question');
+  await page.getByTestId('predict-fullresync').click();
+  await stepTo(page, 'article-correction');
+  await shotOf(page, ['.narration'], `53-${tag}correction`);
+  await page.close();
+}
+
 try {
   fs.mkdirSync(OUT, { recursive: true });
+  await lessonShots('en');
+  await lessonShots('zh-CN');
+  if (process.argv.includes('--lessons')) throw 'done';
   // The backlog: 149 bytes in a 1 MB ring, read on the zoomed strip; then an overrun.
   let page = await open('?lesson=full-sync&seed=7');
   await toEnd(page);
@@ -66,6 +129,8 @@ try {
   await page.screenshot({ path: file });
   written.push(file);
   await page.close();
+} catch (e) {
+  if (e !== 'done') throw e;
 } finally {
   await browser.close();
   await server.close();

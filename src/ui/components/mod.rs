@@ -8,6 +8,7 @@ pub mod decision_card;
 pub mod first_look;
 pub mod glossary;
 pub mod help;
+pub mod highlight;
 pub mod icons;
 pub mod inspector;
 pub mod narration;

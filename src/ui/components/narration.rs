@@ -13,6 +13,10 @@ use yew::prelude::*;
 pub struct NarrationProps {
     pub script: LessonState,
     pub step: u64,
+    /// The lesson's last step (the panel says the lesson ended there).
+    pub end: Option<u64>,
+    /// The step the student left the lesson at, while exploring freely.
+    pub left: Option<u64>,
     pub dispatch: Callback<Msg>,
 }
 
@@ -29,38 +33,15 @@ fn focus_words(lang: Lang, f: &Focus) -> String {
     }
 }
 
-#[function_component(NarrationPanel)]
-pub fn narration_panel(p: &NarrationProps) -> Html {
-    let lang = use_context::<Lang>().unwrap_or_default();
-    if p.script.is_empty() {
-        return html! {};
-    }
-    let said = p.script.narration_at(p.step);
-    let text = said.map(|n| match lang {
-        Lang::Zh => n.zh.clone().unwrap_or_else(|| n.en.clone()),
-        Lang::En => {
-            if n.en.is_empty() {
-                n.zh.clone().unwrap_or_default()
-            } else {
-                n.en.clone()
-            }
-        }
-    });
-    let focus = said.map(|n| n.focus.iter().map(|f| focus_words(lang, f)).collect::<Vec<_>>().join(", ")).unwrap_or_default();
-    let paused = p.script.pause_at(p.step).is_some();
-    let corrections = said.map(|n| n.corrections.iter().filter_map(|id| correction_keys(id)).collect::<Vec<_>>()).unwrap_or_default();
-    let on_continue = {
-        let d = p.dispatch.clone();
-        Callback::from(move |_| d.emit(Msg::LessonContinue))
-    };
-    let (right, given) = p.script.score();
-    let asking = match p.script.asking_at(p.step) {
+/// The question asked at `step` (open: the two answers; answered: the engine's answer).
+fn asking(lang: Lang, state: &LessonState, step: u64, dispatch: &Callback<Msg>) -> Html {
+    match state.asking_at(step) {
         Some(Asking::Open(q)) => html! {
             <div class="predict" data-testid="predict-question">
                 <p>{ tf(lang, K::PredictAsk, &[&q.prediction.node]) }</p>
                 <div class="predict-answers">
                     { for OUTCOMES.iter().map(|&(outcome, id)| {
-                        let d = p.dispatch.clone();
+                        let d = dispatch.clone();
                         let line = q.line;
                         let onclick = Callback::from(move |_| d.emit(Msg::Predict { line, outcome: outcome.to_string() }));
                         html! { <button {onclick} data-testid={id}>{ outcome }</button> }
@@ -79,7 +60,53 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
             }
         }
         None => html! {},
+    }
+}
+
+fn score(lang: Lang, state: &LessonState) -> Html {
+    let (right, given) = state.score();
+    html! {
+        if given > 0 {
+            <p class="narration-score" data-testid="lesson-score">{ tf(lang, K::LessonScore, &[&right, &given]) }</p>
+        }
+    }
+}
+
+#[function_component(NarrationPanel)]
+pub fn narration_panel(p: &NarrationProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let send = |msg: fn() -> Msg| {
+        let d = p.dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.emit(msg()))
     };
+    if let Some(at) = p.left {
+        return html! {
+            <section class="panel narration" aria-labelledby="narration-title">
+                <h2 id="narration-title">{ t(lang, K::LessonVoice) }</h2>
+                <p class="narration-text" data-testid="lesson-away">{ tf(lang, K::LessonAway, &[&at]) }</p>
+                <button class="primary" onclick={send(|| Msg::ResumeLesson)} data-testid="lesson-resume">{ t(lang, K::LessonResume) }</button>
+            </section>
+        };
+    }
+    if p.script.is_empty() {
+        return html! {};
+    }
+    let said = p.script.narration_at(p.step);
+    let text = said.map(|n| match lang {
+        Lang::Zh => n.zh.clone().unwrap_or_else(|| n.en.clone()),
+        Lang::En => {
+            if n.en.is_empty() {
+                n.zh.clone().unwrap_or_default()
+            } else {
+                n.en.clone()
+            }
+        }
+    });
+    let focus = said.map(|n| n.focus.iter().map(|f| focus_words(lang, f)).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    let paused = p.script.pause_at(p.step).is_some();
+    let corrections = said.map(|n| n.corrections.iter().filter_map(|id| correction_keys(id)).collect::<Vec<_>>()).unwrap_or_default();
+    let (right, given) = p.script.score();
+    let ended = p.end.is_some_and(|end| p.step >= end);
     html! {
         <section class="panel narration" aria-labelledby="narration-title">
             <h2 id="narration-title">{ t(lang, K::LessonVoice) }</h2>
@@ -87,7 +114,7 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                 <p class="narration-text" data-testid="lesson-narration">{ text }</p>
             }
             if !focus.is_empty() {
-                <p class="narration-focus">{ t(lang, K::LookAt) }{ " " }{ focus }</p>
+                <p class="narration-focus" data-testid="lesson-look">{ t(lang, K::LookAt) }{ " " }{ focus }</p>
             }
             { for corrections.iter().map(|&(says, does)| html! {
                 <aside class="correction" data-testid="article-correction">
@@ -96,12 +123,39 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                 </aside>
             }) }
             if paused {
-                <button class="primary" onclick={on_continue} data-testid="lesson-continue">{ t(lang, K::LessonContinue) }</button>
+                <button class="primary" onclick={send(|| Msg::LessonContinue)} data-testid="lesson-continue">{ t(lang, K::LessonContinue) }</button>
+            }
+            { asking(lang, &p.script, p.step, &p.dispatch) }
+            { score(lang, &p.script) }
+            if ended {
+                <p class="narration-score" data-testid="lesson-ended" role="status">{ tf(lang, K::LessonEnded, &[&right, &given]) }</p>
+            }
+            <button class="ghost" onclick={send(|| Msg::LeaveLesson)} data-testid="lesson-leave">{ t(lang, K::LessonLeave) }</button>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct QuizProps {
+    pub quiz: LessonState,
+    pub step: u64,
+    pub dispatch: Callback<Msg>,
+}
+
+/// "Quiz me" in free play: the question before each PSYNC decision (`ui::quiz`), its reveal
+/// beside the decision card, and the score.
+#[function_component(QuizPanel)]
+pub fn quiz_panel(p: &QuizProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let asking = asking(lang, &p.quiz, p.step, &p.dispatch);
+    html! {
+        <section class="panel narration quiz" aria-labelledby="quiz-title" data-testid="quiz-panel">
+            <h2 id="quiz-title">{ t(lang, K::QuizTitle) }</h2>
+            if p.quiz.asking_at(p.step).is_none() {
+                <p class="narration-focus">{ t(lang, K::QuizWaiting) }</p>
             }
             { asking }
-            if given > 0 {
-                <p class="narration-score" data-testid="lesson-score">{ tf(lang, K::LessonScore, &[&right, &given]) }</p>
-            }
+            { score(lang, &p.quiz) }
         </section>
     }
 }

@@ -20,6 +20,8 @@ pub struct HeaderProps {
     /// The loaded lesson's id ("" for a custom session).
     pub lesson: String,
     pub theme: Theme,
+    /// The "quiz me" switch.
+    pub quiz: bool,
     pub dispatch: Callback<Msg>,
 }
 
@@ -75,6 +77,16 @@ pub fn header(p: &HeaderProps) -> Html {
                 let _ = storage.set_item("replscope-lang", lang.tag());
             }
             d.emit(Msg::SetLang(lang));
+        })
+    };
+    let on_quiz = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = storage.set_item(crate::ui::app::QUIZ_KEY, if input.checked() { "on" } else { "off" });
+            }
+            d.emit(Msg::Quiz(input.checked()));
         })
     };
     let on_glossary = {
@@ -137,6 +149,10 @@ pub fn header(p: &HeaderProps) -> Html {
                             <option value={l.tag()} lang={l.tag()} selected={*l == lang}>{ l.native_name() }</option>
                         }) }
                     </select>
+                </label>
+                <label class="button quiz-switch" title={t(lang, K::QuizHelp)}>
+                    <input type="checkbox" data-testid="quiz-switch" checked={p.quiz} onchange={on_quiz} />
+                    { t(lang, K::QuizSwitch) }
                 </label>
                 <button onclick={on_glossary} data-testid="glossary" title={t(lang, K::GlossaryHelp)}>{ t(lang, K::Glossary) }</button>
                 <button onclick={on_help} data-testid="help" aria-label={t(lang, K::HelpLabel)} aria-keyshortcuts="?">{"?"}</button>
