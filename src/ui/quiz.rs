@@ -85,7 +85,7 @@ mod tests {
 
     /// The full-sync lesson's world (a lesson without questions), from its start.
     fn full_sync() -> Session {
-        let (mut s, _) = Session::from_lesson(&crate::ui::lessons::find("full-sync").unwrap().text().unwrap(), 1).unwrap();
+        let (mut s, _) = Session::from_lesson(crate::ui::lessons::find("full-sync").unwrap().text().unwrap(), 1).unwrap();
         s.jump_to(0);
         s
     }
