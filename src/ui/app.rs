@@ -385,7 +385,7 @@ pub fn app() -> Html {
                 time_ms={m.snapshot.time_ms} now={m.just_happened()} marks={m.trace.marks().clone()} dispatch={dispatch.clone()} />
             <main class="grid">
                 <NarrationPanel script={m.script.clone()} step={m.current_step} end={m.lesson_end}
-                    left={m.left.as_ref().map(|(_, at)| *at)} dispatch={dispatch.clone()} />
+                    left={m.left.as_ref().map(|(_, at)| *at)} awaited={m.awaited.clone()} dispatch={dispatch.clone()} />
                 if m.quizzing() {
                     <QuizPanel quiz={m.quiz.clone()} step={m.current_step} dispatch={dispatch.clone()} />
                 }

@@ -3,6 +3,7 @@
 //! that follow from them: where a step must stop, and what the narration panel shows.
 //! The answers revealed are the engine's (`Script` questions carry them), never the page's.
 
+use crate::sim::input::Input;
 use crate::sim::scenario::{Focus, Narration, Question, Script};
 use crate::ui::i18n::K;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,6 +108,28 @@ pub fn correction_keys(id: &str) -> Option<(K, K)> {
     })
 }
 
+/// Does the student's `taken` input take the action a lesson's `await` handed them? The same
+/// input, a link named either way round, a command typed with any spacing and its name in any
+/// case.
+pub fn takes(awaited: &Input, taken: &Input) -> bool {
+    let same_pair = |a: &str, b: &str, c: &str, d: &str| (a, b) == (c, d) || (a, b) == (d, c);
+    let words = |line: &str| {
+        let mut w: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        if let Some(first) = w.first_mut() {
+            *first = first.to_ascii_uppercase();
+        }
+        w
+    };
+    match (awaited, taken) {
+        (Input::Cut { a, b }, Input::Cut { a: c, b: d })
+        | (Input::Heal { a, b }, Input::Heal { a: c, b: d })
+        | (Input::Hold { a, b }, Input::Hold { a: c, b: d })
+        | (Input::Release { a, b }, Input::Release { a: c, b: d }) => same_pair(a, b, c, d),
+        (Input::Command { node, line }, Input::Command { node: n, line: l }) => node == n && words(line) == words(l),
+        _ => awaited == taken,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +194,18 @@ mod tests {
         assert!(l.is_empty());
         assert_eq!(l.clamp(3, 9), Some(9));
         assert_eq!(l.asking_at(3), None);
+    }
+
+    #[test]
+    fn the_awaited_action_is_taken_by_the_same_input_a_link_either_way_round_a_command_loosely_typed() {
+        let cut = Input::Cut { a: "m".into(), b: "r1".into() };
+        assert!(takes(&cut, &Input::Cut { a: "r1".into(), b: "m".into() }));
+        assert!(!takes(&cut, &Input::Heal { a: "m".into(), b: "r1".into() }));
+        assert!(!takes(&cut, &Input::Cut { a: "m".into(), b: "r2".into() }));
+        let set = Input::Command { node: "m".into(), line: "SET foo bar".into() };
+        assert!(takes(&set, &Input::Command { node: "m".into(), line: "  set foo   bar ".into() }));
+        assert!(!takes(&set, &Input::Command { node: "m".into(), line: "SET foo BAR".into() }), "values are case-sensitive");
+        assert!(!takes(&set, &Input::Command { node: "r1".into(), line: "SET foo bar".into() }));
+        assert!(takes(&Input::Stop { node: "r1".into() }, &Input::Stop { node: "r1".into() }));
     }
 }

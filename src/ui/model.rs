@@ -7,7 +7,7 @@
 //! by the small reducer methods below. No browser crate is imported: `cargo test` runs the
 //! tests at the bottom natively, model in, model out.
 
-use super::api::{Goal, Kind, Snapshot, TraceEntry, WalkState};
+use super::api::{Goal, Input, Kind, Snapshot, TraceEntry, WalkState};
 use super::figures::{mark_of, Mark};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
@@ -182,6 +182,9 @@ pub struct Model {
     pub glossary: bool,
     /// The last step a loaded lesson recorded: playing stops there once, and says so.
     pub lesson_end: Option<u64>,
+    /// The action a lesson's `await` hands the student at the current step (the recorded
+    /// input they are to take), read from the session's journal by the runtime.
+    pub awaited: Option<Input>,
     /// The Messages panel hides heartbeats (PING to a replica, REPLCONF ACK); on in lessons.
     pub hide_heartbeats: bool,
     /// The clock when a Step was asked, and whether anything was in flight then: a step that
@@ -252,6 +255,7 @@ impl Model {
             lang: Lang::En,
             glossary: false,
             lesson_end: None,
+            awaited: None,
             hide_heartbeats: false,
             step_from_ms: None,
             in_flight: false,

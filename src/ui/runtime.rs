@@ -7,7 +7,7 @@ use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
 use super::i18n::{tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
-use super::lesson_state::LessonState;
+use super::lesson_state::{takes, LessonState};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
 use super::{lessons, model};
@@ -163,6 +163,12 @@ impl Runtime {
             self.m().walking = false;
         }
         let world_changed = match msg {
+            // The student took the action the lesson's `await` handed them: the lesson goes on
+            // along its own run (which holds that very action), not a branch of it.
+            Msg::Input(input) if self.model.awaited.as_ref().is_some_and(|a| takes(a, &input)) => self.take_awaited(),
+            Msg::Console(inputs) if inputs.len() == 1 && self.model.awaited.as_ref().is_some_and(|a| takes(a, &inputs[0])) => {
+                self.take_awaited()
+            }
             Msg::Input(input) => self.apply_all(vec![input]),
             Msg::Inputs(inputs) => self.apply_all(inputs),
             Msg::Console(inputs) => {
@@ -266,7 +272,27 @@ impl Runtime {
         if world_changed && !self.model.walking {
             self.refresh();
         }
+        self.find_awaited();
         self.model.clone()
+    }
+
+    /// The action an `await` at the current step hands the student: the journal's entry it
+    /// names. Read after every message (a Continue can bring an `await` up without a step).
+    fn find_awaited(&mut self) {
+        let index = self.model.script.pause_at(self.model.current_step).and_then(|n| n.awaits);
+        let awaited = match (index, self.session.try_borrow()) {
+            (Some(i), Ok(session)) => session.journal().get(i).map(|e| e.input.clone()),
+            _ => None,
+        };
+        if self.model.awaited != awaited {
+            self.m().awaited = awaited;
+        }
+    }
+
+    /// The awaited action, taken: continue past the `await` into the recorded action.
+    fn take_awaited(&mut self) -> bool {
+        self.m().continue_lesson();
+        self.forward(Goal::Visible)
     }
 
     /// A change to UI-only state: the world is untouched.

@@ -130,3 +130,38 @@ test('quiz me in free play: asked before each PSYNC decision, revealed with the 
   await page.getByTestId('quiz-switch').uncheck();
   assert.deepEqual(errors, []);
 });
+
+test('await: the lesson waits for the student to cut the link, and goes on along its own run when they do', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=long-cut-backlog-overflow-full-resync&seed=1');
+  await waitForApp(page);
+  await stepUntil(page, 'lesson-continue');
+  await page.getByTestId('lesson-continue').click();
+  await stepUntil(page, 'lesson-your-turn');
+  const { step, last_step } = await published(page);
+  assert.match(await page.getByTestId('lesson-your-turn').innerText(), /Your turn: cut the link m ↔ r1/);
+  assert.equal(await page.getByTestId('lesson-continue').innerText(), 'Do it for me');
+  // Step and Play wait: the student's action is what moves the lesson on.
+  await page.getByTestId('step').click();
+  await page.waitForTimeout(300);
+  assert.equal((await published(page)).step, step, 'Step does not pass an await');
+  assert.equal(await link(page, 'm', 'r1').getAttribute('data-state'), 'up');
+  await link(page, 'm', 'r1').getByTestId('cut').click();
+  await page.waitForFunction((s) => window.__replscope.step > s, step, { timeout: 30_000 });
+  const after = await published(page);
+  assert.equal(after.last_step, last_step, 'the lesson\'s own run, not a branch of it');
+  assert.equal(await page.getByTestId('lesson-your-turn').count(), 0);
+  await page.waitForFunction(() => document.querySelector('[data-testid=link-m-r1]')?.dataset.state === 'cut', null, { timeout: 30_000 });
+  // Played on, the lesson reaches its question and its end as written.
+  await stepUntil(page, 'predict-question');
+  await page.getByTestId('predict-fullresync').click();
+  await toEnd(page);
+  assert.equal((await decision(page)).outcome, 'fullresync');
+  // In Chinese, the turn is worded in Chinese.
+  const zh = await openApp(browser.context, server.url, '?lesson=long-cut-backlog-overflow-full-resync&seed=1&lang=zh-CN');
+  await waitForApp(zh.page);
+  await stepUntil(zh.page, 'lesson-continue');
+  await zh.page.getByTestId('lesson-continue').click();
+  await stepUntil(zh.page, 'lesson-your-turn');
+  assert.match(await zh.page.getByTestId('lesson-your-turn').innerText(), /轮到你了：切断链路 m ↔ r1/);
+  assert.deepEqual([...errors, ...zh.errors], []);
+});

@@ -145,6 +145,36 @@ test('timeline: the branch\'s cut, decision and full sync are marks under the sl
   assert.deepEqual(errors, []);
 });
 
+test('inspector first look: a master\'s replicas laid out from its slaveN lines, a replica\'s link', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
+  await waitForApp(page);
+  await toEnd(page);
+  await page.getByTestId('node-m').locator('button.node-select').click();
+  const inspector = page.getByTestId('inspector-m');
+  const info = async (scope, key) => {
+    const dts = await scope.locator('dl.info dt').allInnerTexts();
+    const dds = await scope.locator('dl.info dd').allInnerTexts();
+    return dds[dts.findIndex((d) => d.trim() === key)]?.trim();
+  };
+  const row = inspector.getByTestId('replica-rows-m').locator('tbody tr[data-replica="r1"]');
+  await row.waitFor({ timeout: 30_000 });
+  const cells = (await row.locator('td').allInnerTexts()).map((c) => c.trim());
+  // The same figures as INFO's own slave0 line and master_repl_offset, in columns.
+  const slave0 = await info(inspector, 'slave0');
+  const head = Number(await info(inspector, 'master_repl_offset'));
+  assert.match(slave0, new RegExp(`state=${cells[0]},offset=${cells[1]},lag=${cells[3].replace(' s', '')}$`));
+  assert.equal(Number(cells[2]), head - Number(cells[1]), 'behind = master_repl_offset − offset');
+  assert.match(await inspector.getByTestId('replica-rows-m').locator('caption').innerText(), new RegExp(`master_repl_offset ${head}`));
+  // A replica's link, as its INFO says it.
+  await page.getByTestId('node-r1').locator('button.node-select').click();
+  const r1 = page.getByTestId('inspector-r1');
+  const link = r1.getByTestId('replica-link-r1');
+  await link.waitFor({ timeout: 30_000 });
+  assert.equal(await link.getAttribute('data-status'), await info(r1, 'master_link_status'));
+  assert.equal((await link.locator('dd[data-field="master_last_io_seconds_ago"]').innerText()).trim(), await info(r1, 'master_last_io_seconds_ago'));
+  assert.deepEqual(errors, []);
+});
+
 test('inspector: a collection\'s first elements, a glob filter, and 100,000 keys rendered 200 at a time', async () => {
   const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
   await waitForApp(page);

@@ -123,6 +123,11 @@ impl RunHooks for Printer {
         let words = if self.lang == "zh" { "（继续）" } else { "(continue)" };
         self.print(words, "» ");
     }
+    fn on_await(&mut self, _line: usize, _world: &World) {
+        // The page waits for the student to take the next action; the CLI takes it.
+        let words = if self.lang == "zh" { "（轮到学生：下一步操作）" } else { "(the student's turn: the next action)" };
+        self.print(words, "» ");
+    }
     fn on_answer(&mut self, _asked: usize, p: &Prediction, _entry: usize, a: &Answer, _world: &World) {
         let sends = a.sends.map(|b| format!(", sends {b} bytes")).unwrap_or_default();
         let as_predicted = if self.lang == "zh" { "与预测一致" } else { "as predicted" };

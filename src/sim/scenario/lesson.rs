@@ -7,6 +7,8 @@
 //! say.zh 副本请求它缺少的第一个字节。                     # the same step in 简体中文
 //! look link m r1                                         # what the narration points at
 //! pause                                                  # wait for the student's Continue
+//! await                                                  # the next action is the student's:
+//! cut m r1                                               #   the page waits until they take it
 //! correct first-psync                                    # an "article says / 7.0 does" card
 //! predict r1 +CONTINUE asks 55 sends 62                  # asked before r1's next PSYNC
 //! ```

@@ -238,3 +238,23 @@ fn every_narrated_lesson_says_each_step_in_both_languages_and_its_questions_hold
         );
     }
 }
+
+#[test]
+fn await_hands_the_next_action_to_the_student_and_must_come_before_one() {
+    assert_eq!(super::parse("await\ncut m r1").unwrap().statements[0].statement, Statement::Await);
+    let ok = "node m\nnode r1\nr1> REPLICAOF m\nsettle\nsay Cut it yourself.\nawait\nlook link m r1\ncut m r1\nsettle\n";
+    let (s, script) = crate::sim::Session::from_lesson(ok, 1).unwrap();
+    let n = &script.narration[0];
+    assert!(n.pause, "an await stops the page like a pause");
+    let index = n.awaits.expect("the await names a journal entry");
+    assert_eq!(
+        s.journal()[index].input,
+        crate::sim::input::Input::Cut { a: "m".into(), b: "r1".into() },
+        "the student's action is the cut"
+    );
+    for (bad, line) in [("say x\nawait\nsettle\n", 2), ("say x\nawait\n", 2), ("await\nrun 1s\ncut m r1\n", 1)] {
+        let e = super::parse(bad).unwrap_err();
+        assert_eq!(e.line, line, "{bad:?}: {e}");
+        assert!(e.to_string().contains("'await' must come before the action"), "{e}");
+    }
+}

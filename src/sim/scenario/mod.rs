@@ -33,7 +33,7 @@
 //! waiting for a command's reply are the runner's own directives. Files (`save`, `load`) are
 //! read and written through [`RunHooks`], so the simulation itself touches no file system.
 //!
-//! Lessons add `say`, `say.zh`, `look`, `pause`, `correct` and `predict` ([`lesson`]): words for the
+//! Lessons add `say`, `say.zh`, `look`, `pause`, `await`, `correct` and `predict` ([`lesson`]): words for the
 //! student and questions checked against the engine; none changes the world.
 //!
 //! The rooms: this file holds the statements and their text/JSON forms; [`parse`] reads the
@@ -161,6 +161,9 @@ pub enum Statement {
     },
     /// `pause`: the page waits for the student's Continue here.
     Pause,
+    /// `await`: the next action (a cut, a heal, a stop, a typed command, …) is the student's
+    /// to take: the page waits until they take it (or ask it done for them).
+    Await,
     /// `correct ID`: the narration that follows shows the correction `ID` (see
     /// [`lesson::CORRECTIONS`]) of a claim the articles make.
     Correct {
@@ -213,6 +216,7 @@ impl Statement {
             | Statement::Say { .. }
             | Statement::Look { .. }
             | Statement::Pause
+            | Statement::Await
             | Statement::Correct { .. }
             | Statement::Predict(_) => return None,
         })
@@ -246,6 +250,7 @@ impl Statement {
             Statement::Say { lang, text } => format!("say.{lang} {text}"),
             Statement::Look { focus } => format!("look {}", focus.to_words()),
             Statement::Pause => "pause".into(),
+            Statement::Await => "await".into(),
             Statement::Correct { id } => format!("correct {id}"),
             Statement::Predict(p) => p.to_line(),
         }

@@ -135,7 +135,37 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             statements.push(Located { line: lineno, statement });
         }
     }
+    awaits_come_before_actions(&statements)?;
     Ok(Scenario { statements })
+}
+
+/// An `await` hands the student the next action: one must follow (narration, `look`,
+/// `correct` and `pause` may come between).
+fn awaits_come_before_actions(statements: &[Located]) -> Result<(), ParseError> {
+    for (i, at) in statements.iter().enumerate().filter(|(_, s)| s.statement == Statement::Await) {
+        let next = statements[i + 1..]
+            .iter()
+            .map(|s| &s.statement)
+            .find(|s| !matches!(s, Statement::Say { .. } | Statement::Look { .. } | Statement::Correct { .. } | Statement::Pause));
+        let is_action = matches!(
+            next,
+            Some(
+                Statement::Command { .. }
+                    | Statement::Cut { .. }
+                    | Statement::Heal { .. }
+                    | Statement::Hold { .. }
+                    | Statement::Release { .. }
+                    | Statement::Slow { .. }
+                    | Statement::Stop { .. }
+                    | Statement::Crash { .. }
+                    | Statement::Restart { .. }
+            )
+        );
+        if !is_action {
+            return Err(perr(at.line, 1, "'await' must come before the action the student takes (NAME> command, cut, heal, hold, release, slow, stop, crash or restart)"));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, ParseError> {
@@ -271,6 +301,10 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             want(0, "nothing")?;
             Statement::Pause
         }
+        "await" => {
+            want(0, "nothing")?;
+            Statement::Await
+        }
         "look" => {
             let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
             let focus = Focus::from_words(&texts).map_err(|e| perr(n, head.column, e))?;
@@ -301,7 +335,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, correct, predict), got '{}'", other),
+                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, await, correct, predict), got '{}'", other),
             ))
         }
     };

@@ -29,6 +29,8 @@ pub trait RunHooks {
     /// A lesson's `look` (for the narration that follows) or `pause`.
     fn on_look(&mut self, _line: usize, _focus: &Focus) {}
     fn on_pause(&mut self, _line: usize, _world: &World) {}
+    /// A lesson's `await`: the next input the run applies is the student's to take.
+    fn on_await(&mut self, _line: usize, _world: &World) {}
     /// A lesson's `correct ID` (for the narration that follows).
     fn on_correct(&mut self, _line: usize, _id: &str) {}
     /// A `predict` was reached (asked, at the world's current step).
@@ -204,6 +206,7 @@ pub fn run(world: &mut World, sc: &Scenario, hooks: &mut dyn RunHooks) -> Result
             Statement::Say { lang, text } => hooks.on_say(line, lang, text, world),
             Statement::Look { focus } => hooks.on_look(line, focus),
             Statement::Pause => hooks.on_pause(line, world),
+            Statement::Await => hooks.on_await(line, world),
             Statement::Correct { id } => hooks.on_correct(line, id),
             Statement::Predict(p) => {
                 if world.port_of(&p.node).is_none() {

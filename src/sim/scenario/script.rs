@@ -24,6 +24,10 @@ pub struct Narration {
     pub pause: bool,
     /// The `correct` ids before it: the article claims this step shows wrong.
     pub corrections: Vec<String>,
+    /// An `await` follows: the student takes the run's next input, the journal's entry at
+    /// this index (the page waits for it as for a pause, and Continue does it for them).
+    #[serde(default)]
+    pub awaits: Option<usize>,
 }
 
 /// A `predict` placed on the run: asked at `asked_step`, decided at `decided_step`.
@@ -99,6 +103,12 @@ impl RunHooks for Script {
     fn on_pause(&mut self, _line: usize, _world: &World) {
         if let Some(last) = self.narration.last_mut() {
             last.pause = true;
+        }
+    }
+    fn on_await(&mut self, _line: usize, world: &World) {
+        if let Some(last) = self.narration.last_mut() {
+            last.pause = true;
+            last.awaits = Some(world.recorded_journal().len());
         }
     }
     fn on_asked(&mut self, line: usize, world: &World) {

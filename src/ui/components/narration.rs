@@ -3,6 +3,7 @@
 //! revealed after it (`ui::lesson_state`; the questions are checked against the engine when
 //! the lesson runs, so a reveal can only show what the master decided).
 
+use crate::sim::input::Input;
 use crate::sim::scenario::Focus;
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::lesson_state::{correction_keys, Asking, LessonState};
@@ -17,7 +18,21 @@ pub struct NarrationProps {
     pub end: Option<u64>,
     /// The step the student left the lesson at, while exploring freely.
     pub left: Option<u64>,
+    /// The action an `await` hands the student here (the lesson's own next input).
+    pub awaited: Option<Input>,
     pub dispatch: Callback<Msg>,
+}
+
+/// What the student is asked to do, in words that name the control to use.
+fn awaited_words(lang: Lang, input: &Input) -> String {
+    match input {
+        Input::Cut { a, b } => tf(lang, K::AwaitCut, &[a, b]),
+        Input::Heal { a, b } => tf(lang, K::AwaitHeal, &[a, b]),
+        Input::Command { node, line } => tf(lang, K::AwaitCommand, &[line, node]),
+        Input::Stop { node } => tf(lang, K::AwaitStop, &[node]),
+        Input::Restart { node } => tf(lang, K::AwaitRestart, &[node]),
+        other => tf(lang, K::AwaitOther, &[&format!("{other:?}")]),
+    }
 }
 
 const OUTCOMES: [(&str, &str); 2] = [("+CONTINUE", "predict-continue"), ("+FULLRESYNC", "predict-fullresync")];
@@ -122,7 +137,10 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                     <p><strong>{ t(lang, K::CorrRedisDoes) }</strong>{ " " }{ t(lang, does) }</p>
                 </aside>
             }) }
-            if paused {
+            if let (true, Some(input)) = (paused, &p.awaited) {
+                <p class="narration-turn" data-testid="lesson-your-turn" role="status"><strong>{ t(lang, K::YourTurn) }</strong>{ " " }{ awaited_words(lang, input) }</p>
+                <button onclick={send(|| Msg::LessonContinue)} data-testid="lesson-continue">{ t(lang, K::DoItForMe) }</button>
+            } else if paused {
                 <button class="primary" onclick={send(|| Msg::LessonContinue)} data-testid="lesson-continue">{ t(lang, K::LessonContinue) }</button>
             }
             { asking(lang, &p.script, p.step, &p.dispatch) }
