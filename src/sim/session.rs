@@ -12,6 +12,7 @@ use crate::sim::scenario::{self, ParseError, Script};
 use crate::sim::trace::TraceFile;
 use crate::sim::wire::{MemoryWire, Stepped, Wire};
 use crate::sim::world::{SimError, World, SETTLE_MAX_MS, STEP_HORIZON_MS};
+use std::collections::BTreeSet;
 
 /// Steps between checkpoints: replaying at most this many keeps a jump well under a frame.
 pub const CHECKPOINT_EVERY: u64 = 1024;
@@ -54,6 +55,10 @@ pub struct Session {
     /// Checkpoints of this branch (and of the steps a replay passed).
     history: History,
     last_step: u64,
+    /// Recorded inputs a lesson hands the student (`await`, by journal index): a replay that
+    /// stops at their step stops before them, so the page shows the world the student acts
+    /// on; one that goes on applies them in their place. Released when taken.
+    holds: BTreeSet<usize>,
 }
 
 impl Session {
@@ -73,7 +78,7 @@ impl Session {
     /// `world` at step 0, before any input.
     fn with_world(world: World, checkpoint_every: u64) -> Session {
         let history = History::new(checkpoint_every, world.clone());
-        Session { world, history, last_step: 0 }
+        Session { world, history, last_step: 0, holds: BTreeSet::new() }
     }
 
     /// Run a scenario into a new session. A failing `expect` stops the run there and is left
@@ -93,7 +98,7 @@ impl Session {
             let _ = world.apply(&Input::Note { text: e.to_string() });
         }
         let last_step = world.current_step();
-        Ok((Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step }, script))
+        Ok((Session { world, history: History::new(CHECKPOINT_EVERY, World::new(seed)), last_step, holds: BTreeSet::new() }, script))
     }
 
     pub fn world(&self) -> &World {
@@ -195,6 +200,8 @@ impl Session {
                     return self.out_of_time(walk);
                 }
                 walk.steps_left -= 1;
+                // Stepping on: a held input of this step goes first, in its recorded place.
+                self.apply_recorded_inputs();
             }
             match self.world.step_via(wire) {
                 Stepped::Waiting => return WalkState::Waiting,
@@ -202,7 +209,7 @@ impl Session {
                 Stepped::Done => {
                     self.stepped();
                     self.last_step = self.last_step.max(self.world.current_step());
-                    self.apply_recorded_inputs();
+                    self.apply_recorded_inputs_holding(true);
                 }
             }
         }
@@ -246,8 +253,14 @@ impl Session {
 
     /// Apply the journal's inputs recorded at (or before) the current step that are not yet applied.
     fn apply_recorded_inputs(&mut self) {
+        self.apply_recorded_inputs_holding(false);
+    }
+
+    /// As [`Self::apply_recorded_inputs`]; `holding`: stop before a held input (the walk or
+    /// replay stops at this step; anything that steps on applies it first).
+    fn apply_recorded_inputs_holding(&mut self, holding: bool) {
         while let Some(e) = self.world.next_recorded_input() {
-            if e.step > self.world.current_step() {
+            if e.step > self.world.current_step() || (holding && self.holds.contains(&self.world.journal().len())) {
                 break;
             }
             let input = e.input.clone();
@@ -285,16 +298,28 @@ impl Session {
         self.forward_to(target);
     }
 
-    /// Replay inputs and steps until `target`.
+    /// Replay inputs and steps until `target` (held inputs at `target` itself wait).
     pub(crate) fn forward_to(&mut self, target: u64) {
         self.finish_transit();
         loop {
-            self.apply_recorded_inputs();
-            if self.world.current_step() >= target || !self.world.step() {
+            let there = self.world.current_step() >= target;
+            self.apply_recorded_inputs_holding(there);
+            if there || !self.world.step() {
                 break;
             }
             self.stepped();
         }
+    }
+
+    /// Hold these recorded inputs (journal indices) when a replay stops at their step.
+    pub fn set_holds(&mut self, holds: impl IntoIterator<Item = usize>) {
+        self.holds = holds.into_iter().collect();
+    }
+
+    /// The held input at `index` is taken: apply it (and what follows it at this step) now.
+    pub fn release_hold(&mut self, index: usize) {
+        self.holds.remove(&index);
+        self.apply_recorded_inputs();
     }
 
     pub fn step_back(&mut self) {
@@ -760,5 +785,29 @@ mod tests {
         let here = place(&s);
         assert_eq!(s.run(Goal::Answer), WalkState::Reached);
         assert_eq!(place(&s), here);
+    }
+
+    /// A lesson's `await`: stopping at the awaited input's step shows the world before it;
+    /// going on applies it in its recorded place, so the branch is the recording.
+    #[test]
+    fn a_held_input_waits_at_its_step_and_replays_in_place_when_passed_or_released() {
+        let text = "node m\nnode r1\nr1> REPLICAOF m\nsettle\nsay Cut it.\nawait\ncut m r1\nm> SET k v\nrun 1s\n";
+        let (mut s, script) = Session::from_lesson(text, 3).unwrap();
+        let index = script.narration[0].awaits.unwrap();
+        let step = script.narration[0].step;
+        let whole = s.world().trace().to_vec();
+        let link_up = |s: &Session| !s.world().snapshot().links.iter().any(|l| l.state == crate::sim::link::LinkState::Cut);
+        s.set_holds([index]);
+        s.jump_to(step);
+        assert!(link_up(&s), "at the await's step the cut has not happened");
+        s.jump_to(s.last_step());
+        assert!(!link_up(&s), "a replay past the step applies it");
+        assert_eq!(s.world().trace(), &whole[..], "in its recorded place: the same run");
+        s.jump_to(step);
+        assert!(link_up(&s));
+        s.release_hold(index);
+        assert!(!link_up(&s), "taken: applied now");
+        s.jump_to(s.last_step());
+        assert_eq!(s.world().trace(), &whole[..]);
     }
 }

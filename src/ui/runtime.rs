@@ -192,6 +192,8 @@ impl Runtime {
                 }
                 self.forward(Goal::Visible)
             }
+            // At an `await`, Continue is "Do it for me": the recorded action is taken.
+            Msg::LessonContinue if self.model.awaited.is_some() => self.take_awaited(),
             Msg::LessonContinue => {
                 self.m().continue_lesson();
                 self.forward(Goal::Visible)
@@ -278,21 +280,34 @@ impl Runtime {
 
     /// The action an `await` at the current step hands the student: the journal's entry it
     /// names. Read after every message (a Continue can bring an `await` up without a step).
+    /// The session holds every `await`'s input not yet taken, so a walk that stops at its
+    /// step shows the world before it.
     fn find_awaited(&mut self) {
         let index = self.model.script.pause_at(self.model.current_step).and_then(|n| n.awaits);
-        let awaited = match (index, self.session.try_borrow()) {
-            (Some(i), Ok(session)) => session.journal().get(i).map(|e| e.input.clone()),
-            _ => None,
-        };
+        let script = &self.model.script;
+        let holds: Vec<usize> =
+            script.script.narration.iter().filter(|n| !script.continued.contains(&n.line)).filter_map(|n| n.awaits).collect();
+        let Ok(mut session) = self.session.try_borrow_mut() else { return };
+        session.set_holds(holds);
+        let awaited = index.and_then(|i| session.journal().get(i)).map(|e| e.input.clone());
+        drop(session);
         if self.model.awaited != awaited {
             self.m().awaited = awaited;
         }
     }
 
-    /// The awaited action, taken: continue past the `await` into the recorded action.
+    /// The awaited action, taken (by the student or for them): the session applies it in its
+    /// recorded place, and the lesson goes on past the `await`.
     fn take_awaited(&mut self) -> bool {
+        if let Some(i) = self.model.script.pause_at(self.model.current_step).and_then(|n| n.awaits) {
+            if let Ok(mut session) = self.session.try_borrow_mut() {
+                session.release_hold(i);
+            }
+        }
         self.m().continue_lesson();
-        self.forward(Goal::Visible)
+        self.refresh();
+        self.forward(Goal::Visible);
+        true
     }
 
     /// A change to UI-only state: the world is untouched.

@@ -162,6 +162,6 @@ test('await: the lesson waits for the student to cut the link, and goes on along
   await stepUntil(zh.page, 'lesson-continue');
   await zh.page.getByTestId('lesson-continue').click();
   await stepUntil(zh.page, 'lesson-your-turn');
-  assert.match(await zh.page.getByTestId('lesson-your-turn').innerText(), /轮到你了：切断链路 m ↔ r1/);
+  assert.match(await zh.page.getByTestId('lesson-your-turn').innerText(), /轮到你了：\s*切断链路 m ↔ r1/);
   assert.deepEqual([...errors, ...zh.errors], []);
 });
