@@ -1,11 +1,12 @@
 //! The topology: nodes (role, replid, offset) and links as SVG, messages in flight drawn along
-//! their link at the fraction of their logical trip, and the controls: per link cut/heal and
-//! hold/release, per node stop/restart, promote (`REPLICAOF NO ONE`), follow another master;
-//! add a node.
+//! their link at the fraction of their logical trip, and the controls: per link cut/heal,
+//! hold/release and its speed (`link_speed`), per node stop/restart, promote (`REPLICAOF NO ONE`),
+//! follow another master; add a node.
 
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::components::link_speed::link_speed;
 use crate::ui::components::narrow::use_narrow;
 use crate::ui::format::short_id;
 use crate::ui::geometry::{places_narrow, places_wide, to_edge, trim_bytes_label, LABEL_CHAR_W, NODE_H, NODE_W};
@@ -318,6 +319,7 @@ fn link_card(lang: Lang, p: &TopologyProps, link: &LinkView) -> Html {
                 <button data-testid="release" disabled={state != LinkState::Held} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
                     aria-label={tf(lang, K::ReleaseName, &[&a, &b])}>{ icon(Icon::Release) }{ t(lang, K::Release) }</button>
             </span>
+            { link_speed(lang, &p.dispatch, link) }
         </li>
     }
 }
