@@ -16,6 +16,7 @@ use crate::ui::labels::{
 };
 use crate::ui::model::Slot;
 use crate::ui::runtime::Msg;
+use crate::ui::speed::speed_words;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -145,7 +146,7 @@ fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkVie
     let line = html! {
         <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}
             data-link={format!("{}-{}", link.a, link.b)}>
-            <title>{ link_words(lang, link, &snapshot.stopped) }</title>
+            <title>{ format!("{} · {}", link_words(lang, link, &snapshot.stopped), speed_words(lang, link)) }</title>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
             if let Some((mark, text)) = state_mark {
                 <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.chars().count() as f64 - 10.0, my - 12.5, 13.0) }</g>
