@@ -5,7 +5,7 @@
 use super::i18n::{t, tf, Lang, K};
 use crate::engine::event::Event;
 pub use crate::sim::input::Input;
-pub use crate::sim::link::LinkState;
+pub use crate::sim::link::{LinkParams, LinkState};
 pub use crate::sim::scenario::ParseError;
 pub use crate::sim::session::{Goal, Kind, Session, WalkState};
 pub use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot, SocketView};

@@ -11,6 +11,7 @@ pub mod help;
 pub mod highlight;
 pub mod icons;
 pub mod inspector;
+pub mod link_speed;
 pub mod narration;
 pub mod narrow;
 pub mod offsets;

@@ -1,11 +1,12 @@
 //! The topology: nodes (role, replid, offset) and links as SVG, messages in flight drawn along
-//! their link at the fraction of their logical trip, and the controls: per link cut/heal and
-//! hold/release, per node stop/restart, promote (`REPLICAOF NO ONE`), follow another master;
-//! add a node.
+//! their link at the fraction of their logical trip, and the controls: per link cut/heal,
+//! hold/release and its speed (`link_speed`), per node stop/restart, promote (`REPLICAOF NO ONE`),
+//! follow another master; add a node.
 
 use crate::engine::view::NodeView;
 use crate::ui::api::{Flight, Input, LinkState, LinkView, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::components::link_speed::link_speed;
 use crate::ui::components::narrow::use_narrow;
 use crate::ui::format::short_id;
 use crate::ui::geometry::{places_narrow, places_wide, to_edge, trim_bytes_label, LABEL_CHAR_W, NODE_H, NODE_W};
@@ -15,6 +16,7 @@ use crate::ui::labels::{
 };
 use crate::ui::model::Slot;
 use crate::ui::runtime::Msg;
+use crate::ui::speed::speed_words;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -144,7 +146,7 @@ fn link_svg(lang: Lang, p: &TopologyProps, places: &[(f64, f64)], link: &LinkVie
     let line = html! {
         <g class={classes!("link", format!("link-{}", link.state), endpoint_down.then_some("link-endpoint-stopped"))}
             data-link={format!("{}-{}", link.a, link.b)}>
-            <title>{ link_words(lang, link, &snapshot.stopped) }</title>
+            <title>{ format!("{} · {}", link_words(lang, link, &snapshot.stopped), speed_words(lang, link)) }</title>
             <line x1={ax.to_string()} y1={ay.to_string()} x2={bx.to_string()} y2={by.to_string()} />
             if let Some((mark, text)) = state_mark {
                 <g class="link-state-icon">{ icon_at(mark, mx - 4.0 * text.chars().count() as f64 - 10.0, my - 12.5, 13.0) }</g>
@@ -318,6 +320,7 @@ fn link_card(lang: Lang, p: &TopologyProps, link: &LinkView) -> Html {
                 <button data-testid="release" disabled={state != LinkState::Held} onclick={act(Input::Release { a: a.clone(), b: b.clone() })}
                     aria-label={tf(lang, K::ReleaseName, &[&a, &b])}>{ icon(Icon::Release) }{ t(lang, K::Release) }</button>
             </span>
+            { link_speed(lang, &p.dispatch, link) }
         </li>
     }
 }

@@ -1,0 +1,97 @@
+// Link speed in the page (issue 14): each link card shows its latency and bandwidth (from the
+// snapshot) and offers presets; setting m–r1 to "cross-region" measurably lengthens a full
+// sync, read from the page's clock between the RDB's start and the replica's master_link_status: up.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDir, launch, openApp } from './harness.mjs';
+import { published, waitForApp, toEnd, consoleCommand, link } from './app.mjs';
+
+let server, browser;
+before(async () => { server = await serveDir(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const text = async (loc) => (await loc.innerText()).replace(/\s+/g, ' ').trim();
+
+
+/** The page clock's time of day, in ms (`step 12 / 40 · 00:00:01.250`). */
+async function clockMs(page) {
+  const m = (await text(page.getByTestId('clock'))).match(/(\d\d):(\d\d):(\d\d)\.(\d\d\d)$/);
+  assert.ok(m, 'the clock shows a time');
+  return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]);
+}
+
+async function runTo(page, label) {
+  const before = (await published(page)).step;
+  await page.getByTestId('next-kind').selectOption({ label });
+  await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 30_000 });
+  return text(page.getByTestId('just-happened'));
+}
+
+/** After the first full sync, r1 leaves (REPLICAOF NO ONE gives it a replid of its own, which m
+ * never had), a preset is optionally picked for m–r1, and r1 attaches again: a second full sync.
+ * Returns the link's speed words and that sync's span in ms on the page's clock. */
+async function fullSyncSpan(preset) {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
+  await waitForApp(page);
+  await toEnd(page);
+  await consoleCommand(page, 'r1', 'REPLICAOF NO ONE');
+  await page.waitForFunction(() => document.querySelector('[data-testid=node-r1]')?.dataset.role === 'master', null, { timeout: 30_000 });
+  const speed = page.getByTestId('link-speed-m-r1');
+  let words = await text(speed.getByTestId('link-speed-words'));
+  if (preset) {
+    const select = speed.getByTestId('link-speed-preset');
+    const label = (await select.locator('option').allInnerTexts()).find((o) => o.startsWith(preset));
+    assert.ok(label, `a "${preset}" option`);
+    await select.selectOption({ label });
+    await page.waitForFunction((w) => {
+      const el = document.querySelector('[data-testid=link-speed-m-r1] [data-testid=link-speed-words]');
+      return el && el.textContent.trim() !== w;
+    }, words, { timeout: 30_000 });
+    words = await text(speed.getByTestId('link-speed-words'));
+    // The prompt comes back; the figures beside it say what is set.
+    assert.equal(await select.inputValue(), '');
+  }
+  await consoleCommand(page, 'r1', 'REPLICAOF m');
+  // The console runs to the command's answer (past m's +FULLRESYNC decision); from the RDB's
+  // start (the fork, after repl-diskless-sync-delay) to r1's link up is the transfer and load.
+  assert.match(await runTo(page, 'next full sync (RDB)'), /m starts an RDB at offset \d+ for r1/);
+  const started = await clockMs(page);
+  // m counts r1 online once it has written the RDB; r1 has it when its master_link_status
+  // reads up: step until then.
+  const status = page.getByTestId('node-r1').getByTestId('master-link-status');
+  for (let i = 0; i < 300 && (await text(status)) !== '· master_link_status: up'; i++) {
+    const before = (await published(page)).step;
+    await page.getByTestId('step').click();
+    await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 30_000 });
+  }
+  assert.equal(await text(status), '· master_link_status: up');
+  const online = await clockMs(page);
+  assert.deepEqual(errors, []);
+  await page.close();
+  return { words, span: online - started };
+}
+
+test('a link card shows its speed; "cross-region" lengthens the full sync on the clock', async () => {
+  const plain = await fullSyncSpan(null);
+  const far = await fullSyncSpan('cross-region');
+  console.log(`bench: full sync RDB start -> r1 master_link_status up: default link (${plain.words}) ${plain.span} ms, cross-region (${far.words}) ${far.span} ms`);
+  // The figures the user chose, with units, read from the snapshot on the card.
+  assert.equal(far.words, 'speed 70 ms · 12.5 MB/s');
+  assert.match(plain.words, /^speed \d+ ms · [\d.]+ [KMG]?B\/s$/);
+  assert.notEqual(plain.words, far.words);
+  // The RDB crosses the link at least once more slowly by the added one-way delay (70 ms vs the
+  // default's few ms): the same full sync takes measurably longer in simulated time.
+  const plainLatency = Number(plain.words.match(/speed (\d+) ms/)[1]);
+  assert.ok(far.span >= plain.span + (70 - plainLatency), `cross-region ${far.span} ms vs default ${plain.span} ms`);
+});
+
+test('in Chinese the link speed and its presets read in Chinese', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7&lang=zh-CN');
+  await waitForApp(page);
+  await toEnd(page);
+  const speed = link(page, 'm', 'r1').getByTestId('link-speed-m-r1');
+  assert.match(await text(speed.getByTestId('link-speed-words')), /^速度 \d+ ms · /);
+  const options = await speed.getByTestId('link-speed-preset').locator('option').allInnerTexts();
+  assert.ok(options.some((o) => o.startsWith('跨地域')), JSON.stringify(options));
+  assert.deepEqual(errors, []);
+});
