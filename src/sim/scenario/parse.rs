@@ -147,20 +147,13 @@ fn awaits_come_before_actions(statements: &[Located]) -> Result<(), ParseError> 
             .iter()
             .map(|s| &s.statement)
             .find(|s| !matches!(s, Statement::Say { .. } | Statement::Look { .. } | Statement::Correct { .. } | Statement::Pause));
-        let is_action = matches!(
-            next,
-            Some(
-                Statement::Command { .. }
-                    | Statement::Cut { .. }
-                    | Statement::Heal { .. }
-                    | Statement::Hold { .. }
-                    | Statement::Release { .. }
-                    | Statement::Slow { .. }
-                    | Statement::Stop { .. }
-                    | Statement::Crash { .. }
-                    | Statement::Restart { .. }
-            )
-        );
+        // A typed command, or any world input a student can make (`Statement::input`; adding
+        // a node is the lesson's setup, not the student's turn).
+        let is_action = match next {
+            Some(Statement::Command { .. }) => true,
+            Some(Statement::Node { .. }) | None => false,
+            Some(s) => s.input().is_some(),
+        };
         if !is_action {
             return Err(perr(at.line, 1, "'await' must come before the action the student takes (NAME> command, cut, heal, hold, release, slow, stop, crash or restart)"));
         }

@@ -29,9 +29,16 @@ fn awaited_words(lang: Lang, input: &Input) -> String {
         Input::Cut { a, b } => tf(lang, K::AwaitCut, &[a, b]),
         Input::Heal { a, b } => tf(lang, K::AwaitHeal, &[a, b]),
         Input::Command { node, line } => tf(lang, K::AwaitCommand, &[line, node]),
+        Input::Hold { a, b } => tf(lang, K::AwaitHold, &[a, b]),
+        Input::Release { a, b } => tf(lang, K::AwaitRelease, &[a, b]),
+        Input::Slow { a, b, latency_ms, .. } => tf(lang, K::AwaitSlow, &[a, b, latency_ms]),
         Input::Stop { node } => tf(lang, K::AwaitStop, &[node]),
+        Input::Crash { node } => tf(lang, K::AwaitCrash, &[node]),
         Input::Restart { node } => tf(lang, K::AwaitRestart, &[node]),
-        other => tf(lang, K::AwaitOther, &[&format!("{other:?}")]),
+        // The parser lets an `await` hand over only the inputs above.
+        Input::AddNode { .. } | Input::AdvanceTo { .. } | Input::SaveDump { .. } | Input::LoadDump { .. } | Input::Note { .. } => {
+            t(lang, K::AwaitOther).to_string()
+        }
     }
 }
 
