@@ -93,6 +93,7 @@ test('?lang=zh-CN fetches the Chinese table before the first render; the switch 
   await en.page.getByTestId('lang-switch').selectOption('zh-CN');
   await en.page.waitForFunction((t) => document.querySelector('#h-topology')?.textContent === t, zh('HTopology'));
   assert.deepEqual(en.fetched, ['zh.txt']);
+  assert.equal(await en.page.getByTestId('lang-switch').inputValue(), 'zh-CN');
   await en.page.evaluate(() => localStorage.removeItem('replscope-lang'));
   await en.page.close();
 });
@@ -106,6 +107,8 @@ test('a Chinese table that cannot be fetched leaves the page in English and says
   await page.getByTestId('lang-switch').selectOption('zh-CN');
   await page.getByTestId('error-banner').waitFor();
   assert.equal(await page.locator('#h-topology').textContent(), 'Topology');
+  // The switch says what the page is in, not what was picked and could not be had.
+  assert.equal(await page.getByTestId('lang-switch').inputValue(), 'en');
   await page.evaluate(() => localStorage.removeItem('replscope-lang'));
   await page.close();
 });

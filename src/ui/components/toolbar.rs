@@ -68,10 +68,25 @@ pub fn header(p: &HeaderProps) -> Html {
         let d = p.dispatch.clone();
         Callback::from(move |_| d.emit(Msg::Help(true)))
     };
+    // The switch shows the page's language, not the last pick: a pick whose texts are still
+    // loading (or fail to load) must not leave it saying 简体中文 over an English page. So the pick
+    // is put back at once, and the switch follows the language whenever it really changes.
+    let lang_switch = use_node_ref();
+    {
+        let lang_switch = lang_switch.clone();
+        use_effect_with(lang, move |lang| {
+            if let Some(sel) = lang_switch.cast::<HtmlSelectElement>() {
+                sel.set_value(lang.tag());
+            }
+        });
+    }
     let on_lang = {
         let d = p.dispatch.clone();
         Callback::from(move |e: Event| {
-            let Some(lang) = e.target_dyn_into::<HtmlSelectElement>().and_then(|sel| Lang::from_tag(&sel.value())) else { return };
+            let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            let Some(picked) = Lang::from_tag(&sel.value()) else { return };
+            sel.set_value(lang.tag());
+            let lang = picked;
             // The switch is the one place the choice is remembered (a `?lang=` visit is not a choice).
             if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
                 let _ = storage.set_item("replscope-lang", lang.tag());
@@ -144,7 +159,7 @@ pub fn header(p: &HeaderProps) -> Html {
                 </button>
                 <label class="lang-picker">
                     <span class="visually-hidden">{ t(lang, K::LanguageWord) }</span>
-                    <select data-testid="lang-switch" onchange={on_lang} aria-label={t(lang, K::LanguageWord)}>
+                    <select data-testid="lang-switch" ref={lang_switch} onchange={on_lang} aria-label={t(lang, K::LanguageWord)}>
                         { for Lang::ALL.iter().map(|l| html! {
                             <option value={l.tag()} lang={l.tag()} selected={*l == lang}>{ l.native_name() }</option>
                         }) }
