@@ -39,7 +39,12 @@ pub enum Msg {
     /// PSYNC decision), `Goal::Step(n)` a recorded step.
     Walk(Goal),
     StepBack,
+    /// Go to a recorded step as a link or a course page asks (`?step=`, the host's `jump`): a
+    /// teacher's chosen step, reached even past the lesson's pauses.
     JumpTo(u64),
+    /// The student's own move along the timeline (the slider, a mark): forward, it stops at
+    /// the lesson's first pause or unanswered question on the way.
+    Scrub(u64),
     Play,
     Pause,
     TogglePlay,
@@ -212,6 +217,14 @@ impl Runtime {
                     Some(step) => session.jump_to(step),
                     None => session.step_back(),
                 }
+                true
+            }
+            Msg::Scrub(step) => {
+                // Forward, the student's own scrubbing stops where the lesson still waits (a
+                // pause not continued, a question not answered), as a step does.
+                let from = self.model.current_step;
+                let step = if step > from { self.model.script.clamp(from, step).unwrap_or(from) } else { step };
+                self.session.borrow_mut().jump_to(step);
                 true
             }
             Msg::JumpTo(step) => {

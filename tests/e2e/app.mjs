@@ -17,6 +17,28 @@ export async function scrubTo(page, step) {
   await page.waitForFunction((s) => window.__replscope.step === s, step, { timeout: 30_000 });
 }
 
+/**
+ * Walk a lesson to its end with the slider, as a student who keeps dragging it would: the
+ * slider stops at each pause (Continue is pressed) and each unanswered question (the first
+ * answer is given), so what is reached is the end the lesson leads to.
+ */
+export async function lessonToEnd(page) {
+  for (let i = 0; i < 100; i++) {
+    const { step, last_step } = await published(page);
+    if (step === last_step) return last_step;
+    await page.getByTestId('timeline').evaluate((el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, last_step);
+    await page.waitForFunction(() => true);
+    const cont = page.getByTestId('lesson-continue');
+    const ask = page.getByTestId('predict-question');
+    if (await cont.count()) await cont.click();
+    else if (await ask.count()) await ask.getByRole('button').first().click();
+  }
+  throw new Error('the lesson never reached its end');
+}
+
 /** Jump to the end of what has been played (the lesson's settled state). */
 export async function toEnd(page) {
   const { last_step } = await published(page);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { serveDir, launch, openApp, DIST, ROOT, OUT } from './harness.mjs';
-import { published, waitForApp, scrubTo, consoleCommand, decision } from './app.mjs';
+import { published, waitForApp, scrubTo, lessonToEnd, consoleCommand, decision } from './app.mjs';
 
 let server, browser;
 before(async () => { fs.mkdirSync(OUT, { recursive: true }); server = await serveDir(); browser = await launch(); });
@@ -232,8 +232,7 @@ test('the single file opens from file:// with no network request at all and runs
   for (const id of lessons) {
     await page.getByTestId('lesson-select').selectOption(id);
     await page.waitForFunction((l) => window.__replscope.lesson === l, id);
-    const { last_step } = await published(page);
-    await scrubTo(page, last_step);
+    const last_step = await lessonToEnd(page);
     assert.ok(last_step > 0, id);
   }
   assert.deepEqual(requests, [url], 'the only request is the file itself');

@@ -165,3 +165,37 @@ test('await: the lesson waits for the student to cut the link, and goes on along
   assert.match(await zh.page.getByTestId('lesson-your-turn').innerText(), /轮到你了：\s*切断链路 m ↔ r1/);
   assert.deepEqual([...errors, ...zh.errors], []);
 });
+
+test('the timeline slider stops at the lesson\'s pause and unanswered question; a teacher\'s ?step= link does not', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=short-cut-partial-resync&seed=1');
+  await waitForApp(page);
+  const { last_step } = await published(page);
+  const slider = page.getByTestId('timeline');
+  // Dragged to the end, the slider lands on the first pause, and says so where the student looks.
+  await slider.fill(String(last_step));
+  await page.getByTestId('lesson-continue').waitFor();
+  const atPause = (await published(page)).step;
+  assert.ok(atPause > 0 && atPause < last_step, `held at the pause (step ${atPause} of ${last_step})`);
+  assert.equal(await slider.inputValue(), String(atPause), 'the slider shows the step reached, not the one dragged to');
+  // Dragged again without Continue: it does not move.
+  await slider.fill(String(last_step));
+  assert.equal((await published(page)).step, atPause);
+  assert.equal(await slider.inputValue(), String(atPause));
+  // Continued, the next drag stops where the question is asked, before its PSYNC is decided.
+  await page.getByTestId('lesson-continue').click();
+  await slider.fill(String(last_step));
+  await page.getByTestId('predict-question').waitFor();
+  const atQuestion = (await published(page)).step;
+  assert.ok(atQuestion > atPause && atQuestion < last_step, `held at the question (step ${atQuestion})`);
+  // Backward is always free.
+  await slider.fill('0');
+  await page.waitForFunction(() => window.__replscope.step === 0);
+  assert.deepEqual(errors, []);
+  // A teacher's link to a later step goes there.
+  const link = await openApp(browser.context, server.url, `?lesson=short-cut-partial-resync&seed=1&step=${last_step}`);
+  await waitForApp(link.page);
+  assert.equal((await published(link.page)).step, last_step);
+  assert.deepEqual(link.errors, []);
+  await page.close();
+  await link.page.close();
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveDir, launch, openApp, ROOT } from './harness.mjs';
-import { published, waitForApp, toEnd, decision } from './app.mjs';
+import { published, waitForApp, toEnd, lessonToEnd, decision } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -24,7 +24,7 @@ test('every shipped scenario file is in the picker and loads', async () => {
     const now = await published(page);
     assert.ok(now.last_step > 0, `${id}: it ran (${now.last_step} steps)`);
     assert.equal(await page.getByTestId('error-banner').count(), 0, `${id}: no error`);
-    await toEnd(page);
+    await lessonToEnd(page);
     const d = await decision(page);
     if (id === 'short-cut-partial-resync') assert.equal(d.outcome, 'continue', d.text);
     if (id === 'long-cut-backlog-overflow-full-resync') {

@@ -59,7 +59,7 @@ fn chart(lang: Lang, p: &OffsetsProps) -> Html {
     let numbers = spread_markers(&marks.iter().map(|m| x(m.time_ms)).collect::<Vec<_>>(), 9.0, L, W - R);
     let jump = |step: u64| {
         let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Msg::JumpTo(step)))
+        Callback::from(move |_: MouseEvent| d.emit(Msg::Scrub(step)))
     };
     let first = samples[0].step;
     let last = samples[samples.len() - 1].step;

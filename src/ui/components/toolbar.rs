@@ -216,10 +216,14 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
     };
     let on_scrub = {
         let d = p.dispatch.clone();
+        let shown = p.current_step.to_string();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 if let Ok(v) = input.value().parse() {
-                    d.emit(Msg::JumpTo(v));
+                    // The slider shows the step reached, which a lesson's pause can hold short of
+                    // the one dragged to: put it back, and the render moves it where the step went.
+                    input.set_value(&shown);
+                    d.emit(Msg::Scrub(v));
                 }
             }
         })
@@ -295,7 +299,7 @@ pub fn time_controls(p: &TimeControlsProps) -> Html {
                             html! {
                                 <button type="button" class={classes!("tick", mark_class(m))} style={format!("left: {at:.2}%")}
                                     data-step={step.to_string()} aria-label={name.clone()} title={name}
-                                    onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::JumpTo(step)))} />
+                                    onclick={Callback::from(move |_: MouseEvent| d.emit(Msg::Scrub(step)))} />
                             }
                         }) }
                     </div>
