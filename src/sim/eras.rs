@@ -38,7 +38,7 @@ pub struct EraRun {
 }
 
 /// The scenario's world-moving statements, without its own `era` and its era-bound checks.
-fn replayable(sc: &Scenario) -> Vec<Located> {
+pub fn replayable(sc: &Scenario) -> Vec<Located> {
     sc.statements
         .iter()
         .filter(|l| match &l.statement {
