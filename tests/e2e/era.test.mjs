@@ -69,6 +69,9 @@ test('a short cut replayed in 2.6: the select replays the lesson and the reconne
     el.dispatchEvent(new Event('change', { bubbles: true }));
   }, last_step);
   await page.waitForFunction((s) => window.__replscope.step === s, last_step, { timeout: 30_000 });
+  const messages = await text(page.locator('.sequence-panel'));
+  assert.match(messages, /r1 → m \(\d+ bytes\): SYNC/, 'the Messages panel shows r1 sending SYNC');
+  assert.doesNotMatch(messages, /: PSYNC|FULLRESYNC|CONTINUE/, 'no PSYNC exchange in 2.6');
   // Back to 4.0+: the lesson as written, narration and all.
   await select.selectOption('4.0');
   await page.waitForFunction(() => document.querySelector('[data-testid=era-select]').value === '4.0', null, { timeout: 30_000 });
