@@ -154,6 +154,7 @@ mod tests {
         assert_eq!(w.era(), Era::V28);
         assert_eq!(w.node("m").unwrap().config().era, Era::V28);
         assert_eq!(w.journal()[0].input, Input::Era { era: "2.8".into() });
+        assert_eq!(sc.to_text(), "era 2.8\nnode m\n", "the statement reads back as written");
         let e = parse("node m\nera 3.1\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 5));
         assert!(e.message.contains("unknown Redis era '3.1'"), "{}", e.message);
