@@ -130,6 +130,22 @@ mod tests {
         assert_eq!(w.era(), Era::V40);
     }
 
+    /// The era is on the journal: replaying an exported 2.8 run gives its trace again.
+    #[test]
+    fn a_2_8_run_replays_exactly_from_its_journal() {
+        let (session, _) = crate::sim::Session::from_lesson(&format!("era 2.8\n{CUT_AND_RESTART}"), 7).unwrap();
+        let file = session.world().trace_file();
+        let mut again = crate::sim::Session::from_journal(&file);
+        again.jump_to(file.last_step);
+        assert_eq!(again.world().era(), Era::V28);
+        assert_eq!(again.world().trace(), session.world().trace());
+        let after_heal = again.world().trace().iter().rev().find_map(|e| match &e.kind {
+            TraceKind::Event(Event::PsyncDecision(d)) => Some(d.rule),
+            _ => None,
+        });
+        assert_eq!(after_heal, Some(PsyncRule::ReplidMismatch));
+    }
+
     #[test]
     fn a_short_cut_alone_separates_only_2_6() {
         let sc = parse("node m\nnode r1\nr1> REPLICAOF m\nsettle\ncut m r1\nm> SET k v\nrun 1s\nheal m r1\nsettle\n").unwrap();
