@@ -44,6 +44,9 @@ pub struct Config {
     /// (`removeRDBUsedToSyncReplicas`, and the replica's copy in `readSyncBulkPayload`).
     #[serde(default)]
     pub rdb_del_sync_files: bool,
+    /// Which Redis the node is (not a redis.conf knob): `Era`, 4.0+ (as 7.0) by default.
+    #[serde(default)]
+    pub era: crate::engine::repl::era::Era,
     /// `shutdown-timeout` (seconds): how long SIGTERM / SHUTDOWN waits for lagging replicas.
     #[serde(default = "default_shutdown_timeout")]
     pub shutdown_timeout: u64,
@@ -89,6 +92,7 @@ impl Default for Config {
             replica_priority: 100,
             replica_announced: true,
             rdb_del_sync_files: false,
+            era: Default::default(),
             shutdown_timeout: default_shutdown_timeout(),
             maxclients: default_maxclients(),
             object: ObjectConfig::default(),

@@ -1,6 +1,6 @@
 //! The world's inputs: the one vocabulary for everything done *to* a world from outside (add a
 //! node, a console command, cut/heal/hold/release/slow a link, stop/crash/restart a node, write or
-//! load its RDB file, move the clock, a note on the record). What `redis-server` would see as
+//! load its RDB file, move the clock, a note on the record, the Redis era the nodes are). What `redis-server` would see as
 //! an operator, a `redis-cli`, or a network fault. Scenario statements lower to these, the page
 //! sends them, and the journal records them so a session can replay a run exactly; one
 //! dispatcher applies them ([`World::apply`](crate::sim::world::World::apply)).
@@ -45,6 +45,9 @@ pub enum Input {
     LoadDump { node: String, rdb: Vec<u8> },
     /// A line for the record (a scenario's failed expect, …).
     Note { text: String },
+    /// Which Redis the nodes are (`2.6`, `2.8`, `4.0`: [`Era`](crate::engine::repl::era::Era)):
+    /// every node, those there now and those added later.
+    Era { era: String },
 }
 
 /// An input and the step it was applied after.
@@ -93,6 +96,7 @@ impl Input {
                 Input::LoadDump { node: s("node")?, rdb: rdb.ok_or_else(|| format!("{kind}: `rdb` holds something that is not a byte"))? }
             }
             "Note" => Input::Note { text: s("text")? },
+            "Era" => Input::Era { era: s("era")? },
             other => return Err(format!("unknown input kind `{other}`")),
         })
     }
@@ -131,6 +135,7 @@ mod tests {
             Input::SaveDump { node: x.clone() },
             Input::LoadDump { node: x.clone(), rdb: vec![0, 82, 255] },
             Input::Note { text: "é ✓".into() },
+            Input::Era { era: "2.8".into() },
         ];
         for input in all {
             let text = serde_json::to_string(&JournalEntry { step: 1, input: input.clone() }).unwrap();

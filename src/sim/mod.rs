@@ -14,9 +14,11 @@
 //! - [`goal`]: where a walk through time stops (`Goal`), and what counts as one visible step.
 //! - [`snapshot`]: the serializable picture the UI renders.
 //! - [`scenario`]: the scenario language (parse with positions, run with hooks).
+//! - [`eras`]: one scenario run in each Redis era, its resyncs side by side.
 //! - [`wire`]: the medium bytes cross at delivery time (memory natively, MessagePorts in the page).
 
 pub mod clock;
+pub mod eras;
 pub mod goal;
 pub mod history;
 pub mod import;

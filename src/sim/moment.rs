@@ -225,6 +225,7 @@ fn put_input(w: &mut Vec<u8>, input: &Input) {
             put_bytes(w, rdb);
         }
         Input::Note { text } => strs(w, 13, &[text]),
+        Input::Era { era } => strs(w, 14, &[era]),
     }
 }
 
@@ -286,6 +287,7 @@ impl<'a> Reader<'a> {
             11 => Input::SaveDump { node: s()? },
             12 => Input::LoadDump { node: s()?, rdb: self.bytes(W)? },
             13 => Input::Note { text: s()? },
+            14 => Input::Era { era: s()? },
             _ => return Err(MomentError::Malformed(W)),
         })
     }

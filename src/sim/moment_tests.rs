@@ -28,6 +28,7 @@ fn every_input() -> Vec<JournalEntry> {
         Input::SaveDump { node: s("m") },
         Input::LoadDump { node: s("m"), rdb: (0..=255).collect() },
         Input::Note { text: s("") },
+        Input::Era { era: s("2.6") },
     ]
     .into_iter()
     .enumerate()

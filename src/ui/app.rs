@@ -423,6 +423,10 @@ pub fn app() -> Html {
                     <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
                         seed={m.seed} current_step={m.current_step} step_by_hand={m.step_by_hand} dispatch={dispatch.clone()} />
                 </section>
+                <section class="panel era-panel" aria-labelledby="h-eras">
+                    <h2 id="h-eras">{ t(lang, K::HEras) }</h2>
+                    { crate::ui::components::era::era_panel(lang, &dispatch, m.era, m.era_runs.as_deref().map(|v| v.as_slice())) }
+                </section>
             </main>
             if m.help {
                 <HelpOverlay dispatch={dispatch.clone()} />

@@ -203,6 +203,10 @@ pub struct Model {
     /// The "quiz me" switch, and the questions it asked in free play (`ui::quiz`).
     pub quiz_on: bool,
     pub quiz: LessonState,
+    /// The Redis era the session runs in, and the scenario's runs in every era once compared
+    /// (`ui::eras`, `sim::eras`).
+    pub era: crate::engine::repl::era::Era,
+    pub era_runs: Option<Rc<Vec<crate::sim::eras::EraRun>>>,
 }
 
 /// The lesson to open for the URL's `?lesson=` (the first one when absent or unknown), and the
@@ -264,6 +268,8 @@ impl Model {
             left: None,
             quiz_on: false,
             quiz: LessonState::default(),
+            era: Default::default(),
+            era_runs: None,
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::api::{Goal, Input, Session, WalkState};
 use super::channel::{self, Driver};
-use super::i18n::{tf, Lang, K};
+use super::i18n::{t, tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
 use super::lesson_state::{takes, LessonState};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
@@ -87,6 +87,10 @@ pub enum Msg {
         node: String,
         line: String,
     },
+    /// Replay the scenario on screen in another Redis era (`ui::eras`).
+    SetEra(crate::engine::repl::era::Era),
+    /// Run the scenario on screen in every era and show the table.
+    CompareEras,
 }
 
 pub struct Runtime {
@@ -101,6 +105,8 @@ pub struct Runtime {
     lesson_journal: Vec<JournalEntry>,
     /// The inspector's key filter (a `KEYS` glob; empty lists every key).
     key_filter: String,
+    /// The scenario the era select replays (as loaded, before any era replay) and its lesson.
+    era_source: (String, Option<String>),
 }
 
 impl Runtime {
@@ -116,6 +122,7 @@ impl Runtime {
             lesson_text: String::new(),
             lesson_journal: Vec::new(),
             key_filter: String::new(),
+            era_source: (String::new(), None),
         };
         rt.load_lesson(&id);
         rt.refresh();
@@ -162,6 +169,7 @@ impl Runtime {
                 | Msg::Quiz(_)
                 | Msg::KeyFilter(_)
                 | Msg::ConsoleHistory { .. }
+                | Msg::CompareEras
         );
         if !keeps_walk && self.model.walking {
             self.driver.borrow_mut().cancel();
@@ -281,6 +289,8 @@ impl Runtime {
             Msg::Glossary(open) => self.ui(|m| m.set_glossary(open)),
             Msg::HideHeartbeats(hide) => self.ui(|m| m.set_hide_heartbeats(hide)),
             Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
+            Msg::SetEra(era) => self.set_era(era),
+            Msg::CompareEras => self.compare_eras(),
         };
         // While a walk's parcel crosses a port the world is between the two halves of a step:
         // keep showing the last whole step; `Msg::Walked` refreshes when it lands.
@@ -440,6 +450,9 @@ impl Runtime {
                     None => (String::new(), Vec::new()),
                 };
                 session.jump_to(0);
+                self.m().era = session.world().era();
+                self.m().era_runs = None;
+                self.era_source = (text.to_string(), lesson.map(str::to_string));
                 self.session = Rc::new(RefCell::new(session));
                 self.m().loaded(&trace, lesson);
                 if lesson.is_some() {
@@ -466,6 +479,9 @@ impl Runtime {
         match Session::import_json(text) {
             Ok(mut session) => {
                 (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
+                self.era_source = (String::new(), None);
+                self.m().era = session.world().era();
+                self.m().era_runs = None;
                 // Reopen at the step the export was made at (the replay ends at its last step).
                 if let Some(step) = shown_step(text) {
                     session.jump_to(step);
@@ -483,6 +499,51 @@ impl Runtime {
                 self.m().set_banner(Some(why))
             }
         }
+    }
+
+    /// Replay the loaded scenario in `era`: 4.0+ reopens it as written (a lesson with its
+    /// words), an older era its world-moving statements after `era X` (`ui::eras`); then the
+    /// table compares the eras. What the select replays stays the scenario first loaded.
+    fn set_era(&mut self, era: crate::engine::repl::era::Era) -> bool {
+        let (text, lesson) = self.era_source.clone();
+        if text.is_empty() {
+            let why = t(self.model.lang, K::EraNoScenario).to_string();
+            self.m().set_banner(Some(why));
+            return false;
+        }
+        match (era == Default::default(), lesson.as_deref()) {
+            (true, Some(id)) => self.load_lesson(id),
+            _ => match super::eras::replay_text(&text, era) {
+                Ok(replay) => {
+                    self.load_scenario(&replay, None);
+                }
+                Err(e) => {
+                    let why = tf(self.model.lang, K::BadScenario, &[&e]);
+                    self.m().set_banner(Some(why));
+                }
+            },
+        }
+        self.era_source = (text, lesson);
+        self.compare_eras();
+        true
+    }
+
+    /// Run the loaded scenario in every era (`sim::eras::compare`) for the table.
+    fn compare_eras(&mut self) -> bool {
+        let text = self.era_source.0.clone();
+        if text.is_empty() {
+            let why = t(self.model.lang, K::EraNoScenario).to_string();
+            self.m().set_banner(Some(why));
+            return false;
+        }
+        match crate::sim::scenario::parse(&text) {
+            Ok(sc) => self.m().era_runs = Some(Rc::new(crate::sim::eras::compare(&sc, self.model.seed))),
+            Err(e) => {
+                let why = tf(self.model.lang, K::BadScenario, &[&e]);
+                self.m().set_banner(Some(why));
+            }
+        }
+        false
     }
 
     /// The moment on screen as a link code (`sim::moment`).

@@ -85,6 +85,11 @@ for (const [lang, theme, label] of RUNS) {
       assert.equal(await row.evaluate((d) => d.open), true);
       assertClean(await audit(page), `${theme}/${label} with a message row open`);
 
+      // The eras compared (the table of each resync in 2.6, 2.8 and 4.0+).
+      await page.getByTestId('era-compare').click();
+      await page.getByTestId('era-table').waitFor({ state: 'visible' });
+      assertClean(await audit(page), `${theme}/${label} with the eras compared`);
+
       // The help overlay.
       await page.getByTestId('help').click();
       await page.getByTestId('help-overlay').waitFor({ state: 'visible' });

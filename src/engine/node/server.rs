@@ -322,7 +322,9 @@ impl Node {
         node.ks.adopt_loaded(ks);
         crate::engine::encoding::derive_encodings(&mut node.ks, &node.config.object);
         node.dump = Some(rdb.to_vec());
-        if let (Some(id), Some(off)) = (aux.repl_id.clone(), aux.repl_offset) {
+        // 2.6 / 2.8 RDBs keep no replication history: a new run ID, no cached master.
+        let aux_history = if node.config.era.restores_history_from_rdb() { (aux.repl_id.clone(), aux.repl_offset) } else { (None, None) };
+        if let (Some(id), Some(off)) = aux_history {
             let off = off.max(0) as u64;
             if node.repl.master.is_none() {
                 node.repl.replid2 = id;

@@ -180,10 +180,13 @@ impl Node {
                 if let Some(ip) = self.config.replica_announce_ip.clone() {
                     self.handshake_send(conn, vec![b"REPLCONF".to_vec(), b"ip-address".to_vec(), ip.into_bytes()]);
                 }
-                self.handshake_send(
-                    conn,
-                    vec![b"REPLCONF".to_vec(), b"capa".to_vec(), b"eof".to_vec(), b"capa".to_vec(), b"psync2".to_vec()],
-                );
+                if let Some(capas) = self.config.era.replica_capa() {
+                    let mut argv = vec![b"REPLCONF".to_vec()];
+                    for c in capas {
+                        argv.extend([b"capa".to_vec(), c.as_bytes().to_vec()]);
+                    }
+                    self.handshake_send(conn, argv);
+                }
                 let next = if self.config.masterauth.is_some() { ReplState::ReceiveAuthReply } else { ReplState::ReceivePortReply };
                 self.set_repl_state(ReplState::ReceiveAuthReply);
                 self.set_repl_state(next);
@@ -200,14 +203,17 @@ impl Node {
                 if line.starts_with('-') {
                     self.log(format!("(Non critical) Master does not understand REPLCONF listening-port: {line}"));
                 }
-                let next = if self.config.replica_announce_ip.is_some() { ReplState::ReceiveIpReply } else { ReplState::ReceiveCapaReply };
-                self.set_repl_state(next);
+                if self.config.replica_announce_ip.is_some() {
+                    self.set_repl_state(ReplState::ReceiveIpReply);
+                } else {
+                    self.after_replconf(conn, now_ms);
+                }
             }
             ReplState::ReceiveIpReply => {
                 if line.starts_with('-') {
                     self.log(format!("(Non critical) Master does not understand REPLCONF ip-address: {line}"));
                 }
-                self.set_repl_state(ReplState::ReceiveCapaReply);
+                self.after_replconf(conn, now_ms);
             }
             ReplState::ReceiveCapaReply => {
                 if line.starts_with('-') {
@@ -240,6 +246,28 @@ impl Node {
             _ => {}
         }
         true
+    }
+
+    /// The REPLCONF replies read: on to the capa reply (2.8+), or, for a 2.6 replica (no capa,
+    /// no PSYNC), straight to `SYNC` and the transfer (2.6 `syncWithMaster`).
+    fn after_replconf(&mut self, conn: ConnId, now_ms: u64) {
+        if self.config.era.replica_capa().is_some() {
+            self.set_repl_state(ReplState::ReceiveCapaReply);
+        } else if self.config.era.replica_sends_psync() {
+            self.set_repl_state(ReplState::SendPsync);
+            self.send_psync(conn);
+            self.set_repl_state(ReplState::ReceivePsyncReply);
+        } else {
+            self.set_repl_state(ReplState::SendPsync);
+            self.log("Partial resynchronization not possible (Redis 2.6 has only SYNC)".into());
+            self.emit(Event::PsyncSent { replid: "SYNC".into(), offset: -1 });
+            self.handshake_send(conn, vec![b"SYNC".to_vec()]);
+            self.repl.cached_master = None;
+            if let Some(m) = self.repl.master.as_mut() {
+                m.master_initial_offset = -1;
+            }
+            self.begin_transfer(now_ms);
+        }
     }
 
     /// `slaveTryPartialResynchronization(conn, 0)`: PSYNC with the cached master, or `? -1`.

@@ -10,7 +10,12 @@
 //!   (`startBgsaveForReplication`, `updateSlavesWaitingBgsave`), ACKs, buffer limits, cron.
 //! - `replica`: the handshake (`syncWithMaster`, `slaveTryPartialResynchronization`), the RDB
 //!   transfer (`readSyncBulkPayload`), the cached master, REPLICAOF, ACKs, cron.
+//! - `era`: what Redis 2.6 and 2.8 did differently (SYNC only; PSYNC with the run ID), asked
+//!   by the others instead of testing versions themselves.
 
+pub mod era;
+#[cfg(test)]
+mod era_tests;
 pub mod handshake;
 pub mod master;
 pub mod replica;

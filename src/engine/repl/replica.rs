@@ -251,7 +251,10 @@ impl Node {
         self.repl.master = None;
         self.unblock_all_waits();
         self.disconnect_key_blocked_clients();
-        if was_master {
+        if !self.config.era.set_master_keeps_history() {
+            // 2.8: replicationDiscardCachedMaster(), "Don't try a PSYNC".
+            self.repl.cached_master = None;
+        } else if was_master {
             // replicationCacheMasterUsingMyself: our own history is what we can continue.
             self.repl.cached_master =
                 Some(CachedMaster { replid: self.repl.replid.clone(), reploff: self.repl.master_repl_offset, db: 0, pre_psync: false });
@@ -275,7 +278,13 @@ impl Node {
         }
         self.repl.cached_master = None;
         self.config.replicaof = None;
-        self.shift_replication_id();
+        if self.config.era.promotion_keeps_history() {
+            self.shift_replication_id();
+        } else {
+            // 2.8: the promoted node answers PSYNC with its own run ID, not its old master's.
+            self.change_replication_id();
+            self.clear_replication_id2();
+        }
         self.disconnect_slaves("master mode enabled: replicas resync with us");
         self.repl.slaveseldb = -1;
         self.repl.repl_no_slaves_since_ms = self.now_ms;

@@ -48,6 +48,16 @@ impl Net {
         }
     }
 
+    /// Nodes of one Redis era (`Net::new` is the default, 4.0+).
+    pub fn with_era(names: &[&str], era: crate::engine::repl::era::Era) -> Net {
+        let mut net = Net::new(names);
+        for (i, n) in names.iter().enumerate() {
+            let config = crate::engine::config::Config { era, ..Default::default() };
+            net.nodes[i] = Node::with_config(n, 6379, 1000 + i as u64, config, T0);
+        }
+        net
+    }
+
     pub fn idx(&self, name: &str) -> usize {
         self.nodes.iter().position(|n| n.name == name).expect("known node")
     }

@@ -3,6 +3,7 @@
 //! ```text
 //! # comment
 //! node m                      # add a node (ports are given in order from 6379)
+//! era 2.8                     # the Redis the nodes are: 2.6 (SYNC), 2.8 (PSYNC run ID), 4.0 (default)
 //! r1> REPLICAOF m             # any Redis command; a node name stands for its address
 //! run 2s | run 150ms          # advance logical time
 //! cut A B | heal A B          # break / restore the link between two nodes
@@ -75,6 +76,11 @@ pub struct Located {
 pub enum Statement {
     Node {
         name: String,
+    },
+    /// `era 2.6|2.8|4.0`: which Redis the nodes are (`engine::repl::era`); the word as written
+    /// by `Era::word`.
+    Era {
+        era: String,
     },
     /// `NAME> ARG ARG …`; args are split like redis-cli does (quotes, escapes).
     Command {
@@ -195,6 +201,7 @@ impl Statement {
     pub fn input(&self) -> Option<Input> {
         Some(match self.clone() {
             Statement::Node { name } => Input::AddNode { name },
+            Statement::Era { era } => Input::Era { era },
             Statement::Cut { a, b } => Input::Cut { a, b },
             Statement::Heal { a, b } => Input::Heal { a, b },
             Statement::Hold { a, b } => Input::Hold { a, b },
@@ -226,6 +233,7 @@ impl Statement {
     pub fn to_line(&self) -> String {
         match self {
             Statement::Node { name } => format!("node {}", name),
+            Statement::Era { era } => format!("era {}", era),
             Statement::Command { node, args } => format!("{}> {}", node, join_args(args)),
             Statement::Send { node, args } => format!("send {}> {}", node, join_args(args)),
             Statement::Reply { node, reply } => format!("reply {} == {}", node, reply),

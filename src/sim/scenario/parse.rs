@@ -151,7 +151,7 @@ fn awaits_come_before_actions(statements: &[Located]) -> Result<(), ParseError> 
         // a node is the lesson's setup, not the student's turn).
         let is_action = match next {
             Some(Statement::Command { .. }) => true,
-            Some(Statement::Node { .. }) | None => false,
+            Some(Statement::Node { .. }) | Some(Statement::Era { .. }) | None => false,
             Some(s) => s.input().is_some(),
         };
         if !is_action {
@@ -238,6 +238,11 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
         "node" => {
             want(1, "a node name")?;
             Statement::Node { name: name_at(args[0])? }
+        }
+        "era" => {
+            want(1, "a Redis version: 2.6, 2.8 or 4.0")?;
+            let era = crate::engine::repl::era::Era::parse(&args[0].text).map_err(|e| perr(n, args[0].column, e))?;
+            Statement::Era { era: era.word().to_string() }
         }
         "run" => {
             want(1, "a duration (e.g. 2s, 150ms)")?;
@@ -328,7 +333,7 @@ pub(super) fn parse_line(line: &str, n: usize) -> Result<Option<Statement>, Pars
             return Err(perr(
                 n,
                 head.column,
-                format!("expected a statement (node, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, await, correct, predict), got '{}'", other),
+                format!("expected a statement (node, era, NAME> command, run, cut, heal, hold, release, slow, stop, crash, restart, settle, save, load, expect, send, reply, check, say, look, pause, await, correct, predict), got '{}'", other),
             ))
         }
     };

@@ -29,6 +29,7 @@ pub use console::{render_reply, split_console, ConsoleReply};
 use crate::engine::config::Config;
 use crate::engine::event::{Event, RdbMode};
 use crate::engine::node::{ConnId, Node, Output};
+use crate::engine::repl::era::Era;
 use crate::engine::resp::{format_cli, split_args, Frame, ReplyParser};
 use crate::engine::rng::Rng;
 use crate::sim::clock::DEFAULT_EPOCH_MS;
@@ -137,6 +138,8 @@ pub struct World {
     /// Socket buffering per connection direction between two nodes (a sim/link setting:
     /// [`crate::sim::link::DEFAULT_SOCKET_BUFFER`]; [`World::set_socket_buffer`]).
     socket_buffer: u64,
+    /// Which Redis the nodes are (`Input::Era`); new nodes start in it.
+    era: Era,
     /// Bytes sockets took from a node's output buffer since its last report: (node, conn, n),
     /// told to the node (`handle_delivered`: written, its output buffer drained) after the
     /// batch of writes they came from.
@@ -172,6 +175,7 @@ impl World {
             trace_len: 0,
             journal_len: 0,
             socket_buffer: crate::sim::link::DEFAULT_SOCKET_BUFFER,
+            era: Era::default(),
             written_notes: Vec::new(),
             flushing_written: false,
             record: Record::default(),
@@ -183,6 +187,10 @@ impl World {
     /// [`crate::sim::link::DEFAULT_SOCKET_BUFFER`]). Applies to writes from now on.
     pub fn set_socket_buffer(&mut self, bytes: u64) {
         self.socket_buffer = bytes.max(1);
+    }
+    /// The Redis era the world's nodes are.
+    pub fn era(&self) -> Era {
+        self.era
     }
     pub fn socket_buffer(&self) -> u64 {
         self.socket_buffer

@@ -34,6 +34,7 @@ impl World {
                 self.note(text);
                 Ok(())
             }
+            Input::Era { era } => self.set_era(era),
         }
     }
 
@@ -49,7 +50,8 @@ impl World {
         self.journal_push(Input::AddNode { name: name.to_string() });
         let port = FIRST_PORT + self.slots.len() as u16;
         let seed = self.rng.next_u64();
-        let node = Node::new(name, port, seed, self.now_ms);
+        let config = Config { era: self.era, ..Config::default() };
+        let node = Node::with_config(name, port, seed, config, self.now_ms);
         let config = node.config().clone();
         self.slots.push(Slot {
             name: name.to_string(),
@@ -254,6 +256,22 @@ impl World {
         }
         self.slots[idx].dump = Some(rdb);
         self.start(idx)
+    }
+
+    /// Which Redis the nodes are: every slot's kept config and every running node take the
+    /// era, and nodes added later start in it. An unknown era is an error and changes nothing.
+    pub(super) fn set_era(&mut self, word: &str) -> Result<(), SimError> {
+        let era = Era::parse(word).map_err(SimError::new)?;
+        self.journal_push(Input::Era { era: era.word().to_string() });
+        self.era = era;
+        for slot in &mut self.slots {
+            slot.config.era = era;
+            if let Some(n) = slot.node.as_mut() {
+                n.config.era = era;
+            }
+        }
+        self.record(None, TraceKind::Action { text: format!("era {}", era.word()) });
+        Ok(())
     }
 
     /// Put a line on the record (journaled, so a replay shows it too).

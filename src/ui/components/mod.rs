@@ -5,6 +5,7 @@
 pub mod backlog_ring;
 pub mod console;
 pub mod decision_card;
+pub mod era;
 pub mod first_look;
 pub mod glossary;
 pub mod help;

@@ -36,9 +36,12 @@ fn awaited_words(lang: Lang, input: &Input) -> String {
         Input::Crash { node } => tf(lang, K::AwaitCrash, &[node]),
         Input::Restart { node } => tf(lang, K::AwaitRestart, &[node]),
         // The parser lets an `await` hand over only the inputs above.
-        Input::AddNode { .. } | Input::AdvanceTo { .. } | Input::SaveDump { .. } | Input::LoadDump { .. } | Input::Note { .. } => {
-            t(lang, K::AwaitOther).to_string()
-        }
+        Input::AddNode { .. }
+        | Input::AdvanceTo { .. }
+        | Input::SaveDump { .. }
+        | Input::LoadDump { .. }
+        | Input::Note { .. }
+        | Input::Era { .. } => t(lang, K::AwaitOther).to_string(),
     }
 }
 
