@@ -85,6 +85,18 @@ for (const [lang, theme, label] of RUNS) {
       assert.equal(await row.evaluate((d) => d.open), true);
       assertClean(await audit(page), `${theme}/${label} with a message row open`);
 
+      // A link's custom speed open, with a refused figure's error; the backlog sizing
+      // calculator with both replays shown side by side (its run then opens on the page).
+      const custom = page.getByTestId('link-speed-custom').first();
+      await custom.locator('summary').click();
+      await custom.getByTestId('link-speed-latency').fill('-5');
+      await custom.getByTestId('link-speed-bandwidth').fill('50');
+      await custom.getByTestId('link-speed-set').click();
+      await custom.getByTestId('link-speed-error').waitFor({ state: 'visible' });
+      await page.getByTestId('sizing-apply').click();
+      await page.getByTestId('sizing-compare').waitFor({ state: 'visible', timeout: 30_000 });
+      assertClean(await audit(page), `${lang}/${theme}/${label} with a custom link speed refused and the sizing replays shown`);
+
       // The help overlay.
       await page.getByTestId('help').click();
       await page.getByTestId('help-overlay').waitFor({ state: 'visible' });
