@@ -1,6 +1,6 @@
 // The backlog sizing calculator (issue 14): rate × outage × margin with the numbers
 // substituted, the rate read from the run, and one click that sets the size and replays the
-// cut. The lesson's 16 KB backlog gave +FULLRESYNC; the computed size gives +CONTINUE, read
+// cut. The long-cut lesson's 16 KB backlog gave +FULLRESYNC; the computed size gives +CONTINUE, read
 // from the decision card and the calculator's two replays (each the engine's own decision).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ const text = async (loc) => (await loc.innerText()).replace(/\s+/g, ' ').trim();
 const num = (s) => Number(s.replace(/,/g, ''));
 
 test('the calculator sizes the backlog from the run, and applying it turns the cut\'s +FULLRESYNC into +CONTINUE', async () => {
-  const { page, errors } = await openApp(browser.context, server.url, '?lesson=backlog-sizing&seed=7');
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=long-cut-backlog-overflow-full-resync&seed=7');
   await waitForApp(page);
   await toEnd(page);
   // The lesson's cut with a 16 KB backlog: m answered +FULLRESYNC.
