@@ -5,7 +5,7 @@ use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
     highlight, inspector::Inspector, narration::NarrationPanel, narration::QuizPanel, offsets::OffsetsPanel, sequence::SequencePanel,
-    toolbar::Header, toolbar::TimeControls, topology::Topology,
+    sizing::SizingCalculator, toolbar::Header, toolbar::TimeControls, topology::Topology,
 };
 use super::i18n::{self, t, tf, Lang, K};
 use super::lesson_state::Asking;
@@ -406,6 +406,7 @@ pub fn app() -> Html {
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
                     <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
                     <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
+                    <SizingCalculator snapshot={m.snapshot.clone()} samples={m.samples.clone()} seed={m.seed} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
                     <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>

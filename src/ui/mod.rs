@@ -20,6 +20,7 @@ pub mod lessons;
 pub mod model;
 pub mod quiz;
 pub mod share;
+pub mod sizing;
 pub mod speed;
 
 #[cfg(target_arch = "wasm32")]

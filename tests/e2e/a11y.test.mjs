@@ -89,6 +89,17 @@ for (const [lang, theme, label] of RUNS) {
       await page.getByTestId('era-compare').click();
       await page.getByTestId('era-table').waitFor({ state: 'visible' });
       assertClean(await audit(page), `${theme}/${label} with the eras compared`);
+      // A link's custom speed open, with a refused figure's error; the backlog sizing
+      // calculator with both replays shown side by side (its run then opens on the page).
+      const custom = page.getByTestId('link-speed-custom').first();
+      await custom.locator('summary').click();
+      await custom.getByTestId('link-speed-latency').fill('-5');
+      await custom.getByTestId('link-speed-bandwidth').fill('50');
+      await custom.getByTestId('link-speed-set').click();
+      await custom.getByTestId('link-speed-error').waitFor({ state: 'visible' });
+      await page.getByTestId('sizing-apply').click();
+      await page.getByTestId('sizing-compare').waitFor({ state: 'visible', timeout: 30_000 });
+      assertClean(await audit(page), `${lang}/${theme}/${label} with a custom link speed refused and the sizing replays shown`);
 
       // The help overlay.
       await page.getByTestId('help').click();

@@ -23,8 +23,9 @@ fn db_table(lang: Lang, d: &DbKeysView, filter: &str) -> Html {
     let heading = db_heading_matching(lang, d.db, d.keys.len(), d.matched, d.live, filter);
     html! {
         <section class="db-keys" data-testid={format!("db-{}", d.db)}>
-            <h3>{ heading }</h3>
-            <div class="table-scroll">
+            <h3>{ heading.clone() }</h3>
+            // Focusable, so a keyboard can scroll a wide table (long values).
+            <div class="table-scroll" tabindex="0" role="region" aria-label={heading}>
                 <table class="key-table">
                     <thead><tr>
                         <th scope="col">{ t(lang, K::ColKey) }</th><th scope="col">{ t(lang, K::ColType) }</th>

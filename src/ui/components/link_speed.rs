@@ -1,9 +1,10 @@
 //! A link's speed on its card: the one-way latency and bandwidth the simulated network gives
 //! the pair (`LinkParams`, read from the snapshot), and a preset picker that sends
-//! `Input::Slow` (the scenario language's `slow A B LAT BW`). The figures and their words are
+//! `Input::Slow` (the scenario language's `slow A B LAT BW`), and custom figures (`link_custom`). The figures and their words are
 //! in `ui::speed` (native, unit-tested).
 
 use crate::ui::api::{Input, LinkParams, LinkView};
+use crate::ui::components::link_custom::CustomSpeed;
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::runtime::Msg;
 use crate::ui::speed::{bandwidth_words, speed_words, PRESETS};
@@ -42,6 +43,7 @@ pub fn link_speed(lang: Lang, dispatch: &Callback<Msg>, link: &LinkView) -> Html
                 <option value="" selected=true>{ prompt }</option>
                 { for choices.iter().enumerate().map(|(i, (text, _, _))| html! { <option value={i.to_string()}>{ text.clone() }</option> }) }
             </select>
+            <CustomSpeed a={a.clone()} b={b.clone()} dispatch={dispatch.clone()} />
         </span>
     }
 }

@@ -12,12 +12,14 @@ pub mod help;
 pub mod highlight;
 pub mod icons;
 pub mod inspector;
+pub mod link_custom;
 pub mod link_speed;
 pub mod narration;
 pub mod narrow;
 pub mod offsets;
 pub mod sequence;
 pub mod share;
+pub mod sizing;
 pub mod toolbar;
 pub mod topology;
 

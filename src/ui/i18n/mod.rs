@@ -191,7 +191,7 @@ mod tests {
 /// Redis name (commands, INFO fields, key caps), a symbol, or not words at all.
 #[cfg(test)]
 mod no_literals {
-    const FILES: [(&str, &str); 19] = [
+    const FILES: [(&str, &str); 21] = [
         ("app.rs", include_str!("../app.rs")),
         ("backlog_ring.rs", include_str!("../components/backlog_ring.rs")),
         ("console.rs", include_str!("../components/console.rs")),
@@ -202,6 +202,8 @@ mod no_literals {
         ("highlight.rs", include_str!("../components/highlight.rs")),
         ("link_speed.rs", include_str!("../components/link_speed.rs")),
         ("era.rs", include_str!("../components/era.rs")),
+        ("link_custom.rs", include_str!("../components/link_custom.rs")),
+        ("sizing.rs", include_str!("../components/sizing.rs")),
         ("icons.rs", include_str!("../components/icons.rs")),
         ("inspector.rs", include_str!("../components/inspector.rs")),
         ("narration.rs", include_str!("../components/narration.rs")),
