@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDir, launch, openApp } from './harness.mjs';
-import { published, waitForApp, toEnd, decision } from './app.mjs';
+import { published, waitForApp, lessonToEnd, decision } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -17,7 +17,7 @@ const num = (s) => Number(s.replace(/,/g, ''));
 test('the calculator sizes the backlog from the run, and applying it turns the cut\'s +FULLRESYNC into +CONTINUE', async () => {
   const { page, errors } = await openApp(browser.context, server.url, '?lesson=long-cut-backlog-overflow-full-resync&seed=7');
   await waitForApp(page);
-  await toEnd(page);
+  await lessonToEnd(page);
   // The lesson's cut with a 16 KB backlog: m answered +FULLRESYNC.
   const before = await decision(page);
   assert.equal(before.outcome, 'fullresync');
