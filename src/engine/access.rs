@@ -143,6 +143,12 @@ impl Fields {
     pub fn clear(&mut self) {
         self.map.clear();
     }
+    /// The heap a copy holds: every bucket of the table (a copy keeps the capacity), each an
+    /// (u64, u32) slot and a control byte. An estimate for a checkpoint budget.
+    pub fn approx_bytes(&self) -> usize {
+        let buckets = if self.map.capacity() == 0 { 0 } else { (self.map.capacity() * 8 / 7).next_power_of_two() };
+        buckets * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
 }
 
 /// The shared integers' fields (`shared.integers`, created at start-up): one per value
@@ -168,6 +174,10 @@ impl Shared {
     }
     pub fn set(&mut self, n: u16, field: u32) {
         self.fields.insert(n, field);
+    }
+    /// The heap a copy holds, estimated (a B-tree of small entries: about 16 bytes each).
+    pub fn approx_bytes(&self) -> usize {
+        self.fields.len() * 16
     }
 }
 

@@ -131,9 +131,11 @@ impl History {
 }
 
 /// A world copy's heap, estimated from what grows with a run: keys and values (with the
-/// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings)
-/// and RDB files. The replication buffer's full blocks are shared between copies, so not
-/// counted. An estimate for a budget, not an accounting.
+/// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings),
+/// each key's access field (engine/access.rs: a hash table copied whole, capacity and all),
+/// the keys marked with an encoding, those with a deadline, and RDB files. The replication
+/// buffer's full blocks are shared between copies, so not counted. An estimate for a budget,
+/// not an accounting: `bench-rewind` prints it next to the heap the checkpoints really hold.
 pub fn approx_bytes(world: &World) -> usize {
     const PER_KEY: usize = 180;
     const PER_ELEMENT: usize = 48;
@@ -149,9 +151,12 @@ pub fn approx_bytes(world: &World) -> usize {
         bytes += world.dump(&name).map_or(0, <[u8]>::len);
         let Some(node) = world.node(&name) else { continue };
         bytes += node.dump.as_ref().map_or(0, Vec::len);
+        bytes += node.ks.shared.approx_bytes();
         for db in &node.ks.dbs {
             bytes += db.entries.iter().map(|(k, v)| PER_KEY + k.len() + value(v)).sum::<usize>();
             bytes += db.expires.len() * PER_KEY / 2;
+            bytes += db.slave_expires.iter().chain(db.marks.keys()).map(|k| PER_KEY / 2 + k.len()).sum::<usize>();
+            bytes += db.fields.approx_bytes();
         }
     }
     bytes
