@@ -52,8 +52,11 @@ fn bench_rewind_in_the_browser() {
     let events: usize = option_env!("REPLSCOPE_BENCH_EVENTS").and_then(|v| v.trim().parse().ok()).unwrap_or(100_000);
     let perf = web_sys::window().and_then(|w| w.performance()).expect("the browser has performance.now()");
     let memory_bytes = || {
-        wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
-            as f64
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
     };
     let t0 = perf.now();
     let mut s = replscope::bench::long_session(events, 0, replscope::sim::session::CHECKPOINT_EVERY);
