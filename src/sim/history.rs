@@ -4,11 +4,13 @@
 //! trace and journal, also past the current step after a jump back) is its record
 //! (`world/record.rs`) and is never copied into a checkpoint.
 //!
-//! Copies cost what the world holds (a master and two replicas with 5,000 keys: about 1 MB a
-//! node), so a long session would hold gigabytes of them. The checkpoints therefore live within
-//! a byte budget: past it, the older ones are thinned (every other one of the finest spacing
-//! goes), while step 0 and the newest [`KEEP_DENSE`] stay. Jumps into old stretches replay
-//! further; jumps near where the student is stay as fast as before; memory stays bounded.
+//! A copy costs what the world holds beyond its keys, plus its keys packed (`sim::packed`:
+//! the bytes and eight per key, instead of a map's ~200; a master and two replicas with 5,000
+//! keys: about 1 MB a copy rather than 3.3), but a long session would still hold gigabytes of
+//! them. The checkpoints therefore live within a byte budget: past it, the older ones are
+//! thinned (every other one of the finest spacing goes), while step 0 and the newest
+//! [`KEEP_DENSE`] stay. Jumps into old stretches replay further; jumps near where the student
+//! is stay as fast as before; memory stays bounded.
 
 use crate::engine::keyspace::Value;
 use crate::sim::packed::{self, PackedKeys};

@@ -4,7 +4,8 @@
 //! copied map costs about 200 bytes a key (tree nodes, two allocations, the value enum); the
 //! packed form costs the key and value bytes and eight. Restoring builds the maps again
 //! (`BTreeMap` from sorted pairs), which costs what cloning them did. Values other than
-//! strings (lists, hashes, sets, sorted sets) are rare in long runs and stay a plain copy.
+//! strings (lists, hashes, sets, sorted sets) are rare in long runs and stay a plain copy. The
+//! keys' access fields (engine/access.rs) are kept as a list of pairs, not a hash table.
 
 use crate::engine::keyspace::Value;
 use crate::sim::world::World;
@@ -16,6 +17,8 @@ struct PackedDb {
     /// (key length u32 LE, key, value length u32 LE, value) per string key, in key order.
     strings: Vec<u8>,
     others: BTreeMap<Vec<u8>, Value>,
+    /// The keys' access fields (engine/access.rs) as (key hash, field) pairs.
+    fields: Vec<(u64, u32)>,
 }
 
 /// The keys of a world's databases, in the order [`World::dbs_mut`] walks them.
@@ -27,12 +30,15 @@ pub struct PackedKeys {
 /// A copy of `world`'s state without its record (as `World::copy_state`), its keyspaces'
 /// entries packed beside it rather than copied: the copy's maps are empty until [`unpack`].
 pub fn copy_packed(world: &mut World) -> (World, PackedKeys) {
-    let taken: Vec<BTreeMap<Vec<u8>, Value>> = world.dbs_mut().map(|db| std::mem::take(&mut db.entries)).collect();
+    let taken: Vec<_> = world.dbs_mut().map(|db| (std::mem::take(&mut db.entries), std::mem::take(&mut db.fields))).collect();
     let copy = world.copy_state();
     let mut packed = PackedKeys { dbs: Vec::with_capacity(taken.len()) };
-    for (db, entries) in world.dbs_mut().zip(taken) {
-        packed.dbs.push(pack(&entries));
+    for (db, (entries, fields)) in world.dbs_mut().zip(taken) {
+        let mut p = pack(&entries);
+        p.fields = fields.to_pairs();
+        packed.dbs.push(p);
         db.entries = entries;
+        db.fields = fields;
     }
     (copy, packed)
 }
@@ -70,6 +76,7 @@ pub fn unpack(world: &mut World, packed: &PackedKeys) {
         // Sorted input: `BTreeMap` builds it in one pass (`bulk_build_from_sorted_iter`).
         pairs.extend(p.others.iter().map(|(k, v)| (k.clone(), v.clone())));
         db.entries = pairs.into_iter().collect();
+        db.fields = crate::engine::access::Fields::from_pairs(&p.fields);
     }
 }
 
@@ -86,7 +93,10 @@ impl PackedKeys {
     /// The heap the packed keys hold (the strings exactly, the other values estimated by
     /// `value_bytes`, which the checkpoint budget also uses for live maps).
     pub fn approx_bytes(&self, value_bytes: impl Fn(&[u8], &Value) -> usize) -> usize {
-        self.dbs.iter().map(|d| d.strings.capacity() + d.others.iter().map(|(k, v)| value_bytes(k, v)).sum::<usize>()).sum::<usize>()
+        self.dbs
+            .iter()
+            .map(|d| d.strings.capacity() + d.fields.capacity() * 16 + d.others.iter().map(|(k, v)| value_bytes(k, v)).sum::<usize>())
+            .sum::<usize>()
             + self.dbs.capacity() * std::mem::size_of::<PackedDb>()
     }
 }
@@ -115,7 +125,14 @@ mod tests {
         assert!(copy.dbs_mut().all(|db| db.entries.is_empty()), "the copy's maps are left empty");
         assert_eq!(w.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before, "the world keeps its keys");
         unpack(&mut copy, &packed);
-        assert_eq!(copy.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before);
+        let after: Vec<_> = copy.dbs_mut().map(|db| db.clone()).collect();
+        assert_eq!(after, before);
+        // Access fields compare equal whatever they hold (they are not data): look at each.
+        let fields = |dbs: &[crate::engine::keyspace::Db]| -> Vec<Option<u32>> {
+            dbs.iter().flat_map(|db| db.entries.keys().map(|k| db.fields.get(k))).collect()
+        };
+        assert!(fields(&before).iter().filter(|f| f.is_some()).count() >= 8, "{:?}", fields(&before));
+        assert_eq!(fields(&after), fields(&before));
         assert_eq!(serde_json::to_string(&copy.snapshot()).unwrap(), serde_json::to_string(&w.snapshot()).unwrap());
     }
 }
