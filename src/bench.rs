@@ -175,3 +175,60 @@ mod tests {
         assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n".to_vec());
     }
 }
+
+/// The rewind benchmark's session (`bench-rewind` natively, `bench_rewind_in_the_browser` in
+/// wasm): a master and two replicas, a stream of writes to 5,000 keys with the m–r2 link cut
+/// now and then, until the trace holds at least `events` entries and the session has taken at
+/// least `steps` steps. Checkpoints every `every`.
+pub fn long_session(events: usize, steps: u64, every: u64) -> crate::sim::Session {
+    use crate::sim::{Goal, Input, Session};
+    let mut s = Session::with_options(7, crate::sim::clock::DEFAULT_EPOCH_MS, every);
+    let act = |s: &mut Session, a: Input| {
+        let _ = s.apply(a);
+    };
+    for n in ["m", "r1", "r2"] {
+        act(&mut s, Input::AddNode { name: n.into() });
+    }
+    act(&mut s, Input::Command { node: "r1".into(), line: "REPLICAOF m".into() });
+    act(&mut s, Input::Command { node: "r2".into(), line: "REPLICAOF m".into() });
+    s.run(Goal::RunFor(10_000));
+    let mut i = 0u64;
+    while s.world().trace().len() < events || s.current_step() < steps {
+        for _ in 0..20 {
+            act(&mut s, Input::Command { node: "m".into(), line: format!("SET key:{} {}", i % 5000, i) });
+            i += 1;
+        }
+        s.run(Goal::RunFor(50));
+        if i.is_multiple_of(4000) {
+            act(&mut s, Input::Cut { a: "m".into(), b: "r2".into() });
+            s.run(Goal::RunFor(2_000));
+            act(&mut s, Input::Heal { a: "m".into(), b: "r2".into() });
+        }
+    }
+    s
+}
+
+/// `jumps` jumps to steps drawn from a fixed pseudo-random walk over the timeline (SplitMix64
+/// seeded 99, so runs compare), each timed with `clock` (milliseconds): the times, sorted.
+/// A jump that lands elsewhere than asked is an error.
+pub fn time_jumps(s: &mut crate::sim::Session, jumps: u64, mut clock: impl FnMut() -> f64) -> Result<Vec<f64>, String> {
+    let last = s.last_step();
+    let mut rng = crate::engine::rng::Rng::new(99);
+    let mut times = Vec::new();
+    for _ in 0..jumps {
+        let target = rng.below(last + 1);
+        let t = clock();
+        s.jump_to(target);
+        times.push(clock() - t);
+        if s.current_step() != target {
+            return Err(format!("jump_to({target}) landed on {}", s.current_step()));
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    Ok(times)
+}
+
+/// The `p` quantile (0..=1) of sorted `times`, nearest rank.
+pub fn quantile(times: &[f64], p: f64) -> f64 {
+    times.get(((times.len().max(1) as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
+}

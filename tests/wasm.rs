@@ -41,6 +41,47 @@ fn bench_replicated_writes_in_the_browser() {
     wasm_bindgen_test::console_log!("{}", line);
 }
 
+/// Benchmark, not a gate: rewind in the browser. The rewind bench's session (the one
+/// `replscope bench-rewind` builds) grown to 100,000 trace entries, or to
+/// REPLSCOPE_BENCH_EVENTS at build time (1,000,000 is issue 17's long run, by hand), then 100
+/// jumps to random steps timed with `performance.now()`. Prints `bench: rewind wasm: …` with
+/// the jump p95 (target ≤ 16 ms) and the wasm memory the page then holds.
+#[wasm_bindgen_test]
+fn bench_rewind_in_the_browser() {
+    use wasm_bindgen::JsCast;
+    let events: usize = option_env!("REPLSCOPE_BENCH_EVENTS").and_then(|v| v.trim().parse().ok()).unwrap_or(100_000);
+    let perf = web_sys::window().and_then(|w| w.performance()).expect("the browser has performance.now()");
+    let memory_bytes = || {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
+    };
+    let t0 = perf.now();
+    let mut s = replscope::bench::long_session(events, 0, replscope::sim::session::CHECKPOINT_EVERY);
+    let built = (perf.now() - t0) / 1000.0;
+    let entries = s.world().trace().len();
+    let after_build = memory_bytes();
+    let times = replscope::bench::time_jumps(&mut s, 100, || perf.now()).expect("every jump lands where asked");
+    let q = |p: f64| replscope::bench::quantile(&times, p);
+    let profile = option_env!("REPLSCOPE_WASM_PROFILE").unwrap_or("release profile");
+    let (cp_bytes, widest) = s.checkpoint_cost();
+    wasm_bindgen_test::console_log!(
+        "bench: rewind wasm ({profile}): {entries} trace entries ({} steps, built in {built:.1} s): jump_to p95 {:.2} ms, median {:.2} ms, max {:.2} ms over {} jumps (target <= 16 ms); wasm memory {:.1} MB ({:.0} B per entry) after the build, {:.1} MB after the jumps; checkpoints {} kept, {:.1} MB estimated, widest gap {widest} steps",
+        s.last_step(),
+        q(0.95),
+        q(0.5),
+        q(1.0),
+        times.len(),
+        after_build / (1 << 20) as f64,
+        after_build / entries.max(1) as f64,
+        memory_bytes() / (1 << 20) as f64,
+        s.checkpoints(),
+        cp_bytes as f64 / (1 << 20) as f64,
+    );
+}
+
 /// FNV-1a 64, the same digest tests/e2e/fnv.mjs computes over the native trace file.
 fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))

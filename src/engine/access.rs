@@ -143,6 +143,21 @@ impl Fields {
     pub fn clear(&mut self) {
         self.map.clear();
     }
+    /// The fields as (key hash, field) pairs, in no particular order (nothing reads the map
+    /// in order): a checkpoint keeps them so, 12 bytes a key rather than a table's buckets.
+    pub fn to_pairs(&self) -> Vec<(u64, u32)> {
+        self.map.iter().map(|(&h, &f)| (h, f)).collect()
+    }
+    /// The fields [`Fields::to_pairs`] gave.
+    pub fn from_pairs(pairs: &[(u64, u32)]) -> Fields {
+        Fields { map: pairs.iter().copied().collect() }
+    }
+    /// The heap a copy holds: every bucket of the table (a copy keeps the capacity), each an
+    /// (u64, u32) slot and a control byte. An estimate for a checkpoint budget.
+    pub fn approx_bytes(&self) -> usize {
+        let buckets = if self.map.capacity() == 0 { 0 } else { (self.map.capacity() * 8 / 7).next_power_of_two() };
+        buckets * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
 }
 
 /// The shared integers' fields (`shared.integers`, created at start-up): one per value
@@ -168,6 +183,10 @@ impl Shared {
     }
     pub fn set(&mut self, n: u16, field: u32) {
         self.fields.insert(n, field);
+    }
+    /// The heap a copy holds, estimated (a B-tree of small entries: about 16 bytes each).
+    pub fn approx_bytes(&self) -> usize {
+        self.fields.len() * 16
     }
 }
 

@@ -89,8 +89,9 @@ pub enum Event {
     HandshakeReply { reply: String },
     /// Replica: sent `PSYNC <replid> <offset>` (or `SYNC`).
     PsyncSent { replid: String, offset: i64 },
-    /// Master: decided a PSYNC.
-    PsyncDecision(PsyncDecision),
+    /// Master: decided a PSYNC. Boxed: the largest event by far, and every trace entry is
+    /// as wide as the widest event (the trace holds one entry per event).
+    PsyncDecision(Box<PsyncDecision>),
     /// Replica: got `+CONTINUE`/`+FULLRESYNC` (or an error) back.
     PsyncReply { reply: String },
     /// Master: an RDB child started for these replicas (`startBgsaveForReplication`).

@@ -4,27 +4,43 @@
 //! trace and journal, also past the current step after a jump back) is its record
 //! (`world/record.rs`) and is never copied into a checkpoint.
 //!
-//! Copies cost what the world holds (a master and two replicas with 5,000 keys: about 1 MB a
-//! node), so a long session would hold gigabytes of them. The checkpoints therefore live within
-//! a byte budget: past it, the older ones are thinned (every other one of the finest spacing
-//! goes), while step 0 and the newest [`KEEP_DENSE`] stay. Jumps into old stretches replay
-//! further; jumps near where the student is stay as fast as before; memory stays bounded.
+//! A copy costs what the world holds beyond its keys, plus its keys packed (`sim::packed`:
+//! the bytes and eight per key, instead of a map's ~200; a master and two replicas with 5,000
+//! keys: about 1 MB a copy rather than 3.3), but a long session would still hold gigabytes of
+//! them. The checkpoints therefore live within a byte budget: past it, the older ones are
+//! thinned (every other one of the finest spacing goes), while step 0 and the newest
+//! [`KEEP_DENSE`] stay. Jumps into old stretches replay further; jumps near where the student
+//! is stay as fast as before; memory stays bounded.
 
 use crate::engine::keyspace::Value;
+use crate::sim::packed::{self, PackedKeys};
 use crate::sim::world::World;
 
 /// The newest checkpoints, never thinned: the stretch a student steps back and forth in.
 pub const KEEP_DENSE: usize = 16;
+/// A live map's cost per key beyond its bytes (tree nodes, the value enum, allocations),
+/// measured at about 180 bytes for short strings.
+const PER_KEY: usize = 180;
 /// What checkpoints may hold by default (estimated, see [`approx_bytes`]) before old ones thin.
 pub const DEFAULT_BUDGET_BYTES: usize = 256 << 20;
 
-/// A copy of the world's state taken right after a step (before the inputs made at it).
+/// A copy of the world's state taken right after a step (before the inputs made at it): the
+/// world without its keys, and the keys packed (`sim::packed`).
 #[derive(Clone, Debug)]
 pub struct Checkpoint {
     pub step: u64,
-    pub world: Box<World>,
-    /// [`approx_bytes`] of `world`, counted against the budget.
+    world: Box<World>,
+    keys: PackedKeys,
+    /// [`approx_bytes`] of `world` and the packed keys' bytes, counted against the budget.
     bytes: usize,
+}
+
+impl Checkpoint {
+    /// Become this checkpoint's world, keeping `world`'s record (see `World::restore`).
+    pub fn restore_into(&self, world: &mut World) {
+        world.restore(&self.world);
+        packed::unpack(world, &self.keys);
+    }
 }
 
 /// A session's checkpoints: one at step 0, then one every `every` steps as the session steps
@@ -42,7 +58,7 @@ impl History {
     /// before any input.
     pub fn new(every: u64, mut start: World) -> History {
         let mut h = History { every: every.max(1), checkpoints: Vec::new(), budget: DEFAULT_BUDGET_BYTES, bytes: 0 };
-        h.keep(0, start.copy_state());
+        h.keep(0, packed::copy_packed(&mut start));
         h
     }
 
@@ -56,15 +72,15 @@ impl History {
     pub fn after_step(&mut self, world: &mut World) {
         let step = world.current_step();
         if step.is_multiple_of(self.every) && self.checkpoints.last().is_none_or(|c| c.step < step) {
-            self.keep(step, world.copy_state());
+            self.keep(step, packed::copy_packed(world));
             self.thin();
         }
     }
 
-    fn keep(&mut self, step: u64, world: World) {
-        let bytes = approx_bytes(&world);
+    fn keep(&mut self, step: u64, (world, keys): (World, PackedKeys)) {
+        let bytes = approx_bytes(&world) + keys.approx_bytes(key_bytes);
         self.bytes += bytes;
-        self.checkpoints.push(Checkpoint { step, world: Box::new(world), bytes });
+        self.checkpoints.push(Checkpoint { step, world: Box::new(world), keys, bytes });
     }
 
     /// Over budget: drop every other checkpoint of the finest spacing among the old ones,
@@ -131,28 +147,38 @@ impl History {
 }
 
 /// A world copy's heap, estimated from what grows with a run: keys and values (with the
-/// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings)
-/// and RDB files. The replication buffer's full blocks are shared between copies, so not
-/// counted. An estimate for a budget, not an accounting.
+/// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings),
+/// each key's access field (engine/access.rs: a hash table copied whole, capacity and all),
+/// the keys marked with an encoding, those with a deadline, and RDB files. The replication
+/// buffer's full blocks are shared between copies, so not counted. An estimate for a budget,
+/// not an accounting: `bench-rewind` prints it next to the heap the checkpoints really hold.
 pub fn approx_bytes(world: &World) -> usize {
-    const PER_KEY: usize = 180;
-    const PER_ELEMENT: usize = 48;
-    let value = |v: &Value| match v {
-        Value::Str(s) => s.len(),
-        Value::List(l) => l.iter().map(|e| e.len() + PER_ELEMENT).sum(),
-        Value::Hash(h) => h.iter().map(|(f, v)| f.len() + v.len() + PER_ELEMENT).sum(),
-        Value::Set(s) => s.iter().map(|e| e.len() + PER_ELEMENT).sum(),
-        Value::ZSet(z) => z.len() * (2 * PER_ELEMENT),
-    };
     let mut bytes = 4096;
     for name in world.node_names() {
         bytes += world.dump(&name).map_or(0, <[u8]>::len);
         let Some(node) = world.node(&name) else { continue };
         bytes += node.dump.as_ref().map_or(0, Vec::len);
+        bytes += node.ks.shared.approx_bytes();
         for db in &node.ks.dbs {
-            bytes += db.entries.iter().map(|(k, v)| PER_KEY + k.len() + value(v)).sum::<usize>();
+            bytes += db.entries.iter().map(|(k, v)| key_bytes(k, v)).sum::<usize>();
             bytes += db.expires.len() * PER_KEY / 2;
+            bytes += db.slave_expires.iter().chain(db.marks.keys()).map(|k| PER_KEY / 2 + k.len()).sum::<usize>();
+            bytes += db.fields.approx_bytes();
         }
     }
     bytes
+}
+
+/// One key of a live map, estimated: the map's overhead per key, the key, its value.
+fn key_bytes(key: &[u8], v: &Value) -> usize {
+    const PER_ELEMENT: usize = 48;
+    PER_KEY
+        + key.len()
+        + match v {
+            Value::Str(s) => s.len(),
+            Value::List(l) => l.iter().map(|e| e.len() + PER_ELEMENT).sum(),
+            Value::Hash(h) => h.iter().map(|(f, v)| f.len() + v.len() + PER_ELEMENT).sum(),
+            Value::Set(s) => s.iter().map(|e| e.len() + PER_ELEMENT).sum(),
+            Value::ZSet(z) => z.len() * (2 * PER_ELEMENT),
+        }
 }

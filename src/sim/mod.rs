@@ -26,6 +26,7 @@ pub mod input;
 pub mod label;
 pub mod link;
 pub mod moment;
+pub mod packed;
 pub mod scenario;
 pub mod session;
 pub mod snapshot;

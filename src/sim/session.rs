@@ -293,7 +293,7 @@ impl Session {
         let at = self.world.current_step();
         // Forward from here unless a checkpoint lies between here and the target.
         if target < at || cp.step > at {
-            self.world.restore(&cp.world);
+            cp.restore_into(&mut self.world);
         }
         self.forward_to(target);
     }

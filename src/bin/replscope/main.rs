@@ -6,8 +6,9 @@
 //!   the line. Its `save`/`load` paths stay in the scenario's folder (`files`). A lesson's
 //!   narration prints as `» …` (`--lang zh`: its 简体中文), its answered predictions as `? …`.
 //! - `replscope serve --port P [--replicaof HOST PORT]`: one node over real TCP (net::serve).
-//! - `replscope bench-rewind [--steps N] [--jumps N]`: build a long trace and print how long a
-//!   jump to a random step takes (a figure, not a pass/fail).
+//! - `replscope bench-rewind [--events N] [--steps N] [--jumps N]`: build a long trace (100,000
+//!   entries, or REPLSCOPE_BENCH_EVENTS) and print where its heap goes and how long a jump to a
+//!   random step takes (figures, not a pass/fail).
 //! - `replscope bench-import [--steps N]`: export such a trace and import it again, printing
 //!   the file's size, the time and the heap the import peaked at.
 
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   replscope run SCENARIO [--trace FILE] [--seed N] [--files-anywhere] [--lang en|zh]
   replscope serve --port P [--replicaof HOST PORT]
-  replscope bench-rewind [--steps N] [--jumps N] [--every N]
+  replscope bench-rewind [--events N] [--steps N] [--jumps N] [--every N]
   replscope bench-import [--steps N]";
 
 /// The largest RDB file `load` reads (the world keeps a copy per node and in its journal).

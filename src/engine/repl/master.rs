@@ -64,7 +64,7 @@ impl Node {
         // The decision event carries the offset the +FULLRESYNC will announce when it is known
         // now; a delayed diskless sync announces the fork-time offset later.
         decision.outcome = PsyncOutcome::FullResync { replid: self.repl.replid.clone(), offset: self.repl.master_repl_offset };
-        self.emit(Event::PsyncDecision(decision));
+        self.emit(Event::PsyncDecision(Box::new(decision)));
         let capa_eof = self.clients.get(&conn).map(|c| c.capa_eof).unwrap_or(false);
         match self.child.as_ref().map(|c| (c.mode, c.for_replication)) {
             Some((RdbMode::Disk, _)) => {
@@ -103,7 +103,7 @@ impl Node {
 
     fn emit_decision(&mut self, addr: &str, replid: &str, offset: i64, rule: PsyncRule, outcome: PsyncOutcome) {
         let d = self.repl.decision(addr, replid, offset, rule, outcome);
-        self.emit(Event::PsyncDecision(d));
+        self.emit(Event::PsyncDecision(Box::new(d)));
     }
 
     /// The success path: ONLINE at once, `+CONTINUE`, then the backlog from `offset`.
@@ -587,7 +587,7 @@ mod tests {
         net.events[net.idx(node)]
             .iter()
             .rev()
-            .find_map(|e| if let Event::PsyncDecision(d) = e { Some(d.clone()) } else { None })
+            .find_map(|e| if let Event::PsyncDecision(d) = e { Some((**d).clone()) } else { None })
             .expect("a PSYNC decision")
     }
 

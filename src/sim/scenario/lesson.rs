@@ -137,7 +137,7 @@ pub fn decision_for<'a>(world: &'a World, replica: &str, from: usize) -> Option<
     let port = world.port_of(replica)?;
     let suffix = format!(":{port}");
     world.trace().iter().enumerate().skip(from).find_map(|(i, e)| match &e.kind {
-        TraceKind::Event(Event::PsyncDecision(d)) if d.replica.ends_with(&suffix) => Some((i, d)),
+        TraceKind::Event(Event::PsyncDecision(d)) if d.replica.ends_with(&suffix) => Some((i, &**d)),
         _ => None,
     })
 }

@@ -103,7 +103,7 @@ fn the_decision(world: &World) -> crate::engine::event::PsyncDecision {
         .trace()
         .iter()
         .filter_map(|e| match &e.kind {
-            TraceKind::Event(Event::PsyncDecision(d)) => Some(d.clone()),
+            TraceKind::Event(Event::PsyncDecision(d)) => Some((**d).clone()),
             _ => None,
         })
         .collect();

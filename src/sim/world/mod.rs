@@ -255,6 +255,11 @@ impl World {
         *self = state.clone();
         self.record = record;
     }
+    /// Every database of every running node, in slot order (a checkpoint packs their keys:
+    /// `sim::packed`).
+    pub(crate) fn dbs_mut(&mut self) -> impl Iterator<Item = &mut crate::engine::keyspace::Db> {
+        self.slots.iter_mut().filter_map(|s| s.node.as_mut()).flat_map(|n| n.ks.dbs.iter_mut())
+    }
     /// Node names in creation order (running or not).
     pub fn node_names(&self) -> Vec<String> {
         self.slots.iter().map(|s| s.name.clone()).collect()
