@@ -9,6 +9,7 @@
 //! end-to-end tests.
 
 pub mod api;
+pub mod buffers;
 pub mod figures;
 pub mod format;
 pub mod geometry;
