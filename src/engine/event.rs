@@ -173,7 +173,8 @@ mod tests {
                 assert_eq!(obuf_limit_of(&obuf_limit_reason(which, used)), Some((which, used)));
             }
         }
-        for other in ["timeout", "client-output-buffer-limit (odd limit, 5 bytes)", "client-output-buffer-limit (hard limit, x bytes)", ""] {
+        for other in ["timeout", "client-output-buffer-limit (odd limit, 5 bytes)", "client-output-buffer-limit (hard limit, x bytes)", ""]
+        {
             assert_eq!(obuf_limit_of(other), None, "{other}");
         }
     }

@@ -364,7 +364,15 @@ impl Node {
                 let r = c.replica.as_ref()?;
                 let ip = c.announced_ip.clone().unwrap_or_else(|| c.peer_host.clone());
                 let lag = if r.state == SlaveState::Online { now_s.saturating_sub(r.ack_time_ms / 1000) } else { 0 };
-                Some(ReplicaRow { conn: c.conn, addr: c.replica_addr(), ip, port: c.listening_port, state: r.state, ack_off: r.ack_off, lag_s: lag })
+                Some(ReplicaRow {
+                    conn: c.conn,
+                    addr: c.replica_addr(),
+                    ip,
+                    port: c.listening_port,
+                    state: r.state,
+                    ack_off: r.ack_off,
+                    lag_s: lag,
+                })
             })
             .collect()
     }

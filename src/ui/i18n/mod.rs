@@ -191,7 +191,7 @@ mod tests {
 /// Redis name (commands, INFO fields, key caps), a symbol, or not words at all.
 #[cfg(test)]
 mod no_literals {
-    const FILES: [(&str, &str); 18] = [
+    const FILES: [(&str, &str); 19] = [
         ("app.rs", include_str!("../app.rs")),
         ("backlog_ring.rs", include_str!("../components/backlog_ring.rs")),
         ("console.rs", include_str!("../components/console.rs")),
@@ -206,6 +206,7 @@ mod no_literals {
         ("narration.rs", include_str!("../components/narration.rs")),
         ("narrow.rs", include_str!("../components/narrow.rs")),
         ("offsets.rs", include_str!("../components/offsets.rs")),
+        ("replica_buffer.rs", include_str!("../components/replica_buffer.rs")),
         ("sequence.rs", include_str!("../components/sequence.rs")),
         ("toolbar.rs", include_str!("../components/toolbar.rs")),
         ("topology.rs", include_str!("../components/topology.rs")),
