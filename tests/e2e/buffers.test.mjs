@@ -141,6 +141,8 @@ test('the layout switch redraws 7.0 as 6.x without touching the run', async () =
   assert.ok(shared, text7);
   assert.equal(mem7, Number(shared[2]), 'the 7.0 memory is the shared buffer');
   assert.equal(await figure.getByTestId('modelled').count(), 0);
+  const bars = () => figure.getByTestId('layout-picture').locator('rect').count();
+  assert.equal(await bars(), 1, '7.0: one shared buffer');
   await page.getByTestId('backlog-layout').getByLabel('Redis 6.x and earlier').check();
   await page.waitForFunction(() => document.querySelector('[data-testid=layout-figure-m]')?.dataset.layout === '6.x');
   const text6 = await text(figure);
@@ -152,6 +154,7 @@ test('the layout switch redraws 7.0 as 6.x without touching the run', async () =
   assert.equal(mem6, 16384 + Number(copy[4]), 'the 6.x memory is the whole ring plus r1\'s own copy');
   assert.equal(await text(figure.getByTestId('modelled')), '(modelled, not measured)');
   assert.notEqual(mem6, mem7, `6.x ${mem6} B vs 7.0 ${mem7} B`);
+  assert.equal(await bars(), 2, '6.x: the ring, and r1\'s own copy');
   const after = await published(page);
   assert.equal(after.step, before.step, 'same step');
   assert.equal(after.last_step, before.last_step, 'same run length');

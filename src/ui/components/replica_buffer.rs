@@ -139,6 +139,52 @@ pub fn replica_buffers(lang: Lang, master: &NodeView, shown: &[Rc<TraceEntry>], 
     }
 }
 
+/// The layout drawn to one scale (the larger of the two layouts' memory, so switching shows
+/// which needs more): 7.0 as one row of shared blocks with each replica's reference marked,
+/// 6.x as the ring's allocation and, under it, each replica's own copy (its `omem`).
+fn layout_picture(lang: Lang, layout: BufferLayout, master: &NodeView, names: &[(u16, String)], memory: u64) -> Html {
+    let (Some(b), Some(l6)) = (master.backlog.as_ref(), layout6(master)) else { return html! {} };
+    let copies: u64 = l6.replicas.iter().map(|r| r.omem).max().unwrap_or(0);
+    let scale = b.buffer_mem.max(l6.backlog_alloc).max(copies).max(1) as f64;
+    let w = |v: u64| (290.0 * v as f64 / scale).max(if v > 0 { 1.0 } else { 0.0 });
+    let rows: Vec<(String, u64, Vec<u64>)> = match layout {
+        BufferLayout::Redis7 => {
+            let n = b.blocks.len() as u64;
+            let each = b.buffer_mem.checked_div(n).unwrap_or(0);
+            // Each replica's reference: the index of its block among the shared ones.
+            let marks = master
+                .replicas
+                .iter()
+                .filter_map(|r| r.buffer_from.and_then(|from| b.blocks.iter().position(|(o, _)| *o == from)))
+                .map(|i| i as u64 * each)
+                .collect();
+            vec![(t(lang, K::Layout7).to_string(), b.buffer_mem, marks)]
+        }
+        BufferLayout::Redis6 => std::iter::once(("repl-backlog-size".to_string(), l6.backlog_alloc, vec![]))
+            .chain(l6.replicas.iter().map(|r| (format!("{} omem", replica_name(names, &r.addr)), r.omem, vec![])))
+            .collect(),
+    };
+    let height = 14 * rows.len() + 4;
+    html! {
+        <svg class="layout-picture" viewBox={format!("0 0 300 {height}")} role="img" data-testid="layout-picture"
+            aria-label={tf(lang, K::LayoutMemory, &[&memory])}>
+            { for rows.iter().enumerate().map(|(i, (label, bytes, marks))| {
+                let y = 2 + 14 * i;
+                html! {
+                    <g>
+                        <title>{ format!("{label}: {bytes} B") }</title>
+                        <rect class="layout-bar" x="5" y={y.to_string()} width={format!("{:.1}", w(*bytes))} height="11" />
+                        { for marks.iter().map(|m| html! {
+                            <line class="layout-ref" x1={format!("{:.1}", 5.0 + w(*m))} y1={y.to_string()}
+                                x2={format!("{:.1}", 5.0 + w(*m))} y2={(y + 11).to_string()} />
+                        }) }
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}
+
 /// The chosen layout's picture and memory for one master at this moment.
 pub fn layout_figure(lang: Lang, layout: BufferLayout, master: &NodeView, names: &[(u16, String)]) -> Html {
     let Some(b) = master.backlog.as_ref() else { return html! {} };
@@ -187,6 +233,7 @@ pub fn layout_figure(lang: Lang, layout: BufferLayout, master: &NodeView, names:
                 <strong>{ t(lang, if layout == BufferLayout::Redis7 { K::Layout7 } else { K::Layout6 }) }</strong>
                 { format!(" · {}", tf(lang, K::LayoutMemory, &[&memory])) }
             </p>
+            { layout_picture(lang, layout, master, names, memory) }
             { body }
         </div>
     }
