@@ -67,7 +67,7 @@ pub fn first_look(p: &FirstLookProps) -> Html {
                         <th scope="col"><code>{"offset"}</code></th>
                         <th scope="col">{ t(lang, K::BehindBytes) }</th>
                         <th scope="col"><code>{"lag"}</code></th>
-                        <th scope="col">{ t(lang, K::BufColumn) }</th>
+                        <th scope="col"><abbr title={t(lang, K::BufColumn)}><code>{"omem"}</code></abbr></th>
                     </tr></thead>
                     <tbody>
                         { for p.node.replicas.iter().map(|r| html! {

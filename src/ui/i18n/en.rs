@@ -493,7 +493,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::LimitHard => "hard",
         K::LimitSoft => "soft",
         K::BufUnsent => "{0} B not yet written to its socket",
-        K::BufColumn => "output buffer",
+        K::BufColumn => "output buffer (CLIENT LIST omem, the figure the output-buffer limits count)",
         K::LayoutLegend => "Buffer layout",
         K::Layout7 => "Redis 7.0",
         K::Layout6 => "Redis 6.x and earlier",

@@ -493,7 +493,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::LimitHard => "硬",
         K::LimitSoft => "软",
         K::BufUnsent => "{0} B 尚未写入套接字",
-        K::BufColumn => "输出缓冲区",
+        K::BufColumn => "输出缓冲区（CLIENT LIST 的 omem，输出缓冲区限制所计的数字）",
         K::LayoutLegend => "缓冲区布局",
         K::Layout7 => "Redis 7.0",
         K::Layout6 => "Redis 6.x 及更早",
