@@ -214,7 +214,7 @@ mod no_literals {
     ];
 
     /// Literals that are Redis's own words or the brand, shown as they are in every language.
-    const REDIS_NAMES: [&str; 13] = [
+    const REDIS_NAMES: [&str; 14] = [
         "ReplScope",
         "Esc",
         "replid",
@@ -229,6 +229,8 @@ mod no_literals {
         "state",
         "offset",
         "lag",
+        // CLIENT LIST's output-buffer field, heading the column the buffer bar agrees with.
+        "omem",
     ];
 
     fn words(s: &str) -> bool {
