@@ -438,6 +438,29 @@ impl Backlog {
         buf + (LIST_NODE_SIZE + REPL_BUF_BLOCK_HEADER) * nodes
     }
 
+    /// How many blocks this replica references, its own and every later one (CLIENT LIST's
+    /// `oll` for a replica in 7.0: `last->id - cur->id + 1`); 0 without a reference.
+    pub fn reader_blocks(&self, id: ReaderId) -> u64 {
+        let Some(node) = self.readers.get(&id).and_then(|r| r.node) else { return 0 };
+        match (self.index_of(node).map(|i| &self.blocks[i]), self.blocks.back()) {
+            (Some(cur), Some(last)) => last.id - cur.id + 1,
+            _ => 0,
+        }
+    }
+
+    /// The first offset of the block this replica references (`ref_repl_buf_node`), if any.
+    pub fn reader_block_offset(&self, id: ReaderId) -> Option<u64> {
+        let node = self.readers.get(&id)?.node?;
+        Some(self.blocks[self.index_of(node)?].repl_offset)
+    }
+
+    /// `server.repl_buffer_mem`: every block's allocation (capacity plus its header) plus its
+    /// list node, as `feedReplicationBuffer` adds and `incrementalTrimReplicationBacklog`
+    /// subtracts them (INFO memory's `mem_total_replication_buffers`).
+    pub fn buffer_mem(&self) -> u64 {
+        self.blocks.iter().map(|b| b.size + REPL_BUF_BLOCK_HEADER + LIST_NODE_SIZE).sum()
+    }
+
     /// (first offset, used bytes) per block, head first.
     pub fn blocks(&self) -> Vec<(u64, u64)> {
         self.blocks.iter().map(|b| (b.repl_offset, b.used())).collect()
@@ -572,6 +595,33 @@ mod tests {
         assert_eq!(b.histlen(), 4156423);
         assert_eq!(b.reader_usage(r), 4182816);
         assert_eq!(b.blocks().len(), 204);
+        // It references the head block, so it holds all 204 (CLIENT LIST's oll).
+        assert_eq!(b.reader_blocks(r), 204);
+        assert_eq!(b.reader_block_offset(r), Some(3883601));
+    }
+
+    /// A replica that references the head block pins every block: its output-buffer figure
+    /// (`getClientOutputBufferMemoryUsage`) and the whole buffer's (`repl_buffer_mem`) count the
+    /// same capacities and per-block overheads. One that moved on holds fewer blocks.
+    #[test]
+    fn buffer_mem_counts_what_a_head_reader_counts() {
+        let mut b = Backlog::new(16384, 0);
+        let r = b.add_fullsync_reader();
+        let late = b.add_fullsync_reader();
+        assert_eq!((b.buffer_mem(), b.reader_blocks(r), b.reader_block_offset(r)), (0, 0, None));
+        b.feed(SELECT0);
+        for i in 0..1000 {
+            b.feed(&set_cmd(i));
+        }
+        let views = b.block_views();
+        assert!(views.len() > 2, "several blocks: {}", views.len());
+        assert_eq!(b.buffer_mem(), b.reader_usage(r));
+        assert_eq!(b.reader_blocks(r), views.len() as u64);
+        assert_eq!(b.reader_block_offset(r), Some(1));
+        b.advance_reader(late, views[1].repl_offset + 1);
+        assert_eq!(b.reader_blocks(late), views.len() as u64 - 1);
+        assert_eq!(b.reader_block_offset(late), Some(views[1].repl_offset));
+        assert!(b.reader_usage(late) < b.reader_usage(r));
     }
 
     #[test]

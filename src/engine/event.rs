@@ -125,3 +125,58 @@ pub enum Event {
     /// Anything else worth a line in the log, as Redis would log it.
     Log { text: String },
 }
+
+/// Which `client-output-buffer-limit` closed a replica (`checkClientOutputBufferLimits`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObufLimit {
+    /// At or over the hard limit: closed at once.
+    Hard,
+    /// Over the soft limit for more than its seconds.
+    Soft,
+}
+
+impl ObufLimit {
+    /// The word Redis's log line uses (`hard` / `soft`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObufLimit::Hard => "hard",
+            ObufLimit::Soft => "soft",
+        }
+    }
+}
+
+/// The reason a [`Event::Disconnected`] gives when a replica is closed for its output buffer:
+/// `client-output-buffer-limit (hard limit, 33104 bytes)`, the limit and the bytes counted.
+pub fn obuf_limit_reason(which: ObufLimit, used: u64) -> String {
+    format!("client-output-buffer-limit ({} limit, {used} bytes)", which.as_str())
+}
+
+/// The limit and the bytes counted, when `reason` is one [`obuf_limit_reason`] wrote.
+pub fn obuf_limit_of(reason: &str) -> Option<(ObufLimit, u64)> {
+    let rest = reason.strip_prefix("client-output-buffer-limit (")?.strip_suffix(" bytes)")?;
+    let (which, used) = rest.split_once(" limit, ")?;
+    let which = match which {
+        "hard" => ObufLimit::Hard,
+        "soft" => ObufLimit::Soft,
+        _ => return None,
+    };
+    Some((which, used.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_buffer_reason_reads_back_as_written() {
+        for which in [ObufLimit::Hard, ObufLimit::Soft] {
+            for used in [0, 33104, u64::MAX] {
+                assert_eq!(obuf_limit_of(&obuf_limit_reason(which, used)), Some((which, used)));
+            }
+        }
+        for other in ["timeout", "client-output-buffer-limit (odd limit, 5 bytes)", "client-output-buffer-limit (hard limit, x bytes)", ""]
+        {
+            assert_eq!(obuf_limit_of(other), None, "{other}");
+        }
+    }
+}

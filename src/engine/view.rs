@@ -37,6 +37,22 @@ pub struct NodeView {
     pub slave_expires_tracked_keys: u64,
     /// The replication knobs, CONFIG GET style: (name, value).
     pub config: Vec<(String, String)>,
+    /// `client-output-buffer-limit replica` as this node applies it to its replicas.
+    #[serde(default)]
+    pub replica_obuf_limit: ObufLimitView,
+}
+
+/// The replica class of `client-output-buffer-limit`, as `checkClientOutputBufferLimits`
+/// applies it (0: that limit is off).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObufLimitView {
+    /// The hard limit in force: the configured one, raised to repl-backlog-size when smaller.
+    pub hard: u64,
+    /// The hard limit as configured (CONFIG GET shows this one).
+    pub hard_configured: u64,
+    pub soft: u64,
+    /// How many whole seconds the soft limit may be exceeded before the replica is closed.
+    pub soft_seconds: u64,
 }
 
 /// INFO's `role:` line. Serialised as the word INFO prints, so exported JSON and the page's
@@ -114,6 +130,10 @@ pub struct BacklogView {
     pub histlen: u64,
     /// The 7.0 replication-buffer blocks the backlog spans: (first offset, used bytes).
     pub blocks: Vec<(u64, u64)>,
+    /// The whole replication buffer's memory, `server.repl_buffer_mem` (INFO memory's
+    /// `mem_total_replication_buffers`): each block's allocation plus its list node.
+    #[serde(default)]
+    pub buffer_mem: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +146,28 @@ pub struct ReplicaView {
     pub ack_offset: u64,
     /// Seconds since the last ACK.
     pub lag_s: u64,
+    /// Its output buffer as Redis counts it against the limits and CLIENT LIST shows it as
+    /// `omem` (`getClientOutputBufferMemoryUsage`): the shared blocks from the one it
+    /// references to the end of the last one's capacity, plus each block's overheads.
+    #[serde(default)]
+    pub obuf_bytes: u64,
+    /// How many blocks that is (CLIENT LIST's `oll`).
+    #[serde(default)]
+    pub obuf_blocks: u64,
+    /// The stream bytes the master has not written to its socket yet.
+    #[serde(default)]
+    pub unsent_bytes: u64,
+    /// The first offset of the block it references (`ref_repl_buf_node`), if any.
+    #[serde(default)]
+    pub buffer_from: Option<u64>,
+    /// Since when it is over the soft limit (`obuf_soft_limit_reached_time`, in ms).
+    #[serde(default)]
+    pub soft_since_ms: Option<u64>,
+    /// Whole seconds over the soft limit as the check counts them (`server.unixtime` minus
+    /// the reached time, both in seconds); the replica is closed once this exceeds
+    /// `soft_seconds`.
+    #[serde(default)]
+    pub soft_over_s: Option<u64>,
 }
 
 impl Node {
@@ -163,12 +205,9 @@ fn build(n: &Node) -> NodeView {
             first_byte: b.first_byte(),
             histlen: b.histlen(),
             blocks: b.blocks(),
+            buffer_mem: b.buffer_mem(),
         }),
-        replicas: n
-            .replica_rows()
-            .into_iter()
-            .map(|r| ReplicaView { addr: r.addr, state: r.state.into(), ack_offset: r.ack_off, lag_s: r.lag_s })
-            .collect(),
+        replicas: n.replica_rows().into_iter().map(|r| replica_view(n, r)).collect(),
         dbs: n
             .ks
             .dbs
@@ -182,6 +221,34 @@ fn build(n: &Node) -> NodeView {
         sync_partial_err: n.repl.stat_sync_partial_err,
         slave_expires_tracked_keys: n.ks.slave_keys_with_expire() as u64,
         config: n.config.listing(),
+        replica_obuf_limit: ObufLimitView {
+            hard: n.replica_hard_limit(),
+            hard_configured: n.config.client_output_buffer_limit_replica.hard,
+            soft: n.config.client_output_buffer_limit_replica.soft,
+            soft_seconds: n.config.client_output_buffer_limit_replica.soft_seconds,
+        },
+    }
+}
+
+/// One `slaveN` row with its output buffer's figures.
+fn replica_view(n: &Node, r: crate::engine::repl::replica::ReplicaRow) -> ReplicaView {
+    let link = n.clients.get(&r.conn).and_then(|c| c.replica.as_ref());
+    let backlog = n.repl.backlog.as_ref();
+    let reader = link.and_then(|l| l.reader).zip(backlog);
+    let soft_since_ms = link.and_then(|l| l.soft_limit_since_ms);
+    ReplicaView {
+        addr: r.addr,
+        state: r.state.into(),
+        ack_offset: r.ack_off,
+        lag_s: r.lag_s,
+        obuf_bytes: link.map(|l| crate::engine::repl::master::obuf_usage(l, backlog)).unwrap_or(0),
+        obuf_blocks: reader.map(|(id, b)| b.reader_blocks(id)).unwrap_or(0),
+        unsent_bytes: reader
+            .and_then(|(id, b)| b.reader_next_offset(id).map(|next| (b.end_offset() + 1).saturating_sub(next)))
+            .unwrap_or(0),
+        buffer_from: reader.and_then(|(id, b)| b.reader_block_offset(id)),
+        soft_since_ms,
+        soft_over_s: soft_since_ms.map(|t| (n.now_ms / 1000).saturating_sub(t / 1000)),
     }
 }
 
@@ -536,6 +603,52 @@ mod tests {
         assert_eq!(l[0].keys[0].key, b"key:000");
         assert_eq!(l[0].keys[199].key, b"key:199");
         assert_eq!(listing_of(&net, "m", 0)[0].keys.len(), 0);
+    }
+
+    /// `field=` of the master's CLIENT LIST line for its replica (flags=S).
+    fn replica_client_field(net: &mut Net, field: &str) -> u64 {
+        let list = net.run("m", &["CLIENT", "LIST"]);
+        let line = list.lines().find(|l| l.contains(" flags=S ")).expect("the replica's line");
+        line.split(' ').find_map(|kv| kv.strip_prefix(&format!("{field}="))).expect(field).parse().expect("a number")
+    }
+
+    #[test]
+    fn replica_buffer_figures_agree_with_client_list_and_the_soft_clock() {
+        use crate::engine::event::{obuf_limit_of, Event, ObufLimit};
+        let mut net = Net::new(&["m", "r"]);
+        net.run("m", &["CONFIG", "SET", "repl-backlog-size", "16kb", "client-output-buffer-limit", "replica 1kb 20kb 5"]);
+        net.attach("r", "m");
+        let limit = net.node("m").view().replica_obuf_limit;
+        // The configured hard limit (1 KB) is raised to repl-backlog-size.
+        assert_eq!(limit, ObufLimitView { hard: 16384, hard_configured: 1024, soft: 20480, soft_seconds: 5 });
+        net.run("m", &["CONFIG", "SET", "client-output-buffer-limit", "replica 0 20kb 5"]);
+        net.hold_one_way("m", "r");
+        let c = net.client("m");
+        let v = "x".repeat(1000);
+        for i in 0..30 {
+            net.cmd(c, &["SET", &format!("k{i}"), &v]);
+        }
+        let view = net.node("m").view();
+        let r = view.replicas[0].clone();
+        assert_eq!(r.obuf_bytes, replica_client_field(&mut net, "omem"), "the bar's bytes are CLIENT LIST's omem");
+        assert_eq!(r.obuf_blocks, replica_client_field(&mut net, "oll"));
+        assert!(r.obuf_bytes > view.replica_obuf_limit.soft, "{} over the soft limit", r.obuf_bytes);
+        assert!(r.unsent_bytes >= 30 * 1000 && r.unsent_bytes <= r.obuf_bytes, "{} unsent", r.unsent_bytes);
+        assert!(r.buffer_from.is_some());
+        let since = r.soft_since_ms.expect("the soft clock runs");
+        let before = r.soft_over_s.expect("counted");
+        assert!(before <= 1, "just started: {before}");
+        // 4000 ms later the whole-second count has grown by exactly 4; still connected.
+        net.advance(4000);
+        let r = net.node("m").view().replicas[0].clone();
+        assert_eq!((r.soft_since_ms, r.soft_over_s), (Some(since), Some(before + 4)));
+        net.advance(3000);
+        assert!(net.node("m").view().replicas.is_empty(), "dropped after more than 5 s over");
+        let dropped = net.events[net.idx("m")].iter().find_map(|e| match e {
+            Event::Disconnected { reason, .. } => obuf_limit_of(reason),
+            _ => None,
+        });
+        assert!(matches!(dropped, Some((ObufLimit::Soft, used)) if used >= 20480), "{dropped:?}");
     }
 
     #[test]

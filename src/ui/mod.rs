@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod eras;
+pub mod buffers;
 pub mod figures;
 pub mod format;
 pub mod geometry;

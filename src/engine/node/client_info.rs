@@ -39,10 +39,14 @@ impl Node {
             flags.push('N');
         }
         let pending = c.sent.saturating_sub(c.delivered);
-        // A replica's stream lives in the shared replication buffer (obl 0, oll the blocks it
-        // references); anyone else's reply fills the static buffer first, then the list.
-        let (obl, oll, omem) = if c.replica.is_some() {
-            (0, pending.div_ceil(REPLY_CHUNK), pending)
+        // A replica's stream lives in the shared replication buffer: obl 0, oll the blocks it
+        // references, omem `getClientOutputBufferMemoryUsage` (the figure the output-buffer
+        // limits are checked against); anyone else's reply fills the static buffer first,
+        // then the list.
+        let (obl, oll, omem) = if let Some(r) = &c.replica {
+            let backlog = self.repl.backlog.as_ref();
+            let blocks = r.reader.zip(backlog).map(|(id, b)| b.reader_blocks(id)).unwrap_or(0);
+            (0, blocks, crate::engine::repl::master::obuf_usage(r, backlog))
         } else {
             let in_buf = pending.min(REPLY_CHUNK);
             (in_buf, (pending - in_buf).div_ceil(REPLY_CHUNK), pending - in_buf)

@@ -4,7 +4,7 @@
 //! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
 
 use crate::engine::backlog::Backlog;
-use crate::engine::event::{Event, PsyncOutcome, PsyncRule, RdbMode};
+use crate::engine::event::{obuf_limit_reason, Event, ObufLimit, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::rdb::{self, RdbAux};
 use crate::engine::repl::{child_duration_ms, RdbChild, ReplicaLink, SlaveState};
@@ -403,18 +403,19 @@ impl Node {
         let used = obuf_usage(r, self.repl.backlog.as_ref());
         let mut reason = None;
         if hard > 0 && used >= hard {
-            reason = Some("hard");
+            reason = Some(ObufLimit::Hard);
         }
         if lim.soft > 0 && used >= lim.soft {
             match r.soft_limit_since_ms {
                 None => r.soft_limit_since_ms = Some(now),
-                Some(t) if now / 1000 - t / 1000 > lim.soft_seconds => reason = reason.or(Some("soft")),
+                Some(t) if now / 1000 - t / 1000 > lim.soft_seconds => reason = reason.or(Some(ObufLimit::Soft)),
                 _ => {}
             }
         } else {
             r.soft_limit_since_ms = None;
         }
-        if let Some(which) = reason {
+        if let Some(limit) = reason {
+            let which = limit.as_str();
             let addr = c.replica_addr();
             if from_cron {
                 self.log(format!("Client {addr} closed for overcoming of output buffer limits ({which} limit, {used} bytes)."));
@@ -423,7 +424,7 @@ impl Node {
                     "Client {addr} scheduled to be closed ASAP for overcoming of output buffer limits ({which} limit, {used} bytes)."
                 ));
             }
-            self.close(conn, &format!("client-output-buffer-limit ({which} limit, {used} bytes)"));
+            self.close(conn, &obuf_limit_reason(limit, used));
         }
     }
 
@@ -440,7 +441,7 @@ impl Node {
 
     /// The replica class's hard limit as `checkClientOutputBufferLimits` applies it: raised to
     /// repl-backlog-size when set lower (0: no hard limit).
-    fn replica_hard_limit(&self) -> u64 {
+    pub(crate) fn replica_hard_limit(&self) -> u64 {
         let hard = self.config.client_output_buffer_limit_replica.hard;
         if hard > 0 {
             hard.max(self.config.repl_backlog_size)
@@ -572,7 +573,7 @@ impl Node {
 }
 
 /// `getClientOutputBufferMemoryUsage` for a replica: the shared blocks from its reference on.
-fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {
+pub(crate) fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {
     match (r.reader, backlog) {
         (Some(id), Some(b)) => b.reader_usage(id),
         _ => 0,

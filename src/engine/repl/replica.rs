@@ -373,7 +373,15 @@ impl Node {
                 let r = c.replica.as_ref()?;
                 let ip = c.announced_ip.clone().unwrap_or_else(|| c.peer_host.clone());
                 let lag = if r.state == SlaveState::Online { now_s.saturating_sub(r.ack_time_ms / 1000) } else { 0 };
-                Some(ReplicaRow { addr: c.replica_addr(), ip, port: c.listening_port, state: r.state, ack_off: r.ack_off, lag_s: lag })
+                Some(ReplicaRow {
+                    conn: c.conn,
+                    addr: c.replica_addr(),
+                    ip,
+                    port: c.listening_port,
+                    state: r.state,
+                    ack_off: r.ack_off,
+                    lag_s: lag,
+                })
             })
             .collect()
     }
@@ -382,6 +390,8 @@ impl Node {
 /// One `slaveN:` line of INFO replication (and a row of ROLE and the view).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ReplicaRow {
+    /// Its connection on the master (for the view's output-buffer figures).
+    pub conn: ConnId,
     /// `ip:port` as the events and the view name the replica.
     pub addr: String,
     /// The announced ip, else the peer's address.

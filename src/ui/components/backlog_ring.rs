@@ -7,6 +7,7 @@ use crate::engine::event::Event;
 use crate::engine::view::{BacklogView, NodeView};
 use crate::ui::api::{event_of, Snapshot};
 use crate::ui::components::icons::{icon, icon_at, Icon};
+use crate::ui::components::replica_buffer::{layout_figure, layout_switch, replica_buffers, BufferLayout};
 use crate::ui::figures::{backlog_note, spread_markers};
 use crate::ui::format::human_bytes;
 use crate::ui::i18n::{t, tf, Lang, K};
@@ -227,9 +228,24 @@ pub fn backlog_panel(p: &BacklogProps) -> Html {
             <p class="muted">{ t(lang, K::NoBacklogYet) }</p>
         };
     }
+    let layout = use_state(BufferLayout::default);
+    let on_layout = {
+        let layout = layout.clone();
+        Callback::from(move |l: BufferLayout| layout.set(l))
+    };
+    let names: Vec<(u16, String)> = p.snapshot.nodes.iter().map(|n| (n.port, n.name.clone())).collect();
     html! {
-        <div class="rings">
-            { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| ring(lang, &p.trace, n, b))) }
-        </div>
+        <>
+            { layout_switch(lang, *layout, on_layout) }
+            <div class="rings">
+                { for with.iter().filter_map(|n| n.backlog.as_ref().map(|b| html! {
+                    <div class="ring-and-buffers">
+                        { ring(lang, &p.trace, n, b) }
+                        { replica_buffers(lang, n, p.trace.shown(), &names) }
+                        { layout_figure(lang, *layout, n, &names) }
+                    </div>
+                })) }
+            </div>
+        </>
     }
 }

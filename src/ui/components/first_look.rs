@@ -2,7 +2,8 @@
 //! replica, its link (`master_link_status`, `master_last_io_seconds_ago`,
 //! `master_link_down_since_seconds`) and a full sync's progress (`master_sync_in_progress`,
 //! `master_sync_read_bytes` of `master_sync_total_bytes`); as a master, one row per `slaveN:`
-//! line (state, acknowledged offset, bytes behind `master_repl_offset`, lag). Every figure is
+//! line (state, acknowledged offset, bytes behind `master_repl_offset`, lag) and its output
+//! buffer as the limits count it (CLIENT LIST's `omem`). Every figure is
 //! the engine's INFO text or view, read here, never computed from a replication rule.
 
 use crate::engine::view::NodeView;
@@ -66,6 +67,7 @@ pub fn first_look(p: &FirstLookProps) -> Html {
                         <th scope="col"><code>{"offset"}</code></th>
                         <th scope="col">{ t(lang, K::BehindBytes) }</th>
                         <th scope="col"><code>{"lag"}</code></th>
+                        <th scope="col"><abbr title={t(lang, K::BufColumn)}><code>{"omem"}</code></abbr></th>
                     </tr></thead>
                     <tbody>
                         { for p.node.replicas.iter().map(|r| html! {
@@ -75,6 +77,8 @@ pub fn first_look(p: &FirstLookProps) -> Html {
                                 <td class="num">{ r.ack_offset }</td>
                                 <td class="num" data-field="behind">{ head.saturating_sub(r.ack_offset) }</td>
                                 <td class="num">{ format!("{} s", r.lag_s) }</td>
+                                // The bar's figure (getClientOutputBufferMemoryUsage, CLIENT LIST omem).
+                                <td class="num" data-field="omem">{ format!("{} B", r.obuf_bytes) }</td>
                             </tr>
                         }) }
                     </tbody>

@@ -17,6 +17,7 @@ pub mod link_speed;
 pub mod narration;
 pub mod narrow;
 pub mod offsets;
+pub mod replica_buffer;
 pub mod sequence;
 pub mod share;
 pub mod sizing;
