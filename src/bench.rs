@@ -164,18 +164,6 @@ fn set_commands(from: u64, to: u64, buf: &mut Vec<u8>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_pipeline_is_set_key_j_v_j() {
-        let mut buf = Vec::new();
-        set_commands(9, 11, &mut buf);
-        assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n".to_vec());
-    }
-}
-
 /// The rewind benchmark's session (`bench-rewind` natively, `bench_rewind_in_the_browser` in
 /// wasm): a master and two replicas, a stream of writes to 5,000 keys with the m–r2 link cut
 /// now and then, until the trace holds at least `events` entries and the session has taken at
@@ -231,4 +219,16 @@ pub fn time_jumps(s: &mut crate::sim::Session, jumps: u64, mut clock: impl FnMut
 /// The `p` quantile (0..=1) of sorted `times`, nearest rank.
 pub fn quantile(times: &[f64], p: f64) -> f64 {
     times.get(((times.len().max(1) as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pipeline_is_set_key_j_v_j() {
+        let mut buf = Vec::new();
+        set_commands(9, 11, &mut buf);
+        assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n".to_vec());
+    }
 }

@@ -9,8 +9,8 @@
 //! end-to-end tests.
 
 pub mod api;
-pub mod eras;
 pub mod buffers;
+pub mod eras;
 pub mod figures;
 pub mod format;
 pub mod geometry;
