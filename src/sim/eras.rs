@@ -162,6 +162,19 @@ mod tests {
         assert_eq!(rows(&runs).len(), 3);
     }
 
+    /// 2.6 has no offsets: after a replica that was once the master's master follows it again,
+    /// its count (from 0) cannot equal the master's, and `settle` must not wait for that.
+    #[test]
+    fn a_promotion_settles_in_every_era_and_2_6_stops_nowhere() {
+        let sc = parse("node m\nnode r1\nr1> REPLICAOF m\nsettle\nm> SET foo bar\nsettle\nr1> REPLICAOF NO ONE\nm> REPLICAOF r1\nsettle\nr1> SET after promotion\nsettle\nexpect m> GET after == \"promotion\"\n").unwrap();
+        let runs = compare(&sc, 7);
+        for r in &runs {
+            assert_eq!(r.error, None, "{:?} stopped early", r.era);
+        }
+        let partial: Vec<Vec<bool>> = runs.iter().map(|r| r.resyncs.iter().map(|x| x.partial).collect()).collect();
+        assert_eq!(partial, vec![vec![false, false], vec![false, false], vec![false, true]]);
+    }
+
     #[test]
     fn an_era_statement_sets_the_world_and_a_bad_one_is_a_parse_error() {
         let sc = parse("era 2.8\nnode m\n").unwrap();

@@ -148,7 +148,11 @@ impl World {
             }
             let my_port = format!(":{}", self.slots[*idx].port);
             let listed = mv.replicas.iter().any(|r| r.state == crate::engine::view::ReplicaState::Online && r.addr.ends_with(&my_port));
-            if !v.link_up || v.slave_repl_offset != Some(mv.master_repl_offset) || !listed {
+            // Redis 2.6 has no replication offsets: a plain SYNC tells the replica none, so its
+            // count starts at 0 whatever the master's is; with nothing in flight it has it all.
+            let has_offsets = self.slots[*idx].node.as_ref().is_some_and(|n| n.config().era.replica_sends_psync());
+            let caught_up = !has_offsets || v.slave_repl_offset == Some(mv.master_repl_offset);
+            if !v.link_up || !caught_up || !listed {
                 return false;
             }
         }
