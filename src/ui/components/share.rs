@@ -144,6 +144,9 @@ pub fn embed_view(p: &EmbedProps) -> Html {
                 }
                 if p.panels.backlog {
                     <section class="panel backlog-panel" aria-label={t(lang, K::HBacklog)} tabindex="0">
+                        // The panel's own headings (a master's replication buffers) are h3s: this
+                        // h2, for screen readers only, keeps the outline in order.
+                        <h2 class="visually-hidden">{ t(lang, K::HBacklog) }</h2>
                         <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
                     </section>
                 }
