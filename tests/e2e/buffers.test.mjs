@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDir, launch, openApp } from './harness.mjs';
-import { published, waitForApp, toEnd, scrubTo, consoleCommand } from './app.mjs';
+import { published, waitForApp, lessonToEnd, scrubTo, consoleCommand } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -39,7 +39,7 @@ async function bar(page) {
 test('the slow replica fills its buffer past the hard limit and is dropped, on the bar', async () => {
   const { page, errors } = await openApp(browser.context, server.url, LESSON);
   await waitForApp(page);
-  const last = await toEnd(page);
+  const last = await lessonToEnd(page);
   let seen = [];
   let drop = null;
   for (let s = 0; s <= last && !drop; s++) {
@@ -78,7 +78,7 @@ test('the slow replica fills its buffer past the hard limit and is dropped, on t
 test('a soft limit: the clock counts on screen while over it, then the drop', async () => {
   const { page, errors } = await openApp(browser.context, server.url, LESSON);
   await waitForApp(page);
-  await toEnd(page);
+  await lessonToEnd(page);
   // After the lesson, on the same run: m–r1 set to "congested" (125 KB/s), a soft limit of
   // 24 KB for 2 s, and 600 KB of writes in one MULTI/EXEC: the socket buffer (128 KB) takes what it can, the rest
   // waits in r1's output buffer and drains for seconds.
@@ -127,7 +127,7 @@ test('a soft limit: the clock counts on screen while over it, then the drop', as
 test('the layout switch redraws 7.0 as 6.x without touching the run', async () => {
   const { page, errors } = await openApp(browser.context, server.url, LESSON);
   await waitForApp(page);
-  const last = await toEnd(page);
+  const last = await lessonToEnd(page);
   // The lesson's end: r1 is back, m's backlog and the shared buffer exist.
   assert.ok(last > 0);
   const figure = page.getByTestId('layout-figure-m');
