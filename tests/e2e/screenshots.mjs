@@ -5,11 +5,13 @@
 // (5x-zh-*.png in 简体中文): a lesson step with its narration and highlight, a question, its
 // reveal beside the decision card, and a correction card (`--lessons`: only these). Each picture
 // is of one panel (or the phone's screen), so it stays small; the script prints each size and
-// fails if one is over 150 KB.
+// fails if one is over 150 KB. 6x-*.png (`--machinery`: only these): a replica's output buffer
+// dropped at the hard limit, the same moment in the 6.x layout, the backlog sizing calculator's
+// two replays, and the eras compared.
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveDir, launch, ROOT } from './harness.mjs';
-import { waitForApp, toEnd, scrubTo, consoleCommand, published } from './app.mjs';
+import { waitForApp, toEnd, lessonToEnd, scrubTo, consoleCommand, published } from './app.mjs';
 
 const OUT = path.join(ROOT, 'docs', 'screenshots');
 const LIMIT = 150 * 1024;
@@ -90,11 +92,51 @@ async function lessonShots(lang) {
   await page.close();
 }
 
+/** Issue 14's pictures: buffers and limits, the 6.x layout, the sizing calculator, the eras. */
+async function machineryShots() {
+  let page = await open('?lesson=slow-replica-output-buffer-limit&seed=7', { width: 1100, height: 900 });
+  const last = await lessonToEnd(page);
+  // The first step where r1's bar says it was dropped.
+  for (let s = 0; s <= last; s++) {
+    await scrubTo(page, s);
+    if (await page.getByTestId('replica-buffer-m-r1').getByTestId('buffer-dropped').count()) break;
+  }
+  // m's column: its ring, its replicas' buffers and the layout figure.
+  const column = page.getByTestId('layout-figure-m').locator('xpath=ancestor::*[.//*[@data-testid="backlog-m"]][1]');
+  await shot(column, '60-replica-buffer-dropped');
+  await page.getByTestId('backlog-layout').getByLabel('Redis 6.x and earlier').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid=layout-figure-m]')?.dataset.layout === '6.x');
+  await shot(column, '61-layout-6x');
+  await page.close();
+
+  page = await open('?lesson=long-cut-backlog-overflow-full-resync&seed=7', { width: 1100, height: 900 });
+  await lessonToEnd(page);
+  const calc = page.getByTestId('sizing-calculator');
+  await calc.getByTestId('sizing-use-run-rate').click();
+  const rate = Number((await calc.getByTestId('sizing-rate').inputValue()).replace(/,/g, ''));
+  await calc.getByTestId('sizing-outage').fill(String(Math.max(10, Math.ceil((10 * 4031) / Math.max(rate, 1)))));
+  await calc.getByTestId('sizing-margin').fill('2');
+  await calc.getByTestId('sizing-apply').click();
+  await calc.getByTestId('sizing-compare').waitFor({ state: 'visible', timeout: 30_000 });
+  await shot(calc, '62-sizing-calculator');
+  await page.close();
+
+  page = await open('?lesson=promote&seed=7', { width: 1100, height: 900 });
+  await page.getByTestId('era-compare').click();
+  await page.getByTestId('era-table').waitFor();
+  await shot(page.locator('.era-panel'), '63-eras-compared');
+  await page.close();
+}
+
 try {
   fs.mkdirSync(OUT, { recursive: true });
-  await lessonShots('en');
-  await lessonShots('zh-CN');
+  if (!process.argv.includes('--machinery')) {
+    await lessonShots('en');
+    await lessonShots('zh-CN');
+  }
   if (process.argv.includes('--lessons')) throw 'done';
+  await machineryShots();
+  if (process.argv.includes('--machinery')) throw 'done';
   // The backlog: 149 bytes in a 1 MB ring, read on the zoomed strip; then an overrun.
   let page = await open('?lesson=full-sync&seed=7');
   await toEnd(page);
