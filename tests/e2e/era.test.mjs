@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDir, launch, openApp } from './harness.mjs';
-import { published, waitForApp } from './app.mjs';
+import { published, waitForApp, scrubTo } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -63,12 +63,7 @@ test('a short cut replayed in 2.6: the select replays the lesson and the reconne
   // The replayed run is 2.6's: r1's handshake sends a plain SYNC, and the Messages panel shows it.
   const { last_step } = await published(page);
   assert.ok(last_step > 0, 'the replay ran');
-  await page.getByTestId('timeline').evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, last_step);
-  await page.waitForFunction((s) => window.__replscope.step === s, last_step, { timeout: 30_000 });
+  await scrubTo(page, last_step);
   const messages = await text(page.locator('.sequence-panel'));
   assert.match(messages, /r1 → m \(\d+ bytes\): SYNC/, 'the Messages panel shows r1 sending SYNC');
   assert.doesNotMatch(messages, /: PSYNC|FULLRESYNC|CONTINUE/, 'no PSYNC exchange in 2.6');
