@@ -33,6 +33,8 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 mod host;
 #[cfg(target_arch = "wasm32")]
+pub mod msg;
+#[cfg(target_arch = "wasm32")]
 mod ondemand;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;

@@ -1,9 +1,11 @@
 //! The page's runtime (wasm32): it owns the sim's `Session` and the MessagePort [`Driver`],
 //! and is the one place a [`Msg`] is handled. It applies the message to the session (or only
 //! to the model, for UI-only state), then hands the [`Model`] a fresh [`Frame`] of the world.
-//! Components never see the session: they render the model and send messages.
+//! Components never see the session: they render the model and send messages. The message
+//! type is [`ui::msg`](super::msg); where a run comes from (lesson, import, era, moment) is
+//! [`loading`].
 
-use super::api::{Goal, Input, Session, WalkState};
+use super::api::{Goal, Input, Session};
 use super::channel::{self, Driver};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::{inspector_info, shown_step, with_shown_step};
@@ -19,79 +21,13 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod loading;
+use loading::download;
+
 /// At most this many keys per database are listed; the heading says how many there are.
 const KEY_LIMIT: usize = 200;
 
-/// What the page can ask of the runtime.
-pub enum Msg {
-    /// Something done to the world (a click, a console line).
-    Input(Input),
-    /// Several inputs as one user gesture (e.g. "write 1000 random keys").
-    Inputs(Vec<Input>),
-    /// Lines from a console (one typed, or a bulk write): applied as one gesture, then run
-    /// until answered (`Goal::Answer`: replies and propagation arrived), unless the person
-    /// chose to step by hand.
-    Console(Vec<Input>),
-    /// The console's "step by hand" switch.
-    StepByHand(bool),
-    /// Walk forward over the ports: `Goal::Visible` is one step (replaying if we stepped
-    /// back), `Goal::Next(kind)` the next happening of a kind (`Kind::Decision`: the next
-    /// PSYNC decision), `Goal::Step(n)` a recorded step.
-    Walk(Goal),
-    StepBack,
-    /// Go to a recorded step as a link or a course page asks (`?step=`, the host's `jump`): a
-    /// teacher's chosen step, reached even past the lesson's pauses.
-    JumpTo(u64),
-    /// The student's own move along the timeline (the slider, a mark): forward, it stops at
-    /// the lesson's first pause or unanswered question on the way.
-    Scrub(u64),
-    Play,
-    Pause,
-    TogglePlay,
-    /// A play-timer tick: one step, pause when nothing moves.
-    Tick,
-    /// The lesson's Continue (past a pause), then a step.
-    LessonContinue,
-    /// The student's prediction for the lesson's question at `line`.
-    Predict {
-        line: usize,
-        outcome: String,
-    },
-    /// Leave the lesson to explore freely; Resume brings it back where it was left.
-    LeaveLesson,
-    ResumeLesson,
-    /// The "quiz me" switch (`ui::quiz`).
-    Quiz(bool),
-    /// A walk over the ports ended (the driver says so), with the goal that was asked for.
-    Walked(WalkState, Goal),
-    Speed(u32),
-    Select(Option<String>),
-    LoadLesson(String),
-    /// A scenario (text) or an exported trace (JSON with a `scenario` field).
-    Import(String),
-    /// Download the session as the sim's versioned JSON.
-    Export,
-    Banner(Option<String>),
-    DismissNotice,
-    Help(bool),
-    ToggleHelp,
-    SetTheme(Theme),
-    /// The language switch (the page remembers the choice).
-    SetLang(Lang),
-    Glossary(bool),
-    /// The Messages panel's "hide heartbeats" filter.
-    HideHeartbeats(bool),
-    /// The inspector's key filter changed (a `KEYS` glob).
-    KeyFilter(String),
-    ConsoleHistory {
-        node: String,
-        line: String,
-    },
-    /// Replay the scenario on screen in another Redis era (`ui::eras`).
-    SetEra(crate::engine::repl::era::Era),
-    /// Run the scenario on screen in every era and show the table.
-    CompareEras,
-}
+pub use super::msg::Msg;
 
 pub struct Runtime {
     session: Rc<RefCell<Session>>,
@@ -421,167 +357,6 @@ impl Runtime {
         true
     }
 
-    /// Replace the session with a lesson's, positioned at its start so it can be played.
-    fn load_lesson(&mut self, id: &str) {
-        match lessons::find(id) {
-            // The page loads a scenario file's text before it asks for it (`ui::ondemand`).
-            Some(lesson) => match lesson.text() {
-                Some(text) => {
-                    self.load_scenario(text, Some(lesson.id));
-                }
-                None => {
-                    let why = tf(self.model.lang, K::LessonNotLoaded, &[&id]);
-                    self.m().set_banner(Some(why))
-                }
-            },
-            None => {
-                let why = model::no_such_lesson(self.model.lang, id);
-                self.m().set_banner(Some(why))
-            }
-        }
-    }
-
-    fn load_scenario(&mut self, text: &str, lesson: Option<&str>) -> bool {
-        match Session::from_lesson(text, self.model.seed) {
-            Ok((mut session, script)) => {
-                let trace = session.world().trace().to_vec();
-                (self.lesson_text, self.lesson_journal) = match lesson {
-                    Some(_) => (text.to_string(), session.journal().to_vec()),
-                    None => (String::new(), Vec::new()),
-                };
-                session.jump_to(0);
-                self.m().era = session.world().era();
-                self.m().era_runs = None;
-                self.era_source = (text.to_string(), lesson.map(str::to_string));
-                self.session = Rc::new(RefCell::new(session));
-                self.m().loaded(&trace, lesson);
-                if lesson.is_some() {
-                    self.m().script = LessonState::new(script);
-                }
-                true
-            }
-            Err(e) => {
-                let why = tf(self.model.lang, K::BadScenario, &[&e]);
-                self.m().set_banner(Some(why));
-                false
-            }
-        }
-    }
-
-    fn import(&mut self, text: &str) {
-        self.m().dismiss_notice();
-        if !text.trim_start().starts_with('{') {
-            if self.load_scenario(text, None) {
-                self.m().set_banner(None);
-            }
-            return;
-        }
-        match Session::import_json(text) {
-            Ok(mut session) => {
-                (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
-                self.era_source = (String::new(), None);
-                self.m().era = session.world().era();
-                self.m().era_runs = None;
-                // Reopen at the step the export was made at (the replay ends at its last step).
-                if let Some(step) = shown_step(text) {
-                    session.jump_to(step);
-                }
-                self.session = Rc::new(RefCell::new(session));
-                // The trace is read from the imported world on the refresh that follows; the
-                // selection stays if the imported world has that node too.
-                let selected = self.model.selected.clone();
-                self.m().loaded(&[], None);
-                self.m().select(selected);
-                self.m().set_banner(None);
-            }
-            Err(e) => {
-                let why = tf(self.model.lang, K::BadImport, &[&e]);
-                self.m().set_banner(Some(why))
-            }
-        }
-    }
-
-    /// Replay the loaded scenario in `era`: 4.0+ reopens it as written (a lesson with its
-    /// words), an older era its world-moving statements after `era X` (`ui::eras`); then the
-    /// table compares the eras. What the select replays stays the scenario first loaded.
-    fn set_era(&mut self, era: crate::engine::repl::era::Era) -> bool {
-        let (text, lesson) = self.era_source.clone();
-        if text.is_empty() {
-            let why = t(self.model.lang, K::EraNoScenario).to_string();
-            self.m().set_banner(Some(why));
-            return false;
-        }
-        match (era == Default::default(), lesson.as_deref()) {
-            (true, Some(id)) => self.load_lesson(id),
-            _ => match super::eras::replay_text(&text, era) {
-                Ok(replay) => {
-                    self.load_scenario(&replay, None);
-                }
-                Err(e) => {
-                    let why = tf(self.model.lang, K::BadScenario, &[&e]);
-                    self.m().set_banner(Some(why));
-                }
-            },
-        }
-        self.era_source = (text, lesson);
-        self.compare_eras();
-        true
-    }
-
-    /// Run the loaded scenario in every era (`sim::eras::compare`) for the table.
-    fn compare_eras(&mut self) -> bool {
-        let text = self.era_source.0.clone();
-        if text.is_empty() {
-            let why = t(self.model.lang, K::EraNoScenario).to_string();
-            self.m().set_banner(Some(why));
-            return false;
-        }
-        match crate::sim::scenario::parse(&text) {
-            Ok(sc) => self.m().era_runs = Some(Rc::new(crate::sim::eras::compare(&sc, self.model.seed))),
-            Err(e) => {
-                let why = tf(self.model.lang, K::BadScenario, &[&e]);
-                self.m().set_banner(Some(why));
-            }
-        }
-        false
-    }
-
-    /// The moment on screen as a link code (`sim::moment`).
-    pub fn moment_code(&self, lang: &str) -> String {
-        let session = self.session.borrow();
-        Moment::of(&session, self.model.seed, &self.model.lesson, &self.lesson_text, &self.lesson_journal, lang).encode()
-    }
-
-    /// Open a shared moment. A code that cannot be used changes nothing and says why, naming
-    /// the state shown instead (the caller opens the link's readable lesson/seed/step).
-    pub fn restore(&mut self, code: &str, fallback_lesson: &str, fallback_step: u64) -> Result<Rc<Model>, String> {
-        let lang = self.model.lang;
-        let bad = |why: String| say_bad_link(lang, &why, fallback_lesson, fallback_step);
-        let m = Moment::decode(code).map_err(|e| bad(e.to_string()))?;
-        if !m.lesson.is_empty() {
-            let lesson = lessons::find(&m.lesson).ok_or_else(|| bad(model::no_such_lesson(lang, &m.lesson)))?;
-            let text = lesson.text().ok_or_else(|| bad(tf(lang, K::LessonNotLoaded, &[&m.lesson])))?;
-            if fnv1a(text.as_bytes()) != m.lesson_hash {
-                return Err(bad(say(lang, Say::LessonChanged).to_string()));
-            }
-            self.m().seed = m.seed;
-            self.load_lesson(&m.lesson);
-        } else {
-            (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
-        }
-        let mut session = m.session(&self.lesson_journal);
-        let step = session.current_step();
-        session.jump_to(session.last_step());
-        let trace = session.world().trace().to_vec();
-        session.jump_to(step);
-        self.session = Rc::new(RefCell::new(session));
-        let lesson = (!m.lesson.is_empty()).then_some(m.lesson.as_str());
-        self.m().seed = m.seed;
-        self.m().loaded(&trace, lesson);
-        self.refresh();
-        Ok(self.model.clone())
-    }
-
     /// Hand the model the world as it stands.
     fn refresh(&mut self) {
         let session = self.session.clone();
@@ -616,20 +391,4 @@ impl Runtime {
             filter: self.key_filter.clone(),
         })
     }
-}
-
-/// Offer `text` as a file download named `name` (Blob + object URL + a clicked anchor).
-fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
 }
