@@ -159,6 +159,7 @@ scenarios! {
     writable_replica_ttl,
     zset_negative_zero,
     object_access_clock,
+    replica_output_buffer_client_list,
 }
 
 /// Random fault schedules (support/faults.rs, phased: settled after every fault so wall time

@@ -72,8 +72,33 @@ fn normalize_scan(command: &str, frame: &Frame) -> Frame {
     Frame::Array(vec![Frame::Bulk(cursor.clone()), Frame::Array(groups.concat())])
 }
 
+/// `CLIENT LIST`: ids, ports, ages, idle times and allocator-sized fields (`qbuf-free`,
+/// `tot-mem`) differ between any two servers; what a line says about replication does not. Kept
+/// per line: `flags` and the output buffer as the replica limit counts it (`obl`, `oll`, `omem`).
+const CLIENT_LIST_KEPT: &[&str] = &["flags", "obl", "oll", "omem"];
+
+fn normalize_client_list(frame: &Frame) -> Option<Frame> {
+    let Frame::Bulk(text) = frame else { return None };
+    let text = std::str::from_utf8(text).ok()?;
+    if !text.contains(" flags=") {
+        return None;
+    }
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            line.split(' ').filter(|f| f.split_once('=').is_some_and(|(k, _)| CLIENT_LIST_KEPT.contains(&k))).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    Some(Frame::Bulk(lines.join("\n").into_bytes()))
+}
+
 pub fn normalize_reply(command: &str, frame: &Frame) -> Frame {
     let lower = command.to_ascii_lowercase();
+    if lower == "client" {
+        if let Some(f) = normalize_client_list(frame) {
+            return f;
+        }
+    }
     if SCAN_COMMANDS.contains(&lower.as_str()) {
         return normalize_scan(&lower, frame);
     }
