@@ -406,7 +406,7 @@ pub fn app() -> Html {
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
                     <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
                     <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
-                    <SizingCalculator snapshot={m.snapshot.clone()} samples={m.samples.clone()} seed={m.seed} dispatch={dispatch.clone()} />
+                    <SizingCalculator snapshot={m.snapshot.clone()} samples={m.samples.clone()} marks={m.trace.marks().clone()} seed={m.seed} dispatch={dispatch.clone()} />
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
                     <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>

@@ -9,6 +9,7 @@
 //! writes at the rate, then healed) whose PSYNC the engine decides. Nothing here decides
 //! Redis's rule: [`replay`] runs the sim and reads the decision it traced.
 
+use super::figures::{Mark, MarkKind};
 use crate::engine::backlog::CONFIG_REPL_BACKLOG_MIN_SIZE;
 use crate::engine::event::{Event, PsyncOutcome};
 use crate::ui::api::{event_of, Session};
@@ -128,6 +129,29 @@ pub struct RunRate {
     pub bytes: u64,
     pub ms: u64,
     pub rate: u64,
+}
+
+/// The run's outage: from the last `cut` of a link of `master` to the master's next PSYNC
+/// decision (the replica asking again), the stretch whose writes the backlog had to keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOutage {
+    pub replica: String,
+    pub cut_step: u64,
+    pub psync_step: u64,
+    pub ms: u64,
+    /// Whole seconds, rounded up: what the outage field takes.
+    pub seconds: u64,
+}
+
+pub fn run_outage(marks: &[Mark], master: &str) -> Option<RunOutage> {
+    let (cut, replica) = marks.iter().rev().find_map(|m| match &m.kind {
+        MarkKind::Cut { a, b } if a == master => Some((m, b.clone())),
+        MarkKind::Cut { a, b } if b == master => Some((m, a.clone())),
+        _ => None,
+    })?;
+    let psync = marks.iter().find(|m| m.step > cut.step && matches!(&m.kind, MarkKind::Decision { node, .. } if node == master))?;
+    let ms = psync.time_ms.checked_sub(cut.time_ms)?;
+    Some(RunOutage { replica, cut_step: cut.step, psync_step: psync.step, ms, seconds: ms.div_ceil(1000).max(1) })
 }
 
 pub fn run_rate(samples: &[OffsetSample], master: &str) -> Option<RunRate> {
@@ -291,6 +315,26 @@ mod tests {
 
     fn sample(step: u64, time_ms: u64, m: u64) -> OffsetSample {
         OffsetSample { step, time_ms, offsets: vec![("m".into(), m), ("r1".into(), 0)] }
+    }
+
+    #[test]
+    fn run_outage_is_from_the_last_cut_to_the_masters_next_psync() {
+        use crate::ui::api::Session;
+        use crate::ui::figures::timeline_marks;
+        let text = "node m\nnode r1\nr1> REPLICAOF m\nsettle\ncut m r1\nm> SET a 1\nrun 7500ms\nheal m r1\nsettle\n";
+        let s = Session::from_scenario(text, 7).expect("scenario parses");
+        let trace: Vec<std::rc::Rc<crate::sim::trace::TraceEntry>> = s.world().trace().iter().cloned().map(std::rc::Rc::new).collect();
+        let marks = timeline_marks(&trace, 0, u64::MAX, 100);
+        let o = run_outage(&marks, "m").expect("a cut and a PSYNC after it");
+        assert_eq!(o.replica, "r1");
+        let cut = marks.iter().find(|m| matches!(m.kind, MarkKind::Cut { .. })).unwrap();
+        assert_eq!(o.cut_step, cut.step);
+        assert!(o.psync_step > o.cut_step);
+        // The replica asks again only after the 7.5 s the link stayed cut (and its reconnect).
+        assert!(o.ms >= 7_500, "{o:?}");
+        assert_eq!(o.seconds, o.ms.div_ceil(1000));
+        assert_eq!(run_outage(&marks, "r1").map(|o| o.replica), None, "r1 made no PSYNC decision");
+        assert_eq!(run_outage(&marks[..1], "m"), None, "no cut yet");
     }
 
     #[test]

@@ -34,6 +34,20 @@ test('the calculator sizes the backlog from the run, and applying it turns the c
   await calc.getByTestId('sizing-use-run-rate').click();
   assert.equal(num(await calc.getByTestId('sizing-rate').inputValue()), rate);
 
+  // The run's outage: from the cut on the timeline to m's next PSYNC decision, both marks there.
+  const runOutage = await text(calc.getByTestId('sizing-run-outage'));
+  const o = runOutage.match(/^The run's last cut of m–r1 lasted ([\d.]+) s: from the cut \(step (\d+)\) to m's next PSYNC decision \(step (\d+)\) Use the run's outage: (\d+) s$/);
+  assert.ok(o, runOutage);
+  const [lasted, cutStep, psyncStep, offered] = [Number(o[1]), Number(o[2]), Number(o[3]), Number(o[4])];
+  assert.ok(psyncStep > cutStep, runOutage);
+  assert.equal(offered, Math.max(1, Math.ceil(lasted - 1e-9)), 'whole seconds, rounded up');
+  const ticks = page.getByTestId('timeline-marks').getByRole('button');
+  const tickAt = async (step) => ticks.evaluateAll((els, s) => els.filter((e) => Number(e.dataset.step) === s).map((e) => e.getAttribute('aria-label')), step);
+  assert.ok((await tickAt(cutStep)).some((n) => /cut/i.test(n)), `a cut mark at step ${cutStep}`);
+  assert.ok((await tickAt(psyncStep)).some((n) => /\+FULLRESYNC/.test(n)), `m's decision at step ${psyncStep}`);
+  await calc.getByTestId('sizing-use-run-outage').click();
+  assert.equal(Number(await calc.getByTestId('sizing-outage').inputValue()), offered);
+
   // An outage long enough that m writes at least what the lesson wrote during its cut (10 × 4031 bytes).
   const outage = Math.ceil(40_310 / rate);
   await calc.getByTestId('sizing-outage').fill(String(outage));

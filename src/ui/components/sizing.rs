@@ -7,12 +7,13 @@
 
 use crate::engine::view::NodeView;
 use crate::ui::api::Snapshot;
+use crate::ui::figures::Mark;
 use crate::ui::format::{human_bytes, thousands};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{backlog_window, is_master};
 use crate::ui::model::OffsetSample;
 use crate::ui::runtime::Msg;
-use crate::ui::sizing::{margin_text, replay, replay_scenario, run_rate, size_from, Replayed, SizingError, MIN_BACKLOG};
+use crate::ui::sizing::{margin_text, replay, replay_scenario, run_outage, run_rate, size_from, Replayed, SizingError, MIN_BACKLOG};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,6 +25,8 @@ const DEFAULT_BACKLOG: u64 = 1024 * 1024;
 pub struct SizingProps {
     pub snapshot: Rc<Snapshot>,
     pub samples: Rc<Vec<OffsetSample>>,
+    /// The run's timeline marks: its last cut and the PSYNC after it give the outage.
+    pub marks: Rc<Vec<Mark>>,
     /// The replays run with the page's seed, so the run opened is the one shown.
     pub seed: u64,
     pub dispatch: Callback<Msg>,
@@ -93,6 +96,7 @@ pub fn sizing_calculator(p: &SizingProps) -> Html {
     let master = the_master(&p.snapshot);
     let old_size = current_size(master);
     let measured = master.and_then(|m| run_rate(&p.samples, &m.name).map(|r| (m.name.clone(), r)));
+    let seen_outage = master.and_then(|m| run_outage(&p.marks, &m.name).map(|o| (m.name.clone(), o)));
     let sized = size_from(&rate, &outage, &margin);
 
     let field = |state: &UseStateHandle<String>| {
@@ -106,6 +110,10 @@ pub fn sizing_calculator(p: &SizingProps) -> Html {
     let use_run_rate = measured.as_ref().map(|&(_, r)| {
         let rate = rate.clone();
         Callback::from(move |_: MouseEvent| rate.set(r.rate.to_string()))
+    });
+    let use_run_outage = seen_outage.as_ref().map(|(_, o)| {
+        let (outage, seconds) = (outage.clone(), o.seconds);
+        Callback::from(move |_: MouseEvent| outage.set(seconds.to_string()))
     });
     let on_apply = {
         let (compared, dispatch, seed) = (compared.clone(), p.dispatch.clone(), p.seed);
@@ -156,6 +164,15 @@ pub fn sizing_calculator(p: &SizingProps) -> Html {
                     <span class="muted">{ t(lang, K::SizingNoRunRate) }</span>
                 }
             </p>
+            if let (Some((name, o)), Some(onclick)) = (&seen_outage, use_run_outage) {
+                <p class="sizing-run-rate" data-testid="sizing-run-outage">
+                    <span>{ tf(lang, K::SizingRunOutage, &[name, &o.replica, &sizing_seconds(o.ms), &o.cut_step, &o.psync_step]) }</span>
+                    { " " }
+                    <button type="button" class="ghost" data-testid="sizing-use-run-outage" {onclick}>
+                        { tf(lang, K::SizingUseRunOutage, &[&o.seconds]) }
+                    </button>
+                </p>
+            }
             <div class="sizing-fields">
                 { input("rate", K::SizingRate, &rate, bad(&[RateNotNumber, RateZero, RateTooBig]), "numeric") }
                 { input("outage", K::SizingOutage, &outage, bad(&[OutageNotNumber, OutageZero, OutageTooLong]), "numeric") }

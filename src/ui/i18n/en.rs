@@ -225,6 +225,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::SizingRunRate => "{0}'s master_repl_offset grew {1} bytes in the last {2} s of the run",
         K::SizingUseRunRate => "Use the run's rate: {0} B/s",
         K::SizingNoRunRate => "No write rate in the run yet: type one, or step through a run with writes.",
+        K::SizingRunOutage => "The run's last cut of {0}–{1} lasted {2} s: from the cut (step {3}) to {0}'s next PSYNC decision (step {4})",
+        K::SizingUseRunOutage => "Use the run's outage: {0} s",
         K::SizingFormula => "repl-backlog-size = {0} B/s × {1} s × {2} = {3} bytes",
         K::SizingResult => "→ set {0} bytes ({1}), rounded up to whole KB",
         K::SizingFloor => "→ set {0} bytes ({1}): Redis keeps at least 16 KB (resizeReplicationBacklog raises smaller sizes)",

@@ -240,6 +240,8 @@ keys! {
     SizingRunRate,
     SizingUseRunRate,
     SizingNoRunRate,
+    SizingRunOutage,
+    SizingUseRunOutage,
     SizingFormula,
     SizingResult,
     SizingFloor,

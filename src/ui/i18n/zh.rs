@@ -225,6 +225,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::SizingRunRate => "本次运行的最后 {2} 秒内，{0} 的 master_repl_offset 增长了 {1} 字节",
         K::SizingUseRunRate => "使用本次运行的速率：{0} B/s",
         K::SizingNoRunRate => "本次运行还没有写入速率：请输入一个，或逐步运行一个有写入的场景。",
+        K::SizingRunOutage => "本次运行中 {0}–{1} 最近一次断开持续 {2} 秒：从断开（第 {3} 步）到 {0} 的下一次 PSYNC 决定（第 {4} 步）",
+        K::SizingUseRunOutage => "使用本次运行的断开时长：{0} 秒",
         K::SizingFormula => "repl-backlog-size = {0} B/s × {1} s × {2} = {3} 字节",
         K::SizingResult => "→ 设置为 {0} 字节（{1}），向上取整到整 KB",
         K::SizingFloor => "→ 设置为 {0} 字节（{1}）：Redis 至少保留 16 KB（resizeReplicationBacklog 会把更小的值提高到 16 KB）",
