@@ -32,7 +32,16 @@ fn page_lang() -> Lang {
 }
 
 /// The language asked for: `?lang=`, else the switch's stored choice, else the browser's.
+/// Read once: start-up asks three times (the loads before the first render, the URL's options,
+/// the runtime), and each read goes to storage and `navigator` (~3 ms a time in a cold page).
 fn asked_lang() -> Lang {
+    thread_local! {
+        static ASKED: std::cell::OnceCell<Lang> = const { std::cell::OnceCell::new() };
+    }
+    ASKED.with(|a| *a.get_or_init(read_asked_lang))
+}
+
+fn read_asked_lang() -> Lang {
     let window = web_sys::window();
     let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let url = web_sys::UrlSearchParams::new_with_str(&search).ok().and_then(|p| p.get("lang"));
@@ -256,23 +265,22 @@ pub fn app() -> Html {
         });
     }
 
-    // The frame index.html painted before the wasm loaded gives way to the app's first render.
-    use_effect_with((), |_| {
-        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
-            boot.remove();
-        }
-    });
-
     // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system"). A theme
     // the URL asks for (an embed's `theme=`) is for this page only, not the reader's choice.
+    // The stored choice is written only when it changes (a first render writes nothing: the
+    // page's first storage write costs a few milliseconds of start-up).
     let url_theme = options.theme;
+    let stored = use_mut_ref(stored_theme);
     use_effect_with(model.theme, move |theme| {
         if let Some(w) = web_sys::window() {
             if let Some(root) = w.document().and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("data-theme", theme.as_str());
             }
-            if let (Ok(Some(storage)), false) = (w.local_storage(), url_theme == Some(*theme)) {
-                let _ = storage.set_item("replscope-theme", theme.as_str());
+            if *stored.borrow() != *theme && url_theme != Some(*theme) {
+                if let Ok(Some(storage)) = w.local_storage() {
+                    let _ = storage.set_item("replscope-theme", theme.as_str());
+                    *stored.borrow_mut() = *theme;
+                }
             }
         }
     });
@@ -495,6 +503,13 @@ pub fn start() {
     let lesson = url_options().lesson;
     wasm_bindgen_futures::spawn_local(async move {
         ondemand::before_first_render(lesson.as_deref(), asked_lang()).await;
+        // The frame index.html painted before the wasm loaded gives way to the app's first
+        // render. Removed here, not in an effect after it: the first render runs in this same
+        // task (a microtask of it), so no frame shows neither; an effect runs a task later, and
+        // the page was laid out twice (frame and app, then the app alone: ~30 ms at start-up).
+        if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+            boot.remove();
+        }
         yew::Renderer::<App>::new().render();
     });
 }

@@ -157,6 +157,25 @@ test('embed URL options: autoplay, speed, panels, theme, start step, language ca
   await page.close();
 });
 
+test('the theme switch is remembered across a reload; opening the page writes no choice of its own', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await waitForApp(page);
+  const theme = () => page.evaluate(() => [document.documentElement.dataset.theme, localStorage.getItem('replscope-theme')]);
+  const [shown, stored] = await theme();
+  assert.equal(stored, null, `a first visit stores nothing (the page shows ${shown})`);
+  await page.getByTestId('theme').click();
+  const [picked, kept] = await theme();
+  assert.notEqual(picked, shown, 'the switch changed the theme');
+  assert.equal(kept, picked, 'and remembered it');
+  await page.reload();
+  await waitForApp(page);
+  assert.deepEqual(await theme(), [picked, picked], 'a reload opens in the picked theme');
+  assert.equal(await page.getByTestId('theme').getAttribute('data-theme'), picked);
+  await page.evaluate(() => localStorage.removeItem('replscope-theme'));
+  await page.close();
+});
+
 test('presenter mode: chrome hidden, large type, clicker keys step and go back, a visible counter', async () => {
   const { page } = await openApp(browser.context, server.url, '?lesson=partial-resync');
   await waitForApp(page);
