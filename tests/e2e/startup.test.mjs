@@ -1,5 +1,6 @@
 // Benchmark, not a gate: time from navigation to the first interactive render, ReplScope against
-// a bare Yew page built and measured the same way in the same run (target: <= 1.5x).
+// a bare Yew page built and measured the same way in the same run (target: <= 1.5x), timed
+// inside the page (`loadInPage`) and, for comparison with earlier figures, as Playwright drives it.
 // "Interactive" = the page's first render is there and a click on one of its controls has visibly
 // done its work (ReplScope: the help button opens the help; bare page: the counter counts).
 // Every load runs with the browser cache off, as a first visit. A second test asserts what a
@@ -52,20 +53,68 @@ async function load(url, control, done) {
   return { rendered, interactive, paint, wasm, wasmReady };
 }
 
+// The same cold load, timed inside the page with no driver in the loop: Playwright's waitFor and
+// click retry on a back-off (0, 20, 50, 100, 100, 500 ms), so the figure above is rounded up to
+// its next poll, differently for a page ready at 110 ms than for one ready at 230. Here a
+// MutationObserver sees the control arrive; after that frame is painted (rAF, then a task) the
+// page clicks it itself, and "interactive" is when the response has been painted in turn.
+async function loadInPage(url, control, kind) {
+  const page = await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(([control, kind]) => {
+    const done = kind === 'bare'
+      ? () => document.querySelector('[data-testid=bump]')?.textContent === 'Clicked 1'
+      : () => !!document.querySelector('[data-testid=help-overlay]');
+    const afterPaint = (f) => requestAnimationFrame(() => setTimeout(f, 0));
+    window.__startup = new Promise((resolve) => {
+      const seen = new MutationObserver(() => {
+        const el = document.querySelector(`[data-testid=${control}]`);
+        if (!el) return;
+        seen.disconnect();
+        const inDom = performance.now();
+        afterPaint(() => {
+          const painted = performance.now();
+          el.click();
+          const check = () => (done() ? afterPaint(() => resolve({ inDom, painted, interactive: performance.now() })) : setTimeout(check, 0));
+          check();
+        });
+      });
+      seen.observe(document, { subtree: true, childList: true });
+    });
+  }, [control, kind]);
+  await page.goto(url, { waitUntil: 'commit' });
+  const r = await page.evaluate(() => window.__startup);
+  await page.close();
+  assert.deepEqual(errors, []);
+  return r;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('start-up: first interactive render against a bare Yew page', { skip: !BARE && 'REPLSCOPE_BARE_DIST is not set (scripts/dev.sh build-bare)' }, async () => {
   const appRuns = [];
   const bareRuns = [];
+  const appInPage = [];
+  const bareInPage = [];
   // Interleaved, so a burst of load on a shared machine falls on both alike.
   for (let i = 0; i < RUNS; i++) {
     bareRuns.push(await load(bare.url, 'bump', () => document.querySelector('[data-testid=bump]')?.textContent === 'Clicked 1'));
     appRuns.push(await load(app.url, 'help', () => !!document.querySelector('[data-testid=help-overlay]')));
+    bareInPage.push(await loadInPage(bare.url, 'bump', 'bare'));
+    appInPage.push(await loadInPage(app.url, 'help', 'app'));
   }
+  const mi = (runs, k) => median(runs.map((r) => r[k]));
+  const ai = mi(appInPage, 'interactive');
+  const bi = mi(bareInPage, 'interactive');
+  console.log(`bench: start-up to first interactive render: ReplScope ${ai.toFixed(0)} ms, bare Yew ${bi.toFixed(0)} ms, ratio ${(ai / bi).toFixed(2)}x (target <= 1.5x; timed inside the page: control in the DOM, painted, clicked by the page, response painted; median of ${RUNS} cold loads each, headless Chromium, loopback)`);
+  console.log(`bench: start-up split inside the page (medians, ms): ReplScope control in the DOM ${mi(appInPage, 'inDom').toFixed(0)}, painted ${mi(appInPage, 'painted').toFixed(0)}, response painted ${ai.toFixed(0)}; bare Yew ${mi(bareInPage, 'inDom').toFixed(0)}, ${mi(bareInPage, 'painted').toFixed(0)}, ${bi.toFixed(0)}`);
   const a = median(appRuns.map((r) => r.interactive));
   const b = median(bareRuns.map((r) => r.interactive));
   const aPaint = median(appRuns.map((r) => r.paint));
-  console.log(`bench: start-up to first interactive render: ReplScope ${a.toFixed(0)} ms, bare Yew ${b.toFixed(0)} ms, ratio ${(a / b).toFixed(2)}x (target <= 1.5x; median of ${RUNS} cold loads each, headless Chromium, loopback)`);
+  console.log(`bench: start-up as Playwright drives it (waitFor, click, waitForFunction; rounded up to its polls): ReplScope ${a.toFixed(0)} ms, bare Yew ${b.toFixed(0)} ms, ratio ${(a / b).toFixed(2)}x (median of ${RUNS} cold loads each)`);
   const m = (k) => median(appRuns.map((r) => r[k])).toFixed(0);
   console.log(`bench: start-up split (ReplScope, medians): wasm downloaded at ${m('wasm')} ms, compiled and instantiated at ${m('wasmReady')} ms, first render at ${m('rendered')} ms, interactive at ${m('interactive')} ms`);
   console.log(`bench: start-up first paint (the page's frame): ReplScope ${aPaint.toFixed(0)} ms, its first render ${median(appRuns.map((r) => r.rendered)).toFixed(0)} ms`);
