@@ -37,6 +37,8 @@ pub mod msg;
 #[cfg(target_arch = "wasm32")]
 mod ondemand;
 #[cfg(target_arch = "wasm32")]
+pub(crate) mod page;
+#[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

@@ -99,7 +99,7 @@ pub fn header(p: &HeaderProps) -> Html {
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                let _ = storage.set_item(crate::ui::app::QUIZ_KEY, if input.checked() { "on" } else { "off" });
+                let _ = storage.set_item(crate::ui::page::QUIZ_KEY, if input.checked() { "on" } else { "off" });
             }
             d.emit(Msg::Quiz(input.checked()));
         })
