@@ -241,7 +241,7 @@ fn replica_view(n: &Node, r: crate::engine::repl::replica::ReplicaRow) -> Replic
         state: r.state.into(),
         ack_offset: r.ack_off,
         lag_s: r.lag_s,
-        obuf_bytes: link.map(|l| crate::engine::repl::master::obuf_usage(l, backlog)).unwrap_or(0),
+        obuf_bytes: link.map(|l| crate::engine::repl::obuf::obuf_usage(l, backlog)).unwrap_or(0),
         obuf_blocks: reader.map(|(id, b)| b.reader_blocks(id)).unwrap_or(0),
         unsent_bytes: reader
             .and_then(|(id, b)| b.reader_next_offset(id).map(|next| (b.end_offset() + 1).saturating_sub(next)))

@@ -46,7 +46,7 @@ impl Node {
         let (obl, oll, omem) = if let Some(r) = &c.replica {
             let backlog = self.repl.backlog.as_ref();
             let blocks = r.reader.zip(backlog).map(|(id, b)| b.reader_blocks(id)).unwrap_or(0);
-            (0, blocks, crate::engine::repl::master::obuf_usage(r, backlog))
+            (0, blocks, crate::engine::repl::obuf::obuf_usage(r, backlog))
         } else {
             let in_buf = pending.min(REPLY_CHUNK);
             (in_buf, (pending - in_buf).div_ceil(REPLY_CHUNK), pending - in_buf)

@@ -3,8 +3,7 @@
 //! `updateSlavesWaitingBgsave`, `replicaPutOnline`, the master half of `replicationCron`,
 //! `refreshGoodSlavesCount` and `checkClientOutputBufferLimits` for replicas.
 
-use crate::engine::backlog::Backlog;
-use crate::engine::event::{obuf_limit_reason, Event, ObufLimit, PsyncOutcome, PsyncRule, RdbMode};
+use crate::engine::event::{Event, PsyncOutcome, PsyncRule, RdbMode};
 use crate::engine::node::{lower, ConnId, Node};
 use crate::engine::rdb::{self, RdbAux};
 use crate::engine::repl::{child_duration_ms, RdbChild, ReplicaLink, SlaveState};
@@ -136,50 +135,6 @@ impl Node {
         ));
         self.send_stream(conn, data);
         self.emit(Event::ReplicaOnline { replica: addr });
-    }
-
-    /// `changeReplicationId`.
-    pub(crate) fn change_replication_id(&mut self) {
-        self.repl.replid = self.rng.replid();
-        self.emit_replid_changed();
-    }
-
-    /// `clearReplicationId2`.
-    pub(crate) fn clear_replication_id2(&mut self) {
-        self.repl.clear_replid2();
-        self.emit_replid_changed();
-    }
-
-    /// `shiftReplicationId`: the old id stays valid up to the current offset.
-    pub(crate) fn shift_replication_id(&mut self) {
-        let new_replid = self.rng.replid();
-        self.repl.shift_replid(new_replid);
-        self.log(format!(
-            "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
-            self.repl.replid2, self.repl.second_replid_offset, self.repl.replid
-        ));
-        self.emit_replid_changed();
-    }
-
-    pub(crate) fn emit_replid_changed(&mut self) {
-        let e = Event::ReplidChanged {
-            replid: self.repl.replid.clone(),
-            replid2: self.repl.replid2.clone(),
-            second_replid_offset: self.repl.second_replid_offset,
-        };
-        self.emit(e);
-    }
-
-    /// `createReplicationBacklog`: empty, first byte = master_repl_offset + 1.
-    pub(crate) fn create_backlog(&mut self) {
-        self.repl.backlog = Some(Backlog::new(self.config.repl_backlog_size, self.repl.master_repl_offset));
-        self.emit(Event::BacklogCreated { size: self.config.repl_backlog_size, offset: self.repl.master_repl_offset + 1 });
-    }
-
-    pub(crate) fn free_backlog(&mut self, reason: &str) {
-        if self.repl.backlog.take().is_some() {
-            self.emit(Event::BacklogFreed { reason: reason.to_string() });
-        }
     }
 
     /// `replicationSetupSlaveForFullResync`: WAIT_BGSAVE_END, SELECT again, `+FULLRESYNC`.
@@ -350,113 +305,6 @@ impl Node {
         }
     }
 
-    /// `REPLCONF ACK <offset>`: only from replicas; never backwards; no reply.
-    pub(crate) fn replconf_ack(&mut self, conn: ConnId, offset: i64) {
-        let now = self.now_ms;
-        let Some(c) = self.clients.get_mut(&conn) else { return };
-        let addr = c.replica_addr();
-        let Some(r) = c.replica.as_mut() else { return };
-        if offset > r.ack_off as i64 {
-            r.ack_off = offset as u64;
-        }
-        r.ack_time_ms = now;
-        let start = r.start_stream_on_ack && r.state == SlaveState::Online;
-        self.emit(Event::AckReceived { replica: addr, offset: offset.max(0) as u64 });
-        if start {
-            self.start_command_stream(conn);
-        }
-        self.unblock_satisfied_waits();
-    }
-
-    /// `refreshGoodSlavesCount`: ONLINE replicas whose last ACK is at most max-lag old.
-    pub(crate) fn good_replicas(&self) -> u64 {
-        let now_s = self.now_ms / 1000;
-        self.repl
-            .slaves
-            .iter()
-            .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
-            .filter(|r| r.state == SlaveState::Online && now_s.saturating_sub(r.ack_time_ms / 1000) <= self.config.min_replicas_max_lag)
-            .count() as u64
-    }
-
-    /// `checkGoodReplicasStatus`.
-    pub(crate) fn enough_good_replicas(&self) -> bool {
-        self.config.min_replicas_to_write == 0
-            || self.config.min_replicas_max_lag == 0
-            || self.good_replicas() >= self.config.min_replicas_to_write
-    }
-
-    /// `closeClientOnOutputBufferLimitReached` for a replica (`checkClientOutputBufferLimits`):
-    /// its output buffer is the shared blocks from its reference on. The hard limit is raised
-    /// to repl-backlog-size; the soft one must hold for more than its seconds (whole seconds of
-    /// `server.unixtime`). Redis 7.0 checks a replica when a feed adds a block (closing it
-    /// asynchronously) and in clientsCron every 100 ms (closing it at once): `from_cron`.
-    pub(crate) fn check_output_buffer_limit(&mut self, conn: ConnId, from_cron: bool) {
-        let now = self.now_ms;
-        let lim = self.config.client_output_buffer_limit_replica;
-        let hard = self.replica_hard_limit();
-        let Some(c) = self.clients.get_mut(&conn) else { return };
-        let Some(r) = c.replica.as_mut() else { return };
-        if r.state == SlaveState::WaitBgsaveStart {
-            return;
-        }
-        let used = obuf_usage(r, self.repl.backlog.as_ref());
-        let mut reason = None;
-        if hard > 0 && used >= hard {
-            reason = Some(ObufLimit::Hard);
-        }
-        if lim.soft > 0 && used >= lim.soft {
-            match r.soft_limit_since_ms {
-                None => r.soft_limit_since_ms = Some(now),
-                Some(t) if now / 1000 - t / 1000 > lim.soft_seconds => reason = reason.or(Some(ObufLimit::Soft)),
-                _ => {}
-            }
-        } else {
-            r.soft_limit_since_ms = None;
-        }
-        if let Some(limit) = reason {
-            let which = limit.as_str();
-            let addr = c.replica_addr();
-            if from_cron {
-                self.log(format!("Client {addr} closed for overcoming of output buffer limits ({which} limit, {used} bytes)."));
-            } else {
-                self.log(format!(
-                    "Client {addr} scheduled to be closed ASAP for overcoming of output buffer limits ({which} limit, {used} bytes)."
-                ));
-            }
-            self.close(conn, &obuf_limit_reason(limit, used));
-        }
-    }
-
-    /// Whether clientsCron's output-buffer check could do anything now: some replica is at a
-    /// limit or its soft-limit clock runs. (Only then does the node ask for the 100 ms tick,
-    /// so an idle world is not flooded with steps that change nothing.)
-    pub(crate) fn obuf_watch_due(&self) -> bool {
-        let lowest = [self.replica_hard_limit(), self.config.client_output_buffer_limit_replica.soft].into_iter().filter(|&l| l > 0).min();
-        self.repl.slaves.iter().any(|s| {
-            let Some(r) = self.clients.get(s).and_then(|c| c.replica.as_ref()) else { return false };
-            r.soft_limit_since_ms.is_some() || lowest.is_some_and(|l| obuf_usage(r, self.repl.backlog.as_ref()) >= l)
-        })
-    }
-
-    /// The replica class's hard limit as `checkClientOutputBufferLimits` applies it: raised to
-    /// repl-backlog-size when set lower (0: no hard limit).
-    pub(crate) fn replica_hard_limit(&self) -> u64 {
-        let hard = self.config.client_output_buffer_limit_replica.hard;
-        if hard > 0 {
-            hard.max(self.config.repl_backlog_size)
-        } else {
-            0
-        }
-    }
-
-    /// clientsCron's `closeClientOnOutputBufferLimitReached(c, 0)` for every replica.
-    pub(crate) fn clients_cron_obuf(&mut self) {
-        for s in self.repl.slaves.clone() {
-            self.check_output_buffer_limit(s, true);
-        }
-    }
-
     /// The master half of `replicationCron`.
     pub(crate) fn master_cron(&mut self, now_ms: u64) {
         let period = self.config.repl_ping_replica_period.max(1);
@@ -527,58 +375,8 @@ impl Node {
     pub fn rdb_file_deleted(&self) -> bool {
         self.config.rdb_del_sync_files && !self.repl.rdb_generated_by_replication && self.dump.is_none()
     }
-
-    /// `replicationCountAcksByOffset`.
-    pub(crate) fn count_acks(&self, offset: u64) -> u64 {
-        self.repl
-            .slaves
-            .iter()
-            .filter_map(|s| self.clients.get(s).and_then(|c| c.replica.as_ref()))
-            .filter(|r| r.state == SlaveState::Online && r.ack_off >= offset)
-            .count() as u64
-    }
-
-    /// `processClientsWaitingReplicas`: wake WAITs whose offset enough replicas reached.
-    pub(crate) fn unblock_satisfied_waits(&mut self) {
-        let blocked: Vec<(ConnId, u64, u64)> =
-            self.clients.values().filter_map(|c| c.blocked.as_ref().map(|b| (c.conn, b.numreplicas, b.woff))).collect();
-        for (conn, n, woff) in blocked {
-            let acks = self.count_acks(woff);
-            if acks >= n {
-                self.unblock_wait(conn, acks);
-            }
-        }
-    }
-
-    pub(crate) fn unblock_wait(&mut self, conn: ConnId, acks: u64) {
-        if let Some(c) = self.clients.get_mut(&conn) {
-            c.blocked = None;
-        }
-        self.reply(conn, Frame::Integer(acks as i64));
-        self.process_input(conn);
-    }
-
-    /// WAIT timeouts (`replyToBlockedClientTimedOut`).
-    pub(crate) fn wait_timeouts(&mut self, now_ms: u64) {
-        let due: Vec<(ConnId, u64)> = self
-            .clients
-            .values()
-            .filter_map(|c| c.blocked.as_ref().filter(|b| b.deadline_ms.map(|d| d <= now_ms).unwrap_or(false)).map(|b| (c.conn, b.woff)))
-            .collect();
-        for (conn, woff) in due {
-            let acks = self.count_acks(woff);
-            self.unblock_wait(conn, acks);
-        }
-    }
 }
 
-/// `getClientOutputBufferMemoryUsage` for a replica: the shared blocks from its reference on.
-pub(crate) fn obuf_usage(r: &ReplicaLink, backlog: Option<&Backlog>) -> u64 {
-    match (r.reader, backlog) {
-        (Some(id), Some(b)) => b.reader_usage(id),
-        _ => 0,
-    }
-}
 #[cfg(test)]
 mod tests {
     use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};

@@ -7,18 +7,24 @@
 //!   proxies (`replicationFeedStreamFromMasterStream`).
 //! - `master`: SYNC/PSYNC (`syncCommand`; the answer to `masterTryPartialResynchronization`'s
 //!   rule, which `state` decides), the RDB child
-//!   (`startBgsaveForReplication`, `updateSlavesWaitingBgsave`), ACKs, buffer limits, cron.
+//!   (`startBgsaveForReplication`, `updateSlavesWaitingBgsave`), cron.
+//! - `acks`: REPLCONF ACK, min-replicas-to-write's good replicas, WAIT.
+//! - `obuf`: a replica's output buffer against client-output-buffer-limit.
+//! - `replid`: the replication ID pair and the backlog's creation and release.
 //! - `replica`: the handshake (`syncWithMaster`, `slaveTryPartialResynchronization`), the RDB
 //!   transfer (`readSyncBulkPayload`), the cached master, REPLICAOF, ACKs, cron.
 //! - `era`: what Redis 2.6 and 2.8 did differently (SYNC only; PSYNC with the run ID), asked
 //!   by the others instead of testing versions themselves.
 
+pub mod acks;
 pub mod era;
 #[cfg(test)]
 mod era_tests;
 pub mod handshake;
 pub mod master;
+pub mod obuf;
 pub mod replica;
+pub mod replid;
 pub mod state;
 pub mod stream;
 #[cfg(test)]
