@@ -23,6 +23,8 @@ pub mod quiz;
 pub mod share;
 pub mod sizing;
 pub mod speed;
+pub mod theme;
+pub mod trace_window;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

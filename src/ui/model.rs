@@ -8,12 +8,13 @@
 //! tests at the bottom natively, model in, model out.
 
 use super::api::{Goal, Input, Kind, Snapshot, TraceEntry, WalkState};
-use super::figures::{mark_of, Mark};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
 pub use super::labels::Slot;
 use super::lesson_state::LessonState;
 use super::lessons;
+pub use super::theme::Theme;
+pub use super::trace_window::Trace;
 use crate::engine::view::DbKeysView;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -27,102 +28,12 @@ pub const SPEEDS: [u32; 6] = [1, 2, 4, 8, 16, 32];
 /// Offset samples the chart keeps (older ones scroll out).
 pub const MAX_SAMPLES: usize = 400;
 
-/// The colour scheme: follow the system, or forced by the toggle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    System,
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::System => "system",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-    pub fn parse(s: &str) -> Theme {
-        match s {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        }
-    }
-    pub fn next(self) -> Theme {
-        match self {
-            Theme::System => Theme::Light,
-            Theme::Light => Theme::Dark,
-            Theme::Dark => Theme::System,
-        }
-    }
-}
-
 /// Offsets of every node at one step, for the chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OffsetSample {
     pub step: u64,
     pub time_ms: u64,
     pub offsets: Vec<(String, u64)>,
-}
-
-/// The branch's trace as last seen at its end, and how much of it the current step shows.
-///
-/// After a jump back the world only holds the past, but stepping forward wants to know the
-/// recorded future: so the whole branch is kept. Entries sit behind `Rc` so that growing the
-/// trace by a step copies pointers, not payloads (an RDB chunk is up to 16 KB), and the model
-/// stays cheap to clone on every message. Equal when it is the same list, by identity.
-#[derive(Clone, Debug, Default)]
-pub struct Trace {
-    all: Rc<Vec<Rc<TraceEntry>>>,
-    shown: usize,
-    /// The branch's marks (figures.rs `mark_of`), kept as the trace grows: the timeline
-    /// draws them without walking a long trace on every frame.
-    marks: Rc<Vec<Mark>>,
-}
-
-impl PartialEq for Trace {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.all, &other.all) && self.shown == other.shown
-    }
-}
-
-impl Trace {
-    /// The trace up to and including the current step.
-    pub fn shown(&self) -> &[Rc<TraceEntry>] {
-        &self.all[..self.shown]
-    }
-    /// The whole branch, past the current step too.
-    pub fn branch(&self) -> &[Rc<TraceEntry>] {
-        &self.all
-    }
-    /// The whole branch's marks, oldest first.
-    pub fn marks(&self) -> &Rc<Vec<Mark>> {
-        &self.marks
-    }
-    fn replace(&mut self, entries: &[TraceEntry]) {
-        self.all = Rc::new(entries.iter().cloned().map(Rc::new).collect());
-        self.marks = Rc::new(entries.iter().filter_map(mark_of).collect());
-    }
-    /// Follow the world's trace: append what is new while it is still the same branch (ours is
-    /// a prefix of it), else start over from it.
-    fn follow(&mut self, now: &[TraceEntry]) {
-        let n = self.all.len();
-        let same_branch = n <= now.len() && (n == 0 || self.all.last().map(|e| &**e) == now.get(n - 1));
-        if !same_branch {
-            self.replace(now);
-        } else if n < now.len() {
-            Rc::make_mut(&mut self.all).extend(now[n..].iter().cloned().map(Rc::new));
-            let new: Vec<Mark> = now[n..].iter().filter_map(mark_of).collect();
-            if !new.is_empty() {
-                Rc::make_mut(&mut self.marks).extend(new);
-            }
-        }
-    }
-    fn show_up_to(&mut self, step: u64) {
-        self.shown = self.all.partition_point(|e| e.step <= step);
-    }
 }
 
 /// The selected node as the inspector shows it, read from the engine when the frame was made.
@@ -424,7 +335,7 @@ impl Model {
         self.current_step = current_step;
         self.last_step = last_step;
         // Behind the end the world holds only the past: keep the recorded future we know.
-        if current_step >= last_step || self.trace.all.is_empty() {
+        if current_step >= last_step || self.trace.branch().is_empty() {
             self.trace.follow(trace);
         }
         self.trace.show_up_to(current_step);
