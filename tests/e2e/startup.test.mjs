@@ -20,13 +20,19 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await app?.close(); await bare?.close(); });
 
-// One cold load; the milliseconds since navigation start (performance.now() inside the page).
-async function load(url, control, done) {
+// A new page with the browser cache off (every load is a first visit), collecting page errors.
+async function coldPage() {
   const page = await browser.context.newPage();
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors };
+}
+
+// One cold load; the milliseconds since navigation start (performance.now() inside the page).
+async function load(url, control, done) {
+  const { page, errors } = await coldPage();
   // Where the time goes: when the wasm is compiled and instantiated (trunk's loader calls
   // WebAssembly.instantiateStreaming), so the rest is the app's own start and first render.
   await page.addInitScript(() => {
@@ -59,11 +65,7 @@ async function load(url, control, done) {
 // MutationObserver sees the control arrive; after that frame is painted (rAF, then a task) the
 // page clicks it itself, and "interactive" is when the response has been painted in turn.
 async function loadInPage(url, control, kind) {
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await coldPage();
   await page.addInitScript(([control, kind]) => {
     const done = kind === 'bare'
       ? () => document.querySelector('[data-testid=bump]')?.textContent === 'Clicked 1'
