@@ -185,19 +185,29 @@ pub fn app() -> Html {
     // The moment on screen as a link; the address bar follows it (replaced, not piled up),
     // except while playing, where it would be rewritten several times a second.
     // A link carries the language on screen, so a student's link opens in it.
-    let lang_tag = model.lang.tag().to_string();
-    let code = runtime.try_borrow().map(|r| r.moment_code(&lang_tag)).unwrap_or_default();
-    let query = |mode: Mode| moment_query(&model.lesson, model.seed, model.current_step, &lang_tag, &code, mode);
-    let link = format!("{}{}", page_base(), query(Mode::Full));
-    let embed_link = format!("{}{}", page_base(), query(Mode::Embed));
+    // The moment's code encodes the session's inputs, so it costs what they weigh (a thousand
+    // random 1 KB writes are a megabyte): it is made when a link is wanted (a copy, the address
+    // bar while paused, the embed's "open in ReplScope"), never on every frame of autoplay.
+    let moment_link = {
+        let runtime = runtime.clone();
+        let (lesson, seed, step, lang_tag) = (model.lesson.clone(), model.seed, model.current_step, model.lang.tag().to_string());
+        Callback::from(move |mode: Mode| {
+            let code = runtime.try_borrow().map(|r| r.moment_code(&lang_tag)).unwrap_or_default();
+            moment_query(&lesson, seed, step, &lang_tag, &code, mode)
+        })
+    };
     {
-        let here = query(if *mode == Mode::Present { Mode::Full } else { *mode });
-        use_effect_with((here, model.playing), |(here, playing)| {
-            if let (false, Some(history)) = (*playing, web_sys::window().and_then(|w| w.history().ok())) {
+        let here = (!model.playing).then(|| moment_link.emit(if *mode == Mode::Present { Mode::Full } else { *mode }));
+        use_effect_with(here, |here| {
+            if let (Some(here), Some(history)) = (here, web_sys::window().and_then(|w| w.history().ok())) {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(here));
             }
         });
     }
+    let make_link = {
+        let moment_link = moment_link.clone();
+        Callback::from(move |mode: Mode| format!("{}{}", page_base(), moment_link.emit(mode)))
+    };
     let on_mode = {
         let mode = mode.clone();
         Callback::from(move |m: Mode| mode.set(m))
@@ -214,12 +224,12 @@ pub fn app() -> Html {
         <ContextProvider<Lang> context={lang}>
         if *mode == Mode::Embed {
             <div class="app" data-testid="app" data-mode="embed" data-step={m.current_step.to_string()}>
-                <EmbedView model={(*model).clone()} panels={options.panels} full_link={link} dispatch={dispatch.clone()} />
+                <EmbedView model={(*model).clone()} panels={options.panels} full_link={make_link.emit(Mode::Full)} dispatch={dispatch.clone()} />
             </div>
         } else {
         <div class="app" data-testid="app" data-mode={mode.as_str()} data-step={m.current_step.to_string()}>
             <Header lesson={m.lesson.clone()} theme={m.theme} quiz={m.quiz_on} dispatch={dispatch.clone()} />
-            <ShareBar link={link} embed_link={embed_link} mode={*mode} on_mode={on_mode} />
+            <ShareBar {make_link} mode={*mode} on_mode={on_mode} />
             if *mode == Mode::Present {
                 <output class="present-counter" data-testid="step-counter">{ say_step_counter(lang, m.current_step, m.last_step) }</output>
             }

@@ -132,6 +132,9 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         wire: Vec<WireTally<'a>>,
         step: u64,
         last_step: u64,
+        /// Entries of the branch's trace up to the current step (the Messages panel's rows
+        /// before filtering): the frame-time bench grows it past 10,000.
+        trace_entries: usize,
         playing: bool,
         lesson: &'a str,
         lang: &'a str,
@@ -143,6 +146,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         wire: carried.iter().map(|((from, to), (messages, bytes))| WireTally { from, to, messages: *messages, bytes: *bytes }).collect(),
         step: state.current_step,
         last_step: state.last_step,
+        trace_entries: state.trace.shown().len(),
         playing: state.playing,
         lesson: &state.lesson,
         lang: state.lang.tag(),

@@ -94,6 +94,24 @@ pub fn resp_rows(bytes: &[u8], limit: usize) -> (Vec<String>, usize) {
     (rows, bytes.len() - shown.len())
 }
 
+/// One message row as a component: a row whose entry, lanes and "now" are unchanged skips its
+/// view when the panel renders again (autoplay renders it every step; a row's summary, arrow
+/// and escaped bytes were built again for all 60 rows each time).
+#[derive(Properties, PartialEq)]
+struct MessageRowProps {
+    lang: Lang,
+    index: usize,
+    entry: Rc<TraceEntry>,
+    lanes: Vec<String>,
+    now: bool,
+}
+
+#[function_component(MessageRow)]
+fn message_row_component(p: &MessageRowProps) -> Html {
+    let current = if p.now { p.entry.step } else { u64::MAX };
+    message_row(p.lang, p.index, &p.lanes, &p.entry, current)
+}
+
 fn message_row(lang: Lang, key: usize, lanes: &[String], e: &TraceEntry, current: u64) -> Html {
     let Some(m) = message_of(e) else { return html! {} };
     let summary = tf(lang, K::MessageSummary, &[&m.from, &m.to, &m.len]);
@@ -147,7 +165,7 @@ fn grouped<'a>(rows: &[(usize, &'a TraceEntry)]) -> Vec<Vec<(usize, &'a TraceEnt
     out.into_iter().flat_map(|run| if run.len() >= GROUP_MIN { vec![run] } else { run.into_iter().map(|r| vec![r]).collect() }).collect()
 }
 
-fn group_row(lang: Lang, lanes: &[String], run: &[(usize, &TraceEntry)], current: u64) -> Html {
+fn group_row(lang: Lang, lanes: &[String], trace: &[Rc<TraceEntry>], run: &[(usize, &TraceEntry)], current: u64) -> Html {
     let (Some(&(key, first)), Some(&(_, last))) = (run.first(), run.last()) else { return html! {} };
     let Some((from, to, cmd)) = group_key(first) else { return html! {} };
     let total: u64 = run.iter().filter_map(|(_, e)| message_of(e)).map(|m| m.len).sum();
@@ -162,7 +180,9 @@ fn group_row(lang: Lang, lanes: &[String], run: &[(usize, &TraceEntry)], current
                     { arrow_row(lanes, from, to, &format!("{} × {cmd}", run.len())) }
                 </summary>
                 <ol class="seq-list">
-                    { for run.iter().take(GROUP_SHOWN).map(|&(i, e)| message_row(lang, i, lanes, e, current)) }
+                    { for run.iter().take(GROUP_SHOWN).map(|&(i, e)| html! {
+                        <MessageRow key={i} {lang} index={i} entry={trace[i].clone()} lanes={lanes.to_vec()} now={e.step == current} />
+                    }) }
                 </ol>
                 if run.len() > GROUP_SHOWN {
                     <p class="muted">{ tf(lang, K::GroupMore, &[&(run.len() - GROUP_SHOWN)]) }</p>
@@ -250,9 +270,13 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
     let list = use_node_ref();
     {
         let list = list.clone();
+        // Scrolled in the next animation frame, not in the effect: reading `scrollHeight` here
+        // lays the page out in the middle of a render (then again at the frame); during
+        // autoplay that was a layout per step. In the frame the layout is done once.
         use_effect_with(p.current_step, move |_| {
-            if let Some(ol) = list.cast::<web_sys::Element>() {
-                ol.set_scroll_top(ol.scroll_height());
+            if let (Some(ol), Some(window)) = (list.cast::<web_sys::Element>(), web_sys::window()) {
+                let scroll = wasm_bindgen::closure::Closure::once_into_js(move || ol.set_scroll_top(ol.scroll_height()));
+                let _ = window.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&scroll));
             }
         });
     }
@@ -338,10 +362,12 @@ pub fn sequence_panel(p: &SequenceProps) -> Html {
                         Some((node, Event::ReplState { from, to })) => state_row(lang, i, &lanes, e, node, *from, *to),
                         _ => match note_of(lang, e) {
                             Some(text) => note_row(i, e, text),
-                            None => message_row(lang, i, &lanes, e, p.current_step),
+                            None => html! {
+                                <MessageRow key={i} {lang} index={i} entry={trace[i].clone()} lanes={lanes.clone()} now={e.step == p.current_step} />
+                            },
                         },
                     },
-                    run => group_row(lang, &lanes, run, p.current_step),
+                    run => group_row(lang, &lanes, trace, run, p.current_step),
                 }) }
             </ol>
         </div>

@@ -17,8 +17,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ShareBarProps {
     /// The URL of this moment in the full app, and in the embed layout.
-    pub link: AttrValue,
-    pub embed_link: AttrValue,
+    /// The link to the moment on screen in a mode (made when asked: see `ui::app`).
+    pub make_link: Callback<Mode, String>,
     pub mode: Mode,
     pub on_mode: Callback<Mode>,
 }
@@ -53,17 +53,23 @@ enum Open {
 pub fn share_bar(p: &ShareBarProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let open = use_state(|| Open::None);
+    // What was copied, shown under the button: the link as it was made at the click.
+    let copied = use_state(String::new);
     let on_copy = {
-        let (open, link) = (open.clone(), p.link.clone());
+        let (open, copied, make_link) = (open.clone(), copied.clone(), p.make_link.clone());
         Callback::from(move |_: MouseEvent| {
+            let link = make_link.emit(Mode::Full);
             to_clipboard(&link);
+            copied.set(link);
             open.set(Open::Link);
         })
     };
     let on_snippet = {
-        let (open, link) = (open.clone(), p.embed_link.clone());
+        let (open, copied, make_link) = (open.clone(), copied.clone(), p.make_link.clone());
         Callback::from(move |_: MouseEvent| {
-            to_clipboard(&iframe_snippet(lang, &link));
+            let snippet = iframe_snippet(lang, &make_link.emit(Mode::Embed));
+            to_clipboard(&snippet);
+            copied.set(snippet);
             open.set(Open::Snippet);
         })
     };
@@ -86,14 +92,14 @@ pub fn share_bar(p: &ShareBarProps) -> Html {
             if *open == Open::Link {
                 <div class="share-out" role="status">
                     <span>{ say(lang, Say::LinkCopied) }</span>
-                    <input readonly=true data-testid="share-url" value={p.link.clone()} aria-label={say(lang, Say::CopyLink)} />
+                    <input readonly=true data-testid="share-url" value={(*copied).clone()} aria-label={say(lang, Say::CopyLink)} />
                     <button class="ghost" onclick={close.clone()} aria-label={t(lang, K::Close)}>{"✕"}</button>
                 </div>
             }
             if *open == Open::Snippet {
                 <div class="share-out" role="status">
                     <span>{ say(lang, Say::EmbedHelp) }</span>
-                    <textarea readonly=true rows="3" data-testid="embed-snippet-text" value={iframe_snippet(lang, &p.embed_link)}
+                    <textarea readonly=true rows="3" data-testid="embed-snippet-text" value={(*copied).clone()}
                         aria-label={say(lang, Say::Embed)} />
                     <button class="ghost" onclick={close} aria-label={t(lang, K::Close)}>{"✕"}</button>
                 </div>
