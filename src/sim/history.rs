@@ -33,13 +33,18 @@ pub struct Checkpoint {
     keys: PackedKeys,
     /// [`approx_bytes`] of `world` and the packed keys' bytes, counted against the budget.
     bytes: usize,
+    /// What the copy shares with others (see [`shared_parts`]): counted once over all.
+    shared: Vec<(usize, usize)>,
 }
 
 impl Checkpoint {
     /// Become this checkpoint's world, keeping `world`'s record (see `World::restore`).
     pub fn restore_into(&self, world: &mut World) {
+        // The live world's maps are refilled in place (`packed::unpack`): most keys are there
+        // already, and dropping and building 15,000 of them again was most of a jump's time.
+        let old = packed::take_keys(world);
         world.restore(&self.world);
-        packed::unpack(world, &self.keys);
+        packed::unpack(world, &self.keys, old);
     }
 }
 
@@ -79,8 +84,18 @@ impl History {
 
     fn keep(&mut self, step: u64, (world, keys): (World, PackedKeys)) {
         let bytes = approx_bytes(&world) + keys.approx_bytes(key_bytes);
-        self.bytes += bytes;
-        self.checkpoints.push(Checkpoint { step, world: Box::new(world), keys, bytes });
+        let shared = shared_parts(&world);
+        self.checkpoints.push(Checkpoint { step, world: Box::new(world), keys, bytes, shared });
+        self.recount();
+    }
+
+    /// What the checkpoints hold: each one's own bytes, and what they share counted once.
+    fn recount(&mut self) {
+        let mut seen = std::collections::BTreeMap::new();
+        for c in &self.checkpoints {
+            seen.extend(c.shared.iter().copied());
+        }
+        self.bytes = self.checkpoints.iter().map(|c| c.bytes).sum::<usize>() + seen.values().sum::<usize>();
     }
 
     /// Over budget: drop every other checkpoint of the finest spacing among the old ones,
@@ -101,13 +116,11 @@ impl History {
                 }
             }
             let mut i = 0;
-            self.checkpoints.retain(|c| {
+            self.checkpoints.retain(|_| {
                 i += 1;
-                if drop[i - 1] {
-                    self.bytes -= c.bytes;
-                }
                 !drop[i - 1]
             });
+            self.recount();
         }
     }
 
@@ -118,13 +131,10 @@ impl History {
 
     /// Forget checkpoints past `step` (the branch's future is dropped).
     pub fn drop_after(&mut self, step: u64) {
-        let bytes = &mut self.bytes;
-        self.checkpoints.retain(|c| {
-            if c.step > step {
-                *bytes -= c.bytes;
-            }
-            c.step <= step
-        });
+        if self.checkpoints.last().is_some_and(|c| c.step > step) {
+            self.checkpoints.retain(|c| c.step <= step);
+            self.recount();
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -150,7 +160,8 @@ impl History {
 /// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings),
 /// each key's access field (engine/access.rs: a hash table copied whole, capacity and all),
 /// the keys marked with an encoding, those with a deadline, and RDB files. The replication
-/// buffer's full blocks are shared between copies, so not counted. An estimate for a budget,
+/// buffer's full blocks are shared between copies, so not counted; the shared integers'
+/// fields are shared until changed, so [`History`] counts them once ([`shared_parts`]). An estimate for a budget,
 /// not an accounting: `bench-rewind` prints it next to the heap the checkpoints really hold.
 pub fn approx_bytes(world: &World) -> usize {
     let mut bytes = 4096;
@@ -158,7 +169,6 @@ pub fn approx_bytes(world: &World) -> usize {
         bytes += world.dump(&name).map_or(0, <[u8]>::len);
         let Some(node) = world.node(&name) else { continue };
         bytes += node.dump.as_ref().map_or(0, Vec::len);
-        bytes += node.ks.shared.approx_bytes();
         for db in &node.ks.dbs {
             bytes += db.entries.iter().map(|(k, v)| key_bytes(k, v)).sum::<usize>();
             bytes += db.expires.len() * PER_KEY / 2;
@@ -167,6 +177,13 @@ pub fn approx_bytes(world: &World) -> usize {
         }
     }
     bytes
+}
+
+/// The parts of a world copy held behind an `Arc` that copies share until one of them changes
+/// them (the shared integers' access fields, engine/access.rs): (where, bytes), so a set of
+/// copies counts each once.
+fn shared_parts(world: &World) -> Vec<(usize, usize)> {
+    world.node_names().iter().filter_map(|name| world.node(name)).map(|node| node.ks.shared.approx_bytes()).collect()
 }
 
 /// One key of a live map, estimated: the map's overhead per key, the key, its value.

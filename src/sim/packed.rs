@@ -2,11 +2,14 @@
 //! running node laid end to end in one byte buffer per database, the way an RDB file lays them
 //! out (`rdbSaveKeyValuePair`: length, key, length, value), instead of a copy of each map. A
 //! copied map costs about 200 bytes a key (tree nodes, two allocations, the value enum); the
-//! packed form costs the key and value bytes and eight. Restoring builds the maps again
-//! (`BTreeMap` from sorted pairs), which costs what cloning them did. Values other than
+//! packed form costs the key and value bytes and eight. Restoring refills the live world's
+//! maps in place (a key both hold keeps its node and its value's allocation; dropping 15,000
+//! keys and building them again was most of a jump), or builds them (`BTreeMap` from sorted
+//! pairs) when there are none. Values other than
 //! strings (lists, hashes, sets, sorted sets) are rare in long runs and stay a plain copy. The
 //! keys' access fields (engine/access.rs) are kept as a list of pairs, not a hash table.
 
+use crate::engine::access::Fields;
 use crate::engine::keyspace::Value;
 use crate::sim::world::World;
 use std::collections::BTreeMap;
@@ -63,30 +66,115 @@ fn pack(entries: &BTreeMap<Vec<u8>, Value>) -> PackedDb {
     p
 }
 
-/// Fill `world`'s (empty) keyspaces, restored from a packed copy, with the packed keys.
-pub fn unpack(world: &mut World, packed: &PackedKeys) {
+/// A live world's maps, taken out before it becomes a checkpoint's copy, to be refilled by
+/// [`unpack`] rather than dropped (in [`World::dbs_mut`] order).
+pub type LiveKeys = Vec<(BTreeMap<Vec<u8>, Value>, Fields)>;
+
+/// Take `world`'s keyspace maps out (see [`LiveKeys`]).
+pub fn take_keys(world: &mut World) -> LiveKeys {
+    world.dbs_mut().map(|db| (std::mem::take(&mut db.entries), std::mem::take(&mut db.fields))).collect()
+}
+
+/// Fill `world`'s (empty) keyspaces, restored from a packed copy, with the packed keys,
+/// reusing `old` maps (taken from the world before, [`take_keys`]): a key in both keeps its
+/// place and its value's allocation, and only the keys one side lacks are removed or
+/// inserted. Whichever maps are reused, each database ends holding exactly the packed keys.
+pub fn unpack(world: &mut World, packed: &PackedKeys, old: LiveKeys) {
+    let mut old = old.into_iter();
     for (db, p) in world.dbs_mut().zip(&packed.dbs) {
-        let mut pairs = Vec::new();
-        let mut rest = &p.strings[..];
-        while !rest.is_empty() {
-            let k = take(&mut rest);
-            let v = take(&mut rest);
-            pairs.push((k, Value::Str(v)));
-        }
-        // Sorted input: `BTreeMap` builds it in one pass (`bulk_build_from_sorted_iter`).
-        pairs.extend(p.others.iter().map(|(k, v)| (k.clone(), v.clone())));
-        db.entries = pairs.into_iter().collect();
-        db.fields = crate::engine::access::Fields::from_pairs(&p.fields);
+        let (entries, mut fields) = old.next().unwrap_or_default();
+        db.entries = if entries.is_empty() { build(p) } else { refill(entries, p) };
+        fields.refill(&p.fields);
+        db.fields = fields;
     }
 }
 
+/// A map of the packed keys, built afresh.
+fn build(p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+    let mut pairs = Vec::with_capacity(p.others.len() + p.strings.len() / 16);
+    pairs.extend(packed_pairs(p).map(|(k, v)| (k.to_vec(), v.to_value())));
+    // Sorted input: `BTreeMap` builds it in one pass (`bulk_build_from_sorted_iter`).
+    pairs.into_iter().collect()
+}
+
+/// `map` made to hold exactly the packed keys: both are in key order, so one walk finds the
+/// keys in both (their values overwritten in place), those only in `map` and those only packed.
+fn refill(mut map: BTreeMap<Vec<u8>, Value>, p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+    let (mut gone, mut new) = (Vec::new(), Vec::new());
+    let mut live = map.iter_mut().peekable();
+    let mut packed = packed_pairs(p).peekable();
+    loop {
+        let order = match (live.peek(), packed.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((k, _)), Some((pk, _))) => k.as_slice().cmp(pk),
+        };
+        match order {
+            std::cmp::Ordering::Less => gone.extend(live.next().map(|(k, _)| k.clone())),
+            std::cmp::Ordering::Greater => new.extend(packed.next().map(|(k, v)| (k.to_vec(), v.to_value()))),
+            std::cmp::Ordering::Equal => {
+                if let (Some((_, value)), Some((_, v))) = (live.next(), packed.next()) {
+                    v.overwrite(value);
+                }
+            }
+        }
+    }
+    for k in gone {
+        map.remove(&k);
+    }
+    map.extend(new);
+    map
+}
+
+/// A packed value: a string's bytes in the buffer, or another value kept as it is.
+#[derive(Clone, Copy)]
+enum Packed<'a> {
+    Str(&'a [u8]),
+    Other(&'a Value),
+}
+
+impl Packed<'_> {
+    fn to_value(self) -> Value {
+        match self {
+            Packed::Str(s) => Value::Str(s.to_vec()),
+            Packed::Other(v) => v.clone(),
+        }
+    }
+    /// Make `value` this one, keeping its allocation when both are strings.
+    fn overwrite(self, value: &mut Value) {
+        match (self, &mut *value) {
+            (Packed::Str(s), Value::Str(live)) => {
+                if live.as_slice() != s {
+                    live.clear();
+                    live.extend_from_slice(s);
+                }
+            }
+            (Packed::Other(v), live) if *live == *v => {}
+            (packed, live) => *live = packed.to_value(),
+        }
+    }
+}
+
+/// A database's packed keys in key order: the strings buffer and the other values merged.
+fn packed_pairs(p: &PackedDb) -> impl Iterator<Item = (&[u8], Packed<'_>)> {
+    let mut rest = &p.strings[..];
+    let mut strings = std::iter::from_fn(move || (!rest.is_empty()).then(|| (take(&mut rest), take(&mut rest)))).peekable();
+    let mut others = p.others.iter().peekable();
+    std::iter::from_fn(move || match (strings.peek(), others.peek()) {
+        (Some((k, _)), Some((ok, _))) if ok.as_slice() < *k => others.next().map(|(k, v)| (k.as_slice(), Packed::Other(v))),
+        (Some(_), _) => strings.next().map(|(k, v)| (k, Packed::Str(v))),
+        (None, _) => others.next().map(|(k, v)| (k.as_slice(), Packed::Other(v))),
+    })
+}
+
 /// The next length-prefixed part of a packed buffer (written by [`pack`], so well formed).
-fn take(rest: &mut &[u8]) -> Vec<u8> {
+fn take<'a>(rest: &mut &'a [u8]) -> &'a [u8] {
     let (len, tail) = rest.split_at(4);
     let n = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
     let (bytes, tail) = tail.split_at(n);
     *rest = tail;
-    bytes.to_vec()
+    bytes
 }
 
 impl PackedKeys {
@@ -124,7 +212,7 @@ mod tests {
         let (mut copy, packed) = copy_packed(&mut w);
         assert!(copy.dbs_mut().all(|db| db.entries.is_empty()), "the copy's maps are left empty");
         assert_eq!(w.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before, "the world keeps its keys");
-        unpack(&mut copy, &packed);
+        unpack(&mut copy, &packed, Vec::new());
         let after: Vec<_> = copy.dbs_mut().map(|db| db.clone()).collect();
         assert_eq!(after, before);
         // Access fields compare equal whatever they hold (they are not data): look at each.
@@ -134,5 +222,44 @@ mod tests {
         assert!(fields(&before).iter().filter(|f| f.is_some()).count() >= 8, "{:?}", fields(&before));
         assert_eq!(fields(&after), fields(&before));
         assert_eq!(serde_json::to_string(&copy.snapshot()).unwrap(), serde_json::to_string(&w.snapshot()).unwrap());
+    }
+
+    /// A restore refills the live world's maps in place: whatever they held (keys the
+    /// checkpoint lacks, keys it has with other values or of another type), they end holding
+    /// exactly the checkpoint's keys, values and access fields.
+    #[test]
+    fn unpacking_into_a_world_that_moved_on_gives_the_packed_keyspaces() {
+        let mut w = World::new(8);
+        for n in ["m", "r"] {
+            w.apply(&Input::AddNode { name: n.into() }).unwrap();
+        }
+        w.apply(&Input::Command { node: "r".into(), line: "REPLICAOF m 6379".into() }).unwrap();
+        w.settle(crate::sim::world::SETTLE_MAX_MS);
+        let run = |w: &mut World, lines: &[&str]| {
+            for line in lines {
+                w.apply(&Input::Command { node: "m".into(), line: line.to_string() }).unwrap();
+                w.settle(crate::sim::world::SETTLE_MAX_MS);
+            }
+        };
+        run(&mut w, &["SET a 1", "SET b two", "SET c 3", "HSET h f v", "RPUSH l x", "SET gone soon", "SELECT 2", "SET z 9"]);
+        let before: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
+        let fields = |dbs: &[crate::engine::keyspace::Db]| -> Vec<(Vec<u8>, Option<u32>)> {
+            dbs.iter().flat_map(|db| db.entries.keys().map(|k| (k.clone(), db.fields.get(k)))).collect()
+        };
+        let snapshot = serde_json::to_string(&w.snapshot()).unwrap();
+        let (copy, packed) = copy_packed(&mut w);
+        // Move on: values changed (longer, shorter), keys gone and new, types swapped.
+        w.run_for(5_000);
+        run(&mut w, &["SET a 1000000", "SET b t", "DEL c", "DEL gone", "SET new 1", "DEL h", "SET h str", "DEL l", "HSET l f v"]);
+        run(&mut w, &["SET aa 1", "SELECT 2", "DEL z", "SELECT 5", "SET elsewhere 1"]);
+        assert_ne!(w.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before);
+        let old = take_keys(&mut w);
+        assert!(old.iter().any(|(m, _)| m.len() >= 5), "the live maps are reused");
+        w.restore(&copy);
+        unpack(&mut w, &packed, old);
+        let after: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
+        assert_eq!(after, before);
+        assert_eq!(fields(&after), fields(&before));
+        assert_eq!(serde_json::to_string(&w.snapshot()).unwrap(), snapshot);
     }
 }
