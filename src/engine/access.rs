@@ -120,7 +120,8 @@ impl PartialEq for Fields {
 }
 
 impl Fields {
-    fn hash(key: &[u8]) -> u64 {
+    /// The hash a key's field is found by.
+    pub fn hash(key: &[u8]) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
         h.write(key);
         h.finish()
@@ -152,10 +153,16 @@ impl Fields {
     pub fn from_pairs(pairs: &[(u64, u32)]) -> Fields {
         Fields { map: pairs.iter().copied().collect() }
     }
-    /// Become the fields [`Fields::to_pairs`] gave, in this table's room (a restore reuses it).
-    pub fn refill(&mut self, pairs: &[(u64, u32)]) {
-        self.map.clear();
+    /// Add (key hash, field) pairs as [`Fields::to_pairs`] gave them.
+    pub fn extend(&mut self, pairs: &[(u64, u32)]) {
         self.map.extend(pairs.iter().copied());
+    }
+    /// How many fields are held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
     /// The heap a copy holds: every bucket of the table (a copy keeps the capacity), each an
     /// (u64, u32) slot and a control byte. An estimate for a checkpoint budget.
