@@ -332,4 +332,35 @@ mod tests {
         assert_eq!(fields(&after), fields(&before));
         assert_eq!(serde_json::to_string(&w.snapshot()).unwrap(), snapshot);
     }
+
+    /// A checkpoint shares the chunks the one before holds unchanged: a write to one key costs
+    /// the chunk it sits in, and the shared copy unpacks to the world as it is.
+    #[test]
+    fn a_packed_copy_shares_the_unchanged_chunks_of_the_one_before() {
+        let mut w = World::new(6);
+        w.apply(&Input::AddNode { name: "m".into() }).unwrap();
+        let set = |w: &mut World, line: String| {
+            w.apply(&Input::Command { node: "m".into(), line }).unwrap();
+            w.settle(crate::sim::world::SETTLE_MAX_MS);
+        };
+        for i in 0..600 {
+            set(&mut w, format!("SET key:{i} {i}"));
+        }
+        let (_, first) = copy_packed(&mut w, None);
+        let chunks = |p: &PackedKeys| p.chunks().map(|c| c.0).collect::<std::collections::BTreeSet<_>>();
+        assert!(chunks(&first).len() >= 600 / CHUNK_KEYS as usize / 2, "{} chunks", chunks(&first).len());
+        set(&mut w, "SET key:300 changed".into());
+        set(&mut w, "SET key:new 1".into());
+        let before: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
+        let (mut copy, second) = copy_packed(&mut w, Some(&first));
+        let (a, b) = (chunks(&first), chunks(&second));
+        let new = b.difference(&a).count();
+        assert!((1..=2).contains(&new), "only the chunks of key:300 and key:new are new: {new} of {}", b.len());
+        unpack(&mut copy, &second, Vec::new());
+        assert_eq!(copy.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before);
+        let field = |dbs: &[crate::engine::keyspace::Db]| dbs[0].entries.keys().map(|k| dbs[0].fields.get(k)).collect::<Vec<_>>();
+        let after: Vec<_> = copy.dbs_mut().map(|db| db.clone()).collect();
+        assert_eq!(field(&after), field(&before));
+        assert!(field(&after).iter().all(Option::is_some));
+    }
 }
