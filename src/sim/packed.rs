@@ -150,27 +150,35 @@ fn build(p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
 
 /// `map` made to hold exactly the packed keys: both are in key order, so one walk finds the
 /// keys in both (their values overwritten in place), those only in `map` and those only packed.
-fn refill(mut map: BTreeMap<Vec<u8>, Value>, p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+fn refill(map: BTreeMap<Vec<u8>, Value>, p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+    if p.others.is_empty() {
+        refill_from(map, strings(p).map(|(k, v, _)| (k, Packed::Str(v))))
+    } else {
+        refill_from(map, packed_pairs(p))
+    }
+}
+
+/// [`refill`] from the packed keys in key order.
+fn refill_from<'a>(mut map: BTreeMap<Vec<u8>, Value>, packed: impl Iterator<Item = (&'a [u8], Packed<'a>)>) -> BTreeMap<Vec<u8>, Value> {
     let (mut gone, mut new) = (Vec::new(), Vec::new());
-    let mut live = map.iter_mut().peekable();
-    let mut packed = packed_pairs(p).peekable();
-    loop {
-        let order = match (live.peek(), packed.peek()) {
-            (None, None) => break,
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some((k, _)), Some((pk, _))) => k.as_slice().cmp(pk),
-        };
-        match order {
-            std::cmp::Ordering::Less => gone.extend(live.next().map(|(k, _)| k.clone())),
-            std::cmp::Ordering::Greater => new.extend(packed.next().map(|(k, v)| (k.to_vec(), v.to_value()))),
-            std::cmp::Ordering::Equal => {
-                if let (Some((_, value)), Some((_, v))) = (live.next(), packed.next()) {
-                    v.overwrite(value);
-                }
+    let mut live = map.iter_mut();
+    let mut here = live.next();
+    for (pk, pv) in packed {
+        while here.as_ref().is_some_and(|(k, _)| k.as_slice() < pk) {
+            if let Some((k, _)) = here {
+                gone.push(k.clone());
             }
+            here = live.next();
+        }
+        match here {
+            Some((k, value)) if k.as_slice() == pk => {
+                pv.overwrite(value);
+                here = live.next();
+            }
+            _ => new.push((pk.to_vec(), pv.to_value())),
         }
     }
+    gone.extend(here.into_iter().chain(live).map(|(k, _)| k.clone()));
     for k in gone {
         map.remove(&k);
     }
@@ -208,19 +216,27 @@ impl Packed<'_> {
 }
 
 /// A database's string records in key order: (key, value, field or [`NO_FIELD`]).
-fn strings(p: &PackedDb) -> impl Iterator<Item = (&[u8], &[u8], u32)> {
-    p.chunks.iter().flat_map(|chunk| {
-        let mut rest = &chunk[..];
-        std::iter::from_fn(move || {
-            if rest.is_empty() {
-                return None;
-            }
-            let (k, v) = (take(&mut rest), take(&mut rest));
-            let (field, tail) = rest.split_at(4);
-            rest = tail;
-            Some((k, v, u32::from_le_bytes([field[0], field[1], field[2], field[3]])))
-        })
-    })
+fn strings(p: &PackedDb) -> Records<'_> {
+    Records { chunks: p.chunks.iter(), rest: &[] }
+}
+
+/// The records of a run of chunks (see [`strings`]).
+struct Records<'a> {
+    chunks: std::slice::Iter<'a, Arc<[u8]>>,
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (&'a [u8], &'a [u8], u32);
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.rest.is_empty() {
+            self.rest = self.chunks.next()?;
+        }
+        let (k, v) = (take(&mut self.rest), take(&mut self.rest));
+        let (field, tail) = self.rest.split_at(4);
+        self.rest = tail;
+        Some((k, v, u32::from_le_bytes([field[0], field[1], field[2], field[3]])))
+    }
 }
 
 /// A database's packed keys in key order: the string records and the other values merged.
