@@ -16,8 +16,8 @@
 //! always, and traces never carry them (a trace replays its inputs; the fields follow).
 
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
 use std::hash::Hasher;
+use std::sync::Arc;
 
 /// `LRU_CLOCK_MAX`: the field is 24 bits.
 const LRU_CLOCK_MAX: u64 = (1 << 24) - 1;
@@ -120,7 +120,8 @@ impl PartialEq for Fields {
 }
 
 impl Fields {
-    fn hash(key: &[u8]) -> u64 {
+    /// The hash a key's field is found by.
+    pub fn hash(key: &[u8]) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
         h.write(key);
         h.finish()
@@ -152,6 +153,17 @@ impl Fields {
     pub fn from_pairs(pairs: &[(u64, u32)]) -> Fields {
         Fields { map: pairs.iter().copied().collect() }
     }
+    /// Add (key hash, field) pairs as [`Fields::to_pairs`] gave them.
+    pub fn extend(&mut self, pairs: &[(u64, u32)]) {
+        self.map.extend(pairs.iter().copied());
+    }
+    /// How many fields are held.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
     /// The heap a copy holds: every bucket of the table (a copy keeps the capacity), each an
     /// (u64, u32) slot and a control byte. An estimate for a checkpoint budget.
     pub fn approx_bytes(&self) -> usize {
@@ -161,12 +173,19 @@ impl Fields {
 }
 
 /// The shared integers' fields (`shared.integers`, created at start-up): one per value
-/// touched since, the rest still at the start-up stamp.
+/// touched since, the rest still at the start-up stamp. Held as one array indexed by the
+/// integer (4 bytes each, [`UNTOUCHED`] for those still at `boot`) behind an `Arc`: a world's
+/// copies (rewind's checkpoints) share it until one of them touches a shared integer, which
+/// copies it once (`Arc::make_mut`). A tree of 10,000 touched integers was ~160 KB per copy.
 #[derive(Clone, Debug, Default)]
 pub struct Shared {
     pub boot: u32,
-    fields: BTreeMap<u16, u32>,
+    fields: Arc<Vec<u32>>,
 }
+
+/// No field is 32 bits wide (an LRU stamp or `minutes << 8 | counter` fits in 24): the mark
+/// of an integer nobody touched since start-up.
+const UNTOUCHED: u32 = u32::MAX;
 
 impl PartialEq for Shared {
     fn eq(&self, _: &Self) -> bool {
@@ -176,17 +195,24 @@ impl PartialEq for Shared {
 
 impl Shared {
     pub fn new(boot: u32) -> Shared {
-        Shared { boot, fields: BTreeMap::new() }
+        Shared { boot, fields: Arc::default() }
     }
     pub fn get(&self, n: u16) -> u32 {
-        self.fields.get(&n).copied().unwrap_or(self.boot)
+        self.fields.get(n as usize).copied().filter(|&f| f != UNTOUCHED).unwrap_or(self.boot)
     }
     pub fn set(&mut self, n: u16, field: u32) {
-        self.fields.insert(n, field);
+        debug_assert!(field != UNTOUCHED);
+        let fields = Arc::make_mut(&mut self.fields);
+        let i = n as usize;
+        if fields.len() <= i {
+            fields.resize(i + 1, UNTOUCHED);
+        }
+        fields[i] = field;
     }
-    /// The heap a copy holds, estimated (a B-tree of small entries: about 16 bytes each).
-    pub fn approx_bytes(&self) -> usize {
-        self.fields.len() * 16
+    /// The heap a copy holds, estimated: the array's bytes, and where the array lives, so
+    /// copies that share it count it once (`sim::history`).
+    pub fn approx_bytes(&self) -> (usize, usize) {
+        (Arc::as_ptr(&self.fields) as usize, self.fields.capacity() * 4)
     }
 }
 
@@ -226,5 +252,21 @@ mod tests {
         let lfu = Clock { lfu: true, ..lru };
         assert_eq!(lfu.freq(lfu.from_rdb(Some(9), Some(30)).unwrap()), 9);
         assert_eq!(lfu.from_rdb(None, Some(30)), None);
+    }
+
+    /// Copies share the shared integers' fields until one touches one: then it has its own,
+    /// and the other copy still reads what it had.
+    #[test]
+    fn copies_share_the_shared_integers_fields_until_one_changes_them() {
+        let mut a = Shared::new(7);
+        assert_eq!((a.get(0), a.get(9999)), (7, 7), "untouched: the boot stamp");
+        a.set(42, 100);
+        let mut b = a.clone();
+        assert_eq!(a.approx_bytes().0, b.approx_bytes().0, "one array for both");
+        b.set(42, 200);
+        b.set(9999, 300);
+        assert_ne!(a.approx_bytes().0, b.approx_bytes().0);
+        assert_eq!((a.get(42), a.get(9999), a.get(41)), (100, 7, 7));
+        assert_eq!((b.get(42), b.get(9999), b.get(41)), (200, 300, 7));
     }
 }

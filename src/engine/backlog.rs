@@ -162,6 +162,12 @@ impl Backlog {
         }
     }
 
+    /// Where each block's bytes live and how many there are: copies of the backlog share
+    /// them (see `Block::data`), so a set of copies (rewind's checkpoints) counts each once.
+    pub fn shared_blocks(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.blocks.iter().map(|b| (Arc::as_ptr(&b.data) as usize, b.data.capacity() + 40))
+    }
+
     /// `repl_backlog_first_byte_offset`.
     pub fn first_byte(&self) -> u64 {
         self.offset

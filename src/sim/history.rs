@@ -5,10 +5,12 @@
 //! (`world/record.rs`) and is never copied into a checkpoint.
 //!
 //! A copy costs what the world holds beyond its keys, plus its keys packed (`sim::packed`:
-//! the bytes and eight per key, instead of a map's ~200; a master and two replicas with 5,000
-//! keys: about 1 MB a copy rather than 3.3), but a long session would still hold gigabytes of
-//! them. The checkpoints therefore live within a byte budget: past it, the older ones are
-//! thinned (every other one of the finest spacing goes), while step 0 and the newest
+//! the bytes and twelve per key, instead of a map's ~200), and what it shares with the copy
+//! before it (unchanged chunks of packed keys, the replication buffer's blocks, the shared
+//! integers' fields) is counted once: a master and two replicas with 5,000 keys cost about
+//! 0.27 MB a copy rather than 1 MB (3.3 before packing). A long session would still hold
+//! gigabytes of them. The checkpoints therefore live within a byte budget: past it, the older
+//! ones are thinned (every other one of the finest spacing goes), while step 0 and the newest
 //! [`KEEP_DENSE`] stay. Jumps into old stretches replay further; jumps near where the student
 //! is stay as fast as before; memory stays bounded.
 
@@ -21,6 +23,11 @@ pub const KEEP_DENSE: usize = 16;
 /// A live map's cost per key beyond its bytes (tree nodes, the value enum, allocations),
 /// measured at about 180 bytes for short strings.
 const PER_KEY: usize = 180;
+/// A world copy's heap beyond what grows with a run (queue, connections, console replies
+/// and logs) and a node's (clients, replication state): measured at about 100 KB for the
+/// rewind bench's master and two replicas.
+const WORLD_BYTES: usize = 48 << 10;
+const NODE_BYTES: usize = 16 << 10;
 /// What checkpoints may hold by default (estimated, see [`approx_bytes`]) before old ones thin.
 pub const DEFAULT_BUDGET_BYTES: usize = 256 << 20;
 
@@ -31,15 +38,30 @@ pub struct Checkpoint {
     pub step: u64,
     world: Box<World>,
     keys: PackedKeys,
-    /// [`approx_bytes`] of `world` and the packed keys' bytes, counted against the budget.
+    /// [`approx_bytes`] of `world` and the packed keys' own bytes.
+    own: usize,
+    /// What the copy may share with others (see [`shared_parts`]), by where it lives.
+    shared: Vec<(usize, usize)>,
+    /// What it adds to the budget: `own`, and the shared parts the checkpoint before lacks
+    /// (sharing is with the one before: `packed::copy_packed`).
     bytes: usize,
 }
 
 impl Checkpoint {
+    /// What this checkpoint adds to the budget after `before`: its own bytes and the shared
+    /// parts `before` does not hold.
+    fn adds_to(&self, before: Option<&Checkpoint>) -> usize {
+        let held = |part: &(usize, usize)| before.is_some_and(|b| b.shared.binary_search(part).is_ok());
+        self.own + self.shared.iter().filter(|p| !held(p)).map(|p| p.1).sum::<usize>()
+    }
+
     /// Become this checkpoint's world, keeping `world`'s record (see `World::restore`).
     pub fn restore_into(&self, world: &mut World) {
+        // The live world's maps are refilled in place (`packed::unpack`): most keys are there
+        // already, and dropping and building 15,000 of them again was most of a jump's time.
+        let old = packed::take_keys(world);
         world.restore(&self.world);
-        packed::unpack(world, &self.keys);
+        packed::unpack(world, &self.keys, old);
     }
 }
 
@@ -58,7 +80,7 @@ impl History {
     /// before any input.
     pub fn new(every: u64, mut start: World) -> History {
         let mut h = History { every: every.max(1), checkpoints: Vec::new(), budget: DEFAULT_BUDGET_BYTES, bytes: 0 };
-        h.keep(0, packed::copy_packed(&mut start));
+        h.keep(0, packed::copy_packed(&mut start, None));
         h
     }
 
@@ -72,15 +94,20 @@ impl History {
     pub fn after_step(&mut self, world: &mut World) {
         let step = world.current_step();
         if step.is_multiple_of(self.every) && self.checkpoints.last().is_none_or(|c| c.step < step) {
-            self.keep(step, packed::copy_packed(world));
+            let copy = packed::copy_packed(world, self.checkpoints.last().map(|c| &c.keys));
+            self.keep(step, copy);
             self.thin();
         }
     }
 
     fn keep(&mut self, step: u64, (world, keys): (World, PackedKeys)) {
-        let bytes = approx_bytes(&world) + keys.approx_bytes(key_bytes);
-        self.bytes += bytes;
-        self.checkpoints.push(Checkpoint { step, world: Box::new(world), keys, bytes });
+        let own = approx_bytes(&world) + keys.approx_bytes(key_bytes);
+        let mut shared = shared_parts(&world, &keys);
+        shared.sort_unstable();
+        let mut c = Checkpoint { step, world: Box::new(world), keys, own, shared, bytes: 0 };
+        c.bytes = c.adds_to(self.checkpoints.last());
+        self.bytes += c.bytes;
+        self.checkpoints.push(c);
     }
 
     /// Over budget: drop every other checkpoint of the finest spacing among the old ones,
@@ -101,13 +128,16 @@ impl History {
                 }
             }
             let mut i = 0;
-            self.checkpoints.retain(|c| {
+            self.checkpoints.retain(|_| {
                 i += 1;
-                if drop[i - 1] {
-                    self.bytes -= c.bytes;
-                }
                 !drop[i - 1]
             });
+            // What each adds depends on the one before it, which may have changed.
+            for i in 1..self.checkpoints.len() {
+                let bytes = self.checkpoints[i].adds_to(Some(&self.checkpoints[i - 1]));
+                self.checkpoints[i].bytes = bytes;
+            }
+            self.bytes = self.checkpoints.iter().map(|c| c.bytes).sum();
         }
     }
 
@@ -118,13 +148,9 @@ impl History {
 
     /// Forget checkpoints past `step` (the branch's future is dropped).
     pub fn drop_after(&mut self, step: u64) {
-        let bytes = &mut self.bytes;
-        self.checkpoints.retain(|c| {
-            if c.step > step {
-                *bytes -= c.bytes;
-            }
-            c.step <= step
-        });
+        while self.checkpoints.last().is_some_and(|c| c.step > step) {
+            self.bytes -= self.checkpoints.pop().map_or(0, |c| c.bytes);
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -150,15 +176,16 @@ impl History {
 /// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings),
 /// each key's access field (engine/access.rs: a hash table copied whole, capacity and all),
 /// the keys marked with an encoding, those with a deadline, and RDB files. The replication
-/// buffer's full blocks are shared between copies, so not counted. An estimate for a budget,
+/// buffer's blocks and the shared integers' fields are shared between copies until changed,
+/// so [`History`] counts them once ([`shared_parts`]). An estimate for a budget,
 /// not an accounting: `bench-rewind` prints it next to the heap the checkpoints really hold.
 pub fn approx_bytes(world: &World) -> usize {
-    let mut bytes = 4096;
+    let mut bytes = WORLD_BYTES;
     for name in world.node_names() {
+        bytes += NODE_BYTES;
         bytes += world.dump(&name).map_or(0, <[u8]>::len);
         let Some(node) = world.node(&name) else { continue };
         bytes += node.dump.as_ref().map_or(0, Vec::len);
-        bytes += node.ks.shared.approx_bytes();
         for db in &node.ks.dbs {
             bytes += db.entries.iter().map(|(k, v)| key_bytes(k, v)).sum::<usize>();
             bytes += db.expires.len() * PER_KEY / 2;
@@ -167,6 +194,19 @@ pub fn approx_bytes(world: &World) -> usize {
         }
     }
     bytes
+}
+
+/// The parts of a checkpoint held behind an `Arc` that copies share until one of them changes
+/// them (the shared integers' access fields, engine/access.rs; the replication buffer's
+/// blocks, engine/backlog.rs; the packed keys' chunks, `sim::packed`): (where, bytes), so a
+/// run of checkpoints counts each once.
+fn shared_parts(world: &World, keys: &PackedKeys) -> Vec<(usize, usize)> {
+    let mut parts: Vec<_> = keys.chunks().collect();
+    for node in world.node_names().iter().filter_map(|name| world.node(name)) {
+        parts.push(node.ks.shared.approx_bytes());
+        parts.extend(node.repl.backlog.iter().flat_map(|b| b.shared_blocks()));
+    }
+    parts
 }
 
 /// One key of a live map, estimated: the map's overhead per key, the key, its value.
