@@ -280,14 +280,20 @@ mod tests {
     use super::*;
     use crate::sim::Input;
 
-    #[test]
-    fn a_packed_copy_unpacks_to_the_same_keyspaces_and_leaves_the_world_as_it_was() {
-        let mut w = World::new(5);
+    /// m and r, r replicating m, settled.
+    fn replicated(seed: u64) -> World {
+        let mut w = World::new(seed);
         for n in ["m", "r"] {
             w.apply(&Input::AddNode { name: n.into() }).unwrap();
         }
         w.apply(&Input::Command { node: "r".into(), line: "REPLICAOF m 6379".into() }).unwrap();
         w.settle(crate::sim::world::SETTLE_MAX_MS);
+        w
+    }
+
+    #[test]
+    fn a_packed_copy_unpacks_to_the_same_keyspaces_and_leaves_the_world_as_it_was() {
+        let mut w = replicated(5);
         for line in ["SET a 1", "SET b \"\"", "RPUSH l x y", "HSET h f v", "SADD s 1", "ZADD z 1 a", "SELECT 3", "SET c 3", "EXPIRE c 100"]
         {
             w.apply(&Input::Command { node: "m".into(), line: line.into() }).unwrap();
@@ -315,12 +321,7 @@ mod tests {
     /// exactly the checkpoint's keys, values and access fields.
     #[test]
     fn unpacking_into_a_world_that_moved_on_gives_the_packed_keyspaces() {
-        let mut w = World::new(8);
-        for n in ["m", "r"] {
-            w.apply(&Input::AddNode { name: n.into() }).unwrap();
-        }
-        w.apply(&Input::Command { node: "r".into(), line: "REPLICAOF m 6379".into() }).unwrap();
-        w.settle(crate::sim::world::SETTLE_MAX_MS);
+        let mut w = replicated(8);
         let run = |w: &mut World, lines: &[&str]| {
             for line in lines {
                 w.apply(&Input::Command { node: "m".into(), line: line.to_string() }).unwrap();
