@@ -115,10 +115,11 @@ pub fn app() -> Html {
 
     // Theme: `data-theme` on <html> (CSS follows prefers-color-scheme when "system"). A theme
     // the URL asks for (an embed's `theme=`) is for this page only, not the reader's choice.
-    // The stored choice is written only when it changes (a first render writes nothing: the
-    // page's first storage write costs a few milliseconds of start-up).
+    // The choice is written only when it changes from the last one written, or from the theme
+    // the page opened in (the stored one unless the URL asked; `open` read it): a first render
+    // writes nothing and storage is not read a second time.
     let url_theme = options.theme;
-    let stored = use_mut_ref(stored_theme);
+    let stored = use_mut_ref(|| model.theme);
     use_effect_with(model.theme, move |theme| {
         if let Some(w) = web_sys::window() {
             if let Some(root) = w.document().and_then(|d| d.document_element()) {
