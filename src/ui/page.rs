@@ -136,6 +136,9 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         /// before filtering): the frame-time bench grows it past 10,000.
         trace_entries: usize,
         playing: bool,
+        /// The page is still running to a goal (a console command's answer, a "run to"): a
+        /// test that reads the step waits for this to clear first.
+        walking: bool,
         lesson: &'a str,
         lang: &'a str,
         seed: u64,
@@ -148,6 +151,7 @@ fn published(state: &Model, carried: &channel::Carried) -> JsValue {
         last_step: state.last_step,
         trace_entries: state.trace.shown().len(),
         playing: state.playing,
+        walking: state.walking,
         lesson: &state.lesson,
         lang: state.lang.tag(),
         seed: state.seed,

@@ -54,6 +54,23 @@ export async function consoleCommand(page, node, line) {
   await input.press('Enter');
 }
 
+/** Types a command into a node's console and waits for what the user waits for: its reply
+ * shown under it, and the page done running to it (the step then is where the answer is). */
+export async function consoleAnswer(page, node, line) {
+  await consoleCommand(page, node, line);
+  const last = page.getByTestId(`console-out-${node}`).locator('li').last();
+  await page.waitForFunction(
+    ([n, l]) => {
+      const items = document.querySelectorAll(`[data-testid=console-out-${n}] li`);
+      const li = items[items.length - 1];
+      return li && li.querySelector('.cmd')?.textContent.endsWith(l) && li.querySelector('.reply:not(.pending)') && !window.__replscope.walking;
+    },
+    [node, line],
+    { timeout: 30_000 },
+  );
+  return (await last.locator('.reply').innerText()).trim();
+}
+
 export const link = (page, a, b) => page.getByTestId(`link-${a}-${b}`);
 
 /** The decision card's numbers, read from its text (what a student reads). */

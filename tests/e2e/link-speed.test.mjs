@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDir, launch, openApp } from './harness.mjs';
-import { published, waitForApp, toEnd, consoleCommand, link } from './app.mjs';
+import { published, waitForApp, toEnd, consoleAnswer, link } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -35,7 +35,7 @@ async function fullSyncSpan(preset) {
   const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
   await waitForApp(page);
   await toEnd(page);
-  await consoleCommand(page, 'r1', 'REPLICAOF NO ONE');
+  await consoleAnswer(page, 'r1', 'REPLICAOF NO ONE');
   await page.waitForFunction(() => document.querySelector('[data-testid=node-r1]')?.dataset.role === 'master', null, { timeout: 30_000 });
   const speed = page.getByTestId('link-speed-m-r1');
   let words = await text(speed.getByTestId('link-speed-words'));
@@ -67,9 +67,10 @@ async function fullSyncSpan(preset) {
     // The prompt comes back; the figures beside it say what is set.
     assert.equal(await select.inputValue(), '');
   }
-  await consoleCommand(page, 'r1', 'REPLICAOF m');
-  // The console runs to the command's answer (past m's +FULLRESYNC decision); from the RDB's
+  // The console runs to the command's answer (past m's +FULLRESYNC decision): wait for it to
+  // be there before asking for the next step of a kind. From the RDB's
   // start (the fork, after repl-diskless-sync-delay) to r1's link up is the transfer and load.
+  assert.equal(await consoleAnswer(page, 'r1', 'REPLICAOF m'), 'OK');
   assert.match(await runTo(page, 'next full sync (RDB)'), /m starts an RDB at offset \d+ for r1/);
   const started = await clockMs(page);
   // m counts r1 online once it has written the RDB; r1 has it when its master_link_status

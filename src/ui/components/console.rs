@@ -162,7 +162,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     let prompt = format!("{}:{}>", p.node, p.port);
     html! {
         <div class="console">
-            <ol class="console-out" ref={out} aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite" tabindex="0">
+            <ol class="console-out" ref={out} data-testid={format!("console-out-{}", p.node)} aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite" tabindex="0">
                 { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply }| html! {
                     <li key={*id}>
                         <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.clone() }</div>
