@@ -91,7 +91,7 @@ test('the backlog window has one notation, the same numbers on the card and in t
   for (let i = 0; i < 5 && await card(page).getAttribute('data-outcome') !== 'continue'; i++) {
     const s = (await published(page)).step;
     await page.getByTestId('next-decision').click();
-    await page.waitForFunction((x) => window.__replscope.step > x, s, { timeout: 30_000 });
+    await page.waitForFunction((x) => window.__replscope.step > x && !window.__replscope.walking, s, { timeout: 30_000 });
   }
   assert.equal(await card(page).getAttribute('data-outcome'), 'continue');
   const cardText = await text(card(page));

@@ -36,7 +36,7 @@ test('a Step across quiet time says how long nothing happened', async () => {
   for (let i = 0; i < 5; i++) {
     const before = await published(page);
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => window.__replscope.step > s, before.step, { timeout: 30_000 });
+    await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before.step, { timeout: 30_000 });
     const after = await published(page);
     const idle = after.snapshot.time_ms - before.snapshot.time_ms;
     const notice = page.getByTestId('notice');
@@ -57,7 +57,7 @@ test('heartbeats are hidden in a lesson, with a count, and shown on request', as
   for (let i = 0; i < 6; i++) {
     const s = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((x) => window.__replscope.step > x, s, { timeout: 30_000 });
+    await page.waitForFunction((x) => window.__replscope.step > x && !window.__replscope.walking, s, { timeout: 30_000 });
   }
   const box = page.getByTestId('hide-heartbeats');
   assert.equal(await box.isChecked(), true, 'on by default in a lesson');

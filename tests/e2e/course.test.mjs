@@ -33,7 +33,7 @@ test('a copied link restores the same moment, the user\'s actions included, in a
   for (let i = 0; i < 2; i++) {
     const before = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => window.__replscope.step > s, before);
+    await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before);
   }
   await page.getByTestId('copy-link').click();
   const link = await page.getByTestId('share-url').inputValue();

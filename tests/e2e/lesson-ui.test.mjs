@@ -108,7 +108,7 @@ test('quiz me in free play: asked before each PSYNC decision, revealed with the 
   assert.match(await page.getByTestId('lesson-score').innerText(), /Predictions: 0 right of 1/);
   const held = (await published(page)).step;
   await page.getByTestId('next-decision').click();
-  await page.waitForFunction((s) => window.__replscope.step > s, held, { timeout: 10_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, held, { timeout: 10_000 });
   assert.equal((await decision(page)).outcome, 'fullresync', 'the card agrees with the reveal');
   assert.deepEqual(await marks(page), [['card', 'decision-panel']], 'the reveal points at the card\'s reasons');
   // Then a short cut and a heal: asked again, answered right.
@@ -123,7 +123,7 @@ test('quiz me in free play: asked before each PSYNC decision, revealed with the 
   assert.match(await page.getByTestId('lesson-score').innerText(), /Predictions: 1 right of 2/);
   const before2 = (await published(page)).step;
   await page.getByTestId('next-decision').click();
-  await page.waitForFunction((s) => window.__replscope.step > s, before2, { timeout: 10_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before2, { timeout: 10_000 });
   const card = await decision(page);
   assert.equal(card.outcome, 'continue');
   assert.equal(card.continueBytes, Number(reveal.match(/sends (\d+) bytes/)[1]));
@@ -146,7 +146,7 @@ test('await: the lesson waits for the student to cut the link, and goes on along
   assert.equal((await published(page)).step, step, 'Step does not pass an await');
   assert.equal(await link(page, 'm', 'r1').getAttribute('data-state'), 'up');
   await link(page, 'm', 'r1').getByTestId('cut').click();
-  await page.waitForFunction((s) => window.__replscope.step > s, step, { timeout: 30_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, step, { timeout: 30_000 });
   const after = await published(page);
   assert.equal(after.last_step, last_step, 'the lesson\'s own run, not a branch of it');
   assert.equal(await page.getByTestId('lesson-your-turn').count(), 0);

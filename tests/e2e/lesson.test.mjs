@@ -49,7 +49,7 @@ test('the short-cut lesson narrates, pauses, asks before the PSYNC and reveals t
   // Run to the decision itself: the card agrees with every figure of the reveal.
   const held = (await published(page)).step;
   await page.getByTestId('next-decision').click();
-  await page.waitForFunction((s) => window.__replscope.step > s, held, { timeout: 10_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, held, { timeout: 10_000 });
   assert.match(await page.getByTestId('predict-reveal').innerText(), /The master answered/, 'the reveal stays beside the card');
   const card = await decision(page);
   assert.equal(card.outcome, outcome === '+CONTINUE' ? 'continue' : 'fullresync');

@@ -24,7 +24,7 @@ async function clockMs(page) {
 async function runTo(page, label) {
   const before = (await published(page)).step;
   await page.getByTestId('next-kind').selectOption({ label });
-  await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 30_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before, { timeout: 30_000 });
   return text(page.getByTestId('just-happened'));
 }
 
@@ -79,7 +79,7 @@ async function fullSyncSpan(preset) {
   for (let i = 0; i < 300 && (await text(status)) !== '· master_link_status: up'; i++) {
     const before = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 30_000 });
+    await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before, { timeout: 30_000 });
   }
   assert.equal(await text(status), '· master_link_status: up');
   const online = await clockMs(page);

@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 async function runTo(page, label) {
   const before = (await published(page)).step;
   await page.getByTestId('next-kind').selectOption({ label });
-  await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 30_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before, { timeout: 30_000 });
   return (await page.getByTestId('just-happened').innerText());
 }
 

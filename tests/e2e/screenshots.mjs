@@ -79,7 +79,7 @@ async function lessonShots(lang) {
   await page.getByTestId('predict-fullresync').click();
   const held = (await published(page)).step;
   await page.getByTestId('next-decision').click();
-  await page.waitForFunction((s) => window.__replscope.step > s, held, { timeout: 10_000 });
+  await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, held, { timeout: 10_000 });
   await shotOf(page, ['.narration', '.decision-panel'], `52-${tag}reveal`);
   await page.close();
   page = await open(`?lesson=first-full-sync&seed=1&lang=${lang}`, { width: 1100, height: 900 });

@@ -54,7 +54,7 @@ test('every Step lands on something it shows, and a quiet stretch is named with 
     if (i === 25) await toEnd(page);
     const s = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((x) => window.__replscope.step > x, s, { timeout: 30_000 });
+    await page.waitForFunction((x) => window.__replscope.step > x && !window.__replscope.walking, s, { timeout: 30_000 });
     const shown = await text(happened);
     assert.equal(shown.includes('Nothing recorded at this step'), false, `step ${s}: the step shows something`);
     assert.ok((await happened.locator('.happened').count()) > 0, `step ${s}: at least one thing happened`);
@@ -103,7 +103,7 @@ test('a command typed while paused runs until its reply and propagation arrived;
   for (let i = 0; i < 10 && (await text(lastReply(page))) !== 'OK'; i++) {
     const s = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((x) => window.__replscope.step > x, s, { timeout: 30_000 });
+    await page.waitForFunction((x) => window.__replscope.step > x && !window.__replscope.walking, s, { timeout: 30_000 });
   }
   assert.equal(await text(lastReply(page)), 'OK', 'Step brought the reply');
   await page.getByTestId('step-by-hand').uncheck();

@@ -27,7 +27,7 @@ test('stepping carries each message over the MessagePorts, and a row opens to it
   for (let i = 0; i < 80 && (await decision(page)).outcome === 'none'; i++) {
     const before = (await published(page)).step;
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => window.__replscope.step > s, before, { timeout: 10_000 });
+    await page.waitForFunction((s) => window.__replscope.step > s && !window.__replscope.walking, before, { timeout: 10_000 });
   }
   const d = await decision(page);
   assert.equal(d.outcome, 'fullresync', d.text);
