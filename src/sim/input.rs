@@ -45,6 +45,10 @@ pub enum Input {
     LoadDump { node: String, rdb: Vec<u8> },
     /// A line for the record (a scenario's failed expect, …).
     Note { text: String },
+    /// "Write N random keys" on the node's console: `count` commands `SET key:<i> <value>` of
+    /// `size`-byte values drawn from `seed` ([`writes`](crate::sim::writes)), recorded as the
+    /// recipe rather than the megabytes it writes.
+    Writes { node: String, seed: u64, count: u64, size: u64 },
     /// Which Redis the nodes are (`2.6`, `2.8`, `4.0`: [`Era`](crate::engine::repl::era::Era)):
     /// every node, those there now and those added later.
     Era { era: String },
@@ -97,6 +101,7 @@ impl Input {
             }
             "Note" => Input::Note { text: s("text")? },
             "Era" => Input::Era { era: s("era")? },
+            "Writes" => Input::Writes { node: s("node")?, seed: n("seed")?, count: n("count")?, size: n("size")? },
             other => return Err(format!("unknown input kind `{other}`")),
         })
     }
@@ -136,6 +141,7 @@ mod tests {
             Input::LoadDump { node: x.clone(), rdb: vec![0, 82, 255] },
             Input::Note { text: "é ✓".into() },
             Input::Era { era: "2.8".into() },
+            Input::Writes { node: x.clone(), seed: u64::MAX, count: 3, size: 16 },
         ];
         for input in all {
             let text = serde_json::to_string(&JournalEntry { step: 1, input: input.clone() }).unwrap();

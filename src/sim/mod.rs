@@ -15,6 +15,7 @@
 //! - [`snapshot`]: the serializable picture the UI renders.
 //! - [`scenario`]: the scenario language (parse with positions, run with hooks).
 //! - [`eras`]: one scenario run in each Redis era, its resyncs side by side.
+//! - [`writes`]: "write N random keys" as one input (a recipe: seed, count, size).
 //! - [`wire`]: the medium bytes cross at delivery time (memory natively, MessagePorts in the page).
 
 pub mod clock;
@@ -33,6 +34,7 @@ pub mod snapshot;
 pub mod trace;
 pub mod wire;
 pub mod world;
+pub mod writes;
 
 pub use input::Input;
 pub use session::{Goal, Session};

@@ -226,6 +226,10 @@ fn put_input(w: &mut Vec<u8>, input: &Input) {
         }
         Input::Note { text } => strs(w, 13, &[text]),
         Input::Era { era } => strs(w, 14, &[era]),
+        Input::Writes { node, seed, count, size } => {
+            strs(w, 15, &[node]);
+            [*seed, *count, *size].iter().for_each(|n| put_u64(w, *n));
+        }
     }
 }
 
@@ -288,6 +292,7 @@ impl<'a> Reader<'a> {
             12 => Input::LoadDump { node: s()?, rdb: self.bytes(W)? },
             13 => Input::Note { text: s()? },
             14 => Input::Era { era: s()? },
+            15 => Input::Writes { node: s()?, seed: self.u64(W)?, count: self.u64(W)?, size: self.u64(W)? },
             _ => return Err(MomentError::Malformed(W)),
         })
     }

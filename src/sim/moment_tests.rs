@@ -29,6 +29,7 @@ fn every_input() -> Vec<JournalEntry> {
         Input::LoadDump { node: s("m"), rdb: (0..=255).collect() },
         Input::Note { text: s("") },
         Input::Era { era: s("2.6") },
+        Input::Writes { node: s("m"), seed: u64::MAX, count: 20_000, size: 1024 * 1024 },
     ]
     .into_iter()
     .enumerate()

@@ -153,18 +153,17 @@ pub fn is_heartbeat(label: &str, to_is_replica_of_from: bool) -> bool {
     label.starts_with("REPLCONF ACK") || (label == "PING" && to_is_replica_of_from)
 }
 
+/// The value sizes the console offers for "write N random keys" (the sim's recipe accepts these).
+pub const VALUE_SIZES: [usize; 6] = {
+    let s = crate::sim::writes::VALUE_SIZES;
+    [s[0] as usize, s[1] as usize, s[2] as usize, s[3] as usize, s[4] as usize, s[5] as usize]
+};
+/// How many keys of `value_bytes` one click may write (the sim's bound on one recipe).
+pub fn random_keys_max(value_bytes: usize) -> usize {
+    crate::sim::writes::writes_max(value_bytes as u64) as usize
+}
 /// The "write N random keys" count: at least 1, at most [`random_keys_max`] for the value
 /// size; also whether the asked number was capped, so the page can say so.
-pub const RANDOM_KEYS_MAX: usize = 20_000;
-/// What one click may write in all (values only): the page keeps every delivered byte in its
-/// trace (console → master, master → each replica), so a click stays within memory.
-pub const RANDOM_BYTES_MAX: usize = 16 * 1024 * 1024;
-/// The value sizes offered, in bytes (16 B to 1 MB).
-pub const VALUE_SIZES: [usize; 6] = [16, 256, 1024, 16 * 1024, 256 * 1024, 1024 * 1024];
-/// How many keys of `value_bytes` one click may write.
-pub fn random_keys_max(value_bytes: usize) -> usize {
-    (RANDOM_BYTES_MAX / value_bytes.max(1)).clamp(1, RANDOM_KEYS_MAX)
-}
 pub fn random_keys_count(asked: usize, value_bytes: usize) -> (usize, bool) {
     let max = random_keys_max(value_bytes);
     (asked.clamp(1, max), asked > max)
@@ -372,12 +371,12 @@ mod tests {
     #[test]
     fn random_key_count_is_kept_and_capping_is_reported() {
         assert_eq!(random_keys_count(1000, 16), (1000, false));
-        assert_eq!(random_keys_count(50_000, 16), (20_000, true));
+        assert_eq!(random_keys_count(50_000, 16), (crate::sim::writes::WRITES_KEYS_MAX as usize, true));
         assert_eq!(random_keys_count(0, 16), (1, false));
         // Larger values, fewer keys: a click writes at most RANDOM_BYTES_MAX of values.
         for size in VALUE_SIZES {
             let max = random_keys_max(size);
-            assert!(max * size <= RANDOM_BYTES_MAX && max >= 1, "{size}");
+            assert!(max * size <= crate::sim::writes::WRITES_BYTES_MAX as usize && max >= 1, "{size}");
             assert_eq!(random_keys_count(max + 1, size), (max, true));
         }
         assert_eq!(random_keys_count(1000, 1024 * 1024), (16, true));

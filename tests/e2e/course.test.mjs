@@ -59,6 +59,39 @@ test('a copied link restores the same moment, the user\'s actions included, in a
   assert.deepEqual(errors, []);
 });
 
+test('a link made after a thousand random 1 KB writes stays short and restores every key', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=partial-resync');
+  await waitForApp(page);
+  await lessonToEnd(page);
+  const keys = (p, node) => p.snapshot.nodes.find((n) => n.name === node).dbs.reduce((sum, [, n]) => sum + n, 0);
+  const before = keys(await published(page), 'm');
+  await page.getByTestId('random-size-m').selectOption({ label: '1 KB' });
+  await page.getByTestId('random-count-m').fill('1000');
+  await page.getByTestId('random-count-m').dispatchEvent('change');
+  assert.equal(await page.getByTestId('random-m').innerText(), 'Write 1000 random keys');
+  await page.getByTestId('random-m').click();
+  // The console runs to the last write's answer.
+  await page.waitForFunction((n) => {
+    const m = window.__replscope.snapshot.nodes.find((x) => x.name === 'm');
+    return !window.__replscope.walking && m.dbs.reduce((sum, [, k]) => sum + k, 0) >= n;
+  }, before + 1000, { timeout: 60_000 });
+  await page.getByTestId('copy-link').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  // A megabyte of values is not in the link: the recipe is (seed, count, size).
+  console.log(`bench: share link after 1000 random 1 KB writes: ${link.length} characters`);
+  assert.ok(link.length < 2_000, `the link is ${link.length} characters`);
+  const here = await moment(page);
+  assert.equal(keys(here, 'm'), before + 1000);
+  const fresh = await browser.context.newPage();
+  await fresh.goto(link);
+  await waitForApp(fresh);
+  // The same moment: the same step, and every node's keys, offsets and backlog (the snapshot).
+  assert.deepEqual(await moment(fresh), here);
+  await fresh.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a damaged link says so and opens the closest valid state (its lesson at its step)', async () => {
   const { page } = await openApp(browser.context, server.url, '?lesson=partial-resync&step=30');
   await waitForApp(page);

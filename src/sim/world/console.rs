@@ -55,6 +55,27 @@ impl World {
         }
         self.expand_node_address(&mut argv);
         self.journal_push(Input::Command { node: node.to_string(), line: line.to_string() });
+        Ok(self.send_argv(idx, console_name, line, argv))
+    }
+
+    /// "Write N random keys": the recipe is journaled once, then its commands go out on the
+    /// node's console one after another, as typed ones do (each is paired with its reply).
+    pub(super) fn writes(&mut self, node: &str, seed: u64, count: u64, size: u64) -> Result<(), SimError> {
+        let (name, console_name) = split_console(node);
+        let idx = self.running(name)?;
+        if let Some(why) = crate::sim::writes::refusal(count, size) {
+            return Err(SimError::new(why));
+        }
+        self.journal_push(Input::Writes { node: node.to_string(), seed, count, size });
+        for line in crate::sim::writes::lines(seed, count, size) {
+            let argv = split_args(&line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
+            self.send_argv(idx, console_name, &line, argv);
+        }
+        Ok(())
+    }
+
+    /// Send a split command line on a console connection of node `idx`; its id.
+    fn send_argv(&mut self, idx: usize, console_name: &str, line: &str, argv: Vec<Vec<u8>>) -> u64 {
         let key = self.console_conn(idx, console_name);
         let id = self.next_command;
         self.next_command += 1;
@@ -71,7 +92,7 @@ impl World {
         }
         self.record(Some(idx), TraceKind::Command { line: line.to_string() });
         self.write(key, 0, &wire);
-        Ok(id)
+        id
     }
 
     /// `REPLICAOF m` / `SLAVEOF m`: a node name alone stands for its address.

@@ -35,6 +35,7 @@ impl World {
                 Ok(())
             }
             Input::Era { era } => self.set_era(era),
+            Input::Writes { node, seed, count, size } => self.writes(node, *seed, *count, *size),
         }
     }
 

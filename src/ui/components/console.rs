@@ -17,25 +17,6 @@ use yew::prelude::*;
 /// How many exchanges the console keeps on screen.
 const SHOWN: usize = 80;
 
-/// A small deterministic generator for key values (xorshift64*): the same seed and step give
-/// the same keys, so an exported session replays identically.
-fn values(seed: u64, n: usize, len: usize) -> Vec<String> {
-    let mut x = seed | 1;
-    let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    (0..n)
-        .map(|_| {
-            (0..len)
-                .map(|_| {
-                    x ^= x >> 12;
-                    x ^= x << 25;
-                    x ^= x >> 27;
-                    alphabet[(x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 58) as usize % alphabet.len()] as char
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[derive(Properties, PartialEq)]
 struct NodeConsoleProps {
     node: String,
@@ -147,13 +128,10 @@ fn node_console(p: &NodeConsoleProps) -> Html {
         let node = p.node.clone();
         let (n, size) = (count, p.size);
         let seed = p.seed ^ p.current_step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // One input, the recipe (`sim::writes`): the same seed and step give the same keys,
+        // so a link or an export replays identically without carrying the values.
         Callback::from(move |_| {
-            let actions = values(seed, n, size)
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| Input::Command { node: node.clone(), line: format!("SET key:{i} {v}") })
-                .collect();
-            d.emit(Msg::Console(actions));
+            d.emit(Msg::Console(vec![Input::Writes { node: node.clone(), seed, count: n as u64, size: size as u64 }]));
         })
     };
     let max = random_keys_max(p.size);

@@ -41,7 +41,8 @@ fn awaited_words(lang: Lang, input: &Input) -> String {
         | Input::SaveDump { .. }
         | Input::LoadDump { .. }
         | Input::Note { .. }
-        | Input::Era { .. } => t(lang, K::AwaitOther).to_string(),
+        | Input::Era { .. }
+        | Input::Writes { .. } => t(lang, K::AwaitOther).to_string(),
     }
 }
 
