@@ -339,6 +339,11 @@ pub fn keyspace_listing_matching(node: &Node, now_ms: u64, limit: usize, pattern
         .collect()
 }
 
+/// One element as the inspector lists it: printable, its first 1,024 characters.
+fn element(bytes: &[u8]) -> String {
+    crate::engine::resp::cli::quote_head(bytes, Quoting::Text, 1024)
+}
+
 /// A collection's first [`ELEMENTS_SHOWN`] elements, printable, and its length.
 fn elements(value: &crate::engine::keyspace::Value) -> (Vec<(String, Option<String>)>, u64) {
     use crate::engine::cmd::float::fmt_g17;
@@ -346,11 +351,11 @@ fn elements(value: &crate::engine::keyspace::Value) -> (Vec<(String, Option<Stri
     let n = ELEMENTS_SHOWN;
     match value {
         Value::Str(_) => (Vec::new(), 0),
-        Value::List(l) => (l.iter().take(n).map(|e| (printable(e), None)).collect(), l.len() as u64),
-        Value::Hash(h) => (h.iter().take(n).map(|(f, v)| (printable(f), Some(printable(v)))).collect(), h.len() as u64),
-        Value::Set(s) => (s.iter().take(n).map(|e| (printable(e), None)).collect(), s.len() as u64),
+        Value::List(l) => (l.iter().take(n).map(|e| (element(e), None)).collect(), l.len() as u64),
+        Value::Hash(h) => (h.iter().take(n).map(|(f, v)| (element(f), Some(element(v)))).collect(), h.len() as u64),
+        Value::Set(s) => (s.iter().take(n).map(|e| (element(e), None)).collect(), s.len() as u64),
         // ZRANGE … WITHSCORES order (score, then member), scores as addReplyDouble prints them.
-        Value::ZSet(z) => (z.iter().take(n).map(|(m, sc)| (printable(m), Some(fmt_g17(sc)))).collect(), z.len() as u64),
+        Value::ZSet(z) => (z.iter().take(n).map(|(m, sc)| (element(m), Some(fmt_g17(sc)))).collect(), z.len() as u64),
     }
 }
 
@@ -360,16 +365,7 @@ fn preview(value: &crate::engine::keyspace::Value) -> String {
     use crate::engine::keyspace::Value;
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     match value {
-        Value::Str(bytes) => {
-            let text = printable(bytes);
-            let mut chars = text.chars();
-            let head: String = chars.by_ref().take(PREVIEW_CHARS).collect();
-            if chars.next().is_some() {
-                format!("{head}\u{2026}")
-            } else {
-                head
-            }
-        }
+        Value::Str(bytes) => crate::engine::resp::cli::quote_head(bytes, Quoting::Text, PREVIEW_CHARS),
         Value::List(l) => count(l.len(), "element", "elements"),
         Value::Hash(h) => count(h.len(), "field", "fields"),
         Value::Set(s) => count(s.len(), "member", "members"),

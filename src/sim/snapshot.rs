@@ -35,6 +35,9 @@ pub struct Exchange {
     pub id: u64,
     pub line: String,
     pub reply: Option<String>,
+    /// Characters of the reply redis-cli would print beyond those kept (`REPLY_KEPT_CHARS`).
+    #[serde(default)]
+    pub cut: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

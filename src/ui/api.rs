@@ -10,7 +10,7 @@ pub use crate::sim::scenario::ParseError;
 pub use crate::sim::session::{Goal, Kind, Session, WalkState};
 pub use crate::sim::snapshot::{ConsoleLog, Exchange, Flight, LinkView, Snapshot, SocketView};
 pub use crate::sim::trace::{ImportError, TraceEntry, TraceKind};
-pub use crate::sim::world::{SimError, World};
+pub use crate::sim::world::{SimError, World, REPLY_KEPT_CHARS};
 
 // ---- Adapters: the only places that know the shape of `TraceKind`. ----
 

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serveDir, launch, openApp, openSized } from './harness.mjs';
-import { waitForApp, toEnd, consoleCommand, published, scrubTo } from './app.mjs';
+import { waitForApp, toEnd, consoleCommand, consoleAnswer, published, scrubTo } from './app.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
@@ -211,6 +211,36 @@ test('inspector: a collection\'s first elements, a glob filter, and 100,000 keys
   assert.match(await text(inspector.getByTestId('db-0').locator('h3')), /^db0 · 10 of 100,00\d keys match k:9999\?$/);
   console.log(`bench: inspector filter over 100,000 keys answered in ${ms} ms (wall, headless)`);
   assert.deepEqual(errors, []);
+});
+
+test('a 10 MB value: the console shows the head of its reply and says how much more; the inspector and the next command stay quick', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=full-sync&seed=7');
+  await waitForApp(page);
+  await toEnd(page);
+  const size = 10 * 1024 * 1024;
+  const timed = async (line) => { const t = Date.now(); const reply = await consoleAnswer(page, 'm', line); return { reply, ms: Date.now() - t }; };
+  // SETRANGE past the end pads with zero bytes: a 10 MB string from one short command.
+  const made = await timed(`SETRANGE big ${size - 1} x`);
+  assert.equal(made.reply, `(integer) ${size}`);
+  const get = await timed('GET big');
+  // What redis-cli would print: a quote, "\x00" for each zero byte, the final x, a quote.
+  const whole = 1 + 4 * (size - 1) + 1 + 1;
+  assert.ok(get.reply.startsWith('"\\x00\\x00'), get.reply.slice(0, 20));
+  const cut = await page.getByTestId('console-out-m').locator('li').last().getByTestId('reply-cut').innerText();
+  const [more, kept] = [...cut.matchAll(/[\d,]+/g)].map((m) => Number(m[0].replace(/,/g, '')));
+  assert.equal(get.reply.length, kept, 'the console shows as many characters as it says it keeps');
+  assert.equal(more + kept, whole, cut);
+  assert.ok(kept <= 65_536, `${kept} characters on screen`);
+  const next = await timed('STRLEN big');
+  assert.equal(next.reply, `(integer) ${size}`);
+  // The inspector's preview reads the value's first bytes only.
+  await page.getByTestId('node-m').locator('button.node-select').click();
+  const inspector = page.getByTestId('inspector-m');
+  const row = inspector.locator('.key-table tr').filter({ has: page.locator('td.key', { hasText: /^big$/ }) });
+  assert.match(await row.innerText(), /string[\s\S]*\\x00\\x00.*…/);
+  console.log(`bench: console with a 10 MB value (wall, headless): SETRANGE ${made.ms} ms, GET ${get.ms} ms (${get.reply.length} of ${whole} characters shown), STRLEN after it ${next.ms} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 /** Every text of the topology drawing: its font size on screen (CSS px × the SVG's scale). */

@@ -181,6 +181,57 @@ fn push_hex(out: &mut String, b: u8) {
     out.push(HEX[(b & 15) as usize] as char);
 }
 
+/// [`quote`] of `bytes`' first `max` characters, with `…` when there is more: a preview of a
+/// value reads only the bytes it shows (each character comes from at most four bytes), so a
+/// 10 MB string costs what a short one does.
+pub fn quote_head(bytes: &[u8], how: Quoting, max: usize) -> String {
+    let head = &bytes[..bytes.len().min(max.saturating_mul(4).saturating_add(4))];
+    let (mut text, rest) = head_of(quote(head, how), max);
+    if rest > 0 || head.len() < bytes.len() {
+        text.push('\u{2026}');
+    }
+    text
+}
+
+/// How many characters `sdscatrepr` prints for `bytes`, its quotes included, counted without
+/// building the text.
+pub fn repr_len(bytes: &[u8]) -> usize {
+    2 + bytes
+        .iter()
+        .map(|&b| match b {
+            b'\\' | b'"' | b'\n' | b'\r' | b'\t' | 0x07 | 0x08 => 2,
+            0x20..=0x7e => 1,
+            _ => 4,
+        })
+        .sum::<usize>()
+}
+
+/// The first `max` characters of `text`, and how many characters it had beyond them.
+pub fn head_of(mut text: String, max: usize) -> (String, u64) {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => {
+            let rest = text[at..].chars().count() as u64;
+            text.truncate(at);
+            (text, rest)
+        }
+        None => (text, 0),
+    }
+}
+
+/// [`format_cli`] kept to its first `max` characters, and how many more redis-cli would print:
+/// a 10 MB string is 40 MB of `\x00` on a terminal, more than a page can hold or anyone read.
+/// A long string reply is rendered from its head alone (its full length is counted).
+pub fn format_cli_head(frame: &Frame, max: usize) -> (String, u64) {
+    match frame {
+        Frame::Bulk(b) if b.len() > max => {
+            let (text, _) = head_of(format_cli(&Frame::Bulk(b[..max].to_vec())), max);
+            let rest = repr_len(b) - text.len();
+            (text, rest as u64)
+        }
+        _ => head_of(format_cli(frame), max),
+    }
+}
+
 /// redis-cli's rendering of a reply on a terminal (`cliFormatReplyTTY`), without the final
 /// newline: `OK`, `(integer) 1`, `"bar"`, `(nil)`, `(error) ERR …`, `1) "a"\n2) "b"`, nested
 /// arrays indented, `(empty array)`.

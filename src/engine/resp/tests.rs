@@ -358,3 +358,30 @@ fn one_quoting_function_three_renderings() {
     assert_eq!(quote(b, Quoting::Bare), r#"a\"\\\n\a\x7f\xc3\xa9\xff"#);
     assert_eq!(quote(b, Quoting::Text), "a\"\\\\n\\x07\\x7fé\\xff");
 }
+
+/// A long reply keeps its head: the same characters the whole rendering starts with, and the
+/// count of the rest is what the whole rendering has beyond them.
+#[test]
+fn a_long_reply_keeps_its_head_and_counts_the_rest() {
+    use super::cli::{format_cli_head, quote_head, repr_len};
+    let mut value: Vec<u8> = (0..=255u8).cycle().take(50_000).collect();
+    value.extend_from_slice("héllo\n\"end\"".as_bytes());
+    for frame in [Frame::Bulk(value.clone()), Frame::Array(vec![Frame::bulk("a"), Frame::Bulk(value.clone()), Frame::Integer(3)])] {
+        let whole = format_cli(&frame);
+        for max in [0, 1, 100, 4096] {
+            let (head, rest) = format_cli_head(&frame, max);
+            assert_eq!(head.chars().count(), max);
+            assert!(whole.starts_with(&head));
+            assert_eq!(head.chars().count() as u64 + rest, whole.chars().count() as u64);
+        }
+        let (all, none) = format_cli_head(&frame, whole.chars().count());
+        assert_eq!((all.as_str(), none), (whole.as_str(), 0));
+    }
+    assert_eq!(repr_len(&value), format_cli(&Frame::Bulk(value.clone())).len());
+    // A preview: the first characters of the text quoting, then "…" when there is more.
+    let text = quote(&value, Quoting::Text);
+    let preview = quote_head(&value, Quoting::Text, 40);
+    assert_eq!(preview, format!("{}\u{2026}", text.chars().take(40).collect::<String>()));
+    assert_eq!(quote_head("café".as_bytes(), Quoting::Text, 4), "café");
+    assert_eq!(quote_head("cafés".as_bytes(), Quoting::Text, 4), "café\u{2026}");
+}

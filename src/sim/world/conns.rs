@@ -305,7 +305,7 @@ impl World {
                 if let Some(console) = name.and_then(|n| self.slots[idx].consoles.remove(&n)) {
                     for p in console.pending {
                         let reply = "Error: Server closed the connection";
-                        self.log_reply(idx, p.id, reply);
+                        self.log_reply(idx, p.id, reply, 0);
                         self.record(Some(idx), TraceKind::Reply { line: p.line, reply: reply.into() });
                     }
                 }

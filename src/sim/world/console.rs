@@ -5,11 +5,16 @@
 //! of its commands): the one pairing the page and the scenario runner read.
 
 use super::*;
+use crate::engine::resp::cli::{format_cli_head, head_of};
 use crate::engine::resp::encode_command;
 use crate::sim::snapshot::Exchange;
 
 /// How many exchanges each node's console log keeps (the page shows the latest 80).
 pub(super) const LOG_KEPT: usize = 100;
+/// The most of one reply's text the console keeps, in characters (the rest is counted, not
+/// kept): `GET` of a 10 MB string is 40 MB of `\x00` as redis-cli prints it, which the page
+/// would copy into every snapshot and every trace export.
+pub const REPLY_KEPT_CHARS: usize = 16 * 1024;
 
 /// A console command waiting for its reply.
 #[derive(Clone, Debug)]
@@ -86,7 +91,7 @@ impl World {
             console.pending.push_back(Pending { id, line: line.to_string(), argv });
         }
         let log = &mut self.slots[idx].log;
-        log.push_back(Exchange { id, line: line.to_string(), reply: None });
+        log.push_back(Exchange { id, line: line.to_string(), reply: None, cut: 0 });
         if log.len() > LOG_KEPT {
             log.pop_front();
         }
@@ -153,8 +158,8 @@ impl World {
                 self.record(Some(idx), TraceKind::Note { text: format!("unexpected reply: {}", text) });
                 continue;
             };
-            let text = render_reply(&p.argv, &frame);
-            self.log_reply(idx, p.id, &text);
+            let (text, cut) = render_reply_head(&p.argv, &frame, REPLY_KEPT_CHARS);
+            self.log_reply(idx, p.id, &text, cut);
             self.record(Some(idx), TraceKind::Reply { line: p.line.clone(), reply: text.clone() });
             self.after_reply(idx, &p.argv, &frame);
             let node = self.slots[idx].name.clone();
@@ -166,9 +171,10 @@ impl World {
     }
 
     /// Pair a reply with its command, by id, in the node's console log.
-    pub(super) fn log_reply(&mut self, idx: usize, id: u64, text: &str) {
+    pub(super) fn log_reply(&mut self, idx: usize, id: u64, text: &str, cut: u64) {
         if let Some(x) = self.slots[idx].log.iter_mut().rev().find(|x| x.id == id) {
             x.reply = Some(text.to_string());
+            x.cut = cut;
         }
     }
 
@@ -209,5 +215,14 @@ pub fn render_reply(argv: &[Vec<u8>], frame: &Frame) -> String {
             text.trim_end_matches('\n').to_string()
         }
         _ => format_cli(frame),
+    }
+}
+
+/// [`render_reply`]'s first `max` characters, and how many more it has (a long string is
+/// rendered from its head alone: `format_cli_head`).
+pub fn render_reply_head(argv: &[Vec<u8>], frame: &Frame, max: usize) -> (String, u64) {
+    match frame {
+        Frame::Bulk(_) if prints_raw(argv) => head_of(render_reply(argv, frame), max),
+        _ => format_cli_head(frame, max),
     }
 }

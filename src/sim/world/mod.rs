@@ -24,7 +24,7 @@ mod stepping;
 mod tests;
 mod verbs;
 
-pub use console::{render_reply, split_console, ConsoleReply};
+pub use console::{render_reply, render_reply_head, split_console, ConsoleReply, REPLY_KEPT_CHARS};
 
 use crate::engine::config::Config;
 use crate::engine::event::{Event, RdbMode};

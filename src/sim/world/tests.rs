@@ -361,3 +361,28 @@ fn a_held_socket_takes_bytes_up_to_its_buffer_then_the_output_buffer_grows() {
     let m = w.snapshot().nodes.iter().find(|n| n.name == "m").unwrap().clone();
     assert_eq!(r1.slave_repl_offset, Some(m.master_repl_offset), "the replica read it all ({wrote} written while held)");
 }
+
+/// `GET` of a 10 MB string: the console keeps the reply's first characters and the count of
+/// the rest (redis-cli would print 40 MB of `\x00`); the trace holds no more than that.
+#[test]
+fn a_huge_reply_is_kept_as_its_head_and_the_count_of_the_rest() {
+    use super::console::REPLY_KEPT_CHARS;
+    let mut w = world(&["m"]);
+    let big = 10 * 1024 * 1024;
+    w.command("m", &format!("SETRANGE big {} x", big - 1)).unwrap();
+    let id = w.command_id("m", "GET big").unwrap();
+    assert!(w.step_until(|k| matches!(k, TraceKind::Reply { line, .. } if line == "GET big"), 100_000));
+    let exchange = w.snapshot().console("m").iter().find(|x| x.id == id).cloned().unwrap();
+    let kept = exchange.reply.unwrap();
+    assert_eq!(kept.chars().count(), REPLY_KEPT_CHARS);
+    assert!(kept.starts_with("\"\\x00\\x00"), "{}", &kept[..20]);
+    // As redis-cli prints it: a quote, 4 characters per NUL byte, the final "x", a quote.
+    assert_eq!(exchange.cut as usize + REPLY_KEPT_CHARS, 1 + 4 * (big - 1) + 1 + 1);
+    assert_eq!(w.reply(id).map(|r| r.text.len()), Some(REPLY_KEPT_CHARS));
+    assert!(matches!(&w.trace().last().unwrap().kind, TraceKind::Reply { reply, .. } if reply.len() == REPLY_KEPT_CHARS));
+    // A short reply is whole and says nothing is cut.
+    let id = w.command_id("m", "STRLEN big").unwrap();
+    assert!(w.step_until(|k| matches!(k, TraceKind::Reply { line, .. } if line == "STRLEN big"), 50));
+    let exchange = w.snapshot().console("m").iter().find(|x| x.id == id).cloned().unwrap();
+    assert_eq!((exchange.reply.as_deref(), exchange.cut), (Some("(integer) 10485760"), 0));
+}

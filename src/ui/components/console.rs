@@ -4,7 +4,7 @@
 //! answered (the sim's `Goal::Answer`) unless "step by hand" is on; the output scrolls to its
 //! newest line. Everything typed renders as text.
 
-use crate::ui::api::{Exchange, Input, Snapshot};
+use crate::ui::api::{Exchange, Input, Snapshot, REPLY_KEPT_CHARS};
 use crate::ui::format::{human_bytes, thousands};
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{random_keys_count, random_keys_max, VALUE_SIZES};
@@ -141,11 +141,14 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     html! {
         <div class="console">
             <ol class="console-out" ref={out} data-testid={format!("console-out-{}", p.node)} aria-label={tf(lang, K::ConsoleOutput, &[&p.node])} aria-live="polite" tabindex="0">
-                { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply }| html! {
+                { for p.exchanges.iter().skip(skip).map(|Exchange { id, line, reply, cut }| html! {
                     <li key={*id}>
                         <div class="cmd"><span class="prompt">{ prompt.clone() }</span>{" "}{ line.clone() }</div>
                         if let Some(reply) = reply {
                             <pre class={classes!("reply", reply.starts_with("(error)").then_some("error"))}>{ reply.to_string() }</pre>
+                            if *cut > 0 {
+                                <p class="muted reply-cut" data-testid="reply-cut">{ tf(lang, K::ReplyCut, &[&thousands(*cut), &thousands(REPLY_KEPT_CHARS as u64)]) }</p>
+                            }
                         } else {
                             <pre class="reply pending">{ t(lang, K::WaitingReply) }</pre>
                         }

@@ -315,6 +315,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::NoBacklogYet => "No backlog yet: a master creates one when its first replica attaches (and a replica after its first sync).",
         K::ConsoleOutput => "{0} console output",
         K::WaitingReply => "… (waiting for the reply: step or play)",
+        K::ReplyCut => "… and {0} more characters that redis-cli would print: the console keeps the first {1}.",
         K::CommandFor => "Command for {0} (↑/↓ for history)",
         K::Send => "Send",
         K::RandomHelp => "Sends SET key:<i> <random value of the chosen size> N times, then runs until the replies and their propagation arrived (set repl-backlog-size to 16kb to overflow it sooner)",

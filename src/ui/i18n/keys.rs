@@ -330,6 +330,7 @@ keys! {
     NoBacklogYet,
     ConsoleOutput,
     WaitingReply,
+    ReplyCut,
     CommandFor,
     Send,
     RandomHelp,

@@ -315,6 +315,7 @@ pub(super) fn text(k: K) -> &'static str {
         K::NoBacklogYet => "还没有积压缓冲区：主节点在第一个副本接入时创建它（副本在第一次同步之后创建）。",
         K::ConsoleOutput => "{0} 的控制台输出",
         K::WaitingReply => "……（等待回复：单步或播放）",
+        K::ReplyCut => "……其后还有 {0} 个字符（redis-cli 会全部打印）：控制台只保留前 {1} 个。",
         K::CommandFor => "发给 {0} 的命令（↑/↓ 查看历史）",
         K::Send => "发送",
         K::RandomHelp => "发送 N 次 SET key:<i> <所选大小的随机值>，然后一直运行到回复及其传播都已到达（把 repl-backlog-size 设为 16kb 可以更快地写满它）",
