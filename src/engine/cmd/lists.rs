@@ -1,8 +1,15 @@
 //! List commands (`t_list.c`): `pushGenericCommand`, `popGenericCommand` (with count),
 //! LRANGE (`addListRangeReply`), LINDEX, LSET, LREM, LTRIM, LINSERT, `lmoveGenericCommand`
 //! (LMOVE, RPOPLPUSH). An emptied list is deleted, as Redis never keeps empty aggregates.
+//!
+//! This file holds the ends of a list (push, pop, LMOVE, and the blocking forms served at once);
+//! `positions` holds the commands by index or value (LRANGE, LINDEX, LSET, LREM, LTRIM, LINSERT).
 
-use super::{err, parse_i64, parse_positive, syntax_error, wrongtype, Cx};
+mod positions;
+
+pub use positions::{lindex, linsert, lrange, lrem, lset, ltrim};
+
+use super::{parse_positive, syntax_error, wrongtype, Cx};
 use crate::engine::keyspace::Value;
 use crate::engine::resp::Frame;
 use std::collections::VecDeque;
@@ -142,191 +149,6 @@ pub fn llen(c: &mut Cx) -> Frame {
         Ok(l) => Frame::Integer(l.map(|l| l.len()).unwrap_or(0) as i64),
         Err(e) => e,
     }
-}
-
-/// `addListRangeReply`'s index normalisation: `Some((start, end))` inclusive, or None if empty.
-fn range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
-    let len = len as i64;
-    let (mut s, mut e) = (start, end);
-    if s < 0 {
-        s += len;
-    }
-    if e < 0 {
-        e += len;
-    }
-    if s < 0 {
-        s = 0;
-    }
-    if s > e || s >= len {
-        return None;
-    }
-    if e >= len {
-        e = len - 1;
-    }
-    Some((s as usize, e as usize))
-}
-
-pub fn lrange(c: &mut Cx) -> Frame {
-    let (start, end) = match (parse_i64(c.arg(2)), parse_i64(c.arg(3))) {
-        (Ok(s), Ok(e)) => (s, e),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let l = match list_r(c, c.arg(1)) {
-        Ok(Some(l)) => l,
-        Ok(None) => return Frame::Array(vec![]),
-        Err(e) => return e,
-    };
-    match range(start, end, l.len()) {
-        None => Frame::Array(vec![]),
-        Some((s, e)) => Frame::Array(l.range(s..=e).map(|v| Frame::Bulk(v.clone())).collect()),
-    }
-}
-
-fn index_of(index: i64, len: usize) -> Option<usize> {
-    let i = if index < 0 { index + len as i64 } else { index };
-    (i >= 0 && i < len as i64).then_some(i as usize)
-}
-
-pub fn lindex(c: &mut Cx) -> Frame {
-    let l = match list_r(c, c.arg(1)) {
-        Ok(Some(l)) => l.clone(),
-        Ok(None) => return Frame::Null,
-        Err(e) => return e,
-    };
-    let index = match parse_i64(c.arg(2)) {
-        Ok(i) => i,
-        Err(e) => return e,
-    };
-    match index_of(index, l.len()) {
-        Some(i) => Frame::Bulk(l[i].clone()),
-        None => Frame::Null,
-    }
-}
-
-pub fn lset(c: &mut Cx) -> Frame {
-    let index = parse_i64(c.arg(2));
-    let value = c.arg(3);
-    let l = match list_w(c, c.arg(1)) {
-        Ok(Some(l)) => l,
-        Ok(None) => return err("no such key"),
-        Err(e) => return e,
-    };
-    let index = match index {
-        Ok(i) => i,
-        Err(e) => return e,
-    };
-    match index_of(index, l.len()) {
-        Some(i) => {
-            l[i] = value.to_vec();
-            c.dirty(1);
-            Frame::ok()
-        }
-        None => err("index out of range"),
-    }
-}
-
-pub fn lrem(c: &mut Cx) -> Frame {
-    let key = c.arg(1);
-    let target = c.arg(3);
-    let toremove = match parse_i64(c.arg(2)) {
-        Ok(n) => n,
-        Err(e) => return e,
-    };
-    let l = match list_w(c, key) {
-        Ok(Some(l)) => l,
-        Ok(None) => return Frame::Integer(0),
-        Err(e) => return e,
-    };
-    let limit = toremove.unsigned_abs() as usize;
-    let mut removed = 0usize;
-    if toremove < 0 {
-        let mut i = l.len();
-        while i > 0 {
-            i -= 1;
-            if l[i] == target {
-                l.remove(i);
-                removed += 1;
-                if limit != 0 && removed == limit {
-                    break;
-                }
-            }
-        }
-    } else {
-        let mut i = 0;
-        while i < l.len() {
-            if l[i] == target {
-                l.remove(i);
-                removed += 1;
-                if limit != 0 && removed == limit {
-                    break;
-                }
-            } else {
-                i += 1;
-            }
-        }
-    }
-    drop_if_empty(c, key);
-    c.dirty(removed as u64);
-    Frame::Integer(removed as i64)
-}
-
-pub fn ltrim(c: &mut Cx) -> Frame {
-    let key = c.arg(1);
-    let (start, end) = match (parse_i64(c.arg(2)), parse_i64(c.arg(3))) {
-        (Ok(s), Ok(e)) => (s, e),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let l = match list_w(c, key) {
-        Ok(Some(l)) => l,
-        Ok(None) => return Frame::ok(),
-        Err(e) => return e,
-    };
-    let llen = l.len() as i64;
-    let (mut s, mut e) = (start, end);
-    if s < 0 {
-        s += llen;
-    }
-    if e < 0 {
-        e += llen;
-    }
-    if s < 0 {
-        s = 0;
-    }
-    let (ltrim, rtrim) = if s > e || s >= llen {
-        (llen, 0)
-    } else {
-        if e >= llen {
-            e = llen - 1;
-        }
-        (s, llen - e - 1)
-    };
-    l.drain(..ltrim as usize);
-    let keep = l.len() - rtrim as usize;
-    l.truncate(keep);
-    drop_if_empty(c, key);
-    c.dirty((ltrim + rtrim) as u64);
-    Frame::ok()
-}
-
-pub fn linsert(c: &mut Cx) -> Frame {
-    let after = if c.arg(2).eq_ignore_ascii_case(b"after") {
-        true
-    } else if c.arg(2).eq_ignore_ascii_case(b"before") {
-        false
-    } else {
-        return syntax_error();
-    };
-    let (pivot, value) = (c.arg(3), c.arg(4));
-    let l = match list_w(c, c.arg(1)) {
-        Ok(Some(l)) => l,
-        Ok(None) => return Frame::Integer(0),
-        Err(e) => return e,
-    };
-    let Some(pos) = l.iter().position(|v| v == pivot) else { return Frame::Integer(-1) };
-    l.insert(if after { pos + 1 } else { pos }, value.to_vec());
-    let len = l.len();
-    c.dirty(1);
-    Frame::Integer(len as i64)
 }
 
 fn end_arg(b: &[u8]) -> Result<End, Frame> {

@@ -1,10 +1,19 @@
 //! String commands (`t_string.c`): `setGenericCommand` with its PXAT rewrite, GET/GETEX/GETDEL/
 //! GETSET, MSET(NX), APPEND, INCR family (`incrDecrCommand`), INCRBYFLOAT (long double, rewritten
 //! to `SET key <value> KEEPTTL`), GETRANGE/SETRANGE.
+//!
+//! This file holds the SET and GET families and MSET (`setGenericCommand`, `getexCommand`,
+//! `getdelCommand`, `getsetCommand`, `msetGenericCommand`); `counters` holds the INCR family and
+//! `ranges` APPEND/STRLEN/GETRANGE/SETRANGE.
 
-use super::float::incr_by_float_text;
-use super::{err, not_integer, parse_i64, syntax_error, wrongtype, Cx};
-use crate::engine::keyspace::{Db, Mark, Value};
+mod counters;
+mod ranges;
+
+pub use counters::{decr, decrby, incr, incrby, incrbyfloat};
+pub use ranges::{append, getrange, setrange, strlen};
+
+use super::{parse_i64, syntax_error, wrongtype, Cx};
+use crate::engine::keyspace::{Db, Value};
 use crate::engine::resp::{write_i64, Frame};
 use std::collections::btree_map::Entry;
 
@@ -18,9 +27,6 @@ const EXAT: u32 = 1 << 6;
 const PXAT: u32 = 1 << 7;
 const PERSIST: u32 = 1 << 8;
 const ANY_EXPIRE: u32 = EX | PX | EXAT | PXAT;
-
-/// The proto-max-bulk-len limit on string growth (`checkStringLength`).
-const MAX_STRING: i64 = 512 * 1024 * 1024;
 
 fn is(opt: &[u8], name: &[u8]) -> bool {
     opt.eq_ignore_ascii_case(name)
@@ -316,182 +322,6 @@ pub fn mset(c: &mut Cx) -> Frame {
 
 pub fn msetnx(c: &mut Cx) -> Frame {
     mset_generic(c, true)
-}
-
-pub fn append(c: &mut Cx) -> Frame {
-    let key = c.arg(1);
-    let add = c.arg(2);
-    let total = match c.write(key) {
-        None => {
-            c.db().set_keep_ttl(key.to_vec(), Value::Str(add.to_vec()));
-            add.len()
-        }
-        Some(Value::Str(s)) => {
-            if s.len() as i64 + add.len() as i64 > MAX_STRING {
-                return err("string exceeds maximum allowed size (proto-max-bulk-len)");
-            }
-            s.extend_from_slice(add);
-            let n = s.len();
-            // `dbUnshareStringValue`: the appended string is a raw sds whatever its length.
-            c.db().set_mark(key, Some(Mark::Raw));
-            n
-        }
-        Some(_) => return wrongtype(),
-    };
-    c.dirty(1);
-    Frame::Integer(total as i64)
-}
-
-pub fn strlen(c: &mut Cx) -> Frame {
-    match c.read(c.arg(1)) {
-        None => Frame::Integer(0),
-        Some(Value::Str(s)) => Frame::Integer(s.len() as i64),
-        Some(_) => wrongtype(),
-    }
-}
-
-/// `incrDecrCommand`: keeps the TTL (dbOverwrite).
-fn incr_decr(c: &mut Cx, incr: i64) -> Frame {
-    let key = c.arg(1);
-    let old = match c.write(key) {
-        None => 0,
-        Some(Value::Str(s)) => match crate::engine::resp::string2ll(s) {
-            Some(v) => v,
-            None => return not_integer(),
-        },
-        Some(_) => return wrongtype(),
-    };
-    let Some(value) = old.checked_add(incr) else {
-        return err("increment or decrement would overflow");
-    };
-    let mut text = Vec::with_capacity(20);
-    write_i64(value, &mut text);
-    c.db().set_keep_ttl(key.to_vec(), Value::Str(text));
-    c.dirty(1);
-    Frame::Integer(value)
-}
-
-pub fn incr(c: &mut Cx) -> Frame {
-    incr_decr(c, 1)
-}
-
-pub fn decr(c: &mut Cx) -> Frame {
-    incr_decr(c, -1)
-}
-
-pub fn incrby(c: &mut Cx) -> Frame {
-    match parse_i64(c.arg(2)) {
-        Ok(n) => incr_decr(c, n),
-        Err(e) => e,
-    }
-}
-
-pub fn decrby(c: &mut Cx) -> Frame {
-    match parse_i64(c.arg(2)) {
-        Ok(i64::MIN) => err("decrement would overflow"),
-        Ok(n) => incr_decr(c, -n),
-        Err(e) => e,
-    }
-}
-
-pub fn incrbyfloat(c: &mut Cx) -> Frame {
-    let key = c.arg(1);
-    let current = match c.write(key) {
-        None => None,
-        Some(Value::Str(s)) => Some(s.clone()),
-        Some(_) => return wrongtype(),
-    };
-    let text = match incr_by_float_text(current.as_deref(), c.arg(2)) {
-        Ok(t) => t.into_bytes(),
-        Err(msg) => return err(msg),
-    };
-    c.db().set_keep_ttl(key.to_vec(), Value::Str(text.clone()));
-    // `createStringObjectFromLongDouble` makes an embstr without `tryObjectEncoding`: "3" stays
-    // embstr on the master (its replica, running the SET it is sent, makes it int).
-    if text.len() <= crate::engine::encoding::EMBSTR_SIZE_LIMIT {
-        c.db().set_mark(key, Some(Mark::Embstr));
-    }
-    c.dirty(1);
-    c.rewrite = Some(vec![b"SET".to_vec(), key.to_vec(), text.clone(), b"KEEPTTL".to_vec()]);
-    Frame::Bulk(text)
-}
-
-pub fn getrange(c: &mut Cx) -> Frame {
-    let (mut start, mut end) = match (parse_i64(c.arg(2)), parse_i64(c.arg(3))) {
-        (Ok(s), Ok(e)) => (s, e),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    let s = match c.read(c.arg(1)) {
-        None => return Frame::Bulk(Vec::new()),
-        Some(Value::Str(s)) => s,
-        Some(_) => return wrongtype(),
-    };
-    let len = s.len() as i64;
-    if start < 0 && end < 0 && start > end {
-        return Frame::Bulk(Vec::new());
-    }
-    if start < 0 {
-        start += len;
-    }
-    if end < 0 {
-        end += len;
-    }
-    start = start.max(0);
-    end = end.max(0);
-    if end >= len {
-        end = len - 1;
-    }
-    if start > end || len == 0 {
-        return Frame::Bulk(Vec::new());
-    }
-    Frame::Bulk(s[start as usize..=end as usize].to_vec())
-}
-
-pub fn setrange(c: &mut Cx) -> Frame {
-    let key = c.arg(1);
-    let value = c.arg(3);
-    let offset = match parse_i64(c.arg(2)) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
-    if offset < 0 {
-        return err("offset is out of range");
-    }
-    let too_long = offset.checked_add(value.len() as i64).is_none_or(|t| t > MAX_STRING);
-    let len = match c.write(key) {
-        None => {
-            if value.is_empty() {
-                return Frame::Integer(0);
-            }
-            if too_long {
-                return err("string exceeds maximum allowed size (proto-max-bulk-len)");
-            }
-            let mut s = vec![0u8; offset as usize];
-            s.extend_from_slice(value);
-            let n = s.len();
-            c.db().set_keep_ttl(key.to_vec(), Value::Str(s));
-            n
-        }
-        Some(Value::Str(s)) => {
-            if value.is_empty() {
-                return Frame::Integer(s.len() as i64);
-            }
-            if too_long {
-                return err("string exceeds maximum allowed size (proto-max-bulk-len)");
-            }
-            let end = offset as usize + value.len();
-            if s.len() < end {
-                s.resize(end, 0);
-            }
-            s[offset as usize..end].copy_from_slice(value);
-            s.len()
-        }
-        Some(_) => return wrongtype(),
-    };
-    // A new key is `createObject(OBJ_STRING, sdsnewlen(..))`, an old one unshared: raw either way.
-    c.db().set_mark(key, Some(Mark::Raw));
-    c.dirty(1);
-    Frame::Integer(len as i64)
 }
 
 #[cfg(test)]
