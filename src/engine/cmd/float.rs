@@ -6,7 +6,7 @@
 //! the long double is modelled exactly: a 64-bit mantissa and a binary exponent, with every
 //! conversion and the addition rounded to nearest, ties to even, through exact big-integer
 //! arithmetic. Differences from glibc/x87: subnormal long doubles (below ~3.4e-4932) keep a
-//! full 64-bit mantissa; hexadecimal float input (`0x1p3`) is not accepted.
+//! full 64-bit mantissa. Hexadecimal float input (`0x1p3`) is read as strtod/strtold read it (`hex`).
 //!
 //! This file holds the exact decimal printing both need and `%.17g`; `long_double` holds the
 //! long double itself.
