@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { serveDir, launch } from './harness.mjs';
-import { waitForApp, toEnd } from './app.mjs';
+import { waitForApp, toEnd, consoleAnswer } from './app.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -111,6 +111,13 @@ for (const [lang, theme, label] of RUNS) {
       await page.getByTestId('glossary').click();
       await page.getByTestId('glossary-overlay').waitFor({ state: 'visible' });
       assertClean(await audit(page), `${lang}/${theme}/${label} with the glossary open`);
+      await page.getByTestId('glossary-close').click();
+
+      // A reply too long to keep: the console shows its head and says how much more there is.
+      await consoleAnswer(page, 'm', 'SETRANGE big 1048575 x');
+      await consoleAnswer(page, 'm', 'GET big');
+      await page.getByTestId('reply-cut').waitFor({ state: 'visible' });
+      assertClean(await audit(page), `${lang}/${theme}/${label} with a reply cut in the console`);
       await page.close();
     });
   }
