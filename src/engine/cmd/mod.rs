@@ -308,6 +308,30 @@ pub(crate) fn double_reply(d: f64) -> Frame {
     Frame::Bulk(float::fmt_g17(d).into_bytes())
 }
 
+/// Redis's start/end index normalisation (`addListRangeReply`, `ltrimCommand`,
+/// `zrangeGenericCommand` by rank): negative counts from the end, clamped to the collection;
+/// `Some((start, end))` inclusive, or None if the range is empty.
+pub(crate) fn index_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
+    let len = len as i64;
+    let (mut s, mut e) = (start, end);
+    if s < 0 {
+        s += len;
+    }
+    if e < 0 {
+        e += len;
+    }
+    if s < 0 {
+        s = 0;
+    }
+    if s > e || s >= len {
+        return None;
+    }
+    if e >= len {
+        e = len - 1;
+    }
+    Some((s as usize, e as usize))
+}
+
 #[cfg(test)]
 pub(crate) mod testkit {
     //! Helpers for the family tests: a keyspace, a clock, and byte-exact replies.

@@ -2,31 +2,9 @@
 //! (`lrangeCommand`, `addListRangeReply`), LINDEX (`lindexCommand`), LSET (`lsetCommand`),
 //! LREM (`lremCommand`), LTRIM (`ltrimCommand`) and LINSERT (`linsertCommand`).
 
-use super::super::{err, parse_i64, syntax_error, Cx};
+use super::super::{err, index_range as range, parse_i64, syntax_error, Cx};
 use super::{drop_if_empty, list_r, list_w};
 use crate::engine::resp::Frame;
-
-/// `addListRangeReply`'s index normalisation: `Some((start, end))` inclusive, or None if empty.
-fn range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
-    let len = len as i64;
-    let (mut s, mut e) = (start, end);
-    if s < 0 {
-        s += len;
-    }
-    if e < 0 {
-        e += len;
-    }
-    if s < 0 {
-        s = 0;
-    }
-    if s > e || s >= len {
-        return None;
-    }
-    if e >= len {
-        e = len - 1;
-    }
-    Some((s as usize, e as usize))
-}
 
 pub fn lrange(c: &mut Cx) -> Frame {
     let (start, end) = match (parse_i64(c.arg(2)), parse_i64(c.arg(3))) {
@@ -143,27 +121,13 @@ pub fn ltrim(c: &mut Cx) -> Frame {
         Ok(None) => return Frame::ok(),
         Err(e) => return e,
     };
-    let llen = l.len() as i64;
-    let (mut s, mut e) = (start, end);
-    if s < 0 {
-        s += llen;
-    }
-    if e < 0 {
-        e += llen;
-    }
-    if s < 0 {
-        s = 0;
-    }
-    let (ltrim, rtrim) = if s > e || s >= llen {
-        (llen, 0)
-    } else {
-        if e >= llen {
-            e = llen - 1;
-        }
-        (s, llen - e - 1)
+    let llen = l.len();
+    let (ltrim, rtrim) = match range(start, end, llen) {
+        Some((s, e)) => (s, llen - e - 1),
+        None => (llen, 0),
     };
-    l.drain(..ltrim as usize);
-    let keep = l.len() - rtrim as usize;
+    l.drain(..ltrim);
+    let keep = l.len() - rtrim;
     l.truncate(keep);
     drop_if_empty(c, key);
     c.dirty((ltrim + rtrim) as u64);

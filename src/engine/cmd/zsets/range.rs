@@ -2,7 +2,7 @@
 //! (`zslParseRange`, `zslParseLexRange`), `zrangeGenericCommand` (ZRANGE with BYSCORE/BYLEX/
 //! REV/LIMIT/WITHSCORES, ZREVRANGE, Z[REV]RANGEBYSCORE) and ZCOUNT.
 
-use super::super::{double_reply, err, parse_i64, syntax_error, Cx};
+use super::super::{double_reply, err, index_range, parse_i64, syntax_error, Cx};
 use super::zset_r;
 use crate::engine::resp::Frame;
 
@@ -175,27 +175,10 @@ fn zrange_generic(c: &mut Cx, mut rtype: RangeType, mut reverse: Option<bool>) -
     };
     let ordered: Vec<(&[u8], f64)> = if reverse { z.iter().rev().collect() } else { z.iter().collect() };
     let picked: Vec<(&[u8], f64)> = match parsed {
-        Parsed::Rank(start, end) => {
-            let len = ordered.len() as i64;
-            let (mut s, mut e) = (start, end);
-            if s < 0 {
-                s += len;
-            }
-            if e < 0 {
-                e += len;
-            }
-            if s < 0 {
-                s = 0;
-            }
-            if s > e || s >= len {
-                vec![]
-            } else {
-                if e >= len {
-                    e = len - 1;
-                }
-                ordered[s as usize..=e as usize].to_vec()
-            }
-        }
+        Parsed::Rank(start, end) => match index_range(start, end, ordered.len()) {
+            Some((s, e)) => ordered[s..=e].to_vec(),
+            None => vec![],
+        },
         Parsed::Score(r) => {
             let in_range = |&(_, s): &(&[u8], f64)| r.gte_min(s) && r.lte_max(s);
             apply_limit(ordered.into_iter().filter(in_range).collect(), offset, limit, z.len())
