@@ -220,15 +220,65 @@ pub fn head_of(mut text: String, max: usize) -> (String, u64) {
 
 /// [`format_cli`] kept to its first `max` characters, and how many more redis-cli would print:
 /// a 10 MB string is 40 MB of `\x00` on a terminal, more than a page can hold or anyone read.
-/// A long string reply is rendered from its head alone (its full length is counted).
+/// Only what is kept is built; the rest is counted (a long string is quoted from its head).
 pub fn format_cli_head(frame: &Frame, max: usize) -> (String, u64) {
-    match frame {
-        Frame::Bulk(b) if b.len() > max => {
-            let (text, _) = head_of(format_cli(&Frame::Bulk(b[..max].to_vec())), max);
-            let rest = repr_len(b) - text.len();
-            (text, rest as u64)
+    let mut out = Capped { text: String::new(), kept: 0, max, rest: 0 };
+    format_tty(frame, "", &mut out);
+    // format_cli's final newline: the last character, kept or counted.
+    if out.rest > 0 {
+        out.rest -= 1;
+    } else if out.text.ends_with('\n') {
+        out.text.pop();
+    }
+    (out.text, out.rest)
+}
+
+/// Where [`format_tty`] writes: the whole text, or its first characters and a count.
+trait Tty {
+    fn text(&mut self, s: &str);
+    /// A bulk string, as `sdscatrepr` quotes it.
+    fn repr(&mut self, bytes: &[u8]);
+}
+
+impl Tty for String {
+    fn text(&mut self, s: &str) {
+        self.push_str(s);
+    }
+    fn repr(&mut self, bytes: &[u8]) {
+        self.push_str(&repr(bytes));
+    }
+}
+
+/// The first `max` characters of a rendering, and the count of those beyond.
+struct Capped {
+    text: String,
+    kept: usize,
+    max: usize,
+    rest: u64,
+}
+
+impl Tty for Capped {
+    fn text(&mut self, s: &str) {
+        if self.kept >= self.max {
+            self.rest += s.chars().count() as u64;
+            return;
         }
-        _ => head_of(format_cli(frame), max),
+        let (head, rest) = head_of(s.to_string(), self.max - self.kept);
+        self.kept += head.chars().count();
+        self.text.push_str(&head);
+        self.rest += rest;
+    }
+    fn repr(&mut self, bytes: &[u8]) {
+        let room = self.max.saturating_sub(self.kept);
+        if bytes.len() <= room {
+            return self.text(&repr(bytes));
+        }
+        // Quote no more bytes than could be shown (each is at least one character); the
+        // head's quoting, without its closing quote, is the start of the whole one.
+        let quoted = repr(&bytes[..room]);
+        let open = &quoted[..quoted.len() - 1];
+        self.text(open);
+        self.rest += (repr_len(bytes) - open.len()) as u64;
     }
 }
 
@@ -244,41 +294,41 @@ pub fn format_cli(frame: &Frame) -> String {
     out
 }
 
-fn format_tty(frame: &Frame, prefix: &str, out: &mut String) {
+fn format_tty(frame: &Frame, prefix: &str, out: &mut impl Tty) {
     match frame {
         Frame::Error(e) => {
-            out.push_str("(error) ");
-            out.push_str(e);
-            out.push('\n');
+            out.text("(error) ");
+            out.text(e);
+            out.text("\n");
         }
         Frame::Simple(s) => {
-            out.push_str(s);
-            out.push('\n');
+            out.text(s);
+            out.text("\n");
         }
         Frame::Integer(i) => {
-            out.push_str("(integer) ");
-            out.push_str(&i.to_string());
-            out.push('\n');
+            out.text("(integer) ");
+            out.text(&i.to_string());
+            out.text("\n");
         }
         Frame::Bulk(b) => {
-            out.push_str(&repr(b));
-            out.push('\n');
+            out.repr(b);
+            out.text("\n");
         }
         // hiredis turns both `$-1` and `*-1` into a nil reply.
-        Frame::Null | Frame::NullArray => out.push_str("(nil)\n"),
-        Frame::Array(items) if items.is_empty() => out.push_str("(empty array)\n"),
+        Frame::Null | Frame::NullArray => out.text("(nil)\n"),
+        Frame::Array(items) if items.is_empty() => out.text("(empty array)\n"),
         Frame::Array(items) => {
             let idxlen = items.len().to_string().len();
             let mut child_prefix = String::from(prefix);
             child_prefix.extend(std::iter::repeat_n(' ', idxlen + 2));
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(prefix);
+                    out.text(prefix);
                 }
                 let idx = (i + 1).to_string();
-                out.extend(std::iter::repeat_n(' ', idxlen - idx.len()));
-                out.push_str(&idx);
-                out.push_str(") ");
+                out.text(&" ".repeat(idxlen - idx.len()));
+                out.text(&idx);
+                out.text(") ");
                 format_tty(item, &child_prefix, out);
             }
         }
