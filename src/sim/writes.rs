@@ -29,8 +29,9 @@ pub fn refusal(count: u64, size: u64) -> Option<String> {
     None
 }
 
-/// The commands the recipe stands for, in order: `SET key:0 …` to `SET key:<count-1> …`.
-pub fn lines(seed: u64, count: u64, size: u64) -> impl Iterator<Item = String> {
+/// The commands the recipe stands for, in order: `SET key:0 …` to `SET key:<count-1> …`, each
+/// as its typed line and its arguments (built from the parts, so nothing is split again).
+pub fn commands(seed: u64, count: u64, size: u64) -> impl Iterator<Item = (String, Vec<Vec<u8>>)> {
     let mut x = seed | 1;
     let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789";
     (0..count).map(move |i| {
@@ -42,8 +43,15 @@ pub fn lines(seed: u64, count: u64, size: u64) -> impl Iterator<Item = String> {
                 alphabet[(x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 58) as usize % alphabet.len()] as char
             })
             .collect();
-        format!("SET key:{i} {value}")
+        let key = format!("key:{i}");
+        let line = format!("SET {key} {value}");
+        (line, vec![b"SET".to_vec(), key.into_bytes(), value.into_bytes()])
     })
+}
+
+/// The recipe's commands as typed lines.
+pub fn lines(seed: u64, count: u64, size: u64) -> impl Iterator<Item = String> {
+    commands(seed, count, size).map(|(line, _)| line)
 }
 
 #[cfg(test)]
@@ -100,6 +108,10 @@ mod tests {
         let a: Vec<String> = lines(7, 3, 16).collect();
         assert_eq!(a, lines(7, 3, 16).collect::<Vec<_>>());
         assert_ne!(a, lines(8, 3, 16).collect::<Vec<_>>());
+        // A line splits (as redis-cli splits it) into the arguments sent.
+        for (line, argv) in commands(7, 3, 16) {
+            assert_eq!(crate::engine::resp::split_args(&line).unwrap(), argv);
+        }
         for (i, line) in a.iter().enumerate() {
             let value = line.strip_prefix(&format!("SET key:{i} ")).expect("SET key:i value");
             assert_eq!(value.len(), 16);

@@ -72,8 +72,7 @@ impl World {
             return Err(SimError::new(why));
         }
         self.journal_push(Input::Writes { node: node.to_string(), seed, count, size });
-        for line in crate::sim::writes::lines(seed, count, size) {
-            let argv = split_args(&line).map_err(|e| SimError::new(format!("Invalid argument(s): {}", e)))?;
+        for (line, argv) in crate::sim::writes::commands(seed, count, size) {
             self.send_argv(idx, console_name, &line, argv);
         }
         Ok(())
