@@ -12,11 +12,9 @@
 //! started, and a touch of any of those keys moves it for all of them.
 //!
 //! The field is not data: two keyspaces with the same keys and values are equal whatever
-//! their clocks (as `DEBUG DIGEST` ignores them), so [`Fields`] and [`Shared`] compare equal
-//! always, and traces never carry them (a trace replays its inputs; the fields follow).
+//! their clocks (as `DEBUG DIGEST` ignores them), so engine/entries.rs's dict and [`Shared`]
+//! compare equal whatever the fields, and traces never carry them (a trace replays its inputs; the fields follow).
 
-use rustc_hash::FxHashMap;
-use std::hash::Hasher;
 use std::sync::Arc;
 
 /// `LRU_CLOCK_MAX`: the field is 24 bits.
@@ -101,74 +99,6 @@ impl Clock {
             at += LRU_CLOCK_MAX as i64;
         }
         Some(at as u32)
-    }
-}
-
-/// One database's access fields, by a 64-bit FxHash of the key rather than the key itself:
-/// a second tree of owned keys cloned every key stored and doubled a replicated write's
-/// instructions (callgrind). Two keys would share a field only if their hashes collided, a
-/// chance of 2^-64 per pair.
-#[derive(Clone, Debug, Default)]
-pub struct Fields {
-    map: FxHashMap<u64, u32>,
-}
-
-impl PartialEq for Fields {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Fields {
-    /// The hash a key's field is found by.
-    pub fn hash(key: &[u8]) -> u64 {
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(key);
-        h.finish()
-    }
-    pub fn get(&self, key: &[u8]) -> Option<u32> {
-        self.map.get(&Self::hash(key)).copied()
-    }
-    pub fn set(&mut self, key: &[u8], field: u32) {
-        self.map.insert(Self::hash(key), field);
-    }
-    /// Keep the field already there, or set this one for a key that has none.
-    pub fn set_if_absent(&mut self, key: &[u8], field: u32) {
-        self.map.entry(Self::hash(key)).or_insert(field);
-    }
-    pub fn remove(&mut self, key: &[u8]) {
-        if !self.map.is_empty() {
-            self.map.remove(&Self::hash(key));
-        }
-    }
-    pub fn clear(&mut self) {
-        self.map.clear();
-    }
-    /// The fields as (key hash, field) pairs, in no particular order (nothing reads the map
-    /// in order): a checkpoint keeps them so, 12 bytes a key rather than a table's buckets.
-    pub fn to_pairs(&self) -> Vec<(u64, u32)> {
-        self.map.iter().map(|(&h, &f)| (h, f)).collect()
-    }
-    /// The fields [`Fields::to_pairs`] gave.
-    pub fn from_pairs(pairs: &[(u64, u32)]) -> Fields {
-        Fields { map: pairs.iter().copied().collect() }
-    }
-    /// Add (key hash, field) pairs as [`Fields::to_pairs`] gave them.
-    pub fn extend(&mut self, pairs: &[(u64, u32)]) {
-        self.map.extend(pairs.iter().copied());
-    }
-    /// How many fields are held.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-    /// The heap a copy holds: every bucket of the table (a copy keeps the capacity), each an
-    /// (u64, u32) slot and a control byte. An estimate for a checkpoint budget.
-    pub fn approx_bytes(&self) -> usize {
-        let buckets = if self.map.capacity() == 0 { 0 } else { (self.map.capacity() * 8 / 7).next_power_of_two() };
-        buckets * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 }
 

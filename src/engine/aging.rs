@@ -3,8 +3,9 @@
 //! by `objectSetLRUOrLFU` when loaded (rdb.c `rdbLoadRio`). What a field means and how it
 //! moves is engine/access.rs; where fields live is engine/keyspace.rs.
 
-use crate::engine::access::{Clock, Fields, Shared};
+use crate::engine::access::{Clock, Shared};
 use crate::engine::encoding::shared_integer;
+use crate::engine::entries::Obj;
 use crate::engine::keyspace::{Db, Keyspace, Mark, Value};
 use crate::engine::rng::Rng;
 
@@ -18,7 +19,7 @@ pub struct Toucher<'k> {
 }
 
 impl Toucher<'_> {
-    pub fn touch(&mut self, fields: &mut Fields, key: &[u8], value: &Value, mark: Option<Mark>) {
+    pub fn touch(&mut self, obj: &mut Obj, mark: Option<Mark>) {
         if self.clock.forking {
             return;
         }
@@ -29,14 +30,13 @@ impl Toucher<'_> {
             *draws = draws.wrapping_add(0x9E37_79B9_7F4A_7C15);
             (x >> 11) as f64 / (1u64 << 53) as f64
         };
-        match shared_integer(value, mark) {
+        match shared_integer(&obj.value, mark) {
             Some(n) => {
                 let f = self.clock.touched(self.shared.get(n), draw);
                 self.shared.set(n, f);
             }
             None => {
-                let f = self.clock.touched(fields.get(key).unwrap_or_else(|| self.clock.created()), draw);
-                fields.set(key, f);
+                obj.field = self.clock.touched(obj.field().unwrap_or_else(|| self.clock.created()), draw);
             }
         }
     }
@@ -79,10 +79,9 @@ impl Keyspace {
     pub fn lookup_touch(&mut self, db: usize, key: &[u8]) -> Option<&mut Value> {
         let (d, mut toucher) = self.db_and_toucher(db);
         let mark = d.mark_of(key);
-        let Db { entries, fields, .. } = d;
-        let value = entries.get_mut(key)?;
-        toucher.touch(fields, key, value, mark);
-        Some(value)
+        let obj = d.entries.obj_mut(key)?;
+        toucher.touch(obj, mark);
+        Some(&mut obj.value)
     }
     /// Take a freshly decoded RDB's keyspace in place of this one (the process's shared
     /// objects stay): every loaded value stamped now, then `objectSetLRUOrLFU` for those the
@@ -94,14 +93,13 @@ impl Keyspace {
         loaded.set_clock(clock);
         let created = clock.created();
         for db in &mut loaded.dbs {
-            db.fields.clear();
-            for k in db.entries.keys() {
-                db.fields.set(k, created);
+            for (_, o) in db.entries.objs_mut() {
+                o.field = created;
             }
         }
         for (db, key, freq, idle) in std::mem::take(&mut loaded.loaded_access) {
             if let Some(f) = clock.from_rdb(freq, idle) {
-                loaded.dbs[db].fields.set(&key, f);
+                loaded.dbs[db].entries.set_field(&key, f);
             }
         }
         *self = loaded;

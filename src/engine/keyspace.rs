@@ -4,9 +4,12 @@
 //! Ordered maps keep every listing (KEYS, RDB order, the UI) deterministic; Redis's own
 //! hash-table order is not reproducible anyway, so tests compare such listings sorted.
 
-use crate::engine::access::{Clock, Fields, Shared};
+use crate::engine::access::{Clock, Shared};
+use crate::engine::entries::Entries;
+use crate::engine::entries::{Obj, NO_FIELD};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Number of databases (`databases 16`).
@@ -133,7 +136,8 @@ pub enum Mark {
 /// One database: keys and their absolute expiry deadlines (Unix ms).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Db {
-    pub entries: BTreeMap<Vec<u8>, Value>,
+    /// The dict: each key's value and access field (engine/entries.rs).
+    pub entries: Entries,
     pub expires: BTreeMap<Vec<u8>, u64>,
     /// `slaveKeysWithExpire` (expire.c), this database's part: keys a client of a writable
     /// replica gave a deadline (`rememberSlaveKeyWithExpire`). Only these expire on a replica.
@@ -148,10 +152,6 @@ pub struct Db {
     /// key is deleted or given a new value, as Redis frees the old object.
     #[serde(default)]
     pub marks: BTreeMap<Vec<u8>, Mark>,
-    /// Each key's access field (engine/access.rs): stamped when a value is stored, moved by
-    /// lookups that touch.
-    #[serde(skip)]
-    pub fields: Fields,
     /// The running command's clock (`Keyspace::set_clock`), to stamp values it stores.
     #[serde(skip)]
     pub clock: Clock,
@@ -180,7 +180,6 @@ impl Db {
         if !self.marks.is_empty() {
             self.marks.remove(key);
         }
-        self.fields.remove(key);
         Some(v)
     }
     /// `setKey` without KEEPTTL: store the value and drop any deadline.
@@ -197,22 +196,39 @@ impl Db {
         if !self.marks.is_empty() {
             self.marks.remove(&key);
         }
-        self.stamp_stored(&key);
-        self.entries.insert(key, value);
+        let created = self.clock.created();
+        let lfu = self.clock.lfu;
+        match self.entries.entry(key) {
+            Entry::Occupied(mut e) => {
+                let o = e.get_mut();
+                o.value = value;
+                Self::stamp(o, created, lfu);
+            }
+            Entry::Vacant(e) => {
+                e.insert(Obj { value, field: created });
+            }
+        }
+    }
+    /// `createObject`'s stamp on a stored object, or under LFU an overwritten one's kept
+    /// (`dbOverwrite`).
+    #[inline]
+    pub fn stamp(o: &mut Obj, created: u32, lfu: bool) {
+        if !lfu || o.field == NO_FIELD {
+            o.field = created;
+        }
     }
     /// The access field of a value just stored under `key`: stamped now (`createObject`), or
     /// under LFU the replaced value's kept (`dbOverwrite`). The caller's lookup touched first.
     pub fn stamp_stored(&mut self, key: &[u8]) {
-        if self.clock.lfu {
-            self.fields.set_if_absent(key, self.clock.created());
-        } else {
-            self.fields.set(key, self.clock.created());
+        let (created, lfu) = (self.clock.created(), self.clock.lfu);
+        if let Some(o) = self.entries.obj_mut(key) {
+            Self::stamp(o, created, lfu);
         }
     }
     /// The key's access field as stored (a shared integer's is the keyspace's: see
     /// `Keyspace::field_of`).
     pub fn field(&self, key: &[u8]) -> u32 {
-        self.fields.get(key).unwrap_or_else(|| self.clock.created())
+        self.entries.field(key).unwrap_or_else(|| self.clock.created())
     }
     /// What the key's value carries beyond its bytes (see [`Mark`]).
     #[inline]

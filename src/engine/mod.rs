@@ -21,6 +21,7 @@ pub mod backlog;
 pub mod cmd;
 pub mod config;
 pub mod encoding;
+pub mod entries;
 pub mod event;
 pub mod glob;
 pub mod io;

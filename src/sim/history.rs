@@ -174,8 +174,7 @@ impl History {
 
 /// A world copy's heap, estimated from what grows with a run: keys and values (with the
 /// per-key overhead of the maps they sit in, measured at about 180 bytes for short strings),
-/// each key's access field (engine/access.rs: a hash table copied whole, capacity and all),
-/// the keys marked with an encoding, those with a deadline, and RDB files. The replication
+/// (each key's access field sits in its tree node: engine/entries.rs), the keys marked with an encoding, those with a deadline, and RDB files. The replication
 /// buffer's blocks and the shared integers' fields are shared between copies until changed,
 /// so [`History`] counts them once ([`shared_parts`]). An estimate for a budget,
 /// not an accounting: `bench-rewind` prints it next to the heap the checkpoints really hold.
@@ -190,7 +189,6 @@ pub fn approx_bytes(world: &World) -> usize {
             bytes += db.entries.iter().map(|(k, v)| key_bytes(k, v)).sum::<usize>();
             bytes += db.expires.len() * PER_KEY / 2;
             bytes += db.slave_expires.iter().chain(db.marks.keys()).map(|k| PER_KEY / 2 + k.len()).sum::<usize>();
-            bytes += db.fields.approx_bytes();
         }
     }
     bytes

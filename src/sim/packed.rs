@@ -14,22 +14,19 @@
 //! Restoring refills the live world's maps in place (a key both hold keeps its node and its
 //! value's allocation; dropping 15,000 keys and building them again was most of a jump), or
 //! builds them (`BTreeMap` from sorted pairs) when there are none. Values other than strings
-//! (lists, hashes, sets, sorted sets) are rare in long runs and stay a plain copy; their keys'
-//! access fields, and any field without a key, are kept as (key hash, field) pairs.
+//! (lists, hashes, sets, sorted sets) are rare in long runs and stay a plain copy of their
+//! objects, access fields and all.
 
-use crate::engine::access::Fields;
+use crate::engine::entries::{Entries, Obj};
 use crate::engine::keyspace::Value;
 use crate::sim::world::World;
-use rustc_hash::FxHashSet;
-use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// A chunk ends after a key whose hash is 0 modulo this: about this many keys a chunk.
 pub const CHUNK_KEYS: u64 = 32;
 /// ... or once it holds this many bytes (a few long values).
 const CHUNK_BYTES: usize = 16 << 10;
-/// A string key without an access field (no field is 32 bits wide: engine/access.rs).
-const NO_FIELD: u32 = u32::MAX;
 
 /// One database's keys: strings packed, the rest as they are.
 #[derive(Clone, Debug, Default)]
@@ -37,9 +34,7 @@ struct PackedDb {
     /// (key length u32 LE, key, value length u32 LE, value, field u32 LE) per string key, in
     /// key order, cut into chunks (shared with the checkpoint before when the same).
     chunks: Vec<Arc<[u8]>>,
-    others: BTreeMap<Vec<u8>, Value>,
-    /// The access fields (engine/access.rs) not in a string key's record, as (key hash, field).
-    fields: Vec<(u64, u32)>,
+    others: Entries,
 }
 
 /// The keys of a world's databases, in the order [`World::dbs_mut`] walks them.
@@ -55,16 +50,15 @@ pub fn copy_packed(world: &mut World, prev: Option<&PackedKeys>) -> (World, Pack
     let taken = take_keys(world);
     let copy = world.copy_state();
     let mut packed = PackedKeys { dbs: Vec::with_capacity(taken.len()) };
-    for (i, (db, (entries, fields))) in world.dbs_mut().zip(taken).enumerate() {
+    for (i, (db, entries)) in world.dbs_mut().zip(taken).enumerate() {
         let before = prev.and_then(|p| p.dbs.get(i)).map_or(&[][..], |d| &d.chunks[..]);
-        packed.dbs.push(pack(&entries, &fields, before));
+        packed.dbs.push(pack(&entries, before));
         db.entries = entries;
-        db.fields = fields;
     }
     (copy, packed)
 }
 
-fn pack(entries: &BTreeMap<Vec<u8>, Value>, fields: &Fields, before: &[Arc<[u8]>]) -> PackedDb {
+fn pack(entries: &Entries, before: &[Arc<[u8]>]) -> PackedDb {
     let mut p = PackedDb::default();
     let mut chunk = Vec::with_capacity(CHUNK_BYTES);
     let mut before = before.iter().peekable();
@@ -76,33 +70,33 @@ fn pack(entries: &BTreeMap<Vec<u8>, Value>, fields: &Fields, before: &[Arc<[u8]>
         p.chunks.push(same.cloned().unwrap_or_else(|| Arc::from(&chunk[..])));
         chunk.clear();
     };
-    let mut embedded = 0;
-    for (k, v) in entries {
-        let Value::Str(s) = v else {
-            p.others.insert(k.clone(), v.clone());
+    let mut others = Vec::new();
+    for (k, obj) in entries.objs() {
+        let Value::Str(s) = &obj.value else {
+            others.push((k.clone(), obj.clone()));
             continue;
         };
         for part in [k, s] {
             chunk.extend_from_slice(&(part.len() as u32).to_le_bytes());
             chunk.extend_from_slice(part);
         }
-        let field = fields.get(k);
-        embedded += usize::from(field.is_some());
-        chunk.extend_from_slice(&field.unwrap_or(NO_FIELD).to_le_bytes());
-        if Fields::hash(k).is_multiple_of(CHUNK_KEYS) || chunk.len() >= CHUNK_BYTES {
+        chunk.extend_from_slice(&obj.field.to_le_bytes());
+        if key_hash(k).is_multiple_of(CHUNK_KEYS) || chunk.len() >= CHUNK_BYTES {
             flush(&mut chunk, &mut p);
         }
     }
     if !chunk.is_empty() {
         flush(&mut chunk, &mut p);
     }
-    // Every field is a string key's (the usual case) unless there are more fields than those.
-    if fields.len() > embedded {
-        let in_records: FxHashSet<u64> =
-            entries.iter().filter(|(k, v)| matches!(v, Value::Str(_)) && fields.get(k).is_some()).map(|(k, _)| Fields::hash(k)).collect();
-        p.fields = fields.to_pairs().into_iter().filter(|(h, _)| !in_records.contains(h)).collect();
-    }
+    p.others = others.into_iter().collect();
     p
+}
+
+/// A key's FxHash: where chunks end depends on the keys alone.
+fn key_hash(key: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(key);
+    h.finish()
 }
 
 /// A chunk's first key (chunks are never empty).
@@ -113,11 +107,11 @@ fn first_key(chunk: &[u8]) -> &[u8] {
 
 /// A live world's maps, taken out before it becomes a checkpoint's copy, to be refilled by
 /// [`unpack`] rather than dropped (in [`World::dbs_mut`] order).
-pub type LiveKeys = Vec<(BTreeMap<Vec<u8>, Value>, Fields)>;
+pub type LiveKeys = Vec<Entries>;
 
 /// Take `world`'s keyspace maps out (see [`LiveKeys`]).
 pub fn take_keys(world: &mut World) -> LiveKeys {
-    world.dbs_mut().map(|db| (std::mem::take(&mut db.entries), std::mem::take(&mut db.fields))).collect()
+    world.dbs_mut().map(|db| std::mem::take(&mut db.entries)).collect()
 }
 
 /// Fill `world`'s (empty) keyspaces, restored from a packed copy, with the packed keys,
@@ -127,41 +121,33 @@ pub fn take_keys(world: &mut World) -> LiveKeys {
 pub fn unpack(world: &mut World, packed: &PackedKeys, old: LiveKeys) {
     let mut old = old.into_iter();
     for (db, p) in world.dbs_mut().zip(&packed.dbs) {
-        let (entries, mut fields) = old.next().unwrap_or_default();
+        let entries = old.next().unwrap_or_default();
         db.entries = if entries.is_empty() { build(p) } else { refill(entries, p) };
-        fields.clear();
-        for (k, _, field) in strings(p) {
-            if field != NO_FIELD {
-                fields.set(k, field);
-            }
-        }
-        fields.extend(&p.fields);
-        db.fields = fields;
     }
 }
 
 /// A map of the packed keys, built afresh.
-fn build(p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+fn build(p: &PackedDb) -> Entries {
     let mut pairs = Vec::with_capacity(p.others.len() + p.chunks.iter().map(|c| c.len()).sum::<usize>() / 16);
-    pairs.extend(packed_pairs(p).map(|(k, v)| (k.to_vec(), v.to_value())));
+    pairs.extend(packed_pairs(p).map(|(k, v)| (k.to_vec(), v.to_obj())));
     // Sorted input: `BTreeMap` builds it in one pass (`bulk_build_from_sorted_iter`).
     pairs.into_iter().collect()
 }
 
 /// `map` made to hold exactly the packed keys: both are in key order, so one walk finds the
 /// keys in both (their values overwritten in place), those only in `map` and those only packed.
-fn refill(map: BTreeMap<Vec<u8>, Value>, p: &PackedDb) -> BTreeMap<Vec<u8>, Value> {
+fn refill(map: Entries, p: &PackedDb) -> Entries {
     if p.others.is_empty() {
-        refill_from(map, strings(p).map(|(k, v, _)| (k, Packed::Str(v))))
+        refill_from(map, strings(p).map(|(k, v, f)| (k, Packed::Str(v, f))))
     } else {
         refill_from(map, packed_pairs(p))
     }
 }
 
 /// [`refill`] from the packed keys in key order.
-fn refill_from<'a>(mut map: BTreeMap<Vec<u8>, Value>, packed: impl Iterator<Item = (&'a [u8], Packed<'a>)>) -> BTreeMap<Vec<u8>, Value> {
+fn refill_from<'a>(mut map: Entries, packed: impl Iterator<Item = (&'a [u8], Packed<'a>)>) -> Entries {
     let (mut gone, mut new) = (Vec::new(), Vec::new());
-    let mut live = map.iter_mut();
+    let mut live = map.objs_mut();
     let mut here = live.next();
     for (pk, pv) in packed {
         while here.as_ref().is_some_and(|(k, _)| k.as_slice() < pk) {
@@ -175,47 +161,52 @@ fn refill_from<'a>(mut map: BTreeMap<Vec<u8>, Value>, packed: impl Iterator<Item
                 pv.overwrite(value);
                 here = live.next();
             }
-            _ => new.push((pk.to_vec(), pv.to_value())),
+            _ => new.push((pk.to_vec(), pv.to_obj())),
         }
     }
     gone.extend(here.into_iter().chain(live).map(|(k, _)| k.clone()));
     for k in gone {
         map.remove(&k);
     }
-    map.extend(new);
+    map.extend_objs(new);
     map
 }
 
-/// A packed value: a string's bytes in the buffer, or another value kept as it is.
+/// A packed object: a string's bytes in the buffer and its field, or another object kept as
+/// it is.
 #[derive(Clone, Copy)]
 enum Packed<'a> {
-    Str(&'a [u8]),
-    Other(&'a Value),
+    Str(&'a [u8], u32),
+    Other(&'a Obj),
 }
 
 impl Packed<'_> {
-    fn to_value(self) -> Value {
+    fn to_obj(self) -> Obj {
         match self {
-            Packed::Str(s) => Value::Str(s.to_vec()),
-            Packed::Other(v) => v.clone(),
+            Packed::Str(s, field) => Obj { value: Value::Str(s.to_vec()), field },
+            Packed::Other(o) => o.clone(),
         }
     }
-    /// Make `value` this one, keeping its allocation when both are strings.
-    fn overwrite(self, value: &mut Value) {
-        match (self, &mut *value) {
-            (Packed::Str(s), Value::Str(live)) => {
+    /// Make `obj` this one, keeping its allocation when both are strings.
+    fn overwrite(self, obj: &mut Obj) {
+        obj.field = match self {
+            Packed::Str(_, field) => field,
+            Packed::Other(o) => o.field,
+        };
+        match (self, &mut obj.value) {
+            (Packed::Str(s, _), Value::Str(live)) => {
                 if live.as_slice() != s {
                     live.clear();
                     live.extend_from_slice(s);
                 }
             }
-            (Packed::Other(v), live) if *live == *v => {}
-            (packed, live) => *live = packed.to_value(),
+            (Packed::Other(o), live) if *live == o.value => {}
+            (packed, live) => *live = packed.to_obj().value,
         }
     }
 }
 
-/// A database's string records in key order: (key, value, field or [`NO_FIELD`]).
+/// A database's string records in key order: (key, value, field or `engine::entries::NO_FIELD`).
 fn strings(p: &PackedDb) -> Records<'_> {
     Records { chunks: p.chunks.iter(), rest: &[] }
 }
@@ -242,11 +233,11 @@ impl<'a> Iterator for Records<'a> {
 /// A database's packed keys in key order: the string records and the other values merged.
 fn packed_pairs(p: &PackedDb) -> impl Iterator<Item = (&[u8], Packed<'_>)> {
     let mut strings = strings(p).peekable();
-    let mut others = p.others.iter().peekable();
+    let mut others = p.others.objs().peekable();
     std::iter::from_fn(move || match (strings.peek(), others.peek()) {
-        (Some((k, _, _)), Some((ok, _))) if ok.as_slice() < *k => others.next().map(|(k, v)| (k.as_slice(), Packed::Other(v))),
-        (Some(_), _) => strings.next().map(|(k, v, _)| (k, Packed::Str(v))),
-        (None, _) => others.next().map(|(k, v)| (k.as_slice(), Packed::Other(v))),
+        (Some((k, _, _)), Some((ok, _))) if ok.as_slice() < *k => others.next().map(|(k, o)| (k.as_slice(), Packed::Other(o))),
+        (Some(_), _) => strings.next().map(|(k, v, f)| (k, Packed::Str(v, f))),
+        (None, _) => others.next().map(|(k, o)| (k.as_slice(), Packed::Other(o))),
     })
 }
 
@@ -263,10 +254,7 @@ impl PackedKeys {
     /// The heap the packed keys hold beyond their chunks (the other values estimated by
     /// `value_bytes`, which the checkpoint budget also uses for live maps; see [`Self::chunks`]).
     pub fn approx_bytes(&self, value_bytes: impl Fn(&[u8], &Value) -> usize) -> usize {
-        self.dbs
-            .iter()
-            .map(|d| d.chunks.capacity() * 16 + d.fields.capacity() * 16 + d.others.iter().map(|(k, v)| value_bytes(k, v)).sum::<usize>())
-            .sum::<usize>()
+        self.dbs.iter().map(|d| d.chunks.capacity() * 16 + d.others.iter().map(|(k, v)| value_bytes(k, v)).sum::<usize>()).sum::<usize>()
             + self.dbs.capacity() * std::mem::size_of::<PackedDb>()
     }
     /// The chunks, perhaps shared with other checkpoints: (where, bytes) each.
@@ -309,7 +297,7 @@ mod tests {
         assert_eq!(after, before);
         // Access fields compare equal whatever they hold (they are not data): look at each.
         let fields = |dbs: &[crate::engine::keyspace::Db]| -> Vec<Option<u32>> {
-            dbs.iter().flat_map(|db| db.entries.keys().map(|k| db.fields.get(k))).collect()
+            dbs.iter().flat_map(|db| db.entries.keys().map(|k| db.entries.field(k))).collect()
         };
         assert!(fields(&before).iter().filter(|f| f.is_some()).count() >= 8, "{:?}", fields(&before));
         assert_eq!(fields(&after), fields(&before));
@@ -331,7 +319,7 @@ mod tests {
         run(&mut w, &["SET a 1", "SET b two", "SET c 3", "HSET h f v", "RPUSH l x", "SET gone soon", "SELECT 2", "SET z 9"]);
         let before: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
         let fields = |dbs: &[crate::engine::keyspace::Db]| -> Vec<(Vec<u8>, Option<u32>)> {
-            dbs.iter().flat_map(|db| db.entries.keys().map(|k| (k.clone(), db.fields.get(k)))).collect()
+            dbs.iter().flat_map(|db| db.entries.keys().map(|k| (k.clone(), db.entries.field(k)))).collect()
         };
         let snapshot = serde_json::to_string(&w.snapshot()).unwrap();
         let (copy, packed) = copy_packed(&mut w, None);
@@ -341,7 +329,7 @@ mod tests {
         run(&mut w, &["SET aa 1", "SELECT 2", "DEL z", "SELECT 5", "SET elsewhere 1"]);
         assert_ne!(w.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before);
         let old = take_keys(&mut w);
-        assert!(old.iter().any(|(m, _)| m.len() >= 5), "the live maps are reused");
+        assert!(old.iter().any(|m| m.len() >= 5), "the live maps are reused");
         w.restore(&copy);
         unpack(&mut w, &packed, old);
         let after: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
@@ -375,7 +363,7 @@ mod tests {
         assert!((1..=2).contains(&new), "only the chunks of key:300 and key:new are new: {new} of {}", b.len());
         unpack(&mut copy, &second, Vec::new());
         assert_eq!(copy.dbs_mut().map(|db| db.clone()).collect::<Vec<_>>(), before);
-        let field = |dbs: &[crate::engine::keyspace::Db]| dbs[0].entries.keys().map(|k| dbs[0].fields.get(k)).collect::<Vec<_>>();
+        let field = |dbs: &[crate::engine::keyspace::Db]| dbs[0].entries.keys().map(|k| dbs[0].entries.field(k)).collect::<Vec<_>>();
         let after: Vec<_> = copy.dbs_mut().map(|db| db.clone()).collect();
         assert_eq!(field(&after), field(&before));
         assert!(field(&after).iter().all(Option::is_some));

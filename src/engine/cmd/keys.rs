@@ -74,7 +74,7 @@ fn rename_generic(c: &mut Cx, nx: bool) -> Frame {
     let Some(v) = db.remove(src) else { return err("no such key") };
     db.set(dst.to_vec(), v);
     db.set_mark(dst, mark);
-    db.fields.set(dst, field);
+    db.entries.set_field(dst, field);
     if let Some(when) = expire {
         db.set_expire(dst, when);
     }
@@ -197,7 +197,7 @@ pub fn move_(c: &mut Cx) -> Frame {
     let d = &mut c.ctx.ks.dbs[dst];
     d.set(key.to_vec(), v);
     d.set_mark(key, mark);
-    d.fields.set(key, field);
+    d.entries.set_field(key, field);
     if let Some(when) = expire {
         d.set_expire(key, when);
     }

@@ -13,6 +13,7 @@ pub use counters::{decr, decrby, incr, incrby, incrbyfloat};
 pub use ranges::{append, getrange, setrange, strlen};
 
 use super::{parse_i64, syntax_error, wrongtype, Cx};
+use crate::engine::entries::Obj;
 use crate::engine::keyspace::{Db, Value};
 use crate::engine::resp::{write_i64, Frame};
 use std::collections::btree_map::Entry;
@@ -162,29 +163,31 @@ pub fn set(c: &mut Cx) -> Frame {
         let dbi = c.ctx.db;
         let (db, mut toucher) = c.ctx.ks.db_and_toucher(dbi);
         let mark = db.mark_of(key);
-        let Db { entries, fields, .. } = &mut *db;
+        let (created, lfu) = (db.clock.created(), db.clock.lfu);
         // One descent of the tree either way (a new key used to cost a failed get_mut and then
         // an insert); a string already there is overwritten in place. Any deadline goes.
-        match entries.entry(key.to_vec()) {
+        match db.entries.entry(key.to_vec()) {
             Entry::Occupied(mut e) => {
+                let obj = e.get_mut();
                 // `lookupKeyWrite` touches the value being replaced (a shared integer's field
                 // moves with it).
-                toucher.touch(fields, key, e.get(), mark);
-                match e.get_mut() {
+                toucher.touch(obj, mark);
+                match &mut obj.value {
                     Value::Str(s) => {
                         s.clear();
                         s.extend_from_slice(val);
                     }
                     other => *other = Value::Str(val.to_vec()),
                 }
+                // A new object: a fresh access stamp (or LFU's kept one).
+                Db::stamp(obj, created, lfu);
             }
             Entry::Vacant(e) => {
-                e.insert(Value::Str(val.to_vec()));
+                e.insert(Obj { value: Value::Str(val.to_vec()), field: created });
             }
         }
-        // A new object: no mark of the old one, a fresh access stamp (or LFU's kept one).
+        // No mark of the old object.
         db.set_mark(key, None);
-        db.stamp_stored(key);
         db.persist(key);
         c.dirty(1);
         return Frame::ok();
