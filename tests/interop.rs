@@ -53,13 +53,13 @@ fn live_keyspace(c: &mut Client) -> Keyspace {
             };
             let value = match ty.as_str() {
                 "string" => Value::Str(bulk(c.cmd(&[b"GET".as_slice(), &key]).unwrap())),
-                "list" => {
-                    Value::List(bulks(c.cmd(&[b"LRANGE".as_slice(), &key, b"0", b"-1"]).unwrap()).into_iter().collect::<VecDeque<_>>())
-                }
+                "list" => Value::List(Box::new(
+                    bulks(c.cmd(&[b"LRANGE".as_slice(), &key, b"0", b"-1"]).unwrap()).into_iter().collect::<VecDeque<_>>(),
+                )),
                 "set" => Value::Set(bulks(c.cmd(&[b"SMEMBERS".as_slice(), &key]).unwrap()).into_iter().collect::<BTreeSet<_>>()),
                 "hash" => {
                     let flat = bulks(c.cmd(&[b"HGETALL".as_slice(), &key]).unwrap());
-                    Value::Hash(flat.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect::<IndexMap<_, _>>())
+                    Value::Hash(Box::new(flat.chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect::<IndexMap<_, _>>()))
                 }
                 "zset" => {
                     let flat = bulks(c.cmd(&[b"ZRANGE".as_slice(), &key, b"0", b"-1", b"WITHSCORES"]).unwrap());
@@ -73,7 +73,7 @@ fn live_keyspace(c: &mut Client) -> Keyspace {
                         };
                         z.insert(p[0].clone(), score);
                     }
-                    Value::ZSet(z)
+                    Value::ZSet(Box::new(z))
                 }
                 other => panic!("type {other} is outside ReplScope's five"),
             };
@@ -219,29 +219,29 @@ fn sample_keyspace(expire_at_ms: u64) -> Keyspace {
     db.entries.insert(b("lzf"), Value::Str(b(&"abcabcabc".repeat(200))));
     db.entries.insert(b("bin"), Value::Str(vec![0, 1, 13, 10, 0x7f, 0xff]));
     db.entries.insert(b("empty"), Value::Str(Vec::new()));
-    db.entries.insert(b("list:small"), Value::List(["a", "1", "-2", "300000"].iter().map(|s| b(s)).collect()));
-    db.entries.insert(b("list:big"), Value::List((0..2000).map(|i| b(&format!("item-{i}"))).collect()));
-    db.entries.insert(b("list:plain"), Value::List([b(&"p".repeat(9000)), b("tail")].into_iter().collect()));
+    db.entries.insert(b("list:small"), Value::List(Box::new(["a", "1", "-2", "300000"].iter().map(|s| b(s)).collect())));
+    db.entries.insert(b("list:big"), Value::List(Box::new((0..2000).map(|i| b(&format!("item-{i}"))).collect())));
+    db.entries.insert(b("list:plain"), Value::List(Box::new([b(&"p".repeat(9000)), b("tail")].into_iter().collect())));
     db.entries.insert(b("set:ints"), Value::Set(["5", "-3", "70000"].iter().map(|s| b(s)).collect()));
     db.entries.insert(b("set:bigints"), Value::Set((0..600).map(|i| b(&(i * 7).to_string())).collect()));
     db.entries.insert(b("set:strs"), Value::Set(["x", "y", "zeta"].iter().map(|s| b(s)).collect()));
-    db.entries.insert(b("hash:small"), Value::Hash([("f1", "v1"), ("n", "7")].iter().map(|(k, v)| (b(k), b(v))).collect()));
-    db.entries.insert(b("hash:big"), Value::Hash((0..600).map(|i| (b(&format!("field{i}")), b(&format!("value{i}")))).collect()));
+    db.entries.insert(b("hash:small"), Value::Hash(Box::new([("f1", "v1"), ("n", "7")].iter().map(|(k, v)| (b(k), b(v))).collect())));
+    db.entries.insert(b("hash:big"), Value::Hash(Box::new((0..600).map(|i| (b(&format!("field{i}")), b(&format!("value{i}")))).collect())));
     let mut z = ZSet::new();
     for (s, m) in [(1.0, "a"), (2.5, "b"), (-3.0, "c"), (f64::INFINITY, "top"), (0.1, "tenth")] {
         z.insert(b(m), s);
     }
-    db.entries.insert(b("zset:small"), Value::ZSet(z));
+    db.entries.insert(b("zset:small"), Value::ZSet(Box::new(z)));
     let mut zb = ZSet::new();
     for i in 0..200 {
         zb.insert(b(&format!("m{i}")), i as f64 / 3.0);
     }
-    db.entries.insert(b("zset:big"), Value::ZSet(zb));
+    db.entries.insert(b("zset:big"), Value::ZSet(Box::new(zb)));
     db.entries.insert(b("ttl:str"), Value::Str(b("v")));
     db.expires.insert(b("ttl:str"), expire_at_ms);
     let db3 = &mut ks.dbs[3];
     db3.entries.insert(b("db3key"), Value::Str(b("three")));
-    db3.entries.insert(b("db3hash"), Value::Hash([(b("a"), b("1"))].into_iter().collect()));
+    db3.entries.insert(b("db3hash"), Value::Hash(Box::new([(b("a"), b("1"))].into_iter().collect())));
     db3.expires.insert(b("db3key"), expire_at_ms + 5);
     ks
 }

@@ -24,7 +24,7 @@ fn b(s: &str) -> Vec<u8> {
 }
 
 fn list(items: impl IntoIterator<Item = String>) -> Value {
-    Value::List(items.into_iter().map(|s| s.into_bytes()).collect::<VecDeque<_>>())
+    Value::List(Box::new(items.into_iter().map(|s| s.into_bytes()).collect::<VecDeque<_>>()))
 }
 
 fn set(items: impl IntoIterator<Item = String>) -> Value {
@@ -32,7 +32,7 @@ fn set(items: impl IntoIterator<Item = String>) -> Value {
 }
 
 fn hash(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
-    Value::Hash(pairs.into_iter().map(|(f, v)| (f.into_bytes(), v.into_bytes())).collect::<IndexMap<_, _>>())
+    Value::Hash(Box::new(pairs.into_iter().map(|(f, v)| (f.into_bytes(), v.into_bytes())).collect::<IndexMap<_, _>>()))
 }
 
 fn zset(pairs: impl IntoIterator<Item = (String, f64)>) -> Value {
@@ -40,7 +40,7 @@ fn zset(pairs: impl IntoIterator<Item = (String, f64)>) -> Value {
     for (m, s) in pairs {
         z.insert(m.into_bytes(), s);
     }
-    Value::ZSet(z)
+    Value::ZSet(Box::new(z))
 }
 
 /// The dataset make_golden_7.0.15.sh creates, written down from its commands.
@@ -358,11 +358,11 @@ fn read_keyspace(c: &mut Client) -> Keyspace {
             };
             let v = match ty.as_str() {
                 "string" => Value::Str(c.cmd_bytes(&[b"GET", &k]).bulk()),
-                "list" => Value::List(c.cmd_bytes(&[b"LRANGE", &k, b"0", b"-1"]).array().iter().map(|e| e.bulk()).collect()),
+                "list" => Value::List(Box::new(c.cmd_bytes(&[b"LRANGE", &k, b"0", b"-1"]).array().iter().map(|e| e.bulk()).collect())),
                 "set" => Value::Set(c.cmd_bytes(&[b"SMEMBERS", &k]).array().iter().map(|e| e.bulk()).collect()),
                 "hash" => {
                     let flat = c.cmd_bytes(&[b"HGETALL", &k]).array();
-                    Value::Hash(flat.chunks(2).map(|p| (p[0].bulk(), p[1].bulk())).collect())
+                    Value::Hash(Box::new(flat.chunks(2).map(|p| (p[0].bulk(), p[1].bulk())).collect()))
                 }
                 "zset" => {
                     let flat = c.cmd_bytes(&[b"ZRANGE", &k, b"0", b"-1", b"WITHSCORES"]).array();
@@ -371,7 +371,7 @@ fn read_keyspace(c: &mut Client) -> Keyspace {
                         let s = String::from_utf8(p[1].bulk()).unwrap();
                         z.insert(p[0].bulk(), s.parse().unwrap());
                     }
-                    Value::ZSet(z)
+                    Value::ZSet(Box::new(z))
                 }
                 other => panic!("unexpected type {other}"),
             };

@@ -263,10 +263,10 @@ mod tests {
         for i in 0..512 {
             h.insert(format!("f{i}").into_bytes(), b"v".to_vec());
         }
-        let v = Value::Hash(h.clone());
+        let v = Value::Hash(Box::new(h.clone()));
         assert_eq!(cfg.derive(&v), None, "512 fields is still a listpack");
         h.insert(b"one-more".to_vec(), b"v".to_vec());
-        assert_eq!(cfg.derive(&Value::Hash(h)), Some(Mark::Big));
+        assert_eq!(cfg.derive(&Value::Hash(Box::new(h))), Some(Mark::Big));
         let long = [b'x'; 65];
         assert!(cfg.outgrows(&v, [&long[..]].into_iter()));
         assert!(!cfg.outgrows(&v, [&long[..64]].into_iter()));

@@ -240,7 +240,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
             for _ in 0..n {
                 list.push_back(r.string()?);
             }
-            Value::List(list)
+            Value::List(Box::new(list))
         }
         TYPE_SET => {
             let n = r.len()?;
@@ -267,7 +267,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     return Err(r.err(m_at, "duplicate zset members detected"));
                 }
             }
-            Value::ZSet(z)
+            Value::ZSet(Box::new(z))
         }
         TYPE_HASH => {
             let n = r.len()?;
@@ -280,7 +280,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     return Err(r.err(f_at, "duplicate hash fields detected"));
                 }
             }
-            Value::Hash(h)
+            Value::Hash(Box::new(h))
         }
         TYPE_LIST_QUICKLIST | TYPE_LIST_QUICKLIST_2 => {
             let nodes = r.len()?;
@@ -307,9 +307,9 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     .map_err(|m| r.err(blob_at, &m))?;
                 list.extend(items);
             }
-            Value::List(list)
+            Value::List(Box::new(list))
         }
-        TYPE_LIST_ZIPLIST => Value::List(blob_items(r, ziplist::parse)?.into()),
+        TYPE_LIST_ZIPLIST => Value::List(Box::new(VecDeque::from(blob_items(r, ziplist::parse)?))),
         TYPE_SET_INTSET => {
             let items = blob_items(r, intset::parse)?;
             Value::Set(unique(r, at, items, "set members")?)
@@ -331,7 +331,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     return Err(r.err(at, "duplicate zset members detected"));
                 }
             }
-            Value::ZSet(z)
+            Value::ZSet(Box::new(z))
         }
         TYPE_HASH_ZIPLIST | TYPE_HASH_LISTPACK => {
             let parse: BlobParser = if ty == TYPE_HASH_ZIPLIST { ziplist::parse } else { listpack::parse };
@@ -345,7 +345,7 @@ fn read_object(r: &mut Reader, ty: u8, type_at: usize) -> Result<Option<Value>> 
                     return Err(r.err(at, "duplicate hash fields detected"));
                 }
             }
-            Value::Hash(h)
+            Value::Hash(Box::new(h))
         }
         TYPE_HASH_ZIPMAP => return Err(r.err(type_at, "zipmap hashes (type 9, Redis < 2.6) are not supported")),
         TYPE_STREAM_LISTPACKS | TYPE_STREAM_LISTPACKS_2 => {
@@ -419,7 +419,7 @@ mod tests {
     fn redis6_ziplist_encodings() {
         let zl = ziplist(&[b"a", b"1", b"b", b"-2"]);
         let list = one(&file("0009", &key_value(TYPE_LIST_ZIPLIST, b"k", &s(&zl))));
-        assert_eq!(list, Value::List(["a", "1", "b", "-2"].iter().map(|x| x.as_bytes().to_vec()).collect()));
+        assert_eq!(list, Value::List(Box::new(["a", "1", "b", "-2"].iter().map(|x| x.as_bytes().to_vec()).collect())));
 
         let hash = one(&file("0009", &key_value(TYPE_HASH_ZIPLIST, b"k", &s(&zl))));
         let Value::Hash(h) = hash else { panic!() };
@@ -436,7 +436,7 @@ mod tests {
         payload.extend(s(&ziplist(&[b"p", b"q"])));
         payload.extend(s(&ziplist(&[b"7"])));
         let list = one(&file("0009", &key_value(TYPE_LIST_QUICKLIST, b"k", &payload)));
-        assert_eq!(list, Value::List(["p", "q", "7"].iter().map(|x| x.as_bytes().to_vec()).collect()));
+        assert_eq!(list, Value::List(Box::new(["p", "q", "7"].iter().map(|x| x.as_bytes().to_vec()).collect())));
     }
 
     #[test]
@@ -585,10 +585,10 @@ mod tests {
             let mut ks = Keyspace::new();
             let mut z = ZSet::new();
             z.insert(b"m".to_vec(), 1.5);
-            ks.dbs[0].entries.insert(b"z".to_vec(), Value::ZSet(z));
-            ks.dbs[0].entries.insert(b"l".to_vec(), Value::List((0..50).map(|i| format!("{i}").into_bytes()).collect()));
+            ks.dbs[0].entries.insert(b"z".to_vec(), Value::ZSet(Box::new(z)));
+            ks.dbs[0].entries.insert(b"l".to_vec(), Value::List(Box::new((0..50).map(|i| format!("{i}").into_bytes()).collect())));
             ks.dbs[0].entries.insert(b"s".to_vec(), Value::Set((0..5).map(|i| format!("{i}").into_bytes()).collect()));
-            ks.dbs[0].entries.insert(b"h".to_vec(), Value::Hash([(b"f".to_vec(), b"v".to_vec())].into_iter().collect()));
+            ks.dbs[0].entries.insert(b"h".to_vec(), Value::Hash(Box::new([(b"f".to_vec(), b"v".to_vec())].into_iter().collect())));
             let mut f = encode(&ks, &RdbAux::default());
             let n = f.len();
             f[at.index(n)] = byte;

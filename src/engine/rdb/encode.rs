@@ -216,7 +216,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, compact: bool, c
             out.push(TYPE_LIST);
             save_str(out, c, key);
             save_len(out, l.len() as u64);
-            for item in l {
+            for item in l.iter() {
                 save_str(out, c, item);
             }
         }
@@ -244,7 +244,7 @@ fn save_key_value(out: &mut Vec<u8>, key: &[u8], value: &Value, compact: bool, c
             out.push(TYPE_HASH);
             save_str(out, c, key);
             save_len(out, h.len() as u64);
-            for (f, v) in h {
+            for (f, v) in h.iter() {
                 save_str(out, c, f);
                 save_str(out, c, v);
             }

@@ -150,10 +150,10 @@ mod tests {
     fn value() -> impl Strategy<Value = Value> {
         prop_oneof![
             element().prop_map(Value::Str),
-            proptest::collection::vec(element(), 1..300).prop_map(|v| Value::List(v.into())),
+            proptest::collection::vec(element(), 1..300).prop_map(|v| Value::List(Box::new(v.into()))),
             proptest::collection::btree_set(element(), 1..40).prop_map(Value::Set),
             proptest::collection::btree_set((-1000i64..1000).prop_map(|i| i.to_string().into_bytes()), 1..600).prop_map(Value::Set),
-            proptest::collection::vec((element(), element()), 1..40).prop_map(|v| Value::Hash(v.into_iter().collect())),
+            proptest::collection::vec((element(), element()), 1..40).prop_map(|v| Value::Hash(Box::new(v.into_iter().collect()))),
             proptest::collection::vec(
                 (element(), prop_oneof![any::<f64>().prop_filter("no NaN", |f| !f.is_nan()), (-50i32..50).prop_map(|i| i as f64 / 4.0)]),
                 1..200
@@ -163,7 +163,7 @@ mod tests {
                 for (m, s) in v {
                     z.insert(m, s);
                 }
-                Value::ZSet(z)
+                Value::ZSet(Box::new(z))
             }),
         ]
     }

@@ -118,7 +118,7 @@ fn zstore(c: &mut Cx, union: bool) -> Frame {
     }
     let len = out.len();
     if len > 0 {
-        c.db().set(dst.to_vec(), Value::ZSet(out));
+        c.db().set(dst.to_vec(), Value::ZSet(Box::new(out)));
         let dbi = c.ctx.db;
         c.derive_encoding(dbi, dst);
         c.dirty(1);
