@@ -20,7 +20,6 @@
 use crate::engine::entries::{Entries, Obj};
 use crate::engine::keyspace::Value;
 use crate::sim::world::World;
-use std::hash::Hasher;
 use std::sync::Arc;
 
 /// A chunk ends after a key whose hash is 0 modulo this: about this many keys a chunk.
@@ -92,11 +91,9 @@ fn pack(entries: &Entries, before: &[Arc<[u8]>]) -> PackedDb {
     p
 }
 
-/// A key's FxHash: where chunks end depends on the keys alone.
+/// A key's hash (the moment code's FNV-1a): where chunks end depends on the keys alone.
 fn key_hash(key: &[u8]) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(key);
-    h.finish()
+    u64::from(crate::sim::moment::fnv1a(key))
 }
 
 /// A chunk's first key (chunks are never empty).
