@@ -95,7 +95,7 @@ fn assert_same(redis: &Keyspace, ours: &Keyspace, what: &str) {
     let mut diffs = Vec::new();
     for db in 0..16 {
         let (a, b) = (&redis.dbs[db], &ours.dbs[db]);
-        let keys: BTreeSet<&Vec<u8>> = a.entries.keys().chain(b.entries.keys()).collect();
+        let keys: BTreeSet<&[u8]> = a.entries.keys().chain(b.entries.keys()).collect();
         for k in keys {
             let (va, vb) = (a.entries.get(k), b.entries.get(k));
             if va != vb {

@@ -13,7 +13,8 @@
 //!
 //! The field is not data: two keyspaces with the same keys and values are equal whatever
 //! their clocks (as `DEBUG DIGEST` ignores them), so engine/entries.rs's dict and [`Shared`]
-//! compare equal whatever the fields, and traces never carry them (a trace replays its inputs; the fields follow).
+//! compare equal whatever the fields, and traces never carry them (a trace replays its
+//! inputs; the fields follow). Each key's field lives beside its value (engine/entries.rs).
 
 use std::sync::Arc;
 

@@ -164,7 +164,7 @@ pub fn encoding_of(db: &Db, key: &[u8]) -> Option<&'static str> {
 /// under the loading server's thresholds, strings re-encoded from their bytes.
 pub fn derive_encodings(ks: &mut Keyspace, cfg: &ObjectConfig) {
     for db in &mut ks.dbs {
-        db.marks = db.entries.iter().filter_map(|(k, v)| cfg.derive(v).map(|m| (k.clone(), m))).collect();
+        db.marks = db.entries.iter().filter_map(|(k, v)| cfg.derive(v).map(|m| (k.to_vec(), m))).collect();
         for (k, v) in db.entries.iter_mut() {
             if let (Value::ZSet(z), false) = (v, db.marks.contains_key(k)) {
                 z.unsign_zeros();

@@ -5,15 +5,23 @@
 //! hash cost a second hash-table insert per write, about a sixth of a replicated write's time
 //! (perf, `cargo bench --bench throughput`).
 //!
-//! The API reads like the `BTreeMap<Vec<u8>, Value>` it wraps (the commands see values); the
-//! field is read and written by name. Two dicts with the same keys and values are equal
-//! whatever their fields (as `DEBUG DIGEST` ignores them), and serialising writes the values
-//! only: a trace replays its inputs and the fields follow.
+//! A key of up to 16 bytes (most keys: `user:1000`, `key:000000000001`) is held inline in the
+//! node ([`Key`]): no allocation of its own, and a search compares it without following a
+//! pointer to the heap. The API reads like the `BTreeMap<Vec<u8>, Value>` it replaced (the
+//! commands see keys as bytes and values); the field is read and written by name.
+//!
+//! Two dicts with the same keys and values are equal whatever their fields (as `DEBUG DIGEST`
+//! ignores them), and serialising writes the values only: a trace replays its inputs and the
+//! fields follow.
 
 use crate::engine::keyspace::Value;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smallvec::SmallVec;
 use std::collections::btree_map::{self, BTreeMap};
 use std::ops::RangeBounds;
+
+/// A key as the dict holds it: inline up to 16 bytes, on the heap beyond (ordered as bytes).
+pub type Key = SmallVec<[u8; 16]>;
 
 /// No field is 32 bits wide (an LRU stamp or `minutes << 8 | counter` fits in 24): the mark of
 /// a value not stamped yet (one put in place by a path that stamps afterwards, or not at all:
@@ -21,7 +29,10 @@ use std::ops::RangeBounds;
 pub const NO_FIELD: u32 = u32::MAX;
 
 /// The values in key order (a named type, so a borrow of it ends with the expression).
-pub type Values<'a> = std::iter::Map<btree_map::Values<'a, Vec<u8>, Obj>, fn(&Obj) -> &Value>;
+pub type Values<'a> = std::iter::Map<btree_map::Values<'a, Key, Obj>, fn(&Obj) -> &Value>;
+
+/// The keys in order, as bytes.
+pub type Keys<'a> = std::iter::Map<btree_map::Keys<'a, Key, Obj>, fn(&Key) -> &[u8]>;
 
 /// One key's object: its value and its access field (or [`NO_FIELD`]).
 #[derive(Clone, Debug)]
@@ -44,7 +55,7 @@ impl Obj {
 /// The dict: objects by key, in key order (deterministic listings; see engine/keyspace.rs).
 #[derive(Clone, Debug, Default)]
 pub struct Entries {
-    map: BTreeMap<Vec<u8>, Obj>,
+    map: BTreeMap<Key, Obj>,
 }
 
 impl PartialEq for Entries {
@@ -77,13 +88,13 @@ impl Entries {
         self.map.get_mut(key)
     }
     /// The key's slot, to store or overwrite in one descent.
-    pub fn entry(&mut self, key: Vec<u8>) -> btree_map::Entry<'_, Vec<u8>, Obj> {
-        self.map.entry(key)
+    pub fn entry(&mut self, key: &[u8]) -> btree_map::Entry<'_, Key, Obj> {
+        self.map.entry(Key::from_slice(key))
     }
     /// Store `value` under `key`: an object already there keeps its field (the caller stamps
     /// it, engine/keyspace.rs `Db::stamp_stored`), a new one has none yet. The old value.
     pub fn insert(&mut self, key: Vec<u8>, value: Value) -> Option<Value> {
-        match self.map.entry(key) {
+        match self.map.entry(Key::from_vec(key)) {
             btree_map::Entry::Occupied(mut e) => Some(std::mem::replace(&mut e.get_mut().value, value)),
             btree_map::Entry::Vacant(e) => {
                 e.insert(Obj::new(value));
@@ -105,46 +116,46 @@ impl Entries {
             o.field = field;
         }
     }
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Vec<u8>, &Value)> + '_ {
-        self.map.iter().map(|(k, o)| (k, &o.value))
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&[u8], &Value)> + '_ {
+        self.map.iter().map(|(k, o)| (k.as_slice(), &o.value))
     }
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&Vec<u8>, &mut Value)> + '_ {
-        self.map.iter_mut().map(|(k, o)| (k, &mut o.value))
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&[u8], &mut Value)> + '_ {
+        self.map.iter_mut().map(|(k, o)| (k.as_slice(), &mut o.value))
     }
     /// Keys and objects, for those that carry fields along (checkpoints).
-    pub fn objs(&self) -> btree_map::Iter<'_, Vec<u8>, Obj> {
-        self.map.iter()
+    pub fn objs(&self) -> impl DoubleEndedIterator<Item = (&[u8], &Obj)> + '_ {
+        self.map.iter().map(|(k, o)| (k.as_slice(), o))
     }
-    pub fn objs_mut(&mut self) -> btree_map::IterMut<'_, Vec<u8>, Obj> {
-        self.map.iter_mut()
+    pub fn objs_mut(&mut self) -> impl DoubleEndedIterator<Item = (&[u8], &mut Obj)> + '_ {
+        self.map.iter_mut().map(|(k, o)| (k.as_slice(), o))
     }
-    pub fn keys(&self) -> btree_map::Keys<'_, Vec<u8>, Obj> {
-        self.map.keys()
+    pub fn keys(&self) -> Keys<'_> {
+        self.map.keys().map(Key::as_slice)
     }
     pub fn values(&self) -> Values<'_> {
         self.map.values().map(|o| &o.value)
     }
-    pub fn range<'a, R: RangeBounds<[u8]> + 'a>(&'a self, r: R) -> impl DoubleEndedIterator<Item = (&'a Vec<u8>, &'a Value)> + 'a {
-        self.map.range::<[u8], R>(r).map(|(k, o)| (k, &o.value))
+    pub fn range<'a, R: RangeBounds<[u8]> + 'a>(&'a self, r: R) -> impl DoubleEndedIterator<Item = (&'a [u8], &'a Value)> + 'a {
+        self.map.range::<[u8], R>(r).map(|(k, o)| (k.as_slice(), &o.value))
     }
     /// Add objects (keys not there yet, or replaced whole).
     pub fn extend_objs(&mut self, objs: impl IntoIterator<Item = (Vec<u8>, Obj)>) {
-        self.map.extend(objs);
+        self.map.extend(objs.into_iter().map(|(k, o)| (Key::from_vec(k), o)));
     }
 }
 
 impl FromIterator<(Vec<u8>, Obj)> for Entries {
     /// Sorted input builds the tree in one pass (`BTreeMap`'s bulk build).
     fn from_iter<I: IntoIterator<Item = (Vec<u8>, Obj)>>(it: I) -> Entries {
-        Entries { map: it.into_iter().collect() }
+        Entries { map: it.into_iter().map(|(k, o)| (Key::from_vec(k), o)).collect() }
     }
 }
 
 impl<'a> IntoIterator for &'a Entries {
-    type Item = (&'a Vec<u8>, &'a Value);
-    type IntoIter = std::iter::Map<btree_map::Iter<'a, Vec<u8>, Obj>, fn((&'a Vec<u8>, &'a Obj)) -> (&'a Vec<u8>, &'a Value)>;
+    type Item = (&'a [u8], &'a Value);
+    type IntoIter = std::iter::Map<btree_map::Iter<'a, Key, Obj>, fn((&'a Key, &'a Obj)) -> (&'a [u8], &'a Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.map.iter().map(|(k, o)| (k, &o.value))
+        self.map.iter().map(|(k, o)| (k.as_slice(), &o.value))
     }
 }
 
@@ -194,7 +205,7 @@ mod tests {
         a.set_field(b"x", 1);
         b.set_field(b"x", 2);
         assert_eq!(a, b);
-        let keys: Vec<&[u8]> = a.iter().map(|(k, _)| k.as_slice()).collect();
+        let keys: Vec<&[u8]> = a.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, vec![&b"a"[..], b"x"], "key order");
         b.insert(b"x".to_vec(), s("other"));
         assert_ne!(a, b);

@@ -202,7 +202,7 @@ impl Db {
         }
         let created = self.clock.created();
         let lfu = self.clock.lfu;
-        match self.entries.entry(key) {
+        match self.entries.entry(&key) {
             Entry::Occupied(mut e) => {
                 let o = e.get_mut();
                 o.value = value;

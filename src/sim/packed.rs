@@ -72,10 +72,10 @@ fn pack(entries: &Entries, before: &[Arc<[u8]>]) -> PackedDb {
     let mut others = Vec::new();
     for (k, obj) in entries.objs() {
         let Value::Str(s) = &obj.value else {
-            others.push((k.clone(), obj.clone()));
+            others.push((k.to_vec(), obj.clone()));
             continue;
         };
-        for part in [k, s] {
+        for part in [k, s.as_slice()] {
             chunk.extend_from_slice(&(part.len() as u32).to_le_bytes());
             chunk.extend_from_slice(part);
         }
@@ -147,21 +147,21 @@ fn refill_from<'a>(mut map: Entries, packed: impl Iterator<Item = (&'a [u8], Pac
     let mut live = map.objs_mut();
     let mut here = live.next();
     for (pk, pv) in packed {
-        while here.as_ref().is_some_and(|(k, _)| k.as_slice() < pk) {
+        while here.as_ref().is_some_and(|(k, _)| *k < pk) {
             if let Some((k, _)) = here {
-                gone.push(k.clone());
+                gone.push(k.to_vec());
             }
             here = live.next();
         }
         match here {
-            Some((k, value)) if k.as_slice() == pk => {
+            Some((k, value)) if k == pk => {
                 pv.overwrite(value);
                 here = live.next();
             }
             _ => new.push((pk.to_vec(), pv.to_obj())),
         }
     }
-    gone.extend(here.into_iter().chain(live).map(|(k, _)| k.clone()));
+    gone.extend(here.into_iter().chain(live).map(|(k, _)| k.to_vec()));
     for k in gone {
         map.remove(&k);
     }
@@ -232,9 +232,9 @@ fn packed_pairs(p: &PackedDb) -> impl Iterator<Item = (&[u8], Packed<'_>)> {
     let mut strings = strings(p).peekable();
     let mut others = p.others.objs().peekable();
     std::iter::from_fn(move || match (strings.peek(), others.peek()) {
-        (Some((k, _, _)), Some((ok, _))) if ok.as_slice() < *k => others.next().map(|(k, o)| (k.as_slice(), Packed::Other(o))),
+        (Some((k, _, _)), Some((ok, _))) if *ok < *k => others.next().map(|(k, o)| (k, Packed::Other(o))),
         (Some(_), _) => strings.next().map(|(k, v, f)| (k, Packed::Str(v, f))),
-        (None, _) => others.next().map(|(k, o)| (k.as_slice(), Packed::Other(o))),
+        (None, _) => others.next().map(|(k, o)| (k, Packed::Other(o))),
     })
 }
 
@@ -316,7 +316,7 @@ mod tests {
         run(&mut w, &["SET a 1", "SET b two", "SET c 3", "HSET h f v", "RPUSH l x", "SET gone soon", "SELECT 2", "SET z 9"]);
         let before: Vec<_> = w.dbs_mut().map(|db| db.clone()).collect();
         let fields = |dbs: &[crate::engine::keyspace::Db]| -> Vec<(Vec<u8>, Option<u32>)> {
-            dbs.iter().flat_map(|db| db.entries.keys().map(|k| (k.clone(), db.entries.field(k)))).collect()
+            dbs.iter().flat_map(|db| db.entries.keys().map(|k| (k.to_vec(), db.entries.field(k)))).collect()
         };
         let snapshot = serde_json::to_string(&w.snapshot()).unwrap();
         let (copy, packed) = copy_packed(&mut w, None);

@@ -44,7 +44,7 @@ pub fn keys(c: &mut Cx) -> Frame {
         .entries
         .keys()
         .filter(|k| (all || string_match(pattern, k, false)) && !db.is_expired(k, now))
-        .map(|k| Frame::Bulk(k.clone()))
+        .map(|k| Frame::Bulk(k.to_vec()))
         .collect();
     Frame::Array(out)
 }
@@ -98,7 +98,7 @@ pub fn renamenx(c: &mut Cx) -> Frame {
 /// master deletes the expired keys it passes over, as Redis does with the ones it draws.
 pub fn randomkey(c: &mut Cx) -> Frame {
     loop {
-        let Some(first) = c.db().entries.keys().next().cloned() else { return Frame::Null };
+        let Some(first) = c.db().entries.keys().next().map(<[u8]>::to_vec) else { return Frame::Null };
         if !c.expire_if_needed(&first, false) {
             return Frame::Bulk(first);
         }
@@ -107,7 +107,7 @@ pub fn randomkey(c: &mut Cx) -> Frame {
             let now = c.now();
             let db = c.db();
             return match db.entries.keys().find(|k| !db.is_expired(k, now)) {
-                Some(k) => Frame::Bulk(k.clone()),
+                Some(k) => Frame::Bulk(k.to_vec()),
                 None => Frame::Bulk(first),
             };
         }

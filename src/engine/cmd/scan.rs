@@ -124,7 +124,7 @@ pub fn scan(c: &mut Cx) -> Frame {
         Err(e) => return e,
     };
     let (next, keys) = {
-        let (next, page) = page(c.db().entries.keys().map(|k| (k.as_slice(), ())), cursor, o.count);
+        let (next, page) = page(c.db().entries.keys().map(|k| (k, ())), cursor, o.count);
         (next, page.into_iter().map(|(k, _)| k.to_vec()).collect::<Vec<_>>())
     };
     let mut out = Vec::with_capacity(keys.len());

@@ -166,7 +166,7 @@ pub fn set(c: &mut Cx) -> Frame {
         let (created, lfu) = (db.clock.created(), db.clock.lfu);
         // One descent of the tree either way (a new key used to cost a failed get_mut and then
         // an insert); a string already there is overwritten in place. Any deadline goes.
-        match db.entries.entry(key.to_vec()) {
+        match db.entries.entry(key) {
             Entry::Occupied(mut e) => {
                 let obj = e.get_mut();
                 // `lookupKeyWrite` touches the value being replaced (a shared integer's field

@@ -64,7 +64,7 @@ pub fn encode_opts(ks: &Keyspace, aux: &RdbAux, options: EncodeOptions) -> Vec<u
     out.extend_from_slice(format!("REDIS{RDB_VERSION:04}").as_bytes());
     save_aux_fields(&mut out, aux, options.rdbcompression);
     for (dbid, db) in ks.dbs.iter().enumerate() {
-        let keys: Vec<(&Vec<u8>, &Value)> = db.entries.iter().filter(|(_, v)| !is_empty(v)).collect();
+        let keys: Vec<(&[u8], &Value)> = db.entries.iter().filter(|(_, v)| !is_empty(v)).collect();
         if keys.is_empty() {
             continue;
         }

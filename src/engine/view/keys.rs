@@ -77,7 +77,7 @@ pub fn keyspace_listing_matching(node: &Node, now_ms: u64, limit: usize, pattern
                 if keys.len() < limit {
                     let (elements, len) = elements(value);
                     keys.push(KeyView {
-                        key: key.clone(),
+                        key: key.to_vec(),
                         type_name: value.type_name().to_string(),
                         // ttlGenericCommand: ttl = expire - now, never below 0.
                         pttl_ms: db.expire_of(key).map(|when| when.saturating_sub(now_ms)),
