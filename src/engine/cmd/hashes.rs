@@ -27,7 +27,7 @@ fn hash_w_create<'x>(c: &'x mut Cx, key: &[u8]) -> Result<&'x mut Hash, Frame> {
     }
     let db = c.db();
     if !db.entries.contains_key(key) {
-        db.set_keep_ttl(key.to_vec(), Value::Hash(Box::new(IndexMap::new())));
+        db.set_keep_ttl(key.to_vec(), Value::Hash(Box::default()));
     }
     let Some(v) = db.entries.get_mut(key) else { return Err(wrongtype()) };
     match v {

@@ -65,7 +65,7 @@ fn push_generic(c: &mut Cx, end: End, xx: bool) -> Frame {
         if xx {
             return Frame::Integer(0);
         }
-        c.db().set_keep_ttl(key.to_vec(), Value::List(Box::new(VecDeque::new())));
+        c.db().set_keep_ttl(key.to_vec(), Value::List(Box::default()));
     }
     let n = (c.argc() - 2) as u64;
     let argv = c.argv;
@@ -179,7 +179,7 @@ fn lmove_generic(c: &mut Cx, from: End, to: End) -> Frame {
         v
     };
     if !c.db().entries.contains_key(dst) {
-        c.db().set_keep_ttl(dst.to_vec(), Value::List(Box::new(VecDeque::new())));
+        c.db().set_keep_ttl(dst.to_vec(), Value::List(Box::default()));
     }
     if let Ok(Some(d)) = list_w(c, dst) {
         match to {

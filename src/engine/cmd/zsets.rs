@@ -97,7 +97,7 @@ fn zadd_generic(c: &mut Cx, mut flags: u8) -> Frame {
             return if incr { Frame::Null } else { Frame::Integer(0) };
         }
         Ok(None) => {
-            c.db().set_keep_ttl(key.clone(), Value::ZSet(Box::new(ZSet::new())));
+            c.db().set_keep_ttl(key.clone(), Value::ZSet(Box::default()));
             // `zaddGenericCommand` creates a skiplist at once if the first member is too long.
             let obj = c.ctx.obj;
             if obj.zset_max_listpack_entries == 0 || obj.zset_max_listpack_value < argv[idx + 1].len() as u64 {
