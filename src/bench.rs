@@ -132,6 +132,13 @@ impl ReplicatedPair {
     /// Feed `n` pipelined `SET key:<i> v<i>` in chunks, pumping to the replica after each;
     /// returns the number of stream bytes the master produced.
     pub fn replicate_sets(&mut self, n: u64, chunk: u64) -> u64 {
+        self.replicate_sets_over(n, chunk, u64::MAX)
+    }
+
+    /// [`Self::replicate_sets`] over a keyspace of `keys` keys: write `i` sets `key:<i mod
+    /// keys>`, as `redis-benchmark -r` draws keys from a range, so past the first `keys` writes
+    /// every write overwrites (no growth of the dicts).
+    pub fn replicate_sets_over(&mut self, n: u64, chunk: u64, keys: u64) -> u64 {
         // The visualizer's events are not part of the engine's work: a benchmark turns them off.
         self.master.set_events(false);
         self.replica.set_events(false);
@@ -140,7 +147,7 @@ impl ReplicatedPair {
         let mut i = 0;
         while i < n {
             buf.clear();
-            set_commands(i, (i + chunk).min(n), &mut buf);
+            set_commands(i, (i + chunk).min(n), keys, &mut buf);
             self.master.handle_bytes(CLIENT, &buf, self.now_ms);
             self.pump();
             i += chunk;
@@ -149,15 +156,15 @@ impl ReplicatedPair {
     }
 }
 
-/// The client's pipeline for writes `from..to`: `SET key:<j> v<j>` as RESP multibulks. The
-/// digits are written directly (two `format!`s per write were a tenth of the measured work,
-/// spent in the harness, not the engine); the bytes are the same.
-fn set_commands(from: u64, to: u64, buf: &mut Vec<u8>) {
+/// The client's pipeline for writes `from..to`: `SET key:<j mod keys> v<j>` as RESP
+/// multibulks. The digits are written directly (two `format!`s per write were a tenth of the
+/// measured work, spent in the harness, not the engine); the bytes are the same.
+fn set_commands(from: u64, to: u64, keys: u64, buf: &mut Vec<u8>) {
     let mut key = b"key:".to_vec();
     let mut val = b"v".to_vec();
     for j in from..to {
         key.truncate(4);
-        resp::write_i64(j as i64, &mut key);
+        resp::write_i64((j % keys) as i64, &mut key);
         val.truncate(1);
         resp::write_i64(j as i64, &mut val);
         resp::encode_command(&[b"SET".as_slice(), &key, &val], buf);
@@ -228,7 +235,14 @@ mod tests {
     #[test]
     fn the_pipeline_is_set_key_j_v_j() {
         let mut buf = Vec::new();
-        set_commands(9, 11, &mut buf);
+        set_commands(9, 11, u64::MAX, &mut buf);
         assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$6\r\nkey:10\r\n$3\r\nv10\r\n".to_vec());
+    }
+
+    #[test]
+    fn over_a_keyspace_the_keys_wrap_and_the_values_do_not() {
+        let mut buf = Vec::new();
+        set_commands(9, 11, 10, &mut buf);
+        assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$5\r\nkey:9\r\n$2\r\nv9\r\n*3\r\n$3\r\nSET\r\n$5\r\nkey:0\r\n$3\r\nv10\r\n".to_vec());
     }
 }
