@@ -92,7 +92,7 @@ impl Entries {
         self.map.entry(Key::from_slice(key))
     }
     /// Store `value` under `key`: an object already there keeps its field (the caller stamps
-    /// it, engine/keyspace.rs `Db::stamp_stored`), a new one has none yet. The old value.
+    /// it, engine/keyspace.rs `Db::stamp`), a new one has none yet. The old value.
     pub fn insert(&mut self, key: Vec<u8>, value: Value) -> Option<Value> {
         match self.map.entry(Key::from_vec(key)) {
             btree_map::Entry::Occupied(mut e) => Some(std::mem::replace(&mut e.get_mut().value, value)),

@@ -5,8 +5,7 @@
 //! hash-table order is not reproducible anyway, so tests compare such listings sorted.
 
 use crate::engine::access::{Clock, Shared};
-use crate::engine::entries::Entries;
-use crate::engine::entries::{Obj, NO_FIELD};
+use crate::engine::entries::{Entries, Obj, NO_FIELD};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::btree_map::Entry;
@@ -214,19 +213,11 @@ impl Db {
         }
     }
     /// `createObject`'s stamp on a stored object, or under LFU an overwritten one's kept
-    /// (`dbOverwrite`).
+    /// (`dbOverwrite`). The caller's lookup touched the old object first.
     #[inline]
     pub fn stamp(o: &mut Obj, created: u32, lfu: bool) {
         if !lfu || o.field == NO_FIELD {
             o.field = created;
-        }
-    }
-    /// The access field of a value just stored under `key`: stamped now (`createObject`), or
-    /// under LFU the replaced value's kept (`dbOverwrite`). The caller's lookup touched first.
-    pub fn stamp_stored(&mut self, key: &[u8]) {
-        let (created, lfu) = (self.clock.created(), self.clock.lfu);
-        if let Some(o) = self.entries.obj_mut(key) {
-            Self::stamp(o, created, lfu);
         }
     }
     /// The key's access field as stored (a shared integer's is the keyspace's: see
