@@ -45,6 +45,8 @@ pub struct RealWorld {
     pub failures: Vec<String>,
     /// What `send` sent per console and no `reply` read yet.
     sent: BTreeMap<String, std::collections::VecDeque<Vec<String>>>,
+    /// Each extra console's `CLIENT ID`, so `send` can see when the server has read its command.
+    console_ids: BTreeMap<String, i64>,
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -65,6 +67,7 @@ impl RealWorld {
             records: Vec::new(),
             failures: Vec::new(),
             sent: BTreeMap::new(),
+            console_ids: BTreeMap::new(),
         }
     }
 
