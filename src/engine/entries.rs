@@ -18,7 +18,6 @@ use crate::engine::keyspace::Value;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use smallvec::SmallVec;
 use std::collections::btree_map::{self, BTreeMap};
-use std::ops::RangeBounds;
 
 /// A key as the dict holds it: inline up to 16 bytes, on the heap beyond (ordered as bytes).
 pub type Key = SmallVec<[u8; 16]>;
@@ -80,10 +79,6 @@ impl Entries {
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
         self.map.get_mut(key).map(|o| &mut o.value)
     }
-    /// The key's object (value and field).
-    pub fn obj(&self, key: &[u8]) -> Option<&Obj> {
-        self.map.get(key)
-    }
     pub fn obj_mut(&mut self, key: &[u8]) -> Option<&mut Obj> {
         self.map.get_mut(key)
     }
@@ -134,9 +129,6 @@ impl Entries {
     }
     pub fn values(&self) -> Values<'_> {
         self.map.values().map(|o| &o.value)
-    }
-    pub fn range<'a, R: RangeBounds<[u8]> + 'a>(&'a self, r: R) -> impl DoubleEndedIterator<Item = (&'a [u8], &'a Value)> + 'a {
-        self.map.range::<[u8], R>(r).map(|(k, o)| (k.as_slice(), &o.value))
     }
     /// Add objects (keys not there yet, or replaced whole).
     pub fn extend_objs(&mut self, objs: impl IntoIterator<Item = (Vec<u8>, Obj)>) {
