@@ -184,7 +184,8 @@ pub fn app() -> Html {
     }
 
     // The moment on screen as a link; the address bar follows it (replaced, not piled up),
-    // except while playing, where it would be rewritten several times a second.
+    // except while playing or running to a goal (a console's answer, "run to"), where it would
+    // be rewritten for steps the page only passes on its way: it is written where the run ends.
     // A link carries the language on screen, so a student's link opens in it.
     // The moment's code encodes the session's inputs, so it costs what they weigh (a thousand
     // random 1 KB writes are a megabyte): it is made when a link is wanted (a copy, the address
@@ -198,7 +199,7 @@ pub fn app() -> Html {
         })
     };
     {
-        let here = (!model.playing).then(|| moment_link.emit(if *mode == Mode::Present { Mode::Full } else { *mode }));
+        let here = (!model.playing && !model.walking).then(|| moment_link.emit(if *mode == Mode::Present { Mode::Full } else { *mode }));
         use_effect_with(here, |here| {
             if let (Some(here), Some(history)) = (here, web_sys::window().and_then(|w| w.history().ok())) {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(here));

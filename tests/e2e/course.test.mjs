@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { serveDir, launch, openApp, DIST, ROOT, OUT } from './harness.mjs';
-import { published, waitForApp, scrubTo, lessonToEnd, consoleCommand, decision } from './app.mjs';
+import { published, waitForApp, scrubTo, lessonToEnd, consoleCommand, consoleAnswer, decision } from './app.mjs';
 
 let server, browser;
 before(async () => { fs.mkdirSync(OUT, { recursive: true }); server = await serveDir(); browser = await launch(); });
@@ -57,6 +57,27 @@ test('a copied link restores the same moment, the user\'s actions included, in a
     await other.close();
   }
   assert.deepEqual(errors, []);
+});
+
+test('the address bar follows the moment once a run to an answer ends, not at every step it passes', async () => {
+  const { page, errors } = await openApp(browser.context, server.url, '?lesson=partial-resync');
+  await waitForApp(page);
+  await page.evaluate(() => {
+    window.__urls = [];
+    const replace = history.replaceState.bind(history);
+    history.replaceState = (state, title, url) => { window.__urls.push(String(url)); replace(state, title, url); };
+  });
+  const start = (await published(page)).step;
+  // A command typed into a replica's console runs the world until its reply is back: steps pass
+  // on screen frame after frame (the request, the write, the stream to the replica, the reply).
+  assert.equal(await consoleAnswer(page, 'm', 'SET walked 1'), 'OK');
+  const { step } = await published(page);
+  assert.ok(step > start + 1, `the run passed several steps (${start} -> ${step})`);
+  const urls = await page.evaluate(() => window.__urls);
+  assert.equal(urls.length, 1, `the address bar was rewritten once, not per step passed: ${urls.map((u) => new URL(u, page.url()).searchParams.get('step')).join(', ')}`);
+  assert.equal(new URL(page.url()).searchParams.get('step'), String(step), 'the address bar names the step on screen');
+  assert.deepEqual([...errors], []);
+  await page.close();
 });
 
 test('a link made after a thousand random 1 KB writes stays short and restores every key', async () => {
