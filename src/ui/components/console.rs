@@ -43,12 +43,14 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let input = use_node_ref();
     let out = use_node_ref();
-    // The newest output in view: after a reply arrives, or a bulk write adds rows.
+    // The newest output in view: after a reply arrives, or a bulk write adds rows. An empty
+    // console has nothing to scroll: reading its height would only force a layout while the
+    // page's first render is still being put together.
     {
         let out = out.clone();
         let newest = p.exchanges.last().map(|e| (e.id, e.reply.is_some()));
-        use_effect_with(newest, move |_| {
-            if let Some(el) = out.cast::<Element>() {
+        use_effect_with(newest, move |newest| {
+            if let (Some(_), Some(el)) = (newest, out.cast::<Element>()) {
                 el.set_scroll_top(el.scroll_height());
             }
         });
