@@ -68,7 +68,7 @@ test('the address bar follows the moment once a run to an answer ends, not at ev
     history.replaceState = (state, title, url) => { window.__urls.push(String(url)); replace(state, title, url); };
   });
   const start = (await published(page)).step;
-  // A command typed into a replica's console runs the world until its reply is back: steps pass
+  // A command typed into the master's console runs the world until its reply is back: steps pass
   // on screen frame after frame (the request, the write, the stream to the replica, the reply).
   assert.equal(await consoleAnswer(page, 'm', 'SET walked 1'), 'OK');
   const { step } = await published(page);
