@@ -53,8 +53,10 @@ let onDemand = plain('replscope-zh', read('zh.txt').toString());
 for (const f of fs.readdirSync(path.join(dist, 'scenarios')).filter((f) => f.endsWith('.scn')).sort()) {
   onDemand += plain(`scn-${f.slice(0, -4)}`, read(path.join('scenarios', f)).toString());
 }
-// In <head>: Yew empties <body> when it mounts the app.
-html = html.replace('</head>', () => `${onDemand}</head>`);
+// In <head>, before its first script: Yew empties <body> when it mounts the app, and
+// www/early.js (which would otherwise fetch these texts) looks for them when it runs.
+const firstScript = must(html.match(/<script[\s>]/), 'a script in <head>').index;
+html = html.slice(0, firstScript) + onDemand + html.slice(firstScript);
 // The same Content-Security-Policy, its scripts now allowed by their hashes (a file opened from
 // file:// has no origin of its own to allow them by).
 const { createHash } = await import('node:crypto');

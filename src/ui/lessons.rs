@@ -252,6 +252,22 @@ pub fn supply(id: &str, text: String) {
 mod tests {
     use super::*;
 
+    /// www/early.js requests a `?lesson=`'s scenario file while the wasm downloads, from its own
+    /// list of the lessons that are files: the two lists must agree, or a lesson would be asked
+    /// twice (missing there) or a file that is not one fetched (extra there).
+    #[test]
+    fn early_js_lists_the_scenario_file_lessons() {
+        let js = include_str!("../../www/early.js");
+        let start = js.find("var FILES = [").expect("early.js has its FILES list");
+        let list = &js[start..start + js[start..].find("];").expect("the list ends")];
+        let listed: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
+        let files: Vec<&str> = SCENARIO_FILES.iter().map(|f| f.0).collect();
+        assert_eq!(listed, files);
+        for id in &files {
+            assert!(find(id).is_some_and(|l| l.file == Some(format!("{id}.scn").as_str())), "{id} is the lesson of {id}.scn");
+        }
+    }
+
     /// The English table quotes each scenario file's opening comment: a file whose comment
     /// changes fails here until both tables follow it.
     #[test]

@@ -1,0 +1,27 @@
+// Starts the texts the first render waits for while the wasm downloads (src/ui/ondemand.rs says
+// why, and takes these responses); the language rule is src/ui/i18n `Lang::choose`.
+(function () {
+  // The lessons that are scenario files, named as their files (src/ui/lessons.rs, a test checks).
+  var FILES = ['first-full-sync', 'offsets-and-ack-heartbeat', 'short-cut-partial-resync',
+    'long-cut-backlog-overflow-full-resync', 'backlog-sizing', 'diskless-two-replicas-one-delay',
+    'writes-during-rdb-transfer', 'replica-restart-partial-resync', 'failover-psync2',
+    'slow-replica-output-buffer-limit', 'read-write-split-min-replicas-wait', 'chained-replica'];
+  function tag(t) {
+    var primary = String(t == null ? '' : t).trim().split(/[-_]/)[0].toLowerCase();
+    return primary === 'zh' || primary === 'en' ? primary : null;
+  }
+  var params, stored = null, early = {};
+  try { params = new URLSearchParams(location.search); } catch (e) { return; }
+  try { stored = localStorage.getItem('replscope-lang'); } catch (e) { /* no storage */ }
+  var browser = (navigator.languages || []).concat(navigator.language ? [navigator.language] : []);
+  var lang = tag(params.get('lang')) || tag(stored) || browser.map(tag).filter(Boolean)[0] || 'en';
+  var lesson = params.get('lesson');
+  // The single file carries both inline (scripts/single.mjs).
+  if (lang === 'zh' && !document.getElementById('replscope-zh')) early['zh.txt'] = fetch('zh.txt');
+  if (FILES.indexOf(lesson) >= 0 && !document.getElementById('scn-' + lesson)) {
+    early['scenarios/' + lesson + '.scn'] = fetch('scenarios/' + lesson + '.scn');
+  }
+  // Unused, a failed request must not reach the fatal banner's `unhandledrejection`.
+  for (var url in early) early[url].catch(function () {});
+  window.__replscopeEarly = early;
+})();
