@@ -1,6 +1,8 @@
 // Starts the texts the first render waits for while the wasm downloads (src/ui/ondemand.rs says
 // why, and takes these responses); the language rule is src/ui/i18n `Lang::choose`.
 (function () {
+  // Already set: the wasm came first and asked for its texts itself (src/ui/ondemand.rs `early`).
+  if (window.__replscopeEarly) return;
   // The lessons that are scenario files, named as their files (src/ui/lessons.rs, a test checks).
   var FILES = ['first-full-sync', 'offsets-and-ack-heartbeat', 'short-cut-partial-resync',
     'long-cut-backlog-overflow-full-resync', 'backlog-sizing', 'diskless-two-replicas-one-delay',

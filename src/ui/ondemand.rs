@@ -132,9 +132,15 @@ fn get(inline_id: &str, url: &str) -> Result<impl Future<Output = Result<String,
 }
 
 /// The request www/early.js sent for `url` while the wasm was still on its way, taken once
-/// (a response is read once; a later load of the same text asks again).
+/// (a response is read once; a later load of the same text asks again). When early.js has not
+/// run yet (a fast network can bring the wasm first: both wait only for the page's parse), an
+/// empty map tells it the wasm has asked for itself, so no text is requested twice.
 fn early(window: &web_sys::Window, url: &str) -> Option<js_sys::Promise> {
-    let sent = js_sys::Reflect::get(window, &JsValue::from_str("__replscopeEarly")).ok().filter(JsValue::is_object)?;
+    let name = JsValue::from_str("__replscopeEarly");
+    let Some(sent) = js_sys::Reflect::get(window, &name).ok().filter(JsValue::is_object) else {
+        let _ = js_sys::Reflect::set(window, &name, &js_sys::Object::new());
+        return None;
+    };
     let key = JsValue::from_str(url);
     let request = js_sys::Reflect::get(&sent, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
     let _ = js_sys::Reflect::delete_property(sent.unchecked_ref::<js_sys::Object>(), &key);
