@@ -53,6 +53,17 @@ export async function launch() {
   return { context, close: async () => { await context.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); } };
 }
 
+/** A fresh page on a school network: 150 ms each way (a 300 ms round trip), 8 Mbit/s down,
+ *  2 Mbit/s up, the cache off (a first visit), as Chromium's network emulation makes it. */
+export async function schoolNetworkPage(context) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1_000_000, uploadThroughput: 250_000 });
+  return page;
+}
+
 /** Open the app; returns { page, errors, foreign } where the last two collect problems. */
 /** A fresh page of `width`×`height` CSS px (a phone, a zoomed window) at `query`, collecting errors. */
 export async function openSized(context, baseUrl, query, width, height) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { serveDir, launch, DIST, OUT, ROOT } from './harness.mjs';
+import { serveDir, launch, schoolNetworkPage, DIST, OUT, ROOT } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
 
 let server, browser;
@@ -99,12 +99,7 @@ test('?lang=zh-CN fetches the Chinese table before the first render; the switch 
 });
 
 test('on a slow network the Chinese table and a lesson\'s file leave while the wasm downloads, once each', async () => {
-  // A school network: 150 ms each way is a round trip of 300 ms, 8 Mbit/s down; no cache.
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1_000_000, uploadThroughput: 250_000 });
+  const page = await schoolNetworkPage(browser.context);
   const fetched = [];
   page.on('request', (r) => { if (onDemand(r.url())) fetched.push(new URL(r.url()).pathname.slice(1)); });
   await page.goto(server.url + '?lang=zh-CN&lesson=chained-replica');

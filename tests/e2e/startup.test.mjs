@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serveDir, launch, DIST } from './harness.mjs';
+import { serveDir, launch, schoolNetworkPage, DIST } from './harness.mjs';
 
 const RUNS = 11;
 const BARE = process.env.REPLSCOPE_BARE_DIST ? path.resolve(process.env.REPLSCOPE_BARE_DIST) : '';
@@ -145,14 +145,10 @@ test('the page shows its frame while the wasm is still loading, and the app repl
 });
 
 test('on a slow network the wasm is requested with the stylesheet, not after the blocking scripts', async () => {
-  // A school network: 150 ms each way, 8 Mbit/s down, no cache. The wasm is the page's critical
-  // path; trunk's preload links sat at the end of <head>, and Chromium asked for them only once
-  // the blocking scripts above had arrived (scripts/csp.mjs `preloadEarly` moves them up).
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1_000_000, uploadThroughput: 250_000 });
+  // The wasm is the page's critical path; trunk's preload links sat at the end of <head>, and
+  // Chromium asked for them only once the blocking script above had arrived (scripts/csp.mjs
+  // `preloadEarly` moves them up).
+  const page = await schoolNetworkPage(browser.context);
   await page.goto(app.url + '?lang=en');
   await page.getByTestId('help').waitFor({ state: 'visible', timeout: 60_000 });
   const shown = await page.evaluate(() => performance.now());
