@@ -10,7 +10,7 @@
 //! before its first render: index.html's frame is already painted, and a Chinese reader then
 //! never sees an English page flash by, nor a lesson link its default lesson first. Those two
 //! requests leave from www/early.js while the wasm downloads, so the wait is not a round trip
-//! more on a slow network (300 ms round trip, 8 Mbit/s: on screen about 400 ms sooner, the
+//! more on a slow network (300 ms round trip, 8 Mbit/s: on screen about 290 ms sooner, the
 //! e2e `ondemand` bench); the wasm takes their responses instead of asking again. early.js reads
 //! the language as [`i18n::Lang::choose`] does: a wrong guess costs one unused request, a missed
 //! one only the time saved. It is loaded with `defer`: as a blocking script it held the page's
