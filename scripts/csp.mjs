@@ -43,16 +43,17 @@ export function externalise(html, write) {
   return { html: placed, moved };
 }
 
-// trunk writes the wasm's and its JS's preload links at the end of <head>, where Chromium asks
-// for them only once the blocking scripts above have arrived: on a 300 ms round trip the wasm,
-// the page's critical path, left about 200 ms late. Placed right after the stylesheet they
-// leave with it (the page's frame still paints first: it needs only the HTML and the CSS).
+// trunk writes the wasm's and its JS's preload links at the end of <head>, where Chromium asked
+// for them only once a blocking script above had arrived: on a 300 ms round trip the wasm, the
+// page's critical path, left about 200 ms late. They go before the first script instead.
 export function preloadEarly(html) {
   const links = html.match(/<link rel="(?:modulepreload|preload)"[^>]*>/g) ?? [];
-  if (!links.length || !/<link rel="stylesheet"[^>]*>/.test(html)) return html;
+  if (!links.length) return html;
   let out = html;
   for (const link of links) out = out.replace(link, '');
-  return out.replace(/(<link rel="stylesheet"[^>]*>)/, (css) => `${css}\n    ${links.join('\n    ')}`);
+  const first = out.search(/<script[\s>]/);
+  if (first < 0) return html;
+  return `${out.slice(0, first)}${links.join('\n    ')}\n    ${out.slice(first)}`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

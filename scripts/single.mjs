@@ -21,8 +21,9 @@ const must = (m, what) => {
 // A script body must not close its own <script> element early.
 const safe = (text) => text.replace(/<\/(script)/gi, '<\\/$1');
 
-const css = must(html.match(/<link rel="stylesheet" href="(?:\.\/)?([^"]+)"[^>]*>/), 'stylesheet link');
-html = html.replace(css[0], () => `<style>\n${read(css[1]).toString().replace(/<\/style/gi, '<\\/style')}\n</style>`);
+// The stylesheet is inline already (index.html); a build that links one gets it inlined here.
+const css = html.match(/<link rel="stylesheet" href="(?:\.\/)?([^"]+)"[^>]*>/);
+if (css) html = html.replace(css[0], () => `<style>\n${read(css[1]).toString().replace(/<\/style/gi, '<\\/style')}\n</style>`);
 html = html.replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '');
 
 // The loader trunk wrote is a file since the page has a Content-Security-Policy
