@@ -21,9 +21,9 @@ const must = (m, what) => {
 // A script body must not close its own <script> element early.
 const safe = (text) => text.replace(/<\/(script)/gi, '<\\/$1');
 
-// The stylesheet is inline already (index.html); a build that links one gets it inlined here.
-const css = html.match(/<link rel="stylesheet" href="(?:\.\/)?([^"]+)"[^>]*>/);
-if (css) html = html.replace(css[0], () => `<style>\n${read(css[1]).toString().replace(/<\/style/gi, '<\\/style')}\n</style>`);
+// The stylesheet is inline in index.html itself (its frame paints with the HTML alone); a
+// linked one would be a request the single file must not make.
+if (/<link rel="stylesheet"/.test(html)) throw new Error('single.mjs: index.html links a stylesheet; keep it inline (trunk rel="inline")');
 html = html.replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '');
 
 // The loader trunk wrote is a file since the page has a Content-Security-Policy
