@@ -89,6 +89,16 @@ wasm_bindgen_cli() {
   cargo install -q wasm-bindgen-cli --version "$want" --force
 }
 
+# wasm-split-cli splits the page's wasm into its first load and the chunks fetched on demand
+# (scripts/split.mjs, a trunk hook). Pinned: its loader and the wasm_split_helpers crate in
+# Cargo.lock speak one protocol.
+WASM_SPLIT_VERSION=0.2.4
+wasm_split_tool() {
+  have wasm-split-cli && return
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION (about 3 minutes, once)"
+  cargo install -q --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+}
+
 trunk_tool() {
   have trunk && return
   log "installing trunk (about 12 minutes, once; it needs a newer rustc than stable here)"
@@ -125,8 +135,9 @@ setup_app() {
   app_toolchain
   fetch_deps
   wasm_bindgen_cli
+  wasm_split_tool
   trunk_tool
-  node_modules   # wasm-opt (npm binaryen) is used by trunk's release build
+  node_modules   # wasm-opt (npm binaryen) is used by the release build (scripts/split.mjs)
 }
 
 # twiggy names where the wasm's bytes go (the size benchmark's breakdown). Bounded: a machine
@@ -179,8 +190,10 @@ wasm_size() {
 
 named_wasm() {
   local src="" c
+  # scripts/split.mjs keeps the main module as it was before wasm-opt (trunk's own wasm-bindgen
+  # output is the unsplit module, which still carries the linker's relocations).
   for c in target/app target/debian-web target; do
-    c="$c/wasm-bindgen/release/replscope-web_bg.wasm"
+    c="$c/split/main.wasm"
     if [ -f "$c" ] && { [ -z "$src" ] || [ "$c" -nt "$src" ]; }; then src="$c"; fi
   done
   [ -n "$src" ] || return 1

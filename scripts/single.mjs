@@ -1,5 +1,5 @@
 // One self-contained HTML file from a release build (scripts/dev.sh single): the CSS, the
-// wasm-bindgen glue and the wasm module (base64) inlined, so the page opens from file:// with
+// wasm-bindgen glue, the wasm module and its split chunks (base64) inlined, so the page opens from file:// with
 // no server and asks the network for nothing. What the served page fetches when needed (the
 // scenario files, the Chinese table zh.txt: src/ui/ondemand.rs) is inlined as text the page reads
 // instead: a <script type="text/plain" id="scn-<name>"> per file and one id="replscope-zh".
@@ -35,10 +35,30 @@ const js = must(bootText.match(/from '(?:\.\/|\/)?([^']+\.js)'/), 'glue import')
 const wasm = must(bootText.match(/module_or_path: '(?:\.\/|\/)?([^']+\.wasm)'/), 'wasm path')[1];
 // Classic scripts trunk copied (the internal-error handler): inlined too.
 html = html.replace(/<script src="(?:\.\/|\/)?([^"]+\.js)"[^>]*><\/script>/g, (tag, name) => `<script>\n${safe(read(name).toString())}\n</script>`);
-const glue = read(js).toString().replace(/^export \{[^}]*\};?\s*$/m, '');
+let glue = read(js).toString().replace(/^export \{[^}]*\};?\s*$/m, '');
+// The wasm's split chunks (scripts/split.mjs): the glue imports their loader as a module, and the
+// loader fetches each chunk by URL, neither of which a file:// page may do. The loader goes into
+// the same script (its exports become an object the glue's import names are bound to) and each
+// chunk's fetch becomes a Response made from its inlined bytes.
+const loaderImports = [...glue.matchAll(/^import \* as (\w+) from '\.\/([^']+\.js)';?\s*$/gm)];
+let split = '';
+if (loaderImports.length) {
+  const loaderFile = loaderImports[0][2];
+  if (loaderImports.some((m) => m[2] !== loaderFile)) throw new Error('single.mjs: the glue imports more than one module');
+  glue = glue.replace(/^import \* as \w+ from '[^']+';?\s*$/gm, '');
+  let loader = read(loaderFile).toString().replace(/^import \{ initSync \} from "[^"]+";\s*$/m, '');
+  const names = [...loader.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+  loader = loader.replace(/^export const /gm, 'const ');
+  loader = loader.replace(/fetch\(new URL\("\.\/([^"]+\.wasm)", import\.meta\.url\)\)/g, (_, chunk) =>
+    `Promise.resolve(new Response(Uint8Array.from(atob("${read(chunk).toString('base64')}"), (c) => c.charCodeAt(0)), { headers: { "Content-Type": "application/wasm" } }))`);
+  if (/import\.meta|^import |^export /m.test(loader)) throw new Error(`single.mjs: ${loaderFile} has an import or a URL this script does not rewrite`);
+  split = `const __replscopeSplit = (() => {\n${loader}\nreturn { ${names.join(', ')} };\n})();\n`
+    + loaderImports.map((m) => `const ${m[1]} = __replscopeSplit;`).join('\n');
+}
 const b64 = read(wasm).toString('base64');
 const script = `<script type="module">
 ${safe(glue)}
+${safe(split)}
 const bytes = Uint8Array.from(atob("${b64}"), (c) => c.charCodeAt(0));
 const instance = await __wbg_init({ module_or_path: bytes });
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));

@@ -3,9 +3,23 @@
 
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
-    backlog_ring::BacklogPanel, console::ConsolePanel, decision_card::DecisionCard, glossary::GlossaryOverlay, help::HelpOverlay,
-    highlight, inspector::Inspector, narration::NarrationPanel, narration::QuizPanel, offsets::OffsetsPanel, sequence::SequencePanel,
-    sizing::SizingCalculator, toolbar::Header, toolbar::TimeControls, topology::Topology,
+    backlog_ring::BacklogPanel,
+    console::ConsolePanel,
+    decision_card::DecisionCard,
+    glossary::GlossaryProps,
+    help::HelpOverlay,
+    highlight,
+    inspector::Inspector,
+    narration::NarrationPanel,
+    narration::QuizProps,
+    offsets::OffsetsPanel,
+    overlays::lazy_glossary,
+    rare::{lazy_eras, lazy_quiz, lazy_sizing, ErasProps},
+    sequence::SequencePanel,
+    sizing::SizingProps,
+    toolbar::Header,
+    toolbar::TimeControls,
+    topology::Topology,
 };
 use super::i18n::{t, Lang, K};
 use super::lesson_state::Asking;
@@ -255,7 +269,7 @@ pub fn app() -> Html {
                 <NarrationPanel script={m.script.clone()} step={m.current_step} end={m.lesson_end}
                     left={m.left.as_ref().map(|(_, at)| *at)} awaited={m.awaited.clone()} dispatch={dispatch.clone()} />
                 if m.quizzing() {
-                    <QuizPanel quiz={m.quiz.clone()} step={m.current_step} dispatch={dispatch.clone()} />
+                    { lazy_quiz(QuizProps { quiz: m.quiz.clone(), step: m.current_step, dispatch: dispatch.clone() }) }
                 }
                 <section class="panel topology-panel" aria-labelledby="h-topology">
                     <h2 id="h-topology">{ t(lang, K::HTopology) }</h2>
@@ -274,7 +288,7 @@ pub fn app() -> Html {
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
                     <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
                     <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
-                    <SizingCalculator snapshot={m.snapshot.clone()} samples={m.samples.clone()} marks={m.trace.marks().clone()} seed={m.seed} dispatch={dispatch.clone()} />
+                    { lazy_sizing(SizingProps { snapshot: m.snapshot.clone(), samples: m.samples.clone(), marks: m.trace.marks().clone(), seed: m.seed, dispatch: dispatch.clone() }) }
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
                     <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>
@@ -294,14 +308,14 @@ pub fn app() -> Html {
                 </section>
                 <section class="panel era-panel" aria-labelledby="h-eras">
                     <h2 id="h-eras">{ t(lang, K::HEras) }</h2>
-                    { crate::ui::components::era::era_panel(lang, &dispatch, m.era, m.era_runs.as_deref().map(|v| v.as_slice())) }
+                    { lazy_eras(ErasProps { era: m.era, runs: m.era_runs.clone(), dispatch: dispatch.clone() }) }
                 </section>
             </main>
             if m.help {
                 <HelpOverlay dispatch={dispatch.clone()} />
             }
             if m.glossary {
-                <GlossaryOverlay dispatch={dispatch.clone()} />
+                { lazy_glossary(GlossaryProps { dispatch: dispatch.clone() }) }
             }
         </div>
         }

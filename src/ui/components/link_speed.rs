@@ -4,7 +4,8 @@
 //! in `ui::speed` (native, unit-tested).
 
 use crate::ui::api::{Input, LinkParams, LinkView};
-use crate::ui::components::link_custom::CustomSpeed;
+use crate::ui::components::link_custom::CustomSpeedProps;
+use crate::ui::components::rare::lazy_custom_speed;
 use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::runtime::Msg;
 use crate::ui::speed::{bandwidth_words, speed_words, PRESETS};
@@ -43,7 +44,7 @@ pub fn link_speed(lang: Lang, dispatch: &Callback<Msg>, link: &LinkView) -> Html
                 <option value="" selected=true>{ prompt }</option>
                 { for choices.iter().enumerate().map(|(i, (text, _, _))| html! { <option value={i.to_string()}>{ text.clone() }</option> }) }
             </select>
-            <CustomSpeed a={a.clone()} b={b.clone()} dispatch={dispatch.clone()} />
+            { lazy_custom_speed(CustomSpeedProps { a: a.clone(), b: b.clone(), dispatch: dispatch.clone() }) }
         </span>
     }
 }

@@ -1,0 +1,126 @@
+// The wasm's split chunks (issue 17; scripts/split.mjs, src/ui/components/lazy.rs): the code of
+// the views a click opens, or that sit below the fold, is fetched after the page's first render,
+// not in its first load. A chunk arrives once and is linked into the running module; one that
+// cannot be fetched says so where its view would be, with a retry, and nothing else changes.
+// The single file carries its chunks inline and still makes no request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { serveDir, launch, DIST, OUT, ROOT } from './harness.mjs';
+import { waitForApp, published } from './app.mjs';
+
+let server, browser;
+before(async () => { server = await serveDir(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const chunks = fs.readdirSync(DIST).filter((f) => /^split_.*\.wasm$/.test(f));
+const chunkOf = (name) => chunks.find((f) => f.startsWith(`split_${name}-`));
+const isChunk = (url) => /\/split_[^/]+\.wasm$/.test(new URL(url).pathname);
+
+async function open(query = '', { block } = {}) {
+  const page = await browser.context.newPage();
+  const fetched = [];
+  const errors = [];
+  page.on('request', (r) => { if (isChunk(r.url())) fetched.push(path.basename(new URL(r.url()).pathname)); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // When the app's element first appears, on the page's own clock (a chunk's request is compared with it).
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('[data-testid="app"]')) { window.__appAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  if (block) await page.route(`**/${block}`, (route) => route.abort());
+  await page.goto(server.url + query);
+  await waitForApp(page);
+  return { page, fetched, errors };
+}
+
+test('the build has its chunks, and the first load names none of them', () => {
+  assert.ok(chunkOf('glossary') && chunkOf('rare'), `chunks in dist: ${chunks.join(', ')}`);
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  for (const c of chunks) assert.ok(!html.includes(c), `index.html preloads ${c}`);
+  // The glue imports the chunks' loader: it is preloaded with the glue (no round trip of its own).
+  assert.match(html, /<link rel="modulepreload" href="\.\/split-loader-[0-9a-f]+\.js"/);
+});
+
+test('the panels below the fold arrive after the first render; the glossary only when opened, once; the help needs no fetch', async () => {
+  const { page, fetched, errors } = await open();
+  // The sizing calculator and the eras are the `rare` chunk's: they fill in after the first render.
+  await page.getByTestId('sizing-calculator').waitFor();
+  await page.getByTestId('era-select').waitFor();
+  const at = await page.evaluate((rare) => ({
+    app: window.__appAt,
+    rare: performance.getEntriesByType('resource').find((e) => e.name.includes(rare))?.startTime,
+  }), chunkOf('rare'));
+  assert.ok(at.app > 0 && at.rare > at.app, `the rare chunk was asked for at ${at.rare} ms, the app was on screen at ${at.app} ms`);
+  console.log(`bench: split chunk "rare" asked for ${(at.rare - at.app).toFixed(0)} ms after the app's first render`);
+  assert.deepEqual(fetched, [chunkOf('rare')], 'only the rare chunk at load');
+  // The sizing calculator works from its chunk: its formula shows the run's numbers.
+  assert.match(await page.getByTestId('sizing-formula').innerText(), /\d/);
+
+  // The help (`?`) is in the first load: it opens with no fetch.
+  await page.getByTestId('help').click();
+  await page.getByTestId('help-overlay').waitFor();
+  assert.match(await page.locator('#help-title').innerText(), /\w/);
+  await page.getByTestId('help-close').click();
+  await page.getByTestId('help-overlay').waitFor({ state: 'detached' });
+  assert.deepEqual(fetched, [chunkOf('rare')], 'the help fetched nothing');
+  for (let i = 0; i < 2; i++) {
+    await page.getByTestId('glossary').click();
+    await page.getByTestId('glossary-overlay').waitFor();
+    assert.ok((await page.locator('.glossary-table tbody tr').count()) >= 10, 'the glossary lists its terms');
+    await page.getByTestId('glossary-close').click();
+    await page.getByTestId('glossary-overlay').waitFor({ state: 'detached' });
+  }
+  assert.deepEqual(fetched, [chunkOf('rare'), chunkOf('glossary')], 'each chunk fetched once');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a chunk that cannot be fetched says so with a retry, and the rest of the page works', async () => {
+  const blocked = chunkOf('glossary');
+  const { page, errors } = await open('', { block: blocked });
+  await page.getByTestId('glossary').click();
+  const failed = page.getByTestId('chunk-failed');
+  await failed.waitFor();
+  assert.match(await failed.innerText(), /could not be loaded/);
+  // Where the dialog would be, so the student who asked for it sees why it is not there.
+  assert.equal(await failed.evaluate((el) => !!el.closest('.overlay [role=dialog]')), true);
+  // The page still steps: the engine and every panel on screen are in the main module.
+  const before = (await published(page)).step;
+  await page.keyboard.press('Escape');
+  await page.getByTestId('step').click();
+  await page.waitForFunction((s) => window.__replscope.step > s, before);
+  // Opened again, it tries again (still blocked: it says so again); the network is back: the
+  // retry button fetches it and the overlay opens.
+  await page.getByTestId('glossary').click();
+  await failed.waitFor();
+  await page.unroute(`**/${blocked}`);
+  await page.getByTestId('chunk-retry').click();
+  await page.getByTestId('glossary-overlay').waitFor();
+  assert.deepEqual(errors, [], 'no uncaught error, no trap');
+  assert.equal(await page.getByTestId('error-banner').count(), 0);
+  await page.close();
+});
+
+test('the single file carries the chunks inline: the glossary and the sizing calculator open with no request', async () => {
+  const file = path.join(OUT, 'replscope-single-split.html');
+  execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]);
+  const page = await browser.context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => { if (!/^(data|blob):/.test(r.url())) requests.push(r.url()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const url = pathToFileURL(file).href;
+  await page.goto(url);
+  await waitForApp(page);
+  await page.getByTestId('sizing-calculator').waitFor();
+  await page.getByTestId('glossary').click();
+  await page.getByTestId('glossary-overlay').waitFor();
+  assert.deepEqual(requests, [url], 'the only request is the file itself');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
