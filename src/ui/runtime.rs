@@ -8,7 +8,7 @@
 use super::api::{Goal, Input, Session};
 use super::channel::{self, Driver};
 use super::i18n::{t, tf, Lang, K};
-use super::labels::{inspector_info, shown_step, with_shown_step};
+use super::labels::inspector_info;
 use super::lesson_state::{takes, LessonState};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
@@ -21,6 +21,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+pub mod files;
 mod loading;
 use loading::download;
 
@@ -191,11 +192,15 @@ impl Runtime {
             }
             Msg::Export => {
                 // The step on screen travels with the file, so an import reopens it there.
-                let json = with_shown_step(&self.session.borrow_mut().export_json(), self.model.current_step);
+                let json = files::export_now(&mut self.session.borrow_mut(), self.model.current_step);
                 let file = format!("replscope-step{}.json", self.model.current_step);
-                if let Err(e) = download(&file, "application/json", &json) {
-                    let why = tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")]);
-                    self.m().set_banner(Some(why));
+                let why = match json.map(|json| download(&file, "application/json", &json)) {
+                    None => Some(t(self.model.lang, K::ChunkFailed).to_string()),
+                    Some(Err(e)) => Some(tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")])),
+                    Some(Ok(())) => None,
+                };
+                if why.is_some() {
+                    self.m().set_banner(why);
                 }
                 false
             }

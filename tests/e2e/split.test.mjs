@@ -39,7 +39,7 @@ async function open(query = '', { block } = {}) {
 }
 
 test('the build has its chunks, and the first load names none of them', () => {
-  assert.ok(chunkOf('glossary') && chunkOf('rare'), `chunks in dist: ${chunks.join(', ')}`);
+  assert.ok(chunkOf('glossary') && chunkOf('rare') && chunkOf('files'), `chunks in dist: ${chunks.join(', ')}`);
   const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
   for (const c of chunks) assert.ok(!html.includes(c), `index.html preloads ${c}`);
   // The glue imports the chunks' loader: it is preloaded with the glue (no round trip of its own).
@@ -106,7 +106,36 @@ test('a chunk that cannot be fetched says so with a retry, and the rest of the p
   await page.close();
 });
 
-test('the single file carries the chunks inline: the glossary and the sizing calculator open with no request', async () => {
+test('export and import fetch the JSON chunk once, on the first click; blocked, the export says so and the run stays', async () => {
+  const { page, fetched, errors } = await open('?lesson=partial-resync');
+  await page.getByTestId('sizing-calculator').waitFor();
+  assert.ok(!fetched.includes(chunkOf('files')), 'not at load');
+  await page.getByTestId('step').click();
+  const { step } = await published(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  const file = await download.path();
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).shown_step, step, 'the export carries the step on screen');
+  await page.getByTestId('import').setInputFiles(file);
+  await page.waitForFunction((s) => window.__replscope.step === s, step);
+  assert.deepEqual(fetched.filter((f) => f === chunkOf('files')), [chunkOf('files')], 'fetched once for both');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  const blocked = await open('?lesson=partial-resync', { block: chunkOf('files') });
+  await blocked.page.getByTestId('step').click();
+  const before = await published(blocked.page);
+  await blocked.page.getByTestId('export').click();
+  const banner = blocked.page.getByTestId('error-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /could not be loaded/);
+  const after = await published(blocked.page);
+  assert.equal(after.step, before.step, 'the run stays where it was');
+  assert.equal(after.lesson, before.lesson);
+  assert.deepEqual(blocked.errors, []);
+  await blocked.page.close();
+});
+
+test('the single file carries the chunks inline: the glossary, the sizing calculator and the export work with no request', async () => {
   const file = path.join(OUT, 'replscope-single-split.html');
   execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]);
   const page = await browser.context.newPage();
@@ -120,6 +149,10 @@ test('the single file carries the chunks inline: the glossary and the sizing cal
   await page.getByTestId('sizing-calculator').waitFor();
   await page.getByTestId('glossary').click();
   await page.getByTestId('glossary-overlay').waitFor();
+  await page.getByTestId('glossary-close').click();
+  // The export's JSON code is a chunk too: inline, the download still comes.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  assert.ok(JSON.parse(fs.readFileSync(await download.path(), 'utf8')).version, 'an export file');
   assert.deepEqual(requests, [url], 'the only request is the file itself');
   assert.deepEqual(errors, []);
   await page.close();

@@ -8,6 +8,7 @@ use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels;
 use crate::ui::lessons;
 use crate::ui::model::{Theme, SPEEDS};
+use crate::ui::runtime::files::after_files;
 use crate::ui::runtime::Msg;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -40,7 +41,11 @@ pub fn header(p: &HeaderProps) -> Html {
     };
     let on_export = {
         let d = p.dispatch.clone();
-        Callback::from(move |_| d.emit(Msg::Export))
+        // The JSON code is a chunk of its own (`ui::runtime::files`): fetched, then used.
+        Callback::from(move |_| {
+            let (d, failed) = (d.clone(), d.clone());
+            after_files(move || d.emit(Msg::Export), move || failed.emit(Msg::Banner(Some(t(lang, K::ChunkFailed).into()))));
+        })
     };
     let on_import = {
         let d = p.dispatch.clone();
@@ -51,7 +56,10 @@ pub fn header(p: &HeaderProps) -> Html {
             let d = d.clone();
             let r = reader.clone();
             let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
-                Some(text) => d.emit(Msg::Import(text)),
+                Some(text) => {
+                    let (d, failed) = (d.clone(), d.clone());
+                    after_files(move || d.emit(Msg::Import(text)), move || failed.emit(Msg::Banner(Some(t(lang, K::ChunkFailed).into()))));
+                }
                 None => d.emit(Msg::Banner(Some(t(lang, K::NotText).into()))),
             });
             reader.set_onload(Some(onload.unchecked_ref()));

@@ -60,14 +60,19 @@ impl Runtime {
             }
             return;
         }
-        match Session::import_json(text) {
-            Ok(mut session) => {
+        let Some(imported) = files::import_now(text) else {
+            let why = t(self.model.lang, K::ChunkFailed).to_string();
+            self.m().set_banner(Some(why));
+            return;
+        };
+        match imported {
+            Ok((mut session, shown_step)) => {
                 (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
                 self.era_source = (String::new(), None);
                 self.m().era = session.world().era();
                 self.m().era_runs = None;
                 // Reopen at the step the export was made at (the replay ends at its last step).
-                if let Some(step) = shown_step(text) {
+                if let Some(step) = shown_step {
                     session.jump_to(step);
                 }
                 self.session = Rc::new(RefCell::new(session));
