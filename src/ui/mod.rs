@@ -43,4 +43,6 @@ pub(crate) mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
+pub mod split;
+#[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

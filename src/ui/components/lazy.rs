@@ -8,9 +8,8 @@
 use crate::ui::i18n::{t, Lang, K};
 use std::cell::RefCell;
 use std::future::Future;
-use std::pin::{pin, Pin};
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use wasm_split_helpers::SplitLoaderError;
 use yew::prelude::*;
 
@@ -69,16 +68,6 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
         attempt.set(*attempt + 1);
     });
     (state, retry)
-}
-
-/// The value of a split call whose code is in. The call's future then completes on its first
-/// poll (it awaits only its load, which is done), so a render can use it directly.
-pub fn now<T>(call: impl Future<Output = T>) -> Option<T> {
-    let mut call = pin!(call);
-    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => Some(v),
-        Poll::Pending => None,
-    }
 }
 
 /// What shows while a chunk is on its way (a few milliseconds here; a round trip on a slow
@@ -153,7 +142,7 @@ macro_rules! lazy_view {
     ($(#[$doc:meta])* $wrapper:ident($props:ty) = $split:ident, $load:ident, $dialog:expr) => {
         $(#[$doc])*
         pub fn $wrapper(p: $props) -> Html {
-            use $crate::ui::components::lazy::{deferred_view, now};
+            use $crate::ui::{components::lazy::deferred_view, split::now};
             deferred_view(stringify!($split), || Box::pin($load()), $dialog, move || {
                 now($split(&p)).and_then(Result::ok).unwrap_or_default()
             })

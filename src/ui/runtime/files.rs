@@ -1,12 +1,12 @@
 //! Export and import of a run as JSON (`Session::export_json` / `import_json`): the chunk
-//! `files` (`ui::components::lazy`). JSON is read and written only here, so serde_json and the
+//! `files` (the chunks: `ui::components::lazy`). JSON is read and written only here, so serde_json and the
 //! trace's JSON code leave the first load. The toolbar's buttons load the chunk first
 //! ([`after_files`]) and then send `Msg::Export` / `Msg::Import`, whose handlers call in here.
 
 use super::Session;
 use crate::sim::trace::ImportError;
-use crate::ui::components::lazy::now;
 use crate::ui::labels::{shown_step, with_shown_step};
+use crate::ui::split::now;
 use wasm_split_helpers::{wasm_split, SplitLoaderError};
 
 /// The run as the export file: the step on screen travels with it, so an import reopens it there.

@@ -1,0 +1,18 @@
+//! A split call whose code is already in (`#[wasm_split]`, crate `wasm_split_helpers`; the
+//! chunks are described in `ui::components::lazy`). Such a call's future awaits only its
+//! chunk's load, which is done, so it completes on its first poll: synchronous code (a render,
+//! a message handler) can take its value directly. Shared by the views and the runtime, so
+//! neither imports the other for it.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// The value of a split call whose chunk is in; None when it is not (the call would wait).
+pub fn now<T>(call: impl Future<Output = T>) -> Option<T> {
+    let mut call = pin!(call);
+    match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
