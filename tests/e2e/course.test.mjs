@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
-import { serveDir, launch, openApp, DIST, ROOT, OUT } from './harness.mjs';
+import { serveDir, launch, openApp, openSingleFile, DIST, OUT } from './harness.mjs';
 import { published, waitForApp, scrubTo, lessonToEnd, consoleCommand, consoleAnswer, decision } from './app.mjs';
 
 let server, browser;
@@ -289,16 +287,8 @@ test('the built app served from a sub-path runs a lesson', async () => {
 });
 
 test('the single file opens from file:// with no network request at all and runs every lesson', async () => {
-  const file = path.join(OUT, 'replscope-single.html');
-  const said = execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]).toString();
+  const { page, url, said, requests, errors } = await openSingleFile(browser.context, 'replscope-single.html');
   assert.match(said, /single file: .* KB/);
-  const page = await browser.context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => { if (!/^(data|blob):/.test(r.url())) requests.push(r.url()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const url = pathToFileURL(file).href;
-  await page.goto(url);
   await waitForApp(page);
   const lessons = await page.getByTestId('lesson-select').evaluate((s) => [...s.options].map((o) => o.value).filter(Boolean));
   assert.ok(lessons.length >= 4, lessons.join());

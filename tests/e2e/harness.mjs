@@ -3,7 +3,8 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -64,7 +65,6 @@ export async function schoolNetworkPage(context) {
   return page;
 }
 
-/** Open the app; returns { page, errors, foreign } where the last two collect problems. */
 /** A fresh page of `width`×`height` CSS px (a phone, a zoomed window) at `query`, collecting errors. */
 export async function openSized(context, baseUrl, query, width, height) {
   const page = await context.newPage();
@@ -75,6 +75,7 @@ export async function openSized(context, baseUrl, query, width, height) {
   return { page, errors };
 }
 
+/** Open the app; returns { page, errors, foreign } where the last two collect problems. */
 export async function openApp(context, baseUrl, query = '') {
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
@@ -95,4 +96,19 @@ export async function screenshot(page, name) {
   const file = path.join(OUT, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The single file (scripts/single.mjs) written from DIST to OUT/`name` and opened from file:// in
+ *  a new page; `requests` collects every request but data:/blob: ones, `errors` the page's. */
+export async function openSingleFile(context, name) {
+  const file = path.join(OUT, name);
+  const said = execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]).toString();
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => { if (!/^(data|blob):/.test(r.url())) requests.push(r.url()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const url = pathToFileURL(file).href;
+  await page.goto(url);
+  return { page, url, said, requests, errors };
 }

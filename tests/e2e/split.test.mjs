@@ -7,9 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
-import { serveDir, launch, DIST, OUT, ROOT } from './harness.mjs';
+import { serveDir, launch, openSingleFile, DIST } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
 
 let server, browser;
@@ -136,15 +134,7 @@ test('export and import fetch the JSON chunk once, on the first click; blocked, 
 });
 
 test('the single file carries the chunks inline: the glossary, the sizing calculator and the export work with no request', async () => {
-  const file = path.join(OUT, 'replscope-single-split.html');
-  execFileSync('node', [path.join(ROOT, 'scripts', 'single.mjs'), DIST, file]);
-  const page = await browser.context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => { if (!/^(data|blob):/.test(r.url())) requests.push(r.url()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const url = pathToFileURL(file).href;
-  await page.goto(url);
+  const { page, url, requests, errors } = await openSingleFile(browser.context, 'replscope-single-split.html');
   await waitForApp(page);
   await page.getByTestId('sizing-calculator').waitFor();
   await page.getByTestId('glossary').click();
