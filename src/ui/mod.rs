@@ -23,6 +23,7 @@ pub mod quiz;
 pub mod share;
 pub mod sizing;
 pub mod speed;
+pub mod split;
 pub mod theme;
 pub mod trace_window;
 
@@ -42,7 +43,5 @@ mod ondemand;
 pub(crate) mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
-#[cfg(target_arch = "wasm32")]
-pub mod split;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

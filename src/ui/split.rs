@@ -16,3 +16,20 @@ pub fn now<T>(call: impl Future<Output = T>) -> Option<T> {
         Poll::Pending => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::now;
+
+    #[test]
+    fn a_call_whose_code_is_in_gives_its_value_at_once() {
+        assert_eq!(now(async { 7 }), Some(7));
+    }
+
+    /// A call still waiting for its chunk must not be taken as an answer (the views then show
+    /// "Loading…", the handlers say the chunk could not be loaded).
+    #[test]
+    fn a_call_that_would_wait_gives_none() {
+        assert_eq!(now(std::future::pending::<u8>()), None);
+    }
+}

@@ -112,3 +112,16 @@ export async function openSingleFile(context, name) {
   await page.goto(url);
   return { page, url, said, requests, errors };
 }
+
+/** Records on the page's own clock when `[data-testid=<testid>]` is first in the DOM, read back by
+ *  `shownAt`. Playwright's waitFor polls on a back-off of up to 500 ms, which rounds a start-up
+ *  figure to its polls. Call before `page.goto`. */
+export async function markShown(page, testid) {
+  await page.addInitScript((id) => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector(`[data-testid="${id}"]`)) { window.__shownAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  }, testid);
+}
+
+export const shownAt = (page) => page.evaluate(() => window.__shownAt);

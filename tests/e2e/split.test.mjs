@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serveDir, launch, openSingleFile, DIST } from './harness.mjs';
+import { serveDir, launch, openSingleFile, markShown, DIST } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
 
 let server, browser;
@@ -25,11 +25,7 @@ async function open(query = '', { block } = {}) {
   page.on('request', (r) => { if (isChunk(r.url())) fetched.push(path.basename(new URL(r.url()).pathname)); });
   page.on('pageerror', (e) => errors.push(String(e)));
   // When the app's element first appears, on the page's own clock (a chunk's request is compared with it).
-  await page.addInitScript(() => {
-    new MutationObserver((_, obs) => {
-      if (document.querySelector('[data-testid="app"]')) { window.__appAt = performance.now(); obs.disconnect(); }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  await markShown(page, 'app');
   if (block) await page.route(`**/${block}`, (route) => route.abort());
   await page.goto(server.url + query);
   await waitForApp(page);
@@ -50,7 +46,7 @@ test('the panels below the fold arrive after the first render; the glossary only
   await page.getByTestId('sizing-calculator').waitFor();
   await page.getByTestId('era-select').waitFor();
   const at = await page.evaluate((rare) => ({
-    app: window.__appAt,
+    app: window.__shownAt,
     rare: performance.getEntriesByType('resource').find((e) => e.name.includes(rare))?.startTime,
   }), chunkOf('rare'));
   assert.ok(at.app > 0 && at.rare > at.app, `the rare chunk was asked for at ${at.rare} ms, the app was on screen at ${at.app} ms`);

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serveDir, launch, schoolNetworkPage, DIST } from './harness.mjs';
+import { serveDir, launch, schoolNetworkPage, markShown, shownAt, DIST } from './harness.mjs';
 
 const RUNS = 11;
 const BARE = process.env.REPLSCOPE_BARE_DIST ? path.resolve(process.env.REPLSCOPE_BARE_DIST) : '';
@@ -150,19 +150,14 @@ test('on a slow network the frame paints with the HTML alone and the wasm leaves
   // `preloadEarly` moves them up). The frame waited for the stylesheet and that script: the
   // stylesheet is inline now and the script at the end of <body>.
   const page = await schoolNetworkPage(browser.context);
-  // When the app's first control is in the DOM, on the page's own clock: Playwright's waitFor
-  // polls on a back-off of up to 500 ms, which rounded this figure to its polls before.
-  await page.addInitScript(() => {
-    new MutationObserver((_, obs) => {
-      if (document.querySelector('[data-testid="help"]')) { window.__shownAt = performance.now(); obs.disconnect(); }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  // When the app's first control is in the DOM, on the page's own clock (not Playwright's polls).
+  await markShown(page, 'help');
   await page.goto(app.url + '?lang=en');
   await page.getByTestId('help').waitFor({ state: 'visible', timeout: 60_000 });
-  const shown = await page.evaluate(() => window.__shownAt);
+  const shown = await shownAt(page);
   const at = await page.evaluate(() => {
     const files = performance.getEntriesByType('resource');
-    const wasm = files.find((e) => /\.wasm$/.test(e.name));
+    const wasm = files.find((e) => /\.wasm$/.test(e.name) && !/\/split_[^/]*$/.test(e.name)); // not a split chunk
     return {
       html: performance.getEntriesByType('navigation')[0].responseEnd,
       wasm: [wasm.startTime, wasm.responseEnd],
