@@ -200,7 +200,7 @@ named_wasm() {
   local out="$ROOT/target/size/replscope-web.named.wasm"
   mkdir -p "$ROOT/target/size"
   if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
-    local flags; flags="$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+    local flags; flags="$(node scripts/split.mjs --flags)"
     # shellcheck disable=SC2086 # the flags are words
     wasm-opt -Oz -g $flags "$src" -o "$out" >&2 || return 1
   fi

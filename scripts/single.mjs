@@ -1,6 +1,6 @@
 // One self-contained HTML file from a release build (scripts/dev.sh single): the CSS, the
-// wasm-bindgen glue, the wasm module and its split chunks (base64) inlined, so the page opens from file:// with
-// no server and asks the network for nothing. What the served page fetches when needed (the
+// wasm-bindgen glue, the wasm module and its split chunks (base64) inlined, so the page opens
+// from file:// with no server and asks the network for nothing. What the served page fetches when needed (the
 // scenario files, the Chinese table zh.txt: src/ui/ondemand.rs) is inlined as text the page reads
 // instead: a <script type="text/plain" id="scn-<name>"> per file and one id="replscope-zh".
 //   node scripts/single.mjs <dist dir> <output .html>

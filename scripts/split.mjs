@@ -23,7 +23,8 @@ import path from 'node:path';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = 'replscope-web';
 
-/// index.html's wasm-opt flags (the features the page's wasm uses), shared with the bare page.
+// index.html's wasm-opt flags (the wasm features the page uses): one reading of them, for this
+// hook and for scripts/dev.sh's size breakdown (`--flags`).
 export function optFlags(html) {
   const m = html.match(/data-bin="replscope-web"[^>]*data-wasm-opt-params="([^"]*)"/);
   if (!m) throw new Error('split.mjs: index.html has no data-wasm-opt-params on the replscope-web link');
@@ -84,12 +85,13 @@ export function split({ staging, targetDir, profile, sourceHtml }) {
   }
   const loaderName = hashName('split-loader', '.js', loader);
   fs.writeFileSync(path.join(staging, loaderName), loader);
+  // Only the import statements: the wasm's own imports keep the module name "./__wasm_split.js".
+  const loaderImport = /^(import \* as \w+ from )(['"])\.\/__wasm_split\.js\2/gm;
   let glue = fs.readFileSync(path.join(bound, `${stem}.js`), 'utf8');
-  if (!glue.includes("'./__wasm_split.js'") && !glue.includes('"./__wasm_split.js"')) {
+  if (glue.search(loaderImport) < 0) {
     throw new Error('split.mjs: the glue does not import ./__wasm_split.js (wasm-split-cli or wasm-bindgen changed?)');
   }
-  // Only the import statements: the wasm's own imports keep the module name "./__wasm_split.js".
-  glue = glue.replace(/^(import \* as \w+ from )(['"])\.\/__wasm_split\.js\2/gm, `$1'./${loaderName}'`);
+  glue = glue.replace(loaderImport, `$1'./${loaderName}'`);
   fs.writeFileSync(path.join(staging, js), glue);
 
   const file = path.join(staging, 'index.html');

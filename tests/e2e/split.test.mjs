@@ -9,20 +9,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveDir, launch, openSingleFile, markShown, DIST } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
+import { isChunk } from './bundle-size.mjs';
 
 let server, browser;
 before(async () => { server = await serveDir(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const chunks = fs.readdirSync(DIST).filter((f) => /^split_.*\.wasm$/.test(f));
+const chunks = fs.readdirSync(DIST).filter(isChunk);
 const chunkOf = (name) => chunks.find((f) => f.startsWith(`split_${name}-`));
-const isChunk = (url) => /\/split_[^/]+\.wasm$/.test(new URL(url).pathname);
+const isChunkUrl = (url) => isChunk(path.basename(new URL(url).pathname));
 
 async function open(query = '', { block } = {}) {
   const page = await browser.context.newPage();
   const fetched = [];
   const errors = [];
-  page.on('request', (r) => { if (isChunk(r.url())) fetched.push(path.basename(new URL(r.url()).pathname)); });
+  page.on('request', (r) => { if (isChunkUrl(r.url())) fetched.push(path.basename(new URL(r.url()).pathname)); });
   page.on('pageerror', (e) => errors.push(String(e)));
   // When the app's element first appears, on the page's own clock (a chunk's request is compared with it).
   await markShown(page, 'app');

@@ -40,7 +40,6 @@ pub enum ChunkState {
 fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent>) {
     let failed = use_state(|| false);
     let attempt = use_state(|| 0u32);
-    let again = use_force_update();
     let state = match (is_loaded(view), *failed) {
         (true, _) => ChunkState::Ready,
         (false, true) => ChunkState::Failed,
@@ -51,6 +50,7 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
         use_effect_with(*attempt, move |_| {
             if !is_loaded(view) {
                 wasm_bindgen_futures::spawn_local(async move {
+                    // Either way `failed` is set, and setting a state renders the view again.
                     match load().await {
                         Ok(()) => {
                             LOADED.with(|l| l.borrow_mut().push(view));
@@ -58,7 +58,6 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
                         }
                         Err(_) => failed.set(true),
                     }
-                    again.force_update();
                 });
             }
         });

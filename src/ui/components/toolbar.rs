@@ -8,7 +8,7 @@ use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels;
 use crate::ui::lessons;
 use crate::ui::model::{Theme, SPEEDS};
-use crate::ui::runtime::files::after_files;
+use crate::ui::runtime::files::send_after_files;
 use crate::ui::runtime::Msg;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -42,10 +42,7 @@ pub fn header(p: &HeaderProps) -> Html {
     let on_export = {
         let d = p.dispatch.clone();
         // The JSON code is a chunk of its own (`ui::runtime::files`): fetched, then used.
-        Callback::from(move |_| {
-            let (d, failed) = (d.clone(), d.clone());
-            after_files(move || d.emit(Msg::Export), move || failed.emit(Msg::Banner(Some(t(lang, K::ChunkFailed).into()))));
-        })
+        Callback::from(move |_| send_after_files(d.clone(), lang, Msg::Export))
     };
     let on_import = {
         let d = p.dispatch.clone();
@@ -56,10 +53,7 @@ pub fn header(p: &HeaderProps) -> Html {
             let d = d.clone();
             let r = reader.clone();
             let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
-                Some(text) => {
-                    let (d, failed) = (d.clone(), d.clone());
-                    after_files(move || d.emit(Msg::Import(text)), move || failed.emit(Msg::Banner(Some(t(lang, K::ChunkFailed).into()))));
-                }
+                Some(text) => send_after_files(d, lang, Msg::Import(text)),
                 None => d.emit(Msg::Banner(Some(t(lang, K::NotText).into()))),
             });
             reader.set_onload(Some(onload.unchecked_ref()));
