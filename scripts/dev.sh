@@ -320,7 +320,7 @@ test_e2e() {
 # fails the suite, and libFuzzer's artifact path says what to replay.
 # REPLSCOPE_FUZZ_SECONDS (default 10) per target; `scripts/dev.sh fuzz [SECONDS]` runs longer.
 test_fuzz() {
-  local secs="${1:-${REPLSCOPE_FUZZ_SECONDS:-10}}" t corpus out rc=0
+  local secs="${1:-${REPLSCOPE_FUZZ_SECONDS:-10}}" t corpus out unit rc=0
   log "fuzz: building the targets (cargo-fuzz, nightly, AddressSanitizer)"
   CARGO_NET_OFFLINE=true cargo +nightly fuzz build -O >"$STATE/fuzz-build.log" 2>&1 \
     || { tail -20 "$STATE/fuzz-build.log"; return 1; }
@@ -334,7 +334,11 @@ test_fuzz() {
         "$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$out" | tail -1 | sed 's/Done //; s/second/s/')" \
         "$(ls "fuzz/corpus/$t" | wc -l)" "$(ls "$corpus" | wc -l)"
     else
-      grep -E 'SUMMARY|panicked at|Test unit written' "$out" | head -5
+      # The panic's message and the input itself, so a CI log alone is enough to replay it.
+      grep -E -A1 'panicked at' "$out" | head -4
+      grep -E 'SUMMARY|Test unit written' "$out" | head -3
+      unit="$(grep -Eo 'Test unit written to [^ ]+' "$out" | tail -1 | sed 's/Test unit written to //')"
+      [ -f "$unit" ] && printf 'fuzz: %s: the input, base64: %s\n' "$t" "$(head -c 4096 "$unit" | base64 -w0)"
       log "fuzz: $t FAILED (log: $out)"; rc=1
     fi
     rm -rf "$corpus"

@@ -180,11 +180,17 @@ pub enum Statement {
     Predict(Prediction),
 }
 
-/// Join arguments back into a line redis-cli would split the same way.
+/// Join arguments back into a line redis-cli would split the same way, and the scenario
+/// language too: a word that starts with `#` would start a comment, and a bare `==` or `~=`
+/// inside `expect` would end its command, so those are quoted like any word with a space.
 pub fn join_args(args: &[String]) -> String {
     args.iter()
         .map(|a| {
-            let plain = !a.is_empty() && a.bytes().all(|c| c.is_ascii_graphic() && c != b'"' && c != b'\'' && c != b'\\');
+            let plain = !a.is_empty()
+                && !a.starts_with('#')
+                && a != "=="
+                && a != "~="
+                && a.bytes().all(|c| c.is_ascii_graphic() && c != b'"' && c != b'\'' && c != b'\\');
             if plain {
                 a.clone()
             } else {

@@ -177,6 +177,18 @@ fn expect_replies_are_reply_text_not_arguments() {
 }
 
 #[test]
+fn quoted_words_the_language_reads_as_syntax_stay_quoted_in_the_text_form() {
+    // Found by the scenario_parse fuzz target: a quoted '#' was written back bare, and a bare
+    // '#' starts a comment, so the text form lost the rest of the line.
+    let text = "node m\nexpect m> GET '#' ~= x\nm> SET k \"#v\"\nexpect m> SET k \"==\" == OK\nexpect m> \"~=\" ~= ERR\nsave m \"#dump.rdb\"\nsend m:a> ECHO \"==\"\n";
+    let sc = parse(text).unwrap();
+    let back = sc.to_text();
+    let strip = |sc: &Scenario| sc.statements.iter().map(|s| s.statement.clone()).collect::<Vec<_>>();
+    assert_eq!(strip(&parse(&back).unwrap()), strip(&sc), "{back}");
+    assert!(back.contains("SET k \"#v\"") && back.contains("SET k \"==\" == OK"), "{back}");
+}
+
+#[test]
 fn files_that_are_not_plain_utf8_are_refused_with_a_position() {
     let e = parse_bytes(b"\xef\xbb\xbfnode m\n").unwrap_err();
     assert_eq!((e.line, e.column), (1, 1));
