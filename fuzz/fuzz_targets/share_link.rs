@@ -5,7 +5,8 @@
 //! into the reader (anyone can compute an FNV checksum, so a crafted link has one).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use replscope::sim::moment::{fnv1a, Moment};
+use replscope::sim::fnv::fnv1a;
+use replscope::sim::moment::Moment;
 
 fn base64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

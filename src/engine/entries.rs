@@ -14,7 +14,7 @@
 //! ignores them), and serialising writes the values only: a trace replays its inputs and the
 //! fields follow.
 
-use crate::engine::keyspace::Value;
+use crate::engine::value::Value;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use smallvec::SmallVec;
 use std::collections::btree_map::{self, BTreeMap};

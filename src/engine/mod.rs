@@ -7,7 +7,8 @@
 //!
 //! Layers, each importing only those above it (no import cycles between files):
 //! - leaves: `io` (connection ids, outputs, `host:port`), `resp` (the protocol and redis-cli's
-//!   text handling), `glob`, `keyspace`, `config`, `event`, `rng`, `backlog`, `rdb`;
+//!   text handling), `glob`, `value` (a key's value), `entries` and `keyspace` (the dicts that
+//!   hold values), `config`, `event`, `rng`, `backlog`, `rdb`;
 //! - `cmd`: the command table and the keyspace command families;
 //! - `repl::state`: the replication state (`Replication`) and the PSYNC rule, without a node;
 //! - `node`: the server, its clients, dispatch and its own commands;
@@ -31,6 +32,7 @@ pub mod rdb;
 pub mod repl;
 pub mod resp;
 pub mod rng;
+pub mod value;
 pub mod view;
 
 pub use event::Event;

@@ -4,6 +4,7 @@
 //! - [`world`]: the deterministic event loop (`World`): nodes, connections, the event queue.
 //! - [`link`]: a TCP-like byte pipe with latency and bandwidth, cut / held / released.
 //! - [`moment`]: a session moment (lesson, seed, step, the user's inputs) as a short checked link code.
+//! - [`fnv`]: FNV-1a, the moment link's checksum and the checkpoints' key hash.
 //! - [`clock`]: logical Unix-millisecond time and durations (`2s`, `150ms`).
 //! - [`label`]: the short human rendering of bytes on the wire ("PSYNC 8371… 1043").
 //! - [`trace`]: the append-only record of everything that happened, and its JSON export.
@@ -20,6 +21,7 @@
 
 pub mod clock;
 pub mod eras;
+pub mod fnv;
 pub mod goal;
 pub mod history;
 pub mod import;

@@ -9,6 +9,7 @@
 //! is refused with a reason, never half-read. The lesson's own text is hashed too, so a link
 //! made for another version of a lesson is recognised as such.
 
+use crate::sim::fnv::fnv1a;
 use crate::sim::input::{Input, JournalEntry};
 use crate::sim::session::Session;
 use crate::sim::trace::{TraceFile, TRACE_VERSION};
@@ -66,12 +67,6 @@ impl std::fmt::Display for MomentError {
             MomentError::Malformed(what) => write!(f, "its {what} cannot be read"),
         }
     }
-}
-
-/// FNV-1a, 32 bits: the checksum and the lesson hash (small, no dependency, not a security
-/// measure: it tells a damaged link from a good one).
-pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, &b| (h ^ b as u32).wrapping_mul(0x0100_0193))
 }
 
 impl Moment {

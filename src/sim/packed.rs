@@ -93,7 +93,7 @@ fn pack(entries: &Entries, before: &[Arc<[u8]>]) -> PackedDb {
 
 /// A key's hash (the moment code's FNV-1a): where chunks end depends on the keys alone.
 fn key_hash(key: &[u8]) -> u64 {
-    u64::from(crate::sim::moment::fnv1a(key))
+    u64::from(crate::sim::fnv::fnv1a(key))
 }
 
 /// A chunk's first key (chunks are never empty).

@@ -111,7 +111,7 @@ pub fn is_continue(d: &PsyncDecision) -> bool {
 pub fn rule_words(lang: Lang, d: &PsyncDecision) -> String {
     let asked = d.requested_offset;
     let window = d.backlog.map(|(first, histlen)| (first, first + histlen));
-    let shown = d.backlog.map(|(first, histlen)| crate::ui::labels::backlog_window(first, histlen)).unwrap_or_default();
+    let shown = d.backlog.map(|(first, histlen)| backlog_window(first, histlen)).unwrap_or_default();
     match d.rule {
         PsyncRule::NoHistory => t(lang, K::RuleNoHistory).into(),
         PsyncRule::ReplidMismatch => {
@@ -209,9 +209,7 @@ pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<Happened> 
         Event::RdbLoaded { keys, offset, .. } => tf(lang, K::EvRdbLoaded, &[&node, keys, offset]),
         Event::ReplicaOnline { replica } => tf(lang, K::EvOnline, &[&node, replica]),
         Event::BacklogCreated { size, offset } => tf(lang, K::EvBacklogCreated, &[&node, &human_bytes(*size), offset]),
-        Event::BacklogTrimmed { first_byte, histlen } => {
-            tf(lang, K::EvBacklogTrimmed, &[&node, &crate::ui::labels::backlog_window(*first_byte, *histlen)])
-        }
+        Event::BacklogTrimmed { first_byte, histlen } => tf(lang, K::EvBacklogTrimmed, &[&node, &backlog_window(*first_byte, *histlen)]),
         Event::BacklogFreed { reason } => return Some(Happened::quoting(tf(lang, K::EvBacklogFreed, &[&node]), reason.as_str())),
         Event::ReplidChanged { replid, .. } => tf(lang, K::EvReplid, &[&node, &short_id(replid)]),
         Event::Disconnected { peer, reason } => return Some(Happened::quoting(tf(lang, K::EvDropped, &[&node, peer]), reason.as_str())),
@@ -233,4 +231,23 @@ pub fn describe(lang: Lang, e: &crate::ui::api::TraceEntry) -> Option<Happened> 
         Event::AckSent { offset } => tf(lang, K::EvAckSent, &[&node, offset]),
         Event::AckReceived { replica, offset } => tf(lang, K::EvAckReceived, &[&node, replica, offset]),
     }))
+}
+
+/// The backlog window in the one notation the page uses: the offsets a `PSYNC` may ask for,
+/// `[first byte held, next byte to be written]`, both ends included (the check in
+/// `masterTryPartialResynchronization`: fail if `psync_offset < repl_backlog->offset` or
+/// `> repl_backlog->offset + histlen`). Asking for the upper end means "nothing missed".
+pub fn backlog_window(first_byte: u64, histlen: u64) -> String {
+    format!("[{first_byte}, {}]", first_byte + histlen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_window_notation_with_both_ends_included() {
+        assert_eq!(backlog_window(1, 149), "[1, 150]");
+        assert_eq!(backlog_window(27_000, 0), "[27000, 27000]");
+    }
 }

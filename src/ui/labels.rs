@@ -183,14 +183,6 @@ pub fn shown_step(json: &str) -> Option<u64> {
     serde_json::from_str::<serde_json::Value>(json).ok()?.get("shown_step")?.as_u64()
 }
 
-/// The backlog window in the one notation the page uses: the offsets a `PSYNC` may ask for,
-/// `[first byte held, next byte to be written]`, both ends included (the check in
-/// `masterTryPartialResynchronization`: fail if `psync_offset < repl_backlog->offset` or
-/// `> repl_backlog->offset + histlen`). Asking for the upper end means "nothing missed".
-pub fn backlog_window(first_byte: u64, histlen: u64) -> String {
-    format!("[{first_byte}, {}]", first_byte + histlen)
-}
-
 /// A replica's own view of its master link, INFO's `master_link_status` with the handshake
 /// state (`REPL_STATE_*`) while it is not up: a different thing from the network between
 /// the two hosts, which the link row describes. None for a master.
@@ -398,12 +390,6 @@ mod tests {
         assert_eq!(duration(Lang::En, 60_000), "1 min 0 s");
         assert_eq!(duration(Lang::En, 12_500), "12.5 s");
         assert_eq!(duration(Lang::En, 3000), "3 s");
-    }
-
-    #[test]
-    fn one_window_notation_with_both_ends_included() {
-        assert_eq!(backlog_window(1, 149), "[1, 150]");
-        assert_eq!(backlog_window(27_000, 0), "[27000, 27000]");
     }
 
     #[test]

@@ -8,9 +8,10 @@
 use crate::engine::view::NodeView;
 use crate::ui::api::Snapshot;
 use crate::ui::figures::Mark;
+use crate::ui::format::backlog_window;
 use crate::ui::format::{human_bytes, thousands};
 use crate::ui::i18n::{t, tf, Lang, K};
-use crate::ui::labels::{backlog_window, is_master};
+use crate::ui::labels::is_master;
 use crate::ui::model::OffsetSample;
 use crate::ui::runtime::Msg;
 use crate::ui::sizing::{margin_text, replay, replay_scenario, run_outage, run_rate, size_from, Replayed, SizingError, MIN_BACKLOG};
