@@ -84,6 +84,8 @@ test('a chunk that cannot be fetched says so with a retry, and the rest of the p
   assert.match(await failed.innerText(), /could not be loaded/);
   // Where the dialog would be, so the student who asked for it sees why it is not there.
   assert.equal(await failed.evaluate((el) => !!el.closest('.overlay [role=dialog]')), true);
+  // A screen reader hears the dialog named by the failure, not by "Loading…".
+  assert.match(await failed.evaluate((el) => el.closest('[role=dialog]').getAttribute('aria-label')), /could not be loaded/);
   // The page still steps: the engine and every panel on screen are in the main module.
   const before = (await published(page)).step;
   await page.keyboard.press('Escape');

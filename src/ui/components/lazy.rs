@@ -77,9 +77,11 @@ fn waiting(lang: Lang, state: ChunkState, retry: Callback<MouseEvent>, dialog: b
     if !dialog {
         return note;
     }
+    // The dialog is named by what it says: "Loading…", or why the view is not there.
+    let name = t(lang, if state == ChunkState::Failed { K::ChunkFailed } else { K::ChunkLoading });
     html! {
         <div class="overlay">
-            <div class="dialog" role="dialog" aria-modal="true" aria-label={t(lang, K::ChunkLoading)}>{ note }</div>
+            <div class="dialog" role="dialog" aria-modal="true" aria-label={name}>{ note }</div>
         </div>
     }
 }
