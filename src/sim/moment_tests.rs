@@ -1,3 +1,6 @@
+//! The moment link (`sim::moment`): a session rebuilt from its text, and every damaged or
+//! foreign text refused with a reason.
+
 use super::*;
 use crate::sim::session::Goal;
 

@@ -7,7 +7,7 @@
 //! by the small reducer methods below. No browser crate is imported: `cargo test` runs the
 //! tests at the bottom natively, model in, model out.
 
-use super::api::{Goal, Input, Kind, Snapshot, TraceEntry, WalkState};
+use super::api::{Input, Snapshot, TraceEntry};
 use super::i18n::{t, tf, Lang, K};
 use super::labels::node_offset;
 pub use super::labels::Slot;
@@ -18,6 +18,8 @@ pub use super::trace_window::Trace;
 use crate::engine::view::DbKeysView;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+
+mod stepping;
 
 /// A step that moved the clock this far says so (below it, time passing is not news).
 pub const IDLE_NOTICE_MS: u64 = 1000;
@@ -296,29 +298,6 @@ impl Model {
         }
     }
 
-    /// A walk started and waits on the ports.
-    pub fn walk_started(&mut self) {
-        self.walking = true;
-    }
-
-    /// A walk ended; if it found nothing, say so (and stop playing when it was a step).
-    /// `asked` is what the person asked for (a step may have walked to a recorded step).
-    pub fn walked(&mut self, state: WalkState, asked: Goal) {
-        self.walking = false;
-        if state != WalkState::Quiet {
-            return;
-        }
-        match asked {
-            Goal::Visible => {
-                self.notice = Some(t(self.lang, K::Quiet).to_string());
-                self.playing = false;
-            }
-            Goal::Next(Kind::Decision) => self.notice = Some(t(self.lang, K::NoDecisionCame).to_string()),
-            Goal::Next(kind) => self.notice = Some(tf(self.lang, K::NoKindCame, &[&super::labels::kind_name(self.lang, kind)])),
-            Goal::Step(_) | Goal::RunFor(_) | Goal::Settle | Goal::Answer => {}
-        }
-    }
-
     /// Take in the world as it stands after a change.
     pub fn absorb(&mut self, frame: Frame<'_>) {
         let Frame { snapshot, current_step, last_step, trace, stopped_ports, in_flight } = frame;
@@ -384,35 +363,6 @@ impl Model {
 
     pub fn set_inspected(&mut self, inspected: Option<Inspected>) {
         self.inspected = inspected.map(Rc::new);
-    }
-
-    // ---- stepping bookkeeping (read from the recorded branch) ----
-
-    /// Where one step forward goes: the next recorded step that shows something if we stepped
-    /// back, else the world's next visible step (as the sim's own `Step` does).
-    pub fn step_goal(&self) -> Goal {
-        if self.current_step < self.last_step {
-            let next = self.trace.branch().iter().map(|e| e.step).find(|&s| s > self.current_step).unwrap_or(self.last_step);
-            // A lesson stops before a PSYNC still to be predicted and at a pause.
-            let next = self.script.clamp(self.current_step, next.min(self.last_step)).unwrap_or(self.current_step);
-            Goal::Step(next)
-        } else {
-            Goal::Visible
-        }
-    }
-
-    /// The recorded step of the next happening of `kind` after the current step, when we are
-    /// behind the end and the branch has one.
-    pub fn recorded_next(&self, kind: Kind) -> Option<u64> {
-        if self.current_step >= self.last_step {
-            return None;
-        }
-        self.trace.branch().iter().find(|e| e.step > self.current_step && kind.matches(&e.kind)).map(|e| e.step)
-    }
-
-    /// The previous step that showed something (mirror of a step forward); None before the first.
-    pub fn previous_step(&self) -> Option<u64> {
-        self.trace.branch().iter().rev().map(|e| e.step).find(|&s| s < self.current_step)
     }
 
     /// What the current step shows, in words, oldest first.

@@ -2,7 +2,7 @@
 //! `Session` standing in for the runtime where a frame is needed.
 
 use super::*;
-use crate::ui::api::Session;
+use crate::ui::api::{Goal, Kind, Session, WalkState};
 use crate::ui::i18n::{t, Lang, K};
 use crate::ui::labels;
 
