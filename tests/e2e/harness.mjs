@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { isChunk } from './bundle-size.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
@@ -148,3 +149,17 @@ export async function markShown(page, testid) {
 }
 
 export const shownAt = (page) => page.evaluate(() => window.__shownAt);
+
+/** The files the page has fetched so far, by the page's resource timing: each with its file
+ *  name (the last part of its path), when it was asked for and when it was in (ms after
+ *  navigation), its bytes over the wire and unpacked, and whether it is a split chunk of the
+ *  wasm (fetched after the first render, not part of the first load). */
+export async function fetchedFiles(page) {
+  const entries = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({
+    url: e.name, start: e.startTime, end: e.responseEnd, encoded: e.encodedBodySize, decoded: e.decodedBodySize,
+  })));
+  return entries.map((e) => {
+    const file = new URL(e.url).pathname.split('/').pop();
+    return { ...e, file, chunk: isChunk(file) };
+  });
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { serveDir, launch, schoolNetworkPage, markShown, shownAt, DIST, OUT, ROOT } from './harness.mjs';
+import { serveDir, launch, schoolNetworkPage, markShown, shownAt, fetchedFiles, DIST, OUT, ROOT } from './harness.mjs';
 import { waitForApp, published } from './app.mjs';
 
 let server, browser;
@@ -110,10 +110,10 @@ test('on a slow network the Chinese table and a lesson\'s file leave while the w
   assert.equal(await page.locator('#h-topology').textContent(), zh('HTopology'));
   assert.equal((await published(page)).lesson, 'chained-replica');
   assert.deepEqual(fetched.sort(), ['scenarios/chained-replica.scn', 'zh.txt'], 'each text requested once');
-  const at = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
-    // The page's own wasm, not a split chunk (split_*.wasm) fetched after the first render.
-    .filter((e) => /(\.wasm|zh\.txt|\.scn)$/.test(e.name) && !/\/split_[^/]*$/.test(e.name))
-    .map((e) => [e.name.endsWith('.wasm') ? 'wasm' : e.name.endsWith('.txt') ? 'zh' : 'scn', { start: e.startTime, end: e.responseEnd }])));
+  // The page's own wasm, not a split chunk fetched after the first render.
+  const at = Object.fromEntries((await fetchedFiles(page))
+    .filter((f) => /(\.wasm|zh\.txt|\.scn)$/.test(f.file) && !f.chunk)
+    .map((f) => [f.file.endsWith('.wasm') ? 'wasm' : f.file.endsWith('.txt') ? 'zh' : 'scn', { start: f.start, end: f.end }]));
   console.log(`bench: start-up, Chinese page with a scenario file's lesson over a 300 ms round trip at 8 Mbit/s: on screen at ${shown.toFixed(0)} ms; wasm ${at.wasm.start.toFixed(0)}-${at.wasm.end.toFixed(0)} ms, zh.txt ${at.zh.start.toFixed(0)}-${at.zh.end.toFixed(0)} ms, the lesson's file ${at.scn.start.toFixed(0)}-${at.scn.end.toFixed(0)} ms`);
   // Both texts were asked for before the wasm had arrived, not a round trip after it started.
   assert.ok(at.zh.start < at.wasm.end && at.scn.start < at.wasm.end, JSON.stringify(at));

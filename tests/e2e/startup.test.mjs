@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serveDir, launch, schoolNetworkPage, markShown, shownAt, DIST } from './harness.mjs';
+import { serveDir, launch, schoolNetworkPage, markShown, shownAt, fetchedFiles, DIST } from './harness.mjs';
 
 const RUNS = 11;
 const BARE = process.env.REPLSCOPE_BARE_DIST ? path.resolve(process.env.REPLSCOPE_BARE_DIST) : '';
@@ -52,10 +52,7 @@ async function load(url, control, done) {
   await page.waitForFunction(done, null, { timeout: 30_000, polling: 'raf' });
   const interactive = await page.evaluate(() => performance.now());
   const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
-  const wasm = await page.evaluate(() => {
-    const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
-    return e ? e.responseEnd : NaN;
-  });
+  const wasm = (await fetchedFiles(page)).find((f) => f.file.endsWith('.wasm') && !f.chunk)?.end ?? NaN;
   await page.close();
   assert.deepEqual(errors, []);
   return { rendered, interactive, paint, wasm, wasmReady };
@@ -157,17 +154,17 @@ test('on a slow network the frame paints with the HTML alone and the wasm leaves
   await page.goto(app.url + '?lang=en');
   await page.getByTestId('help').waitFor({ state: 'visible', timeout: 60_000 });
   const shown = await shownAt(page);
-  const at = await page.evaluate(() => {
-    const files = performance.getEntriesByType('resource');
-    const wasm = files.find((e) => /\.wasm$/.test(e.name) && !/\/split_[^/]*$/.test(e.name)); // not a split chunk
-    return {
+  const files = await fetchedFiles(page);
+  const wasm = files.find((f) => f.file.endsWith('.wasm') && !f.chunk);
+  const at = {
+    ...(await page.evaluate(() => ({
       html: performance.getEntriesByType('navigation')[0].responseEnd,
-      wasm: [wasm.startTime, wasm.responseEnd],
-      wasmBytes: [wasm.encodedBodySize, wasm.decodedBodySize],
-      firstFile: Math.min(...files.map((e) => e.responseEnd)),
       paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
-    };
-  });
+    }))),
+    wasm: [wasm.start, wasm.end],
+    wasmBytes: [wasm.encoded, wasm.decoded],
+    firstFile: Math.min(...files.map((f) => f.end)),
+  };
   console.log(`bench: start-up over a 300 ms round trip at 8 Mbit/s: app on screen at ${shown.toFixed(0)} ms, the frame painted at ${at.paint?.toFixed(0)} ms (the HTML in at ${at.html.toFixed(0)} ms, the first other file at ${at.firstFile.toFixed(0)}); wasm ${at.wasm.map((t) => t.toFixed(0)).join('-')} ms (${at.wasmBytes[0]} B over the link, gzip, ${at.wasmBytes[1]} B unpacked)`);
   // The link carries what a static host sends: the gzip bytes the first-load figure counts.
   assert.ok(at.wasmBytes[0] > 0 && at.wasmBytes[0] < at.wasmBytes[1] * 0.6, `the wasm came compressed: ${JSON.stringify(at.wasmBytes)}`);
