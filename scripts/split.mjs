@@ -5,8 +5,8 @@
 // trunk has already run wasm-bindgen on cargo's output; that module still imports the split
 // points' placeholders and cannot run. This hook starts again from cargo's own output (linked
 // with --emit-relocs by build.rs) and replaces trunk's staged js/wasm pair:
-//   1. wasm-split-cli: the main module, one split_<chunk>.wasm per chunk, and the loader that
-//      fetches and links them (it imports the main glue by its name, so --out-name is trunk's);
+//   1. wasm-split-cli: the main module, one split_<chunk>.wasm per chunk (and chunk_<n>.wasm for
+//      code two chunks share), and the loader that fetches and links them (it imports the main glue by its name, so --out-name is trunk's);
 //   2. wasm-bindgen --keep-lld-exports on the main module (the chunks import its function
 //      table, which wasm-bindgen drops without the flag: the chunk would fail on first use);
 //   3. wasm-opt -Oz with index.html's data-wasm-opt-params on the main module and each chunk
@@ -72,13 +72,16 @@ export function split({ staging, targetDir, profile, sourceHtml }) {
   const opt = (from, to) => run('wasm-opt', ['-Oz', ...flags, from, '-o', to]);
 
   opt(path.join(bound, `${stem}_bg.wasm`), path.join(staging, wasm));
-  const chunks = fs.readdirSync(cut).filter((f) => /^split_.*\.wasm$/.test(f)).sort();
+  // One split_<chunk>.wasm per chunk, and chunk_<n>.wasm for code two chunks share (fetched
+  // with either): named split_shared<n>-<hash>.wasm here, so every chunk reads as one.
+  const chunks = fs.readdirSync(cut).filter((f) => /^(split_.*|chunk_\d+)\.wasm$/.test(f)).sort();
+  const stemOf = (f) => f.replace(/^chunk_(\d+)\.wasm$/, 'split_shared$1.wasm').slice(0, -5);
   let loader = fs.readFileSync(path.join(cut, '__wasm_split.js'), 'utf8');
   for (const chunk of chunks) {
     const tmp = path.join(work, chunk);
     opt(path.join(cut, chunk), tmp);
     const bytes = fs.readFileSync(tmp);
-    const named = hashName(chunk.slice(0, -5), '.wasm', bytes);
+    const named = hashName(stemOf(chunk), '.wasm', bytes);
     fs.writeFileSync(path.join(staging, named), bytes);
     if (!loader.includes(`"./${chunk}"`)) throw new Error(`split.mjs: the loader does not name ./${chunk}`);
     loader = loader.replaceAll(`"./${chunk}"`, `"./${named}"`);
