@@ -4,15 +4,16 @@
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogPanel,
-    console::ConsolePanel,
+    below::{lazy_console, lazy_inspector, lazy_offsets},
+    console::ConsolePanelProps,
     decision_card::DecisionCard,
     glossary::GlossaryProps,
     help::HelpOverlay,
     highlight,
-    inspector::Inspector,
+    inspector::InspectorProps,
     narration::NarrationPanel,
     narration::QuizProps,
-    offsets::OffsetsPanel,
+    offsets::OffsetsProps,
     overlays::lazy_glossary,
     rare::{lazy_eras, lazy_quiz, lazy_sizing, ErasProps},
     sequence::SequencePanel,
@@ -292,19 +293,28 @@ pub fn app() -> Html {
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
                     <h2 id="h-offsets">{ t(lang, K::HOffsets) }</h2>
-                    <OffsetsPanel snapshot={m.snapshot.clone()} layout={m.layout.clone()} samples={m.samples.clone()} trace={m.trace.clone()}
-                        dispatch={dispatch.clone()} />
+                    { lazy_offsets(OffsetsProps { snapshot: m.snapshot.clone(), layout: m.layout.clone(), samples: m.samples.clone(), trace: m.trace.clone(), dispatch: dispatch.clone() }) }
                 </section>
                 <section class="panel inspector-panel" aria-labelledby="h-inspector">
                     <h2 id="h-inspector">{ t(lang, K::HNode) }</h2>
-                    <Inspector node={m.selected.as_ref().and_then(|s| m.snapshot.node(s)).cloned()} inspected={m.inspected.clone()}
-                        names={m.snapshot.nodes.iter().map(|n| (n.port, n.name.clone())).collect::<Vec<_>>()}
-                        dispatch={dispatch.clone()} />
+                    { lazy_inspector(InspectorProps {
+                        node: m.selected.as_ref().and_then(|s| m.snapshot.node(s)).cloned(),
+                        inspected: m.inspected.clone(),
+                        names: m.snapshot.nodes.iter().map(|n| (n.port, n.name.clone())).collect(),
+                        dispatch: dispatch.clone(),
+                    }) }
                 </section>
                 <section class="panel console-panel" aria-labelledby="h-console">
                     <h2 id="h-console">{ t(lang, K::HConsole) }</h2>
-                    <ConsolePanel snapshot={m.snapshot.clone()} selected={m.selected.clone()} history={m.console_history.clone()}
-                        seed={m.seed} current_step={m.current_step} step_by_hand={m.step_by_hand} dispatch={dispatch.clone()} />
+                    { lazy_console(ConsolePanelProps {
+                        snapshot: m.snapshot.clone(),
+                        selected: m.selected.clone(),
+                        history: m.console_history.clone(),
+                        seed: m.seed,
+                        current_step: m.current_step,
+                        step_by_hand: m.step_by_hand,
+                        dispatch: dispatch.clone(),
+                    }) }
                 </section>
                 <section class="panel era-panel" aria-labelledby="h-eras">
                     <h2 id="h-eras">{ t(lang, K::HEras) }</h2>

@@ -34,7 +34,7 @@ async function open(query = '', { block } = {}) {
 }
 
 test('the build has its chunks, and the first load names none of them', () => {
-  assert.ok(chunkOf('glossary') && chunkOf('rare') && chunkOf('files'), `chunks in dist: ${chunks.join(', ')}`);
+  assert.ok(chunkOf('glossary') && chunkOf('rare') && chunkOf('files') && chunkOf('below'), `chunks in dist: ${chunks.join(', ')}`);
   const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
   for (const c of chunks) assert.ok(!html.includes(c), `index.html preloads ${c}`);
   // The glue imports the chunks' loader: it is preloaded with the glue (no round trip of its own).
@@ -43,18 +43,27 @@ test('the build has its chunks, and the first load names none of them', () => {
 
 test('the panels below the fold arrive after the first render; the glossary only when opened, once; the help needs no fetch', async () => {
   const { page, fetched, errors } = await open();
-  // The sizing calculator and the eras are the `rare` chunk's: they fill in after the first render.
+  // The sizing calculator and the eras are the `rare` chunk's, the offsets, the node inspector
+  // and the console the `below` chunk's: they fill in after the first render.
   await page.getByTestId('sizing-calculator').waitFor();
   await page.getByTestId('era-select').waitFor();
-  const at = await page.evaluate((rare) => ({
-    app: window.__shownAt,
-    rare: performance.getEntriesByType('resource').find((e) => e.name.includes(rare))?.startTime,
-  }), chunkOf('rare'));
-  assert.ok(at.app > 0 && at.rare > at.app, `the rare chunk was asked for at ${at.rare} ms, the app was on screen at ${at.app} ms`);
-  console.log(`bench: split chunk "rare" asked for ${(at.rare - at.app).toFixed(0)} ms after the app's first render`);
-  assert.deepEqual(fetched, [chunkOf('rare')], 'only the rare chunk at load');
+  await page.getByTestId('offsets').waitFor();
+  await page.locator('.inspector-panel').getByText('master_repl_offset').first().waitFor();
+  const at = await page.evaluate((names) => Object.fromEntries([['app', window.__shownAt], ...names.map((n) =>
+    [n, performance.getEntriesByType('resource').find((e) => e.name.includes(n))?.startTime])]), [chunkOf('rare'), chunkOf('below')]);
+  for (const name of ['rare', 'below']) {
+    const asked = at[chunkOf(name)];
+    assert.ok(at.app > 0 && asked > at.app, `the ${name} chunk was asked for at ${asked} ms, the app was on screen at ${at.app} ms`);
+    console.log(`bench: split chunk "${name}" asked for ${(asked - at.app).toFixed(0)} ms after the app's first render`);
+  }
+  // Code the two share (split_shared*, if the splitter made any) comes with them.
+  const atLoad = [chunkOf('below'), chunkOf('rare')];
+  assert.deepEqual(fetched.filter((f) => !f.startsWith('split_shared')).sort(), atLoad, 'only the below-the-fold chunks at load');
   // The sizing calculator works from its chunk: its formula shows the run's numbers.
   assert.match(await page.getByTestId('sizing-formula').innerText(), /\d/);
+  // So do the panels below the fold: the offsets table names the nodes, the inspector shows INFO.
+  assert.match(await page.getByTestId('offsets').innerText(), /\bm\b/);
+  assert.match(await page.locator('.inspector-panel').innerText(), /role\s+master/);
 
   // The help (`?`) is in the first load: it opens with no fetch.
   await page.getByTestId('help').click();
@@ -62,7 +71,8 @@ test('the panels below the fold arrive after the first render; the glossary only
   assert.match(await page.locator('#help-title').innerText(), /\w/);
   await page.getByTestId('help-close').click();
   await page.getByTestId('help-overlay').waitFor({ state: 'detached' });
-  assert.deepEqual(fetched, [chunkOf('rare')], 'the help fetched nothing');
+  const own = () => fetched.filter((f) => !f.startsWith('split_shared'));
+  assert.deepEqual(own().sort(), atLoad, 'the help fetched nothing');
   for (let i = 0; i < 2; i++) {
     await page.getByTestId('glossary').click();
     await page.getByTestId('glossary-overlay').waitFor();
@@ -70,7 +80,8 @@ test('the panels below the fold arrive after the first render; the glossary only
     await page.getByTestId('glossary-close').click();
     await page.getByTestId('glossary-overlay').waitFor({ state: 'detached' });
   }
-  assert.deepEqual(fetched, [chunkOf('rare'), chunkOf('glossary')], 'each chunk fetched once');
+  assert.deepEqual(own().sort(), [...atLoad, chunkOf('glossary')].sort(), 'each chunk fetched once');
+  assert.equal(new Set(fetched).size, fetched.length, 'no chunk fetched twice');
   assert.deepEqual(errors, []);
   await page.close();
 });

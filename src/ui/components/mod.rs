@@ -3,6 +3,7 @@
 //! rule.
 
 pub mod backlog_ring;
+pub mod below;
 pub mod console;
 pub mod decision_card;
 pub mod era;
