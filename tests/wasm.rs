@@ -180,3 +180,33 @@ async fn shipped_scenarios_over_message_ports_give_the_native_trace() {
     let ms = js_sys::Date::now() - t0;
     wasm_bindgen_test::console_log!("bench: MessagePort wire: {parcels} parcels over the ports for the 8 shipped scenarios in {ms:.0} ms (each run also traced and replayed)");
 }
+
+/// The page's first render of a plain visit is the recorded opening (`ui::opening`), shown
+/// before the engine's chunk is in: the model built from it must be the one the runtime makes
+/// when it opens the default lesson itself, in each language.
+#[wasm_bindgen_test]
+fn the_recorded_opening_is_the_runtimes_own_first_model() {
+    use replscope::ui::i18n::Lang;
+    use replscope::ui::model::Theme;
+    use replscope::ui::opening::Opening;
+    use replscope::ui::runtime::Runtime;
+    use replscope::ui::DEFAULT_SEED;
+    let opening = Opening::shipped().expect("opening.json reads");
+    for lang in [Lang::En, Lang::Zh] {
+        let runtime = Runtime::new(None, DEFAULT_SEED, None, Theme::Light, lang);
+        let live = runtime.model();
+        let mut recorded = opening.model(Theme::Light, lang);
+        // The trace's == is by identity (a render compares shared values): compare its entries,
+        // then the rest of the model with the live trace in its place.
+        let entries = |m: &replscope::ui::model::Model| m.trace.branch().iter().map(|e| (**e).clone()).collect::<Vec<_>>();
+        assert_eq!(entries(&recorded), entries(&live), "{lang:?}: the recorded run");
+        assert_eq!(recorded.trace.shown().len(), live.trace.shown().len(), "{lang:?}: the trace shown");
+        assert_eq!(recorded.trace.marks(), live.trace.marks(), "{lang:?}: the timeline's marks");
+        recorded.trace = live.trace.clone();
+        if recorded != *live {
+            wasm_bindgen_test::console_log!("recorded: {recorded:?}");
+            wasm_bindgen_test::console_log!("live: {live:?}");
+        }
+        assert!(recorded == *live, "{lang:?}: the opening is not the runtime's first model");
+    }
+}

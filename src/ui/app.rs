@@ -1,10 +1,11 @@
-//! The page (wasm32): reads the URL, owns the [`Runtime`], renders its model into the panels,
-//! and wires the page-wide effects (play timer, keyboard, theme, `window.__replscope`).
+//! The page (wasm32): reads the URL, owns the [`Shell`] (the runtime once the engine's chunk is
+//! in), renders its model into the panels, and wires the page-wide effects (play timer,
+//! keyboard, theme, `window.__replscope`).
 
 use super::components::share::{EmbedView, ShareBar};
 use super::components::{
-    backlog_ring::BacklogPanel,
-    below::{lazy_console, lazy_inspector, lazy_offsets},
+    backlog_ring::BacklogProps,
+    below::{lazy_backlog, lazy_console, lazy_inspector, lazy_offsets, lazy_sequence},
     console::ConsolePanelProps,
     decision_card::DecisionCard,
     glossary::GlossaryProps,
@@ -16,7 +17,7 @@ use super::components::{
     offsets::OffsetsProps,
     overlays::lazy_glossary,
     rare::{lazy_eras, lazy_quiz, lazy_sizing, ErasProps},
-    sequence::SequencePanel,
+    sequence::SequenceProps,
     sizing::SizingProps,
     toolbar::Header,
     toolbar::TimeControls,
@@ -25,11 +26,14 @@ use super::components::{
 use super::i18n::{t, Lang, K};
 use super::lesson_state::Asking;
 use super::model::Model;
-use super::page::{asked_lang, page_base, page_lang, publish, show_panics, stored_quiz, stored_theme, typing_in_field, url_options, LANG};
-use super::runtime::{Msg, Runtime};
-use super::share::{moment_query, say_step_counter, Mode, PageOptions};
+use super::page::{asked_lang, page_base, show_panics, typing_in_field, url_options, LANG};
+use super::runtime::entry;
+use super::runtime::Msg;
+use super::share::{moment_query, say_step_counter, Mode};
+use super::shell::{plain_visit, Shell};
 use super::{api, host, ondemand};
 use crate::sim::scenario::Focus;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -39,10 +43,12 @@ pub use super::share::DEFAULT_SEED;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    // The runtime owns the session and the driver; the state below is the model it last
-    // handed back (`_eq`: a message that changed nothing visible renders nothing).
+    // The shell holds the runtime (the session and the driver) once the engine is in; the
+    // state below is the model it last handed back (`_eq`: a message that changed nothing
+    // visible renders nothing).
     let options = use_memo((), |_| url_options());
-    let runtime = use_mut_ref(|| open(&options));
+    let runtime = use_mut_ref(|| Shell::open(options.clone()));
+    let engine_in = use_state(|| runtime.borrow().has_engine());
     let mode = use_state(|| options.mode);
     // The key listener reads the mode when a key is pressed (it is registered once).
     let mode_now = use_mut_ref(|| options.mode);
@@ -51,21 +57,35 @@ pub fn app() -> Html {
     // One callback for the page's life: panels compare it by identity in their props.
     let dispatch = {
         let runtime = runtime.clone();
-        let setter = model.setter();
+        let (setter, engine_setter) = (model.setter(), engine_in.setter());
         (*use_memo((), move |_| {
             Callback::from(move |msg: Msg| {
                 // A lesson file or the Chinese table not loaded yet is loaded first (`ui::ondemand`).
                 let lang = runtime.borrow().model().lang;
-                let (runtime, setter) = (runtime.clone(), setter.clone());
+                let (runtime, setter, engine_setter) = (runtime.clone(), setter.clone(), engine_setter.clone());
                 ondemand::when_ready(msg, lang, move |msg| {
                     // The borrow ends before the new model is set (setting may render at once).
                     let next = runtime.borrow_mut().handle(msg);
                     setter.set(next);
+                    // A step asked after the engine could not be fetched asks for it again.
+                    if runtime.borrow().wants_engine() {
+                        fetch_engine(runtime, setter, engine_setter);
+                    }
                 });
             })
         }))
         .clone()
     };
+
+    // The engine's chunk, right after a first render that did not need it (`ui::shell`).
+    {
+        let (runtime, setter, engine_setter) = (runtime.clone(), model.setter(), engine_in.setter());
+        use_effect_with((), move |_| {
+            if runtime.borrow().wants_engine() {
+                fetch_engine(runtime, setter, engine_setter);
+            }
+        });
+    }
 
     // The play timer: one step every 1/speed seconds while playing.
     {
@@ -162,10 +182,8 @@ pub fn app() -> Html {
     // Walks over the MessagePorts end asynchronously: the driver tells the runtime.
     {
         let dispatch = dispatch.clone();
-        let driver = runtime.borrow().driver();
-        use_effect_with((), move |_| {
-            driver.borrow_mut().set_notify(Rc::new(move |walked, asked| dispatch.emit(Msg::Walked(walked, asked))));
-        });
+        let runtime = runtime.clone();
+        use_effect_with((), move |_| runtime.borrow().set_dispatch(dispatch));
     }
 
     // The narration's `look` (or the decision a quiz answer is revealed beside) is marked on the
@@ -182,10 +200,10 @@ pub fn app() -> Html {
         });
     }
 
-    // End-to-end tests read the current numbers from `window.__replscope`.
+    // End-to-end tests read the current numbers from `window.__replscope`, once the engine is in.
     {
-        let driver = runtime.borrow().driver();
-        use_effect_with((*model).clone(), move |m| publish(m.clone(), driver));
+        let runtime = runtime.clone();
+        use_effect_with(((*model).clone(), *engine_in), move |(m, _)| runtime.borrow().publish(m));
     }
 
     // The host page's postMessage commands, and the events it is told (ui::host).
@@ -282,13 +300,19 @@ pub fn app() -> Html {
                 </section>
                 <section class="panel sequence-panel" aria-labelledby="h-sequence">
                     <h2 id="h-sequence">{ t(lang, K::HMessages) }</h2>
-                    <SequencePanel trace={m.trace.clone()} snapshot={m.snapshot.clone()} layout={m.layout.clone()}
-                        selected={m.selected.clone()} current_step={m.current_step}
-                        hide_heartbeats={m.hide_heartbeats} dispatch={dispatch.clone()} />
+                    { lazy_sequence(SequenceProps {
+                        trace: m.trace.clone(),
+                        snapshot: m.snapshot.clone(),
+                        layout: m.layout.clone(),
+                        selected: m.selected.clone(),
+                        current_step: m.current_step,
+                        hide_heartbeats: m.hide_heartbeats,
+                        dispatch: dispatch.clone(),
+                    }) }
                 </section>
                 <section class="panel backlog-panel" aria-labelledby="h-backlog">
                     <h2 id="h-backlog">{ t(lang, K::HBacklog) }</h2>
-                    <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
+                    { lazy_backlog(BacklogProps { snapshot: m.snapshot.clone(), trace: m.trace.clone() }) }
                     { lazy_sizing(SizingProps { snapshot: m.snapshot.clone(), samples: m.samples.clone(), marks: m.trace.marks().clone(), seed: m.seed, dispatch: dispatch.clone() }) }
                 </section>
                 <section class="panel offsets-panel" aria-labelledby="h-offsets">
@@ -333,44 +357,43 @@ pub fn app() -> Html {
     }
 }
 
-/// The runtime the URL asks for: a shared moment (`m`), else its lesson at its step; a moment
-/// that cannot be restored says why and opens the link's readable lesson, seed and step.
-fn open(o: &PageOptions) -> Runtime {
-    let theme = o.theme.unwrap_or_else(stored_theme);
-    // A lesson file that could not be loaded before the first render gives way to the default.
-    let (lesson, problem) = ondemand::opening(o.lesson.clone(), o.problem.clone());
-    let mut rt = Runtime::new(lesson, o.seed, problem, theme, page_lang());
-    let mut restored = false;
-    if let Some(code) = &o.moment {
-        let lesson = rt.model().lesson.clone();
-        match rt.restore(code, &lesson, o.step.unwrap_or(0)) {
-            Ok(_) => restored = true,
-            Err(why) => {
-                rt.handle(Msg::Banner(Some(why)));
-            }
+/// Fetch the engine's chunk, then open the runtime in the shell and render its model; a chunk
+/// that cannot be fetched is said in the banner.
+fn fetch_engine(runtime: Rc<RefCell<Shell>>, set_model: UseStateSetter<Rc<Model>>, set_engine_in: UseStateSetter<bool>) {
+    runtime.borrow_mut().loading = true;
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = entry::load().await.is_ok();
+        let mut shell = runtime.borrow_mut();
+        if !(loaded && shell.engine_in()) {
+            shell.failed();
         }
-    }
-    if let (false, Some(step)) = (restored, o.step) {
-        rt.handle(Msg::JumpTo(step));
-    }
-    if stored_quiz() {
-        rt.handle(Msg::Quiz(true));
-    }
-    if let Some(speed) = o.speed {
-        rt.handle(Msg::Speed(speed));
-    }
-    if o.autoplay {
-        rt.handle(Msg::Play);
-    }
-    rt
+        shell.loading = false;
+        let (model, engine_in) = (shell.model(), shell.has_engine());
+        drop(shell);
+        set_model.set(model);
+        set_engine_in.set(engine_in);
+    });
 }
 
-/// Mount the app on the page's `<body>`, once what the URL opens is loaded (`ui::ondemand`).
+/// Mount the app on the page's `<body>`, once what the URL opens is loaded (`ui::ondemand`):
+/// the engine too, unless the first render is the recorded opening (`ui::shell`).
 pub fn start() {
     show_panics();
-    let lesson = url_options().lesson;
+    let options = url_options();
+    let lesson = options.lesson.clone();
+    let needs_engine = !plain_visit(&options);
     wasm_bindgen_futures::spawn_local(async move {
+        // The engine's request leaves with the lesson file's and the Chinese table's.
+        let engine = needs_engine.then(|| {
+            wasm_bindgen_futures::JsFuture::from(wasm_bindgen_futures::future_to_promise(async {
+                let _ = entry::load().await;
+                Ok(JsValue::UNDEFINED)
+            }))
+        });
         ondemand::before_first_render(lesson.as_deref(), asked_lang()).await;
+        if let Some(engine) = engine {
+            let _ = engine.await;
+        }
         // The frame index.html painted before the wasm loaded gives way to the app's first
         // render. Removed here, not in an effect after it: the first render runs in this same
         // task (a microtask of it), so no frame shows neither; an effect runs a task later, and

@@ -19,6 +19,7 @@ pub mod labels;
 pub mod lesson_state;
 pub mod lessons;
 pub mod model;
+pub mod opening;
 pub mod quiz;
 pub mod share;
 pub mod sizing;
@@ -43,5 +44,7 @@ mod ondemand;
 pub(crate) mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+mod shell;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

@@ -38,8 +38,11 @@ pub struct OffsetSample {
     pub offsets: Vec<(String, u64)>,
 }
 
+/// At most this many keys per database are listed; the heading says how many there are.
+pub const KEY_LIMIT: usize = 200;
+
 /// The selected node as the inspector shows it, read from the engine when the frame was made.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Inspected {
     pub node: String,
     /// `INFO replication` field/value pairs as the engine prints them, and the sync counters
@@ -49,6 +52,20 @@ pub struct Inspected {
     pub keys: Vec<DbKeysView>,
     /// The key filter the listing used (a `KEYS` glob; empty: every key).
     pub filter: String,
+}
+
+impl Inspected {
+    /// Node `name`'s INFO and keys (those matching the `KEYS` glob `filter`), read from the
+    /// engine at the world's logical now.
+    pub fn of(world: &crate::sim::World, name: &str, filter: &str) -> Option<Inspected> {
+        let node = world.node(name)?;
+        Some(Inspected {
+            node: name.to_string(),
+            info: super::labels::inspector_info(&node.info("replication"), &node.info("stats")),
+            keys: crate::engine::view::keyspace_listing_matching(node, world.now_ms(), KEY_LIMIT, filter.as_bytes()),
+            filter: filter.to_string(),
+        })
+    }
 }
 
 /// What the runtime hands over after it changed the session.

@@ -4,7 +4,7 @@
 
 use super::api::{Goal, Input, WalkState};
 use super::i18n::Lang;
-use super::model::Theme;
+use super::model::{Model, Theme};
 
 /// What the page can ask of the runtime.
 pub enum Msg {
@@ -75,4 +75,31 @@ pub enum Msg {
     SetEra(crate::engine::repl::era::Era),
     /// Run the scenario on screen in every era and show the table.
     CompareEras,
+}
+
+/// Apply `msg` if it changes only the page's own state (play control, dialogs, theme,
+/// language, the console's history), not the world; false for any other. The runtime applies
+/// these here, and so does the shell before the engine is in (`ui::shell`): one reducer.
+pub fn apply_ui(m: &mut Model, msg: &Msg) -> bool {
+    match msg {
+        Msg::StepByHand(on) => m.set_step_by_hand(*on),
+        Msg::Predict { line, outcome } => m.predict(*line, outcome),
+        Msg::LeaveLesson => m.leave_lesson(),
+        Msg::Quiz(on) => m.quiz_on = *on,
+        Msg::Play => m.play(),
+        Msg::Pause => m.pause(),
+        Msg::TogglePlay => m.toggle_play(),
+        Msg::Speed(v) => m.set_speed(*v),
+        Msg::Banner(b) => m.set_banner(b.clone()),
+        Msg::DismissNotice => m.dismiss_notice(),
+        Msg::Help(open) => m.set_help(*open),
+        Msg::ToggleHelp => m.toggle_help(),
+        Msg::SetTheme(t) => m.set_theme(*t),
+        Msg::SetLang(lang) => m.set_lang(*lang),
+        Msg::Glossary(open) => m.set_glossary(*open),
+        Msg::HideHeartbeats(hide) => m.set_hide_heartbeats(*hide),
+        Msg::ConsoleHistory { node, line } => m.remember_command(node.clone(), line.clone()),
+        _ => return false,
+    }
+    true
 }

@@ -8,12 +8,11 @@
 use super::api::{Goal, Input, Session};
 use super::channel::{self, Driver};
 use super::i18n::{t, tf, Lang, K};
-use super::labels::inspector_info;
+use super::labels::{shown_step, with_shown_step};
 use super::lesson_state::{takes, LessonState};
 use super::model::{opening_lesson, Frame, Inspected, Model, Theme};
 use super::share::{say, say_bad_link, Say};
 use super::{lessons, model};
-use crate::engine::view::keyspace_listing_matching;
 use crate::sim::fnv::fnv1a;
 use crate::sim::input::JournalEntry;
 use crate::sim::moment::Moment;
@@ -22,12 +21,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub mod files;
+pub mod entry;
 mod loading;
 use loading::download;
-
-/// At most this many keys per database are listed; the heading says how many there are.
-const KEY_LIMIT: usize = 200;
 
 pub use super::msg::Msg;
 
@@ -113,7 +109,10 @@ impl Runtime {
             self.driver.borrow_mut().cancel();
             self.m().walking = false;
         }
+        // Play control, dialogs, theme, language: the page's own state (`msg::apply_ui`).
+        let own = super::msg::apply_ui(self.m(), &msg);
         let world_changed = match msg {
+            _ if own => false,
             // The student took the action the lesson's `await` handed them: the lesson goes on
             // along its own run (which holds that very action), not a branch of it.
             Msg::Input(input) if self.model.awaited.as_ref().is_some_and(|a| takes(a, &input)) => self.take_awaited(),
@@ -129,7 +128,6 @@ impl Runtime {
                 }
                 true
             }
-            Msg::StepByHand(on) => self.ui(|m| m.set_step_by_hand(on)),
             Msg::Walk(goal) => {
                 self.m().dismiss_notice();
                 if goal == Goal::Visible && !self.model.walking {
@@ -149,13 +147,7 @@ impl Runtime {
                 self.m().continue_lesson();
                 self.forward(Goal::Visible)
             }
-            Msg::Predict { line, outcome } => {
-                self.m().predict(line, &outcome);
-                false
-            }
-            Msg::LeaveLesson => self.ui(Model::leave_lesson),
             Msg::ResumeLesson => self.resume_lesson(),
-            Msg::Quiz(on) => self.ui(|m| m.quiz_on = on),
             Msg::StepBack => {
                 self.m().pause();
                 let mut session = self.session.borrow_mut();
@@ -193,22 +185,14 @@ impl Runtime {
             }
             Msg::Export => {
                 // The step on screen travels with the file, so an import reopens it there.
-                let json = files::export_now(&mut self.session.borrow_mut(), self.model.current_step);
+                let json = with_shown_step(&self.session.borrow_mut().export_json(), self.model.current_step);
                 let file = format!("replscope-step{}.json", self.model.current_step);
-                let why = match json.map(|json| download(&file, "application/json", &json)) {
-                    None => Some(t(self.model.lang, K::ChunkFailed).to_string()),
-                    Some(Err(e)) => Some(tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")])),
-                    Some(Ok(())) => None,
-                };
-                if why.is_some() {
-                    self.m().set_banner(why);
+                if let Err(e) = download(&file, "application/json", &json) {
+                    let why = tf(self.model.lang, K::ExportFailed, &[&format!("{e:?}")]);
+                    self.m().set_banner(Some(why));
                 }
                 false
             }
-            Msg::Play => self.ui(Model::play),
-            Msg::Pause => self.ui(Model::pause),
-            Msg::TogglePlay => self.ui(Model::toggle_play),
-            Msg::Speed(v) => self.ui(|m| m.set_speed(v)),
             Msg::KeyFilter(pattern) => {
                 self.key_filter = pattern;
                 let inspected = self.inspect();
@@ -222,17 +206,26 @@ impl Runtime {
                 self.m().set_inspected(inspected);
                 false
             }
-            Msg::Banner(b) => self.ui(|m| m.set_banner(b)),
-            Msg::DismissNotice => self.ui(Model::dismiss_notice),
-            Msg::Help(open) => self.ui(|m| m.set_help(open)),
-            Msg::ToggleHelp => self.ui(Model::toggle_help),
-            Msg::SetTheme(t) => self.ui(|m| m.set_theme(t)),
-            Msg::SetLang(lang) => self.ui(|m| m.set_lang(lang)),
-            Msg::Glossary(open) => self.ui(|m| m.set_glossary(open)),
-            Msg::HideHeartbeats(hide) => self.ui(|m| m.set_hide_heartbeats(hide)),
-            Msg::ConsoleHistory { node, line } => self.ui(|m| m.remember_command(node, line)),
             Msg::SetEra(era) => self.set_era(era),
             Msg::CompareEras => self.compare_eras(),
+            // Applied above (`apply_ui` took it).
+            Msg::StepByHand(_)
+            | Msg::Predict { .. }
+            | Msg::LeaveLesson
+            | Msg::Quiz(_)
+            | Msg::Play
+            | Msg::Pause
+            | Msg::TogglePlay
+            | Msg::Speed(_)
+            | Msg::Banner(_)
+            | Msg::DismissNotice
+            | Msg::Help(_)
+            | Msg::ToggleHelp
+            | Msg::SetTheme(_)
+            | Msg::SetLang(_)
+            | Msg::Glossary(_)
+            | Msg::HideHeartbeats(_)
+            | Msg::ConsoleHistory { .. } => false,
         };
         // While a walk's parcel crosses a port the world is between the two halves of a step:
         // keep showing the last whole step; `Msg::Walked` refreshes when it lands.
@@ -273,12 +266,6 @@ impl Runtime {
         self.refresh();
         self.forward(Goal::Visible);
         true
-    }
-
-    /// A change to UI-only state: the world is untouched.
-    fn ui(&mut self, f: impl FnOnce(&mut Model)) -> bool {
-        f(self.m());
-        false
     }
 
     /// Apply inputs in order; the first refused one stops the rest and says why.
@@ -388,13 +375,6 @@ impl Runtime {
     fn inspect(&self) -> Option<Inspected> {
         let name = self.model.selected.as_ref()?;
         let session = self.session.try_borrow().ok()?;
-        let world = session.world();
-        let node = world.node(name)?;
-        Some(Inspected {
-            node: name.clone(),
-            info: inspector_info(&node.info("replication"), &node.info("stats")),
-            keys: keyspace_listing_matching(node, world.now_ms(), KEY_LIMIT, self.key_filter.as_bytes()),
-            filter: self.key_filter.clone(),
-        })
+        Inspected::of(session.world(), name, &self.key_filter)
     }
 }

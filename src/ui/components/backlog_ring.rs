@@ -212,7 +212,7 @@ fn ring(lang: Lang, trace: &Trace, node: &NodeView, b: &BacklogView) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct BacklogProps {
     pub snapshot: Rc<Snapshot>,
     /// For the last PSYNC each master decided.

@@ -1,40 +1,55 @@
-//! The panels below the fold of the first screen (offsets, the node inspector, the console):
-//! the chunk `below` (`lazy.rs`), fetched right after the first render. At 1280×860 they start
-//! below the first screen, on a phone further down, and the embed view shows none of them, so a
-//! student sees the page's top half no later for it; their code (the INFO and keyspace tables,
-//! the console's reply rendering, the offsets chart) leaves the first load: 462.2 → 438.8 KB
-//! gzip, measured with `scripts/dev.sh build`. Each wrapper takes its panel's props unchanged.
+//! The panels below the fold of the first screen (the Messages panel, the backlog ring, the
+//! offsets, the node inspector, the console): the chunk `below` (`lazy.rs`), fetched right after
+//! the first render. At 1280×860 they start below the first screen (the Messages and backlog
+//! panels at 876 px, the rest lower), on a phone further down, so a student sees the page's top
+//! no later for it; their code (the sequence rows, the ring, the INFO and keyspace tables, the
+//! console's reply rendering, the offsets chart) leaves the first load, measured with
+//! `scripts/dev.sh build`: offsets, inspector and console 462.2 → 438.9 KB gzip (thirteenth
+//! round); Messages and backlog BEFORE → AFTER KB (fourteenth). Each wrapper takes its panel's
+//! props unchanged.
 
+use super::backlog_ring::{BacklogPanel, BacklogProps};
 use super::console::{ConsolePanel, ConsolePanelProps};
 use super::inspector::{Inspector, InspectorProps};
 use super::lazy::lazy_view;
 use super::offsets::{OffsetsPanel, OffsetsProps};
+use super::sequence::{SequencePanel, SequenceProps};
 use wasm_split_helpers::{wasm_split, SplitLoaderError};
 use yew::prelude::*;
 
 #[wasm_split(below, preload(preload_offsets), fallible)]
 fn offsets_view(p: &OffsetsProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! {
-        <OffsetsPanel snapshot={p.snapshot.clone()} layout={p.layout.clone()} samples={p.samples.clone()}
-            trace={p.trace.clone()} dispatch={p.dispatch.clone()} />
-    })
+    Ok(html! { <OffsetsPanel ..p.clone() /> })
 }
 
 #[wasm_split(below, preload(preload_inspector), fallible)]
 fn inspector_view(p: &InspectorProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! {
-        <Inspector node={p.node.clone()} inspected={p.inspected.clone()} names={p.names.clone()} dispatch={p.dispatch.clone()} />
-    })
+    Ok(html! { <Inspector ..p.clone() /> })
 }
 
 #[wasm_split(below, preload(preload_console), fallible)]
 fn console_view(p: &ConsolePanelProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! {
-        <ConsolePanel snapshot={p.snapshot.clone()} selected={p.selected.clone()} history={p.history.clone()}
-            seed={p.seed} current_step={p.current_step} step_by_hand={p.step_by_hand} dispatch={p.dispatch.clone()} />
-    })
+    Ok(html! { <ConsolePanel ..p.clone() /> })
 }
 
+#[wasm_split(below, preload(preload_sequence), fallible)]
+fn sequence_view(p: &SequenceProps) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <SequencePanel ..p.clone() /> })
+}
+
+#[wasm_split(below, preload(preload_backlog), fallible)]
+fn backlog_view(p: &BacklogProps) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <BacklogPanel ..p.clone() /> })
+}
+
+lazy_view!(
+    /// The Messages panel (the sequence of messages between the nodes).
+    lazy_sequence(SequenceProps) = sequence_view, preload_sequence
+);
+lazy_view!(
+    /// The backlog ring and the replicas' buffers.
+    lazy_backlog(BacklogProps) = backlog_view, preload_backlog
+);
 lazy_view!(
     /// The offsets panel (table and chart).
     lazy_offsets(OffsetsProps) = offsets_view, preload_offsets

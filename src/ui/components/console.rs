@@ -196,7 +196,7 @@ fn node_console(p: &NodeConsoleProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct ConsolePanelProps {
     pub snapshot: Rc<Snapshot>,
     pub selected: Option<String>,

@@ -137,7 +137,7 @@ fn knob(p: &KnobProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct InspectorProps {
     /// The selected node's view, when it is running.
     pub node: Option<NodeView>,

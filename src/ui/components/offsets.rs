@@ -118,7 +118,7 @@ fn chart(lang: Lang, p: &OffsetsProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct OffsetsProps {
     pub snapshot: Rc<Snapshot>,
     /// To find each replica's master, running or stopped.

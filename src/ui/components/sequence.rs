@@ -248,7 +248,7 @@ fn handshake_strip(lang: Lang, node: &str, state: ReplState) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct SequenceProps {
     pub trace: Trace,
     pub snapshot: Rc<Snapshot>,

@@ -5,7 +5,7 @@
 
 use crate::ui::api::Goal;
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::components::{backlog_ring::BacklogPanel, decision_card::DecisionCard, topology::Topology};
+use crate::ui::components::{backlog_ring::BacklogProps, below::lazy_backlog, decision_card::DecisionCard, topology::Topology};
 use crate::ui::i18n::{t, Lang, K};
 use crate::ui::model::Model;
 use crate::ui::runtime::Msg;
@@ -153,7 +153,7 @@ pub fn embed_view(p: &EmbedProps) -> Html {
                         // The panel's own headings (a master's replication buffers) are h3s: this
                         // h2, for screen readers only, keeps the outline in order.
                         <h2 class="visually-hidden">{ t(lang, K::HBacklog) }</h2>
-                        <BacklogPanel snapshot={m.snapshot.clone()} trace={m.trace.clone()} />
+                        { lazy_backlog(BacklogProps { snapshot: m.snapshot.clone(), trace: m.trace.clone() }) }
                     </section>
                 }
             </main>

@@ -8,7 +8,6 @@ use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels;
 use crate::ui::lessons;
 use crate::ui::model::{Theme, SPEEDS};
-use crate::ui::runtime::files::send_after_files;
 use crate::ui::runtime::Msg;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -41,8 +40,7 @@ pub fn header(p: &HeaderProps) -> Html {
     };
     let on_export = {
         let d = p.dispatch.clone();
-        // The JSON code is a chunk of its own (`ui::runtime::files`): fetched, then used.
-        Callback::from(move |_| send_after_files(d.clone(), lang, Msg::Export))
+        Callback::from(move |_| d.emit(Msg::Export))
     };
     let on_import = {
         let d = p.dispatch.clone();
@@ -53,7 +51,7 @@ pub fn header(p: &HeaderProps) -> Html {
             let d = d.clone();
             let r = reader.clone();
             let onload = Closure::once_into_js(move || match r.result().ok().and_then(|v| v.as_string()) {
-                Some(text) => send_after_files(d, lang, Msg::Import(text)),
+                Some(text) => d.emit(Msg::Import(text)),
                 None => d.emit(Msg::Banner(Some(t(lang, K::NotText).into()))),
             });
             reader.set_onload(Some(onload.unchecked_ref()));

@@ -30,6 +30,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::ChunkLoading => "Loading…",
         K::ChunkFailed => "This part of the page could not be loaded (is the network down?).",
         K::ChunkRetry => "Try again",
+        K::EngineLoading => "The simulator is still loading: your step is taken as soon as it is in.",
+        K::EngineFailed => "The simulator could not be loaded (is the network down?); your next step tries again.",
         K::LangLoadFailed => "The Chinese texts could not be loaded ({0}); the page stays in English.",
         K::Quiet => "Nothing moved: nothing is in flight and nothing happens within a minute of simulated time. Send a command, heal a link, or add a node.",
         K::NoDecisionCame => "No PSYNC decision comes: no replica is (re)connecting, so nothing moved. Try REPLICAOF, or cut and heal a link.",

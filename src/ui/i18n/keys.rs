@@ -45,6 +45,8 @@ keys! {
     ChunkLoading,
     ChunkFailed,
     ChunkRetry,
+    EngineLoading,
+    EngineFailed,
     LangLoadFailed,
     Quiet,
     NoDecisionCame,

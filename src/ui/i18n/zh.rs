@@ -30,6 +30,8 @@ pub(super) fn text(k: K) -> &'static str {
         K::ChunkLoading => "正在加载…",
         K::ChunkFailed => "页面的这一部分无法加载（网络断开了吗？）。",
         K::ChunkRetry => "重试",
+        K::EngineLoading => "模拟器仍在加载：加载完成后会立即执行你的操作。",
+        K::EngineFailed => "无法加载模拟器（网络断开了吗？）；下一步操作时会重试。",
         K::LangLoadFailed => "无法加载中文文本（{0}）；页面保持英文。",
         K::Quiet => "没有前进：没有任何东西在传输中，模拟时间一分钟内也不会发生任何事。发送一条命令、恢复一条链路，或添加一个节点。",
         K::NoDecisionCame => "不会出现 PSYNC 决策：没有副本在（重新）连接，所以没有前进。试试 REPLICAOF，或者切断再恢复一条链路。",

@@ -60,12 +60,8 @@ impl Runtime {
             }
             return;
         }
-        let Some(imported) = files::import_now(text) else {
-            let why = t(self.model.lang, K::ChunkFailed).to_string();
-            self.m().set_banner(Some(why));
-            return;
-        };
-        match imported {
+        // The step the export was made at travels in the file.
+        match Session::import_json(text).map(|s| (s, shown_step(text))) {
             Ok((mut session, shown_step)) => {
                 (self.lesson_text, self.lesson_journal) = (String::new(), Vec::new());
                 self.era_source = (String::new(), None);

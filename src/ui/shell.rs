@@ -1,0 +1,179 @@
+//! The page's hold on the engine (wasm32): the runtime once its chunk is in, and until then the
+//! model the page shows and the messages it was sent (issue 17: the engine is not in the first
+//! load; `ui::runtime::entry` lists its doors).
+//!
+//! A plain visit (no `?lesson=`, `?step=`, `m=`, `?seed=` or `?autoplay`) renders the default
+//! lesson's recorded opening (`ui::opening`) at once, and the engine is fetched right after.
+//! Meanwhile play control, dialogs, theme and language respond on that model (`msg::apply_ui`),
+//! and every message is kept: when the engine arrives it opens the page as the URL asks and
+//! takes them all in order, so a step clicked early is taken, late, not lost. Any other visit
+//! waits for the engine before its first render (`app::start`), as it waits for a lesson file.
+
+use super::i18n::{t, K};
+use super::model::{Model, Theme};
+use super::msg::{apply_ui, Msg};
+use super::opening::Opening;
+use super::page::{page_lang, stored_quiz, stored_theme};
+use super::runtime::entry::{self, Opened};
+use super::runtime::Runtime;
+use super::share::{PageOptions, DEFAULT_SEED};
+use super::{api, ondemand};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::Callback;
+
+pub struct Shell {
+    options: Rc<PageOptions>,
+    engine: Option<Box<Runtime>>,
+    model: Rc<Model>,
+    /// Messages sent before the engine was in, in order, each with whether it was the page's
+    /// own (applied to the model at once) or waits for the world.
+    pending: Vec<(Msg, bool)>,
+    /// The engine's chunk is on its way.
+    pub loading: bool,
+    /// The page's dispatch, for the driver's "walk ended" (set once the App has one).
+    dispatch: Rc<RefCell<Option<Callback<Msg>>>>,
+}
+
+/// Whether the URL opens exactly the recorded opening: the default lesson, seed and step.
+pub fn plain_visit(o: &PageOptions) -> bool {
+    o.lesson.is_none() && o.step.is_none() && o.moment.is_none() && o.seed == DEFAULT_SEED && !o.autoplay && o.problem.is_none()
+}
+
+impl Shell {
+    /// The shell for the page's first render: the opening of a plain visit (engine to come),
+    /// else the engine's runtime (the first render waited for its chunk). A chunk that could
+    /// not be fetched leaves an empty page that says so.
+    pub fn open(options: Rc<PageOptions>) -> Shell {
+        let mut shell = Shell {
+            options,
+            engine: None,
+            model: Rc::new(Model::new(DEFAULT_SEED, None, Theme::System)),
+            pending: Vec::new(),
+            loading: false,
+            dispatch: Rc::default(),
+        };
+        let opening = plain_visit(&shell.options).then(Opening::shipped).flatten();
+        match opening {
+            Some(opening) => {
+                let mut model = opening.model(shell.theme(), page_lang());
+                if stored_quiz() {
+                    apply_ui(&mut model, &Msg::Quiz(true));
+                }
+                if let Some(speed) = shell.options.speed {
+                    apply_ui(&mut model, &Msg::Speed(speed));
+                }
+                shell.model = Rc::new(model);
+            }
+            None => {
+                if !shell.engine_in() {
+                    shell.failed();
+                }
+            }
+        }
+        shell
+    }
+
+    pub fn model(&self) -> Rc<Model> {
+        self.model.clone()
+    }
+
+    pub fn has_engine(&self) -> bool {
+        self.engine.is_some()
+    }
+
+    /// The engine is neither in nor on its way (the App then fetches it).
+    pub fn wants_engine(&self) -> bool {
+        self.engine.is_none() && !self.loading
+    }
+
+    /// The App's dispatch: the driver tells it when a walk ends.
+    pub fn set_dispatch(&self, dispatch: Callback<Msg>) {
+        *self.dispatch.borrow_mut() = Some(dispatch);
+    }
+
+    fn theme(&self) -> Theme {
+        self.options.theme.unwrap_or_else(stored_theme)
+    }
+
+    /// The engine's chunk is in: open the runtime as the URL asks and hand it every message
+    /// kept meanwhile. False when the chunk is not in after all.
+    pub fn engine_in(&mut self) -> bool {
+        if self.engine.is_some() {
+            return true;
+        }
+        // A lesson file that could not be loaded before the first render gives way to the default.
+        let (lesson, problem) = ondemand::opening(self.options.lesson.clone(), self.options.problem.clone());
+        let dispatch = self.dispatch.clone();
+        let opened = Opened {
+            options: &self.options,
+            lesson,
+            problem,
+            theme: self.theme(),
+            // A language switched meanwhile is among the kept messages.
+            lang: page_lang(),
+            quiz: stored_quiz(),
+            walked: Rc::new(move |walked: api::WalkState, asked: api::Goal| {
+                if let Some(d) = dispatch.borrow().as_ref() {
+                    d.emit(Msg::Walked(walked, asked));
+                }
+            }),
+        };
+        let Some(mut rt) = entry::open_now(&opened) else { return false };
+        for (msg, _) in std::mem::take(&mut self.pending) {
+            if let Some(model) = entry::handle_now(&mut rt, msg) {
+                self.model = model;
+            }
+        }
+        self.model = rt.model();
+        self.engine = Some(rt);
+        true
+    }
+
+    /// The engine could not be fetched: the page says so, and the steps asked meanwhile are
+    /// dropped (the next one asks for the engine again); the page's own changes stay.
+    pub fn failed(&mut self) {
+        self.loading = false;
+        self.pending.retain(|(_, own)| *own);
+        let lang = self.model.lang;
+        Rc::make_mut(&mut self.model).set_banner(Some(t(lang, K::EngineFailed).to_string()));
+    }
+
+    /// Apply one message; the model to render. Before the engine is in, the page's own state
+    /// changes at once, a Step or a click on the world waits (the notice says why), and a play
+    /// timer's tick is dropped (playing goes on once the engine is in).
+    pub fn handle(&mut self, msg: Msg) -> Rc<Model> {
+        if let Some(rt) = self.engine.as_mut() {
+            if let Some(model) = entry::handle_now(rt, msg) {
+                self.model = model;
+            }
+            return self.model.clone();
+        }
+        if matches!(msg, Msg::Tick) {
+            return self.model.clone();
+        }
+        let m = Rc::make_mut(&mut self.model);
+        let own = apply_ui(m, &msg);
+        if !own {
+            if let Msg::Select(node) = &msg {
+                m.select(node.clone());
+            }
+            m.notice = Some(t(m.lang, K::EngineLoading).to_string());
+        }
+        self.pending.push((msg, own));
+        self.model.clone()
+    }
+
+    /// The moment on screen as a link's code; empty before the engine is in (nothing has
+    /// changed the opening yet that a link would need to carry).
+    pub fn moment_code(&self, lang: &str) -> String {
+        self.engine.as_ref().map(|rt| entry::moment_code_now(rt, lang)).unwrap_or_default()
+    }
+
+    /// `window.__replscope` (end-to-end tests), once the engine is in.
+    pub fn publish(&self, model: &Rc<Model>) {
+        if let Some(rt) = &self.engine {
+            entry::publish_now(rt, model);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+// The engine is a chunk of its own (issue 17; src/ui/shell.rs, src/ui/runtime/entry.rs): a plain
+// visit's first render is the default lesson's recorded opening (src/ui/opening.rs), and the
+// engine is fetched right after it. What the student sees before the engine is in must be what
+// the engine then shows; a step asked meanwhile is taken when it arrives, not lost; play control
+// and dialogs respond at once; a failed fetch says so, and the next step tries again. A visit
+// the opening does not cover (a step, a lesson, a link) waits for the engine before its first render.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serveDir, launch, markShown, DIST } from './harness.mjs';
+import { published } from './app.mjs';
+import { isChunk } from './bundle-size.mjs';
+
+let server, browser;
+before(async () => { server = await serveDir(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const engineChunk = fs.readdirSync(DIST).filter(isChunk).find((f) => f.startsWith('split_engine-'));
+
+// A page whose engine chunk waits until `release()` (or fails, with `fail`), collecting errors.
+async function heldEngine(query = '', { fail = false } = {}) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  let release;
+  const released = new Promise((r) => { release = r; });
+  let asked = 0;
+  await page.route(`**/${engineChunk}`, async (route) => {
+    asked += 1;
+    if (fail) return route.abort();
+    await released;
+    await route.continue();
+  });
+  await markShown(page, 'app');
+  await page.goto(server.url + query);
+  await page.getByTestId('app').waitFor();
+  return { page, errors, release, asked: () => asked };
+}
+
+// What the first screen's panels say, as the student reads them.
+const panelText = (page) => page.evaluate(() =>
+  ['.topology-panel', '.decision-panel', '.sequence-panel', '.backlog-panel', '[data-testid=lesson-narration]', '.timeline']
+    .map((s) => [s, document.querySelector(s)?.innerText ?? null]));
+
+const stepShown = (page) => page.evaluate(() => ({
+  attr: Number(document.querySelector('[data-testid=app]').dataset.step),
+  slider: Number(document.querySelector('[data-testid=timeline]').value),
+  of: Number(document.querySelector('[data-testid=timeline]').max),
+}));
+
+test('before the engine is in, a plain visit shows the lesson as the engine then shows it', async () => {
+  const { page, errors, release } = await heldEngine();
+  // The sizing calculator in the backlog panel is the `rare` chunk's: read once it is in.
+  await page.getByTestId('sizing-calculator').waitFor();
+  const opening = await panelText(page);
+  // The nodes, the timeline with the run ahead, step 0: no engine yet, no window.__replscope.
+  assert.equal(await page.evaluate(() => typeof window.__replscope), 'undefined', 'the engine is held');
+  const topology = opening.find(([s]) => s === '.topology-panel')[1];
+  assert.match(topology, /\bm\b/);
+  assert.match(topology, /\br1\b/);
+  const before = await stepShown(page);
+  assert.equal(before.attr, 0);
+  assert.ok(before.of > 0, `the timeline shows the recorded run ahead (max ${before.of})`);
+  release();
+  await page.waitForFunction(() => window.__replscope?.snapshot);
+  const after = await published(page);
+  assert.equal(after.step, 0);
+  assert.equal(after.last_step, before.of, 'the engine recorded the run the opening showed');
+  assert.deepEqual(await panelText(page), opening, 'every panel says what it said before the engine came');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a step asked before the engine is in is taken when it arrives; the help opens at once', async () => {
+  const { page, errors, release } = await heldEngine();
+  await page.getByTestId('help').click();
+  await page.getByTestId('help-overlay').waitFor();
+  await page.getByTestId('help-close').click();
+  await page.getByTestId('step').click();
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /still loading/);
+  assert.equal((await stepShown(page)).attr, 0, 'the step waits for the engine');
+  release();
+  await page.waitForFunction(() => window.__replscope?.step > 0 && !window.__replscope.walking);
+  const { step } = await published(page);
+  const shown = await stepShown(page);
+  assert.equal(shown.attr, step, 'the page shows the step the engine took');
+  assert.equal(shown.slider, step);
+  assert.equal(await notice.count(), 0, 'the loading notice is gone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an engine that cannot be fetched is said; the next step asks again and is taken', async () => {
+  const { page, errors, asked } = await heldEngine('', { fail: true });
+  const banner = page.getByTestId('error-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /simulator could not be loaded/);
+  assert.equal((await stepShown(page)).attr, 0);
+  const tries = asked();
+  await page.unroute(`**/${engineChunk}`);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => window.__replscope?.step > 0 && !window.__replscope.walking);
+  assert.ok(tries >= 1, 'the first fetch was made');
+  assert.equal((await stepShown(page)).attr, (await published(page)).step);
+  assert.deepEqual(errors, [], 'no uncaught error, no trap');
+  await page.close();
+});
+
+test('a visit the opening does not cover waits for the engine: its first render is already at its step', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await markShown(page, 'app');
+  await page.goto(`${server.url}?lesson=partial-resync&step=5`);
+  await page.getByTestId('app').waitFor();
+  // At the first render the engine was in: the step is the link's, and the page is published.
+  const first = await page.evaluate(() => Number(document.querySelector('[data-testid=app]').dataset.step));
+  assert.equal(first, 5);
+  const at = await page.evaluate((name) => ({
+    app: window.__shownAt,
+    engine: performance.getEntriesByType('resource').find((e) => e.name.includes(name))?.responseEnd,
+  }), engineChunk);
+  assert.ok(at.engine > 0 && at.engine <= at.app, `the engine was in at ${at.engine} ms, the app on screen at ${at.app} ms`);
+  await page.waitForFunction(() => window.__replscope?.step === 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
