@@ -113,7 +113,7 @@ node_modules() {
   have node && have npm || apt_install nodejs npm
   local stamp="tests/e2e/node_modules/.stamp"
   if [ -f "$stamp" ] && [ "$stamp" -nt tests/e2e/package-lock.json ]; then return; fi
-  log "installing npm packages for the end-to-end tests (playwright-core, binaryen)"
+  log "installing npm packages for the build and the end-to-end tests (binaryen, esbuild, playwright-core, axe-core)"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   touch "$stamp"
 }
@@ -137,7 +137,7 @@ setup_app() {
   wasm_bindgen_cli
   wasm_split_tool
   trunk_tool
-  node_modules   # wasm-opt (npm binaryen) is used by the release build (scripts/split.mjs)
+  node_modules   # wasm-opt (npm binaryen) and esbuild are used by the release build (scripts/split.mjs)
 }
 
 # twiggy names where the wasm's bytes go (the size benchmark's breakdown). Bounded: a machine

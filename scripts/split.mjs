@@ -12,7 +12,8 @@
 //   3. wasm-opt -Oz with index.html's data-wasm-opt-params on the main module and each chunk
 //      (index.html turns trunk's own wasm-opt off: it would optimise the discarded module);
 //   4. the chunks and the loader get content-hashed names, as trunk's files have, and
-//      index.html's integrity attributes are recomputed; the loader is preloaded with the glue.
+//      index.html's integrity attributes are recomputed; the loader is preloaded with the glue;
+//   5. index.html's inline stylesheet is minified (esbuild).
 // Other pages built with this Trunk.toml (the bare Yew page) have no replscope-web files and are
 // left alone. `node scripts/split.mjs --flags` prints the wasm-opt flags (scripts/dev.sh reads them).
 import { execFileSync } from 'node:child_process';
@@ -43,6 +44,24 @@ function tool(name) {
   }
   if (fs.existsSync(local)) return local;
   throw new Error(`split.mjs: ${name} is not installed; run 'scripts/dev.sh setup app'`);
+}
+
+// The files chunk `name` is fetched as, its own and the shared ones it waits for, read from the
+// loader wasm-split-cli wrote (`__wasm_split_load_<name> = … fetch(…"./<file>"…), [deps])`).
+export function chunkFiles(loader, name) {
+  const file = (body) => body.match(/fetch\(new URL\("\.\/([^"]+\.wasm)"/)[1];
+  const load = loader.match(new RegExp(`__wasm_split_load_${name} = wrapAsyncCb\\(makeLoad\\(([\\s\\S]*?)\\n, \\[([^\\]]*)\\]\\)\\)`));
+  if (!load) throw new Error(`split.mjs: the loader has no chunk ${name}`);
+  const deps = load[2].split(',').map((d) => d.trim()).filter(Boolean).map((dep) => {
+    const def = loader.match(new RegExp(`const ${dep} = makeLoad\\(([\\s\\S]*?)\\n, \\[`));
+    if (!def) throw new Error(`split.mjs: the loader does not define ${dep}`);
+    return file(def[1]);
+  });
+  return [file(load[1]), ...deps];
+}
+
+function minifyCss(css) {
+  return execFileSync(tool('esbuild'), ['--minify', '--loader=css'], { input: css, stdio: ['pipe', 'pipe', 'inherit'] }).toString().trim();
 }
 
 function run(cmd, args) {
@@ -105,6 +124,17 @@ export function split({ staging, targetDir, profile, sourceHtml }) {
     if (!link.test(html)) throw new Error(`split.mjs: index.html has no integrity for ${name}`);
     html = html.replace(link, `$1${sri(name)}$2`);
   }
+  // A visit whose first render waits for the engine (a lesson, a step, a link: src/ui/shell.rs)
+  // has www/early.js ask for the engine's chunk and the code it shares, with the wasm instead of
+  // after it: their names go on early.js's tag (the loader's own fetch then takes the preload).
+  const engineFiles = chunkFiles(loader, 'engine');
+  const early = /(<script src="\.\/early-[0-9a-f]+\.js")/;
+  if (!early.test(html)) throw new Error('split.mjs: index.html has no early.js');
+  html = html.replace(early, `$1 data-engine="${engineFiles.join(' ')}"`);
+  // The stylesheet trunk inlined (the frame paints with the HTML alone) is in the first load:
+  // minified by esbuild (npm), 8.9 -> 6.5 KB gzip. The JS is left as wasm-bindgen wrote it:
+  // scripts/single.mjs reads its lines.
+  html = html.replace(/<style>([\s\S]*?)<\/style>/, (_, css) => `<style>${minifyCss(css)}</style>`);
   // The glue imports the loader: preloaded beside it, it costs no round trip of its own.
   const glueLink = html.match(new RegExp(`<link rel="modulepreload" href="\\./${js}"[^>]*>`))[0];
   html = html.replace(glueLink, `${glueLink}\n<link rel="modulepreload" href="./${loaderName}" crossorigin="anonymous" integrity="${sri(loaderName)}">`);

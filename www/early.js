@@ -23,6 +23,24 @@
   if (FILES.indexOf(lesson) >= 0 && !document.getElementById('scn-' + lesson)) {
     early['scenarios/' + lesson + '.scn'] = fetch('scenarios/' + lesson + '.scn');
   }
+  // A visit whose first render waits for the engine (src/ui/shell.rs `plain_visit`: any lesson
+  // but the default, a step, a shared moment, a seed, autoplay): its chunks (scripts/split.mjs
+  // names them on this tag) are preloaded now, with the wasm; the loader's fetch takes them.
+  var me = document.currentScript;
+  var chunks = me && me.getAttribute('data-engine');
+  var waits = (lesson && lesson !== 'full-sync') || params.has('step') || params.get('m')
+    || (params.has('autoplay') && /^(1|true|yes|on|)$/.test(params.get('autoplay')))
+    || (params.has('seed') && params.get('seed') !== '1');
+  if (chunks && waits && !document.getElementById('replscope-zh')) {
+    chunks.split(' ').forEach(function (file) {
+      var link = document.createElement('link');
+      link.rel = 'preload';
+      link.as = 'fetch';
+      link.crossOrigin = 'anonymous';
+      link.href = file;
+      document.head.appendChild(link);
+    });
+  }
   // Unused, a failed request must not reach the fatal banner's `unhandledrejection`.
   for (var url in early) early[url].catch(function () {});
   window.__replscopeEarly = early;

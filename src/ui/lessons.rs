@@ -268,6 +268,15 @@ mod tests {
         }
     }
 
+    /// www/early.js preloads the engine for a visit whose first render waits for it: any lesson
+    /// but the default one (whose opening is recorded, `ui::opening`) and any seed but the default.
+    #[test]
+    fn early_js_knows_the_default_lesson_and_seed() {
+        let js = include_str!("../../www/early.js");
+        assert!(js.contains(&format!("lesson !== '{}'", all()[0].id)), "early.js names the default lesson");
+        assert!(js.contains(&format!("params.get('seed') !== '{}'", crate::ui::share::DEFAULT_SEED)), "early.js names the default seed");
+    }
+
     /// The English table quotes each scenario file's opening comment: a file whose comment
     /// changes fails here until both tables follow it.
     #[test]

@@ -24,7 +24,7 @@ use yew::Callback;
 
 pub struct Shell {
     options: Rc<PageOptions>,
-    engine: Option<Box<Runtime>>,
+    engine: Option<&'static mut Runtime>,
     model: Rc<Model>,
     /// Messages sent before the engine was in, in order, each with whether it was the page's
     /// own (applied to the model at once) or waits for the world.
@@ -35,9 +35,11 @@ pub struct Shell {
     dispatch: Rc<RefCell<Option<Callback<Msg>>>>,
 }
 
-/// Whether the URL opens exactly the recorded opening: the default lesson, seed and step.
+/// Whether the URL opens exactly the recorded opening: the default lesson (named or not), seed
+/// and step. www/early.js reads the URL the same way (it preloads the engine for the others).
 pub fn plain_visit(o: &PageOptions) -> bool {
-    o.lesson.is_none() && o.step.is_none() && o.moment.is_none() && o.seed == DEFAULT_SEED && !o.autoplay && o.problem.is_none()
+    let default_lesson = o.lesson.as_deref().is_none_or(|id| id == super::lessons::all()[0].id);
+    default_lesson && o.step.is_none() && o.moment.is_none() && o.seed == DEFAULT_SEED && !o.autoplay && o.problem.is_none()
 }
 
 impl Shell {
@@ -119,9 +121,9 @@ impl Shell {
                 }
             }),
         };
-        let Some(mut rt) = entry::open_now(&opened) else { return false };
+        let Some(rt) = entry::open_now(&opened) else { return false };
         for (msg, _) in std::mem::take(&mut self.pending) {
-            if let Some(model) = entry::handle_now(&mut rt, msg) {
+            if let Some(model) = entry::handle_now(rt, msg) {
                 self.model = model;
             }
         }

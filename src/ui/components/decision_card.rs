@@ -6,6 +6,7 @@
 //! `engine::view::psync_checks`); the numbers are shown as the engine reported them. The
 //! card never re-decides Redis's rule from the numbers.
 
+use super::lazy::lazy_view;
 use crate::engine::event::{Event, PsyncDecision, PsyncOutcome, PsyncRule};
 use crate::engine::view::{psync_checks, Check};
 use crate::ui::api::{event_of, TraceEntry};
@@ -16,6 +17,7 @@ use crate::ui::i18n::{t, tf, Lang, K};
 use crate::ui::labels::{fullresync_moment, psync_arithmetic};
 use crate::ui::model::Trace;
 use std::rc::Rc;
+use wasm_split_helpers::{wasm_split, SplitLoaderError};
 use yew::prelude::*;
 
 /// A test's verdict, always as a word and an icon (never colour alone).
@@ -172,22 +174,47 @@ fn card(lang: Lang, master: &str, d: &PsyncDecision, after: &[Rc<TraceEntry>], s
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct DecisionProps {
     /// The card shows the last PSYNC decision up to the current step.
     pub trace: Trace,
 }
 
+/// The last PSYNC decision up to the current step: its index in `shown`, master, decision, step.
+fn last_decision(shown: &[Rc<TraceEntry>]) -> Option<(usize, &str, &PsyncDecision, u64)> {
+    shown.iter().enumerate().rev().find_map(|(i, e)| match event_of(e) {
+        Some((node, Event::PsyncDecision(d))) => Some((i, node, &**d, e.step)),
+        _ => None,
+    })
+}
+
+#[function_component(Card)]
+fn card_of_last(p: &DecisionProps) -> Html {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let trace = p.trace.shown();
+    last_decision(trace).map(|(i, master, d, step)| card(lang, master, d, &trace[i + 1..], step)).unwrap_or_default()
+}
+
+#[wasm_split(engine, preload(preload_card), fallible)]
+fn card_view(p: &DecisionProps) -> Result<Html, SplitLoaderError> {
+    Ok(html! { <Card ..p.clone() /> })
+}
+
+lazy_view!(
+    /// The decision card.
+    lazy_card(DecisionProps) = card_view, preload_card
+);
+
+/// Fetch the card's code with the engine's (`ui::runtime::entry::load`).
+pub async fn card_ready() -> bool {
+    super::lazy::preload("card_view", || Box::pin(preload_card())).await
+}
+
 #[function_component(DecisionCard)]
 pub fn decision_card(p: &DecisionProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let trace = p.trace.shown();
-    let last = trace.iter().enumerate().rev().find_map(|(i, e)| match event_of(e) {
-        Some((node, Event::PsyncDecision(d))) => Some((i, node.to_string(), d, e.step)),
-        _ => None,
-    });
-    match last {
-        Some((i, master, d, step)) => card(lang, &master, d, &trace[i + 1..], step),
+    match last_decision(p.trace.shown()) {
+        Some(_) => lazy_card(p.clone()),
         None => html! {
             <div class="decision empty" data-testid="decision-card" data-outcome="none">
                 <p>{ t(lang, K::NoPsyncBefore) }<code>{"PSYNC <replid> <offset>"}</code>{ t(lang, K::NoPsyncAfter) }</p>

@@ -69,6 +69,19 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
     (state, retry)
 }
 
+/// Fetch split view `view`'s code ahead of its first render (`load` is its preload), so that
+/// render shows it at once; false when it could not be fetched (the view then says so itself).
+pub async fn preload(view: &'static str, load: Load) -> bool {
+    if is_loaded(view) {
+        return true;
+    }
+    let loaded = load().await.is_ok();
+    if loaded {
+        LOADED.with(|l| l.borrow_mut().push(view));
+    }
+    loaded
+}
+
 /// What shows while a chunk is on its way (a few milliseconds here; a round trip on a slow
 /// link), or why it is not there, with a button that fetches it again. A dialog's stands where
 /// the dialog will, so a student who pressed `?` sees it.

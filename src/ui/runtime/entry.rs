@@ -31,9 +31,11 @@ pub struct Opened<'a> {
 }
 
 /// The runtime the URL asks for: a shared moment (`m`), else its lesson at its step; a moment
-/// that cannot be restored says why and opens the link's readable lesson, seed and step.
+/// that cannot be restored says why and opens the link's readable lesson, seed and step. It
+/// lives as long as the page, so it is never dropped: leaked here, the first load holds no drop
+/// code for the engine's state (the world, its nodes and keyspaces: about 9 KB).
 #[wasm_split(engine, preload(preload_engine), fallible)]
-fn open(o: &Opened<'_>) -> Result<Box<Runtime>, SplitLoaderError> {
+fn open(o: &Opened<'_>) -> Result<&'static mut Runtime, SplitLoaderError> {
     let options = o.options;
     let mut rt = Runtime::new(o.lesson.clone(), options.seed, o.problem.clone(), o.theme, o.lang);
     rt.driver().borrow_mut().set_notify(o.walked.clone());
@@ -59,7 +61,7 @@ fn open(o: &Opened<'_>) -> Result<Box<Runtime>, SplitLoaderError> {
     if options.autoplay {
         rt.handle(Msg::Play);
     }
-    Ok(Box::new(rt))
+    Ok(Box::leak(Box::new(rt)))
 }
 
 #[wasm_split(engine, preload(preload_handle), fallible)]
@@ -84,11 +86,14 @@ pub async fn load() -> Result<(), SplitLoaderError> {
     preload_engine().await?;
     preload_handle().await?;
     preload_moment().await?;
-    preload_publish().await
+    preload_publish().await?;
+    // The decision card's view is in this chunk too (`components::decision_card`).
+    crate::ui::components::decision_card::card_ready().await;
+    Ok(())
 }
 
 /// [`open`], None when the chunk is not in.
-pub fn open_now(o: &Opened<'_>) -> Option<Box<Runtime>> {
+pub fn open_now(o: &Opened<'_>) -> Option<&'static mut Runtime> {
     crate::ui::split::now(open(o)).and_then(Result::ok)
 }
 
