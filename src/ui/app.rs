@@ -27,14 +27,11 @@ use super::i18n::{t, Lang, K};
 use super::lesson_state::Asking;
 use super::model::Model;
 use super::page::{asked_lang, page_base, show_panics, typing_in_field, url_options, LANG};
-use super::runtime::entry;
 use super::runtime::Msg;
 use super::share::{moment_query, say_step_counter, Mode};
-use super::shell::{plain_visit, Shell};
+use super::shell::{engine_ready, fetch_engine, plain_visit, Shell};
 use super::{api, host, ondemand};
 use crate::sim::scenario::Focus;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -47,29 +44,29 @@ pub fn app() -> Html {
     // state below is the model it last handed back (`_eq`: a message that changed nothing
     // visible renders nothing).
     let options = use_memo((), |_| url_options());
-    let runtime = use_mut_ref(|| Shell::open(options.clone()));
-    let engine_in = use_state(|| runtime.borrow().has_engine());
+    let shell = use_mut_ref(|| Shell::open(options.clone()));
+    let engine_in = use_state(|| shell.borrow().has_engine());
     let mode = use_state(|| options.mode);
     // The key listener reads the mode when a key is pressed (it is registered once).
     let mode_now = use_mut_ref(|| options.mode);
     *mode_now.borrow_mut() = *mode;
-    let model = use_state_eq(|| runtime.borrow().model());
+    let model = use_state_eq(|| shell.borrow().model());
     // One callback for the page's life: panels compare it by identity in their props.
     let dispatch = {
-        let runtime = runtime.clone();
+        let shell = shell.clone();
         let (setter, engine_setter) = (model.setter(), engine_in.setter());
         (*use_memo((), move |_| {
             Callback::from(move |msg: Msg| {
                 // A lesson file or the Chinese table not loaded yet is loaded first (`ui::ondemand`).
-                let lang = runtime.borrow().model().lang;
-                let (runtime, setter, engine_setter) = (runtime.clone(), setter.clone(), engine_setter.clone());
+                let lang = shell.borrow().model().lang;
+                let (shell, setter, engine_setter) = (shell.clone(), setter.clone(), engine_setter.clone());
                 ondemand::when_ready(msg, lang, move |msg| {
                     // The borrow ends before the new model is set (setting may render at once).
-                    let next = runtime.borrow_mut().handle(msg);
+                    let next = shell.borrow_mut().handle(msg);
                     setter.set(next);
                     // A step asked after the engine could not be fetched asks for it again.
-                    if runtime.borrow().wants_engine() {
-                        fetch_engine(runtime, setter, engine_setter);
+                    if shell.borrow().wants_engine() {
+                        fetch_engine(shell, setter, engine_setter);
                     }
                 });
             })
@@ -79,10 +76,10 @@ pub fn app() -> Html {
 
     // The engine's chunk, right after a first render that did not need it (`ui::shell`).
     {
-        let (runtime, setter, engine_setter) = (runtime.clone(), model.setter(), engine_in.setter());
+        let (shell, setter, engine_setter) = (shell.clone(), model.setter(), engine_in.setter());
         use_effect_with((), move |_| {
-            if runtime.borrow().wants_engine() {
-                fetch_engine(runtime, setter, engine_setter);
+            if shell.borrow().wants_engine() {
+                fetch_engine(shell, setter, engine_setter);
             }
         });
     }
@@ -182,8 +179,8 @@ pub fn app() -> Html {
     // Walks over the MessagePorts end asynchronously: the driver tells the runtime.
     {
         let dispatch = dispatch.clone();
-        let runtime = runtime.clone();
-        use_effect_with((), move |_| runtime.borrow().set_dispatch(dispatch));
+        let shell = shell.clone();
+        use_effect_with((), move |_| shell.borrow().set_dispatch(dispatch));
     }
 
     // The narration's `look` (or the decision a quiz answer is revealed beside) is marked on the
@@ -202,8 +199,8 @@ pub fn app() -> Html {
 
     // End-to-end tests read the current numbers from `window.__replscope`, once the engine is in.
     {
-        let runtime = runtime.clone();
-        use_effect_with(((*model).clone(), *engine_in), move |(m, _)| runtime.borrow().publish(m));
+        let shell = shell.clone();
+        use_effect_with(((*model).clone(), *engine_in), move |(m, _)| shell.borrow().publish(m));
     }
 
     // The host page's postMessage commands, and the events it is told (ui::host).
@@ -224,10 +221,10 @@ pub fn app() -> Html {
     // random 1 KB writes are a megabyte): it is made when a link is wanted (a copy, the address
     // bar while paused, the embed's "open in ReplScope"), never on every frame of autoplay.
     let moment_link = {
-        let runtime = runtime.clone();
+        let shell = shell.clone();
         let (lesson, seed, step, lang_tag) = (model.lesson.clone(), model.seed, model.current_step, model.lang.tag().to_string());
         Callback::from(move |mode: Mode| {
-            let code = runtime.try_borrow().map(|r| r.moment_code(&lang_tag)).unwrap_or_default();
+            let code = shell.try_borrow().map(|r| r.moment_code(&lang_tag)).unwrap_or_default();
             moment_query(&lesson, seed, step, &lang_tag, &code, mode)
         })
     };
@@ -357,24 +354,6 @@ pub fn app() -> Html {
     }
 }
 
-/// Fetch the engine's chunk, then open the runtime in the shell and render its model; a chunk
-/// that cannot be fetched is said in the banner.
-fn fetch_engine(runtime: Rc<RefCell<Shell>>, set_model: UseStateSetter<Rc<Model>>, set_engine_in: UseStateSetter<bool>) {
-    runtime.borrow_mut().loading = true;
-    wasm_bindgen_futures::spawn_local(async move {
-        let loaded = entry::load().await.is_ok();
-        let mut shell = runtime.borrow_mut();
-        if !(loaded && shell.engine_in()) {
-            shell.failed();
-        }
-        shell.loading = false;
-        let (model, engine_in) = (shell.model(), shell.has_engine());
-        drop(shell);
-        set_model.set(model);
-        set_engine_in.set(engine_in);
-    });
-}
-
 /// Mount the app on the page's `<body>`, once what the URL opens is loaded (`ui::ondemand`):
 /// the engine too, unless the first render is the recorded opening (`ui::shell`).
 pub fn start() {
@@ -387,7 +366,7 @@ pub fn start() {
         // The engine's request leaves with the lesson file's and the Chinese table's.
         let engine = needs_engine.then(|| {
             wasm_bindgen_futures::JsFuture::from(wasm_bindgen_futures::future_to_promise(async {
-                let _ = entry::load().await;
+                engine_ready().await;
                 Ok(JsValue::UNDEFINED)
             }))
         });

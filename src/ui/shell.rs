@@ -9,6 +9,7 @@
 //! takes them all in order, so a step clicked early is taken, late, not lost. Any other visit
 //! waits for the engine before its first render (`app::start`), as it waits for a lesson file.
 
+use super::components::decision_card::card_ready;
 use super::i18n::{t, K};
 use super::model::{Model, Theme};
 use super::msg::{apply_ui, Msg};
@@ -20,7 +21,7 @@ use super::share::{PageOptions, DEFAULT_SEED};
 use super::{api, ondemand};
 use std::cell::RefCell;
 use std::rc::Rc;
-use yew::Callback;
+use yew::{Callback, UseStateSetter};
 
 pub struct Shell {
     options: Rc<PageOptions>,
@@ -178,4 +179,32 @@ impl Shell {
             entry::publish_now(rt, model);
         }
     }
+}
+
+/// The engine's chunk is in, with the decision card's view, which is code of that chunk too
+/// (`components::decision_card`: no decision shows before the engine has run one).
+pub async fn engine_ready() -> bool {
+    let loaded = entry::load().await.is_ok();
+    if loaded {
+        card_ready().await;
+    }
+    loaded
+}
+
+/// Fetch the engine's chunk, then open the runtime in the shell and render its model; a chunk
+/// that cannot be fetched is said in the banner.
+pub fn fetch_engine(shell: Rc<RefCell<Shell>>, set_model: UseStateSetter<Rc<Model>>, set_engine_in: UseStateSetter<bool>) {
+    shell.borrow_mut().loading = true;
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = engine_ready().await;
+        let mut shell = shell.borrow_mut();
+        if !(loaded && shell.engine_in()) {
+            shell.failed();
+        }
+        shell.loading = false;
+        let (model, engine_in) = (shell.model(), shell.has_engine());
+        drop(shell);
+        set_model.set(model);
+        set_engine_in.set(engine_in);
+    });
 }

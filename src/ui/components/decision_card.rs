@@ -205,7 +205,7 @@ lazy_view!(
     lazy_card(DecisionProps) = card_view, preload_card
 );
 
-/// Fetch the card's code with the engine's (`ui::runtime::entry::load`).
+/// Fetch the card's code; the page does it with the engine's (`app::engine_ready`).
 pub async fn card_ready() -> bool {
     super::lazy::preload("card_view", || Box::pin(preload_card())).await
 }

@@ -86,10 +86,7 @@ pub async fn load() -> Result<(), SplitLoaderError> {
     preload_engine().await?;
     preload_handle().await?;
     preload_moment().await?;
-    preload_publish().await?;
-    // The decision card's view is in this chunk too (`components::decision_card`).
-    crate::ui::components::decision_card::card_ready().await;
-    Ok(())
+    preload_publish().await
 }
 
 /// [`open`], None when the chunk is not in.
