@@ -13,7 +13,7 @@
 //      (index.html turns trunk's own wasm-opt off: it would optimise the discarded module);
 //   4. the chunks and the loader get content-hashed names, as trunk's files have, and
 //      index.html's integrity attributes are recomputed; the loader is preloaded with the glue;
-//   5. index.html's inline stylesheet is minified (esbuild).
+//   5. index.html's inline stylesheet and early.js are minified (esbuild), its comments dropped.
 // Other pages built with this Trunk.toml (the bare Yew page) have no replscope-web files and are
 // left alone. `node scripts/split.mjs --flags` prints the wasm-opt flags (scripts/dev.sh reads them).
 import { execFileSync } from 'node:child_process';
@@ -58,6 +58,10 @@ export function chunkFiles(loader, name) {
     return file(def[1]);
   });
   return [file(load[1]), ...deps];
+}
+
+function minifyJs(js) {
+  return execFileSync(tool('esbuild'), ['--minify', '--loader=js'], { input: js, stdio: ['pipe', 'pipe', 'inherit'] }).toString().trim();
 }
 
 function minifyCss(css) {
@@ -135,6 +139,12 @@ export function split({ staging, targetDir, profile, sourceHtml }) {
   // minified by esbuild (npm), 8.9 -> 6.5 KB gzip. The JS is left as wasm-bindgen wrote it:
   // scripts/single.mjs reads its lines.
   html = html.replace(/<style>([\s\S]*?)<\/style>/, (_, css) => `<style>${minifyCss(css)}</style>`);
+  // index.html's comments are for its readers, not the page's: 0.5 KB gzip of the first load.
+  html = html.replace(/\s*<!--[\s\S]*?-->/g, '');
+  // So is early.js's prose: its shipped copy is minified (0.5 KB gzip), its integrity recomputed.
+  const earlyJs = html.match(/<script src="\.\/(early-[0-9a-f]+\.js)"/)[1];
+  fs.writeFileSync(path.join(staging, earlyJs), minifyJs(fs.readFileSync(path.join(staging, earlyJs), 'utf8')));
+  html = html.replace(new RegExp(`(<script src="\\./${earlyJs}"[^>]*integrity=")[^"]*(")`), `$1${sri(earlyJs)}$2`);
   // The glue imports the loader: preloaded beside it, it costs no round trip of its own.
   const glueLink = html.match(new RegExp(`<link rel="modulepreload" href="\\./${js}"[^>]*>`))[0];
   html = html.replace(glueLink, `${glueLink}\n<link rel="modulepreload" href="./${loaderName}" crossorigin="anonymous" integrity="${sri(loaderName)}">`);

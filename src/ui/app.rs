@@ -2,7 +2,7 @@
 //! in), renders its model into the panels, and wires the page-wide effects (play timer,
 //! keyboard, theme, `window.__replscope`).
 
-use super::components::share::{embed_ready, lazy_embed, EmbedProps, ShareBar};
+use super::components::share::{EmbedView, ShareBar};
 use super::components::{
     backlog_ring::BacklogProps,
     below::{lazy_backlog, lazy_console, lazy_inspector, lazy_offsets, lazy_sequence},
@@ -256,7 +256,7 @@ pub fn app() -> Html {
         <ContextProvider<Lang> context={lang}>
         if *mode == Mode::Embed {
             <div class="app" data-testid="app" data-mode="embed" data-step={m.current_step.to_string()}>
-                { lazy_embed(EmbedProps { model: (*model).clone(), panels: options.panels, full_link: make_link.emit(Mode::Full).into(), dispatch: dispatch.clone() }) }
+                <EmbedView model={(*model).clone()} panels={options.panels} full_link={make_link.emit(Mode::Full)} dispatch={dispatch.clone()} />
             </div>
         } else {
         <div class="app" data-testid="app" data-mode={mode.as_str()} data-step={m.current_step.to_string()}>
@@ -360,7 +360,6 @@ pub fn start() {
     show_panics();
     let options = url_options();
     let lesson = options.lesson.clone();
-    let mode = options.mode;
     let needs_engine = !plain_visit(&options);
     wasm_bindgen_futures::spawn_local(async move {
         // The engine's request leaves with the lesson file's and the Chinese table's.
@@ -370,17 +369,7 @@ pub fn start() {
                 Ok(JsValue::UNDEFINED)
             }))
         });
-        // An embedded page's layout is a chunk of its own (the default page never shows it).
-        let embed = (mode == Mode::Embed).then(|| {
-            wasm_bindgen_futures::JsFuture::from(wasm_bindgen_futures::future_to_promise(async {
-                embed_ready().await;
-                Ok(JsValue::UNDEFINED)
-            }))
-        });
         ondemand::before_first_render(lesson.as_deref(), asked_lang()).await;
-        if let Some(embed) = embed {
-            let _ = embed.await;
-        }
         if let Some(engine) = engine {
             let _ = engine.await;
         }

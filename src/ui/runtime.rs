@@ -77,40 +77,20 @@ impl Runtime {
 
     /// Apply one message; the new model to render.
     pub fn handle(&mut self, msg: Msg) -> Rc<Model> {
+        // Play control, dialogs, theme, language: the page's own state (`msg::apply_ui`).
+        let own = super::msg::apply_ui(self.m(), &msg);
         // Anything that changes the world stops a walk under way (the world lands its parcel
-        // from memory); steps, play control and UI-only state do not.
-        let keeps_walk = matches!(
-            msg,
-            Msg::Walk(_)
-                | Msg::Tick
-                | Msg::Walked(..)
-                | Msg::Play
-                | Msg::Pause
-                | Msg::TogglePlay
-                | Msg::Speed(_)
-                | Msg::Select(_)
-                | Msg::Export
-                | Msg::Banner(_)
-                | Msg::DismissNotice
-                | Msg::Help(_)
-                | Msg::ToggleHelp
-                | Msg::SetTheme(_)
-                | Msg::SetLang(_)
-                | Msg::Glossary(_)
-                | Msg::HideHeartbeats(_)
-                | Msg::StepByHand(_)
-                | Msg::Predict { .. }
-                | Msg::Quiz(_)
-                | Msg::KeyFilter(_)
-                | Msg::ConsoleHistory { .. }
-                | Msg::CompareEras
-        );
+        // from memory); steps, play control and the page's own state do not (leaving a lesson
+        // does: the run it walked is no longer the one on screen).
+        let keeps_walk = (own && !matches!(msg, Msg::LeaveLesson))
+            || matches!(
+                msg,
+                Msg::Walk(_) | Msg::Tick | Msg::Walked(..) | Msg::Select(_) | Msg::Export | Msg::KeyFilter(_) | Msg::CompareEras
+            );
         if !keeps_walk && self.model.walking {
             self.driver.borrow_mut().cancel();
             self.m().walking = false;
         }
-        // Play control, dialogs, theme, language: the page's own state (`msg::apply_ui`).
-        let own = super::msg::apply_ui(self.m(), &msg);
         let world_changed = match msg {
             _ if own => false,
             // The student took the action the lesson's `await` handed them: the lesson goes on

@@ -48,14 +48,12 @@ impl Shell {
     /// else the engine's runtime (the first render waited for its chunk). A chunk that could
     /// not be fetched leaves an empty page that says so.
     pub fn open(options: Rc<PageOptions>) -> Shell {
-        let mut shell = Shell {
-            options,
-            engine: None,
-            model: Rc::new(Model::new(DEFAULT_SEED, None, Theme::System)),
-            pending: Vec::new(),
-            loading: false,
-            dispatch: Rc::default(),
-        };
+        // Until a model comes (the opening's or the runtime's): an empty page in the page's
+        // language, which says so if the engine cannot be fetched.
+        let mut empty = Model::new(DEFAULT_SEED, None, Theme::System);
+        empty.set_lang(page_lang());
+        let mut shell =
+            Shell { options, engine: None, model: Rc::new(empty), pending: Vec::new(), loading: false, dispatch: Rc::default() };
         let opening = plain_visit(&shell.options).then(Opening::shipped).flatten();
         match opening {
             Some(opening) => {

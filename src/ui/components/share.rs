@@ -5,7 +5,6 @@
 
 use crate::ui::api::Goal;
 use crate::ui::components::icons::{icon, Icon};
-use crate::ui::components::lazy::lazy_view;
 use crate::ui::components::{backlog_ring::BacklogProps, below::lazy_backlog, decision_card::DecisionCard, topology::Topology};
 use crate::ui::i18n::{t, Lang, K};
 use crate::ui::model::Model;
@@ -13,7 +12,6 @@ use crate::ui::runtime::Msg;
 use crate::ui::share::{iframe_snippet, say, say_step_counter, Mode, Panels, Say};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_split_helpers::{wasm_split, SplitLoaderError};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -110,7 +108,7 @@ pub fn share_bar(p: &ShareBarProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, PartialEq)]
 pub struct EmbedProps {
     pub model: std::rc::Rc<Model>,
     pub panels: Panels,
@@ -119,27 +117,10 @@ pub struct EmbedProps {
     pub dispatch: Callback<Msg>,
 }
 
-/// The embed layout is the chunk `embed` (`lazy.rs`): the default page never shows it, and an
-/// embedded page fetches it before its first render (`app::start`), so it never shows "Loading…".
-#[wasm_split(embed, preload(preload_embed), fallible)]
-fn embed_view(p: &EmbedProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! { <EmbedView ..p.clone() /> })
-}
-
-lazy_view!(
-    /// The embed layout.
-    lazy_embed(EmbedProps) = embed_view, preload_embed
-);
-
-/// Fetch the embed layout's code (before an embedded page's first render).
-pub async fn embed_ready() -> bool {
-    crate::ui::components::lazy::preload("embed_view", || Box::pin(preload_embed())).await
-}
-
 /// The embed layout: sized by CSS to fill its iframe without page scrollbars. In a small frame a
 /// panel whose content is taller scrolls on its own, so each panel takes keyboard focus.
 #[function_component(EmbedView)]
-fn embed(p: &EmbedProps) -> Html {
+pub fn embed_view(p: &EmbedProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or_default();
     let m = &p.model;
     let send = |msg: fn() -> Msg| {
