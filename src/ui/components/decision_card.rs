@@ -201,14 +201,10 @@ fn card_view(p: &DecisionProps) -> Result<Html, SplitLoaderError> {
 }
 
 lazy_view!(
-    /// The decision card.
-    lazy_card(DecisionProps) = card_view, preload_card
+    /// The decision card. `card_ready` fetches its code; the page does it with the engine's
+    /// (`shell::engine_ready`).
+    lazy_card(DecisionProps) = card_view, preload_card, ready card_ready
 );
-
-/// Fetch the card's code; the page does it with the engine's (`app::engine_ready`).
-pub async fn card_ready() -> bool {
-    super::lazy::preload("card_view", || Box::pin(preload_card())).await
-}
 
 #[function_component(DecisionCard)]
 pub fn decision_card(p: &DecisionProps) -> Html {

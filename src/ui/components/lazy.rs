@@ -51,13 +51,7 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
             if !is_loaded(view) {
                 wasm_bindgen_futures::spawn_local(async move {
                     // Either way `failed` is set, and setting a state renders the view again.
-                    match load().await {
-                        Ok(()) => {
-                            LOADED.with(|l| l.borrow_mut().push(view));
-                            failed.set(false);
-                        }
-                        Err(_) => failed.set(true),
-                    }
+                    failed.set(!preload(view, load).await);
                 });
             }
         });
@@ -69,14 +63,16 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
     (state, retry)
 }
 
-/// Fetch split view `view`'s code ahead of its first render (`load` is its preload), so that
-/// render shows it at once; false when it could not be fetched (the view then says so itself).
+/// Fetch split view `view`'s code (`load` is its preload) and record it as in; false when it
+/// could not be fetched. A view's own first render does this (`use_split`); the page does it
+/// ahead of that render where a view must not show "Loading…" (`lazy_view!`'s `ready`).
 pub async fn preload(view: &'static str, load: Load) -> bool {
     if is_loaded(view) {
         return true;
     }
     let loaded = load().await.is_ok();
-    if loaded {
+    // Another caller may have recorded it while this one waited for the same load.
+    if loaded && !is_loaded(view) {
         LOADED.with(|l| l.borrow_mut().push(view));
     }
     loaded
@@ -148,10 +144,18 @@ pub fn deferred_view(name: &'static str, load: Load, dialog: bool, view: impl Fn
 
 /// `$wrapper(props)`: the view of `$split` (a `#[wasm_split(<chunk>, preload($load), fallible)]`
 /// function of `&$props` returning `Result<Html, SplitLoaderError>`) once its code is in, and
-/// [`waiting`] until then (as a dialog when the last argument is `true`).
+/// [`waiting`] until then (as a dialog when the last argument is `true`); with `ready $ready`,
+/// also `$ready()`, which fetches that code ahead of the first render ([`preload`]).
 macro_rules! lazy_view {
     ($(#[$doc:meta])* $wrapper:ident($props:ty) = $split:ident, $load:ident) => {
         $crate::ui::components::lazy::lazy_view!($(#[$doc])* $wrapper($props) = $split, $load, false);
+    };
+    ($(#[$doc:meta])* $wrapper:ident($props:ty) = $split:ident, $load:ident, ready $ready:ident) => {
+        $crate::ui::components::lazy::lazy_view!($(#[$doc])* $wrapper($props) = $split, $load, false);
+        /// Fetch the view's code ahead of its first render (see `lazy::preload`).
+        pub async fn $ready() -> bool {
+            $crate::ui::components::lazy::preload(stringify!($split), || Box::pin($load())).await
+        }
     };
     ($(#[$doc:meta])* $wrapper:ident($props:ty) = $split:ident, $load:ident, $dialog:expr) => {
         $(#[$doc])*

@@ -9,7 +9,7 @@ use crate::ui::speed::{custom_speed, UNITS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct CustomSpeedProps {
     pub a: String,
     pub b: String,

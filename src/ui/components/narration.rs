@@ -164,7 +164,7 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct QuizProps {
     pub quiz: LessonState,
     pub step: u64,

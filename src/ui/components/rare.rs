@@ -15,7 +15,7 @@ use std::rc::Rc;
 use wasm_split_helpers::{wasm_split, SplitLoaderError};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct ErasProps {
     pub era: Era,
     pub runs: Option<Rc<Vec<EraRun>>>,
@@ -24,15 +24,12 @@ pub struct ErasProps {
 
 #[wasm_split(rare, preload(preload_sizing), fallible)]
 fn sizing_view(p: &SizingProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! {
-        <SizingCalculator snapshot={p.snapshot.clone()} samples={p.samples.clone()} marks={p.marks.clone()}
-            seed={p.seed} dispatch={p.dispatch.clone()} />
-    })
+    Ok(html! { <SizingCalculator ..p.clone() /> })
 }
 
 #[wasm_split(rare, preload(preload_eras), fallible)]
 fn eras_view(p: &ErasProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! { <ErasBody era={p.era} runs={p.runs.clone()} dispatch={p.dispatch.clone()} /> })
+    Ok(html! { <ErasBody ..p.clone() /> })
 }
 
 /// The eras panel's body as a component, so its code is reached from the split point only.
@@ -44,12 +41,12 @@ fn eras_body(p: &ErasProps) -> Html {
 
 #[wasm_split(rare, preload(preload_quiz), fallible)]
 fn quiz_view(p: &QuizProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! { <QuizPanel quiz={p.quiz.clone()} step={p.step} dispatch={p.dispatch.clone()} /> })
+    Ok(html! { <QuizPanel ..p.clone() /> })
 }
 
 #[wasm_split(rare, preload(preload_custom_speed), fallible)]
 fn custom_speed_view(p: &CustomSpeedProps) -> Result<Html, SplitLoaderError> {
-    Ok(html! { <CustomSpeed a={p.a.clone()} b={p.b.clone()} dispatch={p.dispatch.clone()} /> })
+    Ok(html! { <CustomSpeed ..p.clone() /> })
 }
 
 lazy_view!(

@@ -22,7 +22,7 @@ use yew::prelude::*;
 /// repl-backlog-size's default (1 MB), when the master says nothing else.
 const DEFAULT_BACKLOG: u64 = 1024 * 1024;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct SizingProps {
     pub snapshot: Rc<Snapshot>,
     pub samples: Rc<Vec<OffsetSample>>,
