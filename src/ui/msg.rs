@@ -5,6 +5,7 @@
 use super::api::{Goal, Input, WalkState};
 use super::i18n::Lang;
 use super::model::{Model, Theme};
+use super::share::PageOptions;
 
 /// What the page can ask of the runtime.
 pub enum Msg {
@@ -102,4 +103,19 @@ pub fn apply_ui(m: &mut Model, msg: &Msg) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The page's own settings a visit opens with, handed to `take` as messages: quiz mode as the
+/// reader left it (`quiz`), and the URL's `speed` and `autoplay`. The runtime takes them after
+/// it opened the URL's run; the recorded opening takes them at once (`ui::shell`).
+pub fn opening_settings(options: &PageOptions, quiz: bool, mut take: impl FnMut(Msg)) {
+    if quiz {
+        take(Msg::Quiz(true));
+    }
+    if let Some(speed) = options.speed {
+        take(Msg::Speed(speed));
+    }
+    if options.autoplay {
+        take(Msg::Play);
+    }
 }

@@ -12,7 +12,7 @@
 use super::components::decision_card::card_ready;
 use super::i18n::{t, K};
 use super::model::{Model, Theme};
-use super::msg::{apply_ui, Msg};
+use super::msg::{apply_ui, opening_settings, Msg};
 use super::opening::Opening;
 use super::page::{page_lang, stored_quiz, stored_theme};
 use super::runtime::entry::{self, Opened};
@@ -57,13 +57,11 @@ impl Shell {
         let opening = plain_visit(&shell.options).then(Opening::shipped).flatten();
         match opening {
             Some(opening) => {
+                // The same settings the runtime takes when it opens (it opens the page again).
                 let mut model = opening.model(shell.theme(), page_lang());
-                if stored_quiz() {
-                    apply_ui(&mut model, &Msg::Quiz(true));
-                }
-                if let Some(speed) = shell.options.speed {
-                    apply_ui(&mut model, &Msg::Speed(speed));
-                }
+                opening_settings(&shell.options, stored_quiz(), |setting| {
+                    apply_ui(&mut model, &setting);
+                });
                 shell.model = Rc::new(model);
             }
             None => {
@@ -122,9 +120,7 @@ impl Shell {
         };
         let Some(rt) = entry::open_now(&opened) else { return false };
         for (msg, _) in std::mem::take(&mut self.pending) {
-            if let Some(model) = entry::handle_now(rt, msg) {
-                self.model = model;
-            }
+            entry::handle_now(rt, msg);
         }
         self.model = rt.model();
         self.engine = Some(rt);

@@ -52,15 +52,9 @@ fn open(o: &Opened<'_>) -> Result<&'static mut Runtime, SplitLoaderError> {
     if let (false, Some(step)) = (restored, options.step) {
         rt.handle(Msg::JumpTo(step));
     }
-    if o.quiz {
-        rt.handle(Msg::Quiz(true));
-    }
-    if let Some(speed) = options.speed {
-        rt.handle(Msg::Speed(speed));
-    }
-    if options.autoplay {
-        rt.handle(Msg::Play);
-    }
+    crate::ui::msg::opening_settings(options, o.quiz, |setting| {
+        rt.handle(setting);
+    });
     Ok(Box::leak(Box::new(rt)))
 }
 
@@ -94,7 +88,7 @@ pub fn open_now(o: &Opened<'_>) -> Option<&'static mut Runtime> {
     crate::ui::split::now(open(o)).and_then(Result::ok)
 }
 
-/// `Runtime::handle`; the message back when the chunk is not in.
+/// `Runtime::handle`: the model it hands back; None when the chunk is not in (never once `open` ran).
 pub fn handle_now(rt: &mut Runtime, msg: Msg) -> Option<Rc<Model>> {
     crate::ui::split::now(handle(rt, Box::new(msg))).and_then(Result::ok)
 }
