@@ -35,17 +35,26 @@ const js = must(bootText.match(/from '(?:\.\/|\/)?([^']+\.js)'/), 'glue import')
 const wasm = must(bootText.match(/module_or_path: '(?:\.\/|\/)?([^']+\.wasm)'/), 'wasm path')[1];
 // Classic scripts trunk copied (the internal-error handler): inlined too.
 html = html.replace(/<script src="(?:\.\/|\/)?([^"]+\.js)"[^>]*><\/script>/g, (tag, name) => `<script>\n${safe(read(name).toString())}\n</script>`);
-let glue = read(js).toString().replace(/^export \{[^}]*\};?\s*$/m, '');
+// The glue is minified (scripts/split.mjs): its init function is the one `export{...}` names
+// `default`, and the statement goes (this script is not a module anyone imports).
+let glue = read(js).toString();
+const exported = must(glue.match(/export\s*\{([^}]*)\};?\s*$/), 'export list in the glue');
+const exports = exported[1].split(',').map((e) => e.trim().split(/\s+as\s+/)).map(([local, name]) => [local, name ?? local]);
+const init = must(exports.find(([, name]) => name === 'default'), 'default export in the glue')[0];
+// The loader below calls the glue's initSync by its exported name.
+glue = glue.slice(0, exported.index) + exports.filter(([local, name]) => name !== 'default' && name !== local).map(([local, name]) => `const ${name} = ${local};`).join('\n');
 // The wasm's split chunks (scripts/split.mjs): the glue imports their loader as a module, and the
 // loader fetches each chunk by URL, neither of which a file:// page may do. The loader goes into
 // the same script (its exports become an object the glue's import names are bound to) and each
 // chunk's fetch becomes a Response made from its inlined bytes.
-const loaderImports = [...glue.matchAll(/^import \* as (\w+) from '\.\/([^']+\.js)';?\s*$/gm)];
+const importOf = /import\s*\*\s*as\s*(\w+)\s*from\s*(['"])\.\/([^'"]+\.js)\2;?/g;
+const loaderImports = [...glue.matchAll(importOf)];
 let split = '';
 if (loaderImports.length) {
-  const loaderFile = loaderImports[0][2];
-  if (loaderImports.some((m) => m[2] !== loaderFile)) throw new Error('single.mjs: the glue imports more than one module');
-  glue = glue.replace(/^import \* as \w+ from '[^']+';?\s*$/gm, '');
+  const loaderFile = loaderImports[0][3];
+  if (loaderImports.some((m) => m[3] !== loaderFile)) throw new Error('single.mjs: the glue imports more than one module');
+  glue = glue.replace(importOf, '');
+  if (/\bimport\s*[\w*{]/.test(glue.replace(/import\.meta/g, ''))) throw new Error('single.mjs: the glue has an import this script does not inline');
   let loader = read(loaderFile).toString().replace(/^import \{ initSync \} from "[^"]+";\s*$/m, '');
   const names = [...loader.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
   loader = loader.replace(/^export const /gm, 'const ');
@@ -53,15 +62,15 @@ if (loaderImports.length) {
     `Promise.resolve(new Response(Uint8Array.from(atob("${read(chunk).toString('base64')}"), (c) => c.charCodeAt(0)), { headers: { "Content-Type": "application/wasm" } }))`);
   if (/import\.meta|^import |^export /m.test(loader)) throw new Error(`single.mjs: ${loaderFile} has an import or a URL this script does not rewrite`);
   split = `const __replscopeSplit = (() => {\n${loader}\nreturn { ${names.join(', ')} };\n})();\n`
-    + loaderImports.map((m) => `const ${m[1]} = __replscopeSplit;`).join('\n');
+    + [...new Set(loaderImports.map((m) => m[1]))].map((name) => `const ${name} = __replscopeSplit;`).join('\n');
 }
 const b64 = read(wasm).toString('base64');
 const script = `<script type="module">
 ${safe(glue)}
 ${safe(split)}
-const bytes = Uint8Array.from(atob("${b64}"), (c) => c.charCodeAt(0));
-const instance = await __wbg_init({ module_or_path: bytes });
-dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));
+const __replscopeBytes = Uint8Array.from(atob("${b64}"), (c) => c.charCodeAt(0));
+const __replscopeWasm = await ${init}({ module_or_path: __replscopeBytes });
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: __replscopeWasm } }));
 </script>`;
 html = html.replace(boot[0], () => script);
 // Never run (type text/plain), so the Content-Security-Policy has nothing to allow for them.
