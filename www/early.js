@@ -1,6 +1,20 @@
 // Starts the texts the first render waits for while the wasm downloads (src/ui/ondemand.rs says
 // why, and takes these responses); the language rule is src/ui/i18n `Lang::choose`.
 (function () {
+  // The first frame before background code (src/ui/settle.rs): a promise, made on the first ask
+  // (after the app's first render), kept when the frame after it has been drawn and the browser
+  // has had an idle moment (300 ms at most); after 1 s in any case, for a page that draws no
+  // frames (a background tab, an embed out of view).
+  var settle;
+  window.__replscopeSettle = function () {
+    return settle || (settle = new Promise(function (done) {
+      setTimeout(done, 1000);
+      requestAnimationFrame(function () {
+        if (window.requestIdleCallback) requestIdleCallback(done, { timeout: 300 });
+        else setTimeout(done, 0);
+      });
+    }));
+  };
   // Already set: the wasm came first and asked for its texts itself (src/ui/ondemand.rs `early`).
   if (window.__replscopeEarly) return;
   // The lessons that are scenario files, named as their files (src/ui/lessons.rs, a test checks).

@@ -66,7 +66,7 @@ pub fn app() -> Html {
                     setter.set(next);
                     // A step asked after the engine could not be fetched asks for it again.
                     if shell.borrow().wants_engine() {
-                        fetch_engine(shell, setter, engine_setter);
+                        fetch_engine(shell, setter, engine_setter, false);
                     }
                 });
             })
@@ -74,12 +74,13 @@ pub fn app() -> Html {
         .clone()
     };
 
-    // The engine's chunk, right after a first render that did not need it (`ui::shell`).
+    // The engine's chunk, after the frame of a first render that did not need it (`ui::shell`,
+    // `ui::settle`).
     {
         let (shell, setter, engine_setter) = (shell.clone(), model.setter(), engine_in.setter());
         use_effect_with((), move |_| {
             if shell.borrow().wants_engine() {
-                fetch_engine(shell, setter, engine_setter);
+                fetch_engine(shell, setter, engine_setter, true);
             }
         });
     }

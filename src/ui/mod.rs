@@ -45,6 +45,8 @@ pub(crate) mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
 #[cfg(target_arch = "wasm32")]
+pub(crate) mod settle;
+#[cfg(target_arch = "wasm32")]
 mod shell;
 #[cfg(target_arch = "wasm32")]
 pub use app::{start, App, DEFAULT_SEED};

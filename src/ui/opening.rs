@@ -1,6 +1,6 @@
 //! The default lesson's opening, recorded ahead of time: what the page shows before the engine
 //! is in (issue 17). The engine (`engine`, `sim`, the runtime) is the wasm chunk `engine`,
-//! fetched right after the first render; the first render of a plain visit (no `?lesson=`,
+//! fetched after the first frame (`ui::settle`); the first render of a plain visit (no `?lesson=`,
 //! `?step=`, `m=`, seed or autoplay) is built from this value instead, so the first load holds
 //! no replication code at all.
 //!

@@ -3,7 +3,7 @@
 //! load; `ui::runtime::entry` lists its doors).
 //!
 //! A plain visit (no `?lesson=`, `?step=`, `m=`, `?seed=` or `?autoplay`) renders the default
-//! lesson's recorded opening (`ui::opening`) at once, and the engine is fetched right after.
+//! lesson's recorded opening (`ui::opening`) at once, and the engine is fetched after its frame (`ui::settle`).
 //! Meanwhile play control, dialogs, theme and language respond on that model (`msg::apply_ui`),
 //! and every message is kept: when the engine arrives it opens the page as the URL asks and
 //! takes them all in order, so a step clicked early is taken, late, not lost. Any other visit
@@ -17,6 +17,7 @@ use super::opening::Opening;
 use super::page::{page_lang, stored_quiz, stored_theme};
 use super::runtime::entry::{self, Opened};
 use super::runtime::Runtime;
+use super::settle::settled;
 use super::share::{PageOptions, DEFAULT_SEED};
 use super::{api, ondemand};
 use std::cell::RefCell;
@@ -186,10 +187,20 @@ pub async fn engine_ready() -> bool {
 }
 
 /// Fetch the engine's chunk, then open the runtime in the shell and render its model; a chunk
-/// that cannot be fetched is said in the banner.
-pub fn fetch_engine(shell: Rc<RefCell<Shell>>, set_model: UseStateSetter<Rc<Model>>, set_engine_in: UseStateSetter<bool>) {
+/// that cannot be fetched is said in the banner. Fetched by the page on its own (`background`,
+/// a plain visit's first render), the chunk waits for the first frame (`ui::settle`); asked
+/// again by a step after a failed fetch, it does not.
+pub fn fetch_engine(
+    shell: Rc<RefCell<Shell>>,
+    set_model: UseStateSetter<Rc<Model>>,
+    set_engine_in: UseStateSetter<bool>,
+    background: bool,
+) {
     shell.borrow_mut().loading = true;
     wasm_bindgen_futures::spawn_local(async move {
+        if background {
+            settled().await;
+        }
         let loaded = engine_ready().await;
         let mut shell = shell.borrow_mut();
         if !(loaded && shell.engine_in()) {

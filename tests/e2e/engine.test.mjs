@@ -1,6 +1,6 @@
 // The engine is a chunk of its own (issue 17; src/ui/shell.rs, src/ui/runtime/entry.rs): a plain
 // visit's first render is the default lesson's recorded opening (src/ui/opening.rs), and the
-// engine is fetched right after it. What the student sees before the engine is in must be what
+// engine is fetched after its first frame (src/ui/settle.rs). What the student sees before the engine is in must be what
 // the engine then shows; a step asked meanwhile is taken when it arrives, not lost; play control
 // and dialogs respond at once; a failed fetch says so, and the next step tries again. A visit
 // the opening does not cover (a step, a lesson, a link) waits for the engine before its first render,
@@ -133,4 +133,49 @@ test('a visit the opening does not cover waits for the engine: its first render 
   await page.waitForFunction(() => window.__replscope?.step === 5, null, { timeout: 60_000 });
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// src/ui/settle.rs: the chunks a plain visit fetches on its own (the engine, the views below the
+// fold) wait for the first frame and an idle moment, so their compile and first render come
+// after that frame and a click on it. A page that draws no frames still fetches them (1 s bound).
+test('a plain visit asks for its chunks after its first frame, and within a second when no frame is drawn', async () => {
+  const asked = async (page) => page.evaluate((name) => {
+    const e = performance.getEntriesByType('resource').find((r) => r.name.includes(name));
+    return { app: window.__shownAt, frame: window.__frameAt, engine: e?.startTime, engineIn: e?.responseEnd };
+  }, engineChunk);
+  const errors = [];
+  // On a school network (300 ms round trip, 8 Mbit/s), for the figure a student meets.
+  const page = await schoolNetworkPage(browser.context);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await markShown(page, 'app');
+  // The first frame with the app in it: the first animation frame after the app is in the DOM.
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector('[data-testid=app]')) return;
+      obs.disconnect();
+      requestAnimationFrame(() => { window.__frameAt = performance.now(); });
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.__replscope?.snapshot, null, { timeout: 60_000 });
+  const at = await asked(page);
+  assert.ok(at.frame >= at.app && at.engine >= at.frame, `first render ${at.app} ms, its frame ${at.frame} ms, the engine asked for at ${at.engine} ms`);
+  console.log(`bench: start-up, a plain visit over a 300 ms round trip at 8 Mbit/s: on screen at ${at.app.toFixed(0)} ms, its first frame at ${at.frame.toFixed(0)}; the engine asked for at ${at.engine.toFixed(0)} ms, in at ${at.engineIn.toFixed(0)}`);
+  await page.close();
+
+  // No frames at all (an embed scrolled out of view, a background tab): the engine still comes.
+  const frameless = await browser.context.newPage();
+  frameless.on('pageerror', (e) => errors.push(String(e)));
+  await markShown(frameless, 'app');
+  await frameless.addInitScript(() => { window.requestAnimationFrame = () => 0; });
+  await frameless.goto(server.url);
+  // Polled by a timer: Playwright's default polling is by animation frame, which this page has not.
+  await frameless.waitForFunction(() => window.__replscope?.snapshot, null, { timeout: 10_000, polling: 100 });
+  const late = await asked(frameless);
+  const wait = late.engine - late.app;
+  assert.ok(wait >= 900 && wait < 2000, `with no frame drawn, the engine was asked for ${wait.toFixed(0)} ms after the first render (the bound is 1 s)`);
+  await frameless.getByTestId('step').click();
+  await frameless.waitForFunction(() => window.__replscope?.step > 0, null, { polling: 100 });
+  assert.deepEqual(errors, []);
+  await frameless.close();
 });

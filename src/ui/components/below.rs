@@ -1,6 +1,6 @@
 //! The panels below the fold of the first screen (the Messages panel, the backlog ring, the
-//! offsets, the node inspector, the console): the chunk `below` (`lazy.rs`), fetched right after
-//! the first render. At 1280×860 they start below the first screen (the Messages and backlog
+//! offsets, the node inspector, the console): the chunk `below` (`lazy.rs`), fetched after the
+//! first frame (`ui::settle`). At 1280×860 they start below the first screen (the Messages and backlog
 //! panels at 876 px, the rest lower), on a phone further down, so a student sees the page's top
 //! no later for it; their code (the sequence rows, the ring, the INFO and keyspace tables, the
 //! console's reply rendering, the offsets chart) leaves the first load, measured with

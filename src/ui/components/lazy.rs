@@ -6,6 +6,7 @@
 //! many of its views ask); later renders call straight in. docs/wasm-split.md has the figures.
 
 use crate::ui::i18n::{t, Lang, K};
+use crate::ui::settle::settled;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
@@ -50,6 +51,8 @@ fn use_split(view: &'static str, load: Load) -> (ChunkState, Callback<MouseEvent
         use_effect_with(*attempt, move |_| {
             if !is_loaded(view) {
                 wasm_bindgen_futures::spawn_local(async move {
+                    // A view on the first screen waits for that screen's frame (`ui::settle`).
+                    settled().await;
                     // Either way `failed` is set, and setting a state renders the view again.
                     failed.set(!preload(view, load).await);
                 });

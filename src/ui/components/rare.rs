@@ -1,5 +1,5 @@
-//! Panels below the fold or behind a switch, fetched right after the first render or when
-//! switched on: the chunk `rare` (`lazy.rs`) holds the sizing calculator, the eras panel, the
+//! Panels below the fold or behind a switch, fetched after the first frame (`ui::settle`) or
+//! when switched on: the chunk `rare` (`lazy.rs`) holds the sizing calculator, the eras panel, the
 //! quiz and the custom link speed form. Each wrapper takes its panel's props unchanged.
 
 use super::era::era_panel;
