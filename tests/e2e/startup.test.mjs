@@ -63,9 +63,24 @@ async function load(url, control, done) {
 // its next poll, differently for a page ready at 110 ms than for one ready at 230. Here a
 // MutationObserver sees the control arrive; after that frame is painted (rAF, then a task) the
 // page clicks it itself, and "interactive" is when the response has been painted in turn.
-async function loadInPage(url, control, kind) {
-  const { page, errors } = await coldPage();
-  await page.addInitScript(([control, kind]) => {
+async function loadInPage(url, control, kind, reused = null) {
+  const { page, errors } = reused ?? await coldPage();
+  if (!reused) await startupScript(page, control, kind);
+  await page.goto(url, { waitUntil: 'commit' });
+  const r = await page.evaluate(() => window.__startup);
+  // Before the app's code runs: the main wasm's bytes in, then compiled and instantiated.
+  Object.assign(r, await page.evaluate(() => ({
+    wasmIn: performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.responseEnd ?? NaN,
+    wasmReady: window.__wasmReady ?? NaN,
+  })));
+  if (!reused) await page.close();
+  assert.deepEqual(errors, []);
+  return r;
+}
+
+// The page times itself (it stays on every load of the page it is added to).
+function startupScript(page, control, kind) {
+  return page.addInitScript(([control, kind]) => {
     // When the main wasm is compiled and instantiated (trunk's loader streams it; the split
     // chunks come after the first render and would overwrite it).
     const streaming = WebAssembly.instantiateStreaming;
@@ -94,16 +109,19 @@ async function loadInPage(url, control, kind) {
       seen.observe(document, { subtree: true, childList: true });
     });
   }, [control, kind]);
-  await page.goto(url, { waitUntil: 'commit' });
-  const r = await page.evaluate(() => window.__startup);
-  // Before the app's code runs: the main wasm's bytes in, then compiled and instantiated.
-  Object.assign(r, await page.evaluate(() => ({
-    wasmIn: performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.responseEnd ?? NaN,
-    wasmReady: window.__wasmReady ?? NaN,
-  })));
-  await page.close();
-  assert.deepEqual(errors, []);
-  return r;
+}
+
+// The same in-page figure with the page's code already compiled: one page loaded again and again
+// (its renderer, and V8's compiled wasm in it, stay; the network cache is still off). A first
+// visit compiles every wasm function the first time it runs (V8's lazy compilation); this shows
+// how much of the cold figure that is. The first load of each page is left out.
+async function warmInPage(url, control, kind, runs) {
+  const reused = await coldPage();
+  await startupScript(reused.page, control, kind);
+  const rs = [];
+  for (let i = 0; i <= runs; i++) rs.push(await loadInPage(url, control, kind, reused));
+  await reused.page.close();
+  return rs.slice(1);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -126,6 +144,14 @@ test('start-up: first interactive render against a bare Yew page', { skip: !BARE
   console.log(`bench: start-up to first interactive render: ReplScope ${ai.toFixed(0)} ms, bare Yew ${bi.toFixed(0)} ms, ratio ${(ai / bi).toFixed(2)}x (target <= 1.5x; timed inside the page: control in the DOM, painted, clicked by the page, response painted; median of ${RUNS} cold loads each, headless Chromium, loopback)`);
   const phases = (runs) => ['wasmIn', 'wasmReady', 'inDom', 'painted'].map((k) => mi(runs, k).toFixed(0)).join(', ');
   console.log(`bench: start-up split inside the page (medians, ms): ReplScope main wasm in, instantiated, control in the DOM, painted ${phases(appInPage)}, response painted ${ai.toFixed(0)}; bare Yew ${phases(bareInPage)}, ${bi.toFixed(0)}`);
+  // How much of that is V8 compiling the code the first time it runs (a first visit's lot).
+  const WARM = 7;
+  const appWarm = await warmInPage(app.url, 'help', 'app', WARM);
+  const bareWarm = await warmInPage(bare.url, 'bump', 'bare', WARM);
+  const aw = mi(appWarm, 'interactive');
+  const bw = mi(bareWarm, 'interactive');
+  const startOf = (runs) => median(runs.map((r) => r.inDom - r.wasmReady)).toFixed(0);
+  console.log(`bench: start-up with its code already compiled (one page loaded ${WARM + 1} times, the first left out; its renderer and V8's compiled wasm stay, the cache is off; not the target, which is a first visit): ReplScope ${aw.toFixed(0)} ms, bare Yew ${bw.toFixed(0)} ms, ratio ${(aw / bw).toFixed(2)}x; from the wasm instantiated to the control in the DOM ${startOf(appWarm)} ms (${startOf(appInPage)} on a first visit), bare Yew ${startOf(bareWarm)} (${startOf(bareInPage)})`);
   const a = median(appRuns.map((r) => r.interactive));
   const b = median(bareRuns.map((r) => r.interactive));
   const aPaint = median(appRuns.map((r) => r.paint));
