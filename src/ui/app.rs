@@ -66,7 +66,7 @@ pub fn app() -> Html {
                     setter.set(next);
                     // A step asked after the engine could not be fetched asks for it again.
                     if shell.borrow().wants_engine() {
-                        fetch_engine(shell, setter, engine_setter, false);
+                        fetch_engine(shell, setter, engine_setter);
                     }
                 });
             })
@@ -80,7 +80,7 @@ pub fn app() -> Html {
         let (shell, setter, engine_setter) = (shell.clone(), model.setter(), engine_in.setter());
         use_effect_with((), move |_| {
             if shell.borrow().wants_engine() {
-                fetch_engine(shell, setter, engine_setter, true);
+                fetch_engine(shell, setter, engine_setter);
             }
         });
     }

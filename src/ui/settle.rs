@@ -4,8 +4,9 @@
 //! had an idle moment. Their compile, linking and first render then come after that frame and
 //! after a click made on it, instead of between the two: on a two-core machine they held the
 //! click's answer back by 50-90 ms (BENCHMARKS.md, start-up). The engine asked for again by a
-//! step, after a failed fetch, does not wait; a dialog's chunk opened by a click waits only when
-//! the click comes before that moment (the glossary within ~100 ms of the first frame).
+//! step after a failed fetch asks once the page has settled, so it does not wait; a dialog's
+//! chunk opened by a click waits only when the click comes before that moment (the glossary
+//! within ~150 ms of the first render).
 //!
 //! The wait itself is www/early.js's `__replscopeSettle` (a frame, then `requestIdleCallback`
 //! bounded at 300 ms, and 1 s at most for a page that draws no frame: a background tab, an embed

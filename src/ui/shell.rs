@@ -187,20 +187,13 @@ pub async fn engine_ready() -> bool {
 }
 
 /// Fetch the engine's chunk, then open the runtime in the shell and render its model; a chunk
-/// that cannot be fetched is said in the banner. Fetched by the page on its own (`background`,
-/// a plain visit's first render), the chunk waits for the first frame (`ui::settle`); asked
-/// again by a step after a failed fetch, it does not.
-pub fn fetch_engine(
-    shell: Rc<RefCell<Shell>>,
-    set_model: UseStateSetter<Rc<Model>>,
-    set_engine_in: UseStateSetter<bool>,
-    background: bool,
-) {
+/// that cannot be fetched is said in the banner. The fetch waits for the first frame
+/// (`ui::settle`): the page's first call is its first render's, and a step asks again only
+/// after a fetch failed, by when the page has settled (the wait is then none).
+pub fn fetch_engine(shell: Rc<RefCell<Shell>>, set_model: UseStateSetter<Rc<Model>>, set_engine_in: UseStateSetter<bool>) {
     shell.borrow_mut().loading = true;
     wasm_bindgen_futures::spawn_local(async move {
-        if background {
-            settled().await;
-        }
+        settled().await;
         let loaded = engine_ready().await;
         let mut shell = shell.borrow_mut();
         if !(loaded && shell.engine_in()) {
