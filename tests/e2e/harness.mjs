@@ -38,8 +38,11 @@ function gzipOf(file) {
   return body;
 }
 
-/** Serve `dir` on 127.0.0.1 on a free port; resolves to { url, close }. */
-export function serveDir(dir = DIST) {
+/** Serve `dir` on 127.0.0.1 on a free port; resolves to { url, close }. With `caching`, the
+ *  headers a static host sends (GitHub Pages: an ETag; index.html revalidated on every visit,
+ *  the content-hashed files kept 10 minutes) and 304s for a revalidation; without, none, so a
+ *  test sees every file fetched. */
+export function serveDir(dir = DIST, { caching = false } = {}) {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`${dir}/index.html is missing: build the app first (scripts/dev.sh build)`);
   }
@@ -50,12 +53,19 @@ export function serveDir(dir = DIST) {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     if (!fs.existsSync(file)) { res.writeHead(404).end('not found'); return; }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const cache = {};
+    if (caching) {
+      const stat = fs.statSync(file);
+      const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304, { etag }).end(); return; }
+      Object.assign(cache, { etag, 'cache-control': path.extname(file) === '.html' ? 'no-cache' : 'max-age=600' });
+    }
     if (process.env.REPLSCOPE_SERVE_PLAIN !== '1' && COMPRESSIBLE.has(path.extname(file)) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-      res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'accept-encoding', ...cache });
       res.end(gzipOf(file));
       return;
     }
-    res.writeHead(200, { 'content-type': type });
+    res.writeHead(200, { 'content-type': type, ...cache });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {

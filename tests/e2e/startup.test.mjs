@@ -170,6 +170,47 @@ test('start-up: first interactive render against a bare Yew page', { skip: !BARE
   console.log(`bench: start-up first paint (the page's frame): ReplScope ${aPaint.toFixed(0)} ms, its first render ${median(appRuns.map((r) => r.rendered)).toFixed(0)} ms`);
 });
 
+// A returning student (a course link opened again): the same in-page figure with the HTTP cache
+// on and a static host's caching headers, so the files come from the disk cache (index.html is
+// revalidated) and V8 may take the wasm's compiled code from its code cache. A new page (a new
+// renderer) each time, as a new visit; each page stays a while so V8 can write that cache.
+async function repeatVisits(url, control, kind, runs) {
+  const visit = async () => {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await startupScript(page, control, kind);
+    const r = await loadInPage(url, control, kind, { page, errors });
+    r.wasmOverTheWire = await page.evaluate(() => performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.transferSize ?? NaN);
+    await page.waitForTimeout(2500);
+    await page.close();
+    return r;
+  };
+  await visit(); // the first visit fills the caches; not counted
+  const rs = [];
+  for (let i = 0; i < runs; i++) rs.push(await visit());
+  return rs;
+}
+
+test('start-up on a repeat visit, with the caches a static host allows', { skip: !BARE && 'REPLSCOPE_BARE_DIST is not set (scripts/dev.sh build-bare)' }, async () => {
+  const cachedApp = await serveDir(DIST, { caching: true });
+  const cachedBare = await serveDir(BARE, { caching: true });
+  try {
+    const REPEAT = 5;
+    const appRuns = await repeatVisits(cachedApp.url, 'help', 'app', REPEAT);
+    const bareRuns = await repeatVisits(cachedBare.url, 'bump', 'bare', REPEAT);
+    // The figure means a repeat visit only if the wasm did not cross the wire again.
+    for (const r of [...appRuns, ...bareRuns]) assert.ok(r.wasmOverTheWire < 1000, `the wasm came from the cache: ${r.wasmOverTheWire} B transferred`);
+    const a = median(appRuns.map((r) => r.interactive));
+    const b = median(bareRuns.map((r) => r.interactive));
+    const phases = (runs) => ['wasmReady', 'inDom', 'painted'].map((k) => median(runs.map((r) => r[k])).toFixed(0)).join(', ');
+    console.log(`bench: start-up on a repeat visit (HTTP cache on, index.html revalidated, the rest from the disk cache; median of ${REPEAT} each, a new page each): ReplScope ${a.toFixed(0)} ms, bare Yew ${b.toFixed(0)} ms, ratio ${(a / b).toFixed(2)}x; instantiated, control in the DOM, painted: ReplScope ${phases(appRuns)}, bare Yew ${phases(bareRuns)}`);
+  } finally {
+    await cachedApp.close();
+    await cachedBare.close();
+  }
+});
+
 test('the page shows its frame while the wasm is still loading, and the app replaces it', async () => {
   const page = await browser.context.newPage();
   let release;
