@@ -20,31 +20,37 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await app?.close(); await bare?.close(); });
 
-// A new page with the browser cache off (every load is a first visit), collecting page errors.
-async function coldPage() {
+// A new page with the browser cache off (every load is a first visit), collecting page errors;
+// `{ cached: true }` leaves the cache on (a repeat visit).
+async function coldPage({ cached = false } = {}) {
   const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (!cached) {
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return { page, errors };
 }
 
+// Where the time goes: when the main wasm is compiled and instantiated (trunk's loader calls
+// WebAssembly.instantiateStreaming), so the rest is the app's own start and first render. An init
+// script: it runs in the page.
+function markWasmReady() {
+  const streaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (...args) => {
+    const r = await streaming.apply(WebAssembly, args);
+    // The main module's: the split chunks are instantiated through here too, after the first
+    // render (`rare` at once), and would overwrite it.
+    window.__wasmReady ??= performance.now();
+    return r;
+  };
+}
+
 // One cold load; the milliseconds since navigation start (performance.now() inside the page).
 async function load(url, control, done) {
   const { page, errors } = await coldPage();
-  // Where the time goes: when the wasm is compiled and instantiated (trunk's loader calls
-  // WebAssembly.instantiateStreaming), so the rest is the app's own start and first render.
-  await page.addInitScript(() => {
-    const streaming = WebAssembly.instantiateStreaming;
-    WebAssembly.instantiateStreaming = async (...args) => {
-      const r = await streaming.apply(WebAssembly, args);
-      // The main module's: the split chunks are instantiated through here too, after the
-      // first render (`rare` at once), and would overwrite it.
-      window.__wasmReady ??= performance.now();
-      return r;
-    };
-  });
+  await page.addInitScript(markWasmReady);
   await page.goto(url, { waitUntil: 'commit' });
   await page.getByTestId(control).waitFor({ state: 'visible', timeout: 60_000 });
   const [rendered, wasmReady] = await page.evaluate(() => [performance.now(), window.__wasmReady ?? NaN]);
@@ -69,26 +75,20 @@ async function loadInPage(url, control, kind, reused = null) {
   await page.goto(url, { waitUntil: 'commit' });
   const r = await page.evaluate(() => window.__startup);
   // Before the app's code runs: the main wasm's bytes in, then compiled and instantiated.
-  Object.assign(r, await page.evaluate(() => ({
-    wasmIn: performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.responseEnd ?? NaN,
-    wasmReady: window.__wasmReady ?? NaN,
-  })));
+  // Its transfer size says whether it crossed the wire (a repeat visit's comes from the cache).
+  Object.assign(r, await page.evaluate(() => {
+    const wasm = performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name));
+    return { wasmIn: wasm?.responseEnd ?? NaN, wasmOverTheWire: wasm?.transferSize ?? NaN, wasmReady: window.__wasmReady ?? NaN };
+  }));
   if (!reused) await page.close();
   assert.deepEqual(errors, []);
   return r;
 }
 
 // The page times itself (it stays on every load of the page it is added to).
-function startupScript(page, control, kind) {
-  return page.addInitScript(([control, kind]) => {
-    // When the main wasm is compiled and instantiated (trunk's loader streams it; the split
-    // chunks come after the first render and would overwrite it).
-    const streaming = WebAssembly.instantiateStreaming;
-    WebAssembly.instantiateStreaming = async (...args) => {
-      const r = await streaming.apply(WebAssembly, args);
-      window.__wasmReady ??= performance.now();
-      return r;
-    };
+async function startupScript(page, control, kind) {
+  await page.addInitScript(markWasmReady);
+  await page.addInitScript(([control, kind]) => {
     const done = kind === 'bare'
       ? () => document.querySelector('[data-testid=bump]')?.textContent === 'Clicked 1'
       : () => !!document.querySelector('[data-testid=help-overlay]');
@@ -176,14 +176,11 @@ test('start-up: first interactive render against a bare Yew page', { skip: !BARE
 // renderer) each time, as a new visit; each page stays a while so V8 can write that cache.
 async function repeatVisits(url, control, kind, runs) {
   const visit = async () => {
-    const page = await browser.context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await startupScript(page, control, kind);
-    const r = await loadInPage(url, control, kind, { page, errors });
-    r.wasmOverTheWire = await page.evaluate(() => performance.getEntriesByType('resource').find((e) => /_bg\.wasm$/.test(e.name))?.transferSize ?? NaN);
-    await page.waitForTimeout(2500);
-    await page.close();
+    const visitor = await coldPage({ cached: true });
+    await startupScript(visitor.page, control, kind);
+    const r = await loadInPage(url, control, kind, visitor);
+    await visitor.page.waitForTimeout(2500);
+    await visitor.page.close();
     return r;
   };
   await visit(); // the first visit fills the caches; not counted
